@@ -1,0 +1,415 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rawburnctl: the command-line client of the rawburn service.
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "rawburnctl"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdlib.h>
+
+#include "rb-ctl-json.h"
+#include "rb-error.h"
+#include "rb-generated.h"
+
+/* exit codes: 1 for failures, 2 for a wrong command line */
+#define RB_CTL_EXIT_USAGE 2
+
+typedef struct {
+	gboolean session;
+	gboolean json;
+	GDBusObjectManager *object_manager;
+} RbCtl;
+
+static void
+rb_ctl_clear(RbCtl *ctl)
+{
+	g_clear_object(&ctl->object_manager);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCtl, rb_ctl_clear)
+
+static const gchar *
+rb_ctl_bus_label(RbCtl *ctl)
+{
+	return ctl->session ? _("session") : _("system");
+}
+
+/* connect and make sure the service answers, with a message saying how to start it */
+static gboolean
+rb_ctl_connect(RbCtl *ctl, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *owner = NULL;
+
+	ctl->object_manager =
+	    rb_object_manager_client_new_for_bus_sync(ctl->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM,
+						      G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
+						      RB_DBUS_NAME,
+						      RB_DBUS_ROOT_PATH,
+						      NULL,
+						      &error_local);
+	if (ctl->object_manager == NULL) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_NOT_CONNECTED,
+			    _("Cannot connect to the %s bus: %s"),
+			    rb_ctl_bus_label(ctl),
+			    error_local->message);
+		return FALSE;
+	}
+	owner = g_dbus_object_manager_client_get_name_owner(
+	    G_DBUS_OBJECT_MANAGER_CLIENT(ctl->object_manager));
+	if (owner == NULL) {
+		if (ctl->session) {
+			g_set_error(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_NOT_FOUND,
+				    _("The rawburn service is not running on the session bus; start it "
+				      "with “rawburnd --session”."));
+		} else {
+			g_set_error(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_NOT_FOUND,
+				    _("The rawburn service is not running on the system bus; start it "
+				      "with “systemctl start rawburnd”, or use --session for a "
+				      "service started with “rawburnd --session”."));
+		}
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gchar **
+rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error)
+{
+	g_autoptr(GDBusObject) object = NULL;
+	g_autoptr(RbManager) manager = NULL;
+	g_auto(GStrv) paths = NULL;
+
+	object = g_dbus_object_manager_get_object(ctl->object_manager, RB_DBUS_MANAGER_PATH);
+	if (object == NULL) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_NOT_FOUND,
+			    _("The rawburn service has no Manager object; is it a different version?"));
+		return NULL;
+	}
+	manager = rb_object_get_manager(RB_OBJECT(object));
+	if (!rb_manager_call_get_recorders_sync(manager,
+						G_DBUS_CALL_FLAGS_NONE,
+						-1,
+						&paths,
+						NULL,
+						error)) {
+		g_dbus_error_strip_remote_error(*error);
+		return NULL;
+	}
+	return g_steal_pointer(&paths);
+}
+
+static gchar *
+rb_ctl_recorder_name(const gchar *object_path)
+{
+	const gchar *last = strrchr(object_path, '/');
+	g_autofree guint8 *bytes = g_dbus_unescape_object_path(last != NULL ? last + 1 : object_path);
+
+	/* an unescaped name that isn't text is shown as escaped */
+	if (bytes == NULL || !g_utf8_validate((const gchar *)bytes, -1, NULL))
+		return g_strdup(last != NULL ? last + 1 : object_path);
+	return (gchar *)g_steal_pointer(&bytes);
+}
+
+static const gchar *
+rb_ctl_media_label(guint imapi_type)
+{
+	switch (imapi_type) {
+	case 0:
+		return _("none");
+	case 1:
+		return "CD-ROM";
+	case 2:
+		return "CD-R";
+	case 3:
+		return "CD-RW";
+	default:
+		return _("other");
+	}
+}
+
+static void
+rb_ctl_print_table_row(const gchar *name,
+		       const gchar *device,
+		       const gchar *vendor,
+		       const gchar *product,
+		       const gchar *media)
+{
+	g_print("%-12s %-10s %-8s %-17s %s\n", name, device, vendor, product, media);
+}
+
+static int
+rb_ctl_cmd_list(RbCtl *ctl, gchar **args, GError **error)
+{
+	g_auto(GStrv) paths = NULL;
+	g_autoptr(GString) json = g_string_new("[");
+
+	if (args[0] != NULL) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("“list” takes no arguments"));
+		return RB_CTL_EXIT_USAGE;
+	}
+	paths = rb_ctl_get_recorder_paths(ctl, error);
+	if (paths == NULL)
+		return EXIT_FAILURE;
+
+	if (!ctl->json)
+		/* TRANSLATORS: column headings of “rawburnctl list” */
+		rb_ctl_print_table_row(_("RECORDER"), _("DEVICE"), _("VENDOR"), _("PRODUCT"), _("MEDIA"));
+	for (guint i = 0; paths[i] != NULL; i++) {
+		g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
+		g_autoptr(RbRecorder) recorder = NULL;
+		g_autoptr(RbDiscFormat2RawCD) format = NULL;
+		g_autofree gchar *name = rb_ctl_recorder_name(paths[i]);
+		const gchar *device;
+		guint media_type;
+
+		if (object == NULL)
+			continue; /* removed between the two calls */
+		recorder = rb_object_get_recorder(RB_OBJECT(object));
+		format = rb_object_get_disc_format2_raw_cd(RB_OBJECT(object));
+		if (recorder == NULL || format == NULL)
+			continue;
+		device = rb_recorder_get_device_node(recorder);
+		media_type = rb_recorder_get_media_present(recorder)
+				 ? rb_disc_format2_raw_cd_get_current_physical_media_type(format)
+				 : 0;
+		if (ctl->json) {
+			if (i > 0)
+				g_string_append_c(json, ',');
+			g_string_append(json, "{\"name\":");
+			rb_ctl_json_append_string(json, name);
+			g_string_append(json, ",\"object\":");
+			rb_ctl_json_append_string(json, paths[i]);
+			g_string_append(json, ",\"device\":");
+			rb_ctl_json_append_string(json, device != NULL ? device : "");
+			g_string_append(json, ",\"vendor\":");
+			rb_ctl_json_append_string(json, rb_recorder_get_vendor_id(recorder));
+			g_string_append(json, ",\"product\":");
+			rb_ctl_json_append_string(json, rb_recorder_get_product_id(recorder));
+			g_string_append_printf(json,
+					       ",\"mediaPresent\":%s,\"mediaType\":%u,\"virtual\":%s}",
+					       rb_recorder_get_media_present(recorder) ? "true" : "false",
+					       media_type,
+					       rb_object_peek_virtual_recorder(RB_OBJECT(object)) != NULL
+						   ? "true"
+						   : "false");
+		} else {
+			rb_ctl_print_table_row(name,
+					       device != NULL && device[0] != '\0' ? device : "-",
+					       rb_recorder_get_vendor_id(recorder),
+					       rb_recorder_get_product_id(recorder),
+					       rb_ctl_media_label(media_type));
+		}
+	}
+	if (ctl->json) {
+		g_string_append(json, "]\n");
+		g_print("%s", json->str);
+	}
+	return EXIT_SUCCESS;
+}
+
+/* finds RECORDER given as a name (sr0, virtual0), a device node or an object path */
+static GDBusObject *
+rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
+{
+	g_auto(GStrv) paths = rb_ctl_get_recorder_paths(ctl, error);
+
+	if (paths == NULL)
+		return NULL;
+	for (guint i = 0; paths[i] != NULL; i++) {
+		g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
+		g_autofree gchar *name = rb_ctl_recorder_name(paths[i]);
+		g_autoptr(RbRecorder) recorder = NULL;
+
+		if (object == NULL)
+			continue;
+		recorder = rb_object_get_recorder(RB_OBJECT(object));
+		if (g_strcmp0(wanted, paths[i]) == 0 || g_strcmp0(wanted, name) == 0 ||
+		    (recorder != NULL && g_strcmp0(wanted, rb_recorder_get_device_node(recorder)) == 0 &&
+		     wanted[0] != '\0'))
+			return g_steal_pointer(&object);
+	}
+	g_set_error(error,
+		    G_IO_ERROR,
+		    G_IO_ERROR_NOT_FOUND,
+		    _("No recorder “%s”; “rawburnctl list” shows the recorders."),
+		    wanted);
+	return NULL;
+}
+
+static void
+rb_ctl_append_interface(RbCtl *ctl, GString *out, GDBusProxy *proxy, gboolean first)
+{
+	GDBusInterfaceInfo *info = g_dbus_proxy_get_interface_info(proxy);
+	const gchar *short_name = strrchr(info->name, '.') + 1;
+
+	if (ctl->json) {
+		if (!first)
+			g_string_append_c(out, ',');
+		rb_ctl_json_append_string(out, short_name);
+		g_string_append(out, ":{");
+	} else {
+		g_string_append_printf(out, "  %s:\n", short_name);
+	}
+	/* in the order of the contract, not of the proxy's hash table */
+	for (guint i = 0; info->properties != NULL && info->properties[i] != NULL; i++) {
+		const gchar *prop = info->properties[i]->name;
+		g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property(proxy, prop);
+
+		if (ctl->json) {
+			if (i > 0)
+				g_string_append_c(out, ',');
+			rb_ctl_json_append_string(out, prop);
+			g_string_append_c(out, ':');
+			if (value != NULL)
+				rb_ctl_json_append_variant(out, value);
+			else
+				g_string_append(out, "null");
+		} else {
+			g_autofree gchar *text = value != NULL ? g_variant_print(value, FALSE)
+							       : g_strdup(_("(unknown)"));
+			g_string_append_printf(out, "    %-32s %s\n", prop, text);
+		}
+	}
+	if (ctl->json)
+		g_string_append_c(out, '}');
+}
+
+static int
+rb_ctl_cmd_info(RbCtl *ctl, gchar **args, GError **error)
+{
+	g_autoptr(GDBusObject) object = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree gchar *name = NULL;
+	const gchar *path;
+	GDBusInterface *ifaces[3];
+
+	if (args[0] == NULL || args[1] != NULL) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_FAILED,
+			    _("“info” needs one RECORDER (a name such as virtual0, a device such as "
+			      "/dev/sr0, or an object path)"));
+		return RB_CTL_EXIT_USAGE;
+	}
+	object = rb_ctl_find_recorder(ctl, args[0], error);
+	if (object == NULL)
+		return EXIT_FAILURE;
+	path = g_dbus_object_get_object_path(object);
+	name = rb_ctl_recorder_name(path);
+	ifaces[0] = G_DBUS_INTERFACE(rb_object_peek_recorder(RB_OBJECT(object)));
+	ifaces[1] = G_DBUS_INTERFACE(rb_object_peek_disc_format2_raw_cd(RB_OBJECT(object)));
+	ifaces[2] = G_DBUS_INTERFACE(rb_object_peek_virtual_recorder(RB_OBJECT(object)));
+
+	if (ctl->json) {
+		g_string_append(out, "{\"name\":");
+		rb_ctl_json_append_string(out, name);
+		g_string_append(out, ",\"object\":");
+		rb_ctl_json_append_string(out, path);
+	} else {
+		g_string_append_printf(out, "%s (%s)\n", name, path);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(ifaces); i++) {
+		if (ifaces[i] != NULL)
+			rb_ctl_append_interface(ctl, out, G_DBUS_PROXY(ifaces[i]), FALSE);
+	}
+	if (ctl->json)
+		g_string_append(out, "}\n");
+	g_print("%s", out->str);
+	return EXIT_SUCCESS;
+}
+
+typedef struct {
+	const gchar *name;
+	const gchar *args;
+	const gchar *summary;
+	int (*run)(RbCtl *ctl, gchar **args, GError **error);
+} RbCtlCommand;
+
+static const RbCtlCommand rb_ctl_commands[] = {
+    {"list", "", N_("List the CD recorders"), rb_ctl_cmd_list},
+    {"info", "RECORDER", N_("Show everything about one recorder"), rb_ctl_cmd_info},
+};
+
+static gchar *
+rb_ctl_commands_description(void)
+{
+	GString *text = g_string_new(_("Commands:"));
+	for (guint i = 0; i < G_N_ELEMENTS(rb_ctl_commands); i++) {
+		g_autofree gchar *usage = g_strdup_printf("%s %s", rb_ctl_commands[i].name, rb_ctl_commands[i].args);
+		g_string_append_printf(text, "\n  %-20s %s", usage, _(rb_ctl_commands[i].summary));
+	}
+	return g_string_free(text, FALSE);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_auto(RbCtl) ctl = {0};
+	gboolean opt_version = FALSE;
+	const GOptionEntry entries[] = {
+	    {"session", 0, 0, G_OPTION_ARG_NONE, &ctl.session,
+	     N_("Talk to a service on the session bus (rawburnd --session)"), NULL},
+	    {"json", 'j', 0, G_OPTION_ARG_NONE, &ctl.json, N_("Print JSON instead of text"), NULL},
+	    {"version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL},
+	    {NULL}};
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *description = NULL;
+	const RbCtlCommand *command = NULL;
+	int status;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
+
+	context = g_option_context_new(_("COMMAND [ARGUMENTS…]"));
+	g_option_context_set_summary(context, _("Lists CD recorders and burns raw CD images through the rawburn service."));
+	description = rb_ctl_commands_description();
+	g_option_context_set_description(context, description);
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		g_printerr("rawburnctl: %s\n", error->message);
+		g_printerr(_("Run “rawburnctl --help” to see the commands and options.\n"));
+		return RB_CTL_EXIT_USAGE;
+	}
+	if (opt_version) {
+		g_print("rawburnctl %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (argc < 2) {
+		g_printerr(_("rawburnctl: no command given.\n"));
+		g_printerr("%s\n", description);
+		return RB_CTL_EXIT_USAGE;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(rb_ctl_commands); i++) {
+		if (g_strcmp0(argv[1], rb_ctl_commands[i].name) == 0)
+			command = &rb_ctl_commands[i];
+	}
+	if (command == NULL) {
+		g_printerr(_("rawburnctl: unknown command “%s”.\n"), argv[1]);
+		g_printerr("%s\n", description);
+		return RB_CTL_EXIT_USAGE;
+	}
+	if (!rb_ctl_connect(&ctl, &error)) {
+		g_printerr("rawburnctl: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	status = command->run(&ctl, argv + 2, &error);
+	if (error != NULL)
+		g_printerr("rawburnctl: %s\n", error->message);
+	return status;
+}

@@ -1,0 +1,120 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The daemon object: owns the ObjectManager at /org/rawburn/RawBurn1, the
+ * Manager object and the recorder objects, in the order clients see them.
+ * Every change of the object tree happens here, on the main thread.
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "RbDaemon"
+
+#include "rb-daemon.h"
+#include "rb-error.h"
+#include "rb-recorder-object.h"
+#include "rb-service-manager.h"
+
+struct _RbDaemon {
+	GObject parent_instance;
+	GDBusConnection *connection;
+	GDBusObjectManagerServer *object_manager;
+	RbServiceManager *manager;
+	GPtrArray *recorders; /* of RbRecorderObject, in GetRecorders order */
+	guint next_virtual_index;
+};
+
+G_DEFINE_TYPE(RbDaemon, rb_daemon, G_TYPE_OBJECT)
+
+static void
+rb_daemon_dispose(GObject *object)
+{
+	RbDaemon *self = RB_DAEMON(object);
+
+	/* unexport before the objects go, so clients see InterfacesRemoved */
+	if (self->object_manager != NULL)
+		g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
+	g_clear_pointer(&self->recorders, g_ptr_array_unref);
+	g_clear_object(&self->manager);
+	g_clear_object(&self->object_manager);
+	g_clear_object(&self->connection);
+	G_OBJECT_CLASS(rb_daemon_parent_class)->dispose(object);
+}
+
+static void
+rb_daemon_class_init(RbDaemonClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	object_class->dispose = rb_daemon_dispose;
+}
+
+static void
+rb_daemon_init(RbDaemon *self)
+{
+	self->recorders = g_ptr_array_new_with_free_func(g_object_unref);
+}
+
+RbDaemon *
+rb_daemon_new(GDBusConnection *connection)
+{
+	RbDaemon *self = g_object_new(RB_TYPE_DAEMON, NULL);
+	g_autoptr(RbObjectSkeleton) manager_object = rb_object_skeleton_new(RB_DBUS_MANAGER_PATH);
+
+	g_return_val_if_fail(G_IS_DBUS_CONNECTION(connection), NULL);
+
+	self->connection = g_object_ref(connection);
+	self->object_manager = g_dbus_object_manager_server_new(RB_DBUS_ROOT_PATH);
+	self->manager = rb_service_manager_new(self);
+	rb_object_skeleton_set_manager(manager_object, RB_MANAGER(self->manager));
+	g_dbus_object_manager_server_export(self->object_manager,
+					    G_DBUS_OBJECT_SKELETON(manager_object));
+	g_dbus_object_manager_server_set_connection(self->object_manager, connection);
+	return self;
+}
+
+gboolean
+rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError **error)
+{
+	g_autofree gchar *name = NULL;
+	g_autoptr(RbRecorderObject) recorder = NULL;
+
+	g_return_val_if_fail(RB_IS_DAEMON(self), FALSE);
+	g_return_val_if_fail(spec != NULL, FALSE);
+
+	name = g_strdup_printf("virtual%u", self->next_virtual_index++);
+	recorder = rb_recorder_object_new_virtual(name, spec);
+	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(recorder));
+	g_ptr_array_add(self->recorders, g_object_ref(recorder));
+	g_debug("added virtual recorder %s (media %s, %ux, realtime %s)",
+		g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)),
+		rb_virtual_media_to_string(spec->media),
+		spec->max_speed,
+		spec->realtime ? "yes" : "no");
+	return TRUE;
+}
+
+gchar **
+rb_daemon_dup_recorder_paths(RbDaemon *self)
+{
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+	g_return_val_if_fail(RB_IS_DAEMON(self), NULL);
+	for (guint i = 0; i < self->recorders->len; i++) {
+		GDBusObject *object = g_ptr_array_index(self->recorders, i);
+		g_strv_builder_add(builder, g_dbus_object_get_object_path(object));
+	}
+	return g_strv_builder_end(builder);
+}
+
+/* idle: nothing locked or writing, and no virtual recorder, whose disc
+ * contents would be lost if the service exited */
+gboolean
+rb_daemon_is_idle(RbDaemon *self)
+{
+	g_return_val_if_fail(RB_IS_DAEMON(self), FALSE);
+	for (guint i = 0; i < self->recorders->len; i++) {
+		RbRecorderObject *recorder = g_ptr_array_index(self->recorders, i);
+		if (rb_recorder_object_is_virtual(recorder) || rb_recorder_object_is_busy(recorder))
+			return FALSE;
+	}
+	return TRUE;
+}

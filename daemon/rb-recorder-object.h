@@ -1,0 +1,19 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "rb-generated.h"
+#include "rb-virtual-spec.h"
+
+G_BEGIN_DECLS
+
+#define RB_TYPE_RECORDER_OBJECT (rb_recorder_object_get_type())
+G_DECLARE_FINAL_TYPE(RbRecorderObject, rb_recorder_object, RB, RECORDER_OBJECT, RbObjectSkeleton)
+
+RbRecorderObject *rb_recorder_object_new_virtual(const gchar *name, const RbVirtualSpec *spec);
+const gchar *rb_recorder_object_get_name(RbRecorderObject *self);
+gboolean rb_recorder_object_is_virtual(RbRecorderObject *self);
+gboolean rb_recorder_object_is_busy(RbRecorderObject *self);
+
+G_END_DECLS

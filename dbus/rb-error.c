@@ -1,0 +1,169 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One table maps each RbError to its D-Bus name and IMAPI2 HRESULT, so the
+ * daemon, the client and the tests agree on them. Messages start with the
+ * HRESULT so that people porting IMAPI applications recognise the error.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rb-error.h"
+
+typedef struct {
+	const gchar *dbus_name;
+	guint32 hresult;
+	const gchar *description;
+} RbErrorInfo;
+
+/* clang-format off */
+static const RbErrorInfo rb_error_info[] = {
+	[RB_ERROR_REQUEST_CANCELLED] = {RB_DBUS_ERROR_PREFIX "RequestCancelled", 0xC0AA0002,
+		N_("The request was cancelled.")},
+	[RB_ERROR_WRITE_IN_PROGRESS] = {RB_DBUS_ERROR_PREFIX "WriteInProgress", 0xC0AA0600,
+		N_("A write is in progress; wait for it to end or cancel it.")},
+	[RB_ERROR_WRITE_NOT_IN_PROGRESS] = {RB_DBUS_ERROR_PREFIX "WriteNotInProgress", 0xC0AA0601,
+		N_("No write is in progress.")},
+	[RB_ERROR_MEDIA_IS_NOT_PREPARED] = {RB_DBUS_ERROR_PREFIX "MediaIsNotPrepared", 0xC0AA0602,
+		N_("The medium is not prepared; call PrepareMedia first.")},
+	[RB_ERROR_MEDIA_IS_PREPARED] = {RB_DBUS_ERROR_PREFIX "MediaIsPrepared", 0xC0AA0603,
+		N_("The medium is already prepared; call ReleaseMedia first.")},
+	[RB_ERROR_CLIENT_NAME_IS_NOT_VALID] = {RB_DBUS_ERROR_PREFIX "ClientNameIsNotValid", 0xC0AA0604,
+		N_("The client name is not valid; use 1 to 63 characters of A-Z a-z 0-9 space . , : ; - _.")},
+	[RB_ERROR_MEDIA_IS_NOT_BLANK] = {RB_DBUS_ERROR_PREFIX "MediaIsNotBlank", 0xC0AA0606,
+		N_("The medium is not blank; insert a blank disc or blank this one.")},
+	[RB_ERROR_MEDIA_IS_NOT_SUPPORTED] = {RB_DBUS_ERROR_PREFIX "MediaIsNotSupported", 0xC0AA0607,
+		N_("The medium cannot be written raw; insert a blank CD-R or CD-RW.")},
+	[RB_ERROR_NOT_ENOUGH_SPACE] = {RB_DBUS_ERROR_PREFIX "NotEnoughSpace", 0xC0AA0609,
+		N_("The image does not fit on the medium; use a larger disc or a smaller image.")},
+	[RB_ERROR_STREAM_NOT_SUPPORTED] = {RB_DBUS_ERROR_PREFIX "StreamNotSupported", 0xC0AA060D,
+		N_("The data stream cannot be used; pass a readable descriptor whose size is a multiple of the sector size.")},
+	[RB_ERROR_DATA_BLOCK_TYPE_NOT_SUPPORTED] = {RB_DBUS_ERROR_PREFIX "DataBlockTypeNotSupported", 0xC0AA060E,
+		N_("The recorder does not support this sector type; pick one of SupportedSectorTypes.")},
+	[RB_ERROR_STREAM_LEADIN_TOO_SHORT] = {RB_DBUS_ERROR_PREFIX "StreamLeadinTooShort", 0xC0AA060F,
+		N_("The stream starts after the disc's lead-in start; generate a longer lead-in.")},
+	[RB_ERROR_RECORDER_NOT_SUPPORTED] = {RB_DBUS_ERROR_PREFIX "RecorderNotSupported", 0xC0AA0610,
+		N_("The recorder cannot write raw disc-at-once; use another recorder.")},
+	[RB_ERROR_NOT_AUTHORIZED] = {RB_DBUS_ERROR_PREFIX "NotAuthorized", 0x80070005,
+		N_("Not authorized; ask an administrator to grant the rawburn polkit action.")},
+	[RB_ERROR_MEDIA_NO_MEDIA] = {RB_DBUS_ERROR_PREFIX "MediaNoMedia", 0xC0AA0202,
+		N_("There is no medium in the recorder; insert a blank disc.")},
+	[RB_ERROR_MEDIA_INCOMPATIBLE] = {RB_DBUS_ERROR_PREFIX "MediaIncompatible", 0xC0AA0203,
+		N_("The medium is incompatible with the recorder; insert another disc.")},
+	[RB_ERROR_MEDIA_UPSIDE_DOWN] = {RB_DBUS_ERROR_PREFIX "MediaUpsideDown", 0xC0AA0204,
+		N_("The medium seems to be upside down; turn it over.")},
+	[RB_ERROR_MEDIA_BECOMING_READY] = {RB_DBUS_ERROR_PREFIX "MediaBecomingReady", 0xC0AA0205,
+		N_("The medium is becoming ready; try again in a few seconds.")},
+	[RB_ERROR_MEDIA_BUSY] = {RB_DBUS_ERROR_PREFIX "MediaBusy", 0xC0AA0207,
+		N_("The recorder is busy with a long operation; try again when it has finished.")},
+	[RB_ERROR_INVALID_MODE_PARAMETERS] = {RB_DBUS_ERROR_PREFIX "InvalidModeParameters", 0xC0AA0208,
+		N_("The recorder refused the write parameters; try another sector type or speed.")},
+	[RB_ERROR_MEDIA_WRITE_PROTECTED] = {RB_DBUS_ERROR_PREFIX "MediaWriteProtected", 0xC0AA0209,
+		N_("The medium is write-protected; insert a writable disc.")},
+	[RB_ERROR_COMMAND_TIMEOUT] = {RB_DBUS_ERROR_PREFIX "CommandTimeout", 0xC0AA020D,
+		N_("The recorder did not answer in time; check the drive and its connection.")},
+	[RB_ERROR_MEDIA_SPEED_MISMATCH] = {RB_DBUS_ERROR_PREFIX "MediaSpeedMismatch", 0xC0AA020F,
+		N_("The medium cannot be written at this speed; choose another write speed.")},
+	[RB_ERROR_LOCKED] = {RB_DBUS_ERROR_PREFIX "Locked", 0xC0AA0210,
+		N_("Another client holds the recorder; wait until it releases the medium.")},
+	[RB_ERROR_INVALID_RESPONSE_FROM_DEVICE] = {RB_DBUS_ERROR_PREFIX "InvalidResponseFromDevice", 0xC0AA02FF,
+		N_("The recorder gave an invalid response; retry, or try another drive.")},
+	[RB_ERROR_LOSS_OF_STREAMING] = {RB_DBUS_ERROR_PREFIX "LossOfStreaming", 0xC0AA0300,
+		N_("The data did not arrive fast enough and the recording failed; lower the write speed or keep buffer underrun protection on.")},
+	[RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE] = {RB_DBUS_ERROR_PREFIX "UnexpectedResponseFromDevice", 0xC0AA0301,
+		N_("The recorder reported an unexpected error; retry, or try another disc or drive.")},
+	[RB_ERROR_DEVICE_GONE] = {RB_DBUS_ERROR_PREFIX "DeviceGone", 0x80070037,
+		N_("The recorder is gone; reconnect it and start again.")},
+};
+/* clang-format on */
+
+G_STATIC_ASSERT(G_N_ELEMENTS(rb_error_info) == RB_ERROR_N_ERRORS);
+
+GQuark
+rb_error_quark(void)
+{
+	static gsize quark = 0;
+	static gsize entries_ready = 0;
+	static GDBusErrorEntry entries[RB_ERROR_N_ERRORS];
+
+	/* the entries come from rb_error_info so that the table exists once */
+	if (g_once_init_enter(&entries_ready)) {
+		for (guint i = 0; i < RB_ERROR_N_ERRORS; i++) {
+			entries[i].error_code = (gint)i;
+			entries[i].dbus_error_name = rb_error_info[i].dbus_name;
+		}
+		g_once_init_leave(&entries_ready, 1);
+	}
+	/* the domain name must equal the quark's string, see g_dbus_error_register_error_domain() */
+	g_dbus_error_register_error_domain("rb-error-quark", &quark, entries, G_N_ELEMENTS(entries));
+	return (GQuark)quark;
+}
+
+const gchar *
+rb_error_get_dbus_name(RbError code)
+{
+	g_return_val_if_fail(code < RB_ERROR_N_ERRORS, NULL);
+	return rb_error_info[code].dbus_name;
+}
+
+guint32
+rb_error_get_hresult(RbError code)
+{
+	g_return_val_if_fail(code < RB_ERROR_N_ERRORS, 0);
+	return rb_error_info[code].hresult;
+}
+
+/* translated default text for @code, for errors that need no detail */
+const gchar *
+rb_error_get_description(RbError code)
+{
+	g_return_val_if_fail(code < RB_ERROR_N_ERRORS, NULL);
+	return g_dgettext(GETTEXT_PACKAGE, rb_error_info[code].description);
+}
+
+static GError *
+rb_error_new_valist(RbError code, const gchar *format, va_list args) G_GNUC_PRINTF(2, 0);
+
+static GError *
+rb_error_new_valist(RbError code, const gchar *format, va_list args)
+{
+	g_autofree gchar *detail = g_strdup_vprintf(format, args);
+	return g_error_new(RB_ERROR,
+			   (gint)code,
+			   "0x%08" G_GINT32_MODIFIER "X: %s",
+			   rb_error_info[code].hresult,
+			   detail);
+}
+
+GError *
+rb_error_new(RbError code, const gchar *format, ...)
+{
+	va_list args;
+	GError *error;
+
+	g_return_val_if_fail(code < RB_ERROR_N_ERRORS, NULL);
+	va_start(args, format);
+	error = rb_error_new_valist(code, format, args);
+	va_end(args);
+	return error;
+}
+
+void
+rb_error_set(GError **error, RbError code, const gchar *format, ...)
+{
+	va_list args;
+
+	g_return_if_fail(code < RB_ERROR_N_ERRORS);
+	if (error == NULL)
+		return;
+	va_start(args, format);
+	g_propagate_error(error, rb_error_new_valist(code, format, args));
+	va_end(args);
+}
+
+void
+rb_error_set_default(GError **error, RbError code)
+{
+	rb_error_set(error, code, "%s", rb_error_get_description(code));
+}
