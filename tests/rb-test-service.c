@@ -1,0 +1,337 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Starts a private dbus-daemon with its own configuration in a temporary
+ * directory, and rawburnd on it in its own process group, so that a test
+ * can tell whether the daemon exited cleanly and left no process behind.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rb-error.h"
+#include "rb-test-service.h"
+
+#define RB_TEST_POLL_US (20 * 1000)
+
+static const gchar rb_test_bus_config[] =
+    "<busconfig>\n"
+    "  <type>session</type>\n"
+    "  <listen>unix:dir=%s</listen>\n"
+    "  <auth>EXTERNAL</auth>\n"
+    "  <policy context=\"default\">\n"
+    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+    "    <allow eavesdrop=\"true\"/>\n"
+    "    <allow own=\"*\"/>\n"
+    "  </policy>\n"
+    "</busconfig>\n";
+
+const gchar *
+rb_test_get_builddir(void)
+{
+	return RB_TEST_ABS_BUILDDIR;
+}
+
+const gchar *
+rb_test_get_rawburnd(void)
+{
+	return RB_TEST_ABS_BUILDDIR "/daemon/rawburnd";
+}
+
+const gchar *
+rb_test_get_rawburnctl(void)
+{
+	return RB_TEST_ABS_BUILDDIR "/client/rawburnctl";
+}
+
+const gchar *
+rb_test_get_dbus_xml_dir(void)
+{
+	return RB_TEST_ABS_SRCDIR "/dbus";
+}
+
+/* own process group: the test can then find any process the daemon left */
+static void
+rb_test_child_setup(gpointer user_data)
+{
+	setpgid(0, 0);
+}
+
+RbTestService *
+rb_test_service_new_bus(void)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *config = NULL;
+	g_autofree gchar *config_path = NULL;
+	g_autofree gchar *print_fd = NULL;
+	RbTestService *self = g_new0(RbTestService, 1);
+	gint out_fd = -1;
+	g_autoptr(GIOChannel) channel = NULL;
+	gsize terminator = 0;
+	const gchar *argv[] = {DBUS_DAEMON_PATH, NULL, "--print-address=1", "--nofork", NULL};
+
+	self->tmpdir = g_dir_make_tmp("rawburn-test-XXXXXX", &error);
+	ck_assert_msg(self->tmpdir != NULL, "cannot make a temporary directory: %s", error ? error->message : "");
+	config = g_strdup_printf(rb_test_bus_config, self->tmpdir);
+	config_path = g_build_filename(self->tmpdir, "bus.conf", NULL);
+	ck_assert(g_file_set_contents(config_path, config, -1, &error));
+	argv[1] = print_fd = g_strdup_printf("--config-file=%s", config_path);
+
+	ck_assert_msg(g_spawn_async_with_pipes(NULL,
+					       (gchar **)argv,
+					       NULL,
+					       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+					       rb_test_child_setup,
+					       NULL,
+					       &self->bus_pid,
+					       NULL,
+					       &out_fd,
+					       NULL,
+					       &error),
+		      "cannot start dbus-daemon: %s",
+		      error ? error->message : "");
+	channel = g_io_channel_unix_new(out_fd);
+	g_io_channel_set_close_on_unref(channel, TRUE);
+	ck_assert_int_eq(g_io_channel_read_line(channel, &self->bus_address, NULL, &terminator, &error),
+			 G_IO_STATUS_NORMAL);
+	self->bus_address[terminator] = '\0';
+
+	self->connection = g_dbus_connection_new_for_address_sync(
+	    self->bus_address,
+	    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+	    NULL,
+	    NULL,
+	    &error);
+	ck_assert_msg(self->connection != NULL, "cannot connect to the test bus: %s", error ? error->message : "");
+	g_dbus_connection_set_exit_on_close(self->connection, FALSE);
+	return self;
+}
+
+gchar **
+rb_test_service_get_environ(RbTestService *self)
+{
+	gchar **envp = g_get_environ();
+
+	/* both buses point at the private one: nothing reaches the machine's buses */
+	envp = g_environ_setenv(envp, "DBUS_SESSION_BUS_ADDRESS", self->bus_address, TRUE);
+	envp = g_environ_setenv(envp, "DBUS_SYSTEM_BUS_ADDRESS", self->bus_address, TRUE);
+	envp = g_environ_setenv(envp, "LC_ALL", "C.UTF-8", TRUE);
+	envp = g_environ_unsetenv(envp, "LANGUAGE");
+	return envp;
+}
+
+static gboolean
+rb_test_service_name_has_owner(RbTestService *self)
+{
+	g_autoptr(GVariant) reply = NULL;
+	gboolean has_owner = FALSE;
+
+	reply = g_dbus_connection_call_sync(self->connection,
+					    "org.freedesktop.DBus",
+					    "/org/freedesktop/DBus",
+					    "org.freedesktop.DBus",
+					    "NameHasOwner",
+					    g_variant_new("(s)", RB_DBUS_NAME),
+					    G_VARIANT_TYPE("(b)"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    NULL);
+	if (reply != NULL)
+		g_variant_get(reply, "(b)", &has_owner);
+	return has_owner;
+}
+
+static void
+rb_test_service_dump_log(RbTestService *self)
+{
+	g_autofree gchar *log = NULL;
+
+	if (self->daemon_log != NULL && g_file_get_contents(self->daemon_log, &log, NULL, NULL) &&
+	    log[0] != '\0')
+		g_printerr("--- rawburnd output ---\n%s--- end ---\n", log);
+}
+
+void
+rb_test_service_start_daemon(RbTestService *self, const gchar *const *extra_args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_auto(GStrv) envp = rb_test_service_get_environ(self);
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+	gint log_fd;
+
+	ck_assert_int_eq(self->daemon_pid, 0);
+	g_ptr_array_add(argv, (gpointer)rb_test_get_rawburnd());
+	g_ptr_array_add(argv, (gpointer) "--session");
+	g_ptr_array_add(argv, (gpointer) "--debug");
+	for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)extra_args[i]);
+	g_ptr_array_add(argv, NULL);
+
+	g_free(self->daemon_log);
+	self->daemon_log = g_build_filename(self->tmpdir, "rawburnd.log", NULL);
+	log_fd = open(self->daemon_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_int_ge(log_fd, 0);
+	ck_assert_msg(g_spawn_async_with_pipes_and_fds(NULL,
+						       (const gchar *const *)argv->pdata,
+						       (const gchar *const *)envp,
+						       G_SPAWN_DO_NOT_REAP_CHILD,
+						       rb_test_child_setup,
+						       NULL,
+						       -1,
+						       log_fd,
+						       log_fd,
+						       NULL,
+						       NULL,
+						       0,
+						       &self->daemon_pid,
+						       NULL,
+						       NULL,
+						       NULL,
+						       &error),
+		      "cannot start rawburnd: %s",
+		      error ? error->message : "");
+	close(log_fd);
+
+	while (!rb_test_service_name_has_owner(self)) {
+		gint wait_status = 0;
+		if (waitpid(self->daemon_pid, &wait_status, WNOHANG) == self->daemon_pid) {
+			self->daemon_pid = 0;
+			rb_test_service_dump_log(self);
+			ck_abort_msg("rawburnd exited before owning its name (wait status %d)", wait_status);
+		}
+		if (g_get_monotonic_time() > deadline) {
+			rb_test_service_dump_log(self);
+			ck_abort_msg("rawburnd did not own %s in time", RB_DBUS_NAME);
+		}
+		g_usleep(RB_TEST_POLL_US);
+	}
+}
+
+gboolean
+rb_test_service_wait_daemon_exit(RbTestService *self, guint timeout_ms, gint *wait_status)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+
+	ck_assert_int_ne(self->daemon_pid, 0);
+	while (g_get_monotonic_time() < deadline) {
+		pid_t pid = waitpid(self->daemon_pid, wait_status, WNOHANG);
+		if (pid == self->daemon_pid)
+			return TRUE;
+		ck_assert_int_eq(pid, 0);
+		g_usleep(RB_TEST_POLL_US);
+	}
+	return FALSE;
+}
+
+/* the group must be empty once the daemon is gone: no leaked helper processes */
+static void
+rb_test_service_assert_group_empty(GPid pgid)
+{
+	gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+	while (kill(-pgid, 0) == 0) {
+		if (g_get_monotonic_time() > deadline) {
+			kill(-pgid, SIGKILL);
+			ck_abort_msg("rawburnd left a process behind in group %d", (int)pgid);
+		}
+		g_usleep(RB_TEST_POLL_US);
+	}
+	ck_assert_int_eq(errno, ESRCH);
+}
+
+/* SIGTERM, then the daemon must exit 0 on its own: a crash, a sanitizer
+ * report or a hang fails the test */
+gint
+rb_test_service_stop_daemon(RbTestService *self)
+{
+	gint wait_status = 0;
+	GPid pid = self->daemon_pid;
+
+	ck_assert_int_ne(pid, 0);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	if (!rb_test_service_wait_daemon_exit(self, RB_TEST_TIMEOUT_SECONDS * 1000 / 2, &wait_status)) {
+		kill(-pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		self->daemon_pid = 0;
+		rb_test_service_dump_log(self);
+		ck_abort_msg("rawburnd did not exit after SIGTERM");
+	}
+	self->daemon_pid = 0;
+	if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0)
+		rb_test_service_dump_log(self);
+	ck_assert_msg(WIFEXITED(wait_status), "rawburnd died of signal %d", WTERMSIG(wait_status));
+	ck_assert_msg(WEXITSTATUS(wait_status) == 0, "rawburnd exited with status %d", WEXITSTATUS(wait_status));
+	rb_test_service_assert_group_empty(pid);
+	return WEXITSTATUS(wait_status);
+}
+
+void
+rb_test_service_free(RbTestService *self)
+{
+	if (self == NULL)
+		return;
+	if (self->daemon_pid != 0)
+		rb_test_service_stop_daemon(self);
+	if (self->connection != NULL) {
+		g_dbus_connection_close_sync(self->connection, NULL, NULL);
+		g_object_unref(self->connection);
+	}
+	if (self->bus_pid != 0) {
+		kill(self->bus_pid, SIGTERM);
+		waitpid(self->bus_pid, NULL, 0);
+	}
+	if (self->tmpdir != NULL) {
+		g_autofree gchar *conf = g_build_filename(self->tmpdir, "bus.conf", NULL);
+		g_unlink(conf);
+		if (self->daemon_log != NULL)
+			g_unlink(self->daemon_log);
+		g_rmdir(self->tmpdir);
+	}
+	g_free(self->daemon_log);
+	g_free(self->bus_address);
+	g_free(self->tmpdir);
+	g_free(self);
+}
+
+gint
+rb_test_run(const gchar *const *argv, gchar **envp, gchar **standard_output, gchar **standard_error)
+{
+	g_autoptr(GError) error = NULL;
+	gint wait_status = 0;
+
+	ck_assert_msg(g_spawn_sync(NULL,
+				   (gchar **)argv,
+				   envp,
+				   G_SPAWN_SEARCH_PATH,
+				   NULL,
+				   NULL,
+				   standard_output,
+				   standard_error,
+				   &wait_status,
+				   &error),
+		      "cannot run %s: %s",
+		      argv[0],
+		      error ? error->message : "");
+	ck_assert_msg(WIFEXITED(wait_status), "%s died of signal %d", argv[0], WTERMSIG(wait_status));
+	return WEXITSTATUS(wait_status);
+}
+
+gint
+rb_test_run_suite(Suite *suite)
+{
+	SRunner *runner = srunner_create(suite);
+	gint failed;
+
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

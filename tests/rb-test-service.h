@@ -1,0 +1,47 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Test fixture: a private dbus-daemon and the built rawburnd on it. The
+ * machine's own buses are never touched.
+ */
+#pragma once
+
+#include <check.h>
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* generous: under AddressSanitizer everything is several times slower */
+#define RB_TEST_TIMEOUT_SECONDS 60
+
+typedef struct {
+	gchar *tmpdir;
+	gchar *bus_address;
+	GPid bus_pid;
+	GPid daemon_pid;
+	gchar *daemon_log;
+	GDBusConnection *connection;
+} RbTestService;
+
+RbTestService *rb_test_service_new_bus(void);
+void rb_test_service_start_daemon(RbTestService *self, const gchar *const *extra_args);
+gint rb_test_service_stop_daemon(RbTestService *self);
+gboolean rb_test_service_wait_daemon_exit(RbTestService *self, guint timeout_ms, gint *wait_status);
+void rb_test_service_free(RbTestService *self);
+
+gchar **rb_test_service_get_environ(RbTestService *self);
+gint rb_test_run(const gchar *const *argv,
+		 gchar **envp,
+		 gchar **standard_output,
+		 gchar **standard_error);
+
+const gchar *rb_test_get_rawburnd(void);
+const gchar *rb_test_get_rawburnctl(void);
+const gchar *rb_test_get_dbus_xml_dir(void);
+const gchar *rb_test_get_builddir(void);
+
+gint rb_test_run_suite(Suite *suite);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbTestService, rb_test_service_free)
+
+G_END_DECLS
