@@ -45,13 +45,13 @@ rb_ctl_connect(RbCtl *ctl, GError **error)
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *owner = NULL;
 
-	ctl->object_manager =
-	    rb_object_manager_client_new_for_bus_sync(ctl->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM,
-						      G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-						      RB_DBUS_NAME,
-						      RB_DBUS_ROOT_PATH,
-						      NULL,
-						      &error_local);
+	ctl->object_manager = rb_object_manager_client_new_for_bus_sync(
+		ctl->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM,
+		G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
+		RB_DBUS_NAME,
+		RB_DBUS_ROOT_PATH,
+		NULL,
+		&error_local);
 	if (ctl->object_manager == NULL) {
 		g_set_error(error,
 			    G_IO_ERROR,
@@ -62,21 +62,23 @@ rb_ctl_connect(RbCtl *ctl, GError **error)
 		return FALSE;
 	}
 	owner = g_dbus_object_manager_client_get_name_owner(
-	    G_DBUS_OBJECT_MANAGER_CLIENT(ctl->object_manager));
+		G_DBUS_OBJECT_MANAGER_CLIENT(ctl->object_manager));
 	if (owner == NULL) {
 		if (ctl->session) {
-			g_set_error(error,
-				    G_IO_ERROR,
-				    G_IO_ERROR_NOT_FOUND,
-				    _("The rawburn service is not running on the session bus; start it "
-				      "with “rawburnd --session”."));
+			g_set_error(
+				error,
+				G_IO_ERROR,
+				G_IO_ERROR_NOT_FOUND,
+				_("The rawburn service is not running on the session bus; start it "
+				  "with “rawburnd --session”."));
 		} else {
-			g_set_error(error,
-				    G_IO_ERROR,
-				    G_IO_ERROR_NOT_FOUND,
-				    _("The rawburn service is not running on the system bus; start it "
-				      "with “systemctl start rawburnd”, or use --session for a "
-				      "service started with “rawburnd --session”."));
+			g_set_error(
+				error,
+				G_IO_ERROR,
+				G_IO_ERROR_NOT_FOUND,
+				_("The rawburn service is not running on the system bus; start it "
+				  "with “systemctl start rawburnd”, or use --session for a "
+				  "service started with “rawburnd --session”."));
 		}
 		return FALSE;
 	}
@@ -92,19 +94,16 @@ rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error)
 
 	object = g_dbus_object_manager_get_object(ctl->object_manager, RB_DBUS_MANAGER_PATH);
 	if (object == NULL) {
-		g_set_error(error,
-			    G_IO_ERROR,
-			    G_IO_ERROR_NOT_FOUND,
-			    _("The rawburn service has no Manager object; is it a different version?"));
+		g_set_error(
+			error,
+			G_IO_ERROR,
+			G_IO_ERROR_NOT_FOUND,
+			_("The rawburn service has no Manager object; is it a different version?"));
 		return NULL;
 	}
 	manager = rb_object_get_manager(RB_OBJECT(object));
-	if (!rb_manager_call_get_recorders_sync(manager,
-						G_DBUS_CALL_FLAGS_NONE,
-						-1,
-						&paths,
-						NULL,
-						error)) {
+	if (!rb_manager_call_get_recorders_sync(
+		    manager, G_DBUS_CALL_FLAGS_NONE, -1, &paths, NULL, error)) {
 		g_dbus_error_strip_remote_error(*error);
 		return NULL;
 	}
@@ -115,7 +114,8 @@ static gchar *
 rb_ctl_recorder_name(const gchar *object_path)
 {
 	const gchar *last = strrchr(object_path, '/');
-	g_autofree guint8 *bytes = g_dbus_unescape_object_path(last != NULL ? last + 1 : object_path);
+	g_autofree guint8 *bytes =
+		g_dbus_unescape_object_path(last != NULL ? last + 1 : object_path);
 
 	/* an unescaped name that isn't text is shown as escaped */
 	if (bytes == NULL || !g_utf8_validate((const gchar *)bytes, -1, NULL))
@@ -157,7 +157,10 @@ rb_ctl_cmd_list(RbCtl *ctl, gchar **args, GError **error)
 	g_autoptr(GString) json = g_string_new("[");
 
 	if (args[0] != NULL) {
-		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("“list” takes no arguments"));
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_FAILED,
+			    _("“list” takes no arguments"));
 		return RB_CTL_EXIT_USAGE;
 	}
 	paths = rb_ctl_get_recorder_paths(ctl, error);
@@ -166,9 +169,11 @@ rb_ctl_cmd_list(RbCtl *ctl, gchar **args, GError **error)
 
 	if (!ctl->json)
 		/* TRANSLATORS: column headings of “rawburnctl list” */
-		rb_ctl_print_table_row(_("RECORDER"), _("DEVICE"), _("VENDOR"), _("PRODUCT"), _("MEDIA"));
+		rb_ctl_print_table_row(
+			_("RECORDER"), _("DEVICE"), _("VENDOR"), _("PRODUCT"), _("MEDIA"));
 	for (guint i = 0; paths[i] != NULL; i++) {
-		g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
+		g_autoptr(GDBusObject) object =
+			g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
 		g_autoptr(RbRecorder) recorder = NULL;
 		g_autoptr(RbDiscFormat2RawCD) format = NULL;
 		g_autofree gchar *name = rb_ctl_recorder_name(paths[i]);
@@ -182,9 +187,10 @@ rb_ctl_cmd_list(RbCtl *ctl, gchar **args, GError **error)
 		if (recorder == NULL || format == NULL)
 			continue;
 		device = rb_recorder_get_device_node(recorder);
-		media_type = rb_recorder_get_media_present(recorder)
-				 ? rb_disc_format2_raw_cd_get_current_physical_media_type(format)
-				 : 0;
+		media_type =
+			rb_recorder_get_media_present(recorder)
+				? rb_disc_format2_raw_cd_get_current_physical_media_type(format)
+				: 0;
 		if (ctl->json) {
 			if (i > 0)
 				g_string_append_c(json, ',');
@@ -198,13 +204,14 @@ rb_ctl_cmd_list(RbCtl *ctl, gchar **args, GError **error)
 			rb_ctl_json_append_string(json, rb_recorder_get_vendor_id(recorder));
 			g_string_append(json, ",\"product\":");
 			rb_ctl_json_append_string(json, rb_recorder_get_product_id(recorder));
-			g_string_append_printf(json,
-					       ",\"mediaPresent\":%s,\"mediaType\":%u,\"virtual\":%s}",
-					       rb_recorder_get_media_present(recorder) ? "true" : "false",
-					       media_type,
-					       rb_object_peek_virtual_recorder(RB_OBJECT(object)) != NULL
-						   ? "true"
-						   : "false");
+			g_string_append_printf(
+				json,
+				",\"mediaPresent\":%s,\"mediaType\":%u,\"virtual\":%s}",
+				rb_recorder_get_media_present(recorder) ? "true" : "false",
+				media_type,
+				rb_object_peek_virtual_recorder(RB_OBJECT(object)) != NULL
+					? "true"
+					: "false");
 		} else {
 			rb_ctl_print_table_row(name,
 					       device != NULL && device[0] != '\0' ? device : "-",
@@ -229,7 +236,8 @@ rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
 	if (paths == NULL)
 		return NULL;
 	for (guint i = 0; paths[i] != NULL; i++) {
-		g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
+		g_autoptr(GDBusObject) object =
+			g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
 		g_autofree gchar *name = rb_ctl_recorder_name(paths[i]);
 		g_autoptr(RbRecorder) recorder = NULL;
 
@@ -237,7 +245,8 @@ rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
 			continue;
 		recorder = rb_object_get_recorder(RB_OBJECT(object));
 		if (g_strcmp0(wanted, paths[i]) == 0 || g_strcmp0(wanted, name) == 0 ||
-		    (recorder != NULL && g_strcmp0(wanted, rb_recorder_get_device_node(recorder)) == 0 &&
+		    (recorder != NULL &&
+		     g_strcmp0(wanted, rb_recorder_get_device_node(recorder)) == 0 &&
 		     wanted[0] != '\0'))
 			return g_steal_pointer(&object);
 	}
@@ -297,11 +306,12 @@ rb_ctl_cmd_info(RbCtl *ctl, gchar **args, GError **error)
 	GDBusInterface *ifaces[3];
 
 	if (args[0] == NULL || args[1] != NULL) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_FAILED,
-			    _("“info” needs one RECORDER (a name such as virtual0, a device such as "
-			      "/dev/sr0, or an object path)"));
+		g_set_error(
+			error,
+			G_OPTION_ERROR,
+			G_OPTION_ERROR_FAILED,
+			_("“info” needs one RECORDER (a name such as virtual0, a device such as "
+			  "/dev/sr0, or an object path)"));
 		return RB_CTL_EXIT_USAGE;
 	}
 	object = rb_ctl_find_recorder(ctl, args[0], error);
@@ -339,8 +349,8 @@ typedef struct {
 } RbCtlCommand;
 
 static const RbCtlCommand rb_ctl_commands[] = {
-    {"list", "", N_("List the CD recorders"), rb_ctl_cmd_list},
-    {"info", "RECORDER", N_("Show everything about one recorder"), rb_ctl_cmd_info},
+	{"list", "", N_("List the CD recorders"), rb_ctl_cmd_list},
+	{"info", "RECORDER", N_("Show everything about one recorder"), rb_ctl_cmd_info},
 };
 
 static gchar *
@@ -348,7 +358,8 @@ rb_ctl_commands_description(void)
 {
 	GString *text = g_string_new(_("Commands:"));
 	for (guint i = 0; i < G_N_ELEMENTS(rb_ctl_commands); i++) {
-		g_autofree gchar *usage = g_strdup_printf("%s %s", rb_ctl_commands[i].name, rb_ctl_commands[i].args);
+		g_autofree gchar *usage =
+			g_strdup_printf("%s %s", rb_ctl_commands[i].name, rb_ctl_commands[i].args);
 		g_string_append_printf(text, "\n  %-20s %s", usage, _(rb_ctl_commands[i].summary));
 	}
 	return g_string_free(text, FALSE);
@@ -360,11 +371,28 @@ main(int argc, char **argv)
 	g_auto(RbCtl) ctl = {0};
 	gboolean opt_version = FALSE;
 	const GOptionEntry entries[] = {
-	    {"session", 0, 0, G_OPTION_ARG_NONE, &ctl.session,
-	     N_("Talk to a service on the session bus (rawburnd --session)"), NULL},
-	    {"json", 'j', 0, G_OPTION_ARG_NONE, &ctl.json, N_("Print JSON instead of text"), NULL},
-	    {"version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL},
-	    {NULL}};
+		{"session",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &ctl.session,
+		 N_("Talk to a service on the session bus (rawburnd --session)"),
+		 NULL},
+		{"json",
+		 'j',
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &ctl.json,
+		 N_("Print JSON instead of text"),
+		 NULL},
+		{"version",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &opt_version,
+		 N_("Print the version and exit"),
+		 NULL},
+		{NULL}};
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *description = NULL;
@@ -377,7 +405,9 @@ main(int argc, char **argv)
 	textdomain(GETTEXT_PACKAGE);
 
 	context = g_option_context_new(_("COMMAND [ARGUMENTS…]"));
-	g_option_context_set_summary(context, _("Lists CD recorders and burns raw CD images through the rawburn service."));
+	g_option_context_set_summary(
+		context,
+		_("Lists CD recorders and burns raw CD images through the rawburn service."));
 	description = rb_ctl_commands_description();
 	g_option_context_set_description(context, description);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);

@@ -12,7 +12,8 @@
 /* 100 minutes of frames: the MSF address space wraps here */
 #define RB_CD_MSF_WRAP (100 * RB_CD_FRAMES_PER_MINUTE)
 /* the lowest LBA an MSF address can name: 90:00:00 */
-#define RB_CD_LBA_MIN (RB_CD_LEADIN_MINUTE * RB_CD_FRAMES_PER_MINUTE - RB_CD_MSF_OFFSET - RB_CD_MSF_WRAP)
+#define RB_CD_LBA_MIN                                                                              \
+	(RB_CD_LEADIN_MINUTE * RB_CD_FRAMES_PER_MINUTE - RB_CD_MSF_OFFSET - RB_CD_MSF_WRAP)
 /* the highest: 89:59:74 */
 #define RB_CD_LBA_MAX (RB_CD_LEADIN_MINUTE * RB_CD_FRAMES_PER_MINUTE - 1 - RB_CD_MSF_OFFSET)
 

@@ -72,11 +72,13 @@ rb_main_on_name_lost(GDBusConnection *connection, const gchar *name, gpointer us
 	RbMain *main_state = user_data;
 
 	if (connection == NULL) {
-		g_printerr(_("rawburnd: lost the connection to the %s bus.\n"), main_state->bus_label);
+		g_printerr(_("rawburnd: lost the connection to the %s bus.\n"),
+			   main_state->bus_label);
 	} else if (main_state->name_acquired) {
 		g_printerr(_("rawburnd: another service replaced this one as %s.\n"), name);
 	} else {
-		g_printerr(_("rawburnd: cannot own %s on the %s bus: another rawburnd runs (stop it, or "
+		g_printerr(_("rawburnd: cannot own %s on the %s bus: another rawburnd runs (stop "
+			     "it, or "
 			     "start this one with --replace) or the bus policy forbids it (install "
 			     "org.rawburn.RawBurn1.conf and run as root).\n"),
 			   name,
@@ -127,22 +129,48 @@ main(int argc, char **argv)
 	gint opt_idle_timeout = 0;
 	g_auto(GStrv) opt_virtual = NULL;
 	const GOptionEntry entries[] = {
-	    {"session", 0, 0, G_OPTION_ARG_NONE, &opt_session,
-	     N_("Use the session bus instead of the system bus"), NULL},
-	    {"replace", 'r', 0, G_OPTION_ARG_NONE, &opt_replace,
-	     N_("Replace a running instance"), NULL},
-	    {"virtual-recorder", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_virtual,
-	     N_("Add an emulated recorder, e.g. media=cd-r-80,speed=48,realtime=false (repeatable)"),
-	     N_("SPEC")},
-	    {"idle-timeout", 0, 0, G_OPTION_ARG_INT, &opt_idle_timeout,
-	     N_("Exit after this many idle seconds when no virtual recorder exists (0: never)"),
-	     N_("SECONDS")},
-	    {"debug", 'v', 0, G_OPTION_ARG_NONE, &opt_debug, N_("Print debug messages"), NULL},
-	    {"version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL},
-	    {NULL}};
+		{"session",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &opt_session,
+		 N_("Use the session bus instead of the system bus"),
+		 NULL},
+		{"replace",
+		 'r',
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &opt_replace,
+		 N_("Replace a running instance"),
+		 NULL},
+		{"virtual-recorder",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING_ARRAY,
+		 &opt_virtual,
+		 N_("Add an emulated recorder, e.g. media=cd-r-80,speed=48,realtime=false "
+		    "(repeatable)"),
+		 N_("SPEC")},
+		{"idle-timeout",
+		 0,
+		 0,
+		 G_OPTION_ARG_INT,
+		 &opt_idle_timeout,
+		 N_("Exit after this many idle seconds when no virtual recorder exists (0: never)"),
+		 N_("SECONDS")},
+		{"debug", 'v', 0, G_OPTION_ARG_NONE, &opt_debug, N_("Print debug messages"), NULL},
+		{"version",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &opt_version,
+		 N_("Print the version and exit"),
+		 NULL},
+		{NULL}};
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func((GDestroyNotify)rb_virtual_spec_free);
+	g_autoptr(GPtrArray) specs =
+		g_ptr_array_new_with_free_func((GDestroyNotify)rb_virtual_spec_free);
 	g_autoptr(GMainLoop) loop = NULL;
 	g_autoptr(GDBusConnection) connection = NULL;
 	g_autoptr(RbDaemon) daemon = NULL;
@@ -158,7 +186,8 @@ main(int argc, char **argv)
 	textdomain(GETTEXT_PACKAGE);
 
 	context = g_option_context_new(NULL);
-	g_option_context_set_summary(context, _("Burns raw CD images on request of D-Bus clients."));
+	g_option_context_set_summary(context,
+				     _("Burns raw CD images on request of D-Bus clients."));
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("rawburnd: %s\n", error->message);
@@ -166,7 +195,8 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	if (argc > 1) {
-		g_printerr(_("rawburnd: unexpected argument “%s”; rawburnd takes options only.\n"), argv[1]);
+		g_printerr(_("rawburnd: unexpected argument “%s”; rawburnd takes options only.\n"),
+			   argv[1]);
 		return EXIT_FAILURE;
 	}
 	if (opt_version) {
@@ -189,7 +219,8 @@ main(int argc, char **argv)
 	(void)RB_ERROR;
 
 	main_state.bus_label = opt_session ? _("session") : _("system");
-	connection = g_bus_get_sync(opt_session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error);
+	connection =
+		g_bus_get_sync(opt_session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error);
 	if (connection == NULL) {
 		g_printerr(_("rawburnd: cannot connect to the %s bus: %s\n"),
 			   main_state.bus_label,
@@ -214,21 +245,24 @@ main(int argc, char **argv)
 		}
 	}
 
-	closed_id = g_signal_connect(connection, "closed", G_CALLBACK(rb_main_on_connection_closed), &main_state);
+	closed_id = g_signal_connect(
+		connection, "closed", G_CALLBACK(rb_main_on_connection_closed), &main_state);
 	sigterm_id = g_unix_signal_add(SIGTERM, rb_main_on_signal, &main_state);
 	sigint_id = g_unix_signal_add(SIGINT, rb_main_on_signal, &main_state);
 	if (opt_idle_timeout > 0)
-		main_state.idle_id = g_timeout_add_seconds((guint)opt_idle_timeout, rb_main_on_idle_timeout, &main_state);
+		main_state.idle_id = g_timeout_add_seconds(
+			(guint)opt_idle_timeout, rb_main_on_idle_timeout, &main_state);
 
 	/* the objects are exported first, so a client woken by the name sees them all */
-	owner_id = g_bus_own_name_on_connection(connection,
-						RB_DBUS_NAME,
-						G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
-						    (opt_replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
-						rb_main_on_name_acquired,
-						rb_main_on_name_lost,
-						&main_state,
-						NULL);
+	owner_id = g_bus_own_name_on_connection(
+		connection,
+		RB_DBUS_NAME,
+		G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
+			(opt_replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
+		rb_main_on_name_acquired,
+		rb_main_on_name_lost,
+		&main_state,
+		NULL);
 
 	g_main_loop_run(loop);
 

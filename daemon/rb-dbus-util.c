@@ -28,14 +28,16 @@ rb_dbus_util_not_supported_marshal(GClosure *closure,
 	g_return_if_fail(n_param_values >= 2);
 	invocation = g_value_get_object(&param_values[1]);
 	g_dbus_method_invocation_return_error(
-	    invocation,
-	    G_DBUS_ERROR,
-	    G_DBUS_ERROR_NOT_SUPPORTED,
-	    /* TRANSLATORS: the first %s is a D-Bus interface, the second a method, the third a version */
-	    _("%s.%s is not implemented in rawburn %s yet; use a later release of the service."),
-	    g_dbus_method_invocation_get_interface_name(invocation),
-	    g_dbus_method_invocation_get_method_name(invocation),
-	    PACKAGE_VERSION);
+		invocation,
+		G_DBUS_ERROR,
+		G_DBUS_ERROR_NOT_SUPPORTED,
+		/* TRANSLATORS: the first %s is a D-Bus interface, the second a method, the third a
+		   version */
+		_("%s.%s is not implemented in rawburn %s yet; use a later release of the "
+		  "service."),
+		g_dbus_method_invocation_get_interface_name(invocation),
+		g_dbus_method_invocation_get_method_name(invocation),
+		PACKAGE_VERSION);
 	g_value_set_boolean(return_value, TRUE);
 }
 
@@ -76,8 +78,10 @@ rb_dbus_util_refuse_property_write(GDBusConnection *connection,
 	g_set_error(error,
 		    G_DBUS_ERROR,
 		    G_DBUS_ERROR_NOT_SUPPORTED,
-		    /* TRANSLATORS: the first %s is a D-Bus interface, the second a property, the third a version */
-		    _("Setting %s.%s is not implemented in rawburn %s yet; use a later release of the service."),
+		    /* TRANSLATORS: the first %s is a D-Bus interface, the second a property, the
+		       third a version */
+		    _("Setting %s.%s is not implemented in rawburn %s yet; use a later release of "
+		      "the service."),
 		    interface_name,
 		    property_name,
 		    PACKAGE_VERSION);

@@ -29,7 +29,7 @@ rb_raw_cd_format_get_vtable(GDBusInterfaceSkeleton *skeleton)
 {
 	RbRawCdFormat *self = RB_RAW_CD_FORMAT(skeleton);
 	GDBusInterfaceSkeletonClass *parent_class =
-	    G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
+		G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
 
 	self->vtable = *parent_class->get_vtable(skeleton);
 	self->vtable.set_property = rb_dbus_util_refuse_property_write;
@@ -72,7 +72,8 @@ rb_raw_cd_format_new(const gchar *object_path, guint imapi_media_type)
 
 	rb_disc_format2_raw_cd_set_recorder(iface, object_path);
 	rb_disc_format2_raw_cd_set_current_physical_media_type(iface, imapi_media_type);
-	/* a fresh medium in an emulated drive is blank; probing real media comes with the MMC layer */
+	/* a fresh medium in an emulated drive is blank; probing real media comes with the MMC layer
+	 */
 	rb_disc_format2_raw_cd_set_media_physically_blank(iface, media_present);
 	rb_disc_format2_raw_cd_set_media_heuristically_blank(iface, media_present);
 	rb_disc_format2_raw_cd_set_current_media_supported(iface, media_present);

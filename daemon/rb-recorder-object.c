@@ -62,13 +62,16 @@ rb_recorder_object_new_recorder_iface(void)
 
 	rb_recorder_set_device_node(iface, "");
 	rb_recorder_set_exclusive_access_owner(iface, "");
-	rb_recorder_set_supported_profiles(iface, g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
-	rb_recorder_set_current_profiles(iface, g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
-	rb_recorder_set_supported_feature_pages(iface,
-						g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
+	rb_recorder_set_supported_profiles(iface,
+					   g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
+	rb_recorder_set_current_profiles(iface,
+					 g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
+	rb_recorder_set_supported_feature_pages(
+		iface, g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
 	rb_recorder_set_current_feature_pages(iface,
 					      g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
-	rb_recorder_set_supported_mode_pages(iface, g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
+	rb_recorder_set_supported_mode_pages(iface,
+					     g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
 	rb_dbus_util_refuse_unimplemented_methods(G_DBUS_INTERFACE_SKELETON(skeleton));
 	return skeleton;
 }
@@ -87,8 +90,12 @@ rb_recorder_object_new_virtual(const gchar *name, const RbVirtualSpec *spec)
 	self->recorder = rb_recorder_object_new_recorder_iface();
 	recorder = RB_RECORDER(self->recorder);
 	/* a Name option shows where people look for a drive's identity */
-	product_id = spec->name != NULL ? g_utf8_substring(spec->name, 0, RB_INQUIRY_PRODUCT_ID_MAX)
-					: g_strdup(RB_VIRTUAL_PRODUCT_ID);
+	if (spec->name == NULL)
+		product_id = g_strdup(RB_VIRTUAL_PRODUCT_ID);
+	else if (g_utf8_strlen(spec->name, -1) > RB_INQUIRY_PRODUCT_ID_MAX)
+		product_id = g_utf8_substring(spec->name, 0, RB_INQUIRY_PRODUCT_ID_MAX);
+	else
+		product_id = g_strdup(spec->name);
 	rb_recorder_set_vendor_id(recorder, RB_VIRTUAL_VENDOR_ID);
 	rb_recorder_set_product_id(recorder, product_id);
 	rb_recorder_set_product_revision(recorder, PACKAGE_VERSION);

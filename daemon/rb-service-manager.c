@@ -54,12 +54,11 @@ rb_service_manager_init(RbServiceManager *self)
 	const guint32 media_types[] = {RB_IMAPI_MEDIA_CDR, RB_IMAPI_MEDIA_CDRW};
 
 	rb_manager_set_version(RB_MANAGER(self), PACKAGE_VERSION);
-	rb_manager_set_supported_media_types(
-	    RB_MANAGER(self),
-	    g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,
-				      media_types,
-				      G_N_ELEMENTS(media_types),
-				      sizeof(media_types[0])));
+	rb_manager_set_supported_media_types(RB_MANAGER(self),
+					     g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,
+								       media_types,
+								       G_N_ELEMENTS(media_types),
+								       sizeof(media_types[0])));
 	rb_dbus_util_refuse_unimplemented_methods(G_DBUS_INTERFACE_SKELETON(self));
 }
 

@@ -24,7 +24,7 @@ rb_virtual_controls_get_vtable(GDBusInterfaceSkeleton *skeleton)
 {
 	RbVirtualControls *self = RB_VIRTUAL_CONTROLS(skeleton);
 	GDBusInterfaceSkeletonClass *parent_class =
-	    G_DBUS_INTERFACE_SKELETON_CLASS(rb_virtual_controls_parent_class);
+		G_DBUS_INTERFACE_SKELETON_CLASS(rb_virtual_controls_parent_class);
 
 	self->vtable = *parent_class->get_vtable(skeleton);
 	self->vtable.set_property = rb_dbus_util_refuse_property_write;

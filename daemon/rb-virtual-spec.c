@@ -169,7 +169,8 @@ rb_virtual_spec_parse(const gchar *text, GError **error)
 			g_set_error(error,
 				    G_OPTION_ERROR,
 				    G_OPTION_ERROR_BAD_VALUE,
-				    _("“%s” is not KEY=VALUE; write e.g. media=cd-r-80,speed=48,realtime=false"),
+				    _("“%s” is not KEY=VALUE; write e.g. "
+				      "media=cd-r-80,speed=48,realtime=false"),
 				    items[i]);
 			return NULL;
 		}

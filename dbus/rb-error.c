@@ -95,8 +95,10 @@ rb_error_quark(void)
 		}
 		g_once_init_leave(&entries_ready, 1);
 	}
-	/* the domain name must equal the quark's string, see g_dbus_error_register_error_domain() */
-	g_dbus_error_register_error_domain("rb-error-quark", &quark, entries, G_N_ELEMENTS(entries));
+	/* the domain name must equal the quark's string, see g_dbus_error_register_error_domain()
+	 */
+	g_dbus_error_register_error_domain(
+		"rb-error-quark", &quark, entries, G_N_ELEMENTS(entries));
 	return (GQuark)quark;
 }
 
@@ -122,8 +124,8 @@ rb_error_get_description(RbError code)
 	return g_dgettext(GETTEXT_PACKAGE, rb_error_info[code].description);
 }
 
-static GError *
-rb_error_new_valist(RbError code, const gchar *format, va_list args) G_GNUC_PRINTF(2, 0);
+static GError *rb_error_new_valist(RbError code, const gchar *format, va_list args)
+	G_GNUC_PRINTF(2, 0);
 
 static GError *
 rb_error_new_valist(RbError code, const gchar *format, va_list args)

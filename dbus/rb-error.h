@@ -10,8 +10,8 @@
 
 G_BEGIN_DECLS
 
-#define RB_DBUS_NAME        "org.rawburn.RawBurn1"
-#define RB_DBUS_ROOT_PATH   "/org/rawburn/RawBurn1"
+#define RB_DBUS_NAME "org.rawburn.RawBurn1"
+#define RB_DBUS_ROOT_PATH "/org/rawburn/RawBurn1"
 #define RB_DBUS_MANAGER_PATH "/org/rawburn/RawBurn1/Manager"
 #define RB_DBUS_RECORDERS_PATH "/org/rawburn/RawBurn1/recorders"
 #define RB_DBUS_ERROR_PREFIX "org.rawburn.RawBurn1.Error."

@@ -20,17 +20,16 @@
 
 #define RB_TEST_POLL_US (20 * 1000)
 
-static const gchar rb_test_bus_config[] =
-    "<busconfig>\n"
-    "  <type>session</type>\n"
-    "  <listen>unix:dir=%s</listen>\n"
-    "  <auth>EXTERNAL</auth>\n"
-    "  <policy context=\"default\">\n"
-    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-    "    <allow eavesdrop=\"true\"/>\n"
-    "    <allow own=\"*\"/>\n"
-    "  </policy>\n"
-    "</busconfig>\n";
+static const gchar rb_test_bus_config[] = "<busconfig>\n"
+					  "  <type>session</type>\n"
+					  "  <listen>unix:dir=%s</listen>\n"
+					  "  <auth>EXTERNAL</auth>\n"
+					  "  <policy context=\"default\">\n"
+					  "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+					  "    <allow eavesdrop=\"true\"/>\n"
+					  "    <allow own=\"*\"/>\n"
+					  "  </policy>\n"
+					  "</busconfig>\n";
 
 const gchar *
 rb_test_get_builddir(void)
@@ -77,38 +76,45 @@ rb_test_service_new_bus(void)
 	const gchar *argv[] = {DBUS_DAEMON_PATH, NULL, "--print-address=1", "--nofork", NULL};
 
 	self->tmpdir = g_dir_make_tmp("rawburn-test-XXXXXX", &error);
-	ck_assert_msg(self->tmpdir != NULL, "cannot make a temporary directory: %s", error ? error->message : "");
+	ck_assert_msg(self->tmpdir != NULL,
+		      "cannot make a temporary directory: %s",
+		      error ? error->message : "");
 	config = g_strdup_printf(rb_test_bus_config, self->tmpdir);
 	config_path = g_build_filename(self->tmpdir, "bus.conf", NULL);
 	ck_assert(g_file_set_contents(config_path, config, -1, &error));
 	argv[1] = print_fd = g_strdup_printf("--config-file=%s", config_path);
 
-	ck_assert_msg(g_spawn_async_with_pipes(NULL,
-					       (gchar **)argv,
-					       NULL,
-					       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
-					       rb_test_child_setup,
-					       NULL,
-					       &self->bus_pid,
-					       NULL,
-					       &out_fd,
-					       NULL,
-					       &error),
-		      "cannot start dbus-daemon: %s",
-		      error ? error->message : "");
+	ck_assert_msg(
+		g_spawn_async_with_pipes(NULL,
+					 (gchar **)argv,
+					 NULL,
+					 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+					 rb_test_child_setup,
+					 NULL,
+					 &self->bus_pid,
+					 NULL,
+					 &out_fd,
+					 NULL,
+					 &error),
+		"cannot start dbus-daemon: %s",
+		error ? error->message : "");
 	channel = g_io_channel_unix_new(out_fd);
 	g_io_channel_set_close_on_unref(channel, TRUE);
-	ck_assert_int_eq(g_io_channel_read_line(channel, &self->bus_address, NULL, &terminator, &error),
-			 G_IO_STATUS_NORMAL);
+	ck_assert_int_eq(
+		g_io_channel_read_line(channel, &self->bus_address, NULL, &terminator, &error),
+		G_IO_STATUS_NORMAL);
 	self->bus_address[terminator] = '\0';
 
 	self->connection = g_dbus_connection_new_for_address_sync(
-	    self->bus_address,
-	    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-	    NULL,
-	    NULL,
-	    &error);
-	ck_assert_msg(self->connection != NULL, "cannot connect to the test bus: %s", error ? error->message : "");
+		self->bus_address,
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL,
+		NULL,
+		&error);
+	ck_assert_msg(self->connection != NULL,
+		      "cannot connect to the test bus: %s",
+		      error ? error->message : "");
 	g_dbus_connection_set_exit_on_close(self->connection, FALSE);
 	return self;
 }
@@ -205,7 +211,8 @@ rb_test_service_start_daemon(RbTestService *self, const gchar *const *extra_args
 		if (waitpid(self->daemon_pid, &wait_status, WNOHANG) == self->daemon_pid) {
 			self->daemon_pid = 0;
 			rb_test_service_dump_log(self);
-			ck_abort_msg("rawburnd exited before owning its name (wait status %d)", wait_status);
+			ck_abort_msg("rawburnd exited before owning its name (wait status %d)",
+				     wait_status);
 		}
 		if (g_get_monotonic_time() > deadline) {
 			rb_test_service_dump_log(self);
@@ -257,7 +264,8 @@ rb_test_service_stop_daemon(RbTestService *self)
 
 	ck_assert_int_ne(pid, 0);
 	ck_assert_int_eq(kill(pid, SIGTERM), 0);
-	if (!rb_test_service_wait_daemon_exit(self, RB_TEST_TIMEOUT_SECONDS * 1000 / 2, &wait_status)) {
+	if (!rb_test_service_wait_daemon_exit(
+		    self, RB_TEST_TIMEOUT_SECONDS * 1000 / 2, &wait_status)) {
 		kill(-pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		self->daemon_pid = 0;
@@ -268,7 +276,9 @@ rb_test_service_stop_daemon(RbTestService *self)
 	if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0)
 		rb_test_service_dump_log(self);
 	ck_assert_msg(WIFEXITED(wait_status), "rawburnd died of signal %d", WTERMSIG(wait_status));
-	ck_assert_msg(WEXITSTATUS(wait_status) == 0, "rawburnd exited with status %d", WEXITSTATUS(wait_status));
+	ck_assert_msg(WEXITSTATUS(wait_status) == 0,
+		      "rawburnd exited with status %d",
+		      WEXITSTATUS(wait_status));
 	rb_test_service_assert_group_empty(pid);
 	return WEXITSTATUS(wait_status);
 }
@@ -320,7 +330,8 @@ rb_test_run(const gchar *const *argv, gchar **envp, gchar **standard_output, gch
 		      "cannot run %s: %s",
 		      argv[0],
 		      error ? error->message : "");
-	ck_assert_msg(WIFEXITED(wait_status), "%s died of signal %d", argv[0], WTERMSIG(wait_status));
+	ck_assert_msg(
+		WIFEXITED(wait_status), "%s died of signal %d", argv[0], WTERMSIG(wait_status));
 	return WEXITSTATUS(wait_status);
 }
 

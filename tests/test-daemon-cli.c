@@ -22,8 +22,10 @@ rb_run_rawburnd(RbTestService *service, const gchar *const *args, gchar **out, g
 		envp = g_get_environ();
 		envp = g_environ_setenv(envp, "LC_ALL", "C.UTF-8", TRUE);
 		/* no bus reachable: the option errors must come before any connection */
-		envp = g_environ_setenv(envp, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
-		envp = g_environ_setenv(envp, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
+		envp = g_environ_setenv(
+			envp, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
+		envp = g_environ_setenv(
+			envp, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
 	}
 	g_ptr_array_add(argv, (gpointer)rb_test_get_rawburnd());
 	for (guint i = 0; args[i] != NULL; i++)
@@ -49,14 +51,15 @@ typedef struct {
 } RbBadCommandLine;
 
 static const RbBadCommandLine rb_bad_command_lines[] = {
-    {{"--bogus"}, {"--bogus", "rawburnd --help"}},
-    {{"--idle-timeout", "-1"}, {"--idle-timeout", "0 or more"}},
-    {{"--idle-timeout", "soon"}, {"soon", "rawburnd --help"}},
-    {{"--virtual-recorder", "media=floppy"}, {"floppy", "cd-rw-80"}},
-    {{"--virtual-recorder", "speed=0"}, {"speed", "1 to 52"}},
-    {{"--virtual-recorder", "cd-r-80"}, {"KEY=VALUE", "media=cd-r-80"}},
-    {{"--virtual-recorder", "media=cd-r-80", "--virtual-recorder", "realtime=often"}, {"often", "true or false"}},
-    {{"burn"}, {"burn", "options only"}},
+	{{"--bogus"}, {"--bogus", "rawburnd --help"}},
+	{{"--idle-timeout", "-1"}, {"--idle-timeout", "0 or more"}},
+	{{"--idle-timeout", "soon"}, {"soon", "rawburnd --help"}},
+	{{"--virtual-recorder", "media=floppy"}, {"floppy", "cd-rw-80"}},
+	{{"--virtual-recorder", "speed=0"}, {"speed", "1 to 52"}},
+	{{"--virtual-recorder", "cd-r-80"}, {"KEY=VALUE", "media=cd-r-80"}},
+	{{"--virtual-recorder", "media=cd-r-80", "--virtual-recorder", "realtime=often"},
+	 {"often", "true or false"}},
+	{{"burn"}, {"burn", "options only"}},
 };
 
 START_TEST(test_cli_bad_command_line)
@@ -93,7 +96,8 @@ START_TEST(test_cli_idle_timeout_exits)
 	gint wait_status = -1;
 
 	rb_test_service_start_daemon(service, args);
-	ck_assert_msg(rb_test_service_wait_daemon_exit(service, RB_TEST_TIMEOUT_SECONDS * 1000 / 2, &wait_status),
+	ck_assert_msg(rb_test_service_wait_daemon_exit(
+			      service, RB_TEST_TIMEOUT_SECONDS * 1000 / 2, &wait_status),
 		      "rawburnd did not exit when idle");
 	service->daemon_pid = 0;
 	ck_assert(WIFEXITED(wait_status));
@@ -104,7 +108,8 @@ END_TEST
 /* a virtual recorder holds a disc that would be lost: no idle exit */
 START_TEST(test_cli_idle_timeout_kept_by_virtual_recorder)
 {
-	const gchar *const args[] = {"--idle-timeout", "1", "--virtual-recorder", "media=cd-r-80", NULL};
+	const gchar *const args[] = {
+		"--idle-timeout", "1", "--virtual-recorder", "media=cd-r-80", NULL};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	gint wait_status = -1;
 
@@ -135,7 +140,8 @@ START_TEST(test_cli_replace)
 	g_auto(GStrv) envp = rb_test_service_get_environ(service);
 	const gchar *argv[] = {rb_test_get_rawburnd(), "--session", "--replace", NULL};
 	g_autoptr(GSubprocess) second = NULL;
-	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr(GSubprocessLauncher) launcher =
+		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_PIPE);
 	gint wait_status = -1;
 
 	rb_test_service_start_daemon(service, NULL);
@@ -143,7 +149,8 @@ START_TEST(test_cli_replace)
 	second = g_subprocess_launcher_spawnv(launcher, argv, &error);
 	ck_assert_ptr_nonnull(second);
 	/* the first one gives way and exits with failure: it lost its name */
-	ck_assert_msg(rb_test_service_wait_daemon_exit(service, RB_TEST_TIMEOUT_SECONDS * 1000 / 2, &wait_status),
+	ck_assert_msg(rb_test_service_wait_daemon_exit(
+			      service, RB_TEST_TIMEOUT_SECONDS * 1000 / 2, &wait_status),
 		      "the replaced rawburnd did not exit");
 	service->daemon_pid = 0;
 	ck_assert(WIFEXITED(wait_status));

@@ -17,7 +17,9 @@ rb_read_built(const gchar *relative)
 	g_autofree gchar *path = g_build_filename(rb_test_get_builddir(), relative, NULL);
 	gchar *contents = NULL;
 
-	ck_assert_msg(g_file_get_contents(path, &contents, NULL, &error), "%s", error ? error->message : "");
+	ck_assert_msg(g_file_get_contents(path, &contents, NULL, &error),
+		      "%s",
+		      error ? error->message : "");
 	return contents;
 }
 
@@ -46,7 +48,8 @@ START_TEST(test_data_systemd_unit_verifies)
 	/* verify checks that ExecStart exists: point it at the built daemon */
 	local_unit = g_regex_replace_literal(exec, unit, -1, 0, exec_line, 0, NULL);
 	ck_assert(g_file_set_contents(copy, local_unit, -1, &error));
-	ck_assert_msg(rb_test_run(argv, NULL, &out, &err) == 0, "systemd-analyze verify: %s%s", out, err);
+	ck_assert_msg(
+		rb_test_run(argv, NULL, &out, &err) == 0, "systemd-analyze verify: %s%s", out, err);
 	g_unlink(copy);
 	g_rmdir(tmpdir);
 }
@@ -56,12 +59,15 @@ START_TEST(test_data_activation_file)
 {
 	g_autoptr(GKeyFile) keys = g_key_file_new();
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *path = g_build_filename(rb_test_get_builddir(), "dbus/org.rawburn.RawBurn1.service", NULL);
+	g_autofree gchar *path =
+		g_build_filename(rb_test_get_builddir(), "dbus/org.rawburn.RawBurn1.service", NULL);
 	g_autofree gchar *name = NULL;
 	g_autofree gchar *exec = NULL;
 	g_autofree gchar *unit = NULL;
 
-	ck_assert_msg(g_key_file_load_from_file(keys, path, G_KEY_FILE_NONE, &error), "%s", error ? error->message : "");
+	ck_assert_msg(g_key_file_load_from_file(keys, path, G_KEY_FILE_NONE, &error),
+		      "%s",
+		      error ? error->message : "");
 	name = g_key_file_get_string(keys, "D-BUS Service", "Name", NULL);
 	exec = g_key_file_get_string(keys, "D-BUS Service", "Exec", NULL);
 	unit = g_key_file_get_string(keys, "D-BUS Service", "SystemdService", NULL);
@@ -79,18 +85,22 @@ START_TEST(test_data_polkit_actions)
 	ck_assert(strstr(policy, "<action id=\"org.rawburn.burn\">") != NULL);
 	ck_assert(strstr(policy, "<action id=\"org.rawburn.manage-virtual\">") != NULL);
 	/* translations are merged at build time */
-	ck_assert_msg(strstr(policy, "xml:lang=\"de\"") != NULL, "no German messages in the policy");
+	ck_assert_msg(strstr(policy, "xml:lang=\"de\"") != NULL,
+		      "no German messages in the policy");
 }
 END_TEST
 
 START_TEST(test_data_bus_policy)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *path = g_build_filename(RB_TEST_ABS_SRCDIR, "dbus/org.rawburn.RawBurn1.conf", NULL);
+	g_autofree gchar *path =
+		g_build_filename(RB_TEST_ABS_SRCDIR, "dbus/org.rawburn.RawBurn1.conf", NULL);
 	g_autofree gchar *conf = NULL;
 
 	ck_assert(g_file_get_contents(path, &conf, NULL, &error));
-	ck_assert(strstr(conf, "<policy user=\"root\">\n    <allow own=\"org.rawburn.RawBurn1\"/>") != NULL);
+	ck_assert(
+		strstr(conf, "<policy user=\"root\">\n    <allow own=\"org.rawburn.RawBurn1\"/>") !=
+		NULL);
 	/* no blanket allow: only the service's interfaces and the standard ones */
 	ck_assert(strstr(conf, "send_interface=\"org.rawburn.RawBurn1.DiscFormat2RawCD\"") != NULL);
 	ck_assert(strstr(conf, "<allow send_destination=\"org.rawburn.RawBurn1\"/>") == NULL);

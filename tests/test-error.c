@@ -17,34 +17,34 @@ typedef struct {
 
 /* the table of dbus-api.md, typed in again on purpose */
 static const RbExpectedError rb_expected_errors[] = {
-    {RB_ERROR_REQUEST_CANCELLED, "RequestCancelled", 0xC0AA0002},
-    {RB_ERROR_WRITE_IN_PROGRESS, "WriteInProgress", 0xC0AA0600},
-    {RB_ERROR_WRITE_NOT_IN_PROGRESS, "WriteNotInProgress", 0xC0AA0601},
-    {RB_ERROR_MEDIA_IS_NOT_PREPARED, "MediaIsNotPrepared", 0xC0AA0602},
-    {RB_ERROR_MEDIA_IS_PREPARED, "MediaIsPrepared", 0xC0AA0603},
-    {RB_ERROR_CLIENT_NAME_IS_NOT_VALID, "ClientNameIsNotValid", 0xC0AA0604},
-    {RB_ERROR_MEDIA_IS_NOT_BLANK, "MediaIsNotBlank", 0xC0AA0606},
-    {RB_ERROR_MEDIA_IS_NOT_SUPPORTED, "MediaIsNotSupported", 0xC0AA0607},
-    {RB_ERROR_NOT_ENOUGH_SPACE, "NotEnoughSpace", 0xC0AA0609},
-    {RB_ERROR_STREAM_NOT_SUPPORTED, "StreamNotSupported", 0xC0AA060D},
-    {RB_ERROR_DATA_BLOCK_TYPE_NOT_SUPPORTED, "DataBlockTypeNotSupported", 0xC0AA060E},
-    {RB_ERROR_STREAM_LEADIN_TOO_SHORT, "StreamLeadinTooShort", 0xC0AA060F},
-    {RB_ERROR_RECORDER_NOT_SUPPORTED, "RecorderNotSupported", 0xC0AA0610},
-    {RB_ERROR_NOT_AUTHORIZED, "NotAuthorized", 0x80070005},
-    {RB_ERROR_MEDIA_NO_MEDIA, "MediaNoMedia", 0xC0AA0202},
-    {RB_ERROR_MEDIA_INCOMPATIBLE, "MediaIncompatible", 0xC0AA0203},
-    {RB_ERROR_MEDIA_UPSIDE_DOWN, "MediaUpsideDown", 0xC0AA0204},
-    {RB_ERROR_MEDIA_BECOMING_READY, "MediaBecomingReady", 0xC0AA0205},
-    {RB_ERROR_MEDIA_BUSY, "MediaBusy", 0xC0AA0207},
-    {RB_ERROR_INVALID_MODE_PARAMETERS, "InvalidModeParameters", 0xC0AA0208},
-    {RB_ERROR_MEDIA_WRITE_PROTECTED, "MediaWriteProtected", 0xC0AA0209},
-    {RB_ERROR_COMMAND_TIMEOUT, "CommandTimeout", 0xC0AA020D},
-    {RB_ERROR_MEDIA_SPEED_MISMATCH, "MediaSpeedMismatch", 0xC0AA020F},
-    {RB_ERROR_LOCKED, "Locked", 0xC0AA0210},
-    {RB_ERROR_INVALID_RESPONSE_FROM_DEVICE, "InvalidResponseFromDevice", 0xC0AA02FF},
-    {RB_ERROR_LOSS_OF_STREAMING, "LossOfStreaming", 0xC0AA0300},
-    {RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE, "UnexpectedResponseFromDevice", 0xC0AA0301},
-    {RB_ERROR_DEVICE_GONE, "DeviceGone", 0x80070037},
+	{RB_ERROR_REQUEST_CANCELLED, "RequestCancelled", 0xC0AA0002},
+	{RB_ERROR_WRITE_IN_PROGRESS, "WriteInProgress", 0xC0AA0600},
+	{RB_ERROR_WRITE_NOT_IN_PROGRESS, "WriteNotInProgress", 0xC0AA0601},
+	{RB_ERROR_MEDIA_IS_NOT_PREPARED, "MediaIsNotPrepared", 0xC0AA0602},
+	{RB_ERROR_MEDIA_IS_PREPARED, "MediaIsPrepared", 0xC0AA0603},
+	{RB_ERROR_CLIENT_NAME_IS_NOT_VALID, "ClientNameIsNotValid", 0xC0AA0604},
+	{RB_ERROR_MEDIA_IS_NOT_BLANK, "MediaIsNotBlank", 0xC0AA0606},
+	{RB_ERROR_MEDIA_IS_NOT_SUPPORTED, "MediaIsNotSupported", 0xC0AA0607},
+	{RB_ERROR_NOT_ENOUGH_SPACE, "NotEnoughSpace", 0xC0AA0609},
+	{RB_ERROR_STREAM_NOT_SUPPORTED, "StreamNotSupported", 0xC0AA060D},
+	{RB_ERROR_DATA_BLOCK_TYPE_NOT_SUPPORTED, "DataBlockTypeNotSupported", 0xC0AA060E},
+	{RB_ERROR_STREAM_LEADIN_TOO_SHORT, "StreamLeadinTooShort", 0xC0AA060F},
+	{RB_ERROR_RECORDER_NOT_SUPPORTED, "RecorderNotSupported", 0xC0AA0610},
+	{RB_ERROR_NOT_AUTHORIZED, "NotAuthorized", 0x80070005},
+	{RB_ERROR_MEDIA_NO_MEDIA, "MediaNoMedia", 0xC0AA0202},
+	{RB_ERROR_MEDIA_INCOMPATIBLE, "MediaIncompatible", 0xC0AA0203},
+	{RB_ERROR_MEDIA_UPSIDE_DOWN, "MediaUpsideDown", 0xC0AA0204},
+	{RB_ERROR_MEDIA_BECOMING_READY, "MediaBecomingReady", 0xC0AA0205},
+	{RB_ERROR_MEDIA_BUSY, "MediaBusy", 0xC0AA0207},
+	{RB_ERROR_INVALID_MODE_PARAMETERS, "InvalidModeParameters", 0xC0AA0208},
+	{RB_ERROR_MEDIA_WRITE_PROTECTED, "MediaWriteProtected", 0xC0AA0209},
+	{RB_ERROR_COMMAND_TIMEOUT, "CommandTimeout", 0xC0AA020D},
+	{RB_ERROR_MEDIA_SPEED_MISMATCH, "MediaSpeedMismatch", 0xC0AA020F},
+	{RB_ERROR_LOCKED, "Locked", 0xC0AA0210},
+	{RB_ERROR_INVALID_RESPONSE_FROM_DEVICE, "InvalidResponseFromDevice", 0xC0AA02FF},
+	{RB_ERROR_LOSS_OF_STREAMING, "LossOfStreaming", 0xC0AA0300},
+	{RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE, "UnexpectedResponseFromDevice", 0xC0AA0301},
+	{RB_ERROR_DEVICE_GONE, "DeviceGone", 0x80070037},
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(rb_expected_errors) == RB_ERROR_N_ERRORS);
@@ -77,7 +77,10 @@ START_TEST(test_error_encode_decode)
 	g_autoptr(GError) decoded = NULL;
 
 	ck_assert(g_error_matches(error, RB_ERROR, (gint)expected->code));
-	ck_assert_msg(g_str_has_prefix(error->message, prefix), "“%s” lacks “%s”", error->message, prefix);
+	ck_assert_msg(g_str_has_prefix(error->message, prefix),
+		      "“%s” lacks “%s”",
+		      error->message,
+		      prefix);
 	ck_assert(g_str_has_suffix(error->message, "detail 42"));
 
 	encoded = g_dbus_error_encode_gerror(error);
@@ -103,7 +106,7 @@ END_TEST
 START_TEST(test_error_unknown_name)
 {
 	g_autoptr(GError) decoded =
-	    g_dbus_error_new_for_dbus_error("org.rawburn.RawBurn1.Error.NoSuchThing", "x");
+		g_dbus_error_new_for_dbus_error("org.rawburn.RawBurn1.Error.NoSuchThing", "x");
 
 	(void)RB_ERROR;
 	ck_assert(!g_error_matches(decoded, RB_ERROR, 0));
@@ -114,9 +117,9 @@ END_TEST
 /* --- across a real bus: one connection replies with each error, another calls --- */
 
 static const gchar rb_error_test_xml[] =
-    "<node><interface name='org.rawburn.Test'>"
-    "<method name='Fail'><arg name='code' type='u' direction='in'/></method>"
-    "</interface></node>";
+	"<node><interface name='org.rawburn.Test'>"
+	"<method name='Fail'><arg name='code' type='u' direction='in'/></method>"
+	"</interface></node>";
 
 static void
 rb_error_test_method_call(GDBusConnection *connection,
@@ -130,7 +133,8 @@ rb_error_test_method_call(GDBusConnection *connection,
 {
 	guint32 code = 0;
 	g_variant_get(parameters, "(u)", &code);
-	g_dbus_method_invocation_take_error(invocation, rb_error_new((RbError)code, "from the service"));
+	g_dbus_method_invocation_take_error(invocation,
+					    rb_error_new((RbError)code, "from the service"));
 }
 
 static const GDBusInterfaceVTable rb_error_test_vtable = {rb_error_test_method_call};
@@ -146,7 +150,8 @@ static void
 rb_error_call_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	RbErrorCall *call = user_data;
-	call->reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &call->error);
+	call->reply =
+		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &call->error);
 	call->done = TRUE;
 }
 
@@ -168,11 +173,12 @@ START_TEST(test_error_over_the_bus)
 							 &error);
 	ck_assert_uint_ne(registration, 0);
 	caller = g_dbus_connection_new_for_address_sync(
-	    service->bus_address,
-	    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-	    NULL,
-	    NULL,
-	    &error);
+		service->bus_address,
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL,
+		NULL,
+		&error);
 	ck_assert_ptr_nonnull(caller);
 
 	for (guint i = 0; i < G_N_ELEMENTS(rb_expected_errors); i++) {

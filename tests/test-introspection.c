@@ -31,7 +31,8 @@ rb_introspect(RbTestService *service, const gchar *path)
 	ck_assert_msg(reply != NULL, "Introspect %s: %s", path, error ? error->message : "");
 	g_variant_get(reply, "(&s)", &xml);
 	node = g_dbus_node_info_new_for_xml(xml, &error);
-	ck_assert_msg(node != NULL, "Introspect %s gave bad XML: %s", path, error ? error->message : "");
+	ck_assert_msg(
+		node != NULL, "Introspect %s gave bad XML: %s", path, error ? error->message : "");
 	return node;
 }
 
@@ -39,10 +40,12 @@ static GDBusInterfaceInfo *
 rb_load_contract(const gchar *interface_name, GDBusNodeInfo **node_out)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *file = g_strdup_printf("%s/%s.xml", rb_test_get_dbus_xml_dir(), interface_name);
+	g_autofree gchar *file =
+		g_strdup_printf("%s/%s.xml", rb_test_get_dbus_xml_dir(), interface_name);
 	g_autofree gchar *xml = NULL;
 
-	ck_assert_msg(g_file_get_contents(file, &xml, NULL, &error), "%s", error ? error->message : "");
+	ck_assert_msg(
+		g_file_get_contents(file, &xml, NULL, &error), "%s", error ? error->message : "");
 	*node_out = g_dbus_node_info_new_for_xml(xml, &error);
 	ck_assert_msg(*node_out != NULL, "%s: %s", file, error ? error->message : "");
 	ck_assert_ptr_nonnull((*node_out)->interfaces[0]);
@@ -87,7 +90,8 @@ rb_assert_args_equal(const gchar *where, GDBusArgInfo **live, GDBusArgInfo **con
 static void
 rb_assert_interface_equal(GDBusInterfaceInfo *live, GDBusInterfaceInfo *contract)
 {
-	ck_assert_uint_eq(rb_count((gpointer *)live->methods), rb_count((gpointer *)contract->methods));
+	ck_assert_uint_eq(rb_count((gpointer *)live->methods),
+			  rb_count((gpointer *)contract->methods));
 	for (guint i = 0; contract->methods != NULL && contract->methods[i] != NULL; i++) {
 		GDBusMethodInfo *want = contract->methods[i];
 		GDBusMethodInfo *got = g_dbus_interface_info_lookup_method(live, want->name);
@@ -99,17 +103,20 @@ rb_assert_interface_equal(GDBusInterfaceInfo *live, GDBusInterfaceInfo *contract
 		rb_assert_args_equal(out, got->out_args, want->out_args);
 	}
 
-	ck_assert_uint_eq(rb_count((gpointer *)live->signals), rb_count((gpointer *)contract->signals));
+	ck_assert_uint_eq(rb_count((gpointer *)live->signals),
+			  rb_count((gpointer *)contract->signals));
 	for (guint i = 0; contract->signals != NULL && contract->signals[i] != NULL; i++) {
 		GDBusSignalInfo *want = contract->signals[i];
 		GDBusSignalInfo *got = g_dbus_interface_info_lookup_signal(live, want->name);
-		g_autofree gchar *where = g_strdup_printf("signal %s.%s", contract->name, want->name);
+		g_autofree gchar *where =
+			g_strdup_printf("signal %s.%s", contract->name, want->name);
 
 		ck_assert_msg(got != NULL, "%s missing", where);
 		rb_assert_args_equal(where, got->args, want->args);
 	}
 
-	ck_assert_uint_eq(rb_count((gpointer *)live->properties), rb_count((gpointer *)contract->properties));
+	ck_assert_uint_eq(rb_count((gpointer *)live->properties),
+			  rb_count((gpointer *)contract->properties));
 	for (guint i = 0; contract->properties != NULL && contract->properties[i] != NULL; i++) {
 		GDBusPropertyInfo *want = contract->properties[i];
 		GDBusPropertyInfo *got = g_dbus_interface_info_lookup_property(live, want->name);
@@ -142,7 +149,10 @@ rb_assert_object_matches(RbTestService *service, const gchar *path, const gchar 
 		if (!g_str_has_prefix(iface->name, "org.rawburn."))
 			continue;
 		n_rawburn++;
-		ck_assert_msg(g_strv_contains(expected, iface->name), "%s: unexpected interface %s", path, iface->name);
+		ck_assert_msg(g_strv_contains(expected, iface->name),
+			      "%s: unexpected interface %s",
+			      path,
+			      iface->name);
 		rb_assert_interface_equal(iface, rb_load_contract(iface->name, &contract_node));
 	}
 	ck_assert_uint_eq(n_rawburn, g_strv_length((gchar **)expected));
@@ -150,12 +160,13 @@ rb_assert_object_matches(RbTestService *service, const gchar *path, const gchar 
 
 START_TEST(test_introspection_matches_contract)
 {
-	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80",
-				     "--virtual-recorder", "media=none", NULL};
+	const gchar *const args[] = {
+		"--virtual-recorder", "media=cd-r-80", "--virtual-recorder", "media=none", NULL};
 	const gchar *const manager_ifaces[] = {"org.rawburn.RawBurn1.Manager", NULL};
 	const gchar *const recorder_ifaces[] = {"org.rawburn.RawBurn1.Recorder",
 						"org.rawburn.RawBurn1.DiscFormat2RawCD",
-						"org.rawburn.RawBurn1.VirtualRecorder", NULL};
+						"org.rawburn.RawBurn1.VirtualRecorder",
+						NULL};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 
 	rb_test_service_start_daemon(service, args);
@@ -177,7 +188,8 @@ START_TEST(test_introspection_object_tree)
 
 	rb_test_service_start_daemon(service, args);
 	root = rb_introspect(service, RB_DBUS_ROOT_PATH);
-	ck_assert_ptr_nonnull(g_dbus_node_info_lookup_interface(root, "org.freedesktop.DBus.ObjectManager"));
+	ck_assert_ptr_nonnull(
+		g_dbus_node_info_lookup_interface(root, "org.freedesktop.DBus.ObjectManager"));
 	for (guint i = 0; root->nodes[i] != NULL; i++) {
 		has_manager |= g_strcmp0(root->nodes[i]->path, "Manager") == 0;
 		has_recorders |= g_strcmp0(root->nodes[i]->path, "recorders") == 0;
@@ -195,16 +207,23 @@ END_TEST
 /* the four files are the contract: each must parse and name its interface */
 START_TEST(test_introspection_contract_files)
 {
-	const gchar *names[] = {"org.rawburn.RawBurn1.Manager", "org.rawburn.RawBurn1.Recorder",
-				"org.rawburn.RawBurn1.DiscFormat2RawCD", "org.rawburn.RawBurn1.VirtualRecorder"};
+	const gchar *names[] = {"org.rawburn.RawBurn1.Manager",
+				"org.rawburn.RawBurn1.Recorder",
+				"org.rawburn.RawBurn1.DiscFormat2RawCD",
+				"org.rawburn.RawBurn1.VirtualRecorder"};
 	const guint n_members[] = {3 + 2, 2 + 12, 7 + 1 + 20, 3 + 1};
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autoptr(GDBusNodeInfo) node = NULL;
 		GDBusInterfaceInfo *iface = rb_load_contract(names[i], &node);
-		guint n = rb_count((gpointer *)iface->methods) + rb_count((gpointer *)iface->signals) +
+		guint n = rb_count((gpointer *)iface->methods) +
+			  rb_count((gpointer *)iface->signals) +
 			  rb_count((gpointer *)iface->properties);
-		ck_assert_msg(n == n_members[i], "%s has %u members, dbus-api.md lists %u", names[i], n, n_members[i]);
+		ck_assert_msg(n == n_members[i],
+			      "%s has %u members, dbus-api.md lists %u",
+			      names[i],
+			      n,
+			      n_members[i]);
 	}
 }
 END_TEST

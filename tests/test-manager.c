@@ -36,8 +36,12 @@ static gchar **
 rb_get_recorders(RbTestService *service)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply =
-	    rb_call(service, RB_DBUS_MANAGER_PATH, "org.rawburn.RawBurn1.Manager", "GetRecorders", NULL, &error);
+	g_autoptr(GVariant) reply = rb_call(service,
+					    RB_DBUS_MANAGER_PATH,
+					    "org.rawburn.RawBurn1.Manager",
+					    "GetRecorders",
+					    NULL,
+					    &error);
 	gchar **paths = NULL;
 
 	ck_assert_msg(reply != NULL, "GetRecorders: %s", error ? error->message : "");
@@ -58,16 +62,21 @@ rb_get_all(RbTestService *service, const gchar *path, const gchar *interface)
 					    &error);
 	GVariant *props;
 
-	ck_assert_msg(reply != NULL, "GetAll %s on %s: %s", interface, path, error ? error->message : "");
+	ck_assert_msg(
+		reply != NULL, "GetAll %s on %s: %s", interface, path, error ? error->message : "");
 	props = g_variant_get_child_value(reply, 0);
 	return props;
 }
 
 START_TEST(test_manager_recorders_in_order)
 {
-	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-74,name=First",
-				     "--virtual-recorder", "media=none,name=Second",
-				     "--virtual-recorder", "media=cd-rw-80,name=Third", NULL};
+	const gchar *const args[] = {"--virtual-recorder",
+				     "media=cd-r-74,name=First",
+				     "--virtual-recorder",
+				     "media=none,name=Second",
+				     "--virtual-recorder",
+				     "media=cd-rw-80,name=Third",
+				     NULL};
 	const gchar *names[] = {"First", "Second", "Third"};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_auto(GStrv) paths = NULL;
@@ -76,8 +85,10 @@ START_TEST(test_manager_recorders_in_order)
 	paths = rb_get_recorders(service);
 	ck_assert_uint_eq(g_strv_length(paths), 3);
 	for (guint i = 0; i < 3; i++) {
-		g_autofree gchar *expected = g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", i);
-		g_autoptr(GVariant) props = rb_get_all(service, paths[i], "org.rawburn.RawBurn1.Recorder");
+		g_autofree gchar *expected =
+			g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", i);
+		g_autoptr(GVariant) props =
+			rb_get_all(service, paths[i], "org.rawburn.RawBurn1.Recorder");
 		const gchar *product = NULL;
 
 		ck_assert_str_eq(paths[i], expected);
@@ -88,6 +99,24 @@ START_TEST(test_manager_recorders_in_order)
 	g_strfreev(paths);
 	paths = rb_get_recorders(service);
 	ck_assert_str_eq(paths[2], RB_DBUS_RECORDERS_PATH "/virtual2");
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+/* INQUIRY has 16 characters for the product: a longer Name is cut, by characters */
+START_TEST(test_manager_long_name_cut)
+{
+	const gchar *const args[] = {
+		"--virtual-recorder", "name=Brenner für Prüfungen im Labor", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(GVariant) props = NULL;
+	const gchar *product = NULL;
+
+	rb_test_service_start_daemon(service, args);
+	props = rb_get_all(
+		service, RB_DBUS_RECORDERS_PATH "/virtual0", "org.rawburn.RawBurn1.Recorder");
+	ck_assert(g_variant_lookup(props, "ProductId", "&s", &product));
+	ck_assert_str_eq(product, "Brenner für Prüf");
 	rb_test_service_stop_daemon(service);
 }
 END_TEST
@@ -134,11 +163,11 @@ typedef struct {
 } RbMediaCase;
 
 static const RbMediaCase rb_media_cases[] = {
-    {"media=none", FALSE, 0},
-    {"media=cd-r-74", TRUE, 2},
-    {"media=cd-r-80", TRUE, 2},
-    {"media=cd-rw-74", TRUE, 3},
-    {"media=cd-rw-80", TRUE, 3},
+	{"media=none", FALSE, 0},
+	{"media=cd-r-74", TRUE, 2},
+	{"media=cd-r-80", TRUE, 2},
+	{"media=cd-rw-74", TRUE, 3},
+	{"media=cd-rw-80", TRUE, 3},
 };
 
 /* GetAll never fails, and the media figures follow what is in the drive */
@@ -192,12 +221,13 @@ START_TEST(test_manager_object_manager)
 	g_autoptr(GDBusObject) recorder = NULL;
 
 	rb_test_service_start_daemon(service, args);
-	manager = rb_object_manager_client_new_sync(service->connection,
-						    G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
-						    RB_DBUS_NAME,
-						    RB_DBUS_ROOT_PATH,
-						    NULL,
-						    &error);
+	manager = rb_object_manager_client_new_sync(
+		service->connection,
+		G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+		RB_DBUS_NAME,
+		RB_DBUS_ROOT_PATH,
+		NULL,
+		&error);
 	ck_assert_msg(manager != NULL, "%s", error ? error->message : "");
 	objects = g_dbus_object_manager_get_objects(manager);
 	ck_assert_uint_eq(g_list_length(objects), 2);
@@ -221,16 +251,19 @@ typedef struct {
 
 /* members later releases implement: an honest NotSupported, never a fake success */
 static const RbPendingMethod rb_pending_methods[] = {
-    {RB_DBUS_MANAGER_PATH, "Manager", "AddVirtualRecorder", "(@a{sv} {},)"},
-    {RB_DBUS_MANAGER_PATH, "Manager", "RemoveVirtualRecorder", "(@o '/org/rawburn/RawBurn1/recorders/virtual0',)"},
-    {RB_DBUS_RECORDERS_PATH "/virtual0", "Recorder", "EjectMedia", NULL},
-    {RB_DBUS_RECORDERS_PATH "/virtual0", "Recorder", "CloseTray", NULL},
-    {RB_DBUS_RECORDERS_PATH "/virtual0", "DiscFormat2RawCD", "PrepareMedia", NULL},
-    {RB_DBUS_RECORDERS_PATH "/virtual0", "DiscFormat2RawCD", "CancelWrite", NULL},
-    {RB_DBUS_RECORDERS_PATH "/virtual0", "DiscFormat2RawCD", "ReleaseMedia", NULL},
-    {RB_DBUS_RECORDERS_PATH "/virtual0", "DiscFormat2RawCD", "SetWriteSpeed", "(-1, false)"},
-    {RB_DBUS_RECORDERS_PATH "/virtual0", "VirtualRecorder", "InsertMedia", "('cd-r-80',)"},
-    {RB_DBUS_RECORDERS_PATH "/virtual0", "VirtualRecorder", "RemoveMedia", NULL},
+	{RB_DBUS_MANAGER_PATH, "Manager", "AddVirtualRecorder", "(@a{sv} {},)"},
+	{RB_DBUS_MANAGER_PATH,
+	 "Manager",
+	 "RemoveVirtualRecorder",
+	 "(@o '/org/rawburn/RawBurn1/recorders/virtual0',)"},
+	{RB_DBUS_RECORDERS_PATH "/virtual0", "Recorder", "EjectMedia", NULL},
+	{RB_DBUS_RECORDERS_PATH "/virtual0", "Recorder", "CloseTray", NULL},
+	{RB_DBUS_RECORDERS_PATH "/virtual0", "DiscFormat2RawCD", "PrepareMedia", NULL},
+	{RB_DBUS_RECORDERS_PATH "/virtual0", "DiscFormat2RawCD", "CancelWrite", NULL},
+	{RB_DBUS_RECORDERS_PATH "/virtual0", "DiscFormat2RawCD", "ReleaseMedia", NULL},
+	{RB_DBUS_RECORDERS_PATH "/virtual0", "DiscFormat2RawCD", "SetWriteSpeed", "(-1, false)"},
+	{RB_DBUS_RECORDERS_PATH "/virtual0", "VirtualRecorder", "InsertMedia", "('cd-r-80',)"},
+	{RB_DBUS_RECORDERS_PATH "/virtual0", "VirtualRecorder", "RemoveMedia", NULL},
 };
 
 START_TEST(test_manager_pending_methods_not_supported)
@@ -240,7 +273,8 @@ START_TEST(test_manager_pending_methods_not_supported)
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) reply = NULL;
-	g_autofree gchar *interface = g_strconcat("org.rawburn.RawBurn1.", pending->interface, NULL);
+	g_autofree gchar *interface =
+		g_strconcat("org.rawburn.RawBurn1.", pending->interface, NULL);
 	g_autofree gchar *remote = NULL;
 	g_auto(GStrv) paths = NULL;
 
@@ -284,12 +318,16 @@ START_TEST(test_manager_fd_methods_not_supported)
 		if (i == 1)
 			params = g_variant_new("(hi)", index, 22650);
 		else if (i == 2)
-			params = g_variant_new("(h@a{sv})", index, g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
+			params =
+				g_variant_new("(h@a{sv})",
+					      index,
+					      g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0));
 		else
 			params = g_variant_new("(h)", index);
 		reply = g_dbus_connection_call_with_unix_fd_list_sync(service->connection,
 								      RB_DBUS_NAME,
-								      RB_DBUS_RECORDERS_PATH "/virtual0",
+								      RB_DBUS_RECORDERS_PATH
+								      "/virtual0",
 								      interface,
 								      methods[i],
 								      params,
@@ -326,7 +364,10 @@ START_TEST(test_manager_property_writes)
 			path,
 			"org.freedesktop.DBus.Properties",
 			"Set",
-			g_variant_new("(ssv)", "org.rawburn.RawBurn1.DiscFormat2RawCD", "ClientName", g_variant_new_string("Someone")),
+			g_variant_new("(ssv)",
+				      "org.rawburn.RawBurn1.DiscFormat2RawCD",
+				      "ClientName",
+				      g_variant_new_string("Someone")),
 			&error);
 	ck_assert_ptr_null(reply);
 	remote = g_dbus_error_get_remote_error(error);
@@ -342,7 +383,10 @@ START_TEST(test_manager_property_writes)
 			path,
 			"org.freedesktop.DBus.Properties",
 			"Set",
-			g_variant_new("(ssv)", "org.rawburn.RawBurn1.Recorder", "MediaPresent", g_variant_new_boolean(FALSE)),
+			g_variant_new("(ssv)",
+				      "org.rawburn.RawBurn1.Recorder",
+				      "MediaPresent",
+				      g_variant_new_boolean(FALSE)),
 			&error);
 	ck_assert_ptr_null(reply);
 	remote = g_dbus_error_get_remote_error(error);
@@ -356,7 +400,10 @@ START_TEST(test_manager_property_writes)
 			path,
 			"org.freedesktop.DBus.Properties",
 			"Set",
-			g_variant_new("(ssv)", "org.rawburn.RawBurn1.DiscFormat2RawCD", "RequestedSectorType", g_variant_new_string("raw")),
+			g_variant_new("(ssv)",
+				      "org.rawburn.RawBurn1.DiscFormat2RawCD",
+				      "RequestedSectorType",
+				      g_variant_new_string("raw")),
 			&error);
 	ck_assert_ptr_null(reply);
 	remote = g_dbus_error_get_remote_error(error);
@@ -373,11 +420,15 @@ main(void)
 
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_manager_recorders_in_order);
+	tcase_add_test(tc, test_manager_long_name_cut);
 	tcase_add_test(tc, test_manager_no_recorders);
 	tcase_add_test(tc, test_manager_properties);
 	tcase_add_loop_test(tc, test_manager_recorder_properties, 0, G_N_ELEMENTS(rb_media_cases));
 	tcase_add_test(tc, test_manager_object_manager);
-	tcase_add_loop_test(tc, test_manager_pending_methods_not_supported, 0, G_N_ELEMENTS(rb_pending_methods));
+	tcase_add_loop_test(tc,
+			    test_manager_pending_methods_not_supported,
+			    0,
+			    G_N_ELEMENTS(rb_pending_methods));
 	tcase_add_test(tc, test_manager_fd_methods_not_supported);
 	tcase_add_test(tc, test_manager_property_writes);
 	suite_add_tcase(suite, tc);

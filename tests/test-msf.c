@@ -14,14 +14,14 @@ typedef struct {
 } RbMsfVector;
 
 static const RbMsfVector rb_msf_vectors[] = {
-    {{0, 2, 0}, 0},
-    {{0, 0, 0}, -150},
-    {{0, 0, 74}, -76},
-    {{97, 34, 23}, -11077}, /* a typical ATIP lead-in start */
-    {{95, 0, 0}, -22650},   /* the first sector of a WriteMedia stream */
-    {{90, 0, 0}, -45150},
-    {{79, 59, 74}, 359849},
-    {{89, 59, 74}, 404849},
+	{{0, 2, 0}, 0},
+	{{0, 0, 0}, -150},
+	{{0, 0, 74}, -76},
+	{{97, 34, 23}, -11077}, /* a typical ATIP lead-in start */
+	{{95, 0, 0}, -22650},   /* the first sector of a WriteMedia stream */
+	{{90, 0, 0}, -45150},
+	{{79, 59, 74}, 359849},
+	{{89, 59, 74}, 404849},
 };
 
 START_TEST(test_msf_to_lba)

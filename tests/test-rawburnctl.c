@@ -28,13 +28,13 @@ rb_json_query(const gchar *json, const gchar *expression)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GSubprocess) python = NULL;
-	g_autofree gchar *program =
-	    g_strdup_printf("import json, sys\nd = json.load(sys.stdin)\nprint(%s)\n", expression);
+	g_autofree gchar *program = g_strdup_printf(
+		"import json, sys\nd = json.load(sys.stdin)\nprint(%s)\n", expression);
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 
 	python = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-				      G_SUBPROCESS_FLAGS_STDERR_PIPE,
+					  G_SUBPROCESS_FLAGS_STDERR_PIPE,
 				  &error,
 				  "python3",
 				  "-c",
@@ -42,7 +42,8 @@ rb_json_query(const gchar *json, const gchar *expression)
 				  NULL);
 	ck_assert_msg(python != NULL, "python3: %s", error ? error->message : "");
 	ck_assert(g_subprocess_communicate_utf8(python, json, NULL, &out, &err, &error));
-	ck_assert_msg(g_subprocess_get_if_exited(python) && g_subprocess_get_exit_status(python) == 0,
+	ck_assert_msg(g_subprocess_get_if_exited(python) &&
+			      g_subprocess_get_exit_status(python) == 0,
 		      "not valid JSON (%s): %s",
 		      err,
 		      json);
@@ -50,8 +51,11 @@ rb_json_query(const gchar *json, const gchar *expression)
 	return g_steal_pointer(&out);
 }
 
-static const gchar *const rb_two_recorders[] = {"--virtual-recorder", "media=cd-rw-80",
-						"--virtual-recorder", "media=none,name=Spare", NULL};
+static const gchar *const rb_two_recorders[] = {"--virtual-recorder",
+						"media=cd-rw-80",
+						"--virtual-recorder",
+						"media=none,name=Spare",
+						NULL};
 
 START_TEST(test_ctl_list)
 {
@@ -85,8 +89,10 @@ START_TEST(test_ctl_list_json)
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
 	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 0);
-	summary = rb_json_query(out, "';'.join('%s,%s,%s,%s,%d' % (r['name'], r['object'], r['product'], "
-				     "r['mediaPresent'], r['mediaType']) for r in d)");
+	summary =
+		rb_json_query(out,
+			      "';'.join('%s,%s,%s,%s,%d' % (r['name'], r['object'], r['product'], "
+			      "r['mediaPresent'], r['mediaType']) for r in d)");
 	ck_assert_str_eq(summary,
 			 "virtual0,/org/rawburn/RawBurn1/recorders/virtual0,Virtual CD-RW,True,3;"
 			 "virtual1,/org/rawburn/RawBurn1/recorders/virtual1,Spare,False,0");
@@ -143,11 +149,12 @@ START_TEST(test_ctl_info_json)
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
 	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 0);
-	summary = rb_json_query(out,
-				"'%s %s %d %d %s %d %d' % (d['name'], d['Recorder']['VendorId'], "
-				"d['DiscFormat2RawCD']['CurrentPhysicalMediaType'], "
-				"d['DiscFormat2RawCD']['RequestedWriteSpeed'], "
-				"d['Recorder']['MediaPresent'], len(d['Recorder']), len(d['DiscFormat2RawCD']))");
+	summary = rb_json_query(
+		out,
+		"'%s %s %d %d %s %d %d' % (d['name'], d['Recorder']['VendorId'], "
+		"d['DiscFormat2RawCD']['CurrentPhysicalMediaType'], "
+		"d['DiscFormat2RawCD']['RequestedWriteSpeed'], "
+		"d['Recorder']['MediaPresent'], len(d['Recorder']), len(d['DiscFormat2RawCD']))");
 	ck_assert_str_eq(summary, "virtual0 RAWBURN 3 -1 True 12 20");
 	rb_test_service_stop_daemon(service);
 }
@@ -189,12 +196,12 @@ typedef struct {
 } RbCtlUsage;
 
 static const RbCtlUsage rb_ctl_usages[] = {
-    {{NULL}, "no command"},
-    {{"frobnicate"}, "unknown command “frobnicate”"},
-    {{"info"}, "needs one RECORDER"},
-    {{"info", "a", "b"}, "needs one RECORDER"},
-    {{"list", "extra"}, "takes no arguments"},
-    {{"--colour"}, "rawburnctl --help"},
+	{{NULL}, "no command"},
+	{{"frobnicate"}, "unknown command “frobnicate”"},
+	{{"info"}, "needs one RECORDER"},
+	{{"info", "a", "b"}, "needs one RECORDER"},
+	{{"list", "extra"}, "takes no arguments"},
+	{{"--colour"}, "rawburnctl --help"},
 };
 
 START_TEST(test_ctl_usage_errors)
@@ -206,7 +213,10 @@ START_TEST(test_ctl_usage_errors)
 
 	rb_test_service_start_daemon(service, NULL);
 	ck_assert_int_eq(rb_run_ctl(service, usage->args, &out, &err), 2);
-	ck_assert_msg(strstr(err, usage->message_part) != NULL, "stderr “%s” lacks “%s”", err, usage->message_part);
+	ck_assert_msg(strstr(err, usage->message_part) != NULL,
+		      "stderr “%s” lacks “%s”",
+		      err,
+		      usage->message_part);
 	rb_test_service_stop_daemon(service);
 }
 END_TEST

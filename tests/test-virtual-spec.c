@@ -24,8 +24,8 @@ END_TEST
 START_TEST(test_spec_all_keys)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(RbVirtualSpec) spec =
-	    rb_virtual_spec_parse("media=cd-rw-74,speed=16,realtime=false,name=Bench drive", &error);
+	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_parse(
+		"media=cd-rw-74,speed=16,realtime=false,name=Bench drive", &error);
 
 	ck_assert_msg(spec != NULL, "%s", error ? error->message : "");
 	ck_assert_int_eq(spec->media, RB_VIRTUAL_MEDIA_CD_RW_74);
@@ -57,18 +57,18 @@ typedef struct {
 } RbBadSpec;
 
 static const RbBadSpec rb_bad_specs[] = {
-    {"media=floppy", "floppy"},
-    {"media=floppy", "cd-rw-80"},
-    {"media=", "cd-r-74"},
-    {"speed=0", "speed"},
-    {"speed=53", "1 to 52"},
-    {"speed=fast", "fast"},
-    {"speed=-4", "speed"},
-    {"realtime=maybe", "true or false"},
-    {"name=", "name"},
-    {"colour=red", "colour"},
-    {"cd-r-80", "KEY=VALUE"},
-    {"media=cd-r-80,,speed=4", "KEY=VALUE"},
+	{"media=floppy", "floppy"},
+	{"media=floppy", "cd-rw-80"},
+	{"media=", "cd-r-74"},
+	{"speed=0", "speed"},
+	{"speed=53", "1 to 52"},
+	{"speed=fast", "fast"},
+	{"speed=-4", "speed"},
+	{"realtime=maybe", "true or false"},
+	{"name=", "name"},
+	{"colour=red", "colour"},
+	{"cd-r-80", "KEY=VALUE"},
+	{"media=cd-r-80,,speed=4", "KEY=VALUE"},
 };
 
 START_TEST(test_spec_refused)
