@@ -346,68 +346,69 @@ START_TEST(test_manager_fd_methods_not_supported)
 }
 END_TEST
 
+/* Properties.Set that must fail: returns the error's message */
+static gchar *
+rb_set_property_fails(RbTestService *service,
+		      const gchar *interface,
+		      const gchar *property,
+		      GVariant *value,
+		      const gchar *expected_error)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autofree gchar *remote = NULL;
+
+	reply = rb_call(service,
+			RB_DBUS_RECORDERS_PATH "/virtual0",
+			"org.freedesktop.DBus.Properties",
+			"Set",
+			g_variant_new("(ssv)", interface, property, value),
+			&error);
+	ck_assert_msg(reply == NULL, "setting %s succeeded", property);
+	remote = g_dbus_error_get_remote_error(error);
+	ck_assert_str_eq(remote, expected_error);
+	return g_strdup(error->message);
+}
+
 /* a per-client property is not shared between clients: until per-client
  * state exists, a write is refused and changes nothing */
 START_TEST(test_manager_property_writes)
 {
 	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80", NULL};
-	const gchar *path = RB_DBUS_RECORDERS_PATH "/virtual0";
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) format = NULL;
-	g_autofree gchar *remote = NULL;
+	g_autofree gchar *refused = NULL;
+	g_autofree gchar *read_only = NULL;
+	g_autofree gchar *wrong_type = NULL;
 	const gchar *client_name = NULL;
 
 	rb_test_service_start_daemon(service, args);
-	reply = rb_call(service,
-			path,
-			"org.freedesktop.DBus.Properties",
-			"Set",
-			g_variant_new("(ssv)",
-				      "org.rawburn.RawBurn1.DiscFormat2RawCD",
-				      "ClientName",
-				      g_variant_new_string("Someone")),
-			&error);
-	ck_assert_ptr_null(reply);
-	remote = g_dbus_error_get_remote_error(error);
-	ck_assert_str_eq(remote, "org.freedesktop.DBus.Error.NotSupported");
-	format = rb_get_all(service, path, "org.rawburn.RawBurn1.DiscFormat2RawCD");
+	refused = rb_set_property_fails(service,
+					"org.rawburn.RawBurn1.DiscFormat2RawCD",
+					"ClientName",
+					g_variant_new_string("Someone"),
+					"org.freedesktop.DBus.Error.NotSupported");
+	ck_assert(strstr(refused, "ClientName") != NULL);
+	format = rb_get_all(service,
+			    RB_DBUS_RECORDERS_PATH "/virtual0",
+			    "org.rawburn.RawBurn1.DiscFormat2RawCD");
 	ck_assert(g_variant_lookup(format, "ClientName", "&s", &client_name));
 	ck_assert_str_eq(client_name, "");
 
 	/* read-only properties stay read-only (GDBus answers InvalidArgs) */
-	g_clear_error(&error);
-	g_clear_pointer(&remote, g_free);
-	reply = rb_call(service,
-			path,
-			"org.freedesktop.DBus.Properties",
-			"Set",
-			g_variant_new("(ssv)",
-				      "org.rawburn.RawBurn1.Recorder",
-				      "MediaPresent",
-				      g_variant_new_boolean(FALSE)),
-			&error);
-	ck_assert_ptr_null(reply);
-	remote = g_dbus_error_get_remote_error(error);
-	ck_assert_str_eq(remote, "org.freedesktop.DBus.Error.InvalidArgs");
-	ck_assert_msg(strstr(error->message, "not writable") != NULL, "%s", error->message);
+	read_only = rb_set_property_fails(service,
+					  "org.rawburn.RawBurn1.Recorder",
+					  "MediaPresent",
+					  g_variant_new_boolean(FALSE),
+					  "org.freedesktop.DBus.Error.InvalidArgs");
+	ck_assert_msg(strstr(read_only, "not writable") != NULL, "%s", read_only);
 
 	/* the wrong type for a writable property */
-	g_clear_error(&error);
-	g_clear_pointer(&remote, g_free);
-	reply = rb_call(service,
-			path,
-			"org.freedesktop.DBus.Properties",
-			"Set",
-			g_variant_new("(ssv)",
-				      "org.rawburn.RawBurn1.DiscFormat2RawCD",
-				      "RequestedSectorType",
-				      g_variant_new_string("raw")),
-			&error);
-	ck_assert_ptr_null(reply);
-	remote = g_dbus_error_get_remote_error(error);
-	ck_assert_str_eq(remote, "org.freedesktop.DBus.Error.InvalidArgs");
+	wrong_type = rb_set_property_fails(service,
+					   "org.rawburn.RawBurn1.DiscFormat2RawCD",
+					   "RequestedSectorType",
+					   g_variant_new_string("raw"),
+					   "org.freedesktop.DBus.Error.InvalidArgs");
 	rb_test_service_stop_daemon(service);
 }
 END_TEST
