@@ -1,22 +1,22 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The emulated recorder. (skeleton: grows in this change)
+ * The emulated recorder: its life cycle, the command dispatcher and the
+ * controls tests and the VirtualRecorder interface use. The command groups
+ * live in rb-vdrive-identity.c, rb-vdrive-disc.c and rb-vdrive-recorder.c.
  */
 #include "config.h"
 
 #define G_LOG_DOMAIN "RbVdrive"
 
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "rb-vdrive.h"
-
-struct _RbVdrive {
-	GObject parent_instance;
-	GMutex mutex;
-	RbVirtualMedia media;
-	guint max_speed;
-};
+#include "rb-error.h"
+#include "rb-vdrive-private.h"
 
 G_DEFINE_TYPE(RbVdrive, rb_vdrive, G_TYPE_OBJECT)
 
@@ -24,6 +24,13 @@ static void
 rb_vdrive_finalize(GObject *object)
 {
 	RbVdrive *self = RB_VDRIVE(object);
+
+	if (self->fd >= 0)
+		close(self->fd);
+	g_clear_pointer(&self->toc, g_array_unref);
+	g_clear_pointer(&self->track_starts, g_array_unref);
+	g_clear_pointer(&self->track_ctl, g_array_unref);
+	rb_virtual_spec_free(self->spec);
 	g_mutex_clear(&self->mutex);
 	G_OBJECT_CLASS(rb_vdrive_parent_class)->finalize(object);
 }
@@ -38,18 +45,51 @@ static void
 rb_vdrive_init(RbVdrive *self)
 {
 	g_mutex_init(&self->mutex);
+	self->fd = -1;
+	self->toc = g_array_new(FALSE, TRUE, sizeof(RbVdriveTocEntry));
+	self->track_starts = g_array_new(FALSE, TRUE, sizeof(gint32));
+	self->track_ctl = g_array_new(FALSE, TRUE, sizeof(guint8));
+	rb_vdrive_faults_init(&self->faults);
+}
+
+void
+rb_vdrive_faults_init(RbVdriveFaults *faults)
+{
+	faults->write_error_at_lba = RB_VDRIVE_FAULT_OFF;
+	faults->not_ready_after_lba = RB_VDRIVE_FAULT_OFF;
+	faults->not_ready_count = 0;
+	faults->remove_media_at_lba = RB_VDRIVE_FAULT_OFF;
+	faults->timeout_at_lba = RB_VDRIVE_FAULT_OFF;
+	faults->long_write_polls = 0;
 }
 
 RbVdrive *
 rb_vdrive_new(const RbVirtualSpec *spec)
 {
 	RbVdrive *self = g_object_new(RB_TYPE_VDRIVE, NULL);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+
+	self->spec = rb_virtual_spec_new();
+	self->spec->media = spec->media;
+	self->spec->max_speed = spec->max_speed;
+	self->spec->realtime = spec->realtime;
+	self->spec->name = g_strdup(spec->name);
 	self->media = spec->media;
-	self->max_speed = spec->max_speed;
+	self->write_speed_kbs = 0; /* fastest */
+
+	/* the disc lives in an unlinked file: sparse, and no memory for a full CD */
+	self->fd = g_file_open_tmp("rawburn-disc-XXXXXX", &path, &error);
+	if (self->fd < 0)
+		g_warning("the virtual disc has no backing file: %s", error->message);
+	else
+		g_unlink(path);
+	rb_vdrive_reset_write_parameters(self);
+	rb_vdrive_media_reset(self);
 	return self;
 }
 
-static void
+void
 rb_vdrive_set_sense(RbMmcResult *result, guint8 key, guint8 asc, guint8 ascq)
 {
 	result->status = RB_SCSI_STATUS_CHECK_CONDITION;
@@ -62,7 +102,132 @@ rb_vdrive_set_sense(RbMmcResult *result, guint8 key, guint8 asc, guint8 ascq)
 	result->sense_len = 18;
 }
 
+/* copy a reply into the host's buffer, truncated to the CDB's allocation
+ * length and to the buffer */
 void
+rb_vdrive_reply(RbMmcResult *result,
+		guint8 *buffer,
+		gsize buffer_len,
+		gsize allocation_length,
+		const guint8 *data,
+		gsize data_len)
+{
+	gsize n = MIN(MIN(buffer_len, allocation_length), data_len);
+
+	if (n > 0)
+		memcpy(buffer, data, n);
+	result->residual = buffer_len - n;
+}
+
+/* the checks every medium access command makes first */
+gboolean
+rb_vdrive_check_ready(RbVdrive *self, RbMmcResult *result)
+{
+	if (self->unit_attention) {
+		self->unit_attention = FALSE;
+		rb_vdrive_set_sense(result, RB_SENSE_UNIT_ATTENTION, 0x28, 0x00);
+		return FALSE;
+	}
+	if (self->tray_open) {
+		rb_vdrive_set_sense(result, RB_SENSE_NOT_READY, 0x3A, 0x02);
+		return FALSE;
+	}
+	if (self->media == RB_VIRTUAL_MEDIA_NONE) {
+		rb_vdrive_set_sense(result, RB_SENSE_NOT_READY, 0x3A, 0x01);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+rb_vdrive_cmd_test_unit_ready(RbVdrive *self, RbMmcResult *result)
+{
+	if (!rb_vdrive_check_ready(self, result))
+		return;
+	if (self->finishing_polls > 0) {
+		self->finishing_polls--;
+		rb_vdrive_set_sense(result, RB_SENSE_NOT_READY, 0x04, 0x07);
+	}
+}
+
+static void
+rb_vdrive_cmd_request_sense(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result)
+{
+	RbMmcResult state = {0};
+	guint8 sense[18] = {0x70, 0, RB_SENSE_NO_SENSE, 0, 0, 0, 0, 10};
+
+	/* autosense already delivered each error: report the current state */
+	if (self->tray_open || self->media == RB_VIRTUAL_MEDIA_NONE) {
+		rb_vdrive_set_sense(
+			&state, RB_SENSE_NOT_READY, 0x3A, self->tray_open ? 0x02 : 0x01);
+		memcpy(sense, state.sense, sizeof(sense));
+	} else if (self->finishing_polls > 0) {
+		sense[2] = RB_SENSE_NOT_READY;
+		sense[12] = 0x04;
+		sense[13] = 0x07;
+	}
+	rb_vdrive_reply(result, buf, len, cdb[4], sense, sizeof(sense));
+}
+
+static void
+rb_vdrive_cmd_start_stop_unit(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
+{
+	gboolean load_eject = (cdb[4] & 0x02) != 0;
+	gboolean start = (cdb[4] & 0x01) != 0;
+
+	if (!load_eject)
+		return; /* spin up or down: nothing to emulate */
+	if (!start) {
+		if (self->prevent_removal) {
+			rb_vdrive_set_sense(result, RB_SENSE_ILLEGAL_REQUEST, 0x53, 0x02);
+			return;
+		}
+		self->tray_open = TRUE;
+		return;
+	}
+	if (self->tray_open) {
+		self->tray_open = FALSE;
+		/* the disc survives an eject and load cycle, as a real one does */
+		if (self->media != RB_VIRTUAL_MEDIA_NONE)
+			self->unit_attention = TRUE;
+	}
+}
+
+static void
+rb_vdrive_cmd_prevent_allow(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
+{
+	self->prevent_removal = (cdb[4] & 0x01) != 0;
+}
+
+static void
+rb_vdrive_cmd_send_opc(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
+{
+	if (!rb_vdrive_check_ready(self, result))
+		return;
+	/* nothing to calibrate: an emulated laser is always right */
+}
+
+/* expected CDB length per opcode group (SPC): 6, 10, 10, reserved, 16, 12 */
+static gsize
+rb_vdrive_cdb_length_for(guint8 opcode)
+{
+	switch (opcode >> 5) {
+	case 0:
+		return 6;
+	case 1:
+	case 2:
+		return 10;
+	case 4:
+		return 16;
+	case 5:
+		return 12;
+	default:
+		return 0;
+	}
+}
+
+gboolean
 rb_vdrive_execute(RbVdrive *self,
 		  const guint8 *cdb,
 		  gsize cdb_len,
@@ -71,24 +236,220 @@ rb_vdrive_execute(RbVdrive *self,
 		  gsize buffer_len,
 		  RbMmcResult *result)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	g_autoptr(GMutexLocker) locker = NULL;
+	gsize expected_len;
+	guint8 *in = direction == RB_MMC_DIR_IN ? buffer : NULL;
+	gsize in_len = direction == RB_MMC_DIR_IN ? buffer_len : 0;
+	const guint8 *out = direction == RB_MMC_DIR_OUT ? buffer : NULL;
+	gsize out_len = direction == RB_MMC_DIR_OUT ? buffer_len : 0;
 
+	g_return_val_if_fail(RB_IS_VDRIVE(self), TRUE);
+	g_return_val_if_fail(cdb != NULL && result != NULL, TRUE);
+
+	locker = g_mutex_locker_new(&self->mutex);
 	memset(result, 0, sizeof(*result));
 	result->residual = buffer_len;
+	if (in != NULL)
+		memset(in, 0, in_len);
+
+	/* a short CDB is an invalid command to a drive, never a crash */
+	expected_len = rb_vdrive_cdb_length_for(cdb[0]);
+	if (cdb_len < 6 || (expected_len != 0 && cdb_len < expected_len)) {
+		rb_vdrive_set_sense(result, RB_SENSE_ILLEGAL_REQUEST, 0x20, 0x00);
+		return TRUE;
+	}
+
 	switch (cdb[0]) {
 	case RB_MMC_TEST_UNIT_READY:
-		if (self->media == RB_VIRTUAL_MEDIA_NONE)
-			rb_vdrive_set_sense(result, RB_SENSE_NOT_READY, 0x3A, 0x00);
+		rb_vdrive_cmd_test_unit_ready(self, result);
 		break;
-	case RB_MMC_INQUIRY: {
-		guint8 inquiry[36] = {0x05, 0x80, 0x05, 0x32, 31};
-		gsize n = MIN(buffer_len, sizeof(inquiry));
-		memcpy(inquiry + 8, "RAWBURN Virtual CD-RW   0100", 28);
-		memcpy(buffer, inquiry, n);
-		result->residual = buffer_len - n;
+	case RB_MMC_REQUEST_SENSE:
+		rb_vdrive_cmd_request_sense(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_INQUIRY:
+		rb_vdrive_cmd_inquiry(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_START_STOP_UNIT:
+		rb_vdrive_cmd_start_stop_unit(self, cdb, result);
+		break;
+	case RB_MMC_PREVENT_ALLOW_MEDIUM_REMOVAL:
+		rb_vdrive_cmd_prevent_allow(self, cdb, result);
+		break;
+	case RB_MMC_GET_CONFIGURATION:
+		rb_vdrive_cmd_get_configuration(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_MODE_SENSE_10:
+		rb_vdrive_cmd_mode_sense(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_MODE_SELECT_10:
+		rb_vdrive_cmd_mode_select(self, cdb, out, out_len, result);
+		break;
+	case RB_MMC_GET_PERFORMANCE:
+		rb_vdrive_cmd_get_performance(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_SET_CD_SPEED:
+		rb_vdrive_cmd_set_cd_speed(self, cdb, result);
+		break;
+	case RB_MMC_SEND_OPC_INFORMATION:
+		rb_vdrive_cmd_send_opc(self, cdb, result);
+		break;
+	case RB_MMC_READ_DISC_INFORMATION:
+		rb_vdrive_cmd_read_disc_information(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_READ_TRACK_INFORMATION:
+		rb_vdrive_cmd_read_track_information(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_READ_TOC_PMA_ATIP:
+		rb_vdrive_cmd_read_toc(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_READ_CD:
+		rb_vdrive_cmd_read_cd(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_WRITE_10: {
+		gint32 first = (gint32)rb_vdrive_get_be32(cdb + 2);
+		guint16 blocks = rb_vdrive_get_be16(cdb + 7);
+		gint32 timeout_lba = self->faults.timeout_at_lba;
+
+		if (timeout_lba != RB_VDRIVE_FAULT_OFF && timeout_lba >= first &&
+		    timeout_lba < first + blocks) {
+			self->faults.timeout_at_lba = RB_VDRIVE_FAULT_OFF;
+			return FALSE;
+		}
+		rb_vdrive_cmd_write(self, cdb, out, out_len, result);
 		break;
 	}
+	case RB_MMC_SYNCHRONIZE_CACHE:
+		rb_vdrive_cmd_synchronize_cache(self, cdb, result);
+		break;
+	case RB_MMC_READ_BUFFER_CAPACITY:
+		rb_vdrive_cmd_read_buffer_capacity(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_BLANK:
+		rb_vdrive_cmd_blank(self, cdb, result);
+		break;
 	default:
 		rb_vdrive_set_sense(result, RB_SENSE_ILLEGAL_REQUEST, 0x20, 0x00);
 	}
+	return TRUE;
+}
+
+gboolean
+rb_vdrive_insert_media(RbVdrive *self, RbVirtualMedia media, GError **error)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	if (media == RB_VIRTUAL_MEDIA_NONE) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_INVALID_ARGUMENT,
+			    _("Insert a medium kind such as cd-r-80, not “none”; use RemoveMedia "
+			      "to empty the drive."));
+		return FALSE;
+	}
+	if (self->recording) {
+		rb_error_set_default(error, RB_ERROR_WRITE_IN_PROGRESS);
+		return FALSE;
+	}
+	self->media = media;
+	self->tray_open = FALSE;
+	self->unit_attention = TRUE;
+	rb_vdrive_media_reset(self);
+	return TRUE;
+}
+
+gboolean
+rb_vdrive_remove_media(RbVdrive *self, GError **error)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	if (self->prevent_removal) {
+		rb_error_set(error,
+			     RB_ERROR_LOCKED,
+			     "%s",
+			     _("The medium is locked in the drive; release it first."));
+		return FALSE;
+	}
+	self->media = RB_VIRTUAL_MEDIA_NONE;
+	rb_vdrive_media_reset(self);
+	return TRUE;
+}
+
+RbVirtualMedia
+rb_vdrive_get_media(RbVdrive *self)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	return self->media;
+}
+
+gint32
+rb_vdrive_get_leadin_start(RbVdrive *self)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	return self->info.leadin_start;
+}
+
+gint32
+rb_vdrive_get_last_leadout_start(RbVdrive *self)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	return self->info.last_leadout_start;
+}
+
+void
+rb_vdrive_get_report(RbVdrive *self, RbVdriveReport *report)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	*report = self->report;
+}
+
+void
+rb_vdrive_set_faults(RbVdrive *self, const RbVdriveFaults *faults)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	self->faults = *faults;
+	self->not_ready_left = 0;
+}
+
+/* every written sector as 2448 bytes (main + raw P-W), from the lead-in start */
+gboolean
+rb_vdrive_export_image(RbVdrive *self, gint fd, GError **error)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	guint8 block[RB_VDRIVE_STORED_SIZE];
+
+	if (self->report.sectors_written == 0) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_NOT_FOUND,
+			    _("Nothing was recorded on this virtual disc; burn an image first."));
+		return FALSE;
+	}
+	for (gint32 lba = self->report.first_lba; lba < self->next_lba; lba++) {
+		gsize done = 0;
+
+		if (!rb_vdrive_read_stored(self, lba, block)) {
+			g_set_error(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_FAILED,
+				    _("Cannot read LBA %d of the virtual disc."),
+				    lba);
+			return FALSE;
+		}
+		while (done < sizeof(block)) {
+			gssize n = write(fd, block + done, sizeof(block) - done);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				g_set_error(error,
+					    G_IO_ERROR,
+					    g_io_error_from_errno(errno),
+					    _("Cannot write the image: %s; pass a writable file "
+					      "descriptor."),
+					    g_strerror(errno));
+				return FALSE;
+			}
+			done += (gsize)n;
+		}
+	}
+	return TRUE;
 }

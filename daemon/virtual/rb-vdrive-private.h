@@ -1,0 +1,168 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The emulated drive's state, shared by the files that implement its
+ * command groups. Every function here is called with the drive's mutex held.
+ */
+#pragma once
+
+#include "rb-vdrive.h"
+
+G_BEGIN_DECLS
+
+/* the raw sector as the drive keeps it: main channel + 96 bytes raw P-W */
+#define RB_VDRIVE_MAIN_SIZE 2352
+#define RB_VDRIVE_STORED_SIZE 2448
+/* 2 MiB, a typical recorder buffer */
+#define RB_VDRIVE_BUFFER_SIZE (2 * 1024 * 1024)
+#define RB_VDRIVE_PAGE_05_LEN 0x32
+#define RB_VDRIVE_PAGE_2A_LEN 0x2A
+#define RB_VDRIVE_LEADOUT_SECTORS 6750
+
+typedef enum {
+	RB_VDRIVE_DISC_BLANK = 0,
+	RB_VDRIVE_DISC_INCOMPLETE = 1,
+	RB_VDRIVE_DISC_COMPLETE = 2,
+} RbVdriveDiscStatus;
+
+/* one entry of the lead-in TOC, as read back from the written Q channel */
+typedef struct {
+	guint8 point;
+	guint8 ctl;
+	gint32 p_lba; /* PMIN:PSEC:PFRAME as an LBA; for A0/A1 PMIN is a track number */
+	guint8 pmin;
+	guint8 psec;
+	guint8 pframe;
+} RbVdriveTocEntry;
+
+typedef struct {
+	/* ATIP of the medium */
+	gint32 leadin_start;
+	gint32 last_leadout_start;
+	gboolean rewritable;
+	guint16 profile;
+} RbVdriveMediaInfo;
+
+struct _RbVdrive {
+	GObject parent_instance;
+	GMutex mutex;
+
+	RbVirtualSpec *spec;
+	RbVirtualMedia media;
+	RbVdriveMediaInfo info;
+	gboolean tray_open;
+	gboolean prevent_removal;
+	gboolean unit_attention; /* 06/28/00 once after a medium change */
+
+	/* mode page 05h, current values, without the 2-byte page header */
+	guint8 page05[RB_VDRIVE_PAGE_05_LEN + 2];
+	gboolean write_params_set; /* a MODE SELECT of page 05h happened */
+	guint write_speed_kbs;
+	gboolean pure_cav;
+
+	/* the disc */
+	RbVdriveDiscStatus disc_status;
+	gint fd; /* backing file, one RB_VDRIVE_STORED_SIZE block per LBA from leadin_start */
+	gboolean recording;
+	gint32 next_lba;
+	gint32 recording_data_block_type;
+	gboolean recording_test_write;
+	gboolean recording_failed; /* an underrun or write error ruined it */
+	guint finishing_polls;     /* TUR answers 02/04/07 this many more times */
+	gint32 leadout_start;      /* first sector with TNO AA, G_MININT32 if none */
+	GArray *toc;               /* RbVdriveTocEntry, from the lead-in */
+	GArray *track_starts;      /* gint32 per track number - 1, from the program area */
+	GArray *track_ctl;         /* guint8 */
+	guint8 run_point;          /* the lead-in TOC run being read */
+	guint run_length;
+	gboolean run_started; /* FALSE for the first run, which trimming may cut */
+	RbVdriveReport report;
+
+	/* real-time model of the drive buffer */
+	gint64 buffer_time_us;
+	gdouble buffer_bytes;
+
+	RbVdriveFaults faults;
+	guint not_ready_left;
+};
+
+static inline guint32
+rb_vdrive_get_be32(const guint8 *p)
+{
+	return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+}
+
+static inline guint16
+rb_vdrive_get_be16(const guint8 *p)
+{
+	return (guint16)((p[0] << 8) | p[1]);
+}
+
+static inline void
+rb_vdrive_put_be32(guint8 *p, guint32 value)
+{
+	p[0] = (guint8)(value >> 24);
+	p[1] = (guint8)(value >> 16);
+	p[2] = (guint8)(value >> 8);
+	p[3] = (guint8)value;
+}
+
+static inline void
+rb_vdrive_put_be16(guint8 *p, guint16 value)
+{
+	p[0] = (guint8)(value >> 8);
+	p[1] = (guint8)value;
+}
+
+void rb_vdrive_set_sense(RbMmcResult *result, guint8 key, guint8 asc, guint8 ascq);
+gboolean rb_vdrive_check_ready(RbVdrive *self, RbMmcResult *result);
+void rb_vdrive_reply(RbMmcResult *result,
+		     guint8 *buffer,
+		     gsize buffer_len,
+		     gsize allocation_length,
+		     const guint8 *data,
+		     gsize data_len);
+
+/* rb-vdrive-media.c */
+gboolean rb_vdrive_media_info_for(RbVirtualMedia media, RbVdriveMediaInfo *info);
+void rb_vdrive_media_reset(RbVdrive *self);
+
+/* rb-vdrive-identity.c: INQUIRY, GET CONFIGURATION, mode pages, performance */
+void rb_vdrive_cmd_inquiry(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_get_configuration(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_mode_sense(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_mode_select(
+	RbVdrive *self, const guint8 *cdb, const guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_get_performance(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_set_cd_speed(RbVdrive *self, const guint8 *cdb, RbMmcResult *result);
+void rb_vdrive_reset_write_parameters(RbVdrive *self);
+
+/* rb-vdrive-disc.c: READ DISC/TRACK INFORMATION, READ TOC/PMA/ATIP, READ CD */
+void rb_vdrive_cmd_read_disc_information(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_read_track_information(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_read_toc(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_read_cd(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+gboolean rb_vdrive_read_stored(RbVdrive *self, gint32 lba, guint8 *out);
+
+/* rb-vdrive-recorder.c: WRITE(10), SYNCHRONIZE CACHE, buffer, BLANK */
+void rb_vdrive_cmd_write(
+	RbVdrive *self, const guint8 *cdb, const guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_synchronize_cache(RbVdrive *self, const guint8 *cdb, RbMmcResult *result);
+void rb_vdrive_cmd_read_buffer_capacity(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_blank(RbVdrive *self, const guint8 *cdb, RbMmcResult *result);
+void rb_vdrive_recording_clear(RbVdrive *self);
+
+/* rb-vdrive-checker.c: what a reader would see of each written sector */
+void rb_vdrive_check_sector(RbVdrive *self, gint32 lba, const guint8 *stored);
+void rb_vdrive_check_finish(RbVdrive *self);
+
+G_END_DECLS

@@ -1,0 +1,331 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Raw recording as a strict drive takes it: write parameters first, the
+ * first WRITE exactly at the ATIP lead-in start, then strictly sequential
+ * whole blocks; SYNCHRONIZE CACHE ends the recording. In real-time mode a
+ * 2 MiB buffer drains at the selected speed: a host that cannot keep it
+ * filled underruns, which ruins the disc unless BUFE was set.
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "RbVdrive"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rb-subchannel.h"
+#include "rb-vdrive-private.h"
+
+#define RB_ASC_INVALID_FIELD_IN_CDB 0x24
+#define RB_ASC_LBA_OUT_OF_RANGE 0x21
+#define RB_ASCQ_INVALID_ADDRESS_FOR_WRITE 0x02
+#define RB_ASC_COMMAND_SEQUENCE_ERROR 0x2C
+#define RB_ASC_WRITE_ERROR 0x0C
+#define RB_ASCQ_LOSS_OF_STREAMING 0x09
+#define RB_ASC_NOT_READY 0x04
+#define RB_ASCQ_LONG_WRITE 0x08
+#define RB_ASCQ_OPERATION_IN_PROGRESS 0x07
+#define RB_ASC_MEDIUM_NOT_PRESENT 0x3A
+#define RB_ASC_ILLEGAL_MODE 0x64
+/* TUR polls a host sees after SYNCHRONIZE CACHE or BLANK with Immed */
+#define RB_VDRIVE_FINISHING_POLLS 2
+
+void
+rb_vdrive_recording_clear(RbVdrive *self)
+{
+	self->recording = FALSE;
+	self->recording_failed = FALSE;
+	self->finishing_polls = 0;
+	self->next_lba = 0;
+	self->leadout_start = G_MININT32;
+	g_array_set_size(self->toc, 0);
+	g_array_set_size(self->track_starts, 0);
+	g_array_set_size(self->track_ctl, 0);
+	self->run_point = 0;
+	self->run_length = 0;
+	self->run_started = FALSE;
+	memset(&self->report, 0, sizeof(self->report));
+	self->report.leadout_start = G_MININT32;
+	self->buffer_bytes = 0;
+	self->buffer_time_us = 0;
+}
+
+static gsize
+rb_vdrive_block_size(guint8 data_block_type)
+{
+	return rb_data_block_type_get_sector_size(data_block_type);
+}
+
+static gboolean
+rb_vdrive_bufe(RbVdrive *self)
+{
+	return (self->page05[2] & 0x40) != 0;
+}
+
+/* bytes of host data the drive records per second at the speed in effect */
+static gdouble
+rb_vdrive_drain_rate(RbVdrive *self)
+{
+	guint kbs = self->write_speed_kbs;
+
+	if (kbs == 0)
+		kbs = (self->spec->max_speed * 1764 + 5) / 10;
+	return (gdouble)kbs * 1000.0 / RB_VDRIVE_MAIN_SIZE *
+	       (gdouble)rb_vdrive_block_size((guint8)self->recording_data_block_type);
+}
+
+/* advance the buffer model to now; FALSE if it ran dry without BUFE */
+static gboolean
+rb_vdrive_buffer_update(RbVdrive *self)
+{
+	gint64 now = g_get_monotonic_time();
+	gdouble drained;
+
+	if (!self->spec->realtime || !self->recording)
+		return TRUE;
+	drained =
+		(gdouble)(now - self->buffer_time_us) / G_USEC_PER_SEC * rb_vdrive_drain_rate(self);
+	self->buffer_time_us = now;
+	if (drained <= self->buffer_bytes) {
+		self->buffer_bytes -= drained;
+		return TRUE;
+	}
+	self->buffer_bytes = 0;
+	/* with BUFE the drive stops the laser and resumes seamlessly */
+	return rb_vdrive_bufe(self);
+}
+
+static gboolean
+rb_vdrive_store(RbVdrive *self, gint32 lba, const guint8 *block)
+{
+	off_t offset = (off_t)(lba - self->info.leadin_start) * RB_VDRIVE_STORED_SIZE;
+	gsize done = 0;
+
+	while (done < RB_VDRIVE_STORED_SIZE) {
+		ssize_t n = pwrite(
+			self->fd, block + done, RB_VDRIVE_STORED_SIZE - done, offset + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return FALSE;
+		done += (gsize)n;
+	}
+	return TRUE;
+}
+
+/* normalize a written block to main channel + raw P-W and keep it */
+static gboolean
+rb_vdrive_accept_block(RbVdrive *self, gint32 lba, const guint8 *block)
+{
+	guint8 stored[RB_VDRIVE_STORED_SIZE];
+
+	memcpy(stored, block, RB_VDRIVE_MAIN_SIZE);
+	if (self->recording_data_block_type == RB_MMC_DBT_RAW_PQ) {
+		guint8 q[RB_SUBQ_SIZE];
+		rb_subchannel_pq_get_q(block + RB_VDRIVE_MAIN_SIZE, q);
+		rb_subchannel_pw_build(q,
+				       rb_subchannel_pq_get_p(block + RB_VDRIVE_MAIN_SIZE),
+				       stored + RB_VDRIVE_MAIN_SIZE);
+	} else {
+		memcpy(stored + RB_VDRIVE_MAIN_SIZE,
+		       block + RB_VDRIVE_MAIN_SIZE,
+		       RB_SUBCHANNEL_PW_SIZE);
+	}
+	rb_vdrive_check_sector(self, lba, stored);
+	/* a test write moves the laser at low power: nothing is recorded */
+	if (self->recording_test_write)
+		return TRUE;
+	return rb_vdrive_store(self, lba, stored);
+}
+
+static gboolean
+rb_vdrive_fault_in_range(gint32 fault_lba, gint32 first, guint blocks)
+{
+	return fault_lba != RB_VDRIVE_FAULT_OFF && fault_lba >= first &&
+	       fault_lba < first + (gint32)blocks;
+}
+
+void
+rb_vdrive_cmd_write(
+	RbVdrive *self, const guint8 *cdb, const guint8 *buf, gsize len, RbMmcResult *result)
+{
+	gint32 lba = (gint32)rb_vdrive_get_be32(cdb + 2);
+	guint16 blocks = rb_vdrive_get_be16(cdb + 7);
+	guint8 data_block_type = self->page05[4] & 0x0F;
+	gsize block_size;
+
+	if (!rb_vdrive_check_ready(self, result))
+		return;
+	/* raw needs its write parameters first; this drive records nothing else */
+	if (!self->write_params_set || (self->page05[2] & 0x0F) != RB_MMC_WRITE_TYPE_RAW) {
+		rb_vdrive_set_sense(
+			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_COMMAND_SEQUENCE_ERROR, 0);
+		return;
+	}
+	if (self->recording_failed) {
+		rb_vdrive_set_sense(result, RB_SENSE_MEDIUM_ERROR, RB_ASC_WRITE_ERROR, 0x00);
+		return;
+	}
+	block_size = rb_vdrive_block_size(self->recording ? (guint8)self->recording_data_block_type
+							  : data_block_type);
+	if (blocks == 0 || len != blocks * block_size) {
+		rb_vdrive_set_sense(
+			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_INVALID_FIELD_IN_CDB, 0);
+		return;
+	}
+	if (!self->recording) {
+		/* a raw recording starts exactly at the lead-in, on a blank disc */
+		if (self->disc_status != RB_VDRIVE_DISC_BLANK || lba != self->info.leadin_start) {
+			rb_vdrive_set_sense(result,
+					    RB_SENSE_ILLEGAL_REQUEST,
+					    RB_ASC_LBA_OUT_OF_RANGE,
+					    RB_ASCQ_INVALID_ADDRESS_FOR_WRITE);
+			return;
+		}
+		self->recording = TRUE;
+		self->recording_data_block_type = data_block_type;
+		self->recording_test_write = (self->page05[2] & 0x10) != 0;
+		self->next_lba = lba;
+		self->report.first_lba = lba;
+		self->buffer_time_us = g_get_monotonic_time();
+		self->buffer_bytes = 0;
+	} else if (lba != self->next_lba) {
+		rb_vdrive_set_sense(result,
+				    RB_SENSE_ILLEGAL_REQUEST,
+				    RB_ASC_LBA_OUT_OF_RANGE,
+				    RB_ASCQ_INVALID_ADDRESS_FOR_WRITE);
+		return;
+	}
+	if ((gint64)lba + blocks >
+	    (gint64)self->info.last_leadout_start + RB_VDRIVE_LEADOUT_SECTORS) {
+		rb_vdrive_set_sense(
+			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_LBA_OUT_OF_RANGE, 0x00);
+		return;
+	}
+
+	/* injected faults, in the order a drive would meet them */
+	if (self->faults.not_ready_after_lba != RB_VDRIVE_FAULT_OFF &&
+	    lba > self->faults.not_ready_after_lba) {
+		self->not_ready_left = self->faults.not_ready_count;
+		self->faults.not_ready_after_lba = RB_VDRIVE_FAULT_OFF;
+	}
+	if (self->not_ready_left > 0) {
+		self->not_ready_left--;
+		rb_vdrive_set_sense(
+			result, RB_SENSE_NOT_READY, RB_ASC_NOT_READY, RB_ASCQ_LONG_WRITE);
+		return;
+	}
+	if (rb_vdrive_fault_in_range(self->faults.remove_media_at_lba, lba, blocks)) {
+		self->faults.remove_media_at_lba = RB_VDRIVE_FAULT_OFF;
+		self->media = RB_VIRTUAL_MEDIA_NONE;
+		self->recording = FALSE;
+		rb_vdrive_set_sense(result, RB_SENSE_NOT_READY, RB_ASC_MEDIUM_NOT_PRESENT, 0x00);
+		return;
+	}
+	if (rb_vdrive_fault_in_range(self->faults.write_error_at_lba, lba, blocks)) {
+		self->faults.write_error_at_lba = RB_VDRIVE_FAULT_OFF;
+		self->recording_failed = TRUE;
+		rb_vdrive_set_sense(result, RB_SENSE_MEDIUM_ERROR, RB_ASC_WRITE_ERROR, 0x00);
+		return;
+	}
+
+	if (!rb_vdrive_buffer_update(self)) {
+		self->recording_failed = TRUE;
+		rb_vdrive_set_sense(result,
+				    RB_SENSE_MEDIUM_ERROR,
+				    RB_ASC_WRITE_ERROR,
+				    RB_ASCQ_LOSS_OF_STREAMING);
+		return;
+	}
+	/* a full buffer: the host tries the same command again */
+	if (self->spec->realtime && self->buffer_bytes + (gdouble)len > RB_VDRIVE_BUFFER_SIZE) {
+		rb_vdrive_set_sense(
+			result, RB_SENSE_NOT_READY, RB_ASC_NOT_READY, RB_ASCQ_LONG_WRITE);
+		return;
+	}
+	for (guint i = 0; i < blocks; i++) {
+		if (!rb_vdrive_accept_block(self, lba + (gint32)i, buf + i * block_size)) {
+			self->recording_failed = TRUE;
+			rb_vdrive_set_sense(result, RB_SENSE_HARDWARE_ERROR, 0x44, 0x00);
+			return;
+		}
+	}
+	self->buffer_bytes += (gdouble)len;
+	self->next_lba = lba + blocks;
+	self->report.sectors_written += blocks;
+	result->residual = 0;
+}
+
+void
+rb_vdrive_cmd_synchronize_cache(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
+{
+	gboolean immediate = (cdb[1] & 0x02) != 0;
+
+	if (!rb_vdrive_check_ready(self, result))
+		return;
+	if (!self->recording)
+		return; /* nothing cached */
+	self->recording = FALSE;
+	if (self->recording_failed || !rb_vdrive_buffer_update(self)) {
+		self->disc_status = RB_VDRIVE_DISC_INCOMPLETE;
+		rb_vdrive_set_sense(result,
+				    RB_SENSE_MEDIUM_ERROR,
+				    RB_ASC_WRITE_ERROR,
+				    RB_ASCQ_LOSS_OF_STREAMING);
+		return;
+	}
+	rb_vdrive_check_finish(self);
+	if (self->recording_test_write) {
+		self->disc_status = RB_VDRIVE_DISC_BLANK;
+	} else {
+		/* without a lead-out the disc stays unfinished, as after a real aborted burn */
+		self->disc_status = self->leadout_start != G_MININT32 ? RB_VDRIVE_DISC_COMPLETE
+								      : RB_VDRIVE_DISC_INCOMPLETE;
+	}
+	self->report.complete = self->disc_status == RB_VDRIVE_DISC_COMPLETE;
+	if (immediate)
+		self->finishing_polls = RB_VDRIVE_FINISHING_POLLS + self->faults.long_write_polls;
+}
+
+void
+rb_vdrive_cmd_read_buffer_capacity(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result)
+{
+	guint8 data[12] = {0};
+
+	if ((cdb[1] & 0x01) != 0) {
+		rb_vdrive_set_sense(
+			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_INVALID_FIELD_IN_CDB, 0);
+		return;
+	}
+	rb_vdrive_buffer_update(self);
+	rb_vdrive_put_be16(data, sizeof(data) - 2);
+	rb_vdrive_put_be32(data + 4, RB_VDRIVE_BUFFER_SIZE);
+	rb_vdrive_put_be32(data + 8,
+			   (guint32)(RB_VDRIVE_BUFFER_SIZE - (guint32)self->buffer_bytes));
+	rb_vdrive_reply(result, buf, len, rb_vdrive_get_be16(cdb + 7), data, sizeof(data));
+}
+
+void
+rb_vdrive_cmd_blank(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
+{
+	guint8 type = cdb[1] & 0x07;
+
+	if (!rb_vdrive_check_ready(self, result))
+		return;
+	if (!self->info.rewritable) {
+		rb_vdrive_set_sense(result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_ILLEGAL_MODE, 0x00);
+		return;
+	}
+	/* full (0) and minimal (1) blanking are what CD-RW recorders offer */
+	if (type > 1) {
+		rb_vdrive_set_sense(
+			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_INVALID_FIELD_IN_CDB, 0);
+		return;
+	}
+	rb_vdrive_media_reset(self);
+	if ((cdb[1] & 0x10) != 0)
+		self->finishing_polls = RB_VDRIVE_FINISHING_POLLS;
+}
