@@ -93,6 +93,9 @@ rb_vdrive_buffer_update(RbVdrive *self)
 		return TRUE;
 	}
 	self->buffer_bytes = 0;
+	/* the laser starts with the first data: no underrun before it */
+	if (self->report.sectors_written == 0)
+		return TRUE;
 	/* with BUFE the drive stops the laser and resumes seamlessly */
 	return rb_vdrive_bufe(self);
 }
@@ -268,7 +271,8 @@ rb_vdrive_cmd_synchronize_cache(RbVdrive *self, const guint8 *cdb, RbMmcResult *
 	if (!self->recording)
 		return; /* nothing cached */
 	self->recording = FALSE;
-	if (self->recording_failed || !rb_vdrive_buffer_update(self)) {
+	/* the host has sent everything: running dry now is the end, not an underrun */
+	if (self->recording_failed) {
 		self->disc_status = RB_VDRIVE_DISC_INCOMPLETE;
 		rb_vdrive_set_sense(result,
 				    RB_SENSE_MEDIUM_ERROR,

@@ -1,0 +1,215 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rawburn-vdrive-run [--media KIND] [--speed N] PROGRAM [ARG…]
+ *
+ * Runs any program with an emulated CD recorder at /dev/sr0 (and /dev/sg0,
+ * /dev/cdrom, /dev/scd0): the program's SG_IO and CDROM_SEND_PACKET reach
+ * RbVdrive, and libudev shows it a CD-RW drive. The tool puts itself under
+ * umockdev's preload library, builds the testbed, runs the program (which
+ * inherits LD_PRELOAD and $UMOCKDEV_DIR), answers its ioctls on umockdev's
+ * worker thread until it exits, and exits with its status. A developer's
+ * tool and a test helper; not installed.
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "rawburn-vdrive-run"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "rb-umockdev-drive.h"
+
+/* what a shell answers for a program it cannot run */
+#define RB_RUN_EXIT_CANNOT_RUN 127
+#define RB_RUN_EXIT_USAGE 2
+
+typedef struct {
+	GMainLoop *loop;
+	GPid pid;
+	gint wait_status;
+	gboolean exited;
+} RbRun;
+
+static void
+rb_run_on_child_exit(GPid pid, gint wait_status, gpointer user_data)
+{
+	RbRun *run = user_data;
+
+	run->wait_status = wait_status;
+	run->exited = TRUE;
+	g_spawn_close_pid(pid);
+	g_main_loop_quit(run->loop);
+}
+
+/* a terminal's ^C reaches the whole process group anyway; kill(1) or a
+ * service manager signals only us, and the program must hear it too */
+static gboolean
+rb_run_forward_signal(RbRun *run, gint signum)
+{
+	if (!run->exited)
+		kill(run->pid, signum);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+rb_run_on_sigint(gpointer user_data)
+{
+	return rb_run_forward_signal(user_data, SIGINT);
+}
+
+static gboolean
+rb_run_on_sigterm(gpointer user_data)
+{
+	return rb_run_forward_signal(user_data, SIGTERM);
+}
+
+static gboolean
+rb_run_on_sighup(gpointer user_data)
+{
+	return rb_run_forward_signal(user_data, SIGHUP);
+}
+
+/* the program's wait status as an exit status, the way shells report it */
+static gint
+rb_run_exit_status(gint wait_status)
+{
+	if (WIFEXITED(wait_status))
+		return WEXITSTATUS(wait_status);
+	if (WIFSIGNALED(wait_status))
+		return 128 + WTERMSIG(wait_status);
+	return EXIT_FAILURE;
+}
+
+static RbVirtualSpec *
+rb_run_make_spec(const gchar *media, const gchar *speed, GError **error)
+{
+	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_new();
+
+	if (media != NULL && !rb_virtual_media_from_string(media, &spec->media, error))
+		return NULL;
+	if (speed != NULL) {
+		guint64 value = 0;
+
+		if (!g_ascii_string_to_unsigned(speed, 10, 1, RB_VIRTUAL_SPEED_MAX, &value, NULL)) {
+			g_set_error(error,
+				    G_OPTION_ERROR,
+				    G_OPTION_ERROR_BAD_VALUE,
+				    "--speed needs a whole number from 1 to %u, not “%s”",
+				    (guint)RB_VIRTUAL_SPEED_MAX,
+				    speed);
+			return NULL;
+		}
+		spec->max_speed = (guint)value;
+	}
+	return g_steal_pointer(&spec);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autofree gchar *media = NULL;
+	g_autofree gchar *speed = NULL;
+	g_auto(GStrv) command = NULL;
+	const GOptionEntry entries[] = {
+		{"media",
+		 'm',
+		 G_OPTION_FLAG_NONE,
+		 G_OPTION_ARG_STRING,
+		 &media,
+		 "The medium in the drive: none, cd-r-74, cd-r-80 (default), cd-rw-74 or "
+		 "cd-rw-80",
+		 "KIND"},
+		{"speed",
+		 's',
+		 G_OPTION_FLAG_NONE,
+		 G_OPTION_ARG_STRING,
+		 &speed,
+		 "The drive's highest speed, 1 to 52 (default 48)",
+		 "N"},
+		{G_OPTION_REMAINING,
+		 0,
+		 G_OPTION_FLAG_NONE,
+		 G_OPTION_ARG_STRING_ARRAY,
+		 &command,
+		 NULL,
+		 "PROGRAM [ARG…]"},
+		{NULL},
+	};
+	g_autoptr(GOptionContext) context = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbVirtualSpec) spec = NULL;
+	g_autoptr(RbUmockdevDrive) drive = NULL;
+	g_autoptr(GMainLoop) loop = NULL;
+	g_auto(GStrv) envp = NULL;
+	RbRun run = {0};
+
+	setlocale(LC_ALL, "");
+
+	/* first, so that everything below, the uevents included, is faked */
+	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
+		g_printerr("%s: %s\n", argv[0], error->message);
+		return EXIT_FAILURE;
+	}
+
+	context = g_option_context_new(NULL);
+	g_option_context_set_summary(context,
+				     "Run PROGRAM with an emulated CD recorder at /dev/sr0 and "
+				     "/dev/sg0.");
+	/* options after PROGRAM are PROGRAM's */
+	g_option_context_set_strict_posix(context, TRUE);
+	g_option_context_add_main_entries(context, entries, NULL);
+	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		return RB_RUN_EXIT_USAGE;
+	}
+	if (command == NULL || command[0] == NULL) {
+		g_printerr("%s: no PROGRAM to run; see --help\n", g_get_prgname());
+		return RB_RUN_EXIT_USAGE;
+	}
+	spec = rb_run_make_spec(media, speed, &error);
+	if (spec == NULL) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		return RB_RUN_EXIT_USAGE;
+	}
+
+	drive = rb_umockdev_drive_new(spec, &error);
+	if (drive == NULL) {
+		g_printerr("%s: cannot set up the emulated drive: %s\n",
+			   g_get_prgname(),
+			   error->message);
+		return EXIT_FAILURE;
+	}
+
+	/* the environment now holds $UMOCKDEV_DIR, and LD_PRELOAD since the
+	 * re-exec; the program needs both */
+	envp = g_get_environ();
+	if (!g_spawn_async(NULL,
+			   command,
+			   envp,
+			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+				   G_SPAWN_CHILD_INHERITS_STDIN,
+			   NULL,
+			   NULL,
+			   &run.pid,
+			   &error)) {
+		g_printerr(
+			"%s: cannot run “%s”: %s\n", g_get_prgname(), command[0], error->message);
+		return RB_RUN_EXIT_CANNOT_RUN;
+	}
+
+	loop = g_main_loop_new(NULL, FALSE);
+	run.loop = loop;
+	g_child_watch_add(run.pid, rb_run_on_child_exit, &run);
+	g_unix_signal_add(SIGINT, rb_run_on_sigint, &run);
+	g_unix_signal_add(SIGTERM, rb_run_on_sigterm, &run);
+	g_unix_signal_add(SIGHUP, rb_run_on_sighup, &run);
+	/* the ioctls are served on umockdev's own thread; this loop only
+	 * waits for the program */
+	g_main_loop_run(loop);
+
+	return rb_run_exit_status(run.wait_status);
+}
