@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -38,23 +39,23 @@ rb_mmc_sg_open_error_new(const gchar *device, gint errsv)
 	case ENODEV:
 	case ENXIO:
 		code = RB_ERROR_DEVICE_GONE;
-		why = "no such device";
+		why = _("no such device");
 		break;
 	case EBUSY:
 		/* O_EXCL on a block device: mounted, or held by another burner */
 		code = RB_ERROR_LOCKED;
-		why = "in use, e.g. mounted or opened exclusively by another program";
+		why = _("in use, e.g. mounted or opened exclusively by another program");
 		break;
 	case EACCES:
 	case EPERM:
 	case EROFS:
 		/* the kernel lets write commands through only on a read-write fd */
 		code = RB_ERROR_NOT_AUTHORIZED;
-		why = "no permission to open it read-write";
+		why = _("no permission to open it read-write");
 		break;
 	default:
 		code = RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE;
-		why = "cannot open it";
+		why = _("cannot open it");
 		break;
 	}
 	return rb_error_new(code,
