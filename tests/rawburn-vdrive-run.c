@@ -108,11 +108,41 @@ rb_run_make_spec(const gchar *media, const gchar *speed, GError **error)
 	return g_steal_pointer(&spec);
 }
 
+/* the drive's validation report, for a developer checking a burner */
+static void
+rb_run_print_report(RbVdrive *vdrive)
+{
+	RbVdriveReport report;
+
+	rb_vdrive_get_report(vdrive, &report);
+	g_printerr("rawburn-vdrive-run: %" G_GUINT64_FORMAT " sectors written from LBA %d: "
+		   "%" G_GUINT64_FORMAT " lead-in, %" G_GUINT64_FORMAT
+		   " program, %" G_GUINT64_FORMAT
+		   " lead-out (from LBA %d); %u tracks, %u lead-in TOC entries; disc %s\n",
+		   report.sectors_written,
+		   report.first_lba,
+		   report.leadin_sectors,
+		   report.program_sectors,
+		   report.leadout_sectors,
+		   report.leadout_start,
+		   report.tracks,
+		   report.toc_entries,
+		   report.complete ? "complete" : "not complete");
+	g_printerr("rawburn-vdrive-run: bad Q CRCs %" G_GUINT64_FORMAT
+		   ", address mismatches %" G_GUINT64_FORMAT ", TOC mismatches %" G_GUINT64_FORMAT
+		   ", TOC entries not repeated 3 times %u\n",
+		   report.bad_q_crc,
+		   report.address_mismatches,
+		   report.toc_mismatches,
+		   report.toc_short_runs);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_autofree gchar *media = NULL;
 	g_autofree gchar *speed = NULL;
+	gboolean opt_report = FALSE;
 	g_auto(GStrv) command = NULL;
 	const GOptionEntry entries[] = {
 		{"media",
@@ -130,6 +160,13 @@ main(int argc, char **argv)
 		 &speed,
 		 "The drive's highest speed, 1 to 52 (default 48)",
 		 "N"},
+		{"report",
+		 'r',
+		 G_OPTION_FLAG_NONE,
+		 G_OPTION_ARG_NONE,
+		 &opt_report,
+		 "When PROGRAM ends, print what a reader would see of the recording",
+		 NULL},
 		{G_OPTION_REMAINING,
 		 0,
 		 G_OPTION_FLAG_NONE,
@@ -211,5 +248,7 @@ main(int argc, char **argv)
 	 * waits for the program */
 	g_main_loop_run(loop);
 
+	if (opt_report)
+		rb_run_print_report(rb_umockdev_drive_get_vdrive(drive));
 	return rb_run_exit_status(run.wait_status);
 }

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <glib/gstdio.h>
 #include <unistd.h>
 
 #include "rb-error.h"
@@ -1264,12 +1265,94 @@ START_TEST(test_tool_runs_program)
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);
 
-	/* a third-party program, where installed (sg3-utils) */
-	if (sg_inq_path != NULL) {
-		wait_status = rb_test_spawn(sg_inq, envp, &out, &err);
-		ck_assert_msg(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0, "%s", err);
-		ck_assert_ptr_nonnull(strstr(out, "Vendor identification: RAWBURN"));
-	}
+	/* a third-party program (sg3-utils, installed by .ci/build) */
+	ck_assert_msg(sg_inq_path != NULL, "sg_inq is missing: install sg3-utils (.ci/build does)");
+	wait_status = rb_test_spawn(sg_inq, envp, &out, &err);
+	ck_assert_msg(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0, "%s", err);
+	ck_assert_ptr_nonnull(strstr(out, "Vendor identification: RAWBURN"));
+}
+END_TEST
+
+/* the usual Linux raw writers, unmodified, burn onto the emulated drive,
+ * and its checker finds what they wrote clean */
+typedef struct {
+	const gchar *program;
+	const gchar *media;
+	const gchar *args[10];
+} RbTestBurner;
+
+static const RbTestBurner rb_test_burners[] = {
+	{"cdrdao",
+	 "cd-r-80",
+	 {"cdrdao",
+	  "write",
+	  "--device",
+	  "/dev/sr0",
+	  "--driver",
+	  "generic-mmc-raw",
+	  "-n",
+	  "disc.toc",
+	  NULL}},
+	{"wodim",
+	 "cd-rw-74",
+	 {"wodim", "dev=/dev/sr0", "-raw96r", "-audio", "gracetime=2", "track.raw", NULL}},
+	{"wodim",
+	 "cd-r-74",
+	 {"wodim", "dev=/dev/sr0", "-raw16", "-audio", "gracetime=2", "track.raw", NULL}},
+};
+
+START_TEST(test_tool_third_party_burners)
+{
+	const RbTestBurner *burner = &rb_test_burners[_i];
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = g_dir_make_tmp("rawburn-burner-XXXXXX", &error);
+	g_autofree gchar *toc = g_build_filename(dir, "disc.toc", NULL);
+	g_autofree gchar *track = g_build_filename(dir, "track.raw", NULL);
+	g_autofree guint8 *audio = g_malloc(2352 * 600);
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autofree gchar *program = g_find_program_in_path(burner->program);
+	g_auto(GStrv) envp = g_get_environ();
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *old_cwd = g_get_current_dir();
+	gint wait_status;
+
+	ck_assert_msg(
+		program != NULL, "%s is missing: install it (.ci/build does)", burner->program);
+	for (guint i = 0; i < 2352 * 600; i++)
+		audio[i] = (guint8)(i * 31 + i / 2352);
+	ck_assert(g_file_set_contents(track, (const gchar *)audio, 2352 * 600, &error));
+	ck_assert(
+		g_file_set_contents(toc, "CD_DA\nTRACK AUDIO\nFILE \"track.raw\" 0\n", -1, &error));
+	g_ptr_array_add(argv, (gpointer)rb_test_tool_path());
+	g_ptr_array_add(argv, (gpointer) "--report");
+	g_ptr_array_add(argv, (gpointer) "--speed=52");
+	g_ptr_array_add(argv, (gpointer) "--media");
+	g_ptr_array_add(argv, (gpointer)burner->media);
+	for (guint i = 0; burner->args[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)burner->args[i]);
+	g_ptr_array_add(argv, NULL);
+	envp = g_environ_unsetenv(envp, "LD_PRELOAD");
+	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
+
+	ck_assert_int_eq(chdir(dir), 0);
+	wait_status = rb_test_spawn((const gchar **)argv->pdata, envp, &out, &err);
+	ck_assert_int_eq(chdir(old_cwd), 0);
+	ck_assert_msg(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0, "%s%s", out, err);
+	/* 150 pregap and 600 track sectors */
+	ck_assert_msg(strstr(err, "750 program, 6750 lead-out (from LBA 600); 1 tracks") != NULL,
+		      "%s",
+		      err);
+	ck_assert_msg(strstr(err, "disc complete") != NULL, "%s", err);
+	ck_assert_msg(
+		strstr(err,
+		       "bad Q CRCs 0, address mismatches 0, TOC mismatches 0, TOC entries not "
+		       "repeated 3 times 0") != NULL,
+		"%s",
+		err);
+	g_unlink(toc);
+	g_unlink(track);
+	g_rmdir(dir);
 }
 END_TEST
 
@@ -1391,6 +1474,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_loop_test(tc, test_child_process, 0, G_N_ELEMENTS(rb_test_nodes));
 	tcase_add_test(tc, test_tool_runs_program);
+	tcase_add_loop_test(tc, test_tool_third_party_burners, 0, G_N_ELEMENTS(rb_test_burners));
 	tcase_add_loop_test(tc, test_tool_errors, 0, G_N_ELEMENTS(rb_test_tool_errors));
 	suite_add_tcase(suite, tc);
 

@@ -242,11 +242,13 @@ rb_vdrive_cmd_write(
 				    RB_ASCQ_LOSS_OF_STREAMING);
 		return;
 	}
-	/* a full buffer: the host tries the same command again */
+	/* a full buffer: like most drives, hold the command until there is room
+	 * (hosts that cannot retry, such as cdrdao's raw driver, need this);
+	 * the 02/04/08 answer of other drives is an injectable fault */
 	if (self->spec->realtime && self->buffer_bytes + (gdouble)len > RB_VDRIVE_BUFFER_SIZE) {
-		rb_vdrive_set_sense(
-			result, RB_SENSE_NOT_READY, RB_ASC_NOT_READY, RB_ASCQ_LONG_WRITE);
-		return;
+		gdouble excess = self->buffer_bytes + (gdouble)len - RB_VDRIVE_BUFFER_SIZE;
+		g_usleep((gulong)(excess / rb_vdrive_drain_rate(self) * G_USEC_PER_SEC) + 1);
+		rb_vdrive_buffer_update(self);
 	}
 	for (guint i = 0; i < blocks; i++) {
 		if (!rb_vdrive_accept_block(self, lba + (gint32)i, buf + i * block_size)) {
