@@ -84,6 +84,8 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 	recorder = rb_recorder_object_new_virtual(name, spec);
 	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(recorder));
 	g_ptr_array_add(self->recorders, g_object_ref(recorder));
+	/* the properties follow once the drive has answered, off the main thread */
+	rb_recorder_object_refresh(recorder);
 	g_debug("added virtual recorder %s (media %s, %ux, realtime %s)",
 		g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)),
 		rb_virtual_media_to_string(spec->media),

@@ -4,13 +4,26 @@
 #pragma once
 
 #include "rb-generated.h"
+#include "rb-mmc-transport.h"
+#include "rb-recorder-drive.h"
 
 G_BEGIN_DECLS
 
 #define RB_TYPE_RAW_CD_FORMAT (rb_raw_cd_format_get_type())
 G_DECLARE_FINAL_TYPE(RbRawCdFormat, rb_raw_cd_format, RB, RAW_CD_FORMAT, RbDiscFormat2RawCDSkeleton)
 
-RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path, guint imapi_media_type);
+/* the recorder's side, which the format uses and does not own */
+typedef struct {
+	RbMmcTransport *(*get_transport)(gpointer recorder);
+	GMutex *(*get_drive_mutex)(gpointer recorder);
+	void (*apply_drive_state)(gpointer recorder, const RbDriveState *state);
+	void (*set_exclusive_owner)(gpointer recorder, const gchar *client_name);
+} RbRawCdFormatRecorder;
+
+RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path,
+				    const RbRawCdFormatRecorder *recorder_ops,
+				    gpointer recorder);
+void rb_raw_cd_format_apply_drive_state(RbRawCdFormat *self, const RbDriveState *state);
 gboolean rb_raw_cd_format_is_busy(RbRawCdFormat *self);
 
 G_END_DECLS

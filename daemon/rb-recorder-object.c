@@ -3,7 +3,8 @@
  *
  * One exported recorder: the object at /org/rawburn/RawBurn1/recorders/<name>
  * carrying Recorder, DiscFormat2RawCD and, for emulated drives,
- * VirtualRecorder.
+ * VirtualRecorder. It owns the drive's transport and serializes the work
+ * done on it; its properties come from what the drive answers.
  */
 #include "config.h"
 
@@ -12,13 +13,10 @@
 #include "rb-dbus-util.h"
 #include "rb-error.h"
 #include "rb-raw-cd-format.h"
+#include "rb-recorder-drive.h"
 #include "rb-recorder-object.h"
+#include "rb-vdrive-transport.h"
 #include "rb-virtual-controls.h"
-
-/* INQUIRY identification of the emulated drive: 8 and 16 characters at most */
-#define RB_VIRTUAL_VENDOR_ID "RAWBURN"
-#define RB_VIRTUAL_PRODUCT_ID "Virtual CD-RW"
-#define RB_INQUIRY_PRODUCT_ID_MAX 16
 
 struct _RbRecorderObject {
 	RbObjectSkeleton parent_instance;
@@ -26,9 +24,25 @@ struct _RbRecorderObject {
 	RbRecorderSkeleton *recorder;
 	RbRawCdFormat *format;
 	RbVirtualControls *controls; /* NULL for real drives */
+	RbVdrive *vdrive;            /* NULL for real drives */
+	RbMmcTransport *transport;
+	GMutex drive_mutex; /* one drive operation at a time */
+	GCancellable *cancellable;
 };
 
 G_DEFINE_TYPE(RbRecorderObject, rb_recorder_object, RB_TYPE_OBJECT_SKELETON)
+
+static void
+rb_recorder_object_dispose(GObject *object)
+{
+	RbRecorderObject *self = RB_RECORDER_OBJECT(object);
+
+	g_cancellable_cancel(self->cancellable);
+	g_clear_object(&self->recorder);
+	g_clear_object(&self->format);
+	g_clear_object(&self->controls);
+	G_OBJECT_CLASS(rb_recorder_object_parent_class)->dispose(object);
+}
 
 static void
 rb_recorder_object_finalize(GObject *object)
@@ -36,9 +50,10 @@ rb_recorder_object_finalize(GObject *object)
 	RbRecorderObject *self = RB_RECORDER_OBJECT(object);
 
 	g_free(self->name);
-	g_clear_object(&self->recorder);
-	g_clear_object(&self->format);
-	g_clear_object(&self->controls);
+	g_clear_object(&self->transport);
+	g_clear_object(&self->vdrive);
+	g_clear_object(&self->cancellable);
+	g_mutex_clear(&self->drive_mutex);
 	G_OBJECT_CLASS(rb_recorder_object_parent_class)->finalize(object);
 }
 
@@ -46,12 +61,112 @@ static void
 rb_recorder_object_class_init(RbRecorderObjectClass *klass)
 {
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	object_class->dispose = rb_recorder_object_dispose;
 	object_class->finalize = rb_recorder_object_finalize;
 }
 
 static void
 rb_recorder_object_init(RbRecorderObject *self)
 {
+	g_mutex_init(&self->drive_mutex);
+	self->cancellable = g_cancellable_new();
+}
+
+static GVariant *
+rb_recorder_object_au(const GArray *values)
+{
+	return g_variant_new_fixed_array(
+		G_VARIANT_TYPE_UINT32, values->data, values->len, sizeof(guint32));
+}
+
+/* --- what the format uses of its recorder --- */
+
+static RbMmcTransport *
+rb_recorder_object_get_transport_op(gpointer recorder)
+{
+	return RB_RECORDER_OBJECT(recorder)->transport;
+}
+
+static GMutex *
+rb_recorder_object_get_drive_mutex_op(gpointer recorder)
+{
+	return &RB_RECORDER_OBJECT(recorder)->drive_mutex;
+}
+
+static void
+rb_recorder_object_apply_drive_state_op(gpointer recorder, const RbDriveState *state)
+{
+	RbRecorder *iface = RB_RECORDER(RB_RECORDER_OBJECT(recorder)->recorder);
+
+	rb_recorder_set_supported_profiles(iface, rb_recorder_object_au(state->supported_profiles));
+	rb_recorder_set_current_profiles(iface, rb_recorder_object_au(state->current_profiles));
+	rb_recorder_set_supported_feature_pages(iface,
+						rb_recorder_object_au(state->supported_features));
+	rb_recorder_set_current_feature_pages(iface,
+					      rb_recorder_object_au(state->current_features));
+	rb_recorder_set_supported_mode_pages(iface, rb_recorder_object_au(state->mode_pages));
+	rb_recorder_set_media_present(iface, state->media_present);
+}
+
+static void
+rb_recorder_object_set_exclusive_owner_op(gpointer recorder, const gchar *client_name)
+{
+	rb_recorder_set_exclusive_access_owner(RB_RECORDER(RB_RECORDER_OBJECT(recorder)->recorder),
+					       client_name);
+}
+
+static const RbRawCdFormatRecorder rb_recorder_object_format_ops = {
+	rb_recorder_object_get_transport_op,
+	rb_recorder_object_get_drive_mutex_op,
+	rb_recorder_object_apply_drive_state_op,
+	rb_recorder_object_set_exclusive_owner_op,
+};
+
+/* --- reading the drive when the object appears --- */
+
+static void
+rb_recorder_object_refresh_thread(GTask *task,
+				  gpointer source,
+				  gpointer task_data,
+				  GCancellable *cancellable)
+{
+	RbRecorderObject *self = RB_RECORDER_OBJECT(source);
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->drive_mutex);
+	GError *error = NULL;
+	RbDriveState *state = rb_recorder_drive_read_state(self->transport, &error);
+
+	if (state == NULL)
+		g_task_return_error(task, error);
+	else
+		g_task_return_pointer(task, state, (GDestroyNotify)rb_drive_state_free);
+}
+
+static void
+rb_recorder_object_refresh_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbRecorderObject *self = RB_RECORDER_OBJECT(source);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDriveState) state = g_task_propagate_pointer(G_TASK(result), &error);
+
+	if (state == NULL) {
+		g_warning("cannot read recorder %s: %s", self->name, error->message);
+		return;
+	}
+	rb_recorder_set_vendor_id(RB_RECORDER(self->recorder), state->vendor);
+	rb_recorder_set_product_id(RB_RECORDER(self->recorder), state->product);
+	rb_recorder_set_product_revision(RB_RECORDER(self->recorder), state->revision);
+	rb_recorder_object_apply_drive_state_op(self, state);
+	rb_raw_cd_format_apply_drive_state(self->format, state);
+}
+
+void
+rb_recorder_object_refresh(RbRecorderObject *self)
+{
+	g_autoptr(GTask) task =
+		g_task_new(self, self->cancellable, rb_recorder_object_refresh_done, NULL);
+
+	/* the task keeps the object alive until the drive has answered */
+	g_task_run_in_thread(task, rb_recorder_object_refresh_thread);
 }
 
 static RbRecorderSkeleton *
@@ -81,28 +196,17 @@ rb_recorder_object_new_virtual(const gchar *name, const RbVirtualSpec *spec)
 {
 	g_autofree gchar *escaped = g_dbus_escape_object_path(name);
 	g_autofree gchar *path = g_strdup_printf("%s/%s", RB_DBUS_RECORDERS_PATH, escaped);
-	g_autofree gchar *product_id = NULL;
 	RbRecorderObject *self = g_object_new(RB_TYPE_RECORDER_OBJECT, "g-object-path", path, NULL);
 	RbRecorder *recorder;
-	guint media_type = rb_virtual_media_get_imapi_type(spec->media);
 
 	self->name = g_strdup(name);
+	self->vdrive = rb_vdrive_new(spec);
+	self->transport = rb_vdrive_transport_new(self->vdrive);
 	self->recorder = rb_recorder_object_new_recorder_iface();
 	recorder = RB_RECORDER(self->recorder);
-	/* a Name option shows where people look for a drive's identity */
-	if (spec->name == NULL)
-		product_id = g_strdup(RB_VIRTUAL_PRODUCT_ID);
-	else if (g_utf8_strlen(spec->name, -1) > RB_INQUIRY_PRODUCT_ID_MAX)
-		product_id = g_utf8_substring(spec->name, 0, RB_INQUIRY_PRODUCT_ID_MAX);
-	else
-		product_id = g_strdup(spec->name);
-	rb_recorder_set_vendor_id(recorder, RB_VIRTUAL_VENDOR_ID);
-	rb_recorder_set_product_id(recorder, product_id);
-	rb_recorder_set_product_revision(recorder, PACKAGE_VERSION);
 	rb_recorder_set_device_can_load_media(recorder, TRUE);
-	rb_recorder_set_media_present(recorder, spec->media != RB_VIRTUAL_MEDIA_NONE);
 
-	self->format = rb_raw_cd_format_new(path, media_type);
+	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, self);
 	self->controls = rb_virtual_controls_new();
 
 	rb_object_skeleton_set_recorder(RB_OBJECT_SKELETON(self), recorder);
@@ -124,15 +228,19 @@ gboolean
 rb_recorder_object_is_virtual(RbRecorderObject *self)
 {
 	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), FALSE);
-	return self->controls != NULL;
+	return self->vdrive != NULL;
 }
 
 gboolean
 rb_recorder_object_is_busy(RbRecorderObject *self)
 {
-	const gchar *owner;
-
 	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), FALSE);
-	owner = rb_recorder_get_exclusive_access_owner(RB_RECORDER(self->recorder));
-	return (owner != NULL && owner[0] != '\0') || rb_raw_cd_format_is_busy(self->format);
+	return rb_raw_cd_format_is_busy(self->format);
+}
+
+RbVdrive *
+rb_recorder_object_get_vdrive(RbRecorderObject *self)
+{
+	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), NULL);
+	return self->vdrive;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "rb-generated.h"
+#include "rb-vdrive.h"
 #include "rb-virtual-spec.h"
 
 G_BEGIN_DECLS
@@ -15,5 +16,7 @@ RbRecorderObject *rb_recorder_object_new_virtual(const gchar *name, const RbVirt
 const gchar *rb_recorder_object_get_name(RbRecorderObject *self);
 gboolean rb_recorder_object_is_virtual(RbRecorderObject *self);
 gboolean rb_recorder_object_is_busy(RbRecorderObject *self);
+void rb_recorder_object_refresh(RbRecorderObject *self);
+RbVdrive *rb_recorder_object_get_vdrive(RbRecorderObject *self);
 
 G_END_DECLS

@@ -60,8 +60,8 @@ rb_vdrive_put_padded(guint8 *dest, gsize len, const gchar *text)
 	gsize i = 0;
 
 	memset(dest, ' ', len);
-	/* INQUIRY strings are printable ASCII */
-	for (const gchar *p = text; *p != '\0' && i < len; p++)
+	/* INQUIRY strings are printable ASCII: one '?' for each other character */
+	for (const gchar *p = text; *p != '\0' && i < len; p = g_utf8_next_char(p))
 		dest[i++] = g_ascii_isprint(*p) ? (guint8)*p : '?';
 }
 
