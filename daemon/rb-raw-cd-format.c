@@ -824,3 +824,13 @@ rb_raw_cd_format_is_busy(RbRawCdFormat *self)
 	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), FALSE);
 	return self->holder != NULL || self->writing;
 }
+
+/* the holder's ClientName, or NULL when the recorder is free */
+const gchar *
+rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self)
+{
+	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), NULL);
+	if (self->holder == NULL)
+		return NULL;
+	return self->holder_name != NULL ? self->holder_name : "";
+}

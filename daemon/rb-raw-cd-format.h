@@ -25,5 +25,6 @@ RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path,
 				    gpointer recorder);
 void rb_raw_cd_format_apply_drive_state(RbRawCdFormat *self, const RbDriveState *state);
 gboolean rb_raw_cd_format_is_busy(RbRawCdFormat *self);
+const gchar *rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self);
 
 G_END_DECLS

@@ -115,6 +115,24 @@ rb_recorder_object_set_exclusive_owner_op(gpointer recorder, const gchar *client
 					       client_name);
 }
 
+static const gchar *
+rb_recorder_object_get_lock_owner_op(gpointer recorder)
+{
+	return rb_raw_cd_format_get_lock_owner(RB_RECORDER_OBJECT(recorder)->format);
+}
+
+static void
+rb_recorder_object_refresh_op(gpointer recorder)
+{
+	rb_recorder_object_refresh(RB_RECORDER_OBJECT(recorder));
+}
+
+static const RbVirtualControlsRecorder rb_recorder_object_controls_ops = {
+	rb_recorder_object_get_drive_mutex_op,
+	rb_recorder_object_get_lock_owner_op,
+	rb_recorder_object_refresh_op,
+};
+
 static const RbRawCdFormatRecorder rb_recorder_object_format_ops = {
 	rb_recorder_object_get_transport_op,
 	rb_recorder_object_get_drive_mutex_op,
@@ -207,7 +225,8 @@ rb_recorder_object_new_virtual(const gchar *name, const RbVirtualSpec *spec)
 	rb_recorder_set_device_can_load_media(recorder, TRUE);
 
 	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, self);
-	self->controls = rb_virtual_controls_new();
+	self->controls =
+		rb_virtual_controls_new(self->vdrive, &rb_recorder_object_controls_ops, self);
 
 	rb_object_skeleton_set_recorder(RB_OBJECT_SKELETON(self), recorder);
 	rb_object_skeleton_set_disc_format2_raw_cd(RB_OBJECT_SKELETON(self),

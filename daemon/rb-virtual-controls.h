@@ -4,6 +4,7 @@
 #pragma once
 
 #include "rb-generated.h"
+#include "rb-vdrive.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,18 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(
 	RbVirtualControls, rb_virtual_controls, RB, VIRTUAL_CONTROLS, RbVirtualRecorderSkeleton)
 
-RbVirtualControls *rb_virtual_controls_new(void);
+/* the recorder's side, which the controls use and do not own */
+typedef struct {
+	GMutex *(*get_drive_mutex)(gpointer recorder);
+	/* the ClientName of the lock holder, NULL when free */
+	const gchar *(*get_lock_owner)(gpointer recorder);
+	void (*refresh)(gpointer recorder);
+} RbVirtualControlsRecorder;
+
+RbVirtualControls *rb_virtual_controls_new(RbVdrive *drive,
+					   const RbVirtualControlsRecorder *recorder_ops,
+					   gpointer recorder);
+void rb_virtual_controls_update_report(RbVirtualControls *self);
+gboolean rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **error);
 
 G_END_DECLS

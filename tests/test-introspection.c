@@ -211,7 +211,7 @@ START_TEST(test_introspection_contract_files)
 				"org.rawburn.RawBurn1.Recorder",
 				"org.rawburn.RawBurn1.DiscFormat2RawCD",
 				"org.rawburn.RawBurn1.VirtualRecorder"};
-	const guint n_members[] = {3 + 2, 2 + 12, 7 + 1 + 20, 3 + 1};
+	const guint n_members[] = {3 + 2, 2 + 12, 7 + 1 + 20, 3 + 2};
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autoptr(GDBusNodeInfo) node = NULL;

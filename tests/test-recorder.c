@@ -395,6 +395,131 @@ START_TEST(test_recorder_holder_vanishes)
 }
 END_TEST
 
+/* --- the VirtualRecorder controls --- */
+
+static gchar *
+rb_control(GDBusConnection *connection, const gchar *method, GVariant *params)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_sync(connection,
+					    RB_DBUS_NAME,
+					    RB_RECORDER,
+					    "org.rawburn.RawBurn1.VirtualRecorder",
+					    method,
+					    params,
+					    NULL,
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	return reply != NULL ? NULL : g_dbus_error_get_remote_error(error);
+}
+
+/* waits until a property shows @expected (PropertiesChanged follows a re-read of the drive) */
+static void
+rb_wait_for_value(GDBusConnection *connection,
+		  const gchar *interface,
+		  const gchar *property,
+		  GVariant *expected)
+{
+	g_autoptr(GVariant) want = g_variant_ref_sink(expected);
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	for (;;) {
+		g_autoptr(GVariant) value = rb_get(connection, interface, property);
+		if (g_variant_equal(value, want))
+			return;
+		ck_assert_msg(g_get_monotonic_time() < deadline,
+			      "%s never became %s",
+			      property,
+			      g_variant_print(want, FALSE));
+		g_usleep(20 * 1000);
+	}
+}
+
+START_TEST(test_recorder_virtual_media)
+{
+	g_autoptr(RbTestService) service = rb_service_new("media=none");
+	g_autoptr(GDBusConnection) holder = rb_client_new(service);
+
+	rb_wait_for_drive(service->connection);
+	rb_assert_error(
+		rb_control(service->connection, "InsertMedia", g_variant_new("(s)", "floppy")),
+		"org.freedesktop.DBus.Error.InvalidArgs");
+	rb_assert_error(
+		rb_control(service->connection, "InsertMedia", g_variant_new("(s)", "none")),
+		"org.freedesktop.DBus.Error.InvalidArgs");
+	rb_assert_ok(
+		rb_control(service->connection, "InsertMedia", g_variant_new("(s)", "cd-rw-74")));
+	rb_wait_for_value(service->connection,
+			  "org.rawburn.RawBurn1.Recorder",
+			  "MediaPresent",
+			  g_variant_new_boolean(TRUE));
+	rb_wait_for_value(service->connection,
+			  RB_FORMAT,
+			  "CurrentPhysicalMediaType",
+			  g_variant_new_uint32(3));
+	rb_wait_for_value(
+		service->connection, RB_FORMAT, "StartOfNextSession", g_variant_new_int32(-12525));
+
+	/* a prepared medium stays in */
+	rb_assert_ok(rb_set(holder, "ClientName", g_variant_new_string("Holder")));
+	rb_assert_ok(rb_call(holder, "PrepareMedia", NULL, NULL));
+	rb_assert_error(rb_control(service->connection, "RemoveMedia", NULL), RB_ERR("Locked"));
+	rb_assert_ok(rb_call(holder, "ReleaseMedia", NULL, NULL));
+	rb_assert_ok(rb_control(service->connection, "RemoveMedia", NULL));
+	rb_wait_for_value(service->connection,
+			  "org.rawburn.RawBurn1.Recorder",
+			  "MediaPresent",
+			  g_variant_new_boolean(FALSE));
+	rb_wait_for_value(service->connection,
+			  RB_FORMAT,
+			  "CurrentPhysicalMediaType",
+			  g_variant_new_uint32(0));
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+START_TEST(test_recorder_virtual_faults_and_report)
+{
+	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(GVariant) faults = NULL;
+	g_autoptr(GVariant) report = NULL;
+	guint64 written = 99;
+	gboolean complete = TRUE;
+
+	rb_wait_for_drive(service->connection);
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+			service->connection,
+			RB_DBUS_NAME,
+			RB_RECORDER,
+			"org.freedesktop.DBus.Properties",
+			"Set",
+			g_variant_new_parsed("('org.rawburn.RawBurn1.VirtualRecorder', 'Faults', "
+					     "<{'WriteErrorAtLba': <int32 -100>, "
+					     "'LongWriteSeconds': <uint32 3>}>)"),
+			NULL,
+			G_DBUS_CALL_FLAGS_NONE,
+			-1,
+			NULL,
+			&error);
+		ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	}
+	faults = rb_get(service->connection, "org.rawburn.RawBurn1.VirtualRecorder", "Faults");
+	ck_assert_uint_eq(g_variant_n_children(faults), 2);
+	report = rb_get(
+		service->connection, "org.rawburn.RawBurn1.VirtualRecorder", "ValidationReport");
+	ck_assert(g_variant_lookup(report, "SectorsWritten", "t", &written));
+	ck_assert(g_variant_lookup(report, "Complete", "b", &complete));
+	ck_assert_uint_eq(written, 0);
+	ck_assert(!complete);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -410,6 +535,8 @@ main(void)
 	tcase_add_loop_test(
 		tc, test_recorder_prepare_refused, 0, G_N_ELEMENTS(rb_prepare_refusals));
 	tcase_add_test(tc, test_recorder_holder_vanishes);
+	tcase_add_test(tc, test_recorder_virtual_media);
+	tcase_add_test(tc, test_recorder_virtual_faults_and_report);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
