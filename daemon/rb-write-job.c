@@ -1,0 +1,900 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The raw write job: PREPARING (page 05h, SET CD SPEED), WRITING (reader
+ * thread: stream fd -> FIFO; writer thread: FIFO -> WRITE(10)) and
+ * FINISHING (SYNCHRONIZE CACHE, the finishing poll, READ DISC INFORMATION).
+ * A coordinator runs in a GTask thread and joins both workers before the
+ * result goes back to the caller's context. See rb-write-job.h.
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "RbWriteJob"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rb-error.h"
+#include "rb-fifo.h"
+#include "rb-mmc-cdb.h"
+#include "rb-mmc-exec.h"
+#include "rb-mmc-mode-pages.h"
+#include "rb-mmc-replies.h"
+#include "rb-write-job.h"
+
+/* a first session's lead-out, which the stream carries itself (mmc-notes 2.5) */
+#define RB_WRITE_JOB_LEADOUT_SECTORS 6750
+/* 64 KiB per WRITE(10): 26 sectors of 2448 bytes or 27 of 2368, what cdrdao
+ * and wodim send (mmc-notes 3.1) and what any SG_IO host adapter takes */
+#define RB_WRITE_JOB_MAX_TRANSFER 65536
+/* room for the mode header, a block descriptor and the largest page */
+#define RB_WRITE_JOB_MODE_SENSE_LEN 512
+
+struct _RbWriteJob {
+	GObject parent_instance;
+
+	RbMmcTransport *transport;
+	RbWriteJobParams params; /* params.fd is our own dup() */
+	guint8 data_block_type;
+	gsize sector_size;
+	guint chunk_sectors;
+	gboolean seekable;
+	/* seekable streams: the byte offset of the disc's lead-in start sector,
+	 * and the stream's sectors from there on */
+	guint64 data_offset;
+	gint64 total_sectors;
+	/* pipes: the bytes before the disc's lead-in start, read and dropped */
+	guint64 skip_bytes;
+	/* the first LBA the drive must not be sent */
+	gint64 end_limit;
+	gdouble time_scale;
+
+	/* the caller's cancel (rb_write_job_cancel() or run_async's cancellable) */
+	GCancellable *cancellable;
+	/* what stops every wait: a cancel, or either worker failing */
+	GCancellable *wake;
+	RbFifo *fifo;
+	gboolean started;
+	GMainContext *context;
+	GCancellable *external;
+	gulong external_id;
+
+	RbWriteJobActionFunc action_func;
+	gpointer action_data;
+	GDestroyNotify action_destroy;
+
+	/* the progress snapshot, written by the threads, read by anyone */
+	GMutex mutex;
+	RbWriteAction action;
+	gint64 start_us;
+	gint64 write_start_us;
+	gint64 end_us;
+	gint32 last_read_lba;
+	gint32 last_written_lba;
+	gint64 sectors_read;
+	guint64 writes_sent;
+
+	/* the reader's poll() target for @wake, valid while it runs */
+	gint wake_fd;
+};
+
+G_DEFINE_TYPE(RbWriteJob, rb_write_job, G_TYPE_OBJECT)
+
+static void
+rb_write_job_finalize(GObject *object)
+{
+	RbWriteJob *self = RB_WRITE_JOB(object);
+
+	if (self->action_destroy != NULL)
+		self->action_destroy(self->action_data);
+	g_clear_pointer(&self->fifo, rb_fifo_free);
+	g_clear_object(&self->wake);
+	g_clear_object(&self->cancellable);
+	g_clear_object(&self->transport);
+	g_clear_pointer(&self->context, g_main_context_unref);
+	if (self->params.fd >= 0)
+		close(self->params.fd);
+	g_mutex_clear(&self->mutex);
+	G_OBJECT_CLASS(rb_write_job_parent_class)->finalize(object);
+}
+
+static void
+rb_write_job_class_init(RbWriteJobClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = rb_write_job_finalize;
+}
+
+static void
+rb_write_job_init(RbWriteJob *self)
+{
+	g_mutex_init(&self->mutex);
+	self->params.fd = -1;
+	self->total_sectors = -1;
+	self->time_scale = 1.0;
+	self->cancellable = g_cancellable_new();
+	self->wake = g_cancellable_new();
+}
+
+/* ---- up-front checks ---- */
+
+static gboolean
+rb_write_job_check_fd(RbWriteJob *self, GError **error)
+{
+	struct stat st;
+	gint flags = fcntl(self->params.fd, F_GETFL);
+
+	if (flags < 0 || fstat(self->params.fd, &st) < 0) {
+		rb_error_set(error,
+			     RB_ERROR_STREAM_NOT_SUPPORTED,
+			     _("The stream cannot be used: %s; pass an open, readable file "
+			       "descriptor."),
+			     g_strerror(errno));
+		return FALSE;
+	}
+	if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_PATH) != 0 || S_ISDIR(st.st_mode)) {
+		rb_error_set(error,
+			     RB_ERROR_STREAM_NOT_SUPPORTED,
+			     _("The stream is not readable; pass a file or pipe opened for "
+			       "reading."));
+		return FALSE;
+	}
+	/* only files and block devices have a size worth checking up front;
+	 * character devices accept lseek() but report nothing useful */
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+		off_t cur = lseek(self->params.fd, 0, SEEK_CUR);
+		off_t end = S_ISREG(st.st_mode) ? st.st_size : lseek(self->params.fd, 0, SEEK_END);
+		guint64 size;
+		guint64 skip;
+
+		if (cur < 0 || end < 0 ||
+		    (!S_ISREG(st.st_mode) && lseek(self->params.fd, cur, SEEK_SET) < 0)) {
+			rb_error_set(error,
+				     RB_ERROR_STREAM_NOT_SUPPORTED,
+				     _("The size of the stream cannot be found: %s."),
+				     g_strerror(errno));
+			return FALSE;
+		}
+		/* the stream starts where the caller's file offset stands */
+		size = end > cur ? (guint64)(end - cur) : 0;
+		if (size % self->sector_size != 0) {
+			rb_error_set(error,
+				     RB_ERROR_STREAM_NOT_SUPPORTED,
+				     _("The stream is %" PRIu64
+				       " bytes long, which is not a whole number of %zu"
+				       "-byte sectors; check the image and the requested sector "
+				       "type."),
+				     size,
+				     self->sector_size);
+			return FALSE;
+		}
+		skip = (guint64)((gint64)self->params.leadin_start_lba -
+				 self->params.stream_first_lba);
+		if ((gint64)(size / self->sector_size) <= (gint64)skip) {
+			rb_error_set(error,
+				     RB_ERROR_STREAM_NOT_SUPPORTED,
+				     _("The stream of %" PRIu64
+				       " sectors ends before the disc's lead-in start (LBA %d); "
+				       "pass a complete disc image."),
+				     size / self->sector_size,
+				     self->params.leadin_start_lba);
+			return FALSE;
+		}
+		self->seekable = TRUE;
+		self->data_offset = (guint64)cur + skip * self->sector_size;
+		self->total_sectors = (gint64)(size / self->sector_size - skip);
+		if (self->params.leadin_start_lba + self->total_sectors > self->end_limit) {
+			rb_error_set(error,
+				     RB_ERROR_NOT_ENOUGH_SPACE,
+				     _("The stream ends at LBA %" PRId64
+				       " but this disc ends at LBA %" PRId64
+				       " (last lead-out start %d + %d lead-out sectors); use a "
+				       "larger disc or a shorter image."),
+				     self->params.leadin_start_lba + self->total_sectors - 1,
+				     self->end_limit - 1,
+				     self->params.last_leadout_start_lba,
+				     RB_WRITE_JOB_LEADOUT_SECTORS);
+			return FALSE;
+		}
+	} else {
+		self->skip_bytes = (guint64)((gint64)self->params.leadin_start_lba -
+					     self->params.stream_first_lba) *
+				   self->sector_size;
+	}
+	return TRUE;
+}
+
+RbWriteJob *
+rb_write_job_new(RbMmcTransport *transport, const RbWriteJobParams *params, GError **error)
+{
+	g_autoptr(RbWriteJob) self = NULL;
+
+	g_return_val_if_fail(RB_IS_MMC_TRANSPORT(transport), NULL);
+	g_return_val_if_fail(params != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	self = g_object_new(RB_TYPE_WRITE_JOB, NULL);
+	self->transport = g_object_ref(transport);
+	self->params = *params;
+	self->params.fd = -1;
+	self->data_block_type = rb_mmc_imapi_sector_type_to_dbt(params->sector_type);
+	if (self->data_block_type == RB_MMC_DBT_NONE) {
+		rb_error_set(error,
+			     RB_ERROR_DATA_BLOCK_TYPE_NOT_SUPPORTED,
+			     _("Sector type %u is not a raw sector type; use 1 (PQ only), 2 "
+			       "(cooked) or 3 (raw)."),
+			     params->sector_type);
+		return NULL;
+	}
+	self->sector_size = rb_mmc_dbt_sector_size(self->data_block_type);
+	self->chunk_sectors = (guint)(RB_WRITE_JOB_MAX_TRANSFER / self->sector_size);
+	self->end_limit = (gint64)params->last_leadout_start_lba + RB_WRITE_JOB_LEADOUT_SECTORS;
+	self->last_read_lba = params->leadin_start_lba - 1;
+	self->last_written_lba = params->leadin_start_lba - 1;
+
+	if (params->stream_first_lba > params->leadin_start_lba) {
+		rb_error_set(error,
+			     RB_ERROR_STREAM_LEADIN_TOO_SHORT,
+			     _("The stream starts at LBA %d, after this disc's lead-in start at "
+			       "LBA %d; use an image with a longer lead-in (WriteMedia's "
+			       "default starts at LBA -22650)."),
+			     params->stream_first_lba,
+			     params->leadin_start_lba);
+		return NULL;
+	}
+	self->params.fd = fcntl(params->fd, F_DUPFD_CLOEXEC, 3);
+	if (self->params.fd < 0) {
+		rb_error_set(error,
+			     RB_ERROR_STREAM_NOT_SUPPORTED,
+			     _("The stream cannot be used: %s; pass an open, readable file "
+			       "descriptor."),
+			     g_strerror(errno));
+		return NULL;
+	}
+	if (!rb_write_job_check_fd(self, error))
+		return NULL;
+	self->fifo = rb_fifo_new(self->sector_size,
+				 self->chunk_sectors,
+				 params->fifo_size > 0 ? params->fifo_size : RB_FIFO_DEFAULT_SIZE,
+				 self->wake);
+	return g_steal_pointer(&self);
+}
+
+void
+rb_write_job_set_action_func(RbWriteJob *self,
+			     RbWriteJobActionFunc func,
+			     gpointer user_data,
+			     GDestroyNotify destroy)
+{
+	g_return_if_fail(RB_IS_WRITE_JOB(self));
+	g_return_if_fail(!self->started);
+
+	if (self->action_destroy != NULL)
+		self->action_destroy(self->action_data);
+	self->action_func = func;
+	self->action_data = user_data;
+	self->action_destroy = destroy;
+}
+
+void
+rb_write_job_set_time_scale(RbWriteJob *self, gdouble scale)
+{
+	g_return_if_fail(RB_IS_WRITE_JOB(self));
+	g_return_if_fail(scale > 0);
+	g_return_if_fail(!self->started);
+	self->time_scale = scale;
+}
+
+gsize
+rb_write_job_get_sector_size(RbWriteJob *self)
+{
+	g_return_val_if_fail(RB_IS_WRITE_JOB(self), 0);
+	return self->sector_size;
+}
+
+guint
+rb_write_job_get_chunk_sectors(RbWriteJob *self)
+{
+	g_return_val_if_fail(RB_IS_WRITE_JOB(self), 0);
+	return self->chunk_sectors;
+}
+
+/* ---- progress ---- */
+
+typedef struct {
+	RbWriteJob *job;
+	RbWriteAction action;
+} RbWriteJobActionCall;
+
+static gboolean
+rb_write_job_action_cb(gpointer user_data)
+{
+	RbWriteJobActionCall *call = user_data;
+
+	call->job->action_func(call->job, call->action, call->job->action_data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+rb_write_job_action_call_free(gpointer user_data)
+{
+	RbWriteJobActionCall *call = user_data;
+
+	g_object_unref(call->job);
+	g_free(call);
+}
+
+static void
+rb_write_job_set_action(RbWriteJob *self, RbWriteAction action)
+{
+	RbWriteJobActionCall *call;
+
+	g_mutex_lock(&self->mutex);
+	self->action = action;
+	g_mutex_unlock(&self->mutex);
+	if (self->action_func == NULL)
+		return;
+	/* the caller's objects live on its context: never call it from here */
+	call = g_new0(RbWriteJobActionCall, 1);
+	call->job = g_object_ref(self);
+	call->action = action;
+	g_main_context_invoke_full(self->context,
+				   G_PRIORITY_DEFAULT,
+				   rb_write_job_action_cb,
+				   call,
+				   rb_write_job_action_call_free);
+}
+
+void
+rb_write_job_get_progress(RbWriteJob *self, RbWriteProgress *out)
+{
+	RbFifoStats stats;
+	gint64 now = g_get_monotonic_time();
+	gint64 written;
+	gint64 total;
+
+	g_return_if_fail(RB_IS_WRITE_JOB(self));
+	g_return_if_fail(out != NULL);
+
+	rb_fifo_get_stats(self->fifo, &stats);
+	g_mutex_lock(&self->mutex);
+	out->action = self->action;
+	out->start_lba = self->params.leadin_start_lba;
+	total = self->total_sectors >= 0 ? self->total_sectors : self->sectors_read;
+	out->sector_count = (gint32)MIN(total, G_MAXINT32);
+	out->last_read_lba = self->last_read_lba;
+	out->last_written_lba = self->last_written_lba;
+	if (self->start_us == 0)
+		now = 0;
+	else if (self->end_us != 0)
+		now = self->end_us;
+	out->elapsed_seconds = (gint32)((now - self->start_us) / G_USEC_PER_SEC);
+	written = (gint64)self->last_written_lba - self->params.leadin_start_lba + 1;
+	out->remaining_seconds = -1;
+	if (self->action == RB_WRITE_ACTION_WRITING && self->total_sectors >= 0 && written > 0 &&
+	    now > self->write_start_us) {
+		gdouble rate =
+			(gdouble)written * G_USEC_PER_SEC / (gdouble)(now - self->write_start_us);
+		out->remaining_seconds = (gint32)((gdouble)(self->total_sectors - written) / rate);
+	}
+	g_mutex_unlock(&self->mutex);
+	out->fifo_total = stats.size;
+	out->fifo_used = stats.used;
+	out->fifo_free = stats.size - stats.used;
+}
+
+/* ---- the MMC layer's clock ---- */
+
+static gint64
+rb_write_job_now_us(gpointer user_data)
+{
+	RbWriteJob *self = user_data;
+	return (gint64)((gdouble)g_get_monotonic_time() / self->time_scale);
+}
+
+static void
+rb_write_job_sleep_us(guint64 usec, gpointer user_data)
+{
+	RbWriteJob *self = user_data;
+	GPollFD pollfd;
+	guint64 real = (guint64)((gdouble)usec * self->time_scale);
+
+	if (g_cancellable_make_pollfd(self->wake, &pollfd)) {
+		g_poll(&pollfd, 1, (gint)MIN((real + 999) / 1000, (guint64)G_MAXINT));
+		g_cancellable_release_fd(self->wake);
+	}
+}
+
+static void
+rb_write_job_env_init(RbWriteJob *self, RbMmcEnv *env)
+{
+	env->now_us = NULL;
+	env->sleep_us = NULL;
+	env->user_data = self;
+	env->cancellable = self->wake;
+	if (self->time_scale != 1.0) {
+		env->now_us = rb_write_job_now_us;
+		env->sleep_us = rb_write_job_sleep_us;
+	}
+}
+
+/* ---- PREPARING ---- */
+
+static gboolean
+rb_write_job_prepare(RbWriteJob *self, const RbMmcEnv *env, GError **error)
+{
+	guint8 data[RB_WRITE_JOB_MODE_SENSE_LEN];
+	RbMmcWriteParameters wp;
+	RbMmcModePage page;
+	RbMmcExecInfo info;
+	RbMmcCdb cdb;
+	gsize len;
+
+	rb_mmc_cdb_mode_sense_10(
+		&cdb, RB_MMC_PC_CURRENT, RB_MMC_PAGE_WRITE_PARAMETERS, sizeof(data));
+	if (!rb_mmc_exec(
+		    self->transport, &cdb, RB_MMC_DIR_IN, data, sizeof(data), env, &info, error))
+		return FALSE;
+	if (!rb_mmc_mode_sense_parse(
+		    data, info.transferred, RB_MMC_PAGE_WRITE_PARAMETERS, &page, error))
+		return FALSE;
+	if (!rb_mmc_write_parameters_parse(&page, &wp, error))
+		return FALSE;
+	/* raw DAO of one whole disc: the stream carries all subcode, the TOC
+	 * included, so track mode and session format stay 0 and no next
+	 * session is opened (mmc-notes 1.2) */
+	wp.write_type = RB_MMC_WRITE_TYPE_RAW;
+	wp.data_block_type = self->data_block_type;
+	wp.bufe = self->params.bufe;
+	wp.test_write = FALSE;
+	wp.multi_session = 0;
+	wp.track_mode = 0;
+	wp.session_format = 0;
+	wp.fp = FALSE;
+	wp.copy = FALSE;
+	wp.ls_v = FALSE;
+	if (!rb_mmc_write_parameters_apply(&wp, &page, error))
+		return FALSE;
+	len = rb_mmc_mode_select_build(&page, data);
+	rb_mmc_cdb_mode_select_10(&cdb, (guint16)len);
+	if (!rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_OUT, data, len, env, NULL, error))
+		return FALSE;
+
+	rb_mmc_cdb_set_cd_speed(
+		&cdb, self->params.rotation, RB_MMC_SPEED_MAX, self->params.write_speed_kbps);
+	return rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_NONE, NULL, 0, env, NULL, error);
+}
+
+/* ---- the reader thread ---- */
+
+/* a read() that a cancel or the writer's failure interrupts: on a pipe the
+ * client may stall for ever, so wait in poll() on the wake fd as well.
+ * Returns the bytes read, 0 at the end, -1 with @error. */
+static gssize
+rb_write_job_read_some(RbWriteJob *self, guint8 *buf, gsize len, guint64 offset, GError **error)
+{
+	for (;;) {
+		gssize n;
+
+		if (!self->seekable) {
+			struct pollfd fds[2] = {{self->params.fd, POLLIN, 0},
+						{self->wake_fd, POLLIN, 0}};
+			gint r = poll(fds, fds[1].fd >= 0 ? 2 : 1, -1);
+
+			if (r < 0 && errno != EINTR) {
+				rb_error_set(error,
+					     RB_ERROR_STREAM_NOT_SUPPORTED,
+					     _("Cannot wait for the stream: %s."),
+					     g_strerror(errno));
+				return -1;
+			}
+			if (g_cancellable_set_error_if_cancelled(self->wake, error))
+				return -1;
+			if (r <= 0)
+				continue;
+		}
+		/* pread() keeps our reads apart from the offset of the client's
+		 * own descriptor, which a dup() shares */
+		n = self->seekable ? pread(self->params.fd, buf, len, (off_t)offset)
+				   : read(self->params.fd, buf, len);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR || errno == EAGAIN)
+			continue;
+		rb_error_set(error,
+			     RB_ERROR_STREAM_NOT_SUPPORTED,
+			     _("Cannot read the stream: %s; check the file or the program "
+			       "writing the pipe."),
+			     g_strerror(errno));
+		return -1;
+	}
+}
+
+static gboolean
+rb_write_job_read_stream(RbWriteJob *self, GError **error)
+{
+	guint64 capacity =
+		(guint64)(self->end_limit - self->params.leadin_start_lba) * self->sector_size;
+	guint64 total = self->seekable ? (guint64)self->total_sectors * self->sector_size : 0;
+	guint64 skip_left = self->skip_bytes;
+	guint64 got = 0;
+
+	/* a pipe's sectors before the disc's lead-in start: read them into
+	 * free FIFO space and never commit them */
+	while (skip_left > 0) {
+		guint8 *buf;
+		gsize len;
+		gssize n;
+
+		if (!rb_fifo_write_acquire(self->fifo, self->chunk_sectors, &buf, &len, error))
+			return FALSE;
+		n = rb_write_job_read_some(self, buf, MIN(len, skip_left), 0, error);
+		if (n < 0)
+			return FALSE;
+		if (n == 0) {
+			rb_error_set(error,
+				     RB_ERROR_STREAM_NOT_SUPPORTED,
+				     _("The stream ended before the disc's lead-in start (LBA %d); "
+				       "pass a complete disc image."),
+				     self->params.leadin_start_lba);
+			return FALSE;
+		}
+		skip_left -= (guint64)n;
+	}
+
+	for (;;) {
+		guint8 *buf;
+		gsize len;
+		gssize n;
+
+		if (self->seekable && got == total)
+			break;
+		if (!rb_fifo_write_acquire(self->fifo, self->chunk_sectors, &buf, &len, error))
+			return FALSE;
+		if (self->seekable)
+			len = (gsize)MIN((guint64)len, total - got);
+		n = rb_write_job_read_some(self, buf, len, self->data_offset + got, error);
+		if (n < 0)
+			return FALSE;
+		if (n == 0) {
+			if (self->seekable) {
+				rb_error_set(error,
+					     RB_ERROR_STREAM_NOT_SUPPORTED,
+					     _("The stream ended after %" PRIu64 " of %" PRIu64
+					       " bytes; the file was changed while it was being "
+					       "burned."),
+					     got,
+					     total);
+				return FALSE;
+			}
+			break;
+		}
+		/* a pipe's size shows only now: refuse data the disc cannot hold
+		 * before the writer can send it */
+		if (!self->seekable && got + (guint64)n > capacity) {
+			rb_error_set(error,
+				     RB_ERROR_NOT_ENOUGH_SPACE,
+				     _("The stream goes on past this disc's end at LBA %" PRId64
+				       "; use a larger disc or a shorter image."),
+				     self->end_limit - 1);
+			return FALSE;
+		}
+		got += (guint64)n;
+		/* before the commit, so that a snapshot never shows a sector
+		 * written but not read */
+		g_mutex_lock(&self->mutex);
+		self->sectors_read = (gint64)(got / self->sector_size);
+		self->last_read_lba =
+			(gint32)(self->params.leadin_start_lba + self->sectors_read - 1);
+		g_mutex_unlock(&self->mutex);
+		rb_fifo_write_commit(self->fifo, (gsize)n);
+	}
+	if (got % self->sector_size != 0) {
+		rb_error_set(error,
+			     RB_ERROR_STREAM_NOT_SUPPORTED,
+			     _("The stream ended inside a sector: %" PRIu64
+			       " bytes after the lead-in start are not a whole number of "
+			       "%zu-byte sectors; check the image and the "
+			       "requested sector type."),
+			     got,
+			     self->sector_size);
+		return FALSE;
+	}
+	if (got == 0) {
+		rb_error_set(error,
+			     RB_ERROR_STREAM_NOT_SUPPORTED,
+			     _("The stream ended at the disc's lead-in start (LBA %d); pass a "
+			       "complete disc image."),
+			     self->params.leadin_start_lba);
+		return FALSE;
+	}
+	rb_fifo_close(self->fifo);
+	return TRUE;
+}
+
+static gpointer
+rb_write_job_reader_thread(gpointer user_data)
+{
+	RbWriteJob *self = user_data;
+	g_autoptr(GError) error = NULL;
+	GPollFD pollfd = {-1, 0, 0};
+	gboolean have_fd = g_cancellable_make_pollfd(self->wake, &pollfd);
+
+	self->wake_fd = have_fd ? pollfd.fd : -1;
+	if (!rb_write_job_read_stream(self, &error)) {
+		/* the first error given is the one the caller sees */
+		rb_fifo_fail(self->fifo, error);
+		g_cancellable_cancel(self->wake);
+	}
+	self->wake_fd = -1;
+	if (have_fd)
+		g_cancellable_release_fd(self->wake);
+	return NULL;
+}
+
+/* ---- the writer thread ---- */
+
+static gboolean
+rb_write_job_write_stream(RbWriteJob *self, GError **error)
+{
+	RbMmcEnv env;
+	gint64 lba = self->params.leadin_start_lba;
+
+	rb_write_job_env_init(self, &env);
+	/* a deep buffer before the laser starts: without BUFE an underrun
+	 * ruins the disc */
+	if (!rb_fifo_wait_filled(self->fifo, rb_fifo_get_size(self->fifo) / 2, error))
+		return FALSE;
+	for (;;) {
+		const guint8 *data;
+		guint n;
+		RbMmcExecInfo info;
+		RbMmcCdb cdb;
+		gsize len;
+
+		if (!rb_fifo_read_acquire(self->fifo, self->chunk_sectors, &data, &n, error))
+			return FALSE;
+		if (n == 0)
+			return TRUE;
+		if (lba + n > self->end_limit) {
+			rb_error_set(error,
+				     RB_ERROR_NOT_ENOUGH_SPACE,
+				     _("The stream goes on past this disc's end at LBA %" PRId64
+				       "; use a larger disc or a shorter image."),
+				     self->end_limit - 1);
+			return FALSE;
+		}
+		len = (gsize)n * self->sector_size;
+		rb_mmc_cdb_write_10(&cdb, (gint32)lba, (guint16)n);
+		g_mutex_lock(&self->mutex);
+		if (self->writes_sent++ == 0)
+			self->write_start_us = g_get_monotonic_time();
+		g_mutex_unlock(&self->mutex);
+		/* straight from FIFO memory; a data-out command only reads it */
+		if (!rb_mmc_exec(self->transport,
+				 &cdb,
+				 RB_MMC_DIR_OUT,
+				 (guint8 *)data,
+				 len,
+				 &env,
+				 &info,
+				 error))
+			return FALSE;
+		if (info.transferred != len) {
+			rb_error_set(error,
+				     RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE,
+				     _("The recorder took %zu of %zu"
+				       " bytes at LBA %" PRId64
+				       "; the disc is unusable, try another recorder."),
+				     info.transferred,
+				     len,
+				     lba);
+			return FALSE;
+		}
+		rb_fifo_read_release(self->fifo, n);
+		lba += n;
+		g_mutex_lock(&self->mutex);
+		self->last_written_lba = (gint32)(lba - 1);
+		g_mutex_unlock(&self->mutex);
+	}
+}
+
+static gpointer
+rb_write_job_writer_thread(gpointer user_data)
+{
+	RbWriteJob *self = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!rb_write_job_write_stream(self, &error)) {
+		rb_fifo_fail(self->fifo, error);
+		g_cancellable_cancel(self->wake);
+	}
+	return NULL;
+}
+
+/* ---- FINISHING ---- */
+
+static gboolean
+rb_write_job_finish_disc(RbWriteJob *self, const RbMmcEnv *env, GError **error)
+{
+	guint8 data[RB_MMC_DISC_INFO_LEN];
+	RbMmcDiscInfo disc_info;
+	RbMmcExecInfo info;
+	RbMmcCdb cdb;
+
+	/* Immed, then poll: a drive closing the disc inside the command would
+	 * hold the host for minutes without a word of progress */
+	rb_mmc_cdb_synchronize_cache(&cdb, TRUE);
+	if (!rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_NONE, NULL, 0, env, NULL, error))
+		return FALSE;
+	if (!rb_mmc_wait_until_ready(
+		    self->transport, env, RB_MMC_FINISH_TIMEOUT_S, NULL, NULL, error))
+		return FALSE;
+	/* a stream that stopped before its lead-out leaves the disc open;
+	 * only the drive can tell, so ask it (mmc-notes 10, step 12) */
+	rb_mmc_cdb_read_disc_information(&cdb, sizeof(data));
+	if (!rb_mmc_exec(
+		    self->transport, &cdb, RB_MMC_DIR_IN, data, sizeof(data), env, &info, error))
+		return FALSE;
+	if (!rb_mmc_disc_info_parse(data, info.transferred, &disc_info, error))
+		return FALSE;
+	if (disc_info.disc_status != RB_MMC_DISC_STATUS_COMPLETE) {
+		rb_error_set(error,
+			     RB_ERROR_STREAM_NOT_SUPPORTED,
+			     _("The stream ended at LBA %d without a complete lead-out, so the "
+			       "disc was left unfinished; pass a complete disc image."),
+			     self->last_written_lba);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---- the coordinator ---- */
+
+static gboolean
+rb_write_job_run_sync(RbWriteJob *self, GError **error)
+{
+	g_autoptr(GError) worker_error = NULL;
+	RbMmcEnv env;
+	GThread *reader;
+	GThread *writer;
+
+	rb_write_job_env_init(self, &env);
+	rb_write_job_set_action(self, RB_WRITE_ACTION_PREPARING);
+	if (!rb_write_job_prepare(self, &env, error))
+		return FALSE;
+
+	rb_write_job_set_action(self, RB_WRITE_ACTION_WRITING);
+	reader = g_thread_try_new("rb-job-reader", rb_write_job_reader_thread, self, error);
+	if (reader == NULL)
+		return FALSE;
+	writer = g_thread_try_new("rb-job-writer", rb_write_job_writer_thread, self, &worker_error);
+	if (writer == NULL) {
+		rb_fifo_fail(self->fifo, worker_error);
+		g_cancellable_cancel(self->wake);
+	}
+	/* the reply waits for both workers, whatever happened */
+	g_thread_join(reader);
+	if (writer != NULL)
+		g_thread_join(writer);
+	g_clear_error(&worker_error);
+	worker_error = rb_fifo_dup_error(self->fifo);
+	if (worker_error != NULL) {
+		/* a drive in the middle of a DAO recording is told the stream is
+		 * over, so that it leaves the writing state; what it answers does
+		 * not change the outcome */
+		if (self->writes_sent > 0) {
+			RbMmcCdb cdb;
+			rb_mmc_cdb_synchronize_cache(&cdb, TRUE);
+			rb_mmc_exec(
+				self->transport, &cdb, RB_MMC_DIR_NONE, NULL, 0, NULL, NULL, NULL);
+		}
+		g_propagate_error(error, g_steal_pointer(&worker_error));
+		return FALSE;
+	}
+
+	rb_write_job_set_action(self, RB_WRITE_ACTION_FINISHING);
+	return rb_write_job_finish_disc(self, &env, error);
+}
+
+static void
+rb_write_job_thread(GTask *task, gpointer source_object, gpointer task_data, GCancellable *unused)
+{
+	RbWriteJob *self = source_object;
+	g_autoptr(GError) error = NULL;
+	gboolean ok;
+	RbWriteAction action;
+
+	g_mutex_lock(&self->mutex);
+	self->start_us = g_get_monotonic_time();
+	g_mutex_unlock(&self->mutex);
+
+	ok = rb_write_job_run_sync(self, &error);
+
+	g_mutex_lock(&self->mutex);
+	self->end_us = g_get_monotonic_time();
+	action = self->action;
+	g_mutex_unlock(&self->mutex);
+	/* stop listening before replying, so that no cancel arrives later */
+	if (self->external != NULL) {
+		g_cancellable_disconnect(self->external, self->external_id);
+		g_clear_object(&self->external);
+	}
+	/* once the caller cancelled, whatever failed after is its consequence */
+	if (g_cancellable_is_cancelled(self->cancellable)) {
+		g_debug("cancelled; the workers said: %s", error != NULL ? error->message : "ok");
+		g_clear_error(&error);
+		rb_error_set(&error,
+			     RB_ERROR_REQUEST_CANCELLED,
+			     _("The write was cancelled while %s; a partly written CD-R is "
+			       "unusable, a CD-RW must be blanked."),
+			     action == RB_WRITE_ACTION_PREPARING   ? _("preparing")
+			     : action == RB_WRITE_ACTION_WRITING   ? _("writing")
+			     : action == RB_WRITE_ACTION_FINISHING ? _("finishing")
+								   : _("starting"));
+		ok = FALSE;
+	}
+	if (!ok) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+rb_write_job_external_cancelled_cb(GCancellable *cancellable, gpointer user_data)
+{
+	rb_write_job_cancel(RB_WRITE_JOB(user_data));
+}
+
+void
+rb_write_job_run_async(RbWriteJob *self,
+		       GCancellable *cancellable,
+		       GAsyncReadyCallback callback,
+		       gpointer user_data)
+{
+	g_autoptr(GTask) task = NULL;
+
+	g_return_if_fail(RB_IS_WRITE_JOB(self));
+
+	/* no cancellable on the task: GTask would then answer
+	 * G_IO_ERROR_CANCELLED itself, before the threads stopped */
+	task = g_task_new(self, NULL, callback, user_data);
+	g_task_set_source_tag(task, rb_write_job_run_async);
+	if (self->started) {
+		g_task_return_new_error(task,
+					RB_ERROR,
+					RB_ERROR_WRITE_IN_PROGRESS,
+					"%s",
+					_("This write job was already started; create a new one."));
+		return;
+	}
+	self->started = TRUE;
+	self->context = g_main_context_ref_thread_default();
+	if (cancellable != NULL) {
+		self->external = g_object_ref(cancellable);
+		/* runs at once when already cancelled */
+		self->external_id = g_cancellable_connect(
+			cancellable, G_CALLBACK(rb_write_job_external_cancelled_cb), self, NULL);
+	}
+	g_task_run_in_thread(task, rb_write_job_thread);
+}
+
+gboolean
+rb_write_job_run_finish(RbWriteJob *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+void
+rb_write_job_cancel(RbWriteJob *self)
+{
+	g_return_if_fail(RB_IS_WRITE_JOB(self));
+	g_cancellable_cancel(self->cancellable);
+	g_cancellable_cancel(self->wake);
+}
