@@ -14,18 +14,25 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rb-client-table.h"
 #include "rb-dbus-util.h"
 #include "rb-error.h"
 #include "rb-mmc-device.h"
 #include "rb-mmc-probe.h"
+#include "rb-mmc-cdb.h"
 #include "rb-raw-cd-format.h"
+#include "rb-write-job.h"
 
 #define RB_WRITE_SPEED_FASTEST (-1)
 #define RB_IMAPI_MEDIA_CDR 2
 #define RB_IMAPI_MEDIA_CDRW 3
 #define RB_CLIENT_NAME_FALLBACK "rawburn-client"
+/* WriteMedia's stream starts at 95:00:00 */
+#define RB_STREAM_LEADIN_DEFAULT 22650
+/* IMAPI's Update cadence while writing */
+#define RB_UPDATE_INTERVAL_MS 500
 
 struct _RbRawCdFormat {
 	RbDiscFormat2RawCDSkeleton parent_instance;
@@ -36,7 +43,11 @@ struct _RbRawCdFormat {
 	gchar *holder;          /* unique name of the lock holder, NULL when free */
 	gchar *holder_name;     /* its ClientName, NULL while PrepareMedia runs */
 	gboolean writing;
-	GCancellable *cancellable; /* of the drive operation running */
+	gboolean release_after_write; /* the holder left while writing */
+	GCancellable *cancellable;    /* of the write running */
+	RbWriteJob *job;
+	guint update_id;
+	gsize fifo_size;
 };
 
 G_DEFINE_TYPE(RbRawCdFormat, rb_raw_cd_format, RB_TYPE_DISC_FORMAT2_RAW_CD_SKELETON)
@@ -516,8 +527,12 @@ static void
 rb_raw_cd_format_release_vanished(RbRawCdFormat *self)
 {
 	g_debug("lock holder %s left the bus: releasing the medium", self->holder);
-	if (self->cancellable != NULL)
+	if (self->writing) {
+		/* the drive is released once the write has stopped */
+		self->release_after_write = TRUE;
 		g_cancellable_cancel(self->cancellable);
+		return;
+	}
 	rb_raw_cd_format_release(self, NULL);
 }
 
@@ -632,12 +647,13 @@ rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface, GDBusMethodInvoc
 				     rb_error_get_description(RB_ERROR_WRITE_NOT_IN_PROGRESS)));
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
+	/* the pending write replies RequestCancelled once both threads stopped */
 	g_cancellable_cancel(self->cancellable);
 	rb_disc_format2_raw_cd_complete_cancel_write(iface, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* --- the write itself arrives with the write job; until then, the state machine ----------- */
+/* --- the write ------------------------------------------------------------------------------ */
 
 static gboolean
 rb_raw_cd_format_check_can_write(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
@@ -663,14 +679,143 @@ rb_raw_cd_format_check_can_write(RbRawCdFormat *self, GDBusMethodInvocation *inv
 	return TRUE;
 }
 
+static void
+rb_raw_cd_format_emit_update(RbRawCdFormat *self)
+{
+	RbWriteProgress progress;
+
+	rb_write_job_get_progress(self->job, &progress);
+	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self), progress.action);
+	/* FIFO figures in bytes, clamped to the signal's 32-bit fields */
+	rb_disc_format2_raw_cd_emit_update(RB_DISC_FORMAT2_RAW_CD(self),
+					   progress.action,
+					   progress.elapsed_seconds,
+					   progress.remaining_seconds,
+					   progress.start_lba,
+					   progress.sector_count,
+					   progress.last_read_lba,
+					   progress.last_written_lba,
+					   (gint32)MIN(progress.fifo_total, G_MAXINT32),
+					   (gint32)MIN(progress.fifo_used, G_MAXINT32),
+					   (gint32)MIN(progress.fifo_free, G_MAXINT32));
+}
+
+static gboolean
+rb_raw_cd_format_on_update_timer(gpointer user_data)
+{
+	rb_raw_cd_format_emit_update(RB_RAW_CD_FORMAT(user_data));
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+rb_raw_cd_format_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_data)
+{
+	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
+
+	/* the job may have ended already: only the live one reports */
+	if (self->job == job)
+		rb_raw_cd_format_emit_update(self);
+}
+
+static void
+rb_raw_cd_format_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	RbRawCdFormat *self = g_object_get_data(G_OBJECT(invocation), "rb-format");
+	g_autoptr(RbWriteJob) job = RB_WRITE_JOB(g_object_ref(source));
+	g_autoptr(GError) error = NULL;
+	gboolean ok = rb_write_job_run_finish(job, result, &error);
+
+	/* the last Update shows where the write ended */
+	g_clear_handle_id(&self->update_id, g_source_remove);
+	rb_raw_cd_format_emit_update(self);
+	g_clear_object(&self->job);
+	g_clear_object(&self->cancellable);
+	self->writing = FALSE;
+	rb_disc_format2_raw_cd_set_write_in_progress(RB_DISC_FORMAT2_RAW_CD(self), FALSE);
+	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self),
+						  RB_WRITE_ACTION_UNKNOWN);
+	self->recorder_ops->write_finished(self->recorder);
+	if (self->release_after_write) {
+		self->release_after_write = FALSE;
+		rb_raw_cd_format_release(self, NULL);
+	}
+	if (!ok) {
+		rb_raw_cd_format_return_error(invocation, error);
+		return;
+	}
+	g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
+static void
+rb_raw_cd_format_start_write(RbRawCdFormat *self,
+			     GDBusMethodInvocation *invocation,
+			     GUnixFDList *fd_list,
+			     GVariant *handle,
+			     gint32 lead_in_sectors)
+{
+	RbDiscFormat2RawCD *iface = RB_DISC_FORMAT2_RAW_CD(self);
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	RbClientState *state = rb_raw_cd_format_client(self, sender);
+	g_autoptr(GError) error = NULL;
+	RbWriteJobParams params = {0};
+	gint fd;
+
+	if (!rb_raw_cd_format_check_can_write(self, invocation))
+		return;
+	fd = fd_list != NULL ? g_unix_fd_list_get(fd_list, g_variant_get_handle(handle), &error)
+			     : -1;
+	if (fd < 0) {
+		g_dbus_method_invocation_take_error(
+			invocation,
+			rb_error_new(RB_ERROR_STREAM_NOT_SUPPORTED,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_STREAM_NOT_SUPPORTED)));
+		return;
+	}
+	params.fd = fd;
+	/* the stream's first sector is LBA -|streamLeadInSectors| */
+	params.stream_first_lba =
+		lead_in_sectors == G_MININT32 ? G_MININT32 : -ABS(lead_in_sectors);
+	params.sector_type = state->requested_sector_type;
+	params.leadin_start_lba = rb_disc_format2_raw_cd_get_start_of_next_session(iface);
+	params.last_leadout_start_lba =
+		rb_disc_format2_raw_cd_get_last_possible_start_of_leadout(iface);
+	params.bufe = !state->buffer_underrun_free_disabled;
+	params.write_speed_kbps = rb_mmc_speed_sectors_to_kbps(state->requested_write_speed);
+	params.rotation = state->requested_pure_cav ? 1 : 0;
+	params.fifo_size = self->fifo_size;
+	self->job = rb_write_job_new(
+		self->recorder_ops->get_transport(self->recorder), &params, &error);
+	close(fd);
+	if (self->job == NULL) {
+		rb_raw_cd_format_return_error(invocation, error);
+		return;
+	}
+	self->writing = TRUE;
+	self->cancellable = g_cancellable_new();
+	rb_disc_format2_raw_cd_set_write_in_progress(iface, TRUE);
+	rb_write_job_set_action_func(self->job, rb_raw_cd_format_on_action, self, NULL);
+	self->update_id =
+		g_timeout_add(RB_UPDATE_INTERVAL_MS, rb_raw_cd_format_on_update_timer, self);
+	/* the reply comes when the burn has ended; the object lives until then */
+	g_object_set_data_full(
+		G_OBJECT(invocation), "rb-format", g_object_ref(self), g_object_unref);
+	rb_write_job_run_async(self->job,
+			       self->cancellable,
+			       rb_raw_cd_format_write_done,
+			       g_object_ref(invocation));
+}
+
 static gboolean
 rb_raw_cd_format_handle_write_media(RbDiscFormat2RawCD *iface,
 				    GDBusMethodInvocation *invocation,
 				    GUnixFDList *fd_list,
 				    GVariant *data)
 {
-	/* FALSE: the state machine passed, the write itself is not there yet */
-	return !rb_raw_cd_format_check_can_write(RB_RAW_CD_FORMAT(iface), invocation);
+	rb_raw_cd_format_start_write(
+		RB_RAW_CD_FORMAT(iface), invocation, fd_list, data, RB_STREAM_LEADIN_DEFAULT);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
@@ -680,7 +825,9 @@ rb_raw_cd_format_handle_write_media2(RbDiscFormat2RawCD *iface,
 				     GVariant *data,
 				     gint32 lead_in_sectors)
 {
-	return !rb_raw_cd_format_check_can_write(RB_RAW_CD_FORMAT(iface), invocation);
+	rb_raw_cd_format_start_write(
+		RB_RAW_CD_FORMAT(iface), invocation, fd_list, data, lead_in_sectors);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* --- life cycle ------------------------------------------------------------------------------- */
@@ -833,4 +980,11 @@ rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self)
 	if (self->holder == NULL)
 		return NULL;
 	return self->holder_name != NULL ? self->holder_name : "";
+}
+
+void
+rb_raw_cd_format_set_fifo_size(RbRawCdFormat *self, gsize fifo_size)
+{
+	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
+	self->fifo_size = fifo_size;
 }

@@ -18,6 +18,8 @@ typedef struct {
 	GMutex *(*get_drive_mutex)(gpointer recorder);
 	void (*apply_drive_state)(gpointer recorder, const RbDriveState *state);
 	void (*set_exclusive_owner)(gpointer recorder, const gchar *client_name);
+	/* a write ended: the medium changed */
+	void (*write_finished)(gpointer recorder);
 } RbRawCdFormatRecorder;
 
 RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path,
@@ -25,6 +27,7 @@ RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path,
 				    gpointer recorder);
 void rb_raw_cd_format_apply_drive_state(RbRawCdFormat *self, const RbDriveState *state);
 gboolean rb_raw_cd_format_is_busy(RbRawCdFormat *self);
+void rb_raw_cd_format_set_fifo_size(RbRawCdFormat *self, gsize fifo_size);
 const gchar *rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self);
 
 G_END_DECLS

@@ -133,11 +133,22 @@ static const RbVirtualControlsRecorder rb_recorder_object_controls_ops = {
 	rb_recorder_object_refresh_op,
 };
 
+static void
+rb_recorder_object_write_finished_op(gpointer recorder)
+{
+	RbRecorderObject *self = RB_RECORDER_OBJECT(recorder);
+
+	rb_recorder_object_refresh(self);
+	if (self->controls != NULL)
+		rb_virtual_controls_update_report(self->controls);
+}
+
 static const RbRawCdFormatRecorder rb_recorder_object_format_ops = {
 	rb_recorder_object_get_transport_op,
 	rb_recorder_object_get_drive_mutex_op,
 	rb_recorder_object_apply_drive_state_op,
 	rb_recorder_object_set_exclusive_owner_op,
+	rb_recorder_object_write_finished_op,
 };
 
 /* --- reading the drive when the object appears --- */

@@ -188,6 +188,9 @@ rb_vdrive_cmd_write(
 			return;
 		}
 		self->recording = TRUE;
+		/* from the first sector on the disc is no longer blank, until a
+		 * test write ends and leaves it as it was */
+		self->disc_status = RB_VDRIVE_DISC_INCOMPLETE;
 		self->recording_data_block_type = data_block_type;
 		self->recording_test_write = (self->page05[2] & 0x10) != 0;
 		self->next_lba = lba;

@@ -1,0 +1,607 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Burns over the bus, end to end: a generated raw DAO image passed as a file
+ * descriptor (a file or a pipe) to WriteMedia on a virtual recorder, the
+ * Update signals on the way, then the drive's validation report and the
+ * exported image. Also cancelling, refusals and a holder that dies mid-write.
+ */
+#include "config.h"
+
+#include <gio/gunixfdlist.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "rb-dao-stream.h"
+#include "rb-error.h"
+#include "rb-test-service.h"
+
+#define RB_RECORDER RB_DBUS_RECORDERS_PATH "/virtual0"
+#define RB_FORMAT "org.rawburn.RawBurn1.DiscFormat2RawCD"
+#define RB_VIRTUAL "org.rawburn.RawBurn1.VirtualRecorder"
+#define RB_ERR(name) "org.rawburn.RawBurn1.Error." name
+/* cd-r-80 in the emulated drive */
+#define RB_LEADIN -11634
+
+typedef struct {
+	GDBusConnection *connection;
+	GArray *updates; /* RbUpdate */
+	guint subscription;
+	gboolean done;
+	gchar *error_name;
+} RbClient;
+
+typedef struct {
+	guint32 action;
+	gint32 last_read;
+	gint32 last_written;
+	gint32 fifo_total;
+} RbUpdate;
+
+static gboolean
+rb_pattern_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
+{
+	for (guint i = 0; i < RB_CD_MAIN_SIZE; i++)
+		main_data[i] = (guint8)(lba * 3 + i);
+	return TRUE;
+}
+
+static RbDaoStream *
+rb_stream_new(guint sector_type)
+{
+	const RbDaoTrack tracks[] = {{0, 400}, {400, 200}};
+	g_autoptr(GError) error = NULL;
+	RbDaoStream *stream = rb_dao_stream_new(
+		-22650, tracks, 2, sector_type, rb_pattern_main, NULL, NULL, &error);
+	ck_assert_msg(stream != NULL, "%s", error ? error->message : "");
+	return stream;
+}
+
+/* the whole stream into an unlinked temporary file, offset 0 */
+static gint
+rb_stream_to_file(RbDaoStream *stream)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+	gint fd = g_file_open_tmp("rawburn-image-XXXXXX", &path, &error);
+	gsize size = rb_dao_stream_get_sector_size(stream);
+	g_autofree guint8 *buf = g_malloc(100 * size);
+
+	ck_assert_int_ge(fd, 0);
+	g_unlink(path);
+	for (gint32 lba = rb_dao_stream_get_first_lba(stream);
+	     lba < rb_dao_stream_get_end_lba(stream);) {
+		guint n = (guint)MIN(100, rb_dao_stream_get_end_lba(stream) - lba);
+		ck_assert(rb_dao_stream_get_sectors(stream, lba, n, buf, NULL));
+		ck_assert_int_eq(write(fd, buf, n * size), (gssize)(n * size));
+		lba += (gint32)n;
+	}
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+static void
+rb_on_update(GDBusConnection *connection,
+	     const gchar *sender,
+	     const gchar *path,
+	     const gchar *interface,
+	     const gchar *signal,
+	     GVariant *params,
+	     gpointer user_data)
+{
+	RbClient *client = user_data;
+	RbUpdate update;
+	gint32 elapsed, remaining, start, count, used, free_bytes;
+
+	g_variant_get(params,
+		      "(uiiiiiiiii)",
+		      &update.action,
+		      &elapsed,
+		      &remaining,
+		      &start,
+		      &count,
+		      &update.last_read,
+		      &update.last_written,
+		      &update.fifo_total,
+		      &used,
+		      &free_bytes);
+	ck_assert_int_eq(update.fifo_total, used + free_bytes);
+	g_array_append_val(client->updates, update);
+}
+
+static RbClient *
+rb_client_new(RbTestService *service, const gchar *name)
+{
+	g_autoptr(GError) error = NULL;
+	RbClient *client = g_new0(RbClient, 1);
+	g_autoptr(GVariant) reply = NULL;
+
+	client->connection = g_dbus_connection_new_for_address_sync(
+		service->bus_address,
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL,
+		NULL,
+		&error);
+	ck_assert_msg(client->connection != NULL, "%s", error ? error->message : "");
+	g_dbus_connection_set_exit_on_close(client->connection, FALSE);
+	client->updates = g_array_new(FALSE, FALSE, sizeof(RbUpdate));
+	client->subscription = g_dbus_connection_signal_subscribe(client->connection,
+								  RB_DBUS_NAME,
+								  RB_FORMAT,
+								  "Update",
+								  RB_RECORDER,
+								  NULL,
+								  G_DBUS_SIGNAL_FLAGS_NONE,
+								  rb_on_update,
+								  client,
+								  NULL);
+	reply = g_dbus_connection_call_sync(
+		client->connection,
+		RB_DBUS_NAME,
+		RB_RECORDER,
+		"org.freedesktop.DBus.Properties",
+		"Set",
+		g_variant_new("(ssv)", RB_FORMAT, "ClientName", g_variant_new_string(name)),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		NULL,
+		&error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	return client;
+}
+
+static void
+rb_client_free(RbClient *client)
+{
+	if (client->connection != NULL) {
+		g_dbus_connection_signal_unsubscribe(client->connection, client->subscription);
+		g_object_unref(client->connection);
+	}
+	g_array_unref(client->updates);
+	g_free(client->error_name);
+	g_free(client);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbClient, rb_client_free)
+
+static gchar *
+rb_call(RbClient *client, const gchar *interface, const gchar *method, GVariant *params)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(client->connection,
+								RB_DBUS_NAME,
+								RB_RECORDER,
+								interface,
+								method,
+								params,
+								NULL,
+								G_DBUS_CALL_FLAGS_NONE,
+								-1,
+								NULL,
+								&error);
+	return reply != NULL ? NULL : g_dbus_error_get_remote_error(error);
+}
+
+static void
+rb_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbClient *client = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = g_dbus_connection_call_with_unix_fd_list_finish(
+		G_DBUS_CONNECTION(source), NULL, result, &error);
+
+	if (reply == NULL)
+		client->error_name = g_dbus_error_get_remote_error(error);
+	client->done = TRUE;
+}
+
+/* WriteMedia2 in the background: iterate rb_iterate() until client->done */
+static void
+rb_write_start(RbClient *client, gint fd, gint32 lead_in)
+{
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	gint index = g_unix_fd_list_append(fds, fd, NULL);
+
+	client->done = FALSE;
+	g_dbus_connection_call_with_unix_fd_list(client->connection,
+						 RB_DBUS_NAME,
+						 RB_RECORDER,
+						 RB_FORMAT,
+						 "WriteMedia2",
+						 g_variant_new("(hi)", index, lead_in),
+						 NULL,
+						 G_DBUS_CALL_FLAGS_NONE,
+						 G_MAXINT,
+						 fds,
+						 NULL,
+						 rb_write_done,
+						 client);
+}
+
+static void
+rb_iterate_until(gboolean *flag)
+{
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	while (!*flag) {
+		ck_assert_msg(g_get_monotonic_time() < deadline, "timed out");
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(1000);
+	}
+}
+
+static GVariant *
+rb_get(RbClient *client, const gchar *interface, const gchar *property)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_sync(client->connection,
+					    RB_DBUS_NAME,
+					    RB_RECORDER,
+					    "org.freedesktop.DBus.Properties",
+					    "Get",
+					    g_variant_new("(ss)", interface, property),
+					    G_VARIANT_TYPE("(v)"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	GVariant *value = NULL;
+
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	g_variant_get(reply, "(v)", &value);
+	return value;
+}
+
+static void
+rb_wait_for_drive(RbClient *client)
+{
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	for (;;) {
+		g_autoptr(GVariant) types = rb_get(client, RB_FORMAT, "SupportedSectorTypes");
+		if (g_variant_n_children(types) > 0)
+			return;
+		ck_assert_msg(g_get_monotonic_time() < deadline, "the drive never answered");
+		g_usleep(20 * 1000);
+	}
+}
+
+/* the exported image equals the stream from the disc's lead-in start on */
+static void
+rb_assert_export_equals(RbClient *client, RbDaoStream *stream)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+	gint fd = g_file_open_tmp("rawburn-export-XXXXXX", &path, &error);
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autoptr(GVariant) reply = NULL;
+	g_autofree guint8 *image = NULL;
+	gsize len = 0;
+	guint8 expected[2448];
+	gsize size = rb_dao_stream_get_sector_size(stream);
+
+	ck_assert_int_ge(fd, 0);
+	g_unix_fd_list_append(fds, fd, NULL);
+	close(fd);
+	reply = g_dbus_connection_call_with_unix_fd_list_sync(client->connection,
+							      RB_DBUS_NAME,
+							      RB_RECORDER,
+							      RB_VIRTUAL,
+							      "ExportImage",
+							      g_variant_new("(h)", 0),
+							      NULL,
+							      G_DBUS_CALL_FLAGS_NONE,
+							      -1,
+							      fds,
+							      NULL,
+							      NULL,
+							      &error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	ck_assert(g_file_get_contents(path, (gchar **)&image, &len, NULL));
+	g_unlink(path);
+	ck_assert_uint_eq(len, (gsize)(rb_dao_stream_get_end_lba(stream) - RB_LEADIN) * 2448);
+	for (gint32 lba = RB_LEADIN; lba < rb_dao_stream_get_end_lba(stream); lba++) {
+		ck_assert(rb_dao_stream_get_sector(stream, lba, expected, NULL));
+		ck_assert(memcmp(image + (gsize)(lba - RB_LEADIN) * 2448,
+				 expected,
+				 RB_CD_MAIN_SIZE) == 0);
+		/* 96-byte sub-channel as written; 16-byte P-Q is kept as P-W */
+		if (size == 2448)
+			ck_assert(memcmp(image + (gsize)(lba - RB_LEADIN) * 2448 + 2352,
+					 expected + 2352,
+					 96) == 0);
+	}
+}
+
+static void
+rb_assert_report_clean(RbClient *client)
+{
+	g_autoptr(GVariant) report = rb_get(client, RB_VIRTUAL, "ValidationReport");
+	guint64 bad_crc = 1, address = 1, toc = 1;
+	gboolean complete = FALSE;
+
+	ck_assert(g_variant_lookup(report, "BadQCrc", "t", &bad_crc));
+	ck_assert(g_variant_lookup(report, "AddressMismatches", "t", &address));
+	ck_assert(g_variant_lookup(report, "TocMismatches", "t", &toc));
+	ck_assert(g_variant_lookup(report, "Complete", "b", &complete));
+	ck_assert_uint_eq(bad_crc, 0);
+	ck_assert_uint_eq(address, 0);
+	ck_assert_uint_eq(toc, 0);
+	ck_assert(complete);
+}
+
+static void
+rb_assert_updates(RbClient *client, gint32 end_lba)
+{
+	guint32 action = 0;
+	gint32 last_written = G_MININT32;
+	gboolean saw_writing = FALSE;
+
+	ck_assert_uint_ge(client->updates->len, 3);
+	for (guint i = 0; i < client->updates->len; i++) {
+		RbUpdate *update = &g_array_index(client->updates, RbUpdate, i);
+		/* actions in order, LBAs never going back */
+		ck_assert_uint_ge(update->action, action);
+		ck_assert_int_ge(update->last_written, last_written);
+		ck_assert_int_ge(update->last_read, update->last_written);
+		ck_assert_int_gt(update->fifo_total, 0);
+		if (i + 1 < client->updates->len)
+			action = update->action;
+		last_written = update->last_written;
+		saw_writing |= update->action == 2;
+	}
+	ck_assert(saw_writing);
+	ck_assert_int_eq(last_written, end_lba - 1);
+}
+
+typedef struct {
+	guint sector_type;
+	gboolean pipe;
+} RbBurnCase;
+
+static const RbBurnCase rb_burn_cases[] = {{3, FALSE}, {2, TRUE}, {1, FALSE}};
+
+/* a pipe's writer: the client streams the image as it would from a generator */
+static gpointer
+rb_feed_pipe(gpointer data)
+{
+	gint *fds = data;
+	guint8 buf[65536];
+	gssize n;
+
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0) {
+		if (write(fds[1], buf, (gsize)n) != n)
+			break;
+	}
+	close(fds[0]);
+	close(fds[1]);
+	return NULL;
+}
+
+START_TEST(test_burn_full)
+{
+	const RbBurnCase *bc = &rb_burn_cases[_i];
+	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(bc->sector_type);
+	g_autoptr(GThread) feeder = NULL;
+	gint file_fd = rb_stream_to_file(stream);
+	gint feed[2] = {-1, -1};
+	gint pipe_fds[2];
+
+	rb_test_service_start_daemon(service, args);
+	client = rb_client_new(service, "Burn test");
+	rb_wait_for_drive(client);
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "PrepareMedia", NULL));
+	{
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+			client->connection,
+			RB_DBUS_NAME,
+			RB_RECORDER,
+			"org.freedesktop.DBus.Properties",
+			"Set",
+			g_variant_new("(ssv)",
+				      RB_FORMAT,
+				      "RequestedSectorType",
+				      g_variant_new_uint32(bc->sector_type)),
+			NULL,
+			G_DBUS_CALL_FLAGS_NONE,
+			-1,
+			NULL,
+			&error);
+		ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	}
+	if (bc->pipe) {
+		ck_assert_int_eq(pipe(pipe_fds), 0);
+		feed[0] = file_fd;
+		feed[1] = pipe_fds[1];
+		feeder = g_thread_new("feeder", rb_feed_pipe, feed);
+		rb_write_start(client, pipe_fds[0], 22650);
+		close(pipe_fds[0]);
+	} else {
+		rb_write_start(client, file_fd, 22650);
+		close(file_fd);
+	}
+	rb_iterate_until(&client->done);
+	ck_assert_msg(client->error_name == NULL, "WriteMedia2 failed: %s", client->error_name);
+	/* the final Update arrives before the reply */
+	rb_assert_updates(client, rb_dao_stream_get_end_lba(stream));
+	rb_assert_report_clean(client);
+	rb_assert_export_equals(client, stream);
+	{
+		g_autoptr(GVariant) blank = rb_get(client, RB_FORMAT, "MediaPhysicallyBlank");
+		g_autoptr(GVariant) writing = rb_get(client, RB_FORMAT, "WriteInProgress");
+		ck_assert(!g_variant_get_boolean(writing));
+		(void)blank;
+	}
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "ReleaseMedia", NULL));
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+typedef struct {
+	gsize trim_bytes; /* cut from the end of the file */
+	gint32 lead_in;
+	const gchar *error;
+} RbRefusal;
+
+static const RbRefusal rb_refusals[] = {
+	{1000, 22650, RB_ERR("StreamNotSupported")},
+	{0, 5000, RB_ERR("StreamLeadinTooShort")},
+};
+
+START_TEST(test_burn_refused_before_writing)
+{
+	const RbRefusal *refusal = &rb_refusals[_i];
+	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(2);
+	gint fd = rb_stream_to_file(stream);
+	g_autoptr(GVariant) report = NULL;
+	guint64 written = 1;
+
+	ck_assert_int_eq(ftruncate(fd, lseek(fd, 0, SEEK_END) - (off_t)refusal->trim_bytes), 0);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	rb_test_service_start_daemon(service, args);
+	client = rb_client_new(service, "Refused");
+	rb_wait_for_drive(client);
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "PrepareMedia", NULL));
+	rb_write_start(client, fd, refusal->lead_in);
+	close(fd);
+	rb_iterate_until(&client->done);
+	ck_assert_str_eq(client->error_name, refusal->error);
+	/* nothing reached the drive */
+	report = rb_get(client, RB_VIRTUAL, "ValidationReport");
+	ck_assert(g_variant_lookup(report, "SectorsWritten", "t", &written));
+	ck_assert_uint_eq(written, 0);
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "ReleaseMedia", NULL));
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+/* CancelWrite while writing on a real-time drive: RequestCancelled, lock kept */
+START_TEST(test_burn_cancel)
+{
+	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,speed=4,realtime=true", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(3);
+	gint fd = rb_stream_to_file(stream);
+	gint64 deadline;
+	g_autofree gchar *again = NULL;
+
+	rb_test_service_start_daemon(service, args);
+	client = rb_client_new(service, "Canceller");
+	rb_wait_for_drive(client);
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "PrepareMedia", NULL));
+	rb_write_start(client, fd, 22650);
+	close(fd);
+	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	for (;;) {
+		g_autoptr(GVariant) writing = NULL;
+		g_main_context_iteration(NULL, FALSE);
+		writing = rb_get(client, RB_FORMAT, "WriteInProgress");
+		if (g_variant_get_boolean(writing))
+			break;
+		ck_assert(g_get_monotonic_time() < deadline);
+		g_usleep(5000);
+	}
+	/* a second write, and releasing, are refused meanwhile */
+	again = rb_call(client, RB_FORMAT, "ReleaseMedia", NULL);
+	ck_assert_str_eq(again, RB_ERR("WriteInProgress"));
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "CancelWrite", NULL));
+	rb_iterate_until(&client->done);
+	ck_assert_str_eq(client->error_name, RB_ERR("RequestCancelled"));
+	g_free(again);
+	again = rb_call(client, RB_FORMAT, "CancelWrite", NULL);
+	ck_assert_str_eq(again, RB_ERR("WriteNotInProgress"));
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "ReleaseMedia", NULL));
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+/* the holder dies mid-write: the write stops, the lock is freed, the daemon
+ * carries on, and the next client burns a fresh medium */
+START_TEST(test_burn_holder_killed)
+{
+	const gchar *args[] = {"--virtual-recorder", "media=cd-rw-80,speed=4,realtime=true", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbClient) doomed = NULL;
+	g_autoptr(RbClient) next = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(3);
+	gint fd = rb_stream_to_file(stream);
+	gint64 deadline;
+
+	rb_test_service_start_daemon(service, args);
+	doomed = rb_client_new(service, "Doomed");
+	next = rb_client_new(service, "Next");
+	rb_wait_for_drive(next);
+	ck_assert_ptr_null(rb_call(doomed, RB_FORMAT, "PrepareMedia", NULL));
+	rb_write_start(doomed, fd, 22650);
+	close(fd);
+	/* until sectors have reached the disc */
+	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	for (;;) {
+		gboolean written = FALSE;
+		g_main_context_iteration(NULL, FALSE);
+		for (guint i = 0; i < doomed->updates->len; i++)
+			/* cd-rw-80's lead-in starts at -11077 */
+			written |=
+				g_array_index(doomed->updates, RbUpdate, i).last_written >= -11077;
+		if (written)
+			break;
+		ck_assert(g_get_monotonic_time() < deadline);
+		g_usleep(5000);
+	}
+	g_dbus_connection_close_sync(doomed->connection, NULL, NULL);
+	deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	for (;;) {
+		g_autoptr(GVariant) owner =
+			rb_get(next, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+		g_autoptr(GVariant) writing = rb_get(next, RB_FORMAT, "WriteInProgress");
+		if (g_variant_get_string(owner, NULL)[0] == '\0' && !g_variant_get_boolean(writing))
+			break;
+		ck_assert_msg(g_get_monotonic_time() < deadline, "the lock outlived its holder");
+		g_usleep(10 * 1000);
+	}
+	/* the half-written CD-RW is not blank any more: a fresh one, then burn */
+	{
+		g_autofree gchar *err = rb_call(next, RB_FORMAT, "PrepareMedia", NULL);
+		ck_assert_str_eq(err, RB_ERR("MediaIsNotBlank"));
+	}
+	ck_assert_ptr_null(
+		rb_call(next, RB_VIRTUAL, "InsertMedia", g_variant_new("(s)", "cd-rw-80")));
+	deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	for (;;) {
+		g_autoptr(GVariant) blank = rb_get(next, RB_FORMAT, "MediaPhysicallyBlank");
+		if (g_variant_get_boolean(blank))
+			break;
+		ck_assert(g_get_monotonic_time() < deadline);
+		g_usleep(10 * 1000);
+	}
+	ck_assert_ptr_null(rb_call(next, RB_FORMAT, "PrepareMedia", NULL));
+	ck_assert_ptr_null(rb_call(next, RB_FORMAT, "ReleaseMedia", NULL));
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *suite = suite_create("burn");
+	TCase *tc = tcase_create("burn");
+
+	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
+	tcase_add_loop_test(tc, test_burn_full, 0, G_N_ELEMENTS(rb_burn_cases));
+	tcase_add_loop_test(tc, test_burn_refused_before_writing, 0, G_N_ELEMENTS(rb_refusals));
+	tcase_add_test(tc, test_burn_cancel);
+	tcase_add_test(tc, test_burn_holder_killed);
+	suite_add_tcase(suite, tc);
+	return rb_test_run_suite(suite);
+}
