@@ -127,6 +127,7 @@ main(int argc, char **argv)
 	gboolean opt_debug = FALSE;
 	gboolean opt_version = FALSE;
 	gint opt_idle_timeout = 0;
+	gint opt_fifo_size_mib = 32;
 	g_auto(GStrv) opt_virtual = NULL;
 	const GOptionEntry entries[] = {
 		{"session",
@@ -158,6 +159,14 @@ main(int argc, char **argv)
 		 &opt_idle_timeout,
 		 N_("Exit after this many idle seconds when no virtual recorder exists (0: never)"),
 		 N_("SECONDS")},
+		{"fifo-size",
+		 0,
+		 0,
+		 G_OPTION_ARG_INT,
+		 &opt_fifo_size_mib,
+		 N_("Size of each burn's buffer between the client and the drive, in MiB (default "
+		    "32)"),
+		 N_("MIB")},
 		{"debug", 'v', 0, G_OPTION_ARG_NONE, &opt_debug, N_("Print debug messages"), NULL},
 		{"version",
 		 0,
@@ -208,6 +217,12 @@ main(int argc, char **argv)
 			   opt_idle_timeout);
 		return EXIT_FAILURE;
 	}
+	/* at least a few WRITEs' worth; at most what a 32-bit Update field shows */
+	if (opt_fifo_size_mib < 1 || opt_fifo_size_mib > 1024) {
+		g_printerr(_("rawburnd: --fifo-size needs 1 to 1024 MiB, not %d.\n"),
+			   opt_fifo_size_mib);
+		return EXIT_FAILURE;
+	}
 	if (!rb_main_parse_virtual_specs(opt_virtual, specs, &error)) {
 		g_printerr("rawburnd: %s\n", error->message);
 		return EXIT_FAILURE;
@@ -236,7 +251,7 @@ main(int argc, char **argv)
 	main_state.exit_status = EXIT_SUCCESS;
 	main_state.idle_timeout = (guint)opt_idle_timeout;
 
-	daemon = rb_daemon_new(connection);
+	daemon = rb_daemon_new(connection, !opt_session, (gsize)opt_fifo_size_mib * 1024 * 1024);
 	main_state.daemon = daemon;
 	for (guint i = 0; i < specs->len; i++) {
 		if (!rb_daemon_add_virtual_recorder(daemon, g_ptr_array_index(specs, i), &error)) {

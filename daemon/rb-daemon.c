@@ -20,6 +20,8 @@ struct _RbDaemon {
 	GDBusObjectManagerServer *object_manager;
 	RbServiceManager *manager;
 	GPtrArray *recorders; /* of RbRecorderObject, in GetRecorders order */
+	RbAuthority *authority;
+	gsize fifo_size;
 	guint next_virtual_index;
 };
 
@@ -35,6 +37,7 @@ rb_daemon_dispose(GObject *object)
 		g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
 	g_clear_pointer(&self->recorders, g_ptr_array_unref);
 	g_clear_object(&self->manager);
+	g_clear_object(&self->authority);
 	g_clear_object(&self->object_manager);
 	g_clear_object(&self->connection);
 	G_OBJECT_CLASS(rb_daemon_parent_class)->dispose(object);
@@ -54,7 +57,7 @@ rb_daemon_init(RbDaemon *self)
 }
 
 RbDaemon *
-rb_daemon_new(GDBusConnection *connection)
+rb_daemon_new(GDBusConnection *connection, gboolean system_bus, gsize fifo_size)
 {
 	RbDaemon *self = g_object_new(RB_TYPE_DAEMON, NULL);
 	g_autoptr(RbObjectSkeleton) manager_object = rb_object_skeleton_new(RB_DBUS_MANAGER_PATH);
@@ -62,6 +65,9 @@ rb_daemon_new(GDBusConnection *connection)
 	g_return_val_if_fail(G_IS_DBUS_CONNECTION(connection), NULL);
 
 	self->connection = g_object_ref(connection);
+	self->fifo_size = fifo_size;
+	/* on the session bus (development) everything the user runs is trusted */
+	self->authority = system_bus ? rb_authority_new(connection) : rb_authority_new_trust_all();
 	self->object_manager = g_dbus_object_manager_server_new(RB_DBUS_ROOT_PATH);
 	self->manager = rb_service_manager_new(self);
 	rb_object_skeleton_set_manager(manager_object, RB_MANAGER(self->manager));
@@ -81,7 +87,7 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 	g_return_val_if_fail(spec != NULL, FALSE);
 
 	name = g_strdup_printf("virtual%u", self->next_virtual_index++);
-	recorder = rb_recorder_object_new_virtual(name, spec);
+	recorder = rb_recorder_object_new_virtual(name, spec, self->authority, self->fifo_size);
 	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(recorder));
 	g_ptr_array_add(self->recorders, g_object_ref(recorder));
 	/* the properties follow once the drive has answered, off the main thread */

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 #define RB_TYPE_DAEMON (rb_daemon_get_type())
 G_DECLARE_FINAL_TYPE(RbDaemon, rb_daemon, RB, DAEMON, GObject)
 
-RbDaemon *rb_daemon_new(GDBusConnection *connection);
+RbDaemon *rb_daemon_new(GDBusConnection *connection, gboolean system_bus, gsize fifo_size);
 gboolean rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError **error);
 gchar **rb_daemon_dup_recorder_paths(RbDaemon *self);
 gboolean rb_daemon_is_idle(RbDaemon *self);

@@ -19,6 +19,8 @@
 #include "rb-client-table.h"
 #include "rb-dbus-util.h"
 #include "rb-error.h"
+#include "rb-inhibitor.h"
+
 #include "rb-mmc-device.h"
 #include "rb-mmc-probe.h"
 #include "rb-mmc-cdb.h"
@@ -46,6 +48,7 @@ struct _RbRawCdFormat {
 	gboolean release_after_write; /* the holder left while writing */
 	GCancellable *cancellable;    /* of the write running */
 	RbWriteJob *job;
+	RbInhibitor *inhibitor; /* logind's, from PrepareMedia to ReleaseMedia */
 	guint update_id;
 	gsize fifo_size;
 };
@@ -422,6 +425,43 @@ rb_raw_cd_format_set_owner(RbRawCdFormat *self, const gchar *sender, const gchar
 	self->holder_name = g_strdup(client_name);
 	self->recorder_ops->set_exclusive_owner(self->recorder,
 						client_name != NULL ? client_name : "");
+	if (sender == NULL && self->inhibitor != NULL) {
+		rb_inhibitor_release(self->inhibitor);
+		g_clear_object(&self->inhibitor);
+	}
+}
+
+static void
+rb_raw_cd_format_inhibitor_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(RbRawCdFormat) self = RB_RAW_CD_FORMAT(user_data);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbInhibitor) inhibitor = rb_inhibitor_acquire_finish(result, &error);
+
+	if (error != NULL)
+		g_warning("cannot keep the machine from sleeping during the burn: %s",
+			  error->message);
+	/* released meanwhile: the lock is gone, so is the reason to inhibit */
+	if (inhibitor == NULL || self->holder_name == NULL)
+		return;
+	g_clear_object(&self->inhibitor);
+	self->inhibitor = g_steal_pointer(&inhibitor);
+}
+
+/* a burn must not be cut short by suspend or shutdown, as IMAPI asks of apps */
+static void
+rb_raw_cd_format_inhibit(RbRawCdFormat *self)
+{
+	GDBusConnection *connection =
+		g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self));
+	g_autofree gchar *why = g_strdup_printf(_("Burning a CD for %s"), self->holder_name);
+
+	rb_inhibitor_acquire_async(connection,
+				   "rawburn",
+				   why,
+				   NULL,
+				   rb_raw_cd_format_inhibitor_done,
+				   g_object_ref(self));
 }
 
 static void
@@ -452,13 +492,48 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 		return;
 	}
 	rb_raw_cd_format_set_owner(self, data->sender, data->client_name);
+	rb_raw_cd_format_inhibit(self);
 	rb_disc_format2_raw_cd_complete_prepare_media(RB_DISC_FORMAT2_RAW_CD(self), invocation);
 }
 
+static void rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self,
+						GDBusMethodInvocation *invocation);
+
+static void
+rb_raw_cd_format_prepare_auth_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	RbRawCdFormat *self = g_object_get_data(G_OBJECT(invocation), "rb-format");
+	g_autoptr(GError) error = NULL;
+
+	if (!rb_authority_check_finish(RB_AUTHORITY(source), result, &error)) {
+		rb_raw_cd_format_return_error(invocation, error);
+		return;
+	}
+	rb_raw_cd_format_prepare_authorized(self, invocation);
+}
+
+/* writing a disc needs the burn authorization: PrepareMedia is where it starts */
 static gboolean
 rb_raw_cd_format_handle_prepare_media(RbDiscFormat2RawCD *iface, GDBusMethodInvocation *invocation)
 {
 	RbRawCdFormat *self = RB_RAW_CD_FORMAT(iface);
+
+	g_object_set_data_full(
+		G_OBJECT(invocation), "rb-format", g_object_ref(self), g_object_unref);
+	rb_authority_check_async(self->recorder_ops->get_authority(self->recorder),
+				 g_dbus_method_invocation_get_sender(invocation),
+				 RB_AUTHORITY_ACTION_BURN,
+				 _("Authentication is required to write to a CD recorder"),
+				 NULL,
+				 rb_raw_cd_format_prepare_auth_done,
+				 g_object_ref(invocation));
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
+{
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 	RbClientState *state = rb_raw_cd_format_client(self, sender);
 	RbDriveOpData *data;
@@ -469,7 +544,7 @@ rb_raw_cd_format_handle_prepare_media(RbDiscFormat2RawCD *iface, GDBusMethodInvo
 			rb_error_new(RB_ERROR_MEDIA_IS_PREPARED,
 				     "%s",
 				     rb_error_get_description(RB_ERROR_MEDIA_IS_PREPARED)));
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
+		return;
 	}
 	if (self->holder != NULL) {
 		g_dbus_method_invocation_take_error(
@@ -481,7 +556,7 @@ rb_raw_cd_format_handle_prepare_media(RbDiscFormat2RawCD *iface, GDBusMethodInvo
 				_("“%s” holds the recorder; wait until it releases the medium."),
 				self->holder_name != NULL ? self->holder_name
 							  : _("another client")));
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
+		return;
 	}
 	/* taken now, before the drive is asked, so that a second client waits its turn */
 	rb_raw_cd_format_set_owner(self, sender, NULL);
@@ -493,7 +568,6 @@ rb_raw_cd_format_handle_prepare_media(RbDiscFormat2RawCD *iface, GDBusMethodInvo
 	data->pure_cav = state->requested_pure_cav;
 	rb_raw_cd_format_run_drive_op(
 		self, data, rb_raw_cd_format_prepare_done, g_object_ref(invocation));
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static void
@@ -841,6 +915,9 @@ rb_raw_cd_format_dispose(GObject *object)
 		g_cancellable_cancel(self->cancellable);
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->clients);
+	if (self->inhibitor != NULL)
+		rb_inhibitor_release(self->inhibitor);
+	g_clear_object(&self->inhibitor);
 	G_OBJECT_CLASS(rb_raw_cd_format_parent_class)->dispose(object);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "rb-generated.h"
+#include "rb-authority.h"
 #include "rb-mmc-transport.h"
 #include "rb-recorder-drive.h"
 
@@ -20,6 +21,8 @@ typedef struct {
 	void (*set_exclusive_owner)(gpointer recorder, const gchar *client_name);
 	/* a write ended: the medium changed */
 	void (*write_finished)(gpointer recorder);
+	/* who may burn; the daemon's, shared by every recorder */
+	RbAuthority *(*get_authority)(gpointer recorder);
 } RbRawCdFormatRecorder;
 
 RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path,

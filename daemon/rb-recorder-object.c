@@ -27,6 +27,7 @@ struct _RbRecorderObject {
 	RbVdrive *vdrive;            /* NULL for real drives */
 	RbMmcTransport *transport;
 	GMutex drive_mutex; /* one drive operation at a time */
+	RbAuthority *authority;
 	GCancellable *cancellable;
 };
 
@@ -41,6 +42,7 @@ rb_recorder_object_dispose(GObject *object)
 	g_clear_object(&self->recorder);
 	g_clear_object(&self->format);
 	g_clear_object(&self->controls);
+	g_clear_object(&self->authority);
 	G_OBJECT_CLASS(rb_recorder_object_parent_class)->dispose(object);
 }
 
@@ -143,12 +145,19 @@ rb_recorder_object_write_finished_op(gpointer recorder)
 		rb_virtual_controls_update_report(self->controls);
 }
 
+static RbAuthority *
+rb_recorder_object_get_authority_op(gpointer recorder)
+{
+	return RB_RECORDER_OBJECT(recorder)->authority;
+}
+
 static const RbRawCdFormatRecorder rb_recorder_object_format_ops = {
 	rb_recorder_object_get_transport_op,
 	rb_recorder_object_get_drive_mutex_op,
 	rb_recorder_object_apply_drive_state_op,
 	rb_recorder_object_set_exclusive_owner_op,
 	rb_recorder_object_write_finished_op,
+	rb_recorder_object_get_authority_op,
 };
 
 /* --- reading the drive when the object appears --- */
@@ -221,7 +230,10 @@ rb_recorder_object_new_recorder_iface(void)
 }
 
 RbRecorderObject *
-rb_recorder_object_new_virtual(const gchar *name, const RbVirtualSpec *spec)
+rb_recorder_object_new_virtual(const gchar *name,
+			       const RbVirtualSpec *spec,
+			       RbAuthority *authority,
+			       gsize fifo_size)
 {
 	g_autofree gchar *escaped = g_dbus_escape_object_path(name);
 	g_autofree gchar *path = g_strdup_printf("%s/%s", RB_DBUS_RECORDERS_PATH, escaped);
@@ -229,6 +241,7 @@ rb_recorder_object_new_virtual(const gchar *name, const RbVirtualSpec *spec)
 	RbRecorder *recorder;
 
 	self->name = g_strdup(name);
+	self->authority = g_object_ref(authority);
 	self->vdrive = rb_vdrive_new(spec);
 	self->transport = rb_vdrive_transport_new(self->vdrive);
 	self->recorder = rb_recorder_object_new_recorder_iface();
@@ -236,6 +249,7 @@ rb_recorder_object_new_virtual(const gchar *name, const RbVirtualSpec *spec)
 	rb_recorder_set_device_can_load_media(recorder, TRUE);
 
 	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, self);
+	rb_raw_cd_format_set_fifo_size(self->format, fifo_size);
 	self->controls =
 		rb_virtual_controls_new(self->vdrive, &rb_recorder_object_controls_ops, self);
 

@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include "rb-authority.h"
 #include "rb-generated.h"
 #include "rb-vdrive.h"
 #include "rb-virtual-spec.h"
@@ -12,7 +13,10 @@ G_BEGIN_DECLS
 #define RB_TYPE_RECORDER_OBJECT (rb_recorder_object_get_type())
 G_DECLARE_FINAL_TYPE(RbRecorderObject, rb_recorder_object, RB, RECORDER_OBJECT, RbObjectSkeleton)
 
-RbRecorderObject *rb_recorder_object_new_virtual(const gchar *name, const RbVirtualSpec *spec);
+RbRecorderObject *rb_recorder_object_new_virtual(const gchar *name,
+						 const RbVirtualSpec *spec,
+						 RbAuthority *authority,
+						 gsize fifo_size);
 const gchar *rb_recorder_object_get_name(RbRecorderObject *self);
 gboolean rb_recorder_object_is_virtual(RbRecorderObject *self);
 gboolean rb_recorder_object_is_busy(RbRecorderObject *self);

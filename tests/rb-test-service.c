@@ -167,6 +167,15 @@ rb_test_service_dump_log(RbTestService *self)
 void
 rb_test_service_start_daemon(RbTestService *self, const gchar *const *extra_args)
 {
+	rb_test_service_start_daemon_on(self, TRUE, extra_args);
+}
+
+/* @session FALSE: rawburnd as on the system bus (which is the private bus here) */
+void
+rb_test_service_start_daemon_on(RbTestService *self,
+				gboolean session,
+				const gchar *const *extra_args)
+{
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_auto(GStrv) envp = rb_test_service_get_environ(self);
@@ -175,7 +184,8 @@ rb_test_service_start_daemon(RbTestService *self, const gchar *const *extra_args
 
 	ck_assert_int_eq(self->daemon_pid, 0);
 	g_ptr_array_add(argv, (gpointer)rb_test_get_rawburnd());
-	g_ptr_array_add(argv, (gpointer) "--session");
+	if (session)
+		g_ptr_array_add(argv, (gpointer) "--session");
 	g_ptr_array_add(argv, (gpointer) "--debug");
 	for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
 		g_ptr_array_add(argv, (gpointer)extra_args[i]);
@@ -333,6 +343,102 @@ rb_test_run(const gchar *const *argv, gchar **envp, gchar **standard_output, gch
 	ck_assert_msg(
 		WIFEXITED(wait_status), "%s died of signal %d", argv[0], WTERMSIG(wait_status));
 	return WEXITSTATUS(wait_status);
+}
+
+/* the first Python that has dbusmock; NULL when none has */
+const gchar *
+rb_test_find_python(void)
+{
+	static const gchar *candidates[] = {"python3", "/usr/bin/python3"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(candidates); i++) {
+		const gchar *argv[] = {candidates[i], "-c", "import dbusmock", NULL};
+		gint wait_status = 0;
+
+		if (g_spawn_sync(NULL,
+				 (gchar **)argv,
+				 NULL,
+				 G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+					 G_SPAWN_STDERR_TO_DEV_NULL,
+				 NULL,
+				 NULL,
+				 NULL,
+				 NULL,
+				 &wait_status,
+				 NULL) &&
+		    WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0)
+			return candidates[i];
+	}
+	return NULL;
+}
+
+gboolean
+rb_test_name_has_owner(RbTestService *service, const gchar *name)
+{
+	g_autoptr(GVariant) reply = NULL;
+	gboolean has_owner = FALSE;
+
+	reply = g_dbus_connection_call_sync(service->connection,
+					    "org.freedesktop.DBus",
+					    "/org/freedesktop/DBus",
+					    "org.freedesktop.DBus",
+					    "NameHasOwner",
+					    g_variant_new("(s)", name),
+					    G_VARIANT_TYPE("(b)"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    NULL);
+	if (reply != NULL)
+		g_variant_get(reply, "(b)", &has_owner);
+	return has_owner;
+}
+
+/* `python3 -m dbusmock --system --template NAME` on the private bus */
+GPid
+rb_test_start_mock(RbTestService *service, const gchar *template_name, const gchar *bus_name)
+{
+	g_autoptr(GError) error = NULL;
+	g_auto(GStrv) envp = rb_test_service_get_environ(service);
+	const gchar *argv[] = {rb_test_find_python(),
+			       "-m",
+			       "dbusmock",
+			       "--system",
+			       "--template",
+			       template_name,
+			       NULL};
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+	GPid pid = 0;
+
+	ck_assert_ptr_nonnull(argv[0]);
+	ck_assert_msg(g_spawn_async(NULL,
+				    (gchar **)argv,
+				    envp,
+				    G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+					    G_SPAWN_STDOUT_TO_DEV_NULL,
+				    NULL,
+				    NULL,
+				    &pid,
+				    &error),
+		      "cannot start dbusmock: %s",
+		      error ? error->message : "");
+	while (!rb_test_name_has_owner(service, bus_name)) {
+		ck_assert_msg(
+			waitpid(pid, NULL, WNOHANG) == 0, "dbusmock %s exited", template_name);
+		ck_assert_msg(g_get_monotonic_time() < deadline, "%s did not appear", bus_name);
+		g_usleep(20 * 1000);
+	}
+	return pid;
+}
+
+void
+rb_test_stop_mock(RbTestService *service, GPid pid, const gchar *bus_name)
+{
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	/* the bus may announce the name's loss a moment after the exit */
+	while (rb_test_name_has_owner(service, bus_name))
+		g_usleep(20 * 1000);
 }
 
 gint

@@ -25,6 +25,9 @@ typedef struct {
 
 RbTestService *rb_test_service_new_bus(void);
 void rb_test_service_start_daemon(RbTestService *self, const gchar *const *extra_args);
+void rb_test_service_start_daemon_on(RbTestService *self,
+				     gboolean session,
+				     const gchar *const *extra_args);
 gint rb_test_service_stop_daemon(RbTestService *self);
 gboolean rb_test_service_wait_daemon_exit(RbTestService *self, guint timeout_ms, gint *wait_status);
 void rb_test_service_free(RbTestService *self);
@@ -41,6 +44,12 @@ const gchar *rb_test_get_dbus_xml_dir(void);
 const gchar *rb_test_get_builddir(void);
 
 gint rb_test_run_suite(Suite *suite);
+
+/* python-dbusmock templates on the private bus (a test dependency) */
+const gchar *rb_test_find_python(void);
+gboolean rb_test_name_has_owner(RbTestService *service, const gchar *name);
+GPid rb_test_start_mock(RbTestService *service, const gchar *template_name, const gchar *bus_name);
+void rb_test_stop_mock(RbTestService *service, GPid pid, const gchar *bus_name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbTestService, rb_test_service_free)
 
