@@ -254,7 +254,9 @@ main(int argc, char **argv)
 	daemon = rb_daemon_new(connection, !opt_session, (gsize)opt_fifo_size_mib * 1024 * 1024);
 	main_state.daemon = daemon;
 	for (guint i = 0; i < specs->len; i++) {
-		if (!rb_daemon_add_virtual_recorder(daemon, g_ptr_array_index(specs, i), &error)) {
+		g_autofree gchar *path =
+			rb_daemon_add_virtual_recorder(daemon, g_ptr_array_index(specs, i), &error);
+		if (path == NULL) {
 			g_printerr("rawburnd: %s\n", error->message);
 			return EXIT_FAILURE;
 		}

@@ -9,6 +9,8 @@
 
 #define G_LOG_DOMAIN "RbDaemon"
 
+#include <glib/gi18n.h>
+
 #include "rb-daemon.h"
 #include "rb-error.h"
 #include "rb-recorder-object.h"
@@ -77,14 +79,14 @@ rb_daemon_new(GDBusConnection *connection, gboolean system_bus, gsize fifo_size)
 	return self;
 }
 
-gboolean
+gchar *
 rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError **error)
 {
 	g_autofree gchar *name = NULL;
 	g_autoptr(RbRecorderObject) recorder = NULL;
 
-	g_return_val_if_fail(RB_IS_DAEMON(self), FALSE);
-	g_return_val_if_fail(spec != NULL, FALSE);
+	g_return_val_if_fail(RB_IS_DAEMON(self), NULL);
+	g_return_val_if_fail(spec != NULL, NULL);
 
 	name = g_strdup_printf("virtual%u", self->next_virtual_index++);
 	recorder = rb_recorder_object_new_virtual(name, spec, self->authority, self->fifo_size);
@@ -97,7 +99,42 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 		rb_virtual_media_to_string(spec->media),
 		spec->max_speed,
 		spec->realtime ? "yes" : "no");
-	return TRUE;
+	return g_strdup(g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)));
+}
+
+/* only emulated recorders go this way, and never while they write */
+gboolean
+rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GError **error)
+{
+	for (guint i = 0; i < self->recorders->len; i++) {
+		RbRecorderObject *recorder = g_ptr_array_index(self->recorders, i);
+
+		if (g_strcmp0(g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)),
+			      object_path) != 0)
+			continue;
+		if (!rb_recorder_object_is_virtual(recorder))
+			break;
+		if (rb_recorder_object_is_writing(recorder)) {
+			rb_error_set_default(error, RB_ERROR_WRITE_IN_PROGRESS);
+			return FALSE;
+		}
+		g_dbus_object_manager_server_unexport(self->object_manager, object_path);
+		g_ptr_array_remove_index(self->recorders, i);
+		return TRUE;
+	}
+	g_set_error(error,
+		    G_DBUS_ERROR,
+		    G_DBUS_ERROR_INVALID_ARGS,
+		    _("“%s” is not a virtual recorder; see GetRecorders."),
+		    object_path);
+	return FALSE;
+}
+
+RbAuthority *
+rb_daemon_get_authority(RbDaemon *self)
+{
+	g_return_val_if_fail(RB_IS_DAEMON(self), NULL);
+	return self->authority;
 }
 
 gchar **

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "rb-authority.h"
 #include "rb-virtual-spec.h"
 
 G_BEGIN_DECLS
@@ -13,7 +14,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(RbDaemon, rb_daemon, RB, DAEMON, GObject)
 
 RbDaemon *rb_daemon_new(GDBusConnection *connection, gboolean system_bus, gsize fifo_size);
-gboolean rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError **error);
+gchar *rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError **error);
+gboolean
+rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GError **error);
+RbAuthority *rb_daemon_get_authority(RbDaemon *self);
 gchar **rb_daemon_dup_recorder_paths(RbDaemon *self);
 gboolean rb_daemon_is_idle(RbDaemon *self);
 

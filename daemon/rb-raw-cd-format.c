@@ -55,6 +55,33 @@ struct _RbRawCdFormat {
 
 G_DEFINE_TYPE(RbRawCdFormat, rb_raw_cd_format, RB_TYPE_DISC_FORMAT2_RAW_CD_SKELETON)
 
+/* Burn's own arguments, kept on its invocation through prepare and write */
+typedef struct {
+	GUnixFDList *fd_list;
+	GVariant *handle;
+	gint32 lead_in_sectors;
+	guint32 sector_type;
+	gboolean buffer_underrun_free_disabled;
+} RbBurnArgs;
+
+#define RB_BURN_ARGS_KEY "rb-burn"
+
+static void
+rb_burn_args_free(RbBurnArgs *args)
+{
+	g_clear_object(&args->fd_list);
+	g_clear_pointer(&args->handle, g_variant_unref);
+	g_free(args);
+}
+
+static RbBurnArgs *
+rb_burn_args_get(GDBusMethodInvocation *invocation)
+{
+	return g_object_get_data(G_OBJECT(invocation), RB_BURN_ARGS_KEY);
+}
+
+static void rb_raw_cd_format_burn_write(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+
 /* --- clients -------------------------------------------------------------------- */
 
 static void rb_raw_cd_format_release_vanished(RbRawCdFormat *self);
@@ -493,6 +520,10 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 	}
 	rb_raw_cd_format_set_owner(self, data->sender, data->client_name);
 	rb_raw_cd_format_inhibit(self);
+	if (rb_burn_args_get(invocation) != NULL) {
+		rb_raw_cd_format_burn_write(self, invocation);
+		return;
+	}
 	rb_disc_format2_raw_cd_complete_prepare_media(RB_DISC_FORMAT2_RAW_CD(self), invocation);
 }
 
@@ -791,6 +822,17 @@ rb_raw_cd_format_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_
 		rb_raw_cd_format_emit_update(self);
 }
 
+/* a Burn releases the medium it prepared before it replies */
+static void
+rb_raw_cd_format_write_failed(RbRawCdFormat *self,
+			      GDBusMethodInvocation *invocation,
+			      const GError *error)
+{
+	if (rb_burn_args_get(invocation) != NULL && self->holder != NULL)
+		rb_raw_cd_format_release(self, NULL);
+	rb_raw_cd_format_return_error(invocation, error);
+}
+
 static void
 rb_raw_cd_format_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -815,9 +857,11 @@ rb_raw_cd_format_write_done(GObject *source, GAsyncResult *result, gpointer user
 		rb_raw_cd_format_release(self, NULL);
 	}
 	if (!ok) {
-		rb_raw_cd_format_return_error(invocation, error);
+		rb_raw_cd_format_write_failed(self, invocation, error);
 		return;
 	}
+	if (rb_burn_args_get(invocation) != NULL && self->holder != NULL)
+		rb_raw_cd_format_release(self, NULL);
 	g_dbus_method_invocation_return_value(invocation, NULL);
 }
 
@@ -840,11 +884,11 @@ rb_raw_cd_format_start_write(RbRawCdFormat *self,
 	fd = fd_list != NULL ? g_unix_fd_list_get(fd_list, g_variant_get_handle(handle), &error)
 			     : -1;
 	if (fd < 0) {
-		g_dbus_method_invocation_take_error(
-			invocation,
+		g_autoptr(GError) fd_error =
 			rb_error_new(RB_ERROR_STREAM_NOT_SUPPORTED,
 				     "%s",
-				     rb_error_get_description(RB_ERROR_STREAM_NOT_SUPPORTED)));
+				     rb_error_get_description(RB_ERROR_STREAM_NOT_SUPPORTED));
+		rb_raw_cd_format_write_failed(self, invocation, fd_error);
 		return;
 	}
 	params.fd = fd;
@@ -863,7 +907,7 @@ rb_raw_cd_format_start_write(RbRawCdFormat *self,
 		self->recorder_ops->get_transport(self->recorder), &params, &error);
 	close(fd);
 	if (self->job == NULL) {
-		rb_raw_cd_format_return_error(invocation, error);
+		rb_raw_cd_format_write_failed(self, invocation, error);
 		return;
 	}
 	self->writing = TRUE;
@@ -902,6 +946,123 @@ rb_raw_cd_format_handle_write_media2(RbDiscFormat2RawCD *iface,
 	rb_raw_cd_format_start_write(
 		RB_RAW_CD_FORMAT(iface), invocation, fd_list, data, lead_in_sectors);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* --- Burn: PrepareMedia, the settings, WriteMedia2 and ReleaseMedia in one call ----------- */
+
+static void
+rb_raw_cd_format_burn_write(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
+{
+	RbBurnArgs *args = rb_burn_args_get(invocation);
+	RbClientState *state =
+		rb_raw_cd_format_client(self, g_dbus_method_invocation_get_sender(invocation));
+
+	if (!rb_raw_cd_format_has_sector_type(self, args->sector_type)) {
+		g_autoptr(GError) error =
+			rb_error_new(RB_ERROR_DATA_BLOCK_TYPE_NOT_SUPPORTED,
+				     _("The recorder does not support sector type %u; pick one of "
+				       "SupportedSectorTypes."),
+				     args->sector_type);
+		rb_raw_cd_format_write_failed(self, invocation, error);
+		return;
+	}
+	state->requested_sector_type = args->sector_type;
+	state->buffer_underrun_free_disabled = args->buffer_underrun_free_disabled;
+	rb_raw_cd_format_start_write(
+		self, invocation, args->fd_list, args->handle, args->lead_in_sectors);
+}
+
+/* options onto the caller's state; FALSE with the reply sent on a bad one */
+static gboolean
+rb_raw_cd_format_burn_options(RbRawCdFormat *self,
+			      GDBusMethodInvocation *invocation,
+			      GVariant *options,
+			      RbBurnArgs *args)
+{
+	RbClientState *state =
+		rb_raw_cd_format_client(self, g_dbus_method_invocation_get_sender(invocation));
+	GVariantIter iter;
+	const gchar *key;
+	GVariant *value;
+
+	g_variant_iter_init(&iter, options);
+	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+		if (g_strcmp0(key, "ClientName") == 0 &&
+		    g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+			if (!rb_client_name_is_valid(g_variant_get_string(value, NULL))) {
+				g_dbus_method_invocation_take_error(
+					invocation,
+					rb_error_new(RB_ERROR_CLIENT_NAME_IS_NOT_VALID,
+						     "%s",
+						     rb_error_get_description(
+							     RB_ERROR_CLIENT_NAME_IS_NOT_VALID)));
+				return FALSE;
+			}
+			g_free(state->client_name);
+			state->client_name = g_variant_dup_string(value, NULL);
+		} else if (g_strcmp0(key, "SectorType") == 0 &&
+			   g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
+			args->sector_type = g_variant_get_uint32(value);
+		} else if (g_strcmp0(key, "BufferUnderrunFreeDisabled") == 0 &&
+			   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
+			args->buffer_underrun_free_disabled = g_variant_get_boolean(value);
+		} else if (g_strcmp0(key, "WriteSpeed") == 0 &&
+			   g_variant_is_of_type(value, G_VARIANT_TYPE_INT32)) {
+			gint32 speed = g_variant_get_int32(value);
+			if (speed != RB_WRITE_SPEED_FASTEST && speed <= 0) {
+				g_dbus_method_invocation_return_error(
+					invocation,
+					G_DBUS_ERROR,
+					G_DBUS_ERROR_INVALID_ARGS,
+					_("The write speed must be -1 (fastest) or a number of "
+					  "sectors per second above 0, not %d."),
+					speed);
+				return FALSE;
+			}
+			state->requested_write_speed = speed;
+		} else if (g_strcmp0(key, "PureCAV") == 0 &&
+			   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
+			state->requested_pure_cav = g_variant_get_boolean(value);
+		} else if (g_strcmp0(key, "StreamLeadInSectors") == 0 &&
+			   g_variant_is_of_type(value, G_VARIANT_TYPE_INT32)) {
+			args->lead_in_sectors = g_variant_get_int32(value);
+		} else {
+			g_dbus_method_invocation_return_error(
+				invocation,
+				G_DBUS_ERROR,
+				G_DBUS_ERROR_INVALID_ARGS,
+				_("Unknown Burn option “%s” of type “%s”; use ClientName (s), "
+				  "SectorType (u), "
+				  "BufferUnderrunFreeDisabled (b), WriteSpeed (i), PureCAV (b) or "
+				  "StreamLeadInSectors (i)."),
+				key,
+				g_variant_get_type_string(value));
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean
+rb_raw_cd_format_handle_burn(RbDiscFormat2RawCD *iface,
+			     GDBusMethodInvocation *invocation,
+			     GUnixFDList *fd_list,
+			     GVariant *handle,
+			     GVariant *options)
+{
+	RbRawCdFormat *self = RB_RAW_CD_FORMAT(iface);
+	RbBurnArgs *args = g_new0(RbBurnArgs, 1);
+
+	args->fd_list = fd_list != NULL ? g_object_ref(fd_list) : NULL;
+	args->handle = g_variant_ref(handle);
+	args->lead_in_sectors = RB_STREAM_LEADIN_DEFAULT;
+	args->sector_type = 2;
+	g_object_set_data_full(
+		G_OBJECT(invocation), RB_BURN_ARGS_KEY, args, (GDestroyNotify)rb_burn_args_free);
+	if (!rb_raw_cd_format_burn_options(self, invocation, options, args))
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	/* the rest is PrepareMedia's way, continued by rb_raw_cd_format_burn_write() */
+	return rb_raw_cd_format_handle_prepare_media(iface, invocation);
 }
 
 /* --- life cycle ------------------------------------------------------------------------------- */
@@ -980,6 +1141,7 @@ rb_raw_cd_format_init(RbRawCdFormat *self)
 			 "handle-write-media2",
 			 G_CALLBACK(rb_raw_cd_format_handle_write_media2),
 			 NULL);
+	g_signal_connect(self, "handle-burn", G_CALLBACK(rb_raw_cd_format_handle_burn), NULL);
 	rb_dbus_util_refuse_unimplemented_methods(G_DBUS_INTERFACE_SKELETON(self));
 }
 

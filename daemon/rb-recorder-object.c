@@ -288,3 +288,10 @@ rb_recorder_object_get_vdrive(RbRecorderObject *self)
 	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), NULL);
 	return self->vdrive;
 }
+
+gboolean
+rb_recorder_object_is_writing(RbRecorderObject *self)
+{
+	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), FALSE);
+	return rb_disc_format2_raw_cd_get_write_in_progress(RB_DISC_FORMAT2_RAW_CD(self->format));
+}

@@ -20,6 +20,7 @@ RbRecorderObject *rb_recorder_object_new_virtual(const gchar *name,
 const gchar *rb_recorder_object_get_name(RbRecorderObject *self);
 gboolean rb_recorder_object_is_virtual(RbRecorderObject *self);
 gboolean rb_recorder_object_is_busy(RbRecorderObject *self);
+gboolean rb_recorder_object_is_writing(RbRecorderObject *self);
 void rb_recorder_object_refresh(RbRecorderObject *self);
 RbVdrive *rb_recorder_object_get_vdrive(RbRecorderObject *self);
 

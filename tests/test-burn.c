@@ -591,6 +591,84 @@ START_TEST(test_burn_holder_killed)
 }
 END_TEST
 
+static void
+rb_burn_call_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbClient *client = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = g_dbus_connection_call_with_unix_fd_list_finish(
+		G_DBUS_CONNECTION(source), NULL, result, &error);
+
+	if (reply == NULL)
+		client->error_name = g_dbus_error_get_remote_error(error);
+	client->done = TRUE;
+}
+
+/* Burn: prepare, settings, write and release in one call */
+START_TEST(test_burn_one_call)
+{
+	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(3);
+	gint fd = rb_stream_to_file(stream);
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autoptr(GVariant) owner = NULL;
+
+	rb_test_service_start_daemon(service, args);
+	client = rb_client_new(service, "Unused");
+	rb_wait_for_drive(client);
+	g_unix_fd_list_append(fds, fd, NULL);
+	close(fd);
+	/* a bad option is refused before anything happens */
+	client->done = FALSE;
+	g_dbus_connection_call_with_unix_fd_list(
+		client->connection,
+		RB_DBUS_NAME,
+		RB_RECORDER,
+		RB_FORMAT,
+		"Burn",
+		g_variant_new_parsed("(@h 0, {'Colour': <'red'>})"),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		G_MAXINT,
+		fds,
+		NULL,
+		rb_burn_call_done,
+		client);
+	rb_iterate_until(&client->done);
+	ck_assert_str_eq(client->error_name, "org.freedesktop.DBus.Error.InvalidArgs");
+	g_clear_pointer(&client->error_name, g_free);
+
+	client->done = FALSE;
+	g_dbus_connection_call_with_unix_fd_list(
+		client->connection,
+		RB_DBUS_NAME,
+		RB_RECORDER,
+		RB_FORMAT,
+		"Burn",
+		g_variant_new_parsed(
+			"(@h 0, {'ClientName': <'One call'>, 'SectorType': <uint32 3>, "
+			"'StreamLeadInSectors': <22650>})"),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		G_MAXINT,
+		fds,
+		NULL,
+		rb_burn_call_done,
+		client);
+	rb_iterate_until(&client->done);
+	ck_assert_msg(client->error_name == NULL, "Burn failed: %s", client->error_name);
+	rb_assert_updates(client, rb_dao_stream_get_end_lba(stream));
+	rb_assert_report_clean(client);
+	rb_assert_export_equals(client, stream);
+	/* released at the end */
+	owner = rb_get(client, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -602,6 +680,7 @@ main(void)
 	tcase_add_loop_test(tc, test_burn_refused_before_writing, 0, G_N_ELEMENTS(rb_refusals));
 	tcase_add_test(tc, test_burn_cancel);
 	tcase_add_test(tc, test_burn_holder_killed);
+	tcase_add_test(tc, test_burn_one_call);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -267,11 +267,7 @@ typedef struct {
 
 /* members later releases implement: an honest NotSupported, never a fake success */
 static const RbPendingMethod rb_pending_methods[] = {
-	{RB_DBUS_MANAGER_PATH, "Manager", "AddVirtualRecorder", "(@a{sv} {},)"},
-	{RB_DBUS_MANAGER_PATH,
-	 "Manager",
-	 "RemoveVirtualRecorder",
-	 "(@o '/org/rawburn/RawBurn1/recorders/virtual0',)"},
+
 	{RB_DBUS_RECORDERS_PATH "/virtual0", "Recorder", "EjectMedia", NULL},
 	{RB_DBUS_RECORDERS_PATH "/virtual0", "Recorder", "CloseTray", NULL},
 };
@@ -307,15 +303,15 @@ START_TEST(test_manager_pending_methods_not_supported)
 END_TEST
 
 /* WriteMedia, WriteMedia2, Burn and ExportImage take a passed fd: the
- * writes first meet IMAPI's state machine (no PrepareMedia yet), Burn and
- * ExportImage are not there yet */
-START_TEST(test_manager_fd_methods_not_supported)
+ * writes first meet IMAPI's state machine (no PrepareMedia yet) */
+START_TEST(test_manager_fd_methods_refused)
 {
 	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80", NULL};
 	const gchar *methods[] = {"WriteMedia", "WriteMedia2", "Burn", "ExportImage"};
 	const gchar *errors[] = {"org.rawburn.RawBurn1.Error.MediaIsNotPrepared",
 				 "org.rawburn.RawBurn1.Error.MediaIsNotPrepared",
-				 "org.freedesktop.DBus.Error.NotSupported",
+				 /* Burn prepares the medium itself, then finds no disc image in fd 0 */
+				 "org.rawburn.RawBurn1.Error.StreamNotSupported",
 				 /* fd 0 is not writable, and nothing was burned */
 				 "org.freedesktop.DBus.Error.InvalidArgs"};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
@@ -429,6 +425,78 @@ START_TEST(test_manager_property_writes)
 }
 END_TEST
 
+START_TEST(test_manager_add_remove_virtual)
+{
+	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) props = NULL;
+	g_auto(GStrv) paths = NULL;
+	const gchar *path = NULL;
+	const gchar *product = NULL;
+	g_autofree gchar *remote = NULL;
+
+	rb_test_service_start_daemon(service, args);
+	reply = rb_call(
+		service,
+		RB_DBUS_MANAGER_PATH,
+		"org.rawburn.RawBurn1.Manager",
+		"AddVirtualRecorder",
+		g_variant_new_parsed(
+			"({'Media': <'cd-rw-74'>, 'Name': <'Added'>, 'MaxSpeed': <uint32 16>},)"),
+		&error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	g_variant_get(reply, "(&o)", &path);
+	ck_assert_str_eq(path, RB_DBUS_RECORDERS_PATH "/virtual1");
+	paths = rb_get_recorders(service);
+	ck_assert_uint_eq(g_strv_length(paths), 2);
+	ck_assert_str_eq(paths[1], path);
+	props = rb_wait_for_drive(service, path);
+	ck_assert(g_variant_lookup(props, "ProductId", "&s", &product));
+	ck_assert_str_eq(product, "Added");
+
+	/* bad options are named */
+	g_clear_pointer(&reply, g_variant_unref);
+	reply = rb_call(service,
+			RB_DBUS_MANAGER_PATH,
+			"org.rawburn.RawBurn1.Manager",
+			"AddVirtualRecorder",
+			g_variant_new_parsed("({'Media': <'floppy'>},)"),
+			&error);
+	ck_assert_ptr_null(reply);
+	remote = g_dbus_error_get_remote_error(error);
+	ck_assert_str_eq(remote, "org.freedesktop.DBus.Error.InvalidArgs");
+	ck_assert_msg(strstr(error->message, "floppy") != NULL, "%s", error->message);
+	g_clear_error(&error);
+	g_clear_pointer(&remote, g_free);
+
+	/* removed: gone from the list; removing it again is refused */
+	g_clear_pointer(&reply, g_variant_unref);
+	reply = rb_call(service,
+			RB_DBUS_MANAGER_PATH,
+			"org.rawburn.RawBurn1.Manager",
+			"RemoveVirtualRecorder",
+			g_variant_new("(o)", RB_DBUS_RECORDERS_PATH "/virtual1"),
+			&error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	g_strfreev(paths);
+	paths = rb_get_recorders(service);
+	ck_assert_uint_eq(g_strv_length(paths), 1);
+	g_clear_pointer(&reply, g_variant_unref);
+	reply = rb_call(service,
+			RB_DBUS_MANAGER_PATH,
+			"org.rawburn.RawBurn1.Manager",
+			"RemoveVirtualRecorder",
+			g_variant_new("(o)", RB_DBUS_RECORDERS_PATH "/virtual1"),
+			&error);
+	ck_assert_ptr_null(reply);
+	remote = g_dbus_error_get_remote_error(error);
+	ck_assert_str_eq(remote, "org.freedesktop.DBus.Error.InvalidArgs");
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -446,8 +514,9 @@ main(void)
 			    test_manager_pending_methods_not_supported,
 			    0,
 			    G_N_ELEMENTS(rb_pending_methods));
-	tcase_add_test(tc, test_manager_fd_methods_not_supported);
+	tcase_add_test(tc, test_manager_fd_methods_refused);
 	tcase_add_test(tc, test_manager_property_writes);
+	tcase_add_test(tc, test_manager_add_remove_virtual);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
