@@ -262,6 +262,12 @@ main(int argc, char **argv)
 		}
 	}
 
+	/* recorders that cannot be watched are not fatal: virtual ones still work */
+	if (!rb_daemon_start_discovery(daemon, &error)) {
+		g_warning("%s", error->message);
+		g_clear_error(&error);
+	}
+
 	closed_id = g_signal_connect(
 		connection, "closed", G_CALLBACK(rb_main_on_connection_closed), &main_state);
 	sigterm_id = g_unix_signal_add(SIGTERM, rb_main_on_signal, &main_state);

@@ -15,6 +15,7 @@
 #include "rb-error.h"
 #include "rb-recorder-object.h"
 #include "rb-service-manager.h"
+#include "rb-udev-provider.h"
 
 struct _RbDaemon {
 	GObject parent_instance;
@@ -24,6 +25,7 @@ struct _RbDaemon {
 	GPtrArray *recorders; /* of RbRecorderObject, in GetRecorders order */
 	RbAuthority *authority;
 	gsize fifo_size;
+	RbUdevProvider *provider;
 	guint next_virtual_index;
 };
 
@@ -35,6 +37,11 @@ rb_daemon_dispose(GObject *object)
 	RbDaemon *self = RB_DAEMON(object);
 
 	/* unexport before the objects go, so clients see InterfacesRemoved */
+	if (self->provider != NULL) {
+		g_signal_handlers_disconnect_by_data(self->provider, self);
+		rb_udev_provider_stop(self->provider);
+		g_clear_object(&self->provider);
+	}
 	if (self->object_manager != NULL)
 		g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
 	g_clear_pointer(&self->recorders, g_ptr_array_unref);
@@ -162,4 +169,91 @@ rb_daemon_is_idle(RbDaemon *self)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+static RbRecorderObject *
+rb_daemon_find_recorder(RbDaemon *self, const gchar *name, guint *index)
+{
+	for (guint i = 0; i < self->recorders->len; i++) {
+		RbRecorderObject *recorder = g_ptr_array_index(self->recorders, i);
+		if (!rb_recorder_object_is_virtual(recorder) &&
+		    g_strcmp0(rb_recorder_object_get_name(recorder), name) == 0) {
+			if (index != NULL)
+				*index = i;
+			return recorder;
+		}
+	}
+	return NULL;
+}
+
+static void
+rb_daemon_on_recorder_added(RbUdevProvider *provider, RbDriveInfo *info, gpointer user_data)
+{
+	RbDaemon *self = RB_DAEMON(user_data);
+	g_autoptr(RbRecorderObject) recorder = NULL;
+	guint position = 0;
+
+	if (rb_daemon_find_recorder(self, info->kernel_name, NULL) != NULL)
+		return;
+	recorder = rb_recorder_object_new_real(info, self->authority, self->fifo_size);
+	/* kernel devices by name, then virtual recorders in creation order */
+	while (position < self->recorders->len) {
+		RbRecorderObject *other = g_ptr_array_index(self->recorders, position);
+		if (rb_recorder_object_is_virtual(other) ||
+		    g_strcmp0(rb_recorder_object_get_name(other), info->kernel_name) > 0)
+			break;
+		position++;
+	}
+	g_ptr_array_insert(self->recorders, (gint)position, g_object_ref(recorder));
+	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(recorder));
+	g_debug("added recorder %s (%s)", info->kernel_name, info->device_node);
+}
+
+static void
+rb_daemon_on_recorder_changed(RbUdevProvider *provider, RbDriveInfo *info, gpointer user_data)
+{
+	RbDaemon *self = RB_DAEMON(user_data);
+	RbRecorderObject *recorder = rb_daemon_find_recorder(self, info->kernel_name, NULL);
+
+	if (recorder == NULL) {
+		rb_daemon_on_recorder_added(provider, info, user_data);
+		return;
+	}
+	rb_recorder_object_apply_info(recorder, info);
+}
+
+static void
+rb_daemon_on_recorder_removed(RbUdevProvider *provider, const gchar *name, gpointer user_data)
+{
+	RbDaemon *self = RB_DAEMON(user_data);
+	guint index = 0;
+	RbRecorderObject *recorder = rb_daemon_find_recorder(self, name, &index);
+
+	if (recorder == NULL)
+		return;
+	g_debug("recorder %s is gone", name);
+	/* a running write fails with DeviceGone and replies before the object goes */
+	rb_recorder_object_device_gone(recorder);
+	g_dbus_object_manager_server_unexport(
+		self->object_manager, g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)));
+	g_ptr_array_remove_index(self->recorders, index);
+}
+
+/* every CD recorder udev knows, now and as they come and go */
+gboolean
+rb_daemon_start_discovery(RbDaemon *self, GError **error)
+{
+	g_return_val_if_fail(RB_IS_DAEMON(self), FALSE);
+	self->provider = rb_udev_provider_new();
+	g_signal_connect(
+		self->provider, "recorder-added", G_CALLBACK(rb_daemon_on_recorder_added), self);
+	g_signal_connect(self->provider,
+			 "recorder-changed",
+			 G_CALLBACK(rb_daemon_on_recorder_changed),
+			 self);
+	g_signal_connect(self->provider,
+			 "recorder-removed",
+			 G_CALLBACK(rb_daemon_on_recorder_removed),
+			 self);
+	return rb_udev_provider_start(self->provider, error);
 }

@@ -18,6 +18,7 @@ gchar *rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec,
 gboolean
 rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GError **error);
 RbAuthority *rb_daemon_get_authority(RbDaemon *self);
+gboolean rb_daemon_start_discovery(RbDaemon *self, GError **error);
 gchar **rb_daemon_dup_recorder_paths(RbDaemon *self);
 gboolean rb_daemon_is_idle(RbDaemon *self);
 

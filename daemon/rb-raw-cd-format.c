@@ -46,6 +46,7 @@ struct _RbRawCdFormat {
 	gchar *holder_name;     /* its ClientName, NULL while PrepareMedia runs */
 	gboolean writing;
 	gboolean release_after_write; /* the holder left while writing */
+	gboolean gone;                /* the drive was unplugged */
 	GCancellable *cancellable;    /* of the write running */
 	RbWriteJob *job;
 	RbInhibitor *inhibitor; /* logind's, from PrepareMedia to ReleaseMedia */
@@ -416,12 +417,18 @@ rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
 			      gpointer user_data)
 {
 	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
+	g_autoptr(GError) error = NULL;
+	RbMmcTransport *transport = self->recorder_ops->get_transport(self->recorder, &error);
 
-	data->transport = g_object_ref(self->recorder_ops->get_transport(self->recorder));
 	data->drive_mutex = self->recorder_ops->get_drive_mutex(self->recorder);
 	data->connection = g_object_ref(
 		g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self)));
 	g_task_set_task_data(task, data, (GDestroyNotify)rb_drive_op_data_free);
+	if (transport == NULL) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	data->transport = g_object_ref(transport);
 	g_task_run_in_thread(task, rb_raw_cd_format_drive_thread);
 }
 
@@ -605,7 +612,11 @@ static void
 rb_raw_cd_format_release_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	GDBusMethodInvocation *invocation = user_data;
+	RbRawCdFormat *self = RB_RAW_CD_FORMAT(source);
 
+	/* unless someone took the lock meanwhile, the drive is free for others */
+	if (self->holder == NULL)
+		self->recorder_ops->drive_released(self->recorder);
 	if (invocation != NULL) {
 		rb_disc_format2_raw_cd_complete_release_media(RB_DISC_FORMAT2_RAW_CD(source),
 							      invocation);
@@ -842,6 +853,14 @@ rb_raw_cd_format_write_done(GObject *source, GAsyncResult *result, gpointer user
 	g_autoptr(GError) error = NULL;
 	gboolean ok = rb_write_job_run_finish(job, result, &error);
 
+	/* whatever the threads met, the reason is that the drive went away */
+	if (self->gone) {
+		g_clear_error(&error);
+		error = rb_error_new(
+			RB_ERROR_DEVICE_GONE, "%s", rb_error_get_description(RB_ERROR_DEVICE_GONE));
+		ok = FALSE;
+	}
+
 	/* the last Update shows where the write ended */
 	g_clear_handle_id(&self->update_id, g_source_remove);
 	rb_raw_cd_format_emit_update(self);
@@ -877,6 +896,7 @@ rb_raw_cd_format_start_write(RbRawCdFormat *self,
 	RbClientState *state = rb_raw_cd_format_client(self, sender);
 	g_autoptr(GError) error = NULL;
 	RbWriteJobParams params = {0};
+	RbMmcTransport *transport;
 	gint fd;
 
 	if (!rb_raw_cd_format_check_can_write(self, invocation))
@@ -903,8 +923,8 @@ rb_raw_cd_format_start_write(RbRawCdFormat *self,
 	params.write_speed_kbps = rb_mmc_speed_sectors_to_kbps(state->requested_write_speed);
 	params.rotation = state->requested_pure_cav ? 1 : 0;
 	params.fifo_size = self->fifo_size;
-	self->job = rb_write_job_new(
-		self->recorder_ops->get_transport(self->recorder), &params, &error);
+	transport = self->recorder_ops->get_transport(self->recorder, &error);
+	self->job = transport != NULL ? rb_write_job_new(transport, &params, &error) : NULL;
 	close(fd);
 	if (self->job == NULL) {
 		rb_raw_cd_format_write_failed(self, invocation, error);
@@ -1226,4 +1246,19 @@ rb_raw_cd_format_set_fifo_size(RbRawCdFormat *self, gsize fifo_size)
 {
 	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
 	self->fifo_size = fifo_size;
+}
+
+/* the drive was unplugged: a write fails with DeviceGone and the lock goes */
+void
+rb_raw_cd_format_device_gone(RbRawCdFormat *self)
+{
+	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
+	self->gone = TRUE;
+	if (self->writing) {
+		self->release_after_write = TRUE;
+		g_cancellable_cancel(self->cancellable);
+		return;
+	}
+	if (self->holder != NULL)
+		rb_raw_cd_format_set_owner(self, NULL, NULL);
 }

@@ -15,7 +15,9 @@ G_DECLARE_FINAL_TYPE(RbRawCdFormat, rb_raw_cd_format, RB, RAW_CD_FORMAT, RbDiscF
 
 /* the recorder's side, which the format uses and does not own */
 typedef struct {
-	RbMmcTransport *(*get_transport)(gpointer recorder);
+	/* a real drive is opened only while it is used: others may want it too */
+	RbMmcTransport *(*get_transport)(gpointer recorder, GError **error);
+	void (*drive_released)(gpointer recorder);
 	GMutex *(*get_drive_mutex)(gpointer recorder);
 	void (*apply_drive_state)(gpointer recorder, const RbDriveState *state);
 	void (*set_exclusive_owner)(gpointer recorder, const gchar *client_name);
@@ -31,6 +33,7 @@ RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path,
 void rb_raw_cd_format_apply_drive_state(RbRawCdFormat *self, const RbDriveState *state);
 gboolean rb_raw_cd_format_is_busy(RbRawCdFormat *self);
 void rb_raw_cd_format_set_fifo_size(RbRawCdFormat *self, gsize fifo_size);
+void rb_raw_cd_format_device_gone(RbRawCdFormat *self);
 const gchar *rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "rb-mmc-probe.h"
 #include "rb-mmc-sense.h"
 #include "rb-recorder-drive.h"
+#include "rb-drive-probe.h"
 
 /* IMAPI_MEDIA_PHYSICAL_TYPE */
 #define RB_IMAPI_MEDIA_UNKNOWN 0
@@ -209,4 +210,50 @@ rb_recorder_drive_set_speed(RbMmcTransport *transport,
 		}
 	}
 	return TRUE;
+}
+
+/* what discovery probed, in the shape the properties are set from */
+RbDriveState *
+rb_drive_state_new_from_info(const RbDriveInfo *info)
+{
+	RbDriveState *state = rb_drive_state_new();
+
+	state->vendor = g_strdup(info->vendor);
+	state->product = g_strdup(info->product);
+	state->revision = g_strdup(info->revision);
+	for (guint i = 0; info->profiles != NULL && i < info->profiles->len; i++) {
+		const RbMmcProfile *profile = &g_array_index(info->profiles, RbMmcProfile, i);
+		guint32 number = profile->number;
+		g_array_append_val(state->supported_profiles, number);
+		if (profile->current)
+			g_array_append_val(state->current_profiles, number);
+	}
+	for (guint i = 0; info->features != NULL && i < info->features->len; i++) {
+		const RbDriveFeature *feature = &g_array_index(info->features, RbDriveFeature, i);
+		guint32 code = feature->code;
+		g_array_append_val(state->supported_features, code);
+		if (feature->current)
+			g_array_append_val(state->current_features, code);
+	}
+	for (guint i = 0; info->mode_pages != NULL && i < info->mode_pages->len; i++) {
+		guint32 code = g_array_index(info->mode_pages, guint8, i);
+		g_array_append_val(state->mode_pages, code);
+	}
+	state->media_present = info->media_present;
+	state->media_type = info->media_type;
+	state->media_blank = info->blank;
+	state->raw_supported = info->raw_supported;
+	state->buf = info->buf;
+	for (guint i = 0; info->sector_types != NULL && i < info->sector_types->len; i++) {
+		guint32 type = g_array_index(info->sector_types, guint, i);
+		g_array_append_val(state->sector_types, type);
+	}
+	if (info->write_speeds != NULL)
+		g_array_append_vals(
+			state->write_speeds, info->write_speeds->data, info->write_speeds->len);
+	if (info->leadin_start_valid)
+		state->leadin_start = info->leadin_start;
+	if (info->last_leadout_valid)
+		state->last_leadout_start = info->last_leadout_start;
+	return state;
 }

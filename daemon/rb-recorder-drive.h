@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include "rb-drive-probe.h"
 #include "rb-mmc-transport.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,8 @@ typedef struct {
 RbDriveState *rb_drive_state_new(void);
 void rb_drive_state_free(RbDriveState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbDriveState, rb_drive_state_free)
+
+RbDriveState *rb_drive_state_new_from_info(const RbDriveInfo *info);
 
 /* blocking: call from a worker thread only */
 RbDriveState *rb_recorder_drive_read_state(RbMmcTransport *transport, GError **error);

@@ -15,6 +15,7 @@
 #include "rb-raw-cd-format.h"
 #include "rb-recorder-drive.h"
 #include "rb-recorder-object.h"
+#include "rb-mmc-sg-transport.h"
 #include "rb-vdrive-transport.h"
 #include "rb-virtual-controls.h"
 
@@ -25,13 +26,16 @@ struct _RbRecorderObject {
 	RbRawCdFormat *format;
 	RbVirtualControls *controls; /* NULL for real drives */
 	RbVdrive *vdrive;            /* NULL for real drives */
-	RbMmcTransport *transport;
-	GMutex drive_mutex; /* one drive operation at a time */
+	RbMmcTransport *transport;   /* a real drive's: open while it is used */
+	gchar *device_node;          /* NULL for virtual drives */
+	GMutex drive_mutex;          /* one drive operation at a time */
 	RbAuthority *authority;
 	GCancellable *cancellable;
 };
 
 G_DEFINE_TYPE(RbRecorderObject, rb_recorder_object, RB_TYPE_OBJECT_SKELETON)
+
+static void rb_recorder_object_apply_state(RbRecorderObject *self, const RbDriveState *state);
 
 static void
 rb_recorder_object_dispose(GObject *object)
@@ -52,6 +56,7 @@ rb_recorder_object_finalize(GObject *object)
 	RbRecorderObject *self = RB_RECORDER_OBJECT(object);
 
 	g_free(self->name);
+	g_free(self->device_node);
 	g_clear_object(&self->transport);
 	g_clear_object(&self->vdrive);
 	g_clear_object(&self->cancellable);
@@ -84,9 +89,24 @@ rb_recorder_object_au(const GArray *values)
 /* --- what the format uses of its recorder --- */
 
 static RbMmcTransport *
-rb_recorder_object_get_transport_op(gpointer recorder)
+rb_recorder_object_get_transport_op(gpointer recorder, GError **error)
 {
-	return RB_RECORDER_OBJECT(recorder)->transport;
+	RbRecorderObject *self = RB_RECORDER_OBJECT(recorder);
+
+	/* O_NONBLOCK: opening a device node does not wait for the medium */
+	if (self->transport == NULL && self->device_node != NULL)
+		self->transport = rb_mmc_sg_transport_new(self->device_node, error);
+	return self->transport;
+}
+
+static void
+rb_recorder_object_drive_released_op(gpointer recorder)
+{
+	RbRecorderObject *self = RB_RECORDER_OBJECT(recorder);
+
+	/* closing ends our O_EXCL open: mounting, ripping and other burners may go on */
+	if (self->device_node != NULL)
+		g_clear_object(&self->transport);
 }
 
 static GMutex *
@@ -153,6 +173,7 @@ rb_recorder_object_get_authority_op(gpointer recorder)
 
 static const RbRawCdFormatRecorder rb_recorder_object_format_ops = {
 	rb_recorder_object_get_transport_op,
+	rb_recorder_object_drive_released_op,
 	rb_recorder_object_get_drive_mutex_op,
 	rb_recorder_object_apply_drive_state_op,
 	rb_recorder_object_set_exclusive_owner_op,
@@ -190,18 +211,18 @@ rb_recorder_object_refresh_done(GObject *source, GAsyncResult *result, gpointer 
 		g_warning("cannot read recorder %s: %s", self->name, error->message);
 		return;
 	}
-	rb_recorder_set_vendor_id(RB_RECORDER(self->recorder), state->vendor);
-	rb_recorder_set_product_id(RB_RECORDER(self->recorder), state->product);
-	rb_recorder_set_product_revision(RB_RECORDER(self->recorder), state->revision);
-	rb_recorder_object_apply_drive_state_op(self, state);
-	rb_raw_cd_format_apply_drive_state(self->format, state);
+	rb_recorder_object_apply_state(self, state);
 }
 
 void
 rb_recorder_object_refresh(RbRecorderObject *self)
 {
-	g_autoptr(GTask) task =
-		g_task_new(self, self->cancellable, rb_recorder_object_refresh_done, NULL);
+	g_autoptr(GTask) task = NULL;
+
+	/* a real drive that nobody uses is not opened: udev reports its changes */
+	if (self->transport == NULL)
+		return;
+	task = g_task_new(self, self->cancellable, rb_recorder_object_refresh_done, NULL);
 
 	/* the task keeps the object alive until the drive has answered */
 	g_task_run_in_thread(task, rb_recorder_object_refresh_thread);
@@ -294,4 +315,62 @@ rb_recorder_object_is_writing(RbRecorderObject *self)
 {
 	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), FALSE);
 	return rb_disc_format2_raw_cd_get_write_in_progress(RB_DISC_FORMAT2_RAW_CD(self->format));
+}
+
+/* the identity and medium properties from a drive state */
+static void
+rb_recorder_object_apply_state(RbRecorderObject *self, const RbDriveState *state)
+{
+	rb_recorder_set_vendor_id(RB_RECORDER(self->recorder),
+				  state->vendor != NULL ? state->vendor : "");
+	rb_recorder_set_product_id(RB_RECORDER(self->recorder),
+				   state->product != NULL ? state->product : "");
+	rb_recorder_set_product_revision(RB_RECORDER(self->recorder),
+					 state->revision != NULL ? state->revision : "");
+	rb_recorder_object_apply_drive_state_op(self, state);
+	rb_raw_cd_format_apply_drive_state(self->format, state);
+}
+
+RbRecorderObject *
+rb_recorder_object_new_real(const RbDriveInfo *info, RbAuthority *authority, gsize fifo_size)
+{
+	g_autofree gchar *escaped = g_dbus_escape_object_path(info->kernel_name);
+	g_autofree gchar *path = g_strdup_printf("%s/%s", RB_DBUS_RECORDERS_PATH, escaped);
+	RbRecorderObject *self = g_object_new(RB_TYPE_RECORDER_OBJECT, "g-object-path", path, NULL);
+
+	self->name = g_strdup(info->kernel_name);
+	self->device_node = g_strdup(info->device_node);
+	self->authority = g_object_ref(authority);
+	self->recorder = rb_recorder_object_new_recorder_iface();
+	rb_recorder_set_device_node(RB_RECORDER(self->recorder),
+				    info->device_node != NULL ? info->device_node : "");
+	rb_recorder_set_device_can_load_media(
+		RB_RECORDER(self->recorder),
+		rb_drive_info_has_feature(info, RB_MMC_FEATURE_REMOVABLE_MEDIUM, NULL));
+	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, self);
+	rb_raw_cd_format_set_fifo_size(self->format, fifo_size);
+	rb_object_skeleton_set_recorder(RB_OBJECT_SKELETON(self), RB_RECORDER(self->recorder));
+	rb_object_skeleton_set_disc_format2_raw_cd(RB_OBJECT_SKELETON(self),
+						   RB_DISC_FORMAT2_RAW_CD(self->format));
+	rb_recorder_object_apply_info(self, info);
+	return self;
+}
+
+void
+rb_recorder_object_apply_info(RbRecorderObject *self, const RbDriveInfo *info)
+{
+	g_autoptr(RbDriveState) state = rb_drive_state_new_from_info(info);
+
+	g_return_if_fail(RB_IS_RECORDER_OBJECT(self));
+	/* while a client holds the drive, what it reads itself wins */
+	if (rb_raw_cd_format_get_lock_owner(self->format) != NULL && info->probed == FALSE)
+		return;
+	rb_recorder_object_apply_state(self, state);
+}
+
+void
+rb_recorder_object_device_gone(RbRecorderObject *self)
+{
+	g_return_if_fail(RB_IS_RECORDER_OBJECT(self));
+	rb_raw_cd_format_device_gone(self->format);
 }

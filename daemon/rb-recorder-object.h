@@ -4,6 +4,7 @@
 #pragma once
 
 #include "rb-authority.h"
+#include "rb-drive-probe.h"
 #include "rb-generated.h"
 #include "rb-vdrive.h"
 #include "rb-virtual-spec.h"
@@ -17,6 +18,10 @@ RbRecorderObject *rb_recorder_object_new_virtual(const gchar *name,
 						 const RbVirtualSpec *spec,
 						 RbAuthority *authority,
 						 gsize fifo_size);
+RbRecorderObject *
+rb_recorder_object_new_real(const RbDriveInfo *info, RbAuthority *authority, gsize fifo_size);
+void rb_recorder_object_apply_info(RbRecorderObject *self, const RbDriveInfo *info);
+void rb_recorder_object_device_gone(RbRecorderObject *self);
 const gchar *rb_recorder_object_get_name(RbRecorderObject *self);
 gboolean rb_recorder_object_is_virtual(RbRecorderObject *self);
 gboolean rb_recorder_object_is_busy(RbRecorderObject *self);

@@ -1,0 +1,224 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Real-drive discovery, end to end: the emulated drive at /dev/sr0 behind
+ * umockdev, rawburnd finding it through libudev and talking SG_IO to it. A
+ * burn over the bus goes through the sg transport; media changes and the
+ * drive's removal reach the bus.
+ */
+#include "config.h"
+
+#include <gio/gunixfdlist.h>
+#include <scsi/sg.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "rb-dao-stream.h"
+#include "rb-error.h"
+#include "rb-test-service.h"
+#include "rb-umockdev-drive.h"
+
+#define RB_SR0 RB_DBUS_RECORDERS_PATH "/sr0"
+#define RB_FORMAT "org.rawburn.RawBurn1.DiscFormat2RawCD"
+#define RB_RECORDER_IFACE "org.rawburn.RawBurn1.Recorder"
+
+static GVariant *
+rb_get(RbTestService *service, const gchar *interface, const gchar *property)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_sync(service->connection,
+					    RB_DBUS_NAME,
+					    RB_SR0,
+					    "org.freedesktop.DBus.Properties",
+					    "Get",
+					    g_variant_new("(ss)", interface, property),
+					    G_VARIANT_TYPE("(v)"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	GVariant *value = NULL;
+
+	if (reply == NULL)
+		return NULL;
+	g_variant_get(reply, "(v)", &value);
+	return value;
+}
+
+/* waits until @property of sr0 equals @expected (NULL: until sr0 is gone) */
+static void
+rb_wait_for(RbTestService *service,
+	    const gchar *interface,
+	    const gchar *property,
+	    GVariant *expected)
+{
+	g_autoptr(GVariant) want = expected != NULL ? g_variant_ref_sink(expected) : NULL;
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	for (;;) {
+		g_autoptr(GVariant) value = rb_get(service, interface, property);
+		if (want == NULL ? value == NULL : (value != NULL && g_variant_equal(value, want)))
+			return;
+		ck_assert_msg(g_get_monotonic_time() < deadline,
+			      "%s of sr0 never became %s",
+			      property,
+			      want != NULL ? g_variant_print(want, FALSE) : "gone");
+		g_usleep(20 * 1000);
+	}
+}
+
+static gchar *
+rb_call(RbTestService *service, const gchar *method, GVariant *params)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(service->connection,
+								RB_DBUS_NAME,
+								RB_SR0,
+								RB_FORMAT,
+								method,
+								params,
+								NULL,
+								G_DBUS_CALL_FLAGS_NONE,
+								G_MAXINT,
+								NULL,
+								&error);
+	return reply != NULL ? NULL : g_strdup(error->message);
+}
+
+static RbUmockdevDrive *
+rb_drive_new(const gchar *spec_text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_parse(spec_text, &error);
+	RbUmockdevDrive *drive = rb_umockdev_drive_new(spec, &error);
+
+	ck_assert_msg(drive != NULL, "%s", error ? error->message : "");
+	return drive;
+}
+
+START_TEST(test_hotplug_discovery_and_changes)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-rw-80,realtime=false");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(GVariant) node = NULL;
+	g_autoptr(GVariant) vendor = NULL;
+	g_autoptr(GError) error = NULL;
+
+	rb_test_service_start_daemon(service, NULL);
+	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(3));
+	node = rb_get(service, RB_RECORDER_IFACE, "DeviceNode");
+	vendor = rb_get(service, RB_RECORDER_IFACE, "VendorId");
+	ck_assert_str_eq(g_variant_get_string(node, NULL), "/dev/sr0");
+	ck_assert_str_eq(g_variant_get_string(vendor, NULL), "RAWBURN");
+	rb_wait_for(service, RB_FORMAT, "StartOfNextSession", g_variant_new_int32(-11077));
+
+	/* the medium out, then a CD-R in: PropertiesChanged follow udev */
+	ck_assert(rb_umockdev_drive_set_media(drive, RB_VIRTUAL_MEDIA_NONE, &error));
+	rb_wait_for(service, RB_RECORDER_IFACE, "MediaPresent", g_variant_new_boolean(FALSE));
+	ck_assert(rb_umockdev_drive_set_media(drive, RB_VIRTUAL_MEDIA_CD_R_80, &error));
+	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(2));
+	rb_wait_for(service, RB_FORMAT, "StartOfNextSession", g_variant_new_int32(-11634));
+
+	/* unplugged: the object goes */
+	rb_umockdev_drive_remove(drive);
+	rb_wait_for(service, RB_RECORDER_IFACE, "VendorId", NULL);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+static gboolean
+rb_pattern_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
+{
+	for (guint i = 0; i < RB_CD_MAIN_SIZE; i++)
+		main_data[i] = (guint8)(lba * 5 + i);
+	return TRUE;
+}
+
+/* a burn through SG_IO: PrepareMedia, WriteMedia, ReleaseMedia on /dev/sr0 */
+START_TEST(test_hotplug_burn_through_sg)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	const RbDaoTrack tracks[] = {{0, 300}};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDaoStream) stream =
+		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
+	g_autofree gchar *path = NULL;
+	gint fd = g_file_open_tmp("rawburn-hotplug-XXXXXX", &path, &error);
+	g_autofree guint8 *buf = g_malloc(100 * 2448);
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) owner = NULL;
+	g_autofree gchar *failure = NULL;
+	RbVdriveReport report;
+
+	ck_assert_ptr_nonnull(stream);
+	ck_assert_int_ge(fd, 0);
+	g_unlink(path);
+	for (gint32 lba = -22650; lba < rb_dao_stream_get_end_lba(stream);) {
+		guint n = (guint)MIN(100, rb_dao_stream_get_end_lba(stream) - lba);
+		ck_assert(rb_dao_stream_get_sectors(stream, lba, n, buf, NULL));
+		ck_assert_int_eq(write(fd, buf, n * 2448), (gssize)(n * 2448));
+		lba += (gint32)n;
+	}
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	g_unix_fd_list_append(fds, fd, NULL);
+	close(fd);
+
+	rb_test_service_start_daemon(service, NULL);
+	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(2));
+	failure = rb_call(service, "PrepareMedia", NULL);
+	ck_assert_msg(failure == NULL, "%s", failure);
+	owner = rb_get(service, RB_RECORDER_IFACE, "ExclusiveAccessOwner");
+	ck_assert_str_ne(g_variant_get_string(owner, NULL), "");
+	reply = g_dbus_connection_call_with_unix_fd_list_sync(service->connection,
+							      RB_DBUS_NAME,
+							      RB_SR0,
+							      RB_FORMAT,
+							      "WriteMedia",
+							      g_variant_new("(h)", 0),
+							      NULL,
+							      G_DBUS_CALL_FLAGS_NONE,
+							      G_MAXINT,
+							      fds,
+							      NULL,
+							      NULL,
+							      &error);
+	ck_assert_msg(reply != NULL, "WriteMedia: %s", error ? error->message : "");
+	failure = rb_call(service, "ReleaseMedia", NULL);
+	ck_assert_msg(failure == NULL, "%s", failure);
+
+	/* the drive behind SG_IO saw a clean, complete disc */
+	rb_vdrive_get_report(rb_umockdev_drive_get_vdrive(drive), &report);
+	ck_assert_uint_eq(report.sectors_written,
+			  (guint64)(rb_dao_stream_get_end_lba(stream) + 11634));
+	ck_assert_uint_eq(report.bad_q_crc, 0);
+	ck_assert_uint_eq(report.address_mismatches, 0);
+	ck_assert_uint_eq(report.toc_mismatches, 0);
+	ck_assert(report.complete);
+	ck_assert_uint_gt(rb_umockdev_drive_get_ioctl_count(drive, SG_IO), 700);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+	Suite *suite;
+	TCase *tc;
+
+	/* libudev and SG_IO of the daemon, our child, go to the testbed */
+	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
+		g_printerr("%s\n", error->message);
+		return 99;
+	}
+	suite = suite_create("hotplug");
+	tc = tcase_create("hotplug");
+	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
+	tcase_add_test(tc, test_hotplug_discovery_and_changes);
+	tcase_add_test(tc, test_hotplug_burn_through_sg);
+	suite_add_tcase(suite, tc);
+	return rb_test_run_suite(suite);
+}
