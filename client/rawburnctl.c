@@ -1,127 +1,21 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rawburnctl: the command-line client of the rawburn service.
+ * rawburnctl: the command-line client of the rawburn service. This file
+ * holds "list", "info", the command table and main(); the other commands
+ * and what they share live in the rb-ctl-*.c files.
  */
 #include "config.h"
-
-#define G_LOG_DOMAIN "rawburnctl"
 
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdlib.h>
 
+#include "rb-ctl-burn.h"
 #include "rb-ctl-json.h"
+#include "rb-ctl-virtual.h"
+#include "rb-ctl.h"
 #include "rb-error.h"
-#include "rb-generated.h"
-
-/* exit codes: 1 for failures, 2 for a wrong command line */
-#define RB_CTL_EXIT_USAGE 2
-
-typedef struct {
-	gboolean session;
-	gboolean json;
-	GDBusObjectManager *object_manager;
-} RbCtl;
-
-static void
-rb_ctl_clear(RbCtl *ctl)
-{
-	g_clear_object(&ctl->object_manager);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCtl, rb_ctl_clear)
-
-static const gchar *
-rb_ctl_bus_label(RbCtl *ctl)
-{
-	return ctl->session ? _("session") : _("system");
-}
-
-/* connect and make sure the service answers, with a message saying how to start it */
-static gboolean
-rb_ctl_connect(RbCtl *ctl, GError **error)
-{
-	g_autoptr(GError) error_local = NULL;
-	g_autofree gchar *owner = NULL;
-
-	ctl->object_manager = rb_object_manager_client_new_for_bus_sync(
-		ctl->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM,
-		G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-		RB_DBUS_NAME,
-		RB_DBUS_ROOT_PATH,
-		NULL,
-		&error_local);
-	if (ctl->object_manager == NULL) {
-		g_set_error(error,
-			    G_IO_ERROR,
-			    G_IO_ERROR_NOT_CONNECTED,
-			    _("Cannot connect to the %s bus: %s"),
-			    rb_ctl_bus_label(ctl),
-			    error_local->message);
-		return FALSE;
-	}
-	owner = g_dbus_object_manager_client_get_name_owner(
-		G_DBUS_OBJECT_MANAGER_CLIENT(ctl->object_manager));
-	if (owner == NULL) {
-		if (ctl->session) {
-			g_set_error(
-				error,
-				G_IO_ERROR,
-				G_IO_ERROR_NOT_FOUND,
-				_("The rawburn service is not running on the session bus; start it "
-				  "with “rawburnd --session”."));
-		} else {
-			g_set_error(
-				error,
-				G_IO_ERROR,
-				G_IO_ERROR_NOT_FOUND,
-				_("The rawburn service is not running on the system bus; start it "
-				  "with “systemctl start rawburnd”, or use --session for a "
-				  "service started with “rawburnd --session”."));
-		}
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static gchar **
-rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error)
-{
-	g_autoptr(GDBusObject) object = NULL;
-	g_autoptr(RbManager) manager = NULL;
-	g_auto(GStrv) paths = NULL;
-
-	object = g_dbus_object_manager_get_object(ctl->object_manager, RB_DBUS_MANAGER_PATH);
-	if (object == NULL) {
-		g_set_error(
-			error,
-			G_IO_ERROR,
-			G_IO_ERROR_NOT_FOUND,
-			_("The rawburn service has no Manager object; is it a different version?"));
-		return NULL;
-	}
-	manager = rb_object_get_manager(RB_OBJECT(object));
-	if (!rb_manager_call_get_recorders_sync(
-		    manager, G_DBUS_CALL_FLAGS_NONE, -1, &paths, NULL, error)) {
-		g_dbus_error_strip_remote_error(*error);
-		return NULL;
-	}
-	return g_steal_pointer(&paths);
-}
-
-static gchar *
-rb_ctl_recorder_name(const gchar *object_path)
-{
-	const gchar *last = strrchr(object_path, '/');
-	g_autofree guint8 *bytes =
-		g_dbus_unescape_object_path(last != NULL ? last + 1 : object_path);
-
-	/* an unescaped name that isn't text is shown as escaped */
-	if (bytes == NULL || !g_utf8_validate((const gchar *)bytes, -1, NULL))
-		return g_strdup(last != NULL ? last + 1 : object_path);
-	return (gchar *)g_steal_pointer(&bytes);
-}
 
 static const gchar *
 rb_ctl_media_label(guint imapi_type)
@@ -151,18 +45,23 @@ rb_ctl_print_table_row(const gchar *name,
 }
 
 static int
-rb_ctl_cmd_list(RbCtl *ctl, gchar **args, GError **error)
+rb_ctl_cmd_list(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 {
 	g_auto(GStrv) paths = NULL;
 	g_autoptr(GString) json = g_string_new("[");
 
-	if (args[0] != NULL) {
+	if (!rb_ctl_parse_command(
+		    ctl, "list", "", _("Lists the CD recorders."), NULL, &argc, &argv, error))
+		return RB_CTL_EXIT_USAGE;
+	if (argc != 1) {
 		g_set_error(error,
 			    G_OPTION_ERROR,
 			    G_OPTION_ERROR_FAILED,
 			    _("“list” takes no arguments"));
 		return RB_CTL_EXIT_USAGE;
 	}
+	if (!rb_ctl_connect(ctl, error))
+		return EXIT_FAILURE;
 	paths = rb_ctl_get_recorder_paths(ctl, error);
 	if (paths == NULL)
 		return EXIT_FAILURE;
@@ -227,37 +126,6 @@ rb_ctl_cmd_list(RbCtl *ctl, gchar **args, GError **error)
 	return EXIT_SUCCESS;
 }
 
-/* finds RECORDER given as a name (sr0, virtual0), a device node or an object path */
-static GDBusObject *
-rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
-{
-	g_auto(GStrv) paths = rb_ctl_get_recorder_paths(ctl, error);
-
-	if (paths == NULL)
-		return NULL;
-	for (guint i = 0; paths[i] != NULL; i++) {
-		g_autoptr(GDBusObject) object =
-			g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
-		g_autofree gchar *name = rb_ctl_recorder_name(paths[i]);
-		g_autoptr(RbRecorder) recorder = NULL;
-
-		if (object == NULL)
-			continue;
-		recorder = rb_object_get_recorder(RB_OBJECT(object));
-		if (g_strcmp0(wanted, paths[i]) == 0 || g_strcmp0(wanted, name) == 0 ||
-		    (recorder != NULL &&
-		     g_strcmp0(wanted, rb_recorder_get_device_node(recorder)) == 0 &&
-		     wanted[0] != '\0'))
-			return g_steal_pointer(&object);
-	}
-	g_set_error(error,
-		    G_IO_ERROR,
-		    G_IO_ERROR_NOT_FOUND,
-		    _("No recorder “%s”; “rawburnctl list” shows the recorders."),
-		    wanted);
-	return NULL;
-}
-
 static void
 rb_ctl_append_interface(RbCtl *ctl, GString *out, GDBusProxy *proxy, gboolean first)
 {
@@ -297,7 +165,7 @@ rb_ctl_append_interface(RbCtl *ctl, GString *out, GDBusProxy *proxy, gboolean fi
 }
 
 static int
-rb_ctl_cmd_info(RbCtl *ctl, gchar **args, GError **error)
+rb_ctl_cmd_info(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 {
 	g_autoptr(GDBusObject) object = NULL;
 	g_autoptr(GString) out = g_string_new(NULL);
@@ -305,7 +173,16 @@ rb_ctl_cmd_info(RbCtl *ctl, gchar **args, GError **error)
 	const gchar *path;
 	GDBusInterface *ifaces[3];
 
-	if (args[0] == NULL || args[1] != NULL) {
+	if (!rb_ctl_parse_command(ctl,
+				  "info",
+				  "RECORDER",
+				  _("Shows everything about one recorder."),
+				  NULL,
+				  &argc,
+				  &argv,
+				  error))
+		return RB_CTL_EXIT_USAGE;
+	if (argc != 2) {
 		g_set_error(
 			error,
 			G_OPTION_ERROR,
@@ -314,7 +191,9 @@ rb_ctl_cmd_info(RbCtl *ctl, gchar **args, GError **error)
 			  "/dev/sr0, or an object path)"));
 		return RB_CTL_EXIT_USAGE;
 	}
-	object = rb_ctl_find_recorder(ctl, args[0], error);
+	if (!rb_ctl_connect(ctl, error))
+		return EXIT_FAILURE;
+	object = rb_ctl_find_recorder(ctl, argv[1], error);
 	if (object == NULL)
 		return EXIT_FAILURE;
 	path = g_dbus_object_get_object_path(object);
@@ -345,12 +224,22 @@ typedef struct {
 	const gchar *name;
 	const gchar *args;
 	const gchar *summary;
-	int (*run)(RbCtl *ctl, gchar **args, GError **error);
+	/* parses its own options (argv[0] is the command), then connects */
+	int (*run)(RbCtl *ctl, gint argc, gchar **argv, GError **error);
 } RbCtlCommand;
 
 static const RbCtlCommand rb_ctl_commands[] = {
 	{"list", "", N_("List the CD recorders"), rb_ctl_cmd_list},
 	{"info", "RECORDER", N_("Show everything about one recorder"), rb_ctl_cmd_info},
+	{"burn",
+	 "RECORDER IMAGE",
+	 N_("Burn a raw disc-at-once image (“-” for standard input)"),
+	 rb_ctl_cmd_burn},
+	{"report",
+	 "RECORDER",
+	 N_("Show a virtual recorder's check of the last burn"),
+	 rb_ctl_cmd_report},
+	{"export", "RECORDER FILE", N_("Save what a virtual recorder burned"), rb_ctl_cmd_export},
 };
 
 static gchar *
@@ -370,29 +259,14 @@ main(int argc, char **argv)
 {
 	g_auto(RbCtl) ctl = {0};
 	gboolean opt_version = FALSE;
-	const GOptionEntry entries[] = {
-		{"session",
-		 0,
-		 0,
-		 G_OPTION_ARG_NONE,
-		 &ctl.session,
-		 N_("Talk to a service on the session bus (rawburnd --session)"),
-		 NULL},
-		{"json",
-		 'j',
-		 0,
-		 G_OPTION_ARG_NONE,
-		 &ctl.json,
-		 N_("Print JSON instead of text"),
-		 NULL},
-		{"version",
-		 0,
-		 0,
-		 G_OPTION_ARG_NONE,
-		 &opt_version,
-		 N_("Print the version and exit"),
-		 NULL},
-		{NULL}};
+	const GOptionEntry entries[] = {{"version",
+					 0,
+					 0,
+					 G_OPTION_ARG_NONE,
+					 &opt_version,
+					 N_("Print the version and exit"),
+					 NULL},
+					{NULL}};
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *description = NULL;
@@ -410,7 +284,10 @@ main(int argc, char **argv)
 		_("Lists CD recorders and burns raw CD images through the rawburn service."));
 	description = rb_ctl_commands_description();
 	g_option_context_set_description(context, description);
+	rb_ctl_add_global_entries(&ctl, context);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	/* stop at COMMAND: what follows is the command's, options included */
+	g_option_context_set_strict_posix(context, TRUE);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
 		g_printerr("rawburnctl: %s\n", error->message);
 		g_printerr(_("Run “rawburnctl --help” to see the commands and options.\n"));
@@ -434,11 +311,7 @@ main(int argc, char **argv)
 		g_printerr("%s\n", description);
 		return RB_CTL_EXIT_USAGE;
 	}
-	if (!rb_ctl_connect(&ctl, &error)) {
-		g_printerr("rawburnctl: %s\n", error->message);
-		return EXIT_FAILURE;
-	}
-	status = command->run(&ctl, argv + 2, &error);
+	status = command->run(&ctl, argc - 1, argv + 1, &error);
 	if (error != NULL)
 		g_printerr("rawburnctl: %s\n", error->message);
 	return status;

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # The main job, end to end with no hardware: a private D-Bus bus, rawburnd on
-# it with a virtual CD recorder, and rawburnctl talking to it. Run by
-# "make demo"; RAWBURND, RAWBURNCTL and DBUS_DAEMON name the programs.
+# it with a virtual CD recorder, and rawburnctl burning a generated raw audio
+# image onto it; then the emulated drive's validation report and the burned
+# disc, byte for byte, prove the burn. Run by "make demo"; RAWBURND,
+# RAWBURNCTL, MAKE_IMAGE (rawburn-make-image) and DBUS_DAEMON name the
+# programs.
 set -eu
 
-: "${RAWBURND:?}" "${RAWBURNCTL:?}" "${DBUS_DAEMON:=dbus-daemon}"
+: "${RAWBURND:?}" "${RAWBURNCTL:?}" "${MAKE_IMAGE:?}" "${DBUS_DAEMON:=dbus-daemon}"
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/rawburn-demo-XXXXXX")
 bus_pid=""
@@ -39,8 +42,8 @@ DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$workdir/address")
 export DBUS_SESSION_BUS_ADDRESS
 echo "== private bus: $DBUS_SESSION_BUS_ADDRESS"
 
-echo "== rawburnd --session --virtual-recorder media=cd-r-80,speed=48,realtime=false"
-"$RAWBURND" --session --virtual-recorder media=cd-r-80,speed=48,realtime=false 2>"$workdir/rawburnd.log" &
+echo "== rawburnd --session --virtual-recorder media=cd-r-80,realtime=false"
+"$RAWBURND" --session --virtual-recorder media=cd-r-80,realtime=false 2>"$workdir/rawburnd.log" &
 daemon_pid=$!
 for _ in $(seq 100); do
 	"$RAWBURNCTL" --session list >/dev/null 2>&1 && break
@@ -55,6 +58,45 @@ echo "== rawburnctl --session info virtual0"
 echo
 echo "== rawburnctl --session --json list"
 "$RAWBURNCTL" --session --json list
+
+# where the blank disc's lead-in starts (ATIP): the burned disc begins there
+leadin=$("$RAWBURNCTL" --session --json info virtual0 |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["DiscFormat2RawCD"]["StartOfNextSession"])')
+
+echo
+echo "== rawburn-make-image --sector-type 3 --tracks 2 --seconds 30 image.raw"
+"$MAKE_IMAGE" --sector-type 3 --tracks 2 --seconds 30 "$workdir/image.raw"
+
+echo
+echo "== rawburnctl --session burn virtual0 image.raw --sector-type 3"
+"$RAWBURNCTL" --session burn virtual0 "$workdir/image.raw" --sector-type 3
+
+echo
+echo "== rawburnctl --session report virtual0"
+"$RAWBURNCTL" --session report virtual0
+"$RAWBURNCTL" --session --json report virtual0 >"$workdir/report.json"
+if ! python3 - "$workdir/report.json" <<'CHECK'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = {k: r.get(k) for k in ("BadQCrc", "AddressMismatches", "TocMismatches") if r.get(k) != 0}
+if r.get("Complete") is not True or bad:
+    sys.exit("the drive found a bad recording: Complete=%s %s" % (r.get("Complete"), bad))
+CHECK
+then
+	exit 1
+fi
+
+echo
+echo "== rawburnctl --session export virtual0 disc.raw; cmp with the image from LBA $leadin on"
+"$RAWBURNCTL" --session export virtual0 "$workdir/disc.raw"
+# the image starts at LBA -22650 (95:00:00), the disc at its lead-in; IS_RAW
+# sectors are 2448 bytes in both
+skip=$(((leadin + 22650) * 2448))
+if ! tail -c +$((skip + 1)) "$workdir/image.raw" | cmp - "$workdir/disc.raw"; then
+	echo "the burned disc differs from the image" >&2
+	exit 1
+fi
+echo "burn verified: $(($(wc -c <"$workdir/disc.raw") / 2448)) sectors on the disc equal the image, the drive's report is clean"
 
 kill "$daemon_pid"
 if wait "$daemon_pid"; then

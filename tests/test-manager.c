@@ -308,12 +308,13 @@ START_TEST(test_manager_fd_methods_refused)
 {
 	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80", NULL};
 	const gchar *methods[] = {"WriteMedia", "WriteMedia2", "Burn", "ExportImage"};
-	const gchar *errors[] = {"org.rawburn.RawBurn1.Error.MediaIsNotPrepared",
-				 "org.rawburn.RawBurn1.Error.MediaIsNotPrepared",
-				 /* Burn prepares the medium itself, then finds no disc image in fd 0 */
-				 "org.rawburn.RawBurn1.Error.StreamNotSupported",
-				 /* fd 0 is not writable, and nothing was burned */
-				 "org.freedesktop.DBus.Error.InvalidArgs"};
+	const gchar *errors[] = {
+		"org.rawburn.RawBurn1.Error.MediaIsNotPrepared",
+		"org.rawburn.RawBurn1.Error.MediaIsNotPrepared",
+		/* Burn prepares the medium itself, then finds no disc image in fd 0 */
+		"org.rawburn.RawBurn1.Error.StreamNotSupported",
+		/* fd 0 is not writable, and nothing was burned */
+		"org.freedesktop.DBus.Error.InvalidArgs"};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 
 	rb_test_service_start_daemon(service, args);

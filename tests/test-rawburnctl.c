@@ -2,11 +2,21 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rawburnctl against a daemon on a private bus: text and JSON output and
- * its errors.
+ * its errors, and burns end to end: an image made by rawburn-make-image,
+ * burned from a file or a pipe, cancelled by a signal or refused, then
+ * checked with "report" and "export".
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <signal.h>
+
 #include "rb-test-service.h"
+
+/* cd-r-80's lead-in start (ATIP) on the emulated drive: the exported disc starts there */
+#define RB_CD_R_80_LEADIN (-11634)
+/* where rawburn-make-image's images start */
+#define RB_IMAGE_FIRST_LBA (-22650)
 
 static gint
 rb_run_ctl(RbTestService *service, const gchar *const *args, gchar **out, gchar **err)
@@ -50,6 +60,256 @@ rb_json_query(const gchar *json, const gchar *expression)
 	g_strchomp(out);
 	return g_steal_pointer(&out);
 }
+
+static const gchar *const rb_fast_cd_r[] = {
+	"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
+
+/* an image from the developer tool, in the fixture's directory */
+static gchar *
+rb_make_image(RbTestService *service, const gchar *name, const gchar *sector_type)
+{
+	g_autofree gchar *tool =
+		g_build_filename(rb_test_get_builddir(), "tests", "rawburn-make-image", NULL);
+	gchar *path = g_build_filename(service->tmpdir, name, NULL);
+	const gchar *const argv[] = {
+		tool, "--sector-type", sector_type, "--tracks", "2", "--seconds", "8", path, NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+
+	ck_assert_msg(rb_test_run(argv, NULL, &out, &err) == 0, "rawburn-make-image: %s", err);
+	return path;
+}
+
+static GVariant *
+rb_get_property(RbTestService *service, const gchar *interface, const gchar *property)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	GVariant *value = NULL;
+
+	reply = g_dbus_connection_call_sync(service->connection,
+					    "org.rawburn.RawBurn1",
+					    "/org/rawburn/RawBurn1/recorders/virtual0",
+					    "org.freedesktop.DBus.Properties",
+					    "Get",
+					    g_variant_new("(ss)", interface, property),
+					    G_VARIANT_TYPE("(v)"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	g_variant_get(reply, "(v)", &value);
+	return value;
+}
+
+/* the lock went with the burn: ReleaseMedia was called */
+static void
+rb_assert_released(RbTestService *service)
+{
+	g_autoptr(GVariant) owner =
+		rb_get_property(service, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
+}
+
+/* "report --json" through python3: a clean, complete recording of two tracks */
+static void
+rb_assert_report_clean(RbTestService *service)
+{
+	const gchar *const args[] = {"--json", "report", "virtual0", NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *summary = NULL;
+
+	ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+	summary = rb_json_query(out,
+				"'%s %d %d %d %d %d' % (d['Complete'], d['BadQCrc'], "
+				"d['AddressMismatches'], d['TocMismatches'], d['Tracks'], "
+				"d['FirstLba'])");
+	ck_assert_str_eq(summary, "True 0 0 0 2 -11634");
+}
+
+/* "export" writes the disc from its lead-in: the image's tail from there */
+static void
+rb_assert_export_equals(RbTestService *service, const gchar *image_path)
+{
+	g_autofree gchar *disc_path = g_build_filename(service->tmpdir, "disc.raw", NULL);
+	const gchar *const args[] = {"export", "virtual0", disc_path, NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autoptr(GMappedFile) image = NULL;
+	g_autoptr(GMappedFile) disc = NULL;
+	gsize skip = (gsize)(RB_CD_R_80_LEADIN - RB_IMAGE_FIRST_LBA) * 2448;
+
+	ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+	ck_assert_str_eq(out, "");
+	image = g_mapped_file_new(image_path, FALSE, NULL);
+	disc = g_mapped_file_new(disc_path, FALSE, NULL);
+	ck_assert(image != NULL && disc != NULL);
+	ck_assert_uint_eq(g_mapped_file_get_length(disc), g_mapped_file_get_length(image) - skip);
+	ck_assert(memcmp(g_mapped_file_get_contents(disc),
+			 g_mapped_file_get_contents(image) + skip,
+			 g_mapped_file_get_length(disc)) == 0);
+	g_unlink(disc_path);
+}
+
+/* a file, the sector type given; progress as lines, as stdout is no terminal */
+START_TEST(test_ctl_burn_file)
+{
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autofree gchar *image = rb_make_image(service, "image.raw", "3");
+	const gchar *const args[] = {"burn", "virtual0", image, "--sector-type", "3", NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_auto(GStrv) lines = NULL;
+	guint progress = 0;
+
+	rb_test_service_start_daemon(service, rb_fast_cd_r);
+	ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+	lines = g_strsplit(out, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		if (g_str_has_prefix(lines[i], "Writing: ") ||
+		    g_str_has_prefix(lines[i], "Finishing: "))
+			progress++;
+	}
+	ck_assert_msg(progress >= 2, "no progress lines: %s", out);
+	ck_assert_msg(strstr(out, "Finishing: 100%, 19134 sectors") != NULL, "%s", out);
+	ck_assert(strchr(out, '\r') == NULL);
+	ck_assert(g_str_has_suffix(out, "Burn complete.\n"));
+	rb_assert_released(service);
+	rb_assert_report_clean(service);
+	rb_assert_export_equals(service, image);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+/*
+ * A pipe on standard input, the sector type left to the default (2), JSON
+ * progress: "rawburn-make-image ... - | rawburnctl --json burn virtual0 -".
+ */
+START_TEST(test_ctl_burn_stdin_json)
+{
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autofree gchar *tool =
+		g_build_filename(rb_test_get_builddir(), "tests", "rawburn-make-image", NULL);
+	g_autofree gchar *image = rb_make_image(service, "image.raw", "2");
+	g_auto(GStrv) envp = rb_test_service_get_environ(service);
+	const gchar *const argv[] = {
+		"/bin/sh",
+		"-c",
+		"\"$0\" --sector-type 2 --tracks 2 --seconds 8 - | "
+		"\"$1\" --session --json burn --client-name 'From a pipe' virtual0 -",
+		tool,
+		rb_test_get_rawburnctl(),
+		NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *summary = NULL;
+	g_autoptr(GString) json = g_string_new("[");
+	g_auto(GStrv) lines = NULL;
+
+	rb_test_service_start_daemon(service, rb_fast_cd_r);
+	ck_assert_msg(rb_test_run(argv, envp, &out, &err) == 0, "%s", err);
+	/* one object per line: a JSON array of them for python3 */
+	lines = g_strsplit(out, "\n", -1);
+	for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+		g_string_append_printf(json, "%s%s", i > 0 ? "," : "", lines[i]);
+	g_string_append(json, "]");
+	summary = rb_json_query(json->str,
+				"'%d %s %s %d %d' % (len(d) >= 2, d[-1]['action'], "
+				"d[-1]['percent'], d[-1]['startLba'], d[-1]['sectorsWritten'])");
+	ck_assert_str_eq(summary, "1 finishing 100 -11634 19134");
+	rb_assert_released(service);
+	rb_assert_report_clean(service);
+	/* a pipe has no size: IS_COOKED, the default, and the same disc */
+	rb_assert_export_equals(service, image);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+/* a size no sector divides: the service's StreamNotSupported, then released */
+START_TEST(test_ctl_burn_refused)
+{
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autofree gchar *image = rb_make_image(service, "image.raw", "2");
+	const gchar *const args[] = {"burn", "virtual0", image, NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autoptr(GVariant) report = NULL;
+	guint64 written = 1;
+	GStatBuf st;
+
+	ck_assert_int_eq(g_stat(image, &st), 0);
+	ck_assert_int_eq(truncate(image, st.st_size - 1000), 0);
+	rb_test_service_start_daemon(service, rb_fast_cd_r);
+	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 1);
+	/* the daemon's message, without the D-Bus error name */
+	ck_assert_msg(g_str_has_prefix(err, "rawburnctl: 0xC0AA060D: "), "%s", err);
+	ck_assert_msg(strstr(err, "not a whole number of 2448-byte sectors") != NULL, "%s", err);
+	ck_assert(strstr(err, "org.rawburn") == NULL);
+	rb_assert_released(service);
+	report = rb_get_property(
+		service, "org.rawburn.RawBurn1.VirtualRecorder", "ValidationReport");
+	ck_assert(g_variant_lookup(report, "SectorsWritten", "t", &written));
+	ck_assert_uint_eq(written, 0);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+/* SIGINT mid-burn: CancelWrite, the service's RequestCancelled, ReleaseMedia */
+START_TEST(test_ctl_burn_cancel)
+{
+	const gchar *const slow[] = {
+		"--virtual-recorder", "media=cd-r-80,speed=4,realtime=true", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autofree gchar *image = rb_make_image(service, "image.raw", "3");
+	g_auto(GStrv) envp = rb_test_service_get_environ(service);
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+		G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr(GSubprocess) ctl = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	gint64 deadline;
+
+	rb_test_service_start_daemon(service, slow);
+	g_subprocess_launcher_set_environ(launcher, envp);
+	ctl = g_subprocess_launcher_spawn(launcher,
+					  &error,
+					  rb_test_get_rawburnctl(),
+					  "--session",
+					  "burn",
+					  "--client-name",
+					  "Cancel test",
+					  "virtual0",
+					  image,
+					  NULL);
+	ck_assert_msg(ctl != NULL, "%s", error ? error->message : "");
+	/* until the service writes for the client, under the name it gave */
+	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	for (;;) {
+		g_autoptr(GVariant) writing = rb_get_property(
+			service, "org.rawburn.RawBurn1.DiscFormat2RawCD", "WriteInProgress");
+		if (g_variant_get_boolean(writing))
+			break;
+		ck_assert_msg(g_get_monotonic_time() < deadline, "the burn never started");
+		g_usleep(20 * 1000);
+	}
+	{
+		g_autoptr(GVariant) owner = rb_get_property(
+			service, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+		ck_assert_str_eq(g_variant_get_string(owner, NULL), "Cancel test");
+	}
+	g_subprocess_send_signal(ctl, SIGINT);
+	ck_assert(g_subprocess_communicate_utf8(ctl, NULL, NULL, &out, &err, &error));
+	ck_assert_msg(g_subprocess_get_if_exited(ctl), "rawburnctl died of its signal");
+	ck_assert_int_eq(g_subprocess_get_exit_status(ctl), 1);
+	ck_assert_msg(strstr(err, "cancelling") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "rawburnctl: 0xC0AA0002: ") != NULL, "%s", err);
+	rb_assert_released(service);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
 
 static const gchar *const rb_two_recorders[] = {"--virtual-recorder",
 						"media=cd-rw-80",
@@ -191,7 +451,7 @@ START_TEST(test_ctl_service_absent)
 END_TEST
 
 typedef struct {
-	const gchar *args[3];
+	const gchar *args[6];
 	const gchar *message_part;
 } RbCtlUsage;
 
@@ -202,6 +462,16 @@ static const RbCtlUsage rb_ctl_usages[] = {
 	{{"info", "a", "b"}, "needs one RECORDER"},
 	{{"list", "extra"}, "takes no arguments"},
 	{{"--colour"}, "rawburnctl --help"},
+	{{"list", "--colour"}, "rawburnctl list --help"},
+	{{"burn"}, "needs a RECORDER and an IMAGE"},
+	{{"burn", "virtual0"}, "needs a RECORDER and an IMAGE"},
+	{{"burn", "virtual0", "a.raw", "b.raw"}, "needs a RECORDER and an IMAGE"},
+	{{"burn", "virtual0", "a.raw", "--sector-type", "4"}, "--sector-type is 1"},
+	{{"burn", "virtual0", "a.raw", "--speed", "0"}, "--speed is in sectors per second"},
+	{{"burn", "virtual0", "a.raw", "--lead-in", "-5"}, "--lead-in counts"},
+	{{"burn", "virtual0", "a.raw", "--sector-type", "x"}, "rawburnctl burn --help"},
+	{{"report"}, "needs one RECORDER"},
+	{{"export", "virtual0"}, "needs a virtual RECORDER and a FILE"},
 };
 
 START_TEST(test_ctl_usage_errors)
@@ -236,6 +506,10 @@ main(void)
 	tcase_add_test(tc, test_ctl_unknown_recorder);
 	tcase_add_test(tc, test_ctl_service_absent);
 	tcase_add_loop_test(tc, test_ctl_usage_errors, 0, G_N_ELEMENTS(rb_ctl_usages));
+	tcase_add_test(tc, test_ctl_burn_file);
+	tcase_add_test(tc, test_ctl_burn_stdin_json);
+	tcase_add_test(tc, test_ctl_burn_refused);
+	tcase_add_test(tc, test_ctl_burn_cancel);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -1,0 +1,515 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * "rawburnctl burn": a raw image onto a recorder through the service, the
+ * way an IMAPI application drives IDiscFormat2RawCD: ClientName,
+ * PrepareMedia, the per-client settings, WriteMedia2 with the image's file
+ * descriptor, progress from the Update signals, ReleaseMedia. SIGINT and
+ * SIGTERM cancel the write through the service instead of killing the
+ * client, so the disc is closed off the way the service does it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixfdlist.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rb-ctl-burn.h"
+#include "rb-ctl-progress.h"
+
+#define RB_CTL_BURN_FORMAT_IFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
+/* 95:00:00, where IMAPI's WriteMedia streams start */
+#define RB_CTL_BURN_DEFAULT_LEAD_IN 22650
+/* IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE */
+#define RB_CTL_BURN_PQ_ONLY 1
+#define RB_CTL_BURN_IS_COOKED 2
+#define RB_CTL_BURN_IS_RAW 3
+
+typedef struct {
+	gint sector_type; /* 0: decide from the image */
+	gint lead_in;
+	gint speed;
+	gboolean no_burnfree;
+	gchar *client_name;
+} RbCtlBurnOptions;
+
+static void
+rb_ctl_burn_options_clear(RbCtlBurnOptions *options)
+{
+	g_clear_pointer(&options->client_name, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCtlBurnOptions, rb_ctl_burn_options_clear)
+
+/* the state of one WriteMedia2 call, shared by the main loop's callbacks */
+typedef struct {
+	RbCtl *ctl;
+	RbDiscFormat2RawCD *format;
+	GMainLoop *loop;
+	gsize sector_size;
+	gboolean size_known;
+	gboolean tty;
+	gboolean bar_shown; /* a progress bar waits for its newline */
+	gboolean writing;   /* the WriteMedia2 reply is due */
+	gboolean cancelling;
+	guint pending_cancel; /* CancelWrite replies due */
+	GError *error;
+} RbCtlBurn;
+
+static gsize
+rb_ctl_burn_sector_size(gint sector_type)
+{
+	return sector_type == RB_CTL_BURN_PQ_ONLY ? 2368 : 2448;
+}
+
+/* "0xC0AA060D: ..." is what the user needs; the D-Bus error name is not */
+static gboolean
+rb_ctl_burn_fail(GError **error, GError *error_remote)
+{
+	g_dbus_error_strip_remote_error(error_remote);
+	g_propagate_error(error, error_remote);
+	return FALSE;
+}
+
+static gboolean
+rb_ctl_burn_set_property(RbDiscFormat2RawCD *format,
+			 const gchar *name,
+			 GVariant *value,
+			 GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+	GError *error_local = NULL;
+
+	/* not the generated setter: it neither waits nor reports the refusal */
+	reply = g_dbus_proxy_call_sync(
+		G_DBUS_PROXY(format),
+		"org.freedesktop.DBus.Properties.Set",
+		g_variant_new("(ssv)", RB_CTL_BURN_FORMAT_IFACE, name, value),
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		NULL,
+		&error_local);
+	if (reply == NULL)
+		return rb_ctl_burn_fail(error, error_local);
+	return TRUE;
+}
+
+static GUnixFDList *
+rb_ctl_burn_open_failed(const gchar *path, gint errsv, GError **error)
+{
+	g_set_error(error,
+		    G_IO_ERROR,
+		    g_io_error_from_errno(errsv),
+		    _("Cannot open the image “%s”: %s"),
+		    path,
+		    g_strerror(errsv));
+	return NULL;
+}
+
+/*
+ * "-" is standard input, passed on as it is: usually a pipe. The image ends
+ * up in a GUnixFDList, which owns it from then on.
+ */
+static GUnixFDList *
+rb_ctl_burn_open_image(const gchar *path, struct stat *st, GError **error)
+{
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	gint fd;
+	gint index;
+
+	if (g_strcmp0(path, "-") == 0) {
+		if (isatty(STDIN_FILENO)) {
+			g_set_error(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_INVALID_ARGUMENT,
+				    _("Standard input is a terminal; pipe the image into "
+				      "rawburnctl or name its file."));
+			return NULL;
+		}
+		fd = dup(STDIN_FILENO);
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	}
+	if (fd < 0)
+		return rb_ctl_burn_open_failed(path, errno, error);
+	/* the list keeps a duplicate */
+	index = g_unix_fd_list_append(fds, fd, error);
+	close(fd);
+	if (index < 0)
+		return NULL;
+	if (fstat(g_unix_fd_list_peek_fds(fds, NULL)[index], st) != 0)
+		return rb_ctl_burn_open_failed(path, errno, error);
+	if (S_ISDIR(st->st_mode))
+		return rb_ctl_burn_open_failed(path, EISDIR, error);
+	return g_steal_pointer(&fds);
+}
+
+/*
+ * No header says which sectors an image holds. 2448 bytes (P-W sub-channel)
+ * is IMAPI's default and the common case; an image whose size only 2368
+ * divides can only be PQ_ONLY. From a pipe the size is unknown: 2448.
+ */
+static gint
+rb_ctl_burn_guess_sector_type(const struct stat *st)
+{
+	if (S_ISREG(st->st_mode) && st->st_size > 0 && st->st_size % 2368 == 0 &&
+	    st->st_size % 2448 != 0)
+		return RB_CTL_BURN_PQ_ONLY;
+	return RB_CTL_BURN_IS_COOKED;
+}
+
+static void
+rb_ctl_burn_end_bar(RbCtlBurn *burn)
+{
+	if (burn->bar_shown) {
+		g_print("\n");
+		burn->bar_shown = FALSE;
+	}
+}
+
+static void
+rb_ctl_burn_on_update(RbDiscFormat2RawCD *format,
+		      guint action,
+		      gint elapsed_time,
+		      gint remaining_time,
+		      gint start_lba,
+		      gint sector_count,
+		      gint last_read_lba,
+		      gint last_written_lba,
+		      gint total_system_buffer,
+		      gint used_system_buffer,
+		      gint free_system_buffer,
+		      gpointer user_data)
+{
+	RbCtlBurn *burn = user_data;
+	const RbCtlUpdate update = {action,
+				    elapsed_time,
+				    remaining_time,
+				    start_lba,
+				    sector_count,
+				    last_read_lba,
+				    last_written_lba,
+				    total_system_buffer,
+				    used_system_buffer,
+				    free_system_buffer};
+	g_autofree gchar *text = NULL;
+
+	if (burn->ctl->json) {
+		text = rb_ctl_progress_format_json(&update, burn->sector_size, burn->size_known);
+		g_print("%s\n", text);
+	} else if (burn->tty) {
+		/* redrawn in place; ESC [ K clears what a longer line left */
+		text = rb_ctl_progress_format_bar(&update, burn->sector_size, burn->size_known);
+		g_print("\r%s\033[K", text);
+		burn->bar_shown = TRUE;
+	} else {
+		text = rb_ctl_progress_format_line(&update, burn->sector_size, burn->size_known);
+		g_print("%s\n", text);
+	}
+	/* a log or a pipe sees each line as it happens */
+	fflush(stdout);
+}
+
+static void
+rb_ctl_burn_maybe_quit(RbCtlBurn *burn)
+{
+	if (!burn->writing && burn->pending_cancel == 0)
+		g_main_loop_quit(burn->loop);
+}
+
+static void
+rb_ctl_burn_on_written(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbCtlBurn *burn = user_data;
+	g_autoptr(GVariant) reply = NULL;
+
+	reply = g_dbus_proxy_call_with_unix_fd_list_finish(
+		G_DBUS_PROXY(source), NULL, result, &burn->error);
+	burn->writing = FALSE;
+	rb_ctl_burn_maybe_quit(burn);
+}
+
+static void
+rb_ctl_burn_on_cancelled(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbCtlBurn *burn = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = g_dbus_proxy_call_finish(G_DBUS_PROXY(source), result, &error);
+
+	/* WriteNotInProgress: the write ended on its own meanwhile; its reply says how */
+	if (reply == NULL)
+		g_debug("CancelWrite: %s", error->message);
+	burn->pending_cancel--;
+	rb_ctl_burn_maybe_quit(burn);
+}
+
+/* SIGINT, SIGTERM: ask the service to stop, then wait for WriteMedia2's reply */
+static gboolean
+rb_ctl_burn_on_signal(gpointer user_data)
+{
+	RbCtlBurn *burn = user_data;
+
+	if (!burn->writing || burn->cancelling)
+		return G_SOURCE_CONTINUE;
+	burn->cancelling = TRUE;
+	rb_ctl_burn_end_bar(burn);
+	g_printerr(_("rawburnctl: cancelling the burn…\n"));
+	burn->pending_cancel++;
+	g_dbus_proxy_call(G_DBUS_PROXY(burn->format),
+			  "CancelWrite",
+			  NULL,
+			  G_DBUS_CALL_FLAGS_NONE,
+			  -1,
+			  NULL,
+			  rb_ctl_burn_on_cancelled,
+			  burn);
+	return G_SOURCE_CONTINUE;
+}
+
+/*
+ * WriteMedia2 replies only when the burn has ended, minutes later: it runs
+ * asynchronously with no timeout while the main loop delivers the Update
+ * signals and the cancelling signal handlers.
+ */
+static gboolean
+rb_ctl_burn_write(RbCtl *ctl,
+		  RbDiscFormat2RawCD *format,
+		  GUnixFDList *fds,
+		  const RbCtlBurnOptions *options,
+		  gboolean size_known,
+		  GError **error)
+{
+	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+	RbCtlBurn burn = {
+		.ctl = ctl,
+		.format = format,
+		.loop = loop,
+		.sector_size = rb_ctl_burn_sector_size(options->sector_type),
+		.size_known = size_known,
+		.tty = isatty(STDOUT_FILENO) == 1,
+		.writing = TRUE,
+	};
+	gulong update_id;
+	guint sigint_id;
+	guint sigterm_id;
+
+	update_id = g_signal_connect(format, "update", G_CALLBACK(rb_ctl_burn_on_update), &burn);
+	sigint_id = g_unix_signal_add(SIGINT, rb_ctl_burn_on_signal, &burn);
+	sigterm_id = g_unix_signal_add(SIGTERM, rb_ctl_burn_on_signal, &burn);
+	g_dbus_proxy_call_with_unix_fd_list(G_DBUS_PROXY(format),
+					    "WriteMedia2",
+					    g_variant_new("(hi)", 0, options->lead_in),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    G_MAXINT,
+					    fds,
+					    NULL,
+					    rb_ctl_burn_on_written,
+					    &burn);
+	g_main_loop_run(loop);
+	g_source_remove(sigint_id);
+	g_source_remove(sigterm_id);
+	g_signal_handler_disconnect(format, update_id);
+	rb_ctl_burn_end_bar(&burn);
+	if (burn.error != NULL)
+		return rb_ctl_burn_fail(error, burn.error);
+	if (!ctl->json)
+		g_print(_("Burn complete.\n"));
+	return TRUE;
+}
+
+/* everything between PrepareMedia and ReleaseMedia */
+static gboolean
+rb_ctl_burn_prepared(RbCtl *ctl,
+		     RbDiscFormat2RawCD *format,
+		     GUnixFDList *fds,
+		     const RbCtlBurnOptions *options,
+		     gboolean size_known,
+		     GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+	GError *error_local = NULL;
+
+	if (!rb_ctl_burn_set_property(format,
+				      "RequestedSectorType",
+				      g_variant_new_uint32((guint32)options->sector_type),
+				      error))
+		return FALSE;
+	if (!rb_ctl_burn_set_property(format,
+				      "BufferUnderrunFreeDisabled",
+				      g_variant_new_boolean(options->no_burnfree),
+				      error))
+		return FALSE;
+	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
+				       "SetWriteSpeed",
+				       g_variant_new("(ib)", options->speed, FALSE),
+				       G_DBUS_CALL_FLAGS_NONE,
+				       -1,
+				       NULL,
+				       &error_local);
+	if (reply == NULL)
+		return rb_ctl_burn_fail(error, error_local);
+	return rb_ctl_burn_write(ctl, format, fds, options, size_known, error);
+}
+
+static gboolean
+rb_ctl_burn_check_options(const RbCtlBurnOptions *options, GError **error)
+{
+	if (options->sector_type < 0 || options->sector_type > RB_CTL_BURN_IS_RAW) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_BAD_VALUE,
+			    _("--sector-type is 1 (PQ_ONLY, 2368-byte sectors), 2 (IS_COOKED) or "
+			      "3 (IS_RAW, both 2448-byte sectors), not %d"),
+			    options->sector_type);
+		return FALSE;
+	}
+	if (options->lead_in < 0) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_BAD_VALUE,
+			    _("--lead-in counts the sectors before LBA 0 and cannot be "
+			      "negative"));
+		return FALSE;
+	}
+	if (options->speed == 0 || options->speed < -1) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_BAD_VALUE,
+			    _("--speed is in sectors per second (75 for 1×), or -1 for the "
+			      "fastest"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int
+rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
+{
+	g_auto(RbCtlBurnOptions) options = {
+		.lead_in = RB_CTL_BURN_DEFAULT_LEAD_IN,
+		.speed = -1,
+	};
+	const GOptionEntry entries[] = {
+		{"sector-type",
+		 0,
+		 0,
+		 G_OPTION_ARG_INT,
+		 &options.sector_type,
+		 N_("1 PQ_ONLY (2368-byte sectors), 2 IS_COOKED or 3 IS_RAW (2448); default 1 "
+		    "when only 2368 divides the image's size, else 2"),
+		 "1|2|3"},
+		{"lead-in",
+		 0,
+		 0,
+		 G_OPTION_ARG_INT,
+		 &options.lead_in,
+		 N_("The image's first sector is LBA -SECTORS (default 22650, 95:00:00)"),
+		 N_("SECTORS")},
+		{"speed",
+		 0,
+		 0,
+		 G_OPTION_ARG_INT,
+		 &options.speed,
+		 N_("Write speed in sectors per second, 75 per 1× (default -1, the fastest)"),
+		 N_("SECTORS_PER_S")},
+		{"no-burnfree",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &options.no_burnfree,
+		 N_("Turn buffer underrun protection off"),
+		 NULL},
+		{"client-name",
+		 0,
+		 0,
+		 G_OPTION_ARG_STRING,
+		 &options.client_name,
+		 N_("The name others see while the recorder is locked (default rawburnctl)"),
+		 N_("NAME")},
+		{NULL}};
+	g_autoptr(GDBusObject) object = NULL;
+	g_autoptr(RbDiscFormat2RawCD) format = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error_release = NULL;
+	g_autoptr(GUnixFDList) fds = NULL;
+	GError *error_local = NULL;
+	struct stat st;
+	gboolean ok;
+
+	if (!rb_ctl_parse_command(ctl,
+				  "burn",
+				  _("RECORDER IMAGE"),
+				  _("Burns a raw disc-at-once image, “-” for standard input."),
+				  entries,
+				  &argc,
+				  &argv,
+				  error))
+		return RB_CTL_EXIT_USAGE;
+	if (argc != 3) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_FAILED,
+			    _("“burn” needs a RECORDER and an IMAGE (a file, or “-” for "
+			      "standard input)"));
+		return RB_CTL_EXIT_USAGE;
+	}
+	if (!rb_ctl_burn_check_options(&options, error))
+		return RB_CTL_EXIT_USAGE;
+	if (options.client_name == NULL)
+		options.client_name = g_strdup("rawburnctl");
+
+	fds = rb_ctl_burn_open_image(argv[2], &st, error);
+	if (fds == NULL)
+		return EXIT_FAILURE;
+	if (options.sector_type == 0)
+		options.sector_type = rb_ctl_burn_guess_sector_type(&st);
+
+	if (!rb_ctl_connect(ctl, error))
+		return EXIT_FAILURE;
+	object = rb_ctl_find_recorder(ctl, argv[1], error);
+	if (object == NULL)
+		return EXIT_FAILURE;
+	format = rb_object_get_disc_format2_raw_cd(RB_OBJECT(object));
+	/* ClientName is fixed once prepared: it goes first */
+	if (!rb_ctl_burn_set_property(
+		    format, "ClientName", g_variant_new_string(options.client_name), error))
+		return EXIT_FAILURE;
+	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
+				       "PrepareMedia",
+				       NULL,
+				       G_DBUS_CALL_FLAGS_NONE,
+				       -1,
+				       NULL,
+				       &error_local);
+	if (reply == NULL) {
+		rb_ctl_burn_fail(error, error_local);
+		return EXIT_FAILURE;
+	}
+	g_clear_pointer(&reply, g_variant_unref);
+
+	ok = rb_ctl_burn_prepared(ctl, format, fds, &options, S_ISREG(st.st_mode), error);
+
+	/* the lock, and the logind inhibitor with it, go whatever happened */
+	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
+				       "ReleaseMedia",
+				       NULL,
+				       G_DBUS_CALL_FLAGS_NONE,
+				       -1,
+				       NULL,
+				       &error_release);
+	if (reply == NULL) {
+		g_dbus_error_strip_remote_error(error_release);
+		if (ok) {
+			g_propagate_error(error, g_steal_pointer(&error_release));
+			return EXIT_FAILURE;
+		}
+		g_printerr("rawburnctl: %s\n", error_release->message);
+	}
+	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}

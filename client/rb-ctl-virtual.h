@@ -1,0 +1,17 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The commands for virtual recorders, to check a burn: "report" shows the
+ * emulated drive's validation of the last recording, "export" saves what
+ * it burned.
+ */
+#pragma once
+
+#include "rb-ctl.h"
+
+G_BEGIN_DECLS
+
+int rb_ctl_cmd_report(RbCtl *ctl, gint argc, gchar **argv, GError **error);
+int rb_ctl_cmd_export(RbCtl *ctl, gint argc, gchar **argv, GError **error);
+
+G_END_DECLS

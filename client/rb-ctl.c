@@ -1,0 +1,202 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What every rawburnctl command shares: the global options, the connection
+ * to the service, finding a recorder by name, and parsing a command's own
+ * options.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rb-ctl.h"
+#include "rb-error.h"
+
+void
+rb_ctl_clear(RbCtl *ctl)
+{
+	g_clear_object(&ctl->object_manager);
+}
+
+/* the options valid before and after the command: "rawburnctl list --json" */
+void
+rb_ctl_add_global_entries(RbCtl *ctl, GOptionContext *context)
+{
+	/* the context copies the entries, so a local array will do */
+	const GOptionEntry entries[] = {
+		{"session",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &ctl->session,
+		 N_("Talk to a service on the session bus (rawburnd --session)"),
+		 NULL},
+		{"json",
+		 'j',
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &ctl->json,
+		 N_("Print JSON instead of text"),
+		 NULL},
+		{NULL}};
+
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+}
+
+/*
+ * Parses the options after COMMAND (argv[0] is the command). The global
+ * options come first on the command line, so main() parses with strict
+ * POSIX rules that stop at the command, and each command parses the rest
+ * here with its own options added.
+ */
+gboolean
+rb_ctl_parse_command(RbCtl *ctl,
+		     const gchar *command,
+		     const gchar *parameters,
+		     const gchar *summary,
+		     const GOptionEntry *entries,
+		     gint *argc,
+		     gchar ***argv,
+		     GError **error)
+{
+	g_autofree gchar *usage = g_strdup_printf("%s %s", command, parameters);
+	g_autoptr(GOptionContext) context = g_option_context_new(usage);
+	g_autoptr(GError) error_local = NULL;
+
+	g_option_context_set_summary(context, summary);
+	rb_ctl_add_global_entries(ctl, context);
+	if (entries != NULL)
+		g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	if (!g_option_context_parse(context, argc, argv, &error_local)) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_BAD_VALUE,
+			    _("%s\nRun “rawburnctl %s --help” to see its options."),
+			    error_local->message,
+			    command);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static const gchar *
+rb_ctl_bus_label(RbCtl *ctl)
+{
+	return ctl->session ? _("session") : _("system");
+}
+
+/* connect and make sure the service answers, with a message saying how to start it */
+gboolean
+rb_ctl_connect(RbCtl *ctl, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *owner = NULL;
+
+	ctl->object_manager = rb_object_manager_client_new_for_bus_sync(
+		ctl->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM,
+		G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
+		RB_DBUS_NAME,
+		RB_DBUS_ROOT_PATH,
+		NULL,
+		&error_local);
+	if (ctl->object_manager == NULL) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_NOT_CONNECTED,
+			    _("Cannot connect to the %s bus: %s"),
+			    rb_ctl_bus_label(ctl),
+			    error_local->message);
+		return FALSE;
+	}
+	owner = g_dbus_object_manager_client_get_name_owner(
+		G_DBUS_OBJECT_MANAGER_CLIENT(ctl->object_manager));
+	if (owner == NULL) {
+		if (ctl->session) {
+			g_set_error(
+				error,
+				G_IO_ERROR,
+				G_IO_ERROR_NOT_FOUND,
+				_("The rawburn service is not running on the session bus; start it "
+				  "with “rawburnd --session”."));
+		} else {
+			g_set_error(
+				error,
+				G_IO_ERROR,
+				G_IO_ERROR_NOT_FOUND,
+				_("The rawburn service is not running on the system bus; start it "
+				  "with “systemctl start rawburnd”, or use --session for a "
+				  "service started with “rawburnd --session”."));
+		}
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gchar **
+rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error)
+{
+	g_autoptr(GDBusObject) object = NULL;
+	g_autoptr(RbManager) manager = NULL;
+	g_auto(GStrv) paths = NULL;
+
+	object = g_dbus_object_manager_get_object(ctl->object_manager, RB_DBUS_MANAGER_PATH);
+	if (object == NULL) {
+		g_set_error(
+			error,
+			G_IO_ERROR,
+			G_IO_ERROR_NOT_FOUND,
+			_("The rawburn service has no Manager object; is it a different version?"));
+		return NULL;
+	}
+	manager = rb_object_get_manager(RB_OBJECT(object));
+	if (!rb_manager_call_get_recorders_sync(
+		    manager, G_DBUS_CALL_FLAGS_NONE, -1, &paths, NULL, error)) {
+		g_dbus_error_strip_remote_error(*error);
+		return NULL;
+	}
+	return g_steal_pointer(&paths);
+}
+
+gchar *
+rb_ctl_recorder_name(const gchar *object_path)
+{
+	const gchar *last = strrchr(object_path, '/');
+	g_autofree guint8 *bytes =
+		g_dbus_unescape_object_path(last != NULL ? last + 1 : object_path);
+
+	/* an unescaped name that isn't text is shown as escaped */
+	if (bytes == NULL || !g_utf8_validate((const gchar *)bytes, -1, NULL))
+		return g_strdup(last != NULL ? last + 1 : object_path);
+	return (gchar *)g_steal_pointer(&bytes);
+}
+
+/* finds RECORDER given as a name (sr0, virtual0), a device node or an object path */
+GDBusObject *
+rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
+{
+	g_auto(GStrv) paths = rb_ctl_get_recorder_paths(ctl, error);
+
+	if (paths == NULL)
+		return NULL;
+	for (guint i = 0; paths[i] != NULL; i++) {
+		g_autoptr(GDBusObject) object =
+			g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
+		g_autofree gchar *name = rb_ctl_recorder_name(paths[i]);
+		g_autoptr(RbRecorder) recorder = NULL;
+
+		if (object == NULL)
+			continue;
+		recorder = rb_object_get_recorder(RB_OBJECT(object));
+		if (g_strcmp0(wanted, paths[i]) == 0 || g_strcmp0(wanted, name) == 0 ||
+		    (recorder != NULL &&
+		     g_strcmp0(wanted, rb_recorder_get_device_node(recorder)) == 0 &&
+		     wanted[0] != '\0'))
+			return g_steal_pointer(&object);
+	}
+	g_set_error(error,
+		    G_IO_ERROR,
+		    G_IO_ERROR_NOT_FOUND,
+		    _("No recorder “%s”; “rawburnctl list” shows the recorders."),
+		    wanted);
+	return NULL;
+}

@@ -1,0 +1,42 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What every rawburnctl command shares: the global options, the connection
+ * to the service, finding a recorder by name, and parsing a command's own
+ * options.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rb-generated.h"
+
+G_BEGIN_DECLS
+
+/* exit codes: 1 for failures, 2 for a wrong command line */
+#define RB_CTL_EXIT_USAGE 2
+
+typedef struct {
+	gboolean session;
+	gboolean json;
+	GDBusObjectManager *object_manager;
+} RbCtl;
+
+void rb_ctl_clear(RbCtl *ctl);
+void rb_ctl_add_global_entries(RbCtl *ctl, GOptionContext *context);
+gboolean rb_ctl_parse_command(RbCtl *ctl,
+			      const gchar *command,
+			      const gchar *parameters,
+			      const gchar *summary,
+			      const GOptionEntry *entries,
+			      gint *argc,
+			      gchar ***argv,
+			      GError **error);
+gboolean rb_ctl_connect(RbCtl *ctl, GError **error);
+gchar **rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error);
+gchar *rb_ctl_recorder_name(const gchar *object_path);
+GDBusObject *rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCtl, rb_ctl_clear)
+
+G_END_DECLS
