@@ -10,11 +10,14 @@
 
 #define G_LOG_DOMAIN "RbRecorderObject"
 
+#include <glib/gi18n.h>
+
 #include "rb-dbus-util.h"
 #include "rb-error.h"
 #include "rb-raw-cd-format.h"
 #include "rb-recorder-drive.h"
 #include "rb-recorder-object.h"
+#include "rb-mmc-device.h"
 #include "rb-mmc-sg-transport.h"
 #include "rb-vdrive-transport.h"
 #include "rb-virtual-controls.h"
@@ -228,6 +231,132 @@ rb_recorder_object_refresh(RbRecorderObject *self)
 	g_task_run_in_thread(task, rb_recorder_object_refresh_thread);
 }
 
+/* --- EjectMedia and CloseTray ------------------------------------------------------- */
+
+typedef struct {
+	RbRecorderObject *self;
+	GDBusMethodInvocation *invocation;
+	RbMmcTransport *transport;
+	gboolean load; /* CloseTray */
+} RbTrayCall;
+
+static void
+rb_tray_call_free(RbTrayCall *call)
+{
+	g_object_unref(call->self);
+	g_object_unref(call->invocation);
+	g_clear_object(&call->transport);
+	g_free(call);
+}
+
+static void
+rb_recorder_object_tray_thread(GTask *task,
+			       gpointer source,
+			       gpointer task_data,
+			       GCancellable *cancellable)
+{
+	RbTrayCall *call = task_data;
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&call->self->drive_mutex);
+	g_autoptr(GError) error = NULL;
+
+	/* START STOP UNIT with LoEj: start loads (closes the tray), stop ejects */
+	if (!rb_mmc_start_stop_unit(call->transport, call->load, TRUE, FALSE, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+rb_recorder_object_tray_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbTrayCall *call = g_task_get_task_data(G_TASK(result));
+	RbRecorderObject *self = call->self;
+	g_autoptr(GError) error = NULL;
+
+	if (rb_raw_cd_format_get_lock_owner(self->format) == NULL)
+		rb_recorder_object_drive_released_op(self);
+	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
+		g_dbus_method_invocation_return_gerror(call->invocation, error);
+		return;
+	}
+	rb_recorder_object_refresh(self);
+	g_dbus_method_invocation_return_value(call->invocation, NULL);
+}
+
+static void
+rb_recorder_object_tray_authorized(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GTask) task = NULL;
+	RbTrayCall *call = user_data;
+	RbRecorderObject *self = call->self;
+	g_autoptr(GError) error = NULL;
+	const gchar *owner = rb_raw_cd_format_get_lock_owner(self->format);
+
+	if (!rb_authority_check_finish(RB_AUTHORITY(source), result, &error)) {
+		g_dbus_method_invocation_return_gerror(call->invocation, error);
+		rb_tray_call_free(call);
+		return;
+	}
+	/* a prepared medium stays where its holder wants it */
+	if (owner != NULL) {
+		g_dbus_method_invocation_take_error(
+			call->invocation,
+			rb_error_new(
+				RB_ERROR_LOCKED,
+				_("“%s” holds the recorder; wait until it releases the medium."),
+				owner));
+		rb_tray_call_free(call);
+		return;
+	}
+	call->transport = rb_recorder_object_get_transport_op(self, &error);
+	if (call->transport == NULL) {
+		g_dbus_method_invocation_return_gerror(call->invocation, error);
+		rb_tray_call_free(call);
+		return;
+	}
+	g_object_ref(call->transport);
+	task = g_task_new(self, NULL, rb_recorder_object_tray_done, NULL);
+	g_task_set_task_data(task, call, (GDestroyNotify)rb_tray_call_free);
+	g_task_run_in_thread(task, rb_recorder_object_tray_thread);
+}
+
+static gboolean
+rb_recorder_object_handle_tray(RbRecorderObject *self,
+			       GDBusMethodInvocation *invocation,
+			       gboolean load)
+{
+	RbTrayCall *call = g_new0(RbTrayCall, 1);
+
+	call->self = g_object_ref(self);
+	call->invocation = g_object_ref(invocation);
+	call->load = load;
+	rb_authority_check_async(self->authority,
+				 g_dbus_method_invocation_get_sender(invocation),
+				 RB_AUTHORITY_ACTION_BURN,
+				 _("Authentication is required to eject or load a medium"),
+				 NULL,
+				 rb_recorder_object_tray_authorized,
+				 call);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+rb_recorder_object_handle_eject_media(RbRecorder *iface,
+				      GDBusMethodInvocation *invocation,
+				      gpointer user_data)
+{
+	return rb_recorder_object_handle_tray(RB_RECORDER_OBJECT(user_data), invocation, FALSE);
+}
+
+static gboolean
+rb_recorder_object_handle_close_tray(RbRecorder *iface,
+				     GDBusMethodInvocation *invocation,
+				     gpointer user_data)
+{
+	return rb_recorder_object_handle_tray(RB_RECORDER_OBJECT(user_data), invocation, TRUE);
+}
+
 static RbRecorderSkeleton *
 rb_recorder_object_new_recorder_iface(void)
 {
@@ -266,6 +395,14 @@ rb_recorder_object_new_virtual(const gchar *name,
 	self->vdrive = rb_vdrive_new(spec);
 	self->transport = rb_vdrive_transport_new(self->vdrive);
 	self->recorder = rb_recorder_object_new_recorder_iface();
+	g_signal_connect(self->recorder,
+			 "handle-eject-media",
+			 G_CALLBACK(rb_recorder_object_handle_eject_media),
+			 self);
+	g_signal_connect(self->recorder,
+			 "handle-close-tray",
+			 G_CALLBACK(rb_recorder_object_handle_close_tray),
+			 self);
 	recorder = RB_RECORDER(self->recorder);
 	rb_recorder_set_device_can_load_media(recorder, TRUE);
 
@@ -342,6 +479,14 @@ rb_recorder_object_new_real(const RbDriveInfo *info, RbAuthority *authority, gsi
 	self->device_node = g_strdup(info->device_node);
 	self->authority = g_object_ref(authority);
 	self->recorder = rb_recorder_object_new_recorder_iface();
+	g_signal_connect(self->recorder,
+			 "handle-eject-media",
+			 G_CALLBACK(rb_recorder_object_handle_eject_media),
+			 self);
+	g_signal_connect(self->recorder,
+			 "handle-close-tray",
+			 G_CALLBACK(rb_recorder_object_handle_close_tray),
+			 self);
 	rb_recorder_set_device_node(RB_RECORDER(self->recorder),
 				    info->device_node != NULL ? info->device_node : "");
 	rb_recorder_set_device_can_load_media(

@@ -258,50 +258,6 @@ START_TEST(test_manager_object_manager)
 }
 END_TEST
 
-typedef struct {
-	const gchar *path;
-	const gchar *interface;
-	const gchar *method;
-	const gchar *args; /* GVariant text, NULL for none */
-} RbPendingMethod;
-
-/* members later releases implement: an honest NotSupported, never a fake success */
-static const RbPendingMethod rb_pending_methods[] = {
-
-	{RB_DBUS_RECORDERS_PATH "/virtual0", "Recorder", "EjectMedia", NULL},
-	{RB_DBUS_RECORDERS_PATH "/virtual0", "Recorder", "CloseTray", NULL},
-};
-
-START_TEST(test_manager_pending_methods_not_supported)
-{
-	const RbPendingMethod *pending = &rb_pending_methods[_i];
-	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80", NULL};
-	g_autoptr(RbTestService) service = rb_test_service_new_bus();
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = NULL;
-	g_autofree gchar *interface =
-		g_strconcat("org.rawburn.RawBurn1.", pending->interface, NULL);
-	g_autofree gchar *remote = NULL;
-	g_auto(GStrv) paths = NULL;
-
-	rb_test_service_start_daemon(service, args);
-	reply = rb_call(service,
-			pending->path,
-			interface,
-			pending->method,
-			pending->args != NULL ? g_variant_new_parsed(pending->args) : NULL,
-			&error);
-	ck_assert_ptr_null(reply);
-	remote = g_dbus_error_get_remote_error(error);
-	ck_assert_str_eq(remote, "org.freedesktop.DBus.Error.NotSupported");
-	ck_assert_msg(strstr(error->message, pending->method) != NULL, "%s", error->message);
-	/* the daemon is still there and answers */
-	paths = rb_get_recorders(service);
-	ck_assert_uint_eq(g_strv_length(paths), 1);
-	rb_test_service_stop_daemon(service);
-}
-END_TEST
-
 /* WriteMedia, WriteMedia2, Burn and ExportImage take a passed fd: the
  * writes first meet IMAPI's state machine (no PrepareMedia yet) */
 START_TEST(test_manager_fd_methods_refused)
@@ -511,10 +467,6 @@ main(void)
 	tcase_add_test(tc, test_manager_properties);
 	tcase_add_loop_test(tc, test_manager_recorder_properties, 0, G_N_ELEMENTS(rb_media_cases));
 	tcase_add_test(tc, test_manager_object_manager);
-	tcase_add_loop_test(tc,
-			    test_manager_pending_methods_not_supported,
-			    0,
-			    G_N_ELEMENTS(rb_pending_methods));
 	tcase_add_test(tc, test_manager_fd_methods_refused);
 	tcase_add_test(tc, test_manager_property_writes);
 	tcase_add_test(tc, test_manager_add_remove_virtual);

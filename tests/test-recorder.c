@@ -520,6 +520,50 @@ START_TEST(test_recorder_virtual_faults_and_report)
 }
 END_TEST
 
+static gchar *
+rb_tray(GDBusConnection *connection, const gchar *method)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(connection,
+								RB_DBUS_NAME,
+								RB_RECORDER,
+								"org.rawburn.RawBurn1.Recorder",
+								method,
+								NULL,
+								NULL,
+								G_DBUS_CALL_FLAGS_NONE,
+								-1,
+								NULL,
+								&error);
+	return reply != NULL ? NULL : g_dbus_error_get_remote_error(error);
+}
+
+/* EjectMedia and CloseTray move the tray; not while another client holds the medium */
+START_TEST(test_recorder_eject_and_close)
+{
+	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(GDBusConnection) holder = rb_client_new(service);
+
+	rb_wait_for_drive(service->connection);
+	rb_assert_ok(rb_set(holder, "ClientName", g_variant_new_string("Holder")));
+	rb_assert_ok(rb_call(holder, "PrepareMedia", NULL, NULL));
+	rb_assert_error(rb_tray(service->connection, "EjectMedia"), RB_ERR("Locked"));
+	rb_assert_error(rb_tray(service->connection, "CloseTray"), RB_ERR("Locked"));
+	rb_assert_ok(rb_call(holder, "ReleaseMedia", NULL, NULL));
+	rb_assert_ok(rb_tray(service->connection, "EjectMedia"));
+	rb_wait_for_value(service->connection,
+			  "org.rawburn.RawBurn1.Recorder",
+			  "MediaPresent",
+			  g_variant_new_boolean(FALSE));
+	rb_assert_ok(rb_tray(service->connection, "CloseTray"));
+	rb_wait_for_value(service->connection,
+			  "org.rawburn.RawBurn1.Recorder",
+			  "MediaPresent",
+			  g_variant_new_boolean(TRUE));
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -537,6 +581,7 @@ main(void)
 	tcase_add_test(tc, test_recorder_holder_vanishes);
 	tcase_add_test(tc, test_recorder_virtual_media);
 	tcase_add_test(tc, test_recorder_virtual_faults_and_report);
+	tcase_add_test(tc, test_recorder_eject_and_close);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
