@@ -7,7 +7,9 @@
 
 #define G_LOG_DOMAIN "RbServiceManager"
 
+#include <gio/gunixfdlist.h>
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "rb-daemon.h"
 #include "rb-dbus-util.h"
@@ -41,7 +43,7 @@ rb_service_manager_handle_get_recorders(RbManager *manager, GDBusMethodInvocatio
 
 /* AddVirtualRecorder's options onto a recorder description */
 static RbVirtualSpec *
-rb_service_manager_parse_options(GVariant *options, GError **error)
+rb_service_manager_parse_options(GVariant *options, GUnixFDList *fd_list, GError **error)
 {
 	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_new();
 	GVariantIter iter;
@@ -70,6 +72,23 @@ rb_service_manager_parse_options(GVariant *options, GError **error)
 		} else if (g_strcmp0(key, "Realtime") == 0 &&
 			   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
 			spec->realtime = g_variant_get_boolean(value);
+		} else if (g_strcmp0(key, "Backing") == 0 &&
+			   g_variant_is_of_type(value, G_VARIANT_TYPE_HANDLE)) {
+			if (spec->backing_fd >= 0)
+				close(spec->backing_fd);
+			spec->backing_fd = fd_list != NULL
+						   ? g_unix_fd_list_get(fd_list,
+									g_variant_get_handle(value),
+									NULL)
+						   : -1;
+			if (spec->backing_fd < 0) {
+				g_set_error(
+					error,
+					G_OPTION_ERROR,
+					G_OPTION_ERROR_BAD_VALUE,
+					_("Backing needs a file descriptor passed with the call."));
+				return NULL;
+			}
 		} else if (g_strcmp0(key, "Name") == 0 &&
 			   g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
 			g_free(spec->name);
@@ -115,8 +134,9 @@ rb_service_manager_authorized(GObject *source, GAsyncResult *result, gpointer us
 	if (!rb_authority_check_finish(RB_AUTHORITY(source), result, &error)) {
 		g_dbus_method_invocation_return_gerror(call->invocation, error);
 	} else if (call->options != NULL) {
-		g_autoptr(RbVirtualSpec) spec =
-			rb_service_manager_parse_options(call->options, &error);
+		GDBusMessage *message = g_dbus_method_invocation_get_message(call->invocation);
+		g_autoptr(RbVirtualSpec) spec = rb_service_manager_parse_options(
+			call->options, g_dbus_message_get_unix_fd_list(message), &error);
 		g_autofree gchar *path =
 			spec != NULL
 				? rb_daemon_add_virtual_recorder(call->self->daemon, spec, &error)

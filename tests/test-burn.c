@@ -110,7 +110,16 @@ rb_on_update(GDBusConnection *connection,
 }
 
 static RbClient *
+rb_client_new_at(RbTestService *service, const gchar *name, const gchar *path, gboolean set_name);
+
+static RbClient *
 rb_client_new(RbTestService *service, const gchar *name)
+{
+	return rb_client_new_at(service, name, RB_RECORDER, TRUE);
+}
+
+static RbClient *
+rb_client_new_at(RbTestService *service, const gchar *name, const gchar *path, gboolean set_name)
 {
 	g_autoptr(GError) error = NULL;
 	RbClient *client = g_new0(RbClient, 1);
@@ -130,12 +139,14 @@ rb_client_new(RbTestService *service, const gchar *name)
 								  RB_DBUS_NAME,
 								  RB_FORMAT,
 								  "Update",
-								  RB_RECORDER,
+								  path,
 								  NULL,
 								  G_DBUS_SIGNAL_FLAGS_NONE,
 								  rb_on_update,
 								  client,
 								  NULL);
+	if (!set_name)
+		return client;
 	reply = g_dbus_connection_call_sync(
 		client->connection,
 		RB_DBUS_NAME,
@@ -669,6 +680,71 @@ START_TEST(test_burn_one_call)
 }
 END_TEST
 
+/* AddVirtualRecorder's Backing: the burned disc lands in the caller's file */
+START_TEST(test_burn_backing_file)
+{
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(2);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *backing_path = NULL;
+	gint backing = g_file_open_tmp("rawburn-backing-XXXXXX", &backing_path, &error);
+	gint fd = rb_stream_to_file(stream);
+	g_autoptr(GUnixFDList) add_fds = g_unix_fd_list_new();
+	g_autoptr(GUnixFDList) burn_fds = g_unix_fd_list_new();
+	g_autoptr(GVariant) reply = NULL;
+	GStatBuf st;
+
+	ck_assert_int_ge(backing, 0);
+	g_unix_fd_list_append(add_fds, backing, NULL);
+	g_unix_fd_list_append(burn_fds, fd, NULL);
+	close(backing);
+	close(fd);
+	rb_test_service_start_daemon(service, NULL);
+	client = rb_client_new_at(service, "Backing", RB_DBUS_RECORDERS_PATH "/virtual0", FALSE);
+	reply = g_dbus_connection_call_with_unix_fd_list_sync(
+		client->connection,
+		RB_DBUS_NAME,
+		RB_DBUS_MANAGER_PATH,
+		"org.rawburn.RawBurn1.Manager",
+		"AddVirtualRecorder",
+		g_variant_new_parsed(
+			"({'Media': <'cd-r-80'>, 'Realtime': <false>, 'Backing': <@h 0>},)"),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		add_fds,
+		NULL,
+		NULL,
+		&error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	rb_wait_for_drive(client);
+	client->done = FALSE;
+	g_dbus_connection_call_with_unix_fd_list(
+		client->connection,
+		RB_DBUS_NAME,
+		RB_RECORDER,
+		RB_FORMAT,
+		"Burn",
+		g_variant_new_parsed("(@h 0, {'ClientName': <'Backing'>})"),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		G_MAXINT,
+		burn_fds,
+		NULL,
+		rb_burn_call_done,
+		client);
+	rb_iterate_until(&client->done);
+	ck_assert_msg(client->error_name == NULL, "Burn failed: %s", client->error_name);
+	ck_assert_int_eq(g_stat(backing_path, &st), 0);
+	g_unlink(backing_path);
+	/* one 2448-byte block per LBA from the lead-in start through the lead-out */
+	ck_assert_int_eq(st.st_size,
+			 (goffset)(rb_dao_stream_get_end_lba(stream) - RB_LEADIN) * 2448);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -681,6 +757,7 @@ main(void)
 	tcase_add_test(tc, test_burn_cancel);
 	tcase_add_test(tc, test_burn_holder_killed);
 	tcase_add_test(tc, test_burn_one_call);
+	tcase_add_test(tc, test_burn_backing_file);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -78,12 +78,18 @@ rb_vdrive_new(const RbVirtualSpec *spec)
 	self->media = spec->media;
 	self->write_speed_kbs = 0; /* fastest */
 
-	/* the disc lives in an unlinked file: sparse, and no memory for a full CD */
-	self->fd = g_file_open_tmp("rawburn-disc-XXXXXX", &path, &error);
+	/* the disc lives in a file: the caller's, or an unlinked one (sparse,
+	 * and no memory for a full CD) */
+	if (spec->backing_fd >= 0) {
+		self->fd = dup(spec->backing_fd);
+	} else {
+		self->fd = g_file_open_tmp("rawburn-disc-XXXXXX", &path, &error);
+		if (self->fd >= 0)
+			g_unlink(path);
+	}
 	if (self->fd < 0)
-		g_warning("the virtual disc has no backing file: %s", error->message);
-	else
-		g_unlink(path);
+		g_warning("the virtual disc has no backing file: %s",
+			  error != NULL ? error->message : g_strerror(errno));
 	rb_vdrive_reset_write_parameters(self);
 	rb_vdrive_media_reset(self);
 	return self;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -37,6 +38,7 @@ rb_virtual_spec_new(void)
 	spec->media = RB_VIRTUAL_MEDIA_CD_R_80;
 	spec->max_speed = RB_VIRTUAL_SPEED_DEFAULT;
 	spec->realtime = TRUE;
+	spec->backing_fd = -1;
 	return spec;
 }
 
@@ -46,6 +48,8 @@ rb_virtual_spec_free(RbVirtualSpec *spec)
 	if (spec == NULL)
 		return;
 	g_free(spec->name);
+	if (spec->backing_fd >= 0)
+		close(spec->backing_fd);
 	g_free(spec);
 }
 

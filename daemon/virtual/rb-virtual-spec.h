@@ -27,6 +27,7 @@ typedef struct {
 	guint max_speed;
 	gboolean realtime;
 	gchar *name;
+	gint backing_fd; /* the disc's file, owned by the spec; -1: an anonymous one */
 } RbVirtualSpec;
 
 RbVirtualSpec *rb_virtual_spec_new(void);
