@@ -292,6 +292,7 @@ typedef enum {
 typedef struct {
 	RbDriveOp op;
 	gchar *sender;
+	gchar *name;        /* the recorder's, for messages */
 	gchar *client_name; /* NULL: the caller's process name */
 	gint32 speed;
 	gboolean pure_cav;
@@ -305,6 +306,7 @@ static void
 rb_drive_op_data_free(RbDriveOpData *data)
 {
 	g_free(data->sender);
+	g_free(data->name);
 	g_free(data->client_name);
 	g_clear_object(&data->connection);
 	g_clear_object(&data->transport);
@@ -384,7 +386,7 @@ rb_raw_cd_format_drive_thread(GTask *task,
 		if (data->client_name == NULL)
 			data->client_name =
 				rb_raw_cd_format_process_name(data->connection, data->sender);
-		data->state = rb_recorder_drive_read_state(data->transport, &error);
+		data->state = rb_recorder_drive_read_state(data->transport, data->name, &error);
 		if (data->state == NULL || !rb_raw_cd_format_check_media(data->state, &error) ||
 		    !rb_mmc_prevent_allow_medium_removal(data->transport, TRUE, &error) ||
 		    !rb_recorder_drive_set_speed(
@@ -421,6 +423,8 @@ rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
 	RbMmcTransport *transport = self->recorder_ops->get_transport(self->recorder, &error);
 
 	data->drive_mutex = self->recorder_ops->get_drive_mutex(self->recorder);
+	data->name = g_path_get_basename(
+		rb_disc_format2_raw_cd_get_recorder(RB_DISC_FORMAT2_RAW_CD(self)));
 	data->connection = g_object_ref(
 		g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self)));
 	g_task_set_task_data(task, data, (GDestroyNotify)rb_drive_op_data_free);

@@ -38,7 +38,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbDriveState, rb_drive_state_free)
 RbDriveState *rb_drive_state_new_from_info(const RbDriveInfo *info);
 
 /* blocking: call from a worker thread only */
-RbDriveState *rb_recorder_drive_read_state(RbMmcTransport *transport, GError **error);
+RbDriveState *
+rb_recorder_drive_read_state(RbMmcTransport *transport, const gchar *name, GError **error);
 gboolean rb_recorder_drive_set_speed(RbMmcTransport *transport,
 				     gint32 sectors_per_second,
 				     gboolean pure_cav,

@@ -195,7 +195,7 @@ rb_recorder_object_refresh_thread(GTask *task,
 	RbRecorderObject *self = RB_RECORDER_OBJECT(source);
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->drive_mutex);
 	GError *error = NULL;
-	RbDriveState *state = rb_recorder_drive_read_state(self->transport, &error);
+	RbDriveState *state = rb_recorder_drive_read_state(self->transport, self->name, &error);
 
 	if (state == NULL)
 		g_task_return_error(task, error);
