@@ -202,6 +202,95 @@ START_TEST(test_hotplug_burn_through_sg)
 }
 END_TEST
 
+typedef struct {
+	gboolean done;
+	gchar *error_name;
+} RbAsyncWrite;
+
+static void
+rb_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbAsyncWrite *write = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = g_dbus_connection_call_with_unix_fd_list_finish(
+		G_DBUS_CONNECTION(source), NULL, result, &error);
+
+	if (reply == NULL)
+		write->error_name = g_dbus_error_get_remote_error(error);
+	write->done = TRUE;
+}
+
+/* unplugged while writing: the write fails with DeviceGone, the object goes */
+START_TEST(test_hotplug_removed_while_writing)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,speed=4,realtime=true");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	const RbDaoTrack tracks[] = {{0, 300}};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDaoStream) stream =
+		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
+	g_autofree gchar *path = NULL;
+	gint fd = g_file_open_tmp("rawburn-hotplug-XXXXXX", &path, &error);
+	g_autofree guint8 *buf = g_malloc(100 * 2448);
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autofree gchar *failure = NULL;
+	RbAsyncWrite pending = {0};
+	gint64 deadline;
+
+	ck_assert_int_ge(fd, 0);
+	g_unlink(path);
+	for (gint32 lba = -22650; lba < rb_dao_stream_get_end_lba(stream);) {
+		guint n = (guint)MIN(100, rb_dao_stream_get_end_lba(stream) - lba);
+		ck_assert(rb_dao_stream_get_sectors(stream, lba, n, buf, NULL));
+		ck_assert_int_eq(write(fd, buf, n * 2448), (gssize)(n * 2448));
+		lba += (gint32)n;
+	}
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	g_unix_fd_list_append(fds, fd, NULL);
+	close(fd);
+
+	rb_test_service_start_daemon(service, NULL);
+	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(2));
+	failure = rb_call(service, "PrepareMedia", NULL);
+	ck_assert_msg(failure == NULL, "%s", failure);
+	g_dbus_connection_call_with_unix_fd_list(service->connection,
+						 RB_DBUS_NAME,
+						 RB_SR0,
+						 RB_FORMAT,
+						 "WriteMedia",
+						 g_variant_new("(h)", 0),
+						 NULL,
+						 G_DBUS_CALL_FLAGS_NONE,
+						 G_MAXINT,
+						 fds,
+						 NULL,
+						 rb_write_done,
+						 &pending);
+	/* until the drive has taken sectors */
+	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	for (;;) {
+		RbVdriveReport report;
+		g_main_context_iteration(NULL, FALSE);
+		rb_vdrive_get_report(rb_umockdev_drive_get_vdrive(drive), &report);
+		if (report.sectors_written > 0)
+			break;
+		ck_assert(g_get_monotonic_time() < deadline);
+		g_usleep(5000);
+	}
+	rb_umockdev_drive_remove(drive);
+	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	while (!pending.done) {
+		ck_assert_msg(g_get_monotonic_time() < deadline, "the write outlived its drive");
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(1000);
+	}
+	ck_assert_str_eq(pending.error_name, "org.rawburn.RawBurn1.Error.DeviceGone");
+	g_free(pending.error_name);
+	rb_wait_for(service, RB_RECORDER_IFACE, "VendorId", NULL);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -219,6 +308,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_hotplug_discovery_and_changes);
 	tcase_add_test(tc, test_hotplug_burn_through_sg);
+	tcase_add_test(tc, test_hotplug_removed_while_writing);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
