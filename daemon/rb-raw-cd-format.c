@@ -297,6 +297,7 @@ typedef struct {
 	gint32 speed;
 	gboolean pure_cav;
 	GDBusConnection *connection;
+	GObject *recorder; /* kept alive until the callback ran: it may be unplugged meanwhile */
 	RbMmcTransport *transport;
 	GMutex *drive_mutex;
 	RbDriveState *state; /* result */
@@ -309,6 +310,7 @@ rb_drive_op_data_free(RbDriveOpData *data)
 	g_free(data->name);
 	g_free(data->client_name);
 	g_clear_object(&data->connection);
+	g_clear_object(&data->recorder);
 	g_clear_object(&data->transport);
 	rb_drive_state_free(data->state);
 	g_free(data);
@@ -422,6 +424,7 @@ rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
 	g_autoptr(GError) error = NULL;
 	RbMmcTransport *transport = self->recorder_ops->get_transport(self->recorder, &error);
 
+	data->recorder = g_object_ref(G_OBJECT(self->recorder));
 	data->drive_mutex = self->recorder_ops->get_drive_mutex(self->recorder);
 	data->name = g_path_get_basename(
 		rb_disc_format2_raw_cd_get_recorder(RB_DISC_FORMAT2_RAW_CD(self)));
@@ -943,6 +946,11 @@ rb_raw_cd_format_start_write(RbRawCdFormat *self,
 	/* the reply comes when the burn has ended; the object lives until then */
 	g_object_set_data_full(
 		G_OBJECT(invocation), "rb-format", g_object_ref(self), g_object_unref);
+	/* the recorder may be unplugged while writing: write_done still reports to it */
+	g_object_set_data_full(G_OBJECT(invocation),
+			       "rb-recorder",
+			       g_object_ref(G_OBJECT(self->recorder)),
+			       g_object_unref);
 	rb_write_job_run_async(self->job,
 			       self->cancellable,
 			       rb_raw_cd_format_write_done,
@@ -1007,10 +1015,13 @@ rb_raw_cd_format_burn_options(RbRawCdFormat *self,
 		rb_raw_cd_format_client(self, g_dbus_method_invocation_get_sender(invocation));
 	GVariantIter iter;
 	const gchar *key;
-	GVariant *value;
+	GVariant *entry_value;
 
 	g_variant_iter_init(&iter, options);
-	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &entry_value)) {
+		/* iter_next, not iter_loop: returning early must not leak the value */
+		g_autoptr(GVariant) value = entry_value;
+
 		if (g_strcmp0(key, "ClientName") == 0 &&
 		    g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
 			if (!rb_client_name_is_valid(g_variant_get_string(value, NULL))) {

@@ -48,10 +48,13 @@ rb_service_manager_parse_options(GVariant *options, GUnixFDList *fd_list, GError
 	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_new();
 	GVariantIter iter;
 	const gchar *key;
-	GVariant *value;
+	GVariant *entry_value;
 
 	g_variant_iter_init(&iter, options);
-	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &entry_value)) {
+		/* iter_next, not iter_loop: returning early must not leak the value */
+		g_autoptr(GVariant) value = entry_value;
+
 		if (g_strcmp0(key, "Media") == 0 &&
 		    g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
 			if (!rb_virtual_media_from_string(

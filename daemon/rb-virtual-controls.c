@@ -36,11 +36,14 @@ rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError *
 {
 	GVariantIter iter;
 	const gchar *key;
-	GVariant *value;
+	GVariant *entry_value;
 
 	rb_vdrive_faults_init(out);
 	g_variant_iter_init(&iter, faults);
-	while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &entry_value)) {
+		/* iter_next, not iter_loop: returning early must not leak the value */
+		g_autoptr(GVariant) value = entry_value;
+
 		const GVariantType *want = G_VARIANT_TYPE_INT32;
 		gint32 *lba = NULL;
 		guint *count = NULL;
