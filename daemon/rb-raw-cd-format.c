@@ -439,6 +439,14 @@ rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
 	g_task_run_in_thread(task, rb_raw_cd_format_drive_thread);
 }
 
+/* an IMAPI state error: the code's own description says what to do */
+static void
+rb_raw_cd_format_refuse(GDBusMethodInvocation *invocation, RbError code)
+{
+	g_dbus_method_invocation_take_error(
+		invocation, rb_error_new(code, "%s", rb_error_get_description(code)));
+}
+
 /* errors leave the daemon in its own domain only */
 static void
 rb_raw_cd_format_return_error(GDBusMethodInvocation *invocation, const GError *error)
@@ -584,11 +592,7 @@ rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *
 	RbDriveOpData *data;
 
 	if (rb_raw_cd_format_is_holder(self, sender)) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_MEDIA_IS_PREPARED,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_MEDIA_IS_PREPARED)));
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_MEDIA_IS_PREPARED);
 		return;
 	}
 	if (self->holder != NULL) {
@@ -666,19 +670,11 @@ rb_raw_cd_format_handle_release_media(RbDiscFormat2RawCD *iface, GDBusMethodInvo
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_MEDIA_IS_NOT_PREPARED,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_MEDIA_IS_NOT_PREPARED)));
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	if (self->writing) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS)));
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	rb_raw_cd_format_release(self, invocation);
@@ -728,11 +724,7 @@ rb_raw_cd_format_handle_set_write_speed(RbDiscFormat2RawCD *iface,
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	if (rb_raw_cd_format_is_holder(self, sender) && self->writing) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS)));
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	state->requested_write_speed = sectors_per_second;
@@ -763,11 +755,7 @@ rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface, GDBusMethodInvoc
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || !self->writing) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_WRITE_NOT_IN_PROGRESS,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_WRITE_NOT_IN_PROGRESS)));
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_NOT_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	/* the pending write replies RequestCancelled once both threads stopped */
@@ -784,19 +772,11 @@ rb_raw_cd_format_check_can_write(RbRawCdFormat *self, GDBusMethodInvocation *inv
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_MEDIA_IS_NOT_PREPARED,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_MEDIA_IS_NOT_PREPARED)));
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
 		return FALSE;
 	}
 	if (self->writing) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS)));
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return FALSE;
 	}
 	return TRUE;
