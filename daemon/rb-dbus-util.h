@@ -9,14 +9,9 @@
 
 G_BEGIN_DECLS
 
-void rb_dbus_util_refuse_unimplemented_methods(GDBusInterfaceSkeleton *skeleton);
-gboolean rb_dbus_util_refuse_property_write(GDBusConnection *connection,
-					    const gchar *sender,
-					    const gchar *object_path,
-					    const gchar *interface_name,
+void rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error);
+gboolean rb_dbus_util_refuse_property_write(const gchar *interface_name,
 					    const gchar *property_name,
-					    GVariant *value,
-					    GError **error,
-					    gpointer user_data);
+					    GError **error);
 
 G_END_DECLS

@@ -255,14 +255,7 @@ rb_raw_cd_format_set_property(GDBusConnection *connection,
 		}
 		state->buffer_underrun_free_disabled = g_variant_get_boolean(value);
 	} else {
-		return rb_dbus_util_refuse_property_write(connection,
-							  sender,
-							  object_path,
-							  interface_name,
-							  property_name,
-							  value,
-							  error,
-							  user_data);
+		return rb_dbus_util_refuse_property_write(interface_name, property_name, error);
 	}
 	rb_raw_cd_format_notify_client(self, sender, property_name, value);
 	return TRUE;
@@ -447,22 +440,6 @@ rb_raw_cd_format_refuse(GDBusMethodInvocation *invocation, RbError code)
 		invocation, rb_error_new(code, "%s", rb_error_get_description(code)));
 }
 
-/* errors leave the daemon in its own domain only */
-static void
-rb_raw_cd_format_return_error(GDBusMethodInvocation *invocation, const GError *error)
-{
-	if (error->domain == RB_ERROR || error->domain == G_DBUS_ERROR) {
-		g_dbus_method_invocation_return_gerror(invocation, error);
-		return;
-	}
-	g_dbus_method_invocation_take_error(
-		invocation,
-		rb_error_new(RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE,
-			     "%s (%s)",
-			     rb_error_get_description(RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE),
-			     error->message));
-}
-
 /* --- PrepareMedia / ReleaseMedia --------------------------------------------------------- */
 
 static void
@@ -528,7 +505,7 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
 		if (g_strcmp0(self->holder, data->sender) == 0)
 			rb_raw_cd_format_set_owner(self, NULL, NULL);
-		rb_raw_cd_format_return_error(invocation, error);
+		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
 	/* the client may have left while the drive was busy */
@@ -560,7 +537,7 @@ rb_raw_cd_format_prepare_auth_done(GObject *source, GAsyncResult *result, gpoint
 	g_autoptr(GError) error = NULL;
 
 	if (!rb_authority_check_finish(RB_AUTHORITY(source), result, &error)) {
-		rb_raw_cd_format_return_error(invocation, error);
+		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
 	rb_raw_cd_format_prepare_authorized(self, invocation);
@@ -692,7 +669,7 @@ rb_raw_cd_format_set_speed_done(GObject *source, GAsyncResult *result, gpointer 
 	g_autoptr(GError) error = NULL;
 
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
-		rb_raw_cd_format_return_error(invocation, error);
+		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
 	rb_disc_format2_raw_cd_set_current_write_speed(RB_DISC_FORMAT2_RAW_CD(self),
@@ -828,7 +805,7 @@ rb_raw_cd_format_write_failed(RbRawCdFormat *self,
 {
 	if (rb_burn_args_get(invocation) != NULL && self->holder != NULL)
 		rb_raw_cd_format_release(self, NULL);
-	rb_raw_cd_format_return_error(invocation, error);
+	rb_dbus_util_return_error(invocation, error);
 }
 
 static void
@@ -1157,7 +1134,6 @@ rb_raw_cd_format_init(RbRawCdFormat *self)
 			 G_CALLBACK(rb_raw_cd_format_handle_write_media2),
 			 NULL);
 	g_signal_connect(self, "handle-burn", G_CALLBACK(rb_raw_cd_format_handle_burn), NULL);
-	rb_dbus_util_refuse_unimplemented_methods(G_DBUS_INTERFACE_SKELETON(self));
 }
 
 RbRawCdFormat *

@@ -375,7 +375,6 @@ rb_recorder_object_new_recorder_iface(void)
 					      g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
 	rb_recorder_set_supported_mode_pages(iface,
 					     g_variant_new_array(G_VARIANT_TYPE_UINT32, NULL, 0));
-	rb_dbus_util_refuse_unimplemented_methods(G_DBUS_INTERFACE_SKELETON(skeleton));
 	return skeleton;
 }
 

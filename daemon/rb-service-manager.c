@@ -225,7 +225,6 @@ rb_service_manager_init(RbServiceManager *self)
 								       media_types,
 								       G_N_ELEMENTS(media_types),
 								       sizeof(media_types[0])));
-	rb_dbus_util_refuse_unimplemented_methods(G_DBUS_INTERFACE_SKELETON(self));
 }
 
 RbServiceManager *

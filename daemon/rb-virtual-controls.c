@@ -106,14 +106,7 @@ rb_virtual_controls_set_property(GDBusConnection *connection,
 	RbVdriveFaults faults;
 
 	if (g_strcmp0(property_name, "Faults") != 0)
-		return rb_dbus_util_refuse_property_write(connection,
-							  sender,
-							  object_path,
-							  interface_name,
-							  property_name,
-							  value,
-							  error,
-							  user_data);
+		return rb_dbus_util_refuse_property_write(interface_name, property_name, error);
 	if (!rb_virtual_controls_parse_faults(value, &faults, error))
 		return FALSE;
 	/* the drive's own mutex: never held long outside a WRITE, and a WRITE
@@ -237,15 +230,15 @@ rb_virtual_controls_done(GObject *source, GAsyncResult *result, gpointer user_da
 	g_autoptr(GError) error = NULL;
 
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
-		if (error->domain != RB_ERROR && error->domain != G_DBUS_ERROR) {
+		/* the emulated drive's own complaints are about the request */
+		if (error->domain == G_IO_ERROR)
 			g_dbus_method_invocation_return_error(invocation,
 							      G_DBUS_ERROR,
 							      G_DBUS_ERROR_INVALID_ARGS,
 							      "%s",
 							      error->message);
-			return;
-		}
-		g_dbus_method_invocation_return_gerror(invocation, error);
+		else
+			rb_dbus_util_return_error(invocation, error);
 		return;
 	}
 	if (data->op != RB_CONTROL_EXPORT) {
@@ -396,7 +389,6 @@ rb_virtual_controls_init(RbVirtualControls *self)
 			 "handle-export-image",
 			 G_CALLBACK(rb_virtual_controls_handle_export_image),
 			 NULL);
-	rb_dbus_util_refuse_unimplemented_methods(G_DBUS_INTERFACE_SKELETON(self));
 }
 
 RbVirtualControls *
