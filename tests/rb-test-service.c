@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rb-dao-stream.h"
 #include "rb-error.h"
 #include "rb-test-service.h"
 
@@ -439,6 +440,29 @@ rb_test_stop_mock(RbTestService *service, GPid pid, const gchar *bus_name)
 	/* the bus may announce the name's loss a moment after the exit */
 	while (rb_test_name_has_owner(service, bus_name))
 		g_usleep(20 * 1000);
+}
+
+/* the whole stream into an unlinked temporary file, offset 0 */
+gint
+rb_test_stream_to_file(RbDaoStream *stream)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+	gint fd = g_file_open_tmp("rawburn-image-XXXXXX", &path, &error);
+	gsize size = rb_dao_stream_get_sector_size(stream);
+	g_autofree guint8 *buf = g_malloc(100 * size);
+
+	ck_assert_int_ge(fd, 0);
+	g_unlink(path);
+	for (gint32 lba = rb_dao_stream_get_first_lba(stream);
+	     lba < rb_dao_stream_get_end_lba(stream);) {
+		guint n = (guint)MIN(100, rb_dao_stream_get_end_lba(stream) - lba);
+		ck_assert(rb_dao_stream_get_sectors(stream, lba, n, buf, NULL));
+		ck_assert_int_eq(write(fd, buf, n * size), (gssize)(n * size));
+		lba += (gint32)n;
+	}
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
 }
 
 gint

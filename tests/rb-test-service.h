@@ -45,6 +45,10 @@ const gchar *rb_test_get_builddir(void);
 
 gint rb_test_run_suite(Suite *suite);
 
+typedef struct _RbDaoStream RbDaoStream;
+/* the whole stream in an unlinked temporary file, at offset 0 */
+gint rb_test_stream_to_file(RbDaoStream *stream);
+
 /* python-dbusmock templates on the private bus (a test dependency) */
 const gchar *rb_test_find_python(void);
 gboolean rb_test_name_has_owner(RbTestService *service, const gchar *name);

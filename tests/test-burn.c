@@ -57,29 +57,6 @@ rb_stream_new(guint sector_type)
 	return stream;
 }
 
-/* the whole stream into an unlinked temporary file, offset 0 */
-static gint
-rb_stream_to_file(RbDaoStream *stream)
-{
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *path = NULL;
-	gint fd = g_file_open_tmp("rawburn-image-XXXXXX", &path, &error);
-	gsize size = rb_dao_stream_get_sector_size(stream);
-	g_autofree guint8 *buf = g_malloc(100 * size);
-
-	ck_assert_int_ge(fd, 0);
-	g_unlink(path);
-	for (gint32 lba = rb_dao_stream_get_first_lba(stream);
-	     lba < rb_dao_stream_get_end_lba(stream);) {
-		guint n = (guint)MIN(100, rb_dao_stream_get_end_lba(stream) - lba);
-		ck_assert(rb_dao_stream_get_sectors(stream, lba, n, buf, NULL));
-		ck_assert_int_eq(write(fd, buf, n * size), (gssize)(n * size));
-		lba += (gint32)n;
-	}
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	return fd;
-}
-
 static void
 rb_on_update(GDBusConnection *connection,
 	     const gchar *sender,
@@ -400,7 +377,7 @@ START_TEST(test_burn_full)
 	g_autoptr(RbClient) client = NULL;
 	g_autoptr(RbDaoStream) stream = rb_stream_new(bc->sector_type);
 	g_autoptr(GThread) feeder = NULL;
-	gint file_fd = rb_stream_to_file(stream);
+	gint file_fd = rb_test_stream_to_file(stream);
 	gint feed[2] = {-1, -1};
 	gint pipe_fds[2];
 
@@ -473,7 +450,7 @@ START_TEST(test_burn_refused_before_writing)
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(RbClient) client = NULL;
 	g_autoptr(RbDaoStream) stream = rb_stream_new(2);
-	gint fd = rb_stream_to_file(stream);
+	gint fd = rb_test_stream_to_file(stream);
 	g_autoptr(GVariant) report = NULL;
 	guint64 written = 1;
 
@@ -503,7 +480,7 @@ START_TEST(test_burn_cancel)
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(RbClient) client = NULL;
 	g_autoptr(RbDaoStream) stream = rb_stream_new(3);
-	gint fd = rb_stream_to_file(stream);
+	gint fd = rb_test_stream_to_file(stream);
 	gint64 deadline;
 	g_autofree gchar *again = NULL;
 
@@ -546,7 +523,7 @@ START_TEST(test_burn_holder_killed)
 	g_autoptr(RbClient) doomed = NULL;
 	g_autoptr(RbClient) next = NULL;
 	g_autoptr(RbDaoStream) stream = rb_stream_new(3);
-	gint fd = rb_stream_to_file(stream);
+	gint fd = rb_test_stream_to_file(stream);
 	gint64 deadline;
 
 	rb_test_service_start_daemon(service, args);
@@ -602,19 +579,6 @@ START_TEST(test_burn_holder_killed)
 }
 END_TEST
 
-static void
-rb_burn_call_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	RbClient *client = user_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = g_dbus_connection_call_with_unix_fd_list_finish(
-		G_DBUS_CONNECTION(source), NULL, result, &error);
-
-	if (reply == NULL)
-		client->error_name = g_dbus_error_get_remote_error(error);
-	client->done = TRUE;
-}
-
 /* Burn: prepare, settings, write and release in one call */
 START_TEST(test_burn_one_call)
 {
@@ -622,7 +586,7 @@ START_TEST(test_burn_one_call)
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(RbClient) client = NULL;
 	g_autoptr(RbDaoStream) stream = rb_stream_new(3);
-	gint fd = rb_stream_to_file(stream);
+	gint fd = rb_test_stream_to_file(stream);
 	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
 	g_autoptr(GVariant) owner = NULL;
 
@@ -645,7 +609,7 @@ START_TEST(test_burn_one_call)
 		G_MAXINT,
 		fds,
 		NULL,
-		rb_burn_call_done,
+		rb_write_done,
 		client);
 	rb_iterate_until(&client->done);
 	ck_assert_str_eq(client->error_name, "org.freedesktop.DBus.Error.InvalidArgs");
@@ -666,7 +630,7 @@ START_TEST(test_burn_one_call)
 		G_MAXINT,
 		fds,
 		NULL,
-		rb_burn_call_done,
+		rb_write_done,
 		client);
 	rb_iterate_until(&client->done);
 	ck_assert_msg(client->error_name == NULL, "Burn failed: %s", client->error_name);
@@ -689,7 +653,7 @@ START_TEST(test_burn_backing_file)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *backing_path = NULL;
 	gint backing = g_file_open_tmp("rawburn-backing-XXXXXX", &backing_path, &error);
-	gint fd = rb_stream_to_file(stream);
+	gint fd = rb_test_stream_to_file(stream);
 	g_autoptr(GUnixFDList) add_fds = g_unix_fd_list_new();
 	g_autoptr(GUnixFDList) burn_fds = g_unix_fd_list_new();
 	g_autoptr(GVariant) reply = NULL;
@@ -732,7 +696,7 @@ START_TEST(test_burn_backing_file)
 		G_MAXINT,
 		burn_fds,
 		NULL,
-		rb_burn_call_done,
+		rb_write_done,
 		client);
 	rb_iterate_until(&client->done);
 	ck_assert_msg(client->error_name == NULL, "Burn failed: %s", client->error_name);

@@ -144,9 +144,7 @@ START_TEST(test_hotplug_burn_through_sg)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(RbDaoStream) stream =
 		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
-	g_autofree gchar *path = NULL;
-	gint fd = g_file_open_tmp("rawburn-hotplug-XXXXXX", &path, &error);
-	g_autofree guint8 *buf = g_malloc(100 * 2448);
+	gint fd;
 	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
 	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) owner = NULL;
@@ -154,15 +152,7 @@ START_TEST(test_hotplug_burn_through_sg)
 	RbVdriveReport report;
 
 	ck_assert_ptr_nonnull(stream);
-	ck_assert_int_ge(fd, 0);
-	g_unlink(path);
-	for (gint32 lba = -22650; lba < rb_dao_stream_get_end_lba(stream);) {
-		guint n = (guint)MIN(100, rb_dao_stream_get_end_lba(stream) - lba);
-		ck_assert(rb_dao_stream_get_sectors(stream, lba, n, buf, NULL));
-		ck_assert_int_eq(write(fd, buf, n * 2448), (gssize)(n * 2448));
-		lba += (gint32)n;
-	}
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	fd = rb_test_stream_to_file(stream);
 	g_unix_fd_list_append(fds, fd, NULL);
 	close(fd);
 
@@ -229,23 +219,13 @@ START_TEST(test_hotplug_removed_while_writing)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(RbDaoStream) stream =
 		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
-	g_autofree gchar *path = NULL;
-	gint fd = g_file_open_tmp("rawburn-hotplug-XXXXXX", &path, &error);
-	g_autofree guint8 *buf = g_malloc(100 * 2448);
+	gint fd;
 	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
 	g_autofree gchar *failure = NULL;
 	RbAsyncWrite pending = {0};
 	gint64 deadline;
 
-	ck_assert_int_ge(fd, 0);
-	g_unlink(path);
-	for (gint32 lba = -22650; lba < rb_dao_stream_get_end_lba(stream);) {
-		guint n = (guint)MIN(100, rb_dao_stream_get_end_lba(stream) - lba);
-		ck_assert(rb_dao_stream_get_sectors(stream, lba, n, buf, NULL));
-		ck_assert_int_eq(write(fd, buf, n * 2448), (gssize)(n * 2448));
-		lba += (gint32)n;
-	}
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	fd = rb_test_stream_to_file(stream);
 	g_unix_fd_list_append(fds, fd, NULL);
 	close(fd);
 
