@@ -16,6 +16,7 @@
 
 #include "rb-daemon.h"
 #include "rb-error.h"
+#include "rb-fd-limit.h"
 
 typedef struct {
 	GMainLoop *loop;
@@ -26,20 +27,43 @@ typedef struct {
 	guint idle_timeout;
 	guint idle_id;
 	const gchar *bus_label;
+	gboolean stopping;
 } RbMain;
 
+static void
+rb_main_on_shutdown_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbMain *main_state = user_data;
+
+	rb_daemon_shutdown_finish(RB_DAEMON(source), result, NULL);
+	g_debug("every recorder is idle; exiting");
+	g_main_loop_quit(main_state->loop);
+}
+
+/* the drives are wound down before the loop ends: a burn is cancelled with
+ * a reply, and its drive gets SYNCHRONIZE CACHE and ALLOW MEDIUM REMOVAL */
 static void
 rb_main_quit(RbMain *main_state, gint exit_status)
 {
 	if (exit_status != EXIT_SUCCESS)
 		main_state->exit_status = exit_status;
-	g_main_loop_quit(main_state->loop);
+	if (main_state->stopping)
+		return;
+	main_state->stopping = TRUE;
+	rb_daemon_shutdown_async(main_state->daemon, rb_main_on_shutdown_done, main_state);
 }
 
 static gboolean
 rb_main_on_signal(gpointer user_data)
 {
 	RbMain *main_state = user_data;
+
+	/* a second signal means: now */
+	if (main_state->stopping) {
+		g_warning("stopping at once on a second signal");
+		g_main_loop_quit(main_state->loop);
+		return G_SOURCE_CONTINUE;
+	}
 	g_debug("shutting down on signal");
 	rb_main_quit(main_state, EXIT_SUCCESS);
 	return G_SOURCE_CONTINUE;
@@ -128,6 +152,7 @@ main(int argc, char **argv)
 	gboolean opt_version = FALSE;
 	gint opt_idle_timeout = 0;
 	gint opt_fifo_size_mib = 32;
+	gint opt_max_virtual = RB_DAEMON_MAX_VIRTUAL_RECORDERS_DEFAULT;
 	g_auto(GStrv) opt_virtual = NULL;
 	const GOptionEntry entries[] = {
 		{"session",
@@ -167,6 +192,13 @@ main(int argc, char **argv)
 		 N_("Size of each burn's buffer between the client and the drive, in MiB (default "
 		    "32)"),
 		 N_("MIB")},
+		{"max-virtual-recorders",
+		 0,
+		 0,
+		 G_OPTION_ARG_INT,
+		 &opt_max_virtual,
+		 N_("Allow at most this many virtual recorders (default 32)"),
+		 N_("N")},
 		{"debug", 'v', 0, G_OPTION_ARG_NONE, &opt_debug, N_("Print debug messages"), NULL},
 		{"version",
 		 0,
@@ -223,6 +255,11 @@ main(int argc, char **argv)
 			   opt_fifo_size_mib);
 		return EXIT_FAILURE;
 	}
+	if (opt_max_virtual < 0 || opt_max_virtual > 1024) {
+		g_printerr(_("rawburnd: --max-virtual-recorders needs 0 to 1024, not %d.\n"),
+			   opt_max_virtual);
+		return EXIT_FAILURE;
+	}
 	if (!rb_main_parse_virtual_specs(opt_virtual, specs, &error)) {
 		g_printerr("rawburnd: %s\n", error->message);
 		return EXIT_FAILURE;
@@ -232,6 +269,7 @@ main(int argc, char **argv)
 
 	/* register the error domain before any reply can carry one */
 	(void)RB_ERROR;
+	g_debug("up to %u file descriptors", rb_fd_limit_raise());
 
 	main_state.bus_label = opt_session ? _("session") : _("system");
 	connection =
@@ -253,6 +291,7 @@ main(int argc, char **argv)
 
 	daemon = rb_daemon_new(connection, !opt_session, (gsize)opt_fifo_size_mib * 1024 * 1024);
 	main_state.daemon = daemon;
+	rb_daemon_set_max_virtual_recorders(daemon, (guint)opt_max_virtual);
 	for (guint i = 0; i < specs->len; i++) {
 		g_autofree gchar *path =
 			rb_daemon_add_virtual_recorder(daemon, g_ptr_array_index(specs, i), &error);

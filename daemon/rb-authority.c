@@ -25,6 +25,8 @@ struct _RbAuthority {
 	GObject parent_instance;
 	GDBusConnection *system_bus; /* NULL when trusting everyone */
 	gboolean trust_all;
+	/* every check in flight: cancelled when the service stops */
+	GCancellable *cancellable;
 #ifdef HAVE_POLKIT
 	PolkitAuthority *polkit; /* obtained on the first check, then reused */
 #endif
@@ -286,21 +288,23 @@ rb_authority_check_full_async(RbAuthority *self,
 
 	g_return_if_fail(RB_IS_AUTHORITY(self));
 	g_return_if_fail(sender != NULL);
-	g_return_if_fail(action_id != NULL);
 
-	task = g_task_new(self, cancellable, callback, user_data);
+	/* the service's own stop cancels whatever the caller waits for */
+	task = g_task_new(
+		self, cancellable != NULL ? cancellable : self->cancellable, callback, user_data);
 	g_task_set_source_tag(task, rb_authority_check_full_async);
 	/* a cancelled check ends with RequestCancelled, which clients know,
 	 * rather than GIO's own error */
 	g_task_set_check_cancellable(task, FALSE);
 	check = g_new0(RbAuthorityCheck, 1);
 	check->sender = g_strdup(sender);
-	check->action_id = g_strdup(action_id);
+	check->action_id = g_strdup(action_id != NULL ? action_id : "");
 	check->message_detail = g_strdup(message_detail);
 	check->flags = flags;
 	g_task_set_task_data(task, check, (GDestroyNotify)rb_authority_check_free);
 
-	if (self->trust_all) {
+	/* members on the map without an action need none */
+	if (self->trust_all || action_id == NULL) {
 		g_task_return_boolean(task, TRUE);
 		return;
 	}
@@ -309,8 +313,9 @@ rb_authority_check_full_async(RbAuthority *self,
 	if (self->polkit != NULL)
 		rb_authority_polkit_check(g_steal_pointer(&task));
 	else
-		polkit_authority_get_async(
-			cancellable, rb_authority_polkit_get_cb, g_steal_pointer(&task));
+		polkit_authority_get_async(g_task_get_cancellable(task),
+					   rb_authority_polkit_get_cb,
+					   g_steal_pointer(&task));
 #else
 	rb_authority_check_by_uid(g_steal_pointer(&task), RB_AUTHORITY_NO_POLKIT_NOT_BUILT);
 #endif
@@ -357,6 +362,7 @@ rb_authority_finalize(GObject *object)
 	RbAuthority *self = RB_AUTHORITY(object);
 
 	g_clear_object(&self->system_bus);
+	g_clear_object(&self->cancellable);
 #ifdef HAVE_POLKIT
 	g_clear_object(&self->polkit);
 #endif
@@ -372,6 +378,16 @@ rb_authority_class_init(RbAuthorityClass *klass)
 static void
 rb_authority_init(RbAuthority *self)
 {
+	self->cancellable = g_cancellable_new();
+}
+
+/* the service is stopping: every check in flight ends with RequestCancelled,
+ * and later ones at once */
+void
+rb_authority_cancel_all(RbAuthority *self)
+{
+	g_return_if_fail(RB_IS_AUTHORITY(self));
+	g_cancellable_cancel(self->cancellable);
 }
 
 /* @system_bus is where callers come from and where their uid is looked up */

@@ -50,6 +50,7 @@ void rb_authority_check_full_async(RbAuthority *self,
 				   GAsyncReadyCallback callback,
 				   gpointer user_data);
 gboolean rb_authority_check_finish(RbAuthority *self, GAsyncResult *result, GError **error);
+void rb_authority_cancel_all(RbAuthority *self);
 
 gboolean rb_authority_check_without_polkit(guint32 caller_uid,
 					   const gchar *action_id,

@@ -5,6 +5,8 @@
 
 #include <gio/gio.h>
 
+#include "rb-write-job.h"
+
 G_BEGIN_DECLS
 
 /* what each IMAPI client keeps in its own format object */
@@ -15,6 +17,7 @@ typedef struct {
 	gboolean buffer_underrun_free_disabled;
 	gint32 requested_write_speed; /* sectors/s, -1 fastest */
 	gboolean requested_pure_cav;
+	RbPreflight preflight;
 	guint watch_id;
 } RbClientState;
 

@@ -13,6 +13,7 @@
 
 #include "rb-daemon.h"
 #include "rb-error.h"
+#include "rb-fd-limit.h"
 #include "rb-recorder-object.h"
 #include "rb-service-manager.h"
 #include "rb-udev-provider.h"
@@ -27,9 +28,17 @@ struct _RbDaemon {
 	gsize fifo_size;
 	RbUdevProvider *provider;
 	guint next_virtual_index;
+	guint max_virtual_recorders;
+	/* stopping: the recorders' work is being wound down */
+	gboolean stopping;
+	GTask *shutdown_task;
+	guint shutdown_poll_id;
+	gint64 shutdown_deadline;
 };
 
 G_DEFINE_TYPE(RbDaemon, rb_daemon, G_TYPE_OBJECT)
+
+static guint rb_daemon_count_virtual(RbDaemon *self);
 
 static void
 rb_daemon_dispose(GObject *object)
@@ -42,6 +51,8 @@ rb_daemon_dispose(GObject *object)
 		rb_udev_provider_stop(self->provider);
 		g_clear_object(&self->provider);
 	}
+	g_clear_handle_id(&self->shutdown_poll_id, g_source_remove);
+	g_clear_object(&self->shutdown_task);
 	if (self->object_manager != NULL)
 		g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
 	g_clear_pointer(&self->recorders, g_ptr_array_unref);
@@ -63,6 +74,7 @@ static void
 rb_daemon_init(RbDaemon *self)
 {
 	self->recorders = g_ptr_array_new_with_free_func(g_object_unref);
+	self->max_virtual_recorders = RB_DAEMON_MAX_VIRTUAL_RECORDERS_DEFAULT;
 }
 
 RbDaemon *
@@ -95,6 +107,25 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 	g_return_val_if_fail(RB_IS_DAEMON(self), NULL);
 	g_return_val_if_fail(spec != NULL, NULL);
 
+	if (self->stopping) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_FAILED,
+			    _("The service is stopping; try again once it runs again."));
+		return NULL;
+	}
+	if (rb_daemon_count_virtual(self) >= self->max_virtual_recorders) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_LIMITS_EXCEEDED,
+			    _("There are already %u virtual recorders, the most this service "
+			      "allows (--max-virtual-recorders); remove one first."),
+			    self->max_virtual_recorders);
+		return NULL;
+	}
+	/* the emulated disc's backing file, and room for its burns */
+	if (!rb_fd_limit_check(2, error))
+		return NULL;
 	name = g_strdup_printf("virtual%u", self->next_virtual_index++);
 	recorder = rb_recorder_object_new_virtual(name, spec, self->authority, self->fifo_size);
 	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(recorder));
@@ -109,12 +140,37 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 	return g_strdup(g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)));
 }
 
-/* only emulated recorders go this way, and never while they write */
+static guint
+rb_daemon_count_virtual(RbDaemon *self)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < self->recorders->len; i++) {
+		if (rb_recorder_object_is_virtual(g_ptr_array_index(self->recorders, i)))
+			n++;
+	}
+	return n;
+}
+
+void
+rb_daemon_set_max_virtual_recorders(RbDaemon *self, guint max)
+{
+	g_return_if_fail(RB_IS_DAEMON(self));
+	self->max_virtual_recorders = max;
+}
+
+/*
+ * Only emulated recorders go this way, never while they write, and never
+ * under a client holding the lock (its burn is its own). Calls still pending
+ * on the recorder keep the object alive and fail with DeviceGone, or finish
+ * what their worker thread already does; nothing is freed under them.
+ */
 gboolean
 rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GError **error)
 {
 	for (guint i = 0; i < self->recorders->len; i++) {
 		RbRecorderObject *recorder = g_ptr_array_index(self->recorders, i);
+		const gchar *owner;
 
 		if (g_strcmp0(g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)),
 			      object_path) != 0)
@@ -125,6 +181,16 @@ rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GErr
 			rb_error_set_default(error, RB_ERROR_WRITE_IN_PROGRESS);
 			return FALSE;
 		}
+		owner = rb_recorder_object_get_lock_owner(recorder);
+		if (owner != NULL) {
+			rb_error_set(error,
+				     RB_ERROR_LOCKED,
+				     _("“%s” holds the recorder; wait until it releases the "
+				       "medium."),
+				     owner[0] != '\0' ? owner : _("another client"));
+			return FALSE;
+		}
+		rb_recorder_object_device_gone(recorder);
 		g_dbus_object_manager_server_unexport(self->object_manager, object_path);
 		g_ptr_array_remove_index(self->recorders, i);
 		return TRUE;
@@ -256,4 +322,75 @@ rb_daemon_start_discovery(RbDaemon *self, GError **error)
 			 G_CALLBACK(rb_daemon_on_recorder_removed),
 			 self);
 	return rb_udev_provider_start(self->provider, error);
+}
+
+/* --- stopping: the drives first, then the process ------------------------------------ */
+
+/* a burn's drive must hear SYNCHRONIZE CACHE and ALLOW before we go: a
+ * recorder left prevented, or mid-recording, would need a power cycle */
+#define RB_DAEMON_SHUTDOWN_POLL_MS 20
+#define RB_DAEMON_SHUTDOWN_TIMEOUT_S 60
+
+static gboolean
+rb_daemon_all_idle(RbDaemon *self)
+{
+	for (guint i = 0; i < self->recorders->len; i++) {
+		if (rb_recorder_object_is_busy(g_ptr_array_index(self->recorders, i)))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+rb_daemon_shutdown_poll(gpointer user_data)
+{
+	RbDaemon *self = RB_DAEMON(user_data);
+	g_autoptr(GTask) task = NULL;
+
+	if (!rb_daemon_all_idle(self)) {
+		if (g_get_monotonic_time() < self->shutdown_deadline)
+			return G_SOURCE_CONTINUE;
+		g_warning("stopping although recorders are still busy after %d s",
+			  RB_DAEMON_SHUTDOWN_TIMEOUT_S);
+	}
+	self->shutdown_poll_id = 0;
+	task = g_steal_pointer(&self->shutdown_task);
+	g_task_return_boolean(task, TRUE);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Winds the service down for a SIGTERM, a replacement or a lost bus: every
+ * running write is cancelled (its caller gets RequestCancelled, the drive
+ * SYNCHRONIZE CACHE), every lock released (ALLOW MEDIUM REMOVAL), pending
+ * authorizations cancelled; completes once every recorder is idle.
+ */
+void
+rb_daemon_shutdown_async(RbDaemon *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
+
+	g_return_if_fail(RB_IS_DAEMON(self));
+	if (self->stopping) {
+		g_task_return_new_error(
+			task, G_IO_ERROR, G_IO_ERROR_PENDING, "the service is already stopping");
+		return;
+	}
+	self->stopping = TRUE;
+	g_debug("stopping: winding down %u recorders", self->recorders->len);
+	rb_authority_cancel_all(self->authority);
+	for (guint i = 0; i < self->recorders->len; i++)
+		rb_recorder_object_shutdown(g_ptr_array_index(self->recorders, i));
+	self->shutdown_task = g_steal_pointer(&task);
+	self->shutdown_deadline =
+		g_get_monotonic_time() + RB_DAEMON_SHUTDOWN_TIMEOUT_S * G_USEC_PER_SEC;
+	self->shutdown_poll_id =
+		g_timeout_add(RB_DAEMON_SHUTDOWN_POLL_MS, rb_daemon_shutdown_poll, self);
+}
+
+gboolean
+rb_daemon_shutdown_finish(RbDaemon *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+	return g_task_propagate_boolean(G_TASK(result), error);
 }

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <gio/gunixfdlist.h>
 #include <glib/gi18n.h>
 
 #include "rb-dbus-util.h"
@@ -19,12 +21,116 @@ rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error
 		g_dbus_method_invocation_return_gerror(invocation, error);
 		return;
 	}
+	/* the option parsers' errors are about the caller's values */
+	if (error->domain == G_OPTION_ERROR) {
+		g_dbus_method_invocation_return_error_literal(
+			invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, error->message);
+		return;
+	}
 	g_dbus_method_invocation_take_error(
 		invocation,
 		rb_error_new(RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE,
 			     "%s (%s)",
 			     rb_error_get_description(RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE),
 			     error->message));
+}
+
+/*
+ * The file descriptor an `h` argument refers to, as a new descriptor the
+ * caller owns. The index is the client's word, so it is checked here rather
+ * than by g_unix_fd_list_get(): a negative one would otherwise pick one of
+ * the daemon's own descriptors, a large one log a critical.
+ */
+gint
+rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
+		    gint32 handle,
+		    const gchar *arg_name,
+		    GError **error)
+{
+	GDBusMessage *message = g_dbus_method_invocation_get_message(invocation);
+	GUnixFDList *fd_list = g_dbus_message_get_unix_fd_list(message);
+	gint n = fd_list != NULL ? g_unix_fd_list_get_length(fd_list) : 0;
+	g_autoptr(GError) error_local = NULL;
+	gint fd;
+
+	if (handle < 0 || handle >= n) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_INVALID_ARGS,
+			    /* TRANSLATORS: %s is an argument's name, e.g. “data” */
+			    _("The argument “%s” refers to file descriptor %d, but the call "
+			      "carried %d; pass the descriptor with the call (index 0 for the "
+			      "first)."),
+			    arg_name,
+			    handle,
+			    n);
+		return -1;
+	}
+	fd = g_unix_fd_list_get(fd_list, handle, &error_local);
+	if (fd < 0) {
+		gboolean exhausted =
+			g_error_matches(error_local, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES);
+
+		g_warning("cannot take the descriptor of “%s”: %s", arg_name, error_local->message);
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    exhausted ? G_DBUS_ERROR_LIMITS_EXCEEDED : G_DBUS_ERROR_FAILED,
+			    _("The service cannot take the descriptor of “%s”: %s; try again "
+			      "later."),
+			    arg_name,
+			    error_local->message);
+		return -1;
+	}
+	return fd;
+}
+
+/* busctl and gdbus users type integers without a type: any integer type
+ * whose value is in range will do */
+gboolean
+rb_dbus_util_parse_integer(
+	const gchar *key, GVariant *value, gint64 min, gint64 max, gint64 *out, GError **error)
+{
+	gint64 number;
+
+	if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT32))
+		number = g_variant_get_int32(value);
+	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
+		number = g_variant_get_uint32(value);
+	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT64))
+		number = g_variant_get_int64(value);
+	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
+		number = g_variant_get_uint64(value) > G_MAXINT64
+				 ? G_MAXINT64
+				 : (gint64)g_variant_get_uint64(value);
+	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT16))
+		number = g_variant_get_int16(value);
+	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT16))
+		number = g_variant_get_uint16(value);
+	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_BYTE))
+		number = g_variant_get_byte(value);
+	else {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_INVALID_ARGS,
+			    _("The option “%s” takes an integer, not “%s”."),
+			    key,
+			    g_variant_get_type_string(value));
+		return FALSE;
+	}
+	if (number < min || number > max) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_INVALID_ARGS,
+			    _("The option “%s” takes %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+			      ", not %" G_GINT64_FORMAT "."),
+			    key,
+			    min,
+			    max,
+			    number);
+		return FALSE;
+	}
+	*out = number;
+	return TRUE;
 }
 
 /* GDBus refuses writes of read-only properties itself; this answers a

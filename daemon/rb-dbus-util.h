@@ -10,6 +10,12 @@
 G_BEGIN_DECLS
 
 void rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error);
+gint rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
+			 gint32 handle,
+			 const gchar *arg_name,
+			 GError **error);
+gboolean rb_dbus_util_parse_integer(
+	const gchar *key, GVariant *value, gint64 min, gint64 max, gint64 *out, GError **error);
 gboolean rb_dbus_util_refuse_property_write(const gchar *interface_name,
 					    const gchar *property_name,
 					    GError **error);

@@ -5,8 +5,11 @@
  * object, its state machine and the recorder's exclusive lock. Each D-Bus
  * connection is one client with its own ClientName, sector type and speed
  * request, so the generated skeleton's property handlers are replaced; a
- * client's changes are signalled to that client only. Drive work runs in a
- * worker thread, one operation at a time per recorder.
+ * client's changes are signalled to that client only. Property writes are
+ * handled asynchronously (the vtable's set_property is NULL, so GDBus sends
+ * them to method_call), because they wait for polkit like the methods.
+ * Drive work runs in a worker thread, one operation at a time per recorder.
+ * The writes themselves are in rb-raw-cd-write.c.
  */
 #include "config.h"
 
@@ -14,74 +17,19 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "rb-client-table.h"
+#include "rb-auth-map.h"
 #include "rb-dbus-util.h"
-#include "rb-error.h"
-#include "rb-inhibitor.h"
-
 #include "rb-mmc-device.h"
-#include "rb-mmc-probe.h"
-#include "rb-mmc-cdb.h"
-#include "rb-raw-cd-format.h"
-#include "rb-write-job.h"
+#include "rb-raw-cd-format-private.h"
 
-#define RB_WRITE_SPEED_FASTEST (-1)
 #define RB_IMAPI_MEDIA_CDR 2
 #define RB_IMAPI_MEDIA_CDRW 3
 #define RB_CLIENT_NAME_FALLBACK "rawburn-client"
-/* WriteMedia's stream starts at 95:00:00 */
-#define RB_STREAM_LEADIN_DEFAULT 22650
-/* IMAPI's Update cadence while writing */
-#define RB_UPDATE_INTERVAL_MS 500
-
-struct _RbRawCdFormat {
-	RbDiscFormat2RawCDSkeleton parent_instance;
-	GDBusInterfaceVTable vtable;
-	const RbRawCdFormatRecorder *recorder_ops;
-	gpointer recorder;
-	RbClientTable *clients; /* created on first use, once exported */
-	gchar *holder;          /* unique name of the lock holder, NULL when free */
-	gchar *holder_name;     /* its ClientName, NULL while PrepareMedia runs */
-	gboolean writing;
-	gboolean release_after_write; /* the holder left while writing */
-	gboolean gone;                /* the drive was unplugged */
-	GCancellable *cancellable;    /* of the write running */
-	RbWriteJob *job;
-	RbInhibitor *inhibitor; /* logind's, from PrepareMedia to ReleaseMedia */
-	guint update_id;
-	gsize fifo_size;
-};
+#define RB_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
+#define RB_RAW_CD_INTERFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
 
 G_DEFINE_TYPE(RbRawCdFormat, rb_raw_cd_format, RB_TYPE_DISC_FORMAT2_RAW_CD_SKELETON)
-
-/* Burn's own arguments, kept on its invocation through prepare and write */
-typedef struct {
-	GUnixFDList *fd_list;
-	GVariant *handle;
-	gint32 lead_in_sectors;
-	guint32 sector_type;
-	gboolean buffer_underrun_free_disabled;
-} RbBurnArgs;
-
-#define RB_BURN_ARGS_KEY "rb-burn"
-
-static void
-rb_burn_args_free(RbBurnArgs *args)
-{
-	g_clear_object(&args->fd_list);
-	g_clear_pointer(&args->handle, g_variant_unref);
-	g_free(args);
-}
-
-static RbBurnArgs *
-rb_burn_args_get(GDBusMethodInvocation *invocation)
-{
-	return g_object_get_data(G_OBJECT(invocation), RB_BURN_ARGS_KEY);
-}
-
-static void rb_raw_cd_format_burn_write(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 
 /* --- clients -------------------------------------------------------------------- */
 
@@ -110,13 +58,13 @@ rb_raw_cd_format_get_clients(RbRawCdFormat *self)
 	return self->clients;
 }
 
-static RbClientState *
+RbClientState *
 rb_raw_cd_format_client(RbRawCdFormat *self, const gchar *sender)
 {
 	return rb_client_table_ensure(rb_raw_cd_format_get_clients(self), sender);
 }
 
-static gboolean
+gboolean
 rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender)
 {
 	return self->holder != NULL && g_strcmp0(self->holder, sender) == 0;
@@ -132,21 +80,110 @@ rb_raw_cd_format_notify_client(RbRawCdFormat *self,
 	GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON(self);
 	GDBusConnection *connection = g_dbus_interface_skeleton_get_connection(skeleton);
 	g_autoptr(GVariantBuilder) changed = g_variant_builder_new(G_VARIANT_TYPE("a{sv}"));
+	g_autoptr(GVariant) owned = g_variant_ref_sink(value);
 	const gchar *invalidated[] = {NULL};
 
 	if (connection == NULL)
 		return;
-	g_variant_builder_add(changed, "{sv}", property, value);
-	g_dbus_connection_emit_signal(connection,
-				      sender,
-				      g_dbus_interface_skeleton_get_object_path(skeleton),
-				      "org.freedesktop.DBus.Properties",
-				      "PropertiesChanged",
-				      g_variant_new("(sa{sv}^as)",
-						    "org.rawburn.RawBurn1.DiscFormat2RawCD",
-						    changed,
-						    invalidated),
-				      NULL);
+	g_variant_builder_add(changed, "{sv}", property, owned);
+	g_dbus_connection_emit_signal(
+		connection,
+		sender,
+		g_dbus_interface_skeleton_get_object_path(skeleton),
+		RB_PROPERTIES_INTERFACE,
+		"PropertiesChanged",
+		g_variant_new("(sa{sv}^as)", RB_RAW_CD_INTERFACE, changed, invalidated),
+		NULL);
+}
+
+/* an IMAPI state error: the code's own description says what to do */
+void
+rb_raw_cd_format_refuse(GDBusMethodInvocation *invocation, RbError code)
+{
+	g_dbus_method_invocation_take_error(
+		invocation, rb_error_new(code, "%s", rb_error_get_description(code)));
+}
+
+/* FALSE, with the reply sent, when the recorder takes no more work */
+gboolean
+rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
+{
+	switch (self->life) {
+	case RB_FORMAT_ALIVE:
+		return TRUE;
+	case RB_FORMAT_GONE:
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_DEVICE_GONE);
+		return FALSE;
+	case RB_FORMAT_STOPPING:
+	default:
+		g_dbus_method_invocation_take_error(
+			invocation,
+			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
+				     "%s",
+				     _("The service is stopping; try again once it runs again.")));
+		return FALSE;
+	}
+}
+
+/* --- authorization: every change waits for it, holding the recorder ----------------- */
+
+typedef struct {
+	RbRawCdFormat *self;
+	GObject *recorder; /* kept alive while polkit thinks: it may be removed meanwhile */
+	GDBusMethodInvocation *invocation;
+	RbFormatContinuation next;
+} RbFormatCall;
+
+static void
+rb_format_call_free(RbFormatCall *call)
+{
+	call->self->pending--;
+	g_object_unref(call->self);
+	g_clear_object(&call->recorder);
+	g_object_unref(call->invocation);
+	g_free(call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbFormatCall, rb_format_call_free)
+
+static void
+rb_raw_cd_format_authorized(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(RbFormatCall) call = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!rb_auth_map_authorize_finish(RB_AUTHORITY(source), result, &error)) {
+		rb_dbus_util_return_error(call->invocation, error);
+		return;
+	}
+	/* the recorder may have gone while polkit asked */
+	if (!rb_raw_cd_format_check_alive(call->self, call->invocation))
+		return;
+	call->next(call->self, call->invocation);
+}
+
+/* asks for what the member needs (rb-auth-map.c), then continues with @next */
+void
+rb_raw_cd_format_authorize(RbRawCdFormat *self,
+			   GDBusMethodInvocation *invocation,
+			   GVariant *options,
+			   RbFormatContinuation next)
+{
+	RbFormatCall *call;
+
+	if (!rb_raw_cd_format_check_alive(self, invocation) || self->recorder == NULL)
+		return;
+	call = g_new0(RbFormatCall, 1);
+	call->self = g_object_ref(self);
+	call->recorder = g_object_ref(self->recorder);
+	call->invocation = g_object_ref(invocation);
+	call->next = next;
+	self->pending++;
+	rb_auth_map_authorize_async(self->recorder_ops->get_authority(self->recorder),
+				    invocation,
+				    options,
+				    rb_raw_cd_format_authorized,
+				    call);
 }
 
 /* --- properties -------------------------------------------------------------------- */
@@ -170,9 +207,13 @@ rb_raw_cd_format_get_property(GDBusConnection *connection,
 		return g_variant_new_string(
 			state != NULL && state->client_name != NULL ? state->client_name : "");
 	if (g_strcmp0(property_name, "RequestedSectorType") == 0)
-		return g_variant_new_uint32(state != NULL ? state->requested_sector_type : 2);
+		return g_variant_new_uint32(state != NULL ? state->requested_sector_type
+							  : RB_SECTOR_TYPE_DEFAULT);
 	if (g_strcmp0(property_name, "BufferUnderrunFreeDisabled") == 0)
 		return g_variant_new_boolean(state != NULL && state->buffer_underrun_free_disabled);
+	if (g_strcmp0(property_name, "Preflight") == 0)
+		return g_variant_new_string(rb_preflight_to_string(
+			state != NULL ? state->preflight : RB_PREFLIGHT_LEAD_IN));
 	if (g_strcmp0(property_name, "RequestedWriteSpeed") == 0)
 		return g_variant_new_int32(state != NULL ? state->requested_write_speed
 							 : RB_WRITE_SPEED_FASTEST);
@@ -188,7 +229,7 @@ rb_raw_cd_format_get_property(GDBusConnection *connection,
 			       user_data);
 }
 
-static gboolean
+gboolean
 rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type)
 {
 	g_autoptr(GVariant) types =
@@ -203,17 +244,37 @@ rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type)
 	return FALSE;
 }
 
+/* the value alone, before authorization: nothing of the caller's state */
 static gboolean
-rb_raw_cd_format_set_property(GDBusConnection *connection,
-			      const gchar *sender,
-			      const gchar *object_path,
-			      const gchar *interface_name,
-			      const gchar *property_name,
-			      GVariant *value,
-			      GError **error,
-			      gpointer user_data)
+rb_raw_cd_format_validate_property(const gchar *property_name, GVariant *value, GError **error)
 {
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
+	RbPreflight preflight;
+
+	if (g_strcmp0(property_name, "ClientName") == 0 &&
+	    !rb_client_name_is_valid(g_variant_get_string(value, NULL))) {
+		rb_error_set_default(error, RB_ERROR_CLIENT_NAME_IS_NOT_VALID);
+		return FALSE;
+	}
+	if (g_strcmp0(property_name, "Preflight") == 0 &&
+	    !rb_preflight_from_string(g_variant_get_string(value, NULL), &preflight)) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_INVALID_ARGS,
+			    _("Preflight is “lead-in”, “full” or “off”, not “%s”."),
+			    g_variant_get_string(value, NULL));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* the caller's state, once authorized: IMAPI's rules of when each may change */
+static gboolean
+rb_raw_cd_format_apply_property(RbRawCdFormat *self,
+				const gchar *sender,
+				const gchar *property_name,
+				GVariant *value,
+				GError **error)
+{
 	RbClientState *state = rb_raw_cd_format_client(self, sender);
 	gboolean prepared = rb_raw_cd_format_is_holder(self, sender);
 
@@ -222,17 +283,12 @@ rb_raw_cd_format_set_property(GDBusConnection *connection,
 		return FALSE;
 	}
 	if (g_strcmp0(property_name, "ClientName") == 0) {
-		const gchar *name = g_variant_get_string(value, NULL);
 		if (prepared) {
 			rb_error_set_default(error, RB_ERROR_MEDIA_IS_PREPARED);
 			return FALSE;
 		}
-		if (!rb_client_name_is_valid(name)) {
-			rb_error_set_default(error, RB_ERROR_CLIENT_NAME_IS_NOT_VALID);
-			return FALSE;
-		}
 		g_free(state->client_name);
-		state->client_name = g_strdup(name);
+		state->client_name = g_variant_dup_string(value, NULL);
 	} else if (g_strcmp0(property_name, "RequestedSectorType") == 0) {
 		guint32 type = g_variant_get_uint32(value);
 		if (!prepared) {
@@ -254,11 +310,86 @@ rb_raw_cd_format_set_property(GDBusConnection *connection,
 			return FALSE;
 		}
 		state->buffer_underrun_free_disabled = g_variant_get_boolean(value);
+	} else if (g_strcmp0(property_name, "Preflight") == 0) {
+		rb_preflight_from_string(g_variant_get_string(value, NULL), &state->preflight);
 	} else {
-		return rb_dbus_util_refuse_property_write(interface_name, property_name, error);
+		return rb_dbus_util_refuse_property_write(
+			RB_RAW_CD_INTERFACE, property_name, error);
+	}
+	return TRUE;
+}
+
+static void
+rb_raw_cd_format_set_property_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	g_autoptr(GVariant) value = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *property_name;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s&sv)",
+		      NULL,
+		      &property_name,
+		      &value);
+	if (!rb_raw_cd_format_apply_property(self, sender, property_name, value, &error)) {
+		rb_dbus_util_return_error(invocation, error);
+		return;
 	}
 	rb_raw_cd_format_notify_client(self, sender, property_name, value);
-	return TRUE;
+	g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
+/* Properties.Set of this interface: GDBus checked the property is writable
+ * and the value's type before it got here */
+static void
+rb_raw_cd_format_method_call(GDBusConnection *connection,
+			     const gchar *sender,
+			     const gchar *object_path,
+			     const gchar *interface_name,
+			     const gchar *method_name,
+			     GVariant *parameters,
+			     GDBusMethodInvocation *invocation,
+			     gpointer user_data)
+{
+	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
+	GDBusInterfaceSkeletonClass *parent_class =
+		G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
+	g_autoptr(GVariant) value = NULL;
+	g_autoptr(GError) error = NULL;
+	const GDBusPropertyInfo *info;
+	const gchar *property_name;
+
+	if (g_strcmp0(interface_name, RB_PROPERTIES_INTERFACE) != 0) {
+		parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self))
+			->method_call(connection,
+				      sender,
+				      object_path,
+				      interface_name,
+				      method_name,
+				      parameters,
+				      invocation,
+				      user_data);
+		return;
+	}
+	g_variant_get(parameters, "(&s&sv)", NULL, &property_name, &value);
+	info = g_dbus_method_invocation_get_property_info(invocation);
+	if (info == NULL || !g_variant_is_of_type(value, G_VARIANT_TYPE(info->signature))) {
+		g_dbus_method_invocation_return_error(invocation,
+						      G_DBUS_ERROR,
+						      G_DBUS_ERROR_INVALID_ARGS,
+						      _("%s takes a value of type “%s”, not “%s”."),
+						      property_name,
+						      info != NULL ? info->signature : "?",
+						      g_variant_get_type_string(value));
+		return;
+	}
+	if (!rb_raw_cd_format_validate_property(property_name, value, &error)) {
+		rb_dbus_util_return_error(invocation, error);
+		return;
+	}
+	rb_raw_cd_format_authorize(
+		self, invocation, NULL, rb_raw_cd_format_set_property_authorized);
 }
 
 static GDBusInterfaceVTable *
@@ -269,8 +400,9 @@ rb_raw_cd_format_get_vtable(GDBusInterfaceSkeleton *skeleton)
 		G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
 
 	self->vtable = *parent_class->get_vtable(skeleton);
+	self->vtable.method_call = rb_raw_cd_format_method_call;
 	self->vtable.get_property = rb_raw_cd_format_get_property;
-	self->vtable.set_property = rb_raw_cd_format_set_property;
+	self->vtable.set_property = NULL;
 	return &self->vtable;
 }
 
@@ -294,6 +426,8 @@ typedef struct {
 	RbMmcTransport *transport;
 	GMutex *drive_mutex;
 	RbDriveState *state; /* result */
+	GAsyncReadyCallback callback;
+	gpointer user_data;
 } RbDriveOpData;
 
 static void
@@ -303,9 +437,10 @@ rb_drive_op_data_free(RbDriveOpData *data)
 	g_free(data->name);
 	g_free(data->client_name);
 	g_clear_object(&data->connection);
-	g_clear_object(&data->recorder);
 	g_clear_object(&data->transport);
 	rb_drive_state_free(data->state);
+	/* last: the recorder owns the drive mutex */
+	g_clear_object(&data->recorder);
 	g_free(data);
 }
 
@@ -407,17 +542,31 @@ rb_raw_cd_format_drive_thread(GTask *task,
 	g_task_return_boolean(task, TRUE);
 }
 
+/* the operation is over, whatever it found: it no longer holds the recorder busy */
+static void
+rb_raw_cd_format_drive_op_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbRawCdFormat *self = RB_RAW_CD_FORMAT(source);
+	RbDriveOpData *data = g_task_get_task_data(G_TASK(result));
+
+	data->callback(source, result, data->user_data);
+	self->pending--;
+}
+
 static void
 rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
 			      RbDriveOpData *data,
 			      GAsyncReadyCallback callback,
 			      gpointer user_data)
 {
-	g_autoptr(GTask) task = g_task_new(self, NULL, callback, user_data);
+	g_autoptr(GTask) task = g_task_new(self, NULL, rb_raw_cd_format_drive_op_done, NULL);
 	g_autoptr(GError) error = NULL;
 	RbMmcTransport *transport = self->recorder_ops->get_transport(self->recorder, &error);
 
-	data->recorder = g_object_ref(G_OBJECT(self->recorder));
+	self->pending++;
+	data->callback = callback;
+	data->user_data = user_data;
+	data->recorder = g_object_ref(self->recorder);
 	data->drive_mutex = self->recorder_ops->get_drive_mutex(self->recorder);
 	data->name = g_path_get_basename(
 		rb_disc_format2_raw_cd_get_recorder(RB_DISC_FORMAT2_RAW_CD(self)));
@@ -432,14 +581,6 @@ rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
 	g_task_run_in_thread(task, rb_raw_cd_format_drive_thread);
 }
 
-/* an IMAPI state error: the code's own description says what to do */
-static void
-rb_raw_cd_format_refuse(GDBusMethodInvocation *invocation, RbError code)
-{
-	g_dbus_method_invocation_take_error(
-		invocation, rb_error_new(code, "%s", rb_error_get_description(code)));
-}
-
 /* --- PrepareMedia / ReleaseMedia --------------------------------------------------------- */
 
 static void
@@ -449,8 +590,11 @@ rb_raw_cd_format_set_owner(RbRawCdFormat *self, const gchar *sender, const gchar
 	self->holder = g_strdup(sender);
 	g_free(self->holder_name);
 	self->holder_name = g_strdup(client_name);
-	self->recorder_ops->set_exclusive_owner(self->recorder,
-						client_name != NULL ? client_name : "");
+	if (sender == NULL)
+		self->media_changed = FALSE;
+	if (self->recorder != NULL)
+		self->recorder_ops->set_exclusive_owner(self->recorder,
+							client_name != NULL ? client_name : "");
 	if (sender == NULL && self->inhibitor != NULL) {
 		rb_inhibitor_release(self->inhibitor);
 		g_clear_object(&self->inhibitor);
@@ -468,8 +612,11 @@ rb_raw_cd_format_inhibitor_done(GObject *source, GAsyncResult *result, gpointer 
 		g_warning("cannot keep the machine from sleeping during the burn: %s",
 			  error->message);
 	/* released meanwhile: the lock is gone, so is the reason to inhibit */
-	if (inhibitor == NULL || self->holder_name == NULL)
+	if (inhibitor == NULL || self->holder_name == NULL) {
+		if (inhibitor != NULL)
+			rb_inhibitor_release(inhibitor);
 		return;
+	}
 	g_clear_object(&self->inhibitor);
 	self->inhibitor = g_steal_pointer(&inhibitor);
 }
@@ -498,74 +645,52 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 	RbDriveOpData *data = g_task_get_task_data(G_TASK(result));
 	g_autoptr(GError) error = NULL;
 
-	if (data->state != NULL) {
+	if (data->state != NULL && self->recorder != NULL) {
 		self->recorder_ops->apply_drive_state(self->recorder, data->state);
 		rb_raw_cd_format_apply_drive_state(self, data->state);
 	}
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
 		if (g_strcmp0(self->holder, data->sender) == 0)
 			rb_raw_cd_format_set_owner(self, NULL, NULL);
-		rb_dbus_util_return_error(invocation, error);
+		rb_raw_cd_write_failed(self, invocation, error);
 		return;
 	}
-	/* the client may have left while the drive was busy */
-	if (g_strcmp0(self->holder, data->sender) != 0) {
-		g_dbus_method_invocation_return_error_literal(
-			invocation,
-			RB_ERROR,
-			RB_ERROR_REQUEST_CANCELLED,
-			rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
+	/* the client may have left, or the recorder gone, while the drive was
+	 * busy. Its ALLOW may have reached the drive before our PREVENT (two
+	 * operations race for the drive mutex): unless another client took the
+	 * lock meanwhile, allow removal once more. */
+	if (g_strcmp0(self->holder, data->sender) != 0 || self->life != RB_FORMAT_ALIVE) {
+		if (self->holder == NULL || g_strcmp0(self->holder, data->sender) == 0)
+			rb_raw_cd_format_release(self, NULL);
+		if (rb_raw_cd_format_check_alive(self, invocation))
+			rb_raw_cd_format_refuse(invocation, RB_ERROR_REQUEST_CANCELLED);
 		return;
 	}
 	rb_raw_cd_format_set_owner(self, data->sender, data->client_name);
 	rb_raw_cd_format_inhibit(self);
-	if (rb_burn_args_get(invocation) != NULL) {
-		rb_raw_cd_format_burn_write(self, invocation);
+	if (rb_write_args_get(invocation) != NULL) {
+		rb_raw_cd_write_start(self, invocation);
 		return;
 	}
 	rb_disc_format2_raw_cd_complete_prepare_media(RB_DISC_FORMAT2_RAW_CD(self), invocation);
 }
 
-static void rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self,
-						GDBusMethodInvocation *invocation);
-
-static void
-rb_raw_cd_format_prepare_auth_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	g_autoptr(GDBusMethodInvocation) invocation = user_data;
-	RbRawCdFormat *self = g_object_get_data(G_OBJECT(invocation), "rb-format");
-	g_autoptr(GError) error = NULL;
-
-	if (!rb_authority_check_finish(RB_AUTHORITY(source), result, &error)) {
-		rb_dbus_util_return_error(invocation, error);
-		return;
-	}
-	rb_raw_cd_format_prepare_authorized(self, invocation);
-}
-
 /* writing a disc needs the burn authorization: PrepareMedia is where it starts */
-static gboolean
+gboolean
 rb_raw_cd_format_handle_prepare_media(RbDiscFormat2RawCD *iface, GDBusMethodInvocation *invocation)
 {
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(iface);
-
-	g_object_set_data_full(
-		G_OBJECT(invocation), "rb-format", g_object_ref(self), g_object_unref);
-	rb_authority_check_async(self->recorder_ops->get_authority(self->recorder),
-				 g_dbus_method_invocation_get_sender(invocation),
-				 RB_AUTHORITY_ACTION_BURN,
-				 _("Authentication is required to write to a CD recorder"),
-				 NULL,
-				 rb_raw_cd_format_prepare_auth_done,
-				 g_object_ref(invocation));
+	rb_raw_cd_format_authorize(
+		RB_RAW_CD_FORMAT(iface), invocation, NULL, rb_raw_cd_format_prepare_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static void
+/* PrepareMedia's way, and Burn's with this call's own values */
+void
 rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 {
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 	RbClientState *state = rb_raw_cd_format_client(self, sender);
+	RbWriteArgs *args = rb_write_args_get(invocation);
 	RbDriveOpData *data;
 
 	if (rb_raw_cd_format_is_holder(self, sender)) {
@@ -589,9 +714,12 @@ rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *
 	data = g_new0(RbDriveOpData, 1);
 	data->op = RB_DRIVE_OP_PREPARE;
 	data->sender = g_strdup(sender);
-	data->client_name = g_strdup(state->client_name);
-	data->speed = state->requested_write_speed;
-	data->pure_cav = state->requested_pure_cav;
+	data->client_name = g_strdup(
+		args != NULL && args->client_name != NULL ? args->client_name : state->client_name);
+	data->speed = args != NULL && args->have_write_speed ? args->write_speed
+							     : state->requested_write_speed;
+	data->pure_cav =
+		args != NULL && args->have_pure_cav ? args->pure_cav : state->requested_pure_cav;
 	rb_raw_cd_format_run_drive_op(
 		self, data, rb_raw_cd_format_prepare_done, g_object_ref(invocation));
 }
@@ -603,7 +731,7 @@ rb_raw_cd_format_release_done(GObject *source, GAsyncResult *result, gpointer us
 	RbRawCdFormat *self = RB_RAW_CD_FORMAT(source);
 
 	/* unless someone took the lock meanwhile, the drive is free for others */
-	if (self->holder == NULL)
+	if (self->holder == NULL && self->recorder != NULL)
 		self->recorder_ops->drive_released(self->recorder);
 	if (invocation != NULL) {
 		rb_disc_format2_raw_cd_complete_release_media(RB_DISC_FORMAT2_RAW_CD(source),
@@ -612,32 +740,45 @@ rb_raw_cd_format_release_done(GObject *source, GAsyncResult *result, gpointer us
 	}
 }
 
-static void
+void
 rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 {
-	RbDriveOpData *data = g_new0(RbDriveOpData, 1);
+	RbDriveOpData *data;
 
-	data->op = RB_DRIVE_OP_RELEASE;
-	data->sender = g_strdup(self->holder);
 	/* free at once: the lock is the daemon's, the drive catches up */
 	rb_raw_cd_format_set_owner(self, NULL, NULL);
+	if (self->recorder == NULL) {
+		if (invocation != NULL)
+			rb_disc_format2_raw_cd_complete_release_media(RB_DISC_FORMAT2_RAW_CD(self),
+								      invocation);
+		return;
+	}
+	data = g_new0(RbDriveOpData, 1);
+	data->op = RB_DRIVE_OP_RELEASE;
 	rb_raw_cd_format_run_drive_op(self,
 				      data,
 				      rb_raw_cd_format_release_done,
 				      invocation != NULL ? g_object_ref(invocation) : NULL);
 }
 
+/* a write in progress stops first; the drive is released once it has */
 static void
-rb_raw_cd_format_release_vanished(RbRawCdFormat *self)
+rb_raw_cd_format_release_stopping(RbRawCdFormat *self)
 {
-	g_debug("lock holder %s left the bus: releasing the medium", self->holder);
 	if (self->writing) {
-		/* the drive is released once the write has stopped */
 		self->release_after_write = TRUE;
 		g_cancellable_cancel(self->cancellable);
 		return;
 	}
-	rb_raw_cd_format_release(self, NULL);
+	if (self->holder != NULL)
+		rb_raw_cd_format_release(self, NULL);
+}
+
+static void
+rb_raw_cd_format_release_vanished(RbRawCdFormat *self)
+{
+	g_debug("lock holder %s left the bus: releasing the medium", self->holder);
+	rb_raw_cd_format_release_stopping(self);
 }
 
 static gboolean
@@ -679,17 +820,50 @@ rb_raw_cd_format_set_speed_done(GObject *source, GAsyncResult *result, gpointer 
 	rb_disc_format2_raw_cd_complete_set_write_speed(RB_DISC_FORMAT2_RAW_CD(self), invocation);
 }
 
+static void
+rb_raw_cd_format_set_speed_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
+{
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	RbClientState *state = rb_raw_cd_format_client(self, sender);
+	RbDriveOpData *data;
+	gint32 sectors_per_second;
+	gboolean pure_cav;
+
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(ib)",
+		      &sectors_per_second,
+		      &pure_cav);
+	if (rb_raw_cd_format_is_holder(self, sender) && self->writing) {
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
+		return;
+	}
+	state->requested_write_speed = sectors_per_second;
+	state->requested_pure_cav = pure_cav;
+	rb_raw_cd_format_notify_client(
+		self, sender, "RequestedWriteSpeed", g_variant_new_int32(sectors_per_second));
+	rb_raw_cd_format_notify_client(
+		self, sender, "RequestedRotationTypeIsPureCAV", g_variant_new_boolean(pure_cav));
+	/* only the lock holder's request reaches the drive now; others' at PrepareMedia */
+	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
+		rb_disc_format2_raw_cd_complete_set_write_speed(RB_DISC_FORMAT2_RAW_CD(self),
+								invocation);
+		return;
+	}
+	data = g_new0(RbDriveOpData, 1);
+	data->op = RB_DRIVE_OP_SET_SPEED;
+	data->sender = g_strdup(sender);
+	data->speed = sectors_per_second;
+	data->pure_cav = pure_cav;
+	rb_raw_cd_format_run_drive_op(
+		self, data, rb_raw_cd_format_set_speed_done, g_object_ref(invocation));
+}
+
 static gboolean
 rb_raw_cd_format_handle_set_write_speed(RbDiscFormat2RawCD *iface,
 					GDBusMethodInvocation *invocation,
 					gint32 sectors_per_second,
 					gboolean pure_cav)
 {
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(iface);
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
-	RbClientState *state = rb_raw_cd_format_client(self, sender);
-	RbDriveOpData *data;
-
 	if (sectors_per_second != RB_WRITE_SPEED_FASTEST && sectors_per_second <= 0) {
 		g_dbus_method_invocation_return_error(
 			invocation,
@@ -700,28 +874,8 @@ rb_raw_cd_format_handle_set_write_speed(RbDiscFormat2RawCD *iface,
 			sectors_per_second);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	if (rb_raw_cd_format_is_holder(self, sender) && self->writing) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	state->requested_write_speed = sectors_per_second;
-	state->requested_pure_cav = pure_cav;
-	rb_raw_cd_format_notify_client(
-		self, sender, "RequestedWriteSpeed", g_variant_new_int32(sectors_per_second));
-	rb_raw_cd_format_notify_client(
-		self, sender, "RequestedRotationTypeIsPureCAV", g_variant_new_boolean(pure_cav));
-	/* only the lock holder's request reaches the drive now; others' at PrepareMedia */
-	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
-		rb_disc_format2_raw_cd_complete_set_write_speed(iface, invocation);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
-	data = g_new0(RbDriveOpData, 1);
-	data->op = RB_DRIVE_OP_SET_SPEED;
-	data->sender = g_strdup(sender);
-	data->speed = sectors_per_second;
-	data->pure_cav = pure_cav;
-	rb_raw_cd_format_run_drive_op(
-		self, data, rb_raw_cd_format_set_speed_done, g_object_ref(invocation));
+	rb_raw_cd_format_authorize(
+		RB_RAW_CD_FORMAT(iface), invocation, NULL, rb_raw_cd_format_set_speed_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -739,322 +893,6 @@ rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface, GDBusMethodInvoc
 	g_cancellable_cancel(self->cancellable);
 	rb_disc_format2_raw_cd_complete_cancel_write(iface, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-/* --- the write ------------------------------------------------------------------------------ */
-
-static gboolean
-rb_raw_cd_format_check_can_write(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
-{
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
-
-	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
-		return FALSE;
-	}
-	if (self->writing) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static void
-rb_raw_cd_format_emit_update(RbRawCdFormat *self)
-{
-	RbWriteProgress progress;
-
-	rb_write_job_get_progress(self->job, &progress);
-	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self), progress.action);
-	/* FIFO figures in bytes, clamped to the signal's 32-bit fields */
-	rb_disc_format2_raw_cd_emit_update(RB_DISC_FORMAT2_RAW_CD(self),
-					   progress.action,
-					   progress.elapsed_seconds,
-					   progress.remaining_seconds,
-					   progress.start_lba,
-					   progress.sector_count,
-					   progress.last_read_lba,
-					   progress.last_written_lba,
-					   (gint32)MIN(progress.fifo_total, G_MAXINT32),
-					   (gint32)MIN(progress.fifo_used, G_MAXINT32),
-					   (gint32)MIN(progress.fifo_free, G_MAXINT32));
-}
-
-static gboolean
-rb_raw_cd_format_on_update_timer(gpointer user_data)
-{
-	rb_raw_cd_format_emit_update(RB_RAW_CD_FORMAT(user_data));
-	return G_SOURCE_CONTINUE;
-}
-
-static void
-rb_raw_cd_format_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_data)
-{
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
-
-	/* the job may have ended already: only the live one reports */
-	if (self->job == job)
-		rb_raw_cd_format_emit_update(self);
-}
-
-/* a Burn releases the medium it prepared before it replies */
-static void
-rb_raw_cd_format_write_failed(RbRawCdFormat *self,
-			      GDBusMethodInvocation *invocation,
-			      const GError *error)
-{
-	if (rb_burn_args_get(invocation) != NULL && self->holder != NULL)
-		rb_raw_cd_format_release(self, NULL);
-	rb_dbus_util_return_error(invocation, error);
-}
-
-static void
-rb_raw_cd_format_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	g_autoptr(GDBusMethodInvocation) invocation = user_data;
-	RbRawCdFormat *self = g_object_get_data(G_OBJECT(invocation), "rb-format");
-	g_autoptr(RbWriteJob) job = RB_WRITE_JOB(g_object_ref(source));
-	g_autoptr(GError) error = NULL;
-	gboolean ok = rb_write_job_run_finish(job, result, &error);
-
-	/* whatever the threads met, the reason is that the drive went away */
-	if (self->gone) {
-		g_clear_error(&error);
-		error = rb_error_new(
-			RB_ERROR_DEVICE_GONE, "%s", rb_error_get_description(RB_ERROR_DEVICE_GONE));
-		ok = FALSE;
-	}
-
-	/* the last Update shows where the write ended */
-	g_clear_handle_id(&self->update_id, g_source_remove);
-	rb_raw_cd_format_emit_update(self);
-	g_clear_object(&self->job);
-	g_clear_object(&self->cancellable);
-	self->writing = FALSE;
-	rb_disc_format2_raw_cd_set_write_in_progress(RB_DISC_FORMAT2_RAW_CD(self), FALSE);
-	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self),
-						  RB_WRITE_ACTION_UNKNOWN);
-	self->recorder_ops->write_finished(self->recorder);
-	if (self->release_after_write) {
-		self->release_after_write = FALSE;
-		rb_raw_cd_format_release(self, NULL);
-	}
-	if (!ok) {
-		rb_raw_cd_format_write_failed(self, invocation, error);
-		return;
-	}
-	if (rb_burn_args_get(invocation) != NULL && self->holder != NULL)
-		rb_raw_cd_format_release(self, NULL);
-	g_dbus_method_invocation_return_value(invocation, NULL);
-}
-
-static void
-rb_raw_cd_format_start_write(RbRawCdFormat *self,
-			     GDBusMethodInvocation *invocation,
-			     GUnixFDList *fd_list,
-			     GVariant *handle,
-			     gint32 lead_in_sectors)
-{
-	RbDiscFormat2RawCD *iface = RB_DISC_FORMAT2_RAW_CD(self);
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
-	RbClientState *state = rb_raw_cd_format_client(self, sender);
-	g_autoptr(GError) error = NULL;
-	RbWriteJobParams params = {0};
-	RbMmcTransport *transport;
-	gint fd;
-
-	if (!rb_raw_cd_format_check_can_write(self, invocation))
-		return;
-	fd = fd_list != NULL ? g_unix_fd_list_get(fd_list, g_variant_get_handle(handle), &error)
-			     : -1;
-	if (fd < 0) {
-		g_autoptr(GError) fd_error =
-			rb_error_new(RB_ERROR_STREAM_NOT_SUPPORTED,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_STREAM_NOT_SUPPORTED));
-		rb_raw_cd_format_write_failed(self, invocation, fd_error);
-		return;
-	}
-	params.fd = fd;
-	/* the stream's first sector is LBA -|streamLeadInSectors| */
-	params.stream_first_lba =
-		lead_in_sectors == G_MININT32 ? G_MININT32 : -ABS(lead_in_sectors);
-	params.sector_type = state->requested_sector_type;
-	params.leadin_start_lba = rb_disc_format2_raw_cd_get_start_of_next_session(iface);
-	params.last_leadout_start_lba =
-		rb_disc_format2_raw_cd_get_last_possible_start_of_leadout(iface);
-	params.bufe = !state->buffer_underrun_free_disabled;
-	params.write_speed_kbps = rb_mmc_speed_sectors_to_kbps(state->requested_write_speed);
-	params.rotation = state->requested_pure_cav ? 1 : 0;
-	params.fifo_size = self->fifo_size;
-	transport = self->recorder_ops->get_transport(self->recorder, &error);
-	self->job = transport != NULL ? rb_write_job_new(transport, &params, &error) : NULL;
-	close(fd);
-	if (self->job == NULL) {
-		rb_raw_cd_format_write_failed(self, invocation, error);
-		return;
-	}
-	self->writing = TRUE;
-	self->cancellable = g_cancellable_new();
-	rb_disc_format2_raw_cd_set_write_in_progress(iface, TRUE);
-	rb_write_job_set_action_func(self->job, rb_raw_cd_format_on_action, self, NULL);
-	self->update_id =
-		g_timeout_add(RB_UPDATE_INTERVAL_MS, rb_raw_cd_format_on_update_timer, self);
-	/* the reply comes when the burn has ended; the object lives until then */
-	g_object_set_data_full(
-		G_OBJECT(invocation), "rb-format", g_object_ref(self), g_object_unref);
-	/* the recorder may be unplugged while writing: write_done still reports to it */
-	g_object_set_data_full(G_OBJECT(invocation),
-			       "rb-recorder",
-			       g_object_ref(G_OBJECT(self->recorder)),
-			       g_object_unref);
-	rb_write_job_run_async(self->job,
-			       self->cancellable,
-			       rb_raw_cd_format_write_done,
-			       g_object_ref(invocation));
-}
-
-static gboolean
-rb_raw_cd_format_handle_write_media(RbDiscFormat2RawCD *iface,
-				    GDBusMethodInvocation *invocation,
-				    GUnixFDList *fd_list,
-				    GVariant *data)
-{
-	rb_raw_cd_format_start_write(
-		RB_RAW_CD_FORMAT(iface), invocation, fd_list, data, RB_STREAM_LEADIN_DEFAULT);
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static gboolean
-rb_raw_cd_format_handle_write_media2(RbDiscFormat2RawCD *iface,
-				     GDBusMethodInvocation *invocation,
-				     GUnixFDList *fd_list,
-				     GVariant *data,
-				     gint32 lead_in_sectors)
-{
-	rb_raw_cd_format_start_write(
-		RB_RAW_CD_FORMAT(iface), invocation, fd_list, data, lead_in_sectors);
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-/* --- Burn: PrepareMedia, the settings, WriteMedia2 and ReleaseMedia in one call ----------- */
-
-static void
-rb_raw_cd_format_burn_write(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
-{
-	RbBurnArgs *args = rb_burn_args_get(invocation);
-	RbClientState *state =
-		rb_raw_cd_format_client(self, g_dbus_method_invocation_get_sender(invocation));
-
-	if (!rb_raw_cd_format_has_sector_type(self, args->sector_type)) {
-		g_autoptr(GError) error =
-			rb_error_new(RB_ERROR_DATA_BLOCK_TYPE_NOT_SUPPORTED,
-				     _("The recorder does not support sector type %u; pick one of "
-				       "SupportedSectorTypes."),
-				     args->sector_type);
-		rb_raw_cd_format_write_failed(self, invocation, error);
-		return;
-	}
-	state->requested_sector_type = args->sector_type;
-	state->buffer_underrun_free_disabled = args->buffer_underrun_free_disabled;
-	rb_raw_cd_format_start_write(
-		self, invocation, args->fd_list, args->handle, args->lead_in_sectors);
-}
-
-/* options onto the caller's state; FALSE with the reply sent on a bad one */
-static gboolean
-rb_raw_cd_format_burn_options(RbRawCdFormat *self,
-			      GDBusMethodInvocation *invocation,
-			      GVariant *options,
-			      RbBurnArgs *args)
-{
-	RbClientState *state =
-		rb_raw_cd_format_client(self, g_dbus_method_invocation_get_sender(invocation));
-	GVariantIter iter;
-	const gchar *key;
-	GVariant *entry_value;
-
-	g_variant_iter_init(&iter, options);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &entry_value)) {
-		/* iter_next, not iter_loop: returning early must not leak the value */
-		g_autoptr(GVariant) value = entry_value;
-
-		if (g_strcmp0(key, "ClientName") == 0 &&
-		    g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
-			if (!rb_client_name_is_valid(g_variant_get_string(value, NULL))) {
-				g_dbus_method_invocation_take_error(
-					invocation,
-					rb_error_new(RB_ERROR_CLIENT_NAME_IS_NOT_VALID,
-						     "%s",
-						     rb_error_get_description(
-							     RB_ERROR_CLIENT_NAME_IS_NOT_VALID)));
-				return FALSE;
-			}
-			g_free(state->client_name);
-			state->client_name = g_variant_dup_string(value, NULL);
-		} else if (g_strcmp0(key, "SectorType") == 0 &&
-			   g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
-			args->sector_type = g_variant_get_uint32(value);
-		} else if (g_strcmp0(key, "BufferUnderrunFreeDisabled") == 0 &&
-			   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
-			args->buffer_underrun_free_disabled = g_variant_get_boolean(value);
-		} else if (g_strcmp0(key, "WriteSpeed") == 0 &&
-			   g_variant_is_of_type(value, G_VARIANT_TYPE_INT32)) {
-			gint32 speed = g_variant_get_int32(value);
-			if (speed != RB_WRITE_SPEED_FASTEST && speed <= 0) {
-				g_dbus_method_invocation_return_error(
-					invocation,
-					G_DBUS_ERROR,
-					G_DBUS_ERROR_INVALID_ARGS,
-					_("The write speed must be -1 (fastest) or a number of "
-					  "sectors per second above 0, not %d."),
-					speed);
-				return FALSE;
-			}
-			state->requested_write_speed = speed;
-		} else if (g_strcmp0(key, "PureCAV") == 0 &&
-			   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
-			state->requested_pure_cav = g_variant_get_boolean(value);
-		} else if (g_strcmp0(key, "StreamLeadInSectors") == 0 &&
-			   g_variant_is_of_type(value, G_VARIANT_TYPE_INT32)) {
-			args->lead_in_sectors = g_variant_get_int32(value);
-		} else {
-			g_dbus_method_invocation_return_error(
-				invocation,
-				G_DBUS_ERROR,
-				G_DBUS_ERROR_INVALID_ARGS,
-				_("Unknown Burn option “%s” of type “%s”; use ClientName (s), "
-				  "SectorType (u), "
-				  "BufferUnderrunFreeDisabled (b), WriteSpeed (i), PureCAV (b) or "
-				  "StreamLeadInSectors (i)."),
-				key,
-				g_variant_get_type_string(value));
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
-
-static gboolean
-rb_raw_cd_format_handle_burn(RbDiscFormat2RawCD *iface,
-			     GDBusMethodInvocation *invocation,
-			     GUnixFDList *fd_list,
-			     GVariant *handle,
-			     GVariant *options)
-{
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(iface);
-	RbBurnArgs *args = g_new0(RbBurnArgs, 1);
-
-	args->fd_list = fd_list != NULL ? g_object_ref(fd_list) : NULL;
-	args->handle = g_variant_ref(handle);
-	args->lead_in_sectors = RB_STREAM_LEADIN_DEFAULT;
-	args->sector_type = 2;
-	g_object_set_data_full(
-		G_OBJECT(invocation), RB_BURN_ARGS_KEY, args, (GDestroyNotify)rb_burn_args_free);
-	if (!rb_raw_cd_format_burn_options(self, invocation, options, args))
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	/* the rest is PrepareMedia's way, continued by rb_raw_cd_format_burn_write() */
-	return rb_raw_cd_format_handle_prepare_media(iface, invocation);
 }
 
 /* --- life cycle ------------------------------------------------------------------------------- */
@@ -1108,8 +946,9 @@ rb_raw_cd_format_init(RbRawCdFormat *self)
 	rb_disc_format2_raw_cd_set_supported_write_speed_descriptors(
 		iface, g_variant_new_array(G_VARIANT_TYPE("(ubi)"), NULL, 0));
 	rb_disc_format2_raw_cd_set_current_write_speed(iface, RB_WRITE_SPEED_FASTEST);
-	rb_disc_format2_raw_cd_set_requested_sector_type(iface, 2);
+	rb_disc_format2_raw_cd_set_requested_sector_type(iface, RB_SECTOR_TYPE_DEFAULT);
 	rb_disc_format2_raw_cd_set_requested_write_speed(iface, RB_WRITE_SPEED_FASTEST);
+	rb_disc_format2_raw_cd_set_preflight(iface, rb_preflight_to_string(RB_PREFLIGHT_LEAD_IN));
 
 	g_signal_connect(self,
 			 "handle-prepare-media",
@@ -1127,19 +966,13 @@ rb_raw_cd_format_init(RbRawCdFormat *self)
 			 "handle-cancel-write",
 			 G_CALLBACK(rb_raw_cd_format_handle_cancel_write),
 			 NULL);
-	g_signal_connect(
-		self, "handle-write-media", G_CALLBACK(rb_raw_cd_format_handle_write_media), NULL);
-	g_signal_connect(self,
-			 "handle-write-media2",
-			 G_CALLBACK(rb_raw_cd_format_handle_write_media2),
-			 NULL);
-	g_signal_connect(self, "handle-burn", G_CALLBACK(rb_raw_cd_format_handle_burn), NULL);
+	rb_raw_cd_write_init(self);
 }
 
 RbRawCdFormat *
 rb_raw_cd_format_new(const gchar *object_path,
 		     const RbRawCdFormatRecorder *recorder_ops,
-		     gpointer recorder)
+		     GObject *recorder)
 {
 	RbRawCdFormat *self = g_object_new(RB_TYPE_RAW_CD_FORMAT, NULL);
 
@@ -1195,11 +1028,19 @@ rb_raw_cd_format_apply_drive_state(RbRawCdFormat *self, const RbDriveState *stat
 		iface, state->media_present ? state->last_leadout_start : 0);
 }
 
+/* locked, writing, or a call still working on the recorder */
 gboolean
 rb_raw_cd_format_is_busy(RbRawCdFormat *self)
 {
 	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), FALSE);
-	return self->holder != NULL || self->writing;
+	return self->holder != NULL || self->writing || self->pending > 0;
+}
+
+gboolean
+rb_raw_cd_format_is_writing(RbRawCdFormat *self)
+{
+	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), FALSE);
+	return self->writing;
 }
 
 /* the holder's ClientName, or NULL when the recorder is free */
@@ -1212,6 +1053,23 @@ rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self)
 	return self->holder_name != NULL ? self->holder_name : "";
 }
 
+/* TRUE once the PrepareMedia of @sender succeeded */
+gboolean
+rb_raw_cd_format_is_lock_holder(RbRawCdFormat *self, const gchar *sender)
+{
+	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), FALSE);
+	return rb_raw_cd_format_is_holder(self, sender) && self->holder_name != NULL;
+}
+
+/* the holder ejected or loaded a medium: it must prepare it again */
+void
+rb_raw_cd_format_set_media_changed(RbRawCdFormat *self)
+{
+	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
+	if (self->holder != NULL)
+		self->media_changed = TRUE;
+}
+
 void
 rb_raw_cd_format_set_fifo_size(RbRawCdFormat *self, gsize fifo_size)
 {
@@ -1219,17 +1077,33 @@ rb_raw_cd_format_set_fifo_size(RbRawCdFormat *self, gsize fifo_size)
 	self->fifo_size = fifo_size;
 }
 
-/* the drive was unplugged: a write fails with DeviceGone and the lock goes */
+/* the drive was unplugged or removed: a write fails with DeviceGone, the
+ * lock goes, and calls still waiting for polkit fail when it answers */
 void
 rb_raw_cd_format_device_gone(RbRawCdFormat *self)
 {
 	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
-	self->gone = TRUE;
-	if (self->writing) {
-		self->release_after_write = TRUE;
-		g_cancellable_cancel(self->cancellable);
-		return;
-	}
-	if (self->holder != NULL)
-		rb_raw_cd_format_set_owner(self, NULL, NULL);
+	self->life = RB_FORMAT_GONE;
+	rb_raw_cd_format_release_stopping(self);
+}
+
+/* the service stops: a write is cancelled (the drive gets SYNCHRONIZE CACHE
+ * and, with the lock, ALLOW MEDIUM REMOVAL) and replies RequestCancelled */
+void
+rb_raw_cd_format_shutdown(RbRawCdFormat *self)
+{
+	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
+	if (self->life == RB_FORMAT_ALIVE)
+		self->life = RB_FORMAT_STOPPING;
+	rb_raw_cd_format_release_stopping(self);
+}
+
+/* the recorder is being finalized: nothing may reach it any more */
+void
+rb_raw_cd_format_detach(RbRawCdFormat *self)
+{
+	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
+	if (self->life == RB_FORMAT_ALIVE)
+		self->life = RB_FORMAT_GONE;
+	self->recorder = NULL;
 }

@@ -5,6 +5,7 @@
 
 #include "rb-generated.h"
 #include "rb-authority.h"
+#include "rb-error.h"
 #include "rb-mmc-transport.h"
 #include "rb-recorder-drive.h"
 
@@ -29,11 +30,16 @@ typedef struct {
 
 RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path,
 				    const RbRawCdFormatRecorder *recorder_ops,
-				    gpointer recorder);
+				    GObject *recorder);
 void rb_raw_cd_format_apply_drive_state(RbRawCdFormat *self, const RbDriveState *state);
 gboolean rb_raw_cd_format_is_busy(RbRawCdFormat *self);
+gboolean rb_raw_cd_format_is_writing(RbRawCdFormat *self);
 void rb_raw_cd_format_set_fifo_size(RbRawCdFormat *self, gsize fifo_size);
 void rb_raw_cd_format_device_gone(RbRawCdFormat *self);
+void rb_raw_cd_format_shutdown(RbRawCdFormat *self);
+void rb_raw_cd_format_detach(RbRawCdFormat *self);
 const gchar *rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self);
+gboolean rb_raw_cd_format_is_lock_holder(RbRawCdFormat *self, const gchar *sender);
+void rb_raw_cd_format_set_media_changed(RbRawCdFormat *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rb-auth-map.h"
 #include "rb-dbus-util.h"
 #include "rb-error.h"
 #include "rb-raw-cd-format.h"
@@ -34,6 +35,8 @@ struct _RbRecorderObject {
 	GMutex drive_mutex;          /* one drive operation at a time */
 	RbAuthority *authority;
 	GCancellable *cancellable;
+	guint pending; /* tray calls in flight */
+	gboolean gone; /* unplugged, removed or the service stopping */
 };
 
 G_DEFINE_TYPE(RbRecorderObject, rb_recorder_object, RB_TYPE_OBJECT_SKELETON)
@@ -47,6 +50,11 @@ rb_recorder_object_dispose(GObject *object)
 
 	g_cancellable_cancel(self->cancellable);
 	g_clear_object(&self->recorder);
+	/* whoever still holds them must not reach us any more */
+	if (self->format != NULL)
+		rb_raw_cd_format_detach(self->format);
+	if (self->controls != NULL)
+		rb_virtual_controls_detach(self->controls);
 	g_clear_object(&self->format);
 	g_clear_object(&self->controls);
 	g_clear_object(&self->authority);
@@ -152,10 +160,27 @@ rb_recorder_object_refresh_op(gpointer recorder)
 	rb_recorder_object_refresh(RB_RECORDER_OBJECT(recorder));
 }
 
+static gboolean
+rb_recorder_object_is_lock_holder_op(gpointer recorder, const gchar *sender)
+{
+	return rb_raw_cd_format_is_lock_holder(RB_RECORDER_OBJECT(recorder)->format, sender);
+}
+
+static gboolean
+rb_recorder_object_is_writing_op(gpointer recorder)
+{
+	return rb_raw_cd_format_is_writing(RB_RECORDER_OBJECT(recorder)->format);
+}
+
+static RbAuthority *rb_recorder_object_get_authority_op(gpointer recorder);
+
 static const RbVirtualControlsRecorder rb_recorder_object_controls_ops = {
 	rb_recorder_object_get_drive_mutex_op,
 	rb_recorder_object_get_lock_owner_op,
+	rb_recorder_object_is_lock_holder_op,
+	rb_recorder_object_is_writing_op,
 	rb_recorder_object_refresh_op,
+	rb_recorder_object_get_authority_op,
 };
 
 static void
@@ -237,12 +262,14 @@ typedef struct {
 	RbRecorderObject *self;
 	GDBusMethodInvocation *invocation;
 	RbMmcTransport *transport;
-	gboolean load; /* CloseTray */
+	gboolean load;   /* CloseTray */
+	gboolean holder; /* the lock holder's own medium: it is prevented from removal */
 } RbTrayCall;
 
 static void
 rb_tray_call_free(RbTrayCall *call)
 {
+	call->self->pending--;
 	g_object_unref(call->self);
 	g_object_unref(call->invocation);
 	g_clear_object(&call->transport);
@@ -259,8 +286,20 @@ rb_recorder_object_tray_thread(GTask *task,
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&call->self->drive_mutex);
 	g_autoptr(GError) error = NULL;
 
+	/* PrepareMedia prevented removal, and drives refuse to eject then
+	 * (05/53/02); the holder's medium stays locked once it is back in */
+	if (call->holder && !call->load &&
+	    !rb_mmc_prevent_allow_medium_removal(call->transport, FALSE, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
 	/* START STOP UNIT with LoEj: start loads (closes the tray), stop ejects */
 	if (!rb_mmc_start_stop_unit(call->transport, call->load, TRUE, FALSE, &error)) {
+		g_task_return_error(task, g_steal_pointer(&error));
+		return;
+	}
+	if (call->holder && call->load &&
+	    !rb_mmc_prevent_allow_medium_removal(call->transport, TRUE, &error)) {
 		g_task_return_error(task, g_steal_pointer(&error));
 		return;
 	}
@@ -276,8 +315,11 @@ rb_recorder_object_tray_done(GObject *source, GAsyncResult *result, gpointer use
 
 	if (rb_raw_cd_format_get_lock_owner(self->format) == NULL)
 		rb_recorder_object_drive_released_op(self);
+	/* what the holder's PrepareMedia read is no longer what is in the drive */
+	if (call->holder)
+		rb_raw_cd_format_set_media_changed(self->format);
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
-		g_dbus_method_invocation_return_gerror(call->invocation, error);
+		rb_dbus_util_return_error(call->invocation, error);
 		return;
 	}
 	rb_recorder_object_refresh(self);
@@ -291,15 +333,27 @@ rb_recorder_object_tray_authorized(GObject *source, GAsyncResult *result, gpoint
 	RbTrayCall *call = user_data;
 	RbRecorderObject *self = call->self;
 	g_autoptr(GError) error = NULL;
+	const gchar *sender = g_dbus_method_invocation_get_sender(call->invocation);
 	const gchar *owner = rb_raw_cd_format_get_lock_owner(self->format);
 
-	if (!rb_authority_check_finish(RB_AUTHORITY(source), result, &error)) {
-		g_dbus_method_invocation_return_gerror(call->invocation, error);
+	if (!rb_auth_map_authorize_finish(RB_AUTHORITY(source), result, &error)) {
+		rb_dbus_util_return_error(call->invocation, error);
 		rb_tray_call_free(call);
 		return;
 	}
-	/* a prepared medium stays where its holder wants it */
-	if (owner != NULL) {
+	if (self->gone) {
+		g_dbus_method_invocation_take_error(
+			call->invocation,
+			rb_error_new(RB_ERROR_DEVICE_GONE,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_DEVICE_GONE)));
+		rb_tray_call_free(call);
+		return;
+	}
+	call->holder = rb_raw_cd_format_is_lock_holder(self->format, sender);
+	/* a prepared medium stays where its holder wants it; the holder may move
+	 * it, but not in the middle of a burn */
+	if (owner != NULL && !call->holder) {
 		g_dbus_method_invocation_take_error(
 			call->invocation,
 			rb_error_new(
@@ -309,9 +363,18 @@ rb_recorder_object_tray_authorized(GObject *source, GAsyncResult *result, gpoint
 		rb_tray_call_free(call);
 		return;
 	}
+	if (rb_raw_cd_format_is_writing(self->format)) {
+		g_dbus_method_invocation_take_error(
+			call->invocation,
+			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS)));
+		rb_tray_call_free(call);
+		return;
+	}
 	call->transport = rb_recorder_object_get_transport_op(self, &error);
 	if (call->transport == NULL) {
-		g_dbus_method_invocation_return_gerror(call->invocation, error);
+		rb_dbus_util_return_error(call->invocation, error);
 		rb_tray_call_free(call);
 		return;
 	}
@@ -328,16 +391,12 @@ rb_recorder_object_handle_tray(RbRecorderObject *self,
 {
 	RbTrayCall *call = g_new0(RbTrayCall, 1);
 
+	self->pending++;
 	call->self = g_object_ref(self);
 	call->invocation = g_object_ref(invocation);
 	call->load = load;
-	rb_authority_check_async(self->authority,
-				 g_dbus_method_invocation_get_sender(invocation),
-				 RB_AUTHORITY_ACTION_BURN,
-				 _("Authentication is required to eject or load a medium"),
-				 NULL,
-				 rb_recorder_object_tray_authorized,
-				 call);
+	rb_auth_map_authorize_async(
+		self->authority, invocation, NULL, rb_recorder_object_tray_authorized, call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -405,10 +464,10 @@ rb_recorder_object_new_virtual(const gchar *name,
 	recorder = RB_RECORDER(self->recorder);
 	rb_recorder_set_device_can_load_media(recorder, TRUE);
 
-	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, self);
+	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, G_OBJECT(self));
 	rb_raw_cd_format_set_fifo_size(self->format, fifo_size);
-	self->controls =
-		rb_virtual_controls_new(self->vdrive, &rb_recorder_object_controls_ops, self);
+	self->controls = rb_virtual_controls_new(
+		self->vdrive, &rb_recorder_object_controls_ops, G_OBJECT(self));
 
 	rb_object_skeleton_set_recorder(RB_OBJECT_SKELETON(self), recorder);
 	rb_object_skeleton_set_disc_format2_raw_cd(RB_OBJECT_SKELETON(self),
@@ -432,11 +491,21 @@ rb_recorder_object_is_virtual(RbRecorderObject *self)
 	return self->vdrive != NULL;
 }
 
+/* locked, writing, or a call still working on the recorder or its drive */
 gboolean
 rb_recorder_object_is_busy(RbRecorderObject *self)
 {
 	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), FALSE);
-	return rb_raw_cd_format_is_busy(self->format);
+	return self->pending > 0 || rb_raw_cd_format_is_busy(self->format) ||
+	       (self->controls != NULL && rb_virtual_controls_is_busy(self->controls));
+}
+
+/* the lock holder's ClientName, NULL when free */
+const gchar *
+rb_recorder_object_get_lock_owner(RbRecorderObject *self)
+{
+	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), NULL);
+	return rb_raw_cd_format_get_lock_owner(self->format);
 }
 
 RbVdrive *
@@ -491,7 +560,7 @@ rb_recorder_object_new_real(const RbDriveInfo *info, RbAuthority *authority, gsi
 	rb_recorder_set_device_can_load_media(
 		RB_RECORDER(self->recorder),
 		rb_drive_info_has_feature(info, RB_MMC_FEATURE_REMOVABLE_MEDIUM, NULL));
-	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, self);
+	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, G_OBJECT(self));
 	rb_raw_cd_format_set_fifo_size(self->format, fifo_size);
 	rb_object_skeleton_set_recorder(RB_OBJECT_SKELETON(self), RB_RECORDER(self->recorder));
 	rb_object_skeleton_set_disc_format2_raw_cd(RB_OBJECT_SKELETON(self),
@@ -512,9 +581,23 @@ rb_recorder_object_apply_info(RbRecorderObject *self, const RbDriveInfo *info)
 	rb_recorder_object_apply_state(self, state);
 }
 
+/* unplugged or removed: a write fails with DeviceGone, the lock goes, and
+ * calls still waiting for polkit fail with DeviceGone when it answers */
 void
 rb_recorder_object_device_gone(RbRecorderObject *self)
 {
 	g_return_if_fail(RB_IS_RECORDER_OBJECT(self));
+	self->gone = TRUE;
 	rb_raw_cd_format_device_gone(self->format);
+	if (self->controls != NULL)
+		rb_virtual_controls_detach(self->controls);
+}
+
+/* the service stops: the write is cancelled, the medium released */
+void
+rb_recorder_object_shutdown(RbRecorderObject *self)
+{
+	g_return_if_fail(RB_IS_RECORDER_OBJECT(self));
+	self->gone = TRUE;
+	rb_raw_cd_format_shutdown(self->format);
 }

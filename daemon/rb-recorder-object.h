@@ -22,6 +22,8 @@ RbRecorderObject *
 rb_recorder_object_new_real(const RbDriveInfo *info, RbAuthority *authority, gsize fifo_size);
 void rb_recorder_object_apply_info(RbRecorderObject *self, const RbDriveInfo *info);
 void rb_recorder_object_device_gone(RbRecorderObject *self);
+void rb_recorder_object_shutdown(RbRecorderObject *self);
+const gchar *rb_recorder_object_get_lock_owner(RbRecorderObject *self);
 const gchar *rb_recorder_object_get_name(RbRecorderObject *self);
 gboolean rb_recorder_object_is_virtual(RbRecorderObject *self);
 gboolean rb_recorder_object_is_busy(RbRecorderObject *self);

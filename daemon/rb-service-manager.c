@@ -7,10 +7,12 @@
 
 #define G_LOG_DOMAIN "RbServiceManager"
 
-#include <gio/gunixfdlist.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "rb-auth-map.h"
 #include "rb-daemon.h"
 #include "rb-dbus-util.h"
 #include "rb-service-manager.h"
@@ -41,9 +43,39 @@ rb_service_manager_handle_get_recorders(RbManager *manager, GDBusMethodInvocatio
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* AddVirtualRecorder's options onto a recorder description */
+/* a Backing file the emulated drive can keep a disc in: a regular file,
+ * opened for reading and writing, where pwrite() lands where it is told */
+static gboolean
+rb_service_manager_check_backing(gint fd, GError **error)
+{
+	struct stat st;
+	gint flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0 || fstat(fd, &st) < 0 || (flags & O_PATH) != 0 || !S_ISREG(st.st_mode)) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_INVALID_ARGS,
+			    _("Backing must be a regular file, not a directory, pipe, socket, "
+			      "device or O_PATH descriptor; open a file for reading and writing."));
+		return FALSE;
+	}
+	if ((flags & O_ACCMODE) != O_RDWR || (flags & O_APPEND) != 0) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_INVALID_ARGS,
+			    _("Backing must be open for reading and writing, without O_APPEND; "
+			      "open the file with O_RDWR."));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* AddVirtualRecorder's options onto a recorder description; nothing else
+ * changes, so this runs before the caller is authorized */
 static RbVirtualSpec *
-rb_service_manager_parse_options(GVariant *options, GUnixFDList *fd_list, GError **error)
+rb_service_manager_parse_options(GDBusMethodInvocation *invocation,
+				 GVariant *options,
+				 GError **error)
 {
 	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_new();
 	GVariantIter iter;
@@ -54,24 +86,19 @@ rb_service_manager_parse_options(GVariant *options, GUnixFDList *fd_list, GError
 	while (g_variant_iter_next(&iter, "{&sv}", &key, &entry_value)) {
 		/* iter_next, not iter_loop: returning early must not leak the value */
 		g_autoptr(GVariant) value = entry_value;
+		gboolean no_interaction = FALSE;
+		gint64 speed = 0;
 
 		if (g_strcmp0(key, "Media") == 0 &&
 		    g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
 			if (!rb_virtual_media_from_string(
 				    g_variant_get_string(value, NULL), &spec->media, error))
 				return NULL;
-		} else if (g_strcmp0(key, "MaxSpeed") == 0 &&
-			   g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
-			spec->max_speed = g_variant_get_uint32(value);
-			if (spec->max_speed < 1 || spec->max_speed > RB_VIRTUAL_SPEED_MAX) {
-				g_set_error(error,
-					    G_OPTION_ERROR,
-					    G_OPTION_ERROR_BAD_VALUE,
-					    _("MaxSpeed needs 1 to %u, not %u."),
-					    (guint)RB_VIRTUAL_SPEED_MAX,
-					    spec->max_speed);
+		} else if (g_strcmp0(key, "MaxSpeed") == 0) {
+			if (!rb_dbus_util_parse_integer(
+				    key, value, 1, RB_VIRTUAL_SPEED_MAX, &speed, error))
 				return NULL;
-			}
+			spec->max_speed = (guint)speed;
 		} else if (g_strcmp0(key, "Realtime") == 0 &&
 			   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
 			spec->realtime = g_variant_get_boolean(value);
@@ -79,29 +106,27 @@ rb_service_manager_parse_options(GVariant *options, GUnixFDList *fd_list, GError
 			   g_variant_is_of_type(value, G_VARIANT_TYPE_HANDLE)) {
 			if (spec->backing_fd >= 0)
 				close(spec->backing_fd);
-			spec->backing_fd = fd_list != NULL
-						   ? g_unix_fd_list_get(fd_list,
-									g_variant_get_handle(value),
-									NULL)
-						   : -1;
-			if (spec->backing_fd < 0) {
-				g_set_error(
-					error,
-					G_OPTION_ERROR,
-					G_OPTION_ERROR_BAD_VALUE,
-					_("Backing needs a file descriptor passed with the call."));
+			spec->backing_fd = rb_dbus_util_get_fd(
+				invocation, g_variant_get_handle(value), "Backing", error);
+			if (spec->backing_fd < 0 ||
+			    !rb_service_manager_check_backing(spec->backing_fd, error))
 				return NULL;
-			}
 		} else if (g_strcmp0(key, "Name") == 0 &&
 			   g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+			if (!rb_virtual_spec_check_name(g_variant_get_string(value, NULL), error))
+				return NULL;
 			g_free(spec->name);
 			spec->name = g_variant_dup_string(value, NULL);
+		} else if (g_strcmp0(key, RB_AUTH_OPTION_NO_USER_INTERACTION) == 0) {
+			if (!rb_auth_map_parse_no_user_interaction(value, &no_interaction, error))
+				return NULL;
 		} else {
 			g_set_error(error,
-				    G_OPTION_ERROR,
-				    G_OPTION_ERROR_BAD_VALUE,
+				    G_DBUS_ERROR,
+				    G_DBUS_ERROR_INVALID_ARGS,
 				    _("Unknown option “%s” of type “%s”; use Media (s), MaxSpeed "
-				      "(u), Realtime (b) or Name (s)."),
+				      "(u), Realtime (b), Name (s), Backing (h) or "
+				      "auth.no_user_interaction (b)."),
 				    key,
 				    g_variant_get_type_string(value));
 			return NULL;
@@ -113,8 +138,8 @@ rb_service_manager_parse_options(GVariant *options, GUnixFDList *fd_list, GError
 typedef struct {
 	RbServiceManager *self;
 	GDBusMethodInvocation *invocation;
-	GVariant *options; /* Add */
-	gchar *path;       /* Remove */
+	RbVirtualSpec *spec; /* Add */
+	gchar *path;         /* Remove */
 } RbManagerCall;
 
 static void
@@ -122,7 +147,7 @@ rb_manager_call_free(RbManagerCall *call)
 {
 	g_object_unref(call->self);
 	g_object_unref(call->invocation);
-	g_clear_pointer(&call->options, g_variant_unref);
+	g_clear_pointer(&call->spec, rb_virtual_spec_free);
 	g_free(call->path);
 	g_free(call);
 }
@@ -134,43 +159,21 @@ rb_service_manager_authorized(GObject *source, GAsyncResult *result, gpointer us
 	RbManager *manager = RB_MANAGER(call->self);
 	g_autoptr(GError) error = NULL;
 
-	if (!rb_authority_check_finish(RB_AUTHORITY(source), result, &error)) {
-		g_dbus_method_invocation_return_gerror(call->invocation, error);
-	} else if (call->options != NULL) {
-		GDBusMessage *message = g_dbus_method_invocation_get_message(call->invocation);
-		g_autoptr(RbVirtualSpec) spec = rb_service_manager_parse_options(
-			call->options, g_dbus_message_get_unix_fd_list(message), &error);
+	if (!rb_auth_map_authorize_finish(RB_AUTHORITY(source), result, &error)) {
+		rb_dbus_util_return_error(call->invocation, error);
+	} else if (call->spec != NULL) {
 		g_autofree gchar *path =
-			spec != NULL
-				? rb_daemon_add_virtual_recorder(call->self->daemon, spec, &error)
-				: NULL;
+			rb_daemon_add_virtual_recorder(call->self->daemon, call->spec, &error);
 		if (path == NULL)
-			g_dbus_method_invocation_return_error(call->invocation,
-							      G_DBUS_ERROR,
-							      G_DBUS_ERROR_INVALID_ARGS,
-							      "%s",
-							      error->message);
+			rb_dbus_util_return_error(call->invocation, error);
 		else
 			rb_manager_complete_add_virtual_recorder(manager, call->invocation, path);
 	} else if (!rb_daemon_remove_virtual_recorder(call->self->daemon, call->path, &error)) {
-		g_dbus_method_invocation_return_gerror(call->invocation, error);
+		rb_dbus_util_return_error(call->invocation, error);
 	} else {
 		rb_manager_complete_remove_virtual_recorder(manager, call->invocation);
 	}
 	rb_manager_call_free(call);
-}
-
-static void
-rb_service_manager_authorize(RbServiceManager *self, RbManagerCall *call)
-{
-	rb_authority_check_async(
-		rb_daemon_get_authority(self->daemon),
-		g_dbus_method_invocation_get_sender(call->invocation),
-		RB_AUTHORITY_ACTION_MANAGE_VIRTUAL,
-		_("Authentication is required to add or remove a virtual CD recorder"),
-		NULL,
-		rb_service_manager_authorized,
-		call);
 }
 
 static gboolean
@@ -178,12 +181,25 @@ rb_service_manager_handle_add_virtual_recorder(RbManager *manager,
 					       GDBusMethodInvocation *invocation,
 					       GVariant *options)
 {
-	RbManagerCall *call = g_new0(RbManagerCall, 1);
+	RbServiceManager *self = RB_SERVICE_MANAGER(manager);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbVirtualSpec) spec =
+		rb_service_manager_parse_options(invocation, options, &error);
+	RbManagerCall *call;
 
-	call->self = g_object_ref(RB_SERVICE_MANAGER(manager));
+	if (spec == NULL) {
+		rb_dbus_util_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	call = g_new0(RbManagerCall, 1);
+	call->self = g_object_ref(self);
 	call->invocation = g_object_ref(invocation);
-	call->options = g_variant_ref(options);
-	rb_service_manager_authorize(call->self, call);
+	call->spec = g_steal_pointer(&spec);
+	rb_auth_map_authorize_async(rb_daemon_get_authority(self->daemon),
+				    invocation,
+				    options,
+				    rb_service_manager_authorized,
+				    call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -192,12 +208,17 @@ rb_service_manager_handle_remove_virtual_recorder(RbManager *manager,
 						  GDBusMethodInvocation *invocation,
 						  const gchar *path)
 {
+	RbServiceManager *self = RB_SERVICE_MANAGER(manager);
 	RbManagerCall *call = g_new0(RbManagerCall, 1);
 
-	call->self = g_object_ref(RB_SERVICE_MANAGER(manager));
+	call->self = g_object_ref(self);
 	call->invocation = g_object_ref(invocation);
 	call->path = g_strdup(path);
-	rb_service_manager_authorize(call->self, call);
+	rb_auth_map_authorize_async(rb_daemon_get_authority(self->daemon),
+				    invocation,
+				    NULL,
+				    rb_service_manager_authorized,
+				    call);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

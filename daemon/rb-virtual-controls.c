@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <unistd.h>
 
+#include "rb-auth-map.h"
 #include "rb-dbus-util.h"
 #include "rb-error.h"
 #include "rb-virtual-controls.h"
@@ -24,7 +25,9 @@ struct _RbVirtualControls {
 	GDBusInterfaceVTable vtable;
 	RbVdrive *drive;
 	const RbVirtualControlsRecorder *recorder_ops;
-	gpointer recorder;
+	GObject *recorder; /* not owned: it owns us; NULL once detached */
+	gboolean gone;     /* removed: calls still waiting for polkit fail */
+	guint pending;     /* authorizations and drive work in flight */
 };
 
 G_DEFINE_TYPE(RbVirtualControls, rb_virtual_controls, RB_TYPE_VIRTUAL_RECORDER_SKELETON)
@@ -92,28 +95,61 @@ rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError *
 	return TRUE;
 }
 
-static gboolean
-rb_virtual_controls_set_property(GDBusConnection *connection,
-				 const gchar *sender,
-				 const gchar *object_path,
-				 const gchar *interface_name,
-				 const gchar *property_name,
-				 GVariant *value,
-				 GError **error,
-				 gpointer user_data)
+/* validated, authorized and checked against the lock: then the drive takes it */
+static void rb_virtual_controls_set_faults(RbVirtualControls *self,
+					   GDBusMethodInvocation *invocation);
+
+static void rb_virtual_controls_authorize(RbVirtualControls *self,
+					  GDBusMethodInvocation *invocation,
+					  void (*next)(RbVirtualControls *self,
+						       GDBusMethodInvocation *invocation));
+
+/* Properties.Set of Faults comes here (set_property is NULL), because it
+ * waits for polkit; GDBus checked that the property is writable */
+static void
+rb_virtual_controls_method_call(GDBusConnection *connection,
+				const gchar *sender,
+				const gchar *object_path,
+				const gchar *interface_name,
+				const gchar *method_name,
+				GVariant *parameters,
+				GDBusMethodInvocation *invocation,
+				gpointer user_data)
 {
 	RbVirtualControls *self = RB_VIRTUAL_CONTROLS(user_data);
+	GDBusInterfaceSkeletonClass *parent_class =
+		G_DBUS_INTERFACE_SKELETON_CLASS(rb_virtual_controls_parent_class);
+	g_autoptr(GVariant) value = NULL;
+	g_autoptr(GError) error = NULL;
 	RbVdriveFaults faults;
 
-	if (g_strcmp0(property_name, "Faults") != 0)
-		return rb_dbus_util_refuse_property_write(interface_name, property_name, error);
-	if (!rb_virtual_controls_parse_faults(value, &faults, error))
-		return FALSE;
-	/* the drive's own mutex: never held long outside a WRITE, and a WRITE
-	 * holding it is what faults are injected into */
-	rb_vdrive_set_faults(self->drive, &faults);
-	rb_virtual_recorder_set_faults(RB_VIRTUAL_RECORDER(self), value);
-	return TRUE;
+	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") != 0) {
+		parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self))
+			->method_call(connection,
+				      sender,
+				      object_path,
+				      interface_name,
+				      method_name,
+				      parameters,
+				      invocation,
+				      user_data);
+		return;
+	}
+	g_variant_get(parameters, "(&s&sv)", NULL, NULL, &value);
+	if (!g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
+		g_dbus_method_invocation_return_error(
+			invocation,
+			G_DBUS_ERROR,
+			G_DBUS_ERROR_INVALID_ARGS,
+			_("Faults takes a value of type “a{sv}”, not “%s”."),
+			g_variant_get_type_string(value));
+		return;
+	}
+	if (!rb_virtual_controls_parse_faults(value, &faults, &error)) {
+		g_dbus_method_invocation_return_gerror(invocation, error);
+		return;
+	}
+	rb_virtual_controls_authorize(self, invocation, rb_virtual_controls_set_faults);
 }
 
 static GDBusInterfaceVTable *
@@ -124,7 +160,8 @@ rb_virtual_controls_get_vtable(GDBusInterfaceSkeleton *skeleton)
 		G_DBUS_INTERFACE_SKELETON_CLASS(rb_virtual_controls_parent_class);
 
 	self->vtable = *parent_class->get_vtable(skeleton);
-	self->vtable.set_property = rb_virtual_controls_set_property;
+	self->vtable.method_call = rb_virtual_controls_method_call;
+	self->vtable.set_property = NULL;
 	return &self->vtable;
 }
 
@@ -168,6 +205,132 @@ rb_virtual_controls_update_report(RbVirtualControls *self)
 						  g_variant_builder_end(builder));
 }
 
+/* --- authorization, and the lock of the recorder ---------------------------------------- */
+
+typedef void (*RbControlsContinuation)(RbVirtualControls *self, GDBusMethodInvocation *invocation);
+
+typedef struct {
+	RbVirtualControls *self;
+	GObject *recorder; /* kept alive while polkit thinks */
+	GDBusMethodInvocation *invocation;
+	RbControlsContinuation next;
+} RbControlsCall;
+
+static void
+rb_controls_call_free(RbControlsCall *call)
+{
+	call->self->pending--;
+	g_object_unref(call->self);
+	g_clear_object(&call->recorder);
+	g_object_unref(call->invocation);
+	g_free(call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbControlsCall, rb_controls_call_free)
+
+/* FALSE, with the reply sent, once the recorder is gone */
+static gboolean
+rb_virtual_controls_check_alive(RbVirtualControls *self, GDBusMethodInvocation *invocation)
+{
+	if (self->recorder != NULL && !self->gone)
+		return TRUE;
+	g_dbus_method_invocation_take_error(
+		invocation,
+		rb_error_new(RB_ERROR_DEVICE_GONE,
+			     "%s",
+			     rb_error_get_description(RB_ERROR_DEVICE_GONE)));
+	return FALSE;
+}
+
+static void
+rb_virtual_controls_authorized(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(RbControlsCall) call = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!rb_auth_map_authorize_finish(RB_AUTHORITY(source), result, &error)) {
+		rb_dbus_util_return_error(call->invocation, error);
+		return;
+	}
+	if (!rb_virtual_controls_check_alive(call->self, call->invocation))
+		return;
+	call->next(call->self, call->invocation);
+}
+
+static void
+rb_virtual_controls_authorize(RbVirtualControls *self,
+			      GDBusMethodInvocation *invocation,
+			      RbControlsContinuation next)
+{
+	RbControlsCall *call;
+
+	if (!rb_virtual_controls_check_alive(self, invocation))
+		return;
+	call = g_new0(RbControlsCall, 1);
+	call->self = g_object_ref(self);
+	call->recorder = g_object_ref(self->recorder);
+	call->invocation = g_object_ref(invocation);
+	call->next = next;
+	self->pending++;
+	rb_auth_map_authorize_async(self->recorder_ops->get_authority(self->recorder),
+				    invocation,
+				    NULL,
+				    rb_virtual_controls_authorized,
+				    call);
+}
+
+/* the medium of a prepared recorder stays in, and another client's burn is
+ * nobody else's to read or to disturb; the holder may, but not mid-write */
+static gboolean
+rb_virtual_controls_check_lock(RbVirtualControls *self,
+			       GDBusMethodInvocation *invocation,
+			       gboolean holder_may)
+{
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	const gchar *owner = self->recorder_ops->get_lock_owner(self->recorder);
+
+	if (owner != NULL &&
+	    (!holder_may || !self->recorder_ops->is_lock_holder(self->recorder, sender))) {
+		g_dbus_method_invocation_take_error(
+			invocation,
+			rb_error_new(
+				RB_ERROR_LOCKED,
+				_("“%s” holds the recorder; wait until it releases the medium."),
+				owner));
+		return FALSE;
+	}
+	if (holder_may && self->recorder_ops->is_writing(self->recorder) &&
+	    g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "ExportImage") == 0) {
+		g_dbus_method_invocation_take_error(
+			invocation,
+			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS)));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+rb_virtual_controls_set_faults(RbVirtualControls *self, GDBusMethodInvocation *invocation)
+{
+	g_autoptr(GVariant) value = NULL;
+	RbVdriveFaults faults;
+
+	/* the holder injects into its own burn; nobody into another's */
+	if (!rb_virtual_controls_check_lock(self, invocation, TRUE))
+		return;
+	g_variant_get(
+		g_dbus_method_invocation_get_parameters(invocation), "(&s&sv)", NULL, NULL, &value);
+	/* parsed before authorization, so it cannot fail now */
+	rb_virtual_controls_parse_faults(value, &faults, NULL);
+	/* the drive's own mutex: never held long outside a WRITE, and a WRITE
+	 * holding it is what faults are injected into */
+	rb_vdrive_set_faults(self->drive, &faults);
+	rb_virtual_recorder_set_faults(RB_VIRTUAL_RECORDER(self), value);
+	g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
 /* --- methods, in a worker thread ------------------------------------------------------- */
 
 typedef enum {
@@ -181,6 +344,7 @@ typedef struct {
 	RbVirtualMedia media;
 	gint fd;
 	RbVdrive *drive;
+	GObject *recorder; /* owns the drive mutex: kept alive until the thread is done */
 	GMutex *drive_mutex;
 } RbControlData;
 
@@ -190,6 +354,7 @@ rb_control_data_free(RbControlData *data)
 	if (data->fd >= 0)
 		close(data->fd);
 	g_clear_object(&data->drive);
+	g_clear_object(&data->recorder);
 	g_free(data);
 }
 
@@ -229,6 +394,7 @@ rb_virtual_controls_done(GObject *source, GAsyncResult *result, gpointer user_da
 	RbControlData *data = g_task_get_task_data(G_TASK(result));
 	g_autoptr(GError) error = NULL;
 
+	self->pending--;
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
 		/* the emulated drive's own complaints are about the request */
 		if (error->domain == G_IO_ERROR)
@@ -241,7 +407,7 @@ rb_virtual_controls_done(GObject *source, GAsyncResult *result, gpointer user_da
 			rb_dbus_util_return_error(invocation, error);
 		return;
 	}
-	if (data->op != RB_CONTROL_EXPORT) {
+	if (data->op != RB_CONTROL_EXPORT && self->recorder != NULL) {
 		/* a new medium: the recorder reads it again, and its report is empty */
 		self->recorder_ops->refresh(self->recorder);
 		rb_virtual_controls_update_report(self);
@@ -257,26 +423,28 @@ rb_virtual_controls_run(RbVirtualControls *self,
 	g_autoptr(GTask) task =
 		g_task_new(self, NULL, rb_virtual_controls_done, g_object_ref(invocation));
 
+	self->pending++;
 	data->drive = g_object_ref(self->drive);
+	data->recorder = g_object_ref(self->recorder);
 	data->drive_mutex = self->recorder_ops->get_drive_mutex(self->recorder);
 	g_task_set_task_data(task, data, (GDestroyNotify)rb_control_data_free);
 	g_task_run_in_thread(task, rb_virtual_controls_thread);
 }
 
-/* a medium locked by a client stays in */
-static gboolean
-rb_virtual_controls_check_unlocked(RbVirtualControls *self, GDBusMethodInvocation *invocation)
+static void
+rb_virtual_controls_insert_authorized(RbVirtualControls *self, GDBusMethodInvocation *invocation)
 {
-	const gchar *owner = self->recorder_ops->get_lock_owner(self->recorder);
+	RbControlData *data;
+	const gchar *kind;
 
-	if (owner == NULL)
-		return TRUE;
-	g_dbus_method_invocation_take_error(
-		invocation,
-		rb_error_new(RB_ERROR_LOCKED,
-			     _("“%s” holds the recorder; wait until it releases the medium."),
-			     owner));
-	return FALSE;
+	if (!rb_virtual_controls_check_lock(self, invocation, FALSE))
+		return;
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(&s)", &kind);
+	data = g_new0(RbControlData, 1);
+	data->op = RB_CONTROL_INSERT;
+	data->fd = -1;
+	rb_virtual_media_from_string(kind, &data->media, NULL);
+	rb_virtual_controls_run(self, data, invocation);
 }
 
 static gboolean
@@ -284,9 +452,7 @@ rb_virtual_controls_handle_insert_media(RbVirtualRecorder *iface,
 					GDBusMethodInvocation *invocation,
 					const gchar *kind)
 {
-	RbVirtualControls *self = RB_VIRTUAL_CONTROLS(iface);
 	g_autoptr(GError) error = NULL;
-	RbControlData *data;
 	RbVirtualMedia media;
 
 	if (!rb_virtual_media_from_string(kind, &media, &error) || media == RB_VIRTUAL_MEDIA_NONE) {
@@ -300,29 +466,52 @@ rb_virtual_controls_handle_insert_media(RbVirtualRecorder *iface,
 					  "RemoveMedia to empty the drive."));
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	if (!rb_virtual_controls_check_unlocked(self, invocation))
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	rb_virtual_controls_authorize(
+		RB_VIRTUAL_CONTROLS(iface), invocation, rb_virtual_controls_insert_authorized);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+rb_virtual_controls_remove_authorized(RbVirtualControls *self, GDBusMethodInvocation *invocation)
+{
+	RbControlData *data;
+
+	if (!rb_virtual_controls_check_lock(self, invocation, FALSE))
+		return;
 	data = g_new0(RbControlData, 1);
-	data->op = RB_CONTROL_INSERT;
-	data->media = media;
+	data->op = RB_CONTROL_REMOVE;
 	data->fd = -1;
 	rb_virtual_controls_run(self, data, invocation);
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
 rb_virtual_controls_handle_remove_media(RbVirtualRecorder *iface, GDBusMethodInvocation *invocation)
 {
-	RbVirtualControls *self = RB_VIRTUAL_CONTROLS(iface);
+	rb_virtual_controls_authorize(
+		RB_VIRTUAL_CONTROLS(iface), invocation, rb_virtual_controls_remove_authorized);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+#define RB_EXPORT_FD_KEY "rb-export-fd"
+
+static void
+rb_virtual_controls_export_authorized(RbVirtualControls *self, GDBusMethodInvocation *invocation)
+{
 	RbControlData *data;
 
-	if (!rb_virtual_controls_check_unlocked(self, invocation))
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	/* what another client burned is theirs; the holder may read its own */
+	if (!rb_virtual_controls_check_lock(self, invocation, TRUE))
+		return;
 	data = g_new0(RbControlData, 1);
-	data->op = RB_CONTROL_REMOVE;
-	data->fd = -1;
+	data->op = RB_CONTROL_EXPORT;
+	data->fd = GPOINTER_TO_INT(g_object_steal_data(G_OBJECT(invocation), RB_EXPORT_FD_KEY)) - 1;
 	rb_virtual_controls_run(self, data, invocation);
-	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+rb_virtual_controls_close_fd(gpointer data)
+{
+	close(GPOINTER_TO_INT(data) - 1);
 }
 
 static gboolean
@@ -331,25 +520,20 @@ rb_virtual_controls_handle_export_image(RbVirtualRecorder *iface,
 					GUnixFDList *fd_list,
 					GVariant *handle)
 {
-	RbVirtualControls *self = RB_VIRTUAL_CONTROLS(iface);
 	g_autoptr(GError) error = NULL;
-	RbControlData *data;
-	gint fd = fd_list != NULL
-			  ? g_unix_fd_list_get(fd_list, g_variant_get_handle(handle), &error)
-			  : -1;
+	gint fd = rb_dbus_util_get_fd(invocation, g_variant_get_handle(handle), "fd", &error);
 
 	if (fd < 0) {
-		g_dbus_method_invocation_return_error(
-			invocation,
-			G_DBUS_ERROR,
-			G_DBUS_ERROR_INVALID_ARGS,
-			_("Pass a writable file descriptor for the image."));
+		rb_dbus_util_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	data = g_new0(RbControlData, 1);
-	data->op = RB_CONTROL_EXPORT;
-	data->fd = fd;
-	rb_virtual_controls_run(self, data, invocation);
+	/* stored +1, so that descriptor 0 is not NULL */
+	g_object_set_data_full(G_OBJECT(invocation),
+			       RB_EXPORT_FD_KEY,
+			       GINT_TO_POINTER(fd + 1),
+			       rb_virtual_controls_close_fd);
+	rb_virtual_controls_authorize(
+		RB_VIRTUAL_CONTROLS(iface), invocation, rb_virtual_controls_export_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -394,7 +578,7 @@ rb_virtual_controls_init(RbVirtualControls *self)
 RbVirtualControls *
 rb_virtual_controls_new(RbVdrive *drive,
 			const RbVirtualControlsRecorder *recorder_ops,
-			gpointer recorder)
+			GObject *recorder)
 {
 	RbVirtualControls *self = g_object_new(RB_TYPE_VIRTUAL_CONTROLS, NULL);
 
@@ -403,4 +587,20 @@ rb_virtual_controls_new(RbVdrive *drive,
 	self->recorder = recorder;
 	rb_virtual_controls_update_report(self);
 	return self;
+}
+
+/* removed or finalized: nothing reaches the recorder any more */
+void
+rb_virtual_controls_detach(RbVirtualControls *self)
+{
+	g_return_if_fail(RB_IS_VIRTUAL_CONTROLS(self));
+	self->gone = TRUE;
+	self->recorder = NULL;
+}
+
+gboolean
+rb_virtual_controls_is_busy(RbVirtualControls *self)
+{
+	g_return_val_if_fail(RB_IS_VIRTUAL_CONTROLS(self), FALSE);
+	return self->pending > 0;
 }

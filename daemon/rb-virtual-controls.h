@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include "rb-authority.h"
 #include "rb-generated.h"
 #include "rb-vdrive.h"
 
@@ -17,12 +18,18 @@ typedef struct {
 	GMutex *(*get_drive_mutex)(gpointer recorder);
 	/* the ClientName of the lock holder, NULL when free */
 	const gchar *(*get_lock_owner)(gpointer recorder);
+	/* whether @sender holds the lock */
+	gboolean (*is_lock_holder)(gpointer recorder, const gchar *sender);
+	gboolean (*is_writing)(gpointer recorder);
 	void (*refresh)(gpointer recorder);
+	RbAuthority *(*get_authority)(gpointer recorder);
 } RbVirtualControlsRecorder;
 
 RbVirtualControls *rb_virtual_controls_new(RbVdrive *drive,
 					   const RbVirtualControlsRecorder *recorder_ops,
-					   gpointer recorder);
+					   GObject *recorder);
+void rb_virtual_controls_detach(RbVirtualControls *self);
+gboolean rb_virtual_controls_is_busy(RbVirtualControls *self);
 void rb_virtual_controls_update_report(RbVirtualControls *self);
 gboolean rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **error);
 

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,8 +80,13 @@ struct _RbWriteJob {
 	gint64 sectors_read;
 	guint64 writes_sent;
 
-	/* the reader's poll() target for @wake, valid while it runs */
+	/* an eventfd that @wake's cancel makes readable: what the reader's poll()
+	 * and the MMC layer's sleeps wait on. Ours rather than
+	 * g_cancellable_make_pollfd(), which aborts the process when no
+	 * descriptor is left; this one is made up front, where failing is an
+	 * error */
 	gint wake_fd;
+	gulong wake_id;
 };
 
 G_DEFINE_TYPE(RbWriteJob, rb_write_job, G_TYPE_OBJECT)
@@ -93,6 +99,10 @@ rb_write_job_finalize(GObject *object)
 	if (self->action_destroy != NULL)
 		self->action_destroy(self->action_data);
 	g_clear_pointer(&self->fifo, rb_fifo_free);
+	if (self->wake_id != 0)
+		g_cancellable_disconnect(self->wake, self->wake_id);
+	if (self->wake_fd >= 0)
+		close(self->wake_fd);
 	g_clear_object(&self->wake);
 	g_clear_object(&self->cancellable);
 	g_clear_object(&self->transport);
@@ -114,10 +124,38 @@ rb_write_job_init(RbWriteJob *self)
 {
 	g_mutex_init(&self->mutex);
 	self->params.fd = -1;
+	self->wake_fd = -1;
 	self->total_sectors = -1;
 	self->time_scale = 1.0;
 	self->cancellable = g_cancellable_new();
 	self->wake = g_cancellable_new();
+}
+
+/* ---- Preflight ---- */
+
+static const gchar *const rb_preflight_names[] = {
+	[RB_PREFLIGHT_LEAD_IN] = "lead-in",
+	[RB_PREFLIGHT_FULL] = "full",
+	[RB_PREFLIGHT_OFF] = "off",
+};
+
+gboolean
+rb_preflight_from_string(const gchar *text, RbPreflight *out)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(rb_preflight_names); i++) {
+		if (g_strcmp0(text, rb_preflight_names[i]) == 0) {
+			*out = (RbPreflight)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+const gchar *
+rb_preflight_to_string(RbPreflight preflight)
+{
+	g_return_val_if_fail(preflight < G_N_ELEMENTS(rb_preflight_names), NULL);
+	return rb_preflight_names[preflight];
 }
 
 /* ---- up-front checks ---- */
@@ -208,6 +246,16 @@ rb_write_job_check_fd(RbWriteJob *self, GError **error)
 	return TRUE;
 }
 
+/* @wake was cancelled: every poll() on the eventfd returns from now on */
+static void
+rb_write_job_on_wake(GCancellable *wake, gpointer user_data)
+{
+	guint64 one = 1;
+
+	if (write(GPOINTER_TO_INT(user_data), &one, sizeof(one)) < 0)
+		g_debug("cannot signal the wake-up eventfd: %s", g_strerror(errno));
+}
+
 RbWriteJob *
 rb_write_job_new(RbMmcTransport *transport, const RbWriteJobParams *params, GError **error)
 {
@@ -257,6 +305,18 @@ rb_write_job_new(RbMmcTransport *transport, const RbWriteJobParams *params, GErr
 	}
 	if (!rb_write_job_check_fd(self, error))
 		return NULL;
+	self->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (self->wake_fd < 0) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    errno == EMFILE || errno == ENFILE ? G_DBUS_ERROR_LIMITS_EXCEEDED
+							       : G_DBUS_ERROR_FAILED,
+			    _("The service cannot start the burn: %s; try again later."),
+			    g_strerror(errno));
+		return NULL;
+	}
+	self->wake_id = g_cancellable_connect(
+		self->wake, G_CALLBACK(rb_write_job_on_wake), GINT_TO_POINTER(self->wake_fd), NULL);
 	self->fifo = rb_fifo_new(self->sector_size,
 				 self->chunk_sectors,
 				 params->fifo_size > 0 ? params->fifo_size : RB_FIFO_DEFAULT_SIZE,
@@ -396,30 +456,26 @@ rb_write_job_now_us(gpointer user_data)
 	return (gint64)((gdouble)g_get_monotonic_time() / self->time_scale);
 }
 
+/* a sleep that a cancel or a failing worker ends at once */
 static void
 rb_write_job_sleep_us(guint64 usec, gpointer user_data)
 {
 	RbWriteJob *self = user_data;
-	GPollFD pollfd;
 	guint64 real = (guint64)((gdouble)usec * self->time_scale);
+	struct pollfd pollfd = {self->wake_fd, POLLIN, 0};
 
-	if (g_cancellable_make_pollfd(self->wake, &pollfd)) {
-		g_poll(&pollfd, 1, (gint)MIN((real + 999) / 1000, (guint64)G_MAXINT));
-		g_cancellable_release_fd(self->wake);
-	}
+	if (poll(&pollfd, 1, (gint)MIN((real + 999) / 1000, (guint64)G_MAXINT)) < 0 &&
+	    errno != EINTR)
+		g_usleep((gulong)MIN(real, (guint64)G_MAXULONG));
 }
 
 static void
 rb_write_job_env_init(RbWriteJob *self, RbMmcEnv *env)
 {
-	env->now_us = NULL;
-	env->sleep_us = NULL;
+	env->now_us = self->time_scale != 1.0 ? rb_write_job_now_us : NULL;
+	env->sleep_us = rb_write_job_sleep_us;
 	env->user_data = self;
 	env->cancellable = self->wake;
-	if (self->time_scale != 1.0) {
-		env->now_us = rb_write_job_now_us;
-		env->sleep_us = rb_write_job_sleep_us;
-	}
 }
 
 /* ---- PREPARING ---- */
@@ -483,7 +539,7 @@ rb_write_job_read_some(RbWriteJob *self, guint8 *buf, gsize len, guint64 offset,
 		if (!self->seekable) {
 			struct pollfd fds[2] = {{self->params.fd, POLLIN, 0},
 						{self->wake_fd, POLLIN, 0}};
-			gint r = poll(fds, fds[1].fd >= 0 ? 2 : 1, -1);
+			gint r = poll(fds, 2, -1);
 
 			if (r < 0 && errno != EINTR) {
 				rb_error_set(error,
@@ -621,22 +677,34 @@ rb_write_job_reader_thread(gpointer user_data)
 {
 	RbWriteJob *self = user_data;
 	g_autoptr(GError) error = NULL;
-	GPollFD pollfd = {-1, 0, 0};
-	gboolean have_fd = g_cancellable_make_pollfd(self->wake, &pollfd);
 
-	self->wake_fd = have_fd ? pollfd.fd : -1;
 	if (!rb_write_job_read_stream(self, &error)) {
 		/* the first error given is the one the caller sees */
 		rb_fifo_fail(self->fifo, error);
 		g_cancellable_cancel(self->wake);
 	}
-	self->wake_fd = -1;
-	if (have_fd)
-		g_cancellable_release_fd(self->wake);
 	return NULL;
 }
 
 /* ---- the writer thread ---- */
+
+/* a failed WRITE says which sectors it carried, whatever the drive said */
+static void
+rb_write_job_name_write_error(GError **error, gint64 lba, guint n)
+{
+	gchar *message;
+
+	if (error == NULL || *error == NULL || (*error)->domain != RB_ERROR ||
+	    (*error)->code == RB_ERROR_REQUEST_CANCELLED)
+		return;
+	message = g_strdup_printf(
+		_("%s; the WRITE carried LBA %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
+		(*error)->message,
+		lba,
+		lba + n - 1);
+	g_free((*error)->message);
+	(*error)->message = message;
+}
 
 static gboolean
 rb_write_job_write_stream(RbWriteJob *self, GError **error)
@@ -682,8 +750,10 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 				 len,
 				 &env,
 				 &info,
-				 error))
+				 error)) {
+			rb_write_job_name_write_error(error, lba, n);
 			return FALSE;
+		}
 		if (info.transferred != len) {
 			rb_error_set(error,
 				     RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE,
@@ -801,10 +871,11 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 	return rb_write_job_finish_disc(self, &env, error);
 }
 
-static void
-rb_write_job_thread(GTask *task, gpointer source_object, gpointer task_data, GCancellable *unused)
+static gpointer
+rb_write_job_coordinator_thread(gpointer user_data)
 {
-	RbWriteJob *self = source_object;
+	g_autoptr(GTask) task = G_TASK(user_data);
+	RbWriteJob *self = g_task_get_source_object(task);
 	g_autoptr(GError) error = NULL;
 	gboolean ok;
 	RbWriteAction action;
@@ -838,11 +909,11 @@ rb_write_job_thread(GTask *task, gpointer source_object, gpointer task_data, GCa
 								   : _("starting"));
 		ok = FALSE;
 	}
-	if (!ok) {
+	if (!ok)
 		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	g_task_return_boolean(task, TRUE);
+	else
+		g_task_return_boolean(task, TRUE);
+	return NULL;
 }
 
 static void
@@ -858,6 +929,8 @@ rb_write_job_run_async(RbWriteJob *self,
 		       gpointer user_data)
 {
 	g_autoptr(GTask) task = NULL;
+	g_autoptr(GError) error = NULL;
+	GThread *thread;
 
 	g_return_if_fail(RB_IS_WRITE_JOB(self));
 
@@ -881,7 +954,22 @@ rb_write_job_run_async(RbWriteJob *self,
 		self->external_id = g_cancellable_connect(
 			cancellable, G_CALLBACK(rb_write_job_external_cancelled_cb), self, NULL);
 	}
-	g_task_run_in_thread(task, rb_write_job_thread);
+	/* its own thread: GLib's task pool has ten, and a coordinator holds one
+	 * for the whole burn, so an eleventh burn would wait for a free one */
+	thread = g_thread_try_new(
+		"rb-job", rb_write_job_coordinator_thread, g_object_ref(task), &error);
+	if (thread == NULL) {
+		g_object_unref(task);
+		g_task_return_new_error(
+			task,
+			G_DBUS_ERROR,
+			G_DBUS_ERROR_LIMITS_EXCEEDED,
+			_("The service cannot start the burn: %s; try again later."),
+			error->message);
+		return;
+	}
+	/* detached: the task's result is what the caller waits for */
+	g_thread_unref(thread);
 }
 
 gboolean

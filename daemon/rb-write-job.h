@@ -27,6 +27,18 @@ typedef enum {
 	RB_WRITE_ACTION_FINISHING = 3,
 } RbWriteAction;
 
+/* what is checked of the stream before the first WRITE (rb-stream-check.h):
+ * the lead-in and the first FIFO fill, the whole stream when it is
+ * seekable, or nothing at all, also not while writing */
+typedef enum {
+	RB_PREFLIGHT_LEAD_IN,
+	RB_PREFLIGHT_FULL,
+	RB_PREFLIGHT_OFF,
+} RbPreflight;
+
+gboolean rb_preflight_from_string(const gchar *text, RbPreflight *out);
+const gchar *rb_preflight_to_string(RbPreflight preflight);
+
 typedef struct {
 	gint fd;                       /* the stream; the job keeps a dup() of it */
 	gint32 stream_first_lba;       /* −|streamLeadInSectors|, −22650 for WriteMedia */
@@ -37,6 +49,7 @@ typedef struct {
 	guint16 write_speed_kbps;      /* RB_MMC_SPEED_MAX (0xFFFF) for the fastest */
 	guint8 rotation;               /* RB_MMC_ROTATION_CLV or _PURE_CAV */
 	gsize fifo_size;               /* bytes; 0 for RB_FIFO_DEFAULT_SIZE */
+	RbPreflight preflight;
 } RbWriteJobParams;
 
 /* the IMAPI Update figures: IDiscFormat2RawCDEventArgs + IWriteEngine2EventArgs */
@@ -79,7 +92,9 @@ void rb_write_job_set_action_func(RbWriteJob *self,
  */
 void rb_write_job_set_time_scale(RbWriteJob *self, gdouble scale);
 
-/* runs the burn once; the reply comes after both worker threads stopped */
+/* runs the burn once, in threads of its own (never GLib's shared pool, so
+ * that burns on many recorders never wait for each other); the reply comes
+ * after every worker thread stopped */
 void rb_write_job_run_async(RbWriteJob *self,
 			    GCancellable *cancellable,
 			    GAsyncReadyCallback callback,

@@ -75,6 +75,12 @@ static const RbErrorInfo rb_error_info[] = {
 		N_("The recorder reported an unexpected error; retry, or try another disc or drive.")},
 	[RB_ERROR_DEVICE_GONE] = {RB_DBUS_ERROR_PREFIX "DeviceGone", 0x80070037,
 		N_("The recorder is gone; reconnect it and start again.")},
+	[RB_ERROR_STREAM_INVALID] = {RB_DBUS_ERROR_PREFIX "StreamInvalid", 0xC0AA06F0,
+		N_("The stream is not a valid raw disc image; check how it was made, its sector type and streamLeadInSectors.")},
+	[RB_ERROR_MEDIA_WRITE_FAILED] = {RB_DBUS_ERROR_PREFIX "MediaWriteFailed", 0xC0AA06F1,
+		N_("The recorder could not write the disc; try another disc or a lower write speed, or clean the drive.")},
+	[RB_ERROR_RECORDER_HARDWARE_ERROR] = {RB_DBUS_ERROR_PREFIX "RecorderHardwareError", 0xC0AA06F2,
+		N_("The recorder reported a hardware failure; power-cycle it, and if it persists, have it repaired or use another recorder.")},
 };
 /* clang-format on */
 

@@ -45,6 +45,9 @@ static const RbExpectedError rb_expected_errors[] = {
 	{RB_ERROR_LOSS_OF_STREAMING, "LossOfStreaming", 0xC0AA0300},
 	{RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE, "UnexpectedResponseFromDevice", 0xC0AA0301},
 	{RB_ERROR_DEVICE_GONE, "DeviceGone", 0x80070037},
+	{RB_ERROR_STREAM_INVALID, "StreamInvalid", 0xC0AA06F0},
+	{RB_ERROR_MEDIA_WRITE_FAILED, "MediaWriteFailed", 0xC0AA06F1},
+	{RB_ERROR_RECORDER_HARDWARE_ERROR, "RecorderHardwareError", 0xC0AA06F2},
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(rb_expected_errors) == RB_ERROR_N_ERRORS);

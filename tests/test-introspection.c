@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "rb-error.h"
+#include "rb-auth-map.h"
 #include "rb-test-service.h"
 
 static GDBusNodeInfo *
@@ -211,7 +212,8 @@ START_TEST(test_introspection_contract_files)
 				"org.rawburn.RawBurn1.Recorder",
 				"org.rawburn.RawBurn1.DiscFormat2RawCD",
 				"org.rawburn.RawBurn1.VirtualRecorder"};
-	const guint n_members[] = {3 + 2, 2 + 12, 7 + 1 + 20, 3 + 2};
+	/* DiscFormat2RawCD: 0.2 adds the Preflight property */
+	const guint n_members[] = {3 + 2, 2 + 12, 7 + 1 + 21, 3 + 2};
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autoptr(GDBusNodeInfo) node = NULL;
@@ -228,6 +230,56 @@ START_TEST(test_introspection_contract_files)
 }
 END_TEST
 
+/* the authorization map names every method and writable property of the
+ * contract, and nothing else: a member added to the XML without a rule
+ * would be refused at run time, so this fails first */
+START_TEST(test_introspection_auth_map_complete)
+{
+	const gchar *names[] = {"org.rawburn.RawBurn1.Manager",
+				"org.rawburn.RawBurn1.Recorder",
+				"org.rawburn.RawBurn1.DiscFormat2RawCD",
+				"org.rawburn.RawBurn1.VirtualRecorder"};
+	gsize n_rules = 0;
+	const RbAuthRule *rules = rb_auth_map_get_rules(&n_rules);
+	guint n_covered = 0;
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(GDBusNodeInfo) node = NULL;
+		GDBusInterfaceInfo *iface = rb_load_contract(names[i], &node);
+
+		for (guint m = 0; iface->methods[m] != NULL; m++) {
+			ck_assert_msg(rb_auth_map_lookup(
+					      names[i], iface->methods[m]->name, FALSE) != NULL,
+				      "%s.%s is not on the authorization map",
+				      names[i],
+				      iface->methods[m]->name);
+			n_covered++;
+		}
+		for (guint p = 0; iface->properties[p] != NULL; p++) {
+			const GDBusPropertyInfo *property = iface->properties[p];
+			gboolean writable =
+				(property->flags & G_DBUS_PROPERTY_INFO_FLAGS_WRITABLE) != 0;
+
+			ck_assert_msg((rb_auth_map_lookup(names[i], property->name, TRUE) !=
+				       NULL) == writable,
+				      "%s.%s: writable %d, but the map says otherwise",
+				      names[i],
+				      property->name,
+				      writable);
+			n_covered += writable ? 1 : 0;
+		}
+	}
+	/* no stale rules for members that are gone */
+	ck_assert_uint_eq(n_covered, n_rules);
+	/* the actions are those of the policy file */
+	for (gsize i = 0; i < n_rules; i++) {
+		ck_assert(rules[i].action_id == NULL ||
+			  g_str_has_prefix(rules[i].action_id, "org.rawburn."));
+		ck_assert((rules[i].action_id == NULL) == (rules[i].message == NULL));
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -236,6 +288,7 @@ main(void)
 
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_introspection_contract_files);
+	tcase_add_test(tc, test_introspection_auth_map_complete);
 	tcase_add_test(tc, test_introspection_matches_contract);
 	tcase_add_test(tc, test_introspection_object_tree);
 	suite_add_tcase(suite, tc);

@@ -208,7 +208,7 @@ START_TEST(test_manager_recorder_properties)
 	format = rb_get_all(service, path, "org.rawburn.RawBurn1.DiscFormat2RawCD");
 	controls = rb_get_all(service, path, "org.rawburn.RawBurn1.VirtualRecorder");
 	ck_assert_uint_eq(g_variant_n_children(recorder), 12);
-	ck_assert_uint_eq(g_variant_n_children(format), 20);
+	ck_assert_uint_eq(g_variant_n_children(format), 21);
 	ck_assert_uint_eq(g_variant_n_children(controls), 2);
 
 	ck_assert(g_variant_lookup(recorder, "MediaPresent", "b", &present));

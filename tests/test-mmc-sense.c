@@ -142,6 +142,8 @@ START_TEST(test_sense_descriptor)
 	ck_assert_uint_eq(sense.ascq, 0x07);
 	ck_assert(sense.progress_valid);
 	ck_assert_uint_eq(sense.progress, 0x4000);
+	ck_assert(sense.information_valid);
+	ck_assert_int_eq(sense.information, 0x1234);
 }
 END_TEST
 
@@ -204,7 +206,14 @@ static const RbSenseCase rb_sense_cases[] = {
 	RB_CASE(0x05, 0x0C, 0x09, WRITE_10, LOSS_OF_STREAMING, FAIL),
 	RB_CASE(0x05, 0x21, 0x02, WRITE_10, LOSS_OF_STREAMING, FAIL),
 	RB_CASE(0x03, 0x21, 0x02, WRITE_10, LOSS_OF_STREAMING, FAIL),
-	RB_CASE(0x03, 0x0C, 0x00, WRITE_10, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
+	/* medium errors while recording: the disc, the speed or the lens */
+	RB_CASE(0x03, 0x0C, 0x00, WRITE_10, MEDIA_WRITE_FAILED, FAIL),
+	RB_CASE(0x03, 0x0C, 0x07, WRITE_10, MEDIA_WRITE_FAILED, FAIL),
+	RB_CASE(0x03, 0x09, 0x02, WRITE_10, MEDIA_WRITE_FAILED, FAIL),
+	RB_CASE(0x03, 0x73, 0x03, WRITE_10, MEDIA_WRITE_FAILED, FAIL),
+	RB_CASE(0x03, 0x0C, 0x00, SYNCHRONIZE_CACHE, MEDIA_WRITE_FAILED, FAIL),
+	/* a medium error reading is not a failed recording */
+	RB_CASE(0x03, 0x11, 0x00, READ_CD, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
 	RB_CASE(0x05, 0x21, 0x00, WRITE_10, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
 	RB_CASE(0x07, 0x27, 0x00, WRITE_10, MEDIA_WRITE_PROTECTED, FAIL),
 	RB_CASE(0x07, 0x27, 0x05, BLANK, MEDIA_WRITE_PROTECTED, FAIL),
@@ -228,7 +237,8 @@ static const RbSenseCase rb_sense_cases[] = {
 	RB_CASE(0x06, 0x2A, 0x01, WRITE_10, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
 	RB_CASE(0x05, 0x2C, 0x00, WRITE_10, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
 	RB_CASE(0x05, 0x20, 0x00, GET_PERFORMANCE, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
-	RB_CASE(0x04, 0x08, 0x03, WRITE_10, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
+	RB_CASE(0x04, 0x08, 0x03, WRITE_10, RECORDER_HARDWARE_ERROR, FAIL),
+	RB_CASE(0x04, 0x44, 0x00, TEST_UNIT_READY, RECORDER_HARDWARE_ERROR, FAIL),
 	RB_CASE(0x0B, 0x00, 0x00, WRITE_10, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
 	RB_CASE(0x00, 0x00, 0x00, TEST_UNIT_READY, UNEXPECTED_RESPONSE_FROM_DEVICE, FAIL),
 	/* recovered: the command completed */
@@ -279,8 +289,38 @@ START_TEST(test_sense_error_message)
 	ck_assert_ptr_nonnull(strstr(error->message, "02/3A/01"));
 	ck_assert_ptr_nonnull(strstr(error->message, "medium not present - tray closed"));
 
-	rb_assert_error(error2, RB_ERROR, RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE);
+	rb_assert_error(error2, RB_ERROR, RB_ERROR_RECORDER_HARDWARE_ERROR);
+	ck_assert(g_str_has_prefix(error2->message, "0xC0AA06F2: "));
 	ck_assert_ptr_nonnull(strstr(error2->message, "WRITE(10): sense 04/99/42, deferred)"));
+}
+END_TEST
+
+/* a failed WRITE names the block the drive reported */
+START_TEST(test_sense_error_message_information)
+{
+	RbMmcSense sense;
+	guint8 data[18];
+	g_autoptr(GError) error = NULL;
+
+	/* 03/0C/00, VALID, INFORMATION = -150 (FF FF FF 6A) */
+	rb_test_fill_fixed_sense(data, 0x03, 0x0C, 0x00, -1);
+	data[0] |= 0x80;
+	data[3] = 0xFF;
+	data[4] = 0xFF;
+	data[5] = 0xFF;
+	data[6] = 0x6A;
+	ck_assert(rb_mmc_sense_parse(data, sizeof(data), &sense, NULL));
+	ck_assert(sense.information_valid);
+	ck_assert_int_eq(sense.information, -150);
+	error = rb_mmc_sense_to_error(&sense, RB_MMC_WRITE_10);
+	rb_assert_error(error, RB_ERROR, RB_ERROR_MEDIA_WRITE_FAILED);
+	ck_assert(g_str_has_prefix(error->message, "0xC0AA06F1: "));
+	ck_assert_ptr_nonnull(strstr(error->message, "sense 03/0C/00, write error, at LBA -150)"));
+
+	/* without VALID the field is not the drive's word */
+	data[0] &= 0x7F;
+	ck_assert(rb_mmc_sense_parse(data, sizeof(data), &sense, NULL));
+	ck_assert(!sense.information_valid);
 }
 END_TEST
 
@@ -314,6 +354,7 @@ main(void)
 	suite_add_tcase(suite, tc);
 	tcase_add_loop_test(tc_map, test_sense_table, 0, G_N_ELEMENTS(rb_sense_cases));
 	tcase_add_test(tc_map, test_sense_error_message);
+	tcase_add_test(tc_map, test_sense_error_message_information);
 	tcase_add_test(tc_map, test_sense_describe);
 	suite_add_tcase(suite, tc_map);
 	return rb_test_run_suite(suite);

@@ -1007,11 +1007,14 @@ START_TEST(test_write_job_drive_errors)
 	close(fd);
 	rb_run_init(&run, job);
 	error = rb_run(&run);
-	/* 03/0C/00 is no error IMAPI names; a vanished disc is */
-	rb_assert_error(error,
-			RB_ERROR,
-			_i == 0 ? RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE
-				: RB_ERROR_MEDIA_NO_MEDIA);
+	/* a write error is rawburn's own MediaWriteFailed naming the drive's
+	 * sense and the block; a vanished disc is IMAPI's MediaNoMedia */
+	rb_assert_error(
+		error, RB_ERROR, _i == 0 ? RB_ERROR_MEDIA_WRITE_FAILED : RB_ERROR_MEDIA_NO_MEDIA);
+	if (_i == 0) {
+		ck_assert_msg(strstr(error->message, "03/0C/00") != NULL, "%s", error->message);
+		ck_assert_msg(strstr(error->message, "at LBA 150") != NULL, "%s", error->message);
+	}
 	ck_assert_int_lt(run.last.last_written_lba, 150);
 	ck_assert_int_eq(run.last.action, RB_WRITE_ACTION_WRITING);
 	rb_vdrive_get_report(bed.drive, &report);

@@ -19,13 +19,26 @@
 #define RB_SENSE_FIXED_MIN 3
 #define RB_SENSE_DESCRIPTOR_MIN 4
 #define RB_SENSE_HEADER_LEN 8
-/* sense-key specific descriptor (type 02h) of descriptor format sense */
+/* descriptor format sense: the information (00h) and sense-key specific
+ * (02h) descriptors */
+#define RB_SENSE_DESC_INFORMATION 0x00
 #define RB_SENSE_DESC_SKS 0x02
+
+static guint32
+rb_sense_get_be32(const guint8 *p)
+{
+	return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
+}
 
 static void
 rb_mmc_sense_parse_fixed(const guint8 *data, gsize valid, RbMmcSense *sense)
 {
 	sense->key = data[2] & 0x0F;
+	/* VALID (byte 0 bit 7) covers the INFORMATION field, bytes 3-6 */
+	if (valid >= 7 && (data[0] & 0x80) != 0) {
+		sense->information_valid = TRUE;
+		sense->information = (gint32)rb_sense_get_be32(data + 3);
+	}
 	if (valid >= 14) {
 		sense->asc = data[12];
 		sense->ascq = data[13];
@@ -47,6 +60,13 @@ rb_mmc_sense_parse_descriptor(const guint8 *data, gsize valid, RbMmcSense *sense
 
 		if (off + desc_len > valid)
 			break;
+		/* the 64-bit INFORMATION of a CD drive holds a 32-bit LBA in
+		 * its low half */
+		if (data[off] == RB_SENSE_DESC_INFORMATION && desc_len >= 12 &&
+		    (data[off + 2] & 0x80) != 0) {
+			sense->information_valid = TRUE;
+			sense->information = (gint32)rb_sense_get_be32(data + off + 8);
+		}
 		if (data[off] == RB_SENSE_DESC_SKS && desc_len >= 7 &&
 		    (data[off + 4] & 0x80) != 0) {
 			sense->progress_valid = TRUE;
@@ -176,6 +196,12 @@ rb_mmc_sense_get_action(const RbMmcSense *sense)
  *                      one retry); the caller re-reads the media state.
  *  06/29/xx            Unexpected: a second reset in a row is not something a
  *                      client can wait out.
+ *  03/xx/xx on WRITE(10), SYNCHRONIZE CACHE
+ *                      MediaWriteFailed: a medium error while recording (write
+ *                      error, servo or tracking failure, power calibration):
+ *                      the disc, the speed or a dirty lens; the client can
+ *                      try another disc or speed.
+ *  04/xx/xx            RecorderHardwareError: the drive itself failed.
  *  anything else       UnexpectedResponseFromDevice.
  */
 RbError
@@ -217,6 +243,11 @@ rb_mmc_sense_to_error_code(const RbMmcSense *sense, guint8 opcode)
 		return RB_ERROR_MEDIA_IS_NOT_SUPPORTED;
 	if (key == RB_SENSE_UNIT_ATTENTION && asc == RB_ASC_MEDIUM_MAY_HAVE_CHANGED)
 		return RB_ERROR_MEDIA_BECOMING_READY;
+	if (key == RB_SENSE_MEDIUM_ERROR &&
+	    (opcode == RB_MMC_WRITE_10 || opcode == RB_MMC_SYNCHRONIZE_CACHE))
+		return RB_ERROR_MEDIA_WRITE_FAILED;
+	if (key == RB_SENSE_HARDWARE_ERROR)
+		return RB_ERROR_RECORDER_HARDWARE_ERROR;
 	return RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE;
 }
 
@@ -229,6 +260,7 @@ typedef struct {
 /* the SPC/MMC names of the codes CD recorders answer with */
 static const RbSenseText rb_sense_texts[] = {
 	{0x00, 0x00, "no additional sense information"},
+	{0x02, 0x00, "no seek complete"},
 	{0x04, 0x00, "logical unit not ready, cause not reportable"},
 	{0x04, 0x01, "logical unit is in process of becoming ready"},
 	{0x04, 0x02, "logical unit not ready, initializing command required"},
@@ -236,10 +268,21 @@ static const RbSenseText rb_sense_texts[] = {
 	{0x04, 0x04, "logical unit not ready, format in progress"},
 	{0x04, 0x07, "logical unit not ready, operation in progress"},
 	{0x04, 0x08, "logical unit not ready, long write in progress"},
+	{0x08, 0x00, "logical unit communication failure"},
+	{0x09, 0x00, "track following error"},
+	{0x09, 0x01, "tracking servo failure"},
+	{0x09, 0x02, "focus servo failure"},
+	{0x09, 0x03, "spindle servo failure"},
 	{0x0C, 0x00, "write error"},
+	{0x0C, 0x02, "write error - auto reallocation failed"},
+	{0x0C, 0x03, "write error - recommend reassignment"},
+	{0x0C, 0x07, "write error - recovery needed"},
+	{0x0C, 0x08, "write error - recovery failed"},
 	{0x0C, 0x09, "write error - loss of streaming"},
 	{0x0C, 0x0A, "write error - padding blocks added"},
 	{0x11, 0x00, "unrecovered read error"},
+	{0x15, 0x00, "random positioning error"},
+	{0x15, 0x01, "mechanical positioning error"},
 	{0x1A, 0x00, "parameter list length error"},
 	{0x20, 0x00, "invalid command operation code"},
 	{0x21, 0x00, "logical block address out of range"},
@@ -258,13 +301,19 @@ static const RbSenseText rb_sense_texts[] = {
 	{0x30, 0x02, "cannot read medium - incompatible format"},
 	{0x30, 0x05, "cannot write medium - incompatible format"},
 	{0x30, 0xFF, "incompatible medium"},
+	{0x31, 0x00, "medium format corrupted"},
 	{0x3A, 0x00, "medium not present"},
 	{0x3A, 0x01, "medium not present - tray closed"},
 	{0x3A, 0x02, "medium not present - tray open"},
 	{0x3A, 0xFF, "medium not present"},
+	{0x3E, 0x01, "logical unit failure"},
+	{0x44, 0x00, "internal target failure"},
 	{0x57, 0x00, "unable to recover table-of-contents"},
 	{0x63, 0x00, "end of user area encountered on this track"},
 	{0x64, 0x00, "illegal mode for this track"},
+	{0x73, 0x00, "CD control error"},
+	{0x73, 0x01, "power calibration area almost full"},
+	{0x73, 0x02, "power calibration area is full"},
 	{0x73, 0x03, "power calibration area error"},
 	{0x73, 0xFF, "CD control error"},
 };
@@ -288,13 +337,16 @@ rb_mmc_sense_to_error(const RbMmcSense *sense, guint8 opcode)
 {
 	RbError code;
 	const gchar *text;
+	g_autofree gchar *where = NULL;
 
 	g_return_val_if_fail(sense != NULL, NULL);
 
 	code = rb_mmc_sense_to_error_code(sense, opcode);
 	text = rb_mmc_sense_describe(sense->key, sense->asc, sense->ascq);
+	if (sense->information_valid)
+		where = g_strdup_printf(", at LBA %d", sense->information);
 	return rb_error_new(code,
-			    "%s (%s: sense %02X/%02X/%02X%s%s%s)",
+			    "%s (%s: sense %02X/%02X/%02X%s%s%s%s)",
 			    rb_error_get_description(code),
 			    rb_mmc_opcode_to_string(opcode),
 			    sense->key,
@@ -302,5 +354,6 @@ rb_mmc_sense_to_error(const RbMmcSense *sense, guint8 opcode)
 			    sense->ascq,
 			    text != NULL ? ", " : "",
 			    text != NULL ? text : "",
+			    where != NULL ? where : "",
 			    sense->deferred ? ", deferred" : "");
 }

@@ -46,6 +46,11 @@ typedef struct {
 	/* NOT READY with SKSV: how far a long operation got, 0..65535 */
 	gboolean progress_valid;
 	guint16 progress;
+	/* the INFORMATION field when the drive marks it valid: for a failed
+	 * WRITE, the LBA of the block that failed (signed: lead-in LBAs are
+	 * negative) */
+	gboolean information_valid;
+	gint32 information;
 } RbMmcSense;
 
 /* What to do about a CHECK CONDITION. */

@@ -115,6 +115,7 @@ rb_vdrive_put_be16(guint8 *p, guint16 value)
 }
 
 void rb_vdrive_set_sense(RbMmcResult *result, guint8 key, guint8 asc, guint8 ascq);
+void rb_vdrive_set_sense_information(RbMmcResult *result, gint32 information);
 gboolean rb_vdrive_check_ready(RbVdrive *self, RbMmcResult *result);
 void rb_vdrive_reply(RbMmcResult *result,
 		     guint8 *buffer,

@@ -231,9 +231,14 @@ rb_vdrive_cmd_write(
 		return;
 	}
 	if (rb_vdrive_fault_in_range(self->faults.write_error_at_lba, lba, blocks)) {
+		gint32 failed_lba = self->faults.write_error_at_lba;
+
 		self->faults.write_error_at_lba = RB_VDRIVE_FAULT_OFF;
 		self->recording_failed = TRUE;
 		rb_vdrive_set_sense(result, RB_SENSE_MEDIUM_ERROR, RB_ASC_WRITE_ERROR, 0x00);
+		/* drives name the block that failed in the INFORMATION field (SPC
+		 * fixed sense bytes 3-6, VALID set), as cdrdao and wodim print it */
+		rb_vdrive_set_sense_information(result, failed_lba);
 		return;
 	}
 

@@ -133,19 +133,34 @@ rb_virtual_spec_parse_speed(const gchar *value, guint *out, GError **error)
 	return TRUE;
 }
 
-static gboolean
-rb_virtual_spec_parse_name(const gchar *value, gchar **out, GError **error)
+/* a name goes into the drive's INQUIRY data and the recorder's ProductId:
+ * printable UTF-8 of 1 to 63 bytes */
+gboolean
+rb_virtual_spec_check_name(const gchar *value, GError **error)
 {
 	gsize len = strlen(value);
+	gboolean printable = g_utf8_validate(value, -1, NULL);
 
-	if (len == 0 || len > RB_VIRTUAL_NAME_MAX || !g_utf8_validate(value, -1, NULL)) {
+	for (const gchar *p = value; printable && *p != '\0'; p = g_utf8_next_char(p)) {
+		if (!g_unichar_isprint(g_utf8_get_char(p)))
+			printable = FALSE;
+	}
+	if (len == 0 || len > RB_VIRTUAL_NAME_MAX || !printable) {
 		g_set_error(error,
 			    G_OPTION_ERROR,
 			    G_OPTION_ERROR_BAD_VALUE,
-			    _("“name” needs 1 to %u characters of UTF-8 text"),
+			    _("“name” needs 1 to %u bytes of printable UTF-8 text"),
 			    (guint)RB_VIRTUAL_NAME_MAX);
 		return FALSE;
 	}
+	return TRUE;
+}
+
+static gboolean
+rb_virtual_spec_parse_name(const gchar *value, gchar **out, GError **error)
+{
+	if (!rb_virtual_spec_check_name(value, error))
+		return FALSE;
 	g_free(*out);
 	*out = g_strdup(value);
 	return TRUE;

@@ -37,6 +37,7 @@ void rb_virtual_spec_free(RbVirtualSpec *spec);
 gboolean rb_virtual_media_from_string(const gchar *text, RbVirtualMedia *media, GError **error);
 const gchar *rb_virtual_media_to_string(RbVirtualMedia media);
 guint rb_virtual_media_get_imapi_type(RbVirtualMedia media);
+gboolean rb_virtual_spec_check_name(const gchar *value, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbVirtualSpec, rb_virtual_spec_free)
 

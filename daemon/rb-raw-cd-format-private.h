@@ -1,0 +1,97 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the parts of the DiscFormat2RawCD implementation share:
+ * rb-raw-cd-format.c (clients, properties, the lock, drive operations) and
+ * rb-raw-cd-write.c (WriteMedia, WriteMedia2 and Burn).
+ */
+#pragma once
+
+#include "rb-client-table.h"
+#include "rb-inhibitor.h"
+#include "rb-raw-cd-format.h"
+#include "rb-write-job.h"
+
+G_BEGIN_DECLS
+
+/* why a recorder takes no more work */
+typedef enum {
+	RB_FORMAT_ALIVE,
+	RB_FORMAT_GONE,     /* unplugged or removed: DeviceGone */
+	RB_FORMAT_STOPPING, /* the service stops: RequestCancelled */
+} RbFormatLife;
+
+struct _RbRawCdFormat {
+	RbDiscFormat2RawCDSkeleton parent_instance;
+	GDBusInterfaceVTable vtable;
+	const RbRawCdFormatRecorder *recorder_ops;
+	GObject *recorder;      /* not owned: it owns us; NULL once detached */
+	RbClientTable *clients; /* created on first use, once exported */
+	gchar *holder;          /* unique name of the lock holder, NULL when free */
+	gchar *holder_name;     /* its ClientName, NULL while PrepareMedia runs */
+	gboolean writing;
+	gboolean release_after_write; /* the holder left while writing */
+	/* the holder ejected or loaded the medium: what PrepareMedia read is stale */
+	gboolean media_changed;
+	RbFormatLife life;
+	guint pending;             /* authorizations and drive operations in flight */
+	GCancellable *cancellable; /* of the write running */
+	RbWriteJob *job;
+	RbInhibitor *inhibitor; /* logind's, from PrepareMedia to ReleaseMedia */
+	guint update_id;
+	gsize fifo_size;
+};
+
+/*
+ * What a WriteMedia, WriteMedia2 or Burn call carries from its handler to
+ * the write: validated up front, applied only once authorized. Burn's
+ * options are this call's values; they never become the caller's properties.
+ */
+typedef struct {
+	gint fd; /* the stream, ours */
+	gint32 lead_in_sectors;
+	gboolean burn;
+	gchar *client_name; /* NULL: the caller's */
+	guint32 sector_type;
+	gboolean buffer_underrun_free_disabled;
+	gint32 write_speed;
+	gboolean pure_cav;
+	RbPreflight preflight;
+	gboolean have_sector_type;
+	gboolean have_buffer_underrun_free_disabled;
+	gboolean have_write_speed;
+	gboolean have_pure_cav;
+	gboolean have_preflight;
+} RbWriteArgs;
+
+#define RB_WRITE_ARGS_KEY "rb-write-args"
+#define RB_WRITE_SPEED_FASTEST (-1)
+/* WriteMedia's stream starts at 95:00:00 */
+#define RB_STREAM_LEADIN_DEFAULT 22650
+#define RB_SECTOR_TYPE_DEFAULT 2
+
+RbWriteArgs *rb_write_args_get(GDBusMethodInvocation *invocation);
+
+/* rb-raw-cd-format.c */
+RbClientState *rb_raw_cd_format_client(RbRawCdFormat *self, const gchar *sender);
+gboolean rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender);
+gboolean rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type);
+void rb_raw_cd_format_refuse(GDBusMethodInvocation *invocation, RbError code);
+gboolean rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+void rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+typedef void (*RbFormatContinuation)(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+void rb_raw_cd_format_authorize(RbRawCdFormat *self,
+				GDBusMethodInvocation *invocation,
+				GVariant *options,
+				RbFormatContinuation next);
+gboolean rb_raw_cd_format_handle_prepare_media(RbDiscFormat2RawCD *iface,
+					       GDBusMethodInvocation *invocation);
+void rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+
+/* rb-raw-cd-write.c */
+void rb_raw_cd_write_init(RbRawCdFormat *self);
+void rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+void
+rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,444 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * WriteMedia, WriteMedia2 and Burn of the DiscFormat2RawCD interface: the
+ * arguments are checked and the stream's descriptor taken when the call
+ * arrives, the caller is authorized, and only then does anything change;
+ * the write job runs the burn and the IMAPI Update signal follows it.
+ */
+#include "config.h"
+
+#define G_LOG_DOMAIN "RbRawCdFormat"
+
+#include <glib/gi18n.h>
+#include <unistd.h>
+
+#include "rb-auth-map.h"
+#include "rb-dbus-util.h"
+#include "rb-fd-limit.h"
+#include "rb-mmc-cdb.h"
+#include "rb-raw-cd-format-private.h"
+
+/* IMAPI's Update cadence while writing */
+#define RB_UPDATE_INTERVAL_MS 500
+/* what one burn opens: the stream's dup, the job's wake-up eventfd, and room
+ * for a real drive's device node */
+#define RB_WRITE_FDS_NEEDED 4
+
+static void
+rb_write_args_free(RbWriteArgs *args)
+{
+	if (args->fd >= 0)
+		close(args->fd);
+	g_free(args->client_name);
+	g_free(args);
+}
+
+RbWriteArgs *
+rb_write_args_get(GDBusMethodInvocation *invocation)
+{
+	return g_object_get_data(G_OBJECT(invocation), RB_WRITE_ARGS_KEY);
+}
+
+static RbWriteArgs *
+rb_write_args_attach(GDBusMethodInvocation *invocation)
+{
+	RbWriteArgs *args = g_new0(RbWriteArgs, 1);
+
+	args->fd = -1;
+	args->lead_in_sectors = RB_STREAM_LEADIN_DEFAULT;
+	g_object_set_data_full(
+		G_OBJECT(invocation), RB_WRITE_ARGS_KEY, args, (GDestroyNotify)rb_write_args_free);
+	return args;
+}
+
+static gboolean
+rb_write_args_expect(const gchar *key, GVariant *value, const GVariantType *type, GError **error)
+{
+	if (g_variant_is_of_type(value, type))
+		return TRUE;
+	g_set_error(error,
+		    G_DBUS_ERROR,
+		    G_DBUS_ERROR_INVALID_ARGS,
+		    _("The option “%s” takes a value of type “%s”, not “%s”."),
+		    key,
+		    g_variant_type_peek_string(type),
+		    g_variant_get_type_string(value));
+	return FALSE;
+}
+
+/* one Burn option onto @args; nothing of the caller's state changes here */
+static gboolean
+rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value, GError **error)
+{
+	gint64 number = 0;
+	gboolean flag = FALSE;
+
+	if (g_strcmp0(key, "ClientName") == 0) {
+		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_STRING, error))
+			return FALSE;
+		if (!rb_client_name_is_valid(g_variant_get_string(value, NULL))) {
+			rb_error_set_default(error, RB_ERROR_CLIENT_NAME_IS_NOT_VALID);
+			return FALSE;
+		}
+		g_free(args->client_name);
+		args->client_name = g_variant_dup_string(value, NULL);
+	} else if (g_strcmp0(key, "SectorType") == 0) {
+		if (!rb_dbus_util_parse_integer(key, value, 1, 3, &number, error))
+			return FALSE;
+		args->sector_type = (guint32)number;
+		args->have_sector_type = TRUE;
+	} else if (g_strcmp0(key, "BufferUnderrunFreeDisabled") == 0) {
+		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
+			return FALSE;
+		args->buffer_underrun_free_disabled = g_variant_get_boolean(value);
+		args->have_buffer_underrun_free_disabled = TRUE;
+	} else if (g_strcmp0(key, "WriteSpeed") == 0) {
+		if (!rb_dbus_util_parse_integer(key, value, -1, G_MAXINT32, &number, error))
+			return FALSE;
+		if (number == 0) {
+			g_set_error(error,
+				    G_DBUS_ERROR,
+				    G_DBUS_ERROR_INVALID_ARGS,
+				    _("The write speed must be -1 (fastest) or a number of "
+				      "sectors per second above 0, not 0."));
+			return FALSE;
+		}
+		args->write_speed = (gint32)number;
+		args->have_write_speed = TRUE;
+	} else if (g_strcmp0(key, "PureCAV") == 0) {
+		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
+			return FALSE;
+		args->pure_cav = g_variant_get_boolean(value);
+		args->have_pure_cav = TRUE;
+	} else if (g_strcmp0(key, "StreamLeadInSectors") == 0) {
+		if (!rb_dbus_util_parse_integer(key, value, G_MININT32, G_MAXINT32, &number, error))
+			return FALSE;
+		args->lead_in_sectors = (gint32)number;
+	} else if (g_strcmp0(key, "Preflight") == 0) {
+		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_STRING, error))
+			return FALSE;
+		if (!rb_preflight_from_string(g_variant_get_string(value, NULL),
+					      &args->preflight)) {
+			g_set_error(error,
+				    G_DBUS_ERROR,
+				    G_DBUS_ERROR_INVALID_ARGS,
+				    _("Preflight is “lead-in”, “full” or “off”, not “%s”."),
+				    g_variant_get_string(value, NULL));
+			return FALSE;
+		}
+		args->have_preflight = TRUE;
+	} else if (g_strcmp0(key, RB_AUTH_OPTION_NO_USER_INTERACTION) == 0) {
+		return rb_auth_map_parse_no_user_interaction(value, &flag, error);
+	} else {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_INVALID_ARGS,
+			    _("Unknown Burn option “%s” of type “%s”; use ClientName (s), "
+			      "SectorType (u), BufferUnderrunFreeDisabled (b), WriteSpeed (i), "
+			      "PureCAV (b), StreamLeadInSectors (i), Preflight (s) or "
+			      "auth.no_user_interaction (b)."),
+			    key,
+			    g_variant_get_type_string(value));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* --- the write ------------------------------------------------------------------------------ */
+
+static void
+rb_raw_cd_write_emit_update(RbRawCdFormat *self)
+{
+	RbWriteProgress progress;
+
+	rb_write_job_get_progress(self->job, &progress);
+	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self), progress.action);
+	/* FIFO figures in bytes, clamped to the signal's 32-bit fields */
+	rb_disc_format2_raw_cd_emit_update(RB_DISC_FORMAT2_RAW_CD(self),
+					   progress.action,
+					   progress.elapsed_seconds,
+					   progress.remaining_seconds,
+					   progress.start_lba,
+					   progress.sector_count,
+					   progress.last_read_lba,
+					   progress.last_written_lba,
+					   (gint32)MIN(progress.fifo_total, G_MAXINT32),
+					   (gint32)MIN(progress.fifo_used, G_MAXINT32),
+					   (gint32)MIN(progress.fifo_free, G_MAXINT32));
+}
+
+static gboolean
+rb_raw_cd_write_on_update_timer(gpointer user_data)
+{
+	rb_raw_cd_write_emit_update(RB_RAW_CD_FORMAT(user_data));
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+rb_raw_cd_write_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_data)
+{
+	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
+
+	/* the job may have ended already: only the live one reports */
+	if (self->job == job)
+		rb_raw_cd_write_emit_update(self);
+}
+
+/* a Burn releases the medium it prepared before it replies */
+void
+rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error)
+{
+	RbWriteArgs *args = rb_write_args_get(invocation);
+
+	if (args != NULL && args->burn &&
+	    rb_raw_cd_format_is_holder(self, g_dbus_method_invocation_get_sender(invocation)))
+		rb_raw_cd_format_release(self, NULL);
+	rb_dbus_util_return_error(invocation, error);
+}
+
+/* why the write really ended, when the recorder went away or the service stops */
+static GError *
+rb_raw_cd_write_get_outcome_error(RbRawCdFormat *self, GError *job_error)
+{
+	switch (self->life) {
+	case RB_FORMAT_GONE:
+		return rb_error_new(
+			RB_ERROR_DEVICE_GONE, "%s", rb_error_get_description(RB_ERROR_DEVICE_GONE));
+	case RB_FORMAT_STOPPING:
+		return rb_error_new(
+			RB_ERROR_REQUEST_CANCELLED,
+			_("The service is stopping (a system shutdown, “systemctl "
+			  "stop” or a replacement), so the write was cancelled; a partly "
+			  "written CD-R is unusable, a CD-RW must be blanked."));
+	case RB_FORMAT_ALIVE:
+	default:
+		return job_error;
+	}
+}
+
+static void
+rb_raw_cd_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GDBusMethodInvocation) invocation = user_data;
+	RbRawCdFormat *self = g_object_get_data(G_OBJECT(invocation), "rb-format");
+	g_autoptr(RbWriteJob) job = RB_WRITE_JOB(g_object_ref(source));
+	g_autoptr(GError) error = NULL;
+	gboolean ok = rb_write_job_run_finish(job, result, &error);
+	RbWriteArgs *args = rb_write_args_get(invocation);
+
+	if (self->life != RB_FORMAT_ALIVE) {
+		GError *outcome = rb_raw_cd_write_get_outcome_error(self, NULL);
+		g_clear_error(&error);
+		error = outcome;
+		ok = FALSE;
+	}
+
+	/* the last Update shows where the write ended */
+	g_clear_handle_id(&self->update_id, g_source_remove);
+	rb_raw_cd_write_emit_update(self);
+	g_clear_object(&self->job);
+	g_clear_object(&self->cancellable);
+	self->writing = FALSE;
+	rb_disc_format2_raw_cd_set_write_in_progress(RB_DISC_FORMAT2_RAW_CD(self), FALSE);
+	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self),
+						  RB_WRITE_ACTION_UNKNOWN);
+	if (self->recorder != NULL)
+		self->recorder_ops->write_finished(self->recorder);
+	if (self->release_after_write) {
+		self->release_after_write = FALSE;
+		if (self->holder != NULL)
+			rb_raw_cd_format_release(self, NULL);
+	}
+	if (!ok) {
+		rb_raw_cd_write_failed(self, invocation, error);
+		return;
+	}
+	if (args->burn && self->holder != NULL)
+		rb_raw_cd_format_release(self, NULL);
+	g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
+/* once authorized and, for Burn, prepared: the caller's values or Burn's */
+void
+rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
+{
+	RbDiscFormat2RawCD *iface = RB_DISC_FORMAT2_RAW_CD(self);
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	RbClientState *state = rb_raw_cd_format_client(self, sender);
+	RbWriteArgs *args = rb_write_args_get(invocation);
+	g_autoptr(GError) error = NULL;
+	RbWriteJobParams params = {0};
+	RbMmcTransport *transport;
+	guint32 sector_type;
+
+	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
+		return;
+	}
+	if (self->writing) {
+		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
+		return;
+	}
+	if (self->media_changed) {
+		g_dbus_method_invocation_take_error(
+			invocation,
+			rb_error_new(RB_ERROR_MEDIA_IS_NOT_PREPARED,
+				     _("The medium was ejected or loaded since PrepareMedia; call "
+				       "ReleaseMedia and PrepareMedia again.")));
+		return;
+	}
+	sector_type =
+		args->burn ? (args->have_sector_type ? args->sector_type : RB_SECTOR_TYPE_DEFAULT)
+			   : state->requested_sector_type;
+	if (!rb_raw_cd_format_has_sector_type(self, sector_type)) {
+		g_autoptr(GError) type_error =
+			rb_error_new(RB_ERROR_DATA_BLOCK_TYPE_NOT_SUPPORTED,
+				     _("The recorder does not support sector type %u; pick one of "
+				       "SupportedSectorTypes."),
+				     sector_type);
+		rb_raw_cd_write_failed(self, invocation, type_error);
+		return;
+	}
+	if (!rb_fd_limit_check(RB_WRITE_FDS_NEEDED, &error)) {
+		rb_raw_cd_write_failed(self, invocation, error);
+		return;
+	}
+	params.fd = args->fd;
+	/* the stream's first sector is LBA -|streamLeadInSectors| */
+	params.stream_first_lba =
+		args->lead_in_sectors == G_MININT32 ? G_MININT32 : -ABS(args->lead_in_sectors);
+	params.sector_type = sector_type;
+	params.leadin_start_lba = rb_disc_format2_raw_cd_get_start_of_next_session(iface);
+	params.last_leadout_start_lba =
+		rb_disc_format2_raw_cd_get_last_possible_start_of_leadout(iface);
+	params.bufe = args->burn && args->have_buffer_underrun_free_disabled
+			      ? !args->buffer_underrun_free_disabled
+		      : args->burn ? TRUE
+				   : !state->buffer_underrun_free_disabled;
+	params.write_speed_kbps = rb_mmc_speed_sectors_to_kbps(
+		args->have_write_speed ? args->write_speed : state->requested_write_speed);
+	params.rotation =
+		(args->have_pure_cav ? args->pure_cav : state->requested_pure_cav) ? 1 : 0;
+	params.preflight = args->have_preflight ? args->preflight : state->preflight;
+	params.fifo_size = self->fifo_size;
+	transport = self->recorder_ops->get_transport(self->recorder, &error);
+	self->job = transport != NULL ? rb_write_job_new(transport, &params, &error) : NULL;
+	/* the job holds its own duplicate */
+	close(args->fd);
+	args->fd = -1;
+	if (self->job == NULL) {
+		rb_raw_cd_write_failed(self, invocation, error);
+		return;
+	}
+	self->writing = TRUE;
+	self->cancellable = g_cancellable_new();
+	rb_disc_format2_raw_cd_set_write_in_progress(iface, TRUE);
+	rb_write_job_set_action_func(self->job, rb_raw_cd_write_on_action, self, NULL);
+	self->update_id =
+		g_timeout_add(RB_UPDATE_INTERVAL_MS, rb_raw_cd_write_on_update_timer, self);
+	/* the reply comes when the burn has ended; the object lives until then */
+	g_object_set_data_full(
+		G_OBJECT(invocation), "rb-format", g_object_ref(self), g_object_unref);
+	/* the recorder may be unplugged while writing: write_done still reports to it */
+	g_object_set_data_full(
+		G_OBJECT(invocation), "rb-recorder", g_object_ref(self->recorder), g_object_unref);
+	rb_write_job_run_async(
+		self->job, self->cancellable, rb_raw_cd_write_done, g_object_ref(invocation));
+}
+
+static void
+rb_raw_cd_write_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
+{
+	rb_raw_cd_write_start(self, invocation);
+}
+
+/* the stream's descriptor, taken now: a bad handle is refused before polkit
+ * is asked anything */
+static RbWriteArgs *
+rb_raw_cd_write_take_stream(GDBusMethodInvocation *invocation, GVariant *handle)
+{
+	g_autoptr(GError) error = NULL;
+	RbWriteArgs *args = rb_write_args_attach(invocation);
+
+	args->fd = rb_dbus_util_get_fd(invocation, g_variant_get_handle(handle), "data", &error);
+	if (args->fd < 0) {
+		rb_dbus_util_return_error(invocation, error);
+		return NULL;
+	}
+	return args;
+}
+
+static gboolean
+rb_raw_cd_write_handle_write_media(RbDiscFormat2RawCD *iface,
+				   GDBusMethodInvocation *invocation,
+				   GUnixFDList *fd_list,
+				   GVariant *data)
+{
+	if (rb_raw_cd_write_take_stream(invocation, data) == NULL)
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	rb_raw_cd_format_authorize(
+		RB_RAW_CD_FORMAT(iface), invocation, NULL, rb_raw_cd_write_authorized);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+rb_raw_cd_write_handle_write_media2(RbDiscFormat2RawCD *iface,
+				    GDBusMethodInvocation *invocation,
+				    GUnixFDList *fd_list,
+				    GVariant *data,
+				    gint32 lead_in_sectors)
+{
+	RbWriteArgs *args = rb_raw_cd_write_take_stream(invocation, data);
+
+	if (args == NULL)
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	args->lead_in_sectors = lead_in_sectors;
+	rb_raw_cd_format_authorize(
+		RB_RAW_CD_FORMAT(iface), invocation, NULL, rb_raw_cd_write_authorized);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* PrepareMedia, the settings, WriteMedia2 and ReleaseMedia in one call */
+static gboolean
+rb_raw_cd_write_handle_burn(RbDiscFormat2RawCD *iface,
+			    GDBusMethodInvocation *invocation,
+			    GUnixFDList *fd_list,
+			    GVariant *handle,
+			    GVariant *options)
+{
+	g_autoptr(GError) error = NULL;
+	RbWriteArgs *args;
+	GVariantIter iter;
+	const gchar *key;
+	GVariant *entry_value;
+
+	args = rb_raw_cd_write_take_stream(invocation, handle);
+	if (args == NULL)
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	args->burn = TRUE;
+	g_variant_iter_init(&iter, options);
+	while (g_variant_iter_next(&iter, "{&sv}", &key, &entry_value)) {
+		/* iter_next, not iter_loop: returning early must not leak the value */
+		g_autoptr(GVariant) value = entry_value;
+
+		if (!rb_write_args_parse_option(args, key, value, &error)) {
+			rb_dbus_util_return_error(invocation, error);
+			return G_DBUS_METHOD_INVOCATION_HANDLED;
+		}
+	}
+	/* the rest is PrepareMedia's way, continued by rb_raw_cd_write_start() */
+	rb_raw_cd_format_authorize(
+		RB_RAW_CD_FORMAT(iface), invocation, options, rb_raw_cd_format_prepare_authorized);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+void
+rb_raw_cd_write_init(RbRawCdFormat *self)
+{
+	g_signal_connect(
+		self, "handle-write-media", G_CALLBACK(rb_raw_cd_write_handle_write_media), NULL);
+	g_signal_connect(
+		self, "handle-write-media2", G_CALLBACK(rb_raw_cd_write_handle_write_media2), NULL);
+	g_signal_connect(self, "handle-burn", G_CALLBACK(rb_raw_cd_write_handle_burn), NULL);
+}
