@@ -312,10 +312,12 @@ rb_authority_check_full_async(RbAuthority *self,
 #ifdef HAVE_POLKIT
 	if (self->polkit != NULL)
 		rb_authority_polkit_check(g_steal_pointer(&task));
-	else
-		polkit_authority_get_async(g_task_get_cancellable(task),
-					   rb_authority_polkit_get_cb,
-					   g_steal_pointer(&task));
+	else {
+		GCancellable *task_cancellable = g_task_get_cancellable(task);
+
+		polkit_authority_get_async(
+			task_cancellable, rb_authority_polkit_get_cb, g_steal_pointer(&task));
+	}
 #else
 	rb_authority_check_by_uid(g_steal_pointer(&task), RB_AUTHORITY_NO_POLKIT_NOT_BUILT);
 #endif

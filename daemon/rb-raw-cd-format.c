@@ -453,6 +453,8 @@ rb_raw_cd_format_process_name(GDBusConnection *connection, const gchar *sender)
 	g_autofree gchar *comm = NULL;
 	guint32 pid = 0;
 
+	if (connection == NULL)
+		return g_strdup(RB_CLIENT_NAME_FALLBACK);
 	reply = g_dbus_connection_call_sync(connection,
 					    "org.freedesktop.DBus",
 					    "/org/freedesktop/DBus",
@@ -562,6 +564,7 @@ rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
 	g_autoptr(GTask) task = g_task_new(self, NULL, rb_raw_cd_format_drive_op_done, NULL);
 	g_autoptr(GError) error = NULL;
 	RbMmcTransport *transport = self->recorder_ops->get_transport(self->recorder, &error);
+	GDBusConnection *connection;
 
 	self->pending++;
 	data->callback = callback;
@@ -570,8 +573,9 @@ rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
 	data->drive_mutex = self->recorder_ops->get_drive_mutex(self->recorder);
 	data->name = g_path_get_basename(
 		rb_disc_format2_raw_cd_get_recorder(RB_DISC_FORMAT2_RAW_CD(self)));
-	data->connection = g_object_ref(
-		g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self)));
+	connection = g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self));
+	/* an unexported recorder (unplugged, removed) still releases its drive */
+	data->connection = connection != NULL ? g_object_ref(connection) : NULL;
 	g_task_set_task_data(task, data, (GDestroyNotify)rb_drive_op_data_free);
 	if (transport == NULL) {
 		g_task_return_error(task, g_steal_pointer(&error));

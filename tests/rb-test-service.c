@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,6 +62,19 @@ static void
 rb_test_child_setup(gpointer user_data)
 {
 	setpgid(0, 0);
+}
+
+/* the daemon's: a process group, and the descriptor limit the test asked for */
+static void
+rb_test_daemon_setup(gpointer user_data)
+{
+	RbTestService *self = user_data;
+
+	setpgid(0, 0);
+	if (self->daemon_fd_limit > 0) {
+		struct rlimit limit = {self->daemon_fd_limit, self->daemon_fd_limit};
+		setrlimit(RLIMIT_NOFILE, &limit);
+	}
 }
 
 RbTestService *
@@ -183,6 +197,10 @@ rb_test_service_start_daemon_on(RbTestService *self,
 	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
 	gint log_fd;
 
+	/* a GLib critical in the daemon is a bug a client provoked: it must
+	 * kill the daemon, so that stopping it fails the test */
+	envp = g_environ_setenv(envp, "G_DEBUG", "fatal-criticals", TRUE);
+
 	ck_assert_int_eq(self->daemon_pid, 0);
 	g_ptr_array_add(argv, (gpointer)rb_test_get_rawburnd());
 	if (session)
@@ -200,8 +218,8 @@ rb_test_service_start_daemon_on(RbTestService *self,
 						       (const gchar *const *)argv->pdata,
 						       (const gchar *const *)envp,
 						       G_SPAWN_DO_NOT_REAP_CHILD,
-						       rb_test_child_setup,
-						       NULL,
+						       rb_test_daemon_setup,
+						       self,
 						       -1,
 						       log_fd,
 						       log_fd,

@@ -21,6 +21,8 @@ typedef struct {
 	GPid daemon_pid;
 	gchar *daemon_log;
 	GDBusConnection *connection;
+	/* RLIMIT_NOFILE (soft and hard) for the next daemon started; 0 keeps ours */
+	guint daemon_fd_limit;
 } RbTestService;
 
 RbTestService *rb_test_service_new_bus(void);

@@ -11,10 +11,13 @@
 #include <gio/gunixfdlist.h>
 #include <scsi/sg.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rb-dao-stream.h"
 #include "rb-error.h"
+#include "rb-mmc-types.h"
 #include "rb-test-service.h"
 #include "rb-umockdev-drive.h"
 
@@ -271,6 +274,136 @@ START_TEST(test_hotplug_removed_while_writing)
 }
 END_TEST
 
+/* a burn in progress on the emulated drive behind SG_IO: PrepareMedia,
+ * then WriteMedia in the background until the drive has taken sectors */
+static void
+rb_start_slow_burn(RbTestService *service,
+		   RbUmockdevDrive *drive,
+		   RbDaoStream *stream,
+		   RbAsyncWrite *pending)
+{
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autofree gchar *failure = NULL;
+	gint fd = rb_test_stream_to_file(stream);
+	gint64 deadline;
+
+	g_unix_fd_list_append(fds, fd, NULL);
+	close(fd);
+	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(2));
+	failure = rb_call(service, "PrepareMedia", NULL);
+	ck_assert_msg(failure == NULL, "%s", failure);
+	ck_assert(rb_vdrive_get_prevent_removal(rb_umockdev_drive_get_vdrive(drive)));
+	g_dbus_connection_call_with_unix_fd_list(service->connection,
+						 RB_DBUS_NAME,
+						 RB_SR0,
+						 RB_FORMAT,
+						 "WriteMedia",
+						 g_variant_new("(h)", 0),
+						 NULL,
+						 G_DBUS_CALL_FLAGS_NONE,
+						 G_MAXINT,
+						 fds,
+						 NULL,
+						 rb_write_done,
+						 pending);
+	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	for (;;) {
+		RbVdriveReport report;
+		g_main_context_iteration(NULL, FALSE);
+		rb_vdrive_get_report(rb_umockdev_drive_get_vdrive(drive), &report);
+		if (report.sectors_written > 0)
+			break;
+		ck_assert(g_get_monotonic_time() < deadline);
+		g_usleep(5000);
+	}
+	/* the recording is open: nothing has finished it yet */
+	ck_assert_uint_eq(rb_vdrive_get_command_count(rb_umockdev_drive_get_vdrive(drive),
+						      RB_MMC_SYNCHRONIZE_CACHE),
+			  0);
+}
+
+static void
+rb_wait_write(RbAsyncWrite *pending)
+{
+	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+	while (!pending->done) {
+		ck_assert_msg(g_get_monotonic_time() < deadline, "the write never replied");
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(1000);
+	}
+}
+
+/* the drive was told the stream is over, and may be opened again */
+static void
+rb_assert_drive_wound_down(RbUmockdevDrive *drive)
+{
+	RbVdrive *vdrive = rb_umockdev_drive_get_vdrive(drive);
+
+	ck_assert_uint_ge(rb_vdrive_get_command_count(vdrive, RB_MMC_SYNCHRONIZE_CACHE), 1);
+	ck_assert(!rb_vdrive_get_prevent_removal(vdrive));
+}
+
+/* B4: systemctl stop during a burn: the write is cancelled with a reply,
+ * the drive gets SYNCHRONIZE CACHE and ALLOW, and the daemon exits 0 */
+START_TEST(test_hotplug_sigterm_mid_burn)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,speed=4,realtime=true");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	const RbDaoTrack tracks[] = {{0, 300}};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDaoStream) stream =
+		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
+	RbAsyncWrite pending = {0};
+	gint wait_status = 0;
+
+	rb_test_service_start_daemon(service, NULL);
+	rb_start_slow_burn(service, drive, stream, &pending);
+	ck_assert_int_eq(kill(service->daemon_pid, SIGTERM), 0);
+	rb_wait_write(&pending);
+	ck_assert_str_eq(pending.error_name, "org.rawburn.RawBurn1.Error.RequestCancelled");
+	g_free(pending.error_name);
+	ck_assert(rb_test_service_wait_daemon_exit(service, 30 * 1000, &wait_status));
+	service->daemon_pid = 0;
+	ck_assert_msg(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0,
+		      "wait status %d",
+		      wait_status);
+	rb_assert_drive_wound_down(drive);
+}
+END_TEST
+
+/* B4: a second rawburnd --replace takes the name during a burn: the first
+ * winds its burn down the same way before it goes */
+START_TEST(test_hotplug_replace_mid_burn)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,speed=4,realtime=true");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	const RbDaoTrack tracks[] = {{0, 300}};
+	const gchar *const replace[] = {"--replace", NULL};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDaoStream) stream =
+		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
+	RbAsyncWrite pending = {0};
+	gint wait_status = 0;
+	GPid first;
+
+	rb_test_service_start_daemon(service, NULL);
+	rb_start_slow_burn(service, drive, stream, &pending);
+	first = service->daemon_pid;
+	service->daemon_pid = 0;
+	rb_test_service_start_daemon(service, replace);
+	rb_wait_write(&pending);
+	ck_assert_str_eq(pending.error_name, "org.rawburn.RawBurn1.Error.RequestCancelled");
+	g_free(pending.error_name);
+	ck_assert_int_eq(waitpid(first, &wait_status, 0), first);
+	ck_assert_msg(WIFEXITED(wait_status),
+		      "the replaced daemon died of signal %d",
+		      WTERMSIG(wait_status));
+	rb_assert_drive_wound_down(drive);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -289,6 +422,8 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_hotplug_discovery_and_changes);
 	tcase_add_test(tc, test_hotplug_burn_through_sg);
 	tcase_add_test(tc, test_hotplug_removed_while_writing);
+	tcase_add_test(tc, test_hotplug_sigterm_mid_burn);
+	tcase_add_test(tc, test_hotplug_replace_mid_burn);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -7,7 +7,9 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gunixfdlist.h>
+#include <unistd.h>
 
 #include "rb-error.h"
 #include "rb-test-service.h"
@@ -549,6 +551,46 @@ START_TEST(test_recorder_eject_and_close)
 	rb_assert_ok(rb_call(holder, "PrepareMedia", NULL, NULL));
 	rb_assert_error(rb_tray(service->connection, "EjectMedia"), RB_ERR("Locked"));
 	rb_assert_error(rb_tray(service->connection, "CloseTray"), RB_ERR("Locked"));
+	/* the holder moves its own medium (its lock prevented removal) */
+	rb_assert_ok(rb_tray(holder, "EjectMedia"));
+	rb_wait_for_value(service->connection,
+			  "org.rawburn.RawBurn1.Recorder",
+			  "MediaPresent",
+			  g_variant_new_boolean(FALSE));
+	rb_assert_ok(rb_tray(holder, "CloseTray"));
+	rb_wait_for_value(service->connection,
+			  "org.rawburn.RawBurn1.Recorder",
+			  "MediaPresent",
+			  g_variant_new_boolean(TRUE));
+	/* what PrepareMedia read is stale now: a write must not trust it */
+	{
+		g_autofree gchar *message = NULL;
+		gint null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GVariant) reply = NULL;
+		g_autofree gchar *remote = NULL;
+
+		g_unix_fd_list_append(fds, null_fd, NULL);
+		close(null_fd);
+		reply = g_dbus_connection_call_with_unix_fd_list_sync(holder,
+								      RB_DBUS_NAME,
+								      RB_RECORDER,
+								      RB_FORMAT,
+								      "WriteMedia",
+								      g_variant_new("(h)", 0),
+								      NULL,
+								      G_DBUS_CALL_FLAGS_NONE,
+								      -1,
+								      fds,
+								      NULL,
+								      NULL,
+								      &error);
+		ck_assert_ptr_null(reply);
+		remote = g_dbus_error_get_remote_error(error);
+		ck_assert_str_eq(remote, RB_ERR("MediaIsNotPrepared"));
+		ck_assert_msg(strstr(error->message, "ejected") != NULL, "%s", error->message);
+	}
 	rb_assert_ok(rb_call(holder, "ReleaseMedia", NULL, NULL));
 	rb_assert_ok(rb_tray(service->connection, "EjectMedia"));
 	rb_wait_for_value(service->connection,

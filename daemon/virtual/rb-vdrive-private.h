@@ -51,6 +51,8 @@ struct _RbVdrive {
 	RbVirtualMedia media;
 	RbVdriveMediaInfo info;
 	gboolean tray_open;
+	/* what the host sent, by opcode: tests assert the commands a drive heard */
+	guint command_counts[256];
 	gboolean prevent_removal;
 	gboolean unit_attention; /* 06/28/00 once after a medium change */
 

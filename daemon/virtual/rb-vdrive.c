@@ -265,6 +265,7 @@ rb_vdrive_execute(RbVdrive *self,
 	g_return_val_if_fail(cdb != NULL && result != NULL, TRUE);
 
 	locker = g_mutex_locker_new(&self->mutex);
+	self->command_counts[cdb[0]]++;
 	memset(result, 0, sizeof(*result));
 	result->residual = buffer_len;
 	if (in != NULL)
@@ -470,4 +471,26 @@ rb_vdrive_export_image(RbVdrive *self, gint fd, GError **error)
 		}
 	}
 	return TRUE;
+}
+
+/* how many commands with @opcode the drive received */
+guint
+rb_vdrive_get_command_count(RbVdrive *self, guint8 opcode)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+
+	g_return_val_if_fail(RB_IS_VDRIVE(self), 0);
+	locker = g_mutex_locker_new(&self->mutex);
+	return self->command_counts[opcode];
+}
+
+/* whether PREVENT ALLOW MEDIUM REMOVAL last said prevent */
+gboolean
+rb_vdrive_get_prevent_removal(RbVdrive *self)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+
+	g_return_val_if_fail(RB_IS_VDRIVE(self), FALSE);
+	locker = g_mutex_locker_new(&self->mutex);
+	return self->prevent_removal;
 }

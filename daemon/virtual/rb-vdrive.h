@@ -69,5 +69,7 @@ void rb_vdrive_faults_init(RbVdriveFaults *faults);
 gint32 rb_vdrive_get_leadin_start(RbVdrive *self);
 gint32 rb_vdrive_get_last_leadout_start(RbVdrive *self);
 gboolean rb_vdrive_export_image(RbVdrive *self, gint fd, GError **error);
+guint rb_vdrive_get_command_count(RbVdrive *self, guint8 opcode);
+gboolean rb_vdrive_get_prevent_removal(RbVdrive *self);
 
 G_END_DECLS

@@ -1,0 +1,235 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The calls of rb-test-client.h. Each client has its own connection, so a
+ * test can play several applications, or one that leaves the bus.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rb-error.h"
+#include "rb-test-client.h"
+
+RbTestClient *
+rb_test_client_new(RbTestService *service)
+{
+	g_autoptr(GError) error = NULL;
+	RbTestClient *client = g_new0(RbTestClient, 1);
+
+	client->connection = g_dbus_connection_new_for_address_sync(
+		service->bus_address,
+		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+			G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+		NULL,
+		NULL,
+		&error);
+	ck_assert_msg(client->connection != NULL, "%s", error ? error->message : "");
+	g_dbus_connection_set_exit_on_close(client->connection, FALSE);
+	return client;
+}
+
+void
+rb_test_client_free(RbTestClient *client)
+{
+	if (client == NULL)
+		return;
+	if (client->connection != NULL) {
+		g_dbus_connection_close_sync(client->connection, NULL, NULL);
+		g_object_unref(client->connection);
+	}
+	g_free(client);
+}
+
+const gchar *
+rb_test_client_get_name(RbTestClient *client)
+{
+	return g_dbus_connection_get_unique_name(client->connection);
+}
+
+gchar *
+rb_test_client_call(RbTestClient *client,
+		    const gchar *path,
+		    const gchar *interface,
+		    const gchar *method,
+		    GVariant *params,
+		    GUnixFDList *fds,
+		    gchar **message)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_with_unix_fd_list_sync(client->connection,
+							      RB_DBUS_NAME,
+							      path,
+							      interface,
+							      method,
+							      params,
+							      NULL,
+							      G_DBUS_CALL_FLAGS_NONE,
+							      RB_TEST_TIMEOUT_SECONDS * 1000,
+							      fds,
+							      NULL,
+							      NULL,
+							      &error);
+
+	if (reply != NULL)
+		return NULL;
+	if (message != NULL)
+		*message = g_strdup(error->message);
+	return g_dbus_error_is_remote_error(error) ? g_dbus_error_get_remote_error(error)
+						   : g_strdup(error->message);
+}
+
+/* a call that must succeed */
+GVariant *
+rb_test_client_call_reply(RbTestClient *client,
+			  const gchar *path,
+			  const gchar *interface,
+			  const gchar *method,
+			  GVariant *params)
+{
+	g_autoptr(GError) error = NULL;
+	GVariant *reply = g_dbus_connection_call_sync(client->connection,
+						      RB_DBUS_NAME,
+						      path,
+						      interface,
+						      method,
+						      params,
+						      NULL,
+						      G_DBUS_CALL_FLAGS_NONE,
+						      RB_TEST_TIMEOUT_SECONDS * 1000,
+						      NULL,
+						      &error);
+
+	ck_assert_msg(reply != NULL, "%s.%s: %s", interface, method, error ? error->message : "");
+	return reply;
+}
+
+GVariant *
+rb_test_client_get(RbTestClient *client,
+		   const gchar *path,
+		   const gchar *interface,
+		   const gchar *property)
+{
+	g_autoptr(GVariant) reply =
+		rb_test_client_call_reply(client,
+					  path,
+					  "org.freedesktop.DBus.Properties",
+					  "Get",
+					  g_variant_new("(ss)", interface, property));
+	GVariant *value = NULL;
+
+	g_variant_get(reply, "(v)", &value);
+	return value;
+}
+
+gchar *
+rb_test_client_set(RbTestClient *client,
+		   const gchar *path,
+		   const gchar *interface,
+		   const gchar *property,
+		   GVariant *value,
+		   gchar **message)
+{
+	return rb_test_client_call(client,
+				   path,
+				   "org.freedesktop.DBus.Properties",
+				   "Set",
+				   g_variant_new("(ssv)", interface, property, value),
+				   NULL,
+				   message);
+}
+
+/* the drive's properties come once it answered */
+void
+rb_test_client_wait_for_drive(RbTestClient *client, const gchar *path)
+{
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	for (;;) {
+		g_autoptr(GVariant) types =
+			rb_test_client_get(client, path, RB_TEST_FORMAT, "SupportedSectorTypes");
+		if (g_variant_n_children(types) > 0)
+			return;
+		ck_assert_msg(g_get_monotonic_time() < deadline, "%s never answered", path);
+		g_usleep(20 * 1000);
+	}
+}
+
+static void
+rb_test_pending_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbTestPending *pending = user_data;
+	g_autoptr(GError) error = NULL;
+
+	pending->reply = g_dbus_connection_call_with_unix_fd_list_finish(
+		G_DBUS_CONNECTION(source), NULL, result, &error);
+	if (pending->reply == NULL) {
+		pending->error_name = g_dbus_error_is_remote_error(error)
+					      ? g_dbus_error_get_remote_error(error)
+					      : g_strdup(error->message);
+		pending->message = g_strdup(error->message);
+	}
+	pending->done = TRUE;
+}
+
+void
+rb_test_client_call_async(RbTestClient *client,
+			  const gchar *path,
+			  const gchar *interface,
+			  const gchar *method,
+			  GVariant *params,
+			  GUnixFDList *fds,
+			  RbTestPending *pending)
+{
+	memset(pending, 0, sizeof(*pending));
+	g_dbus_connection_call_with_unix_fd_list(client->connection,
+						 RB_DBUS_NAME,
+						 path,
+						 interface,
+						 method,
+						 params,
+						 NULL,
+						 G_DBUS_CALL_FLAGS_NONE,
+						 G_MAXINT,
+						 fds,
+						 NULL,
+						 rb_test_pending_done,
+						 pending);
+}
+
+void
+rb_test_iterate_until(gboolean *flag)
+{
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	while (!*flag) {
+		ck_assert_msg(g_get_monotonic_time() < deadline, "timed out waiting for a reply");
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(1000);
+	}
+}
+
+void
+rb_test_pending_wait(RbTestPending *pending)
+{
+	rb_test_iterate_until(&pending->done);
+}
+
+void
+rb_test_pending_clear(RbTestPending *pending)
+{
+	g_clear_pointer(&pending->error_name, g_free);
+	g_clear_pointer(&pending->message, g_free);
+	g_clear_pointer(&pending->reply, g_variant_unref);
+	pending->done = FALSE;
+}
+
+GUnixFDList *
+rb_test_fd_list_new(gint fd)
+{
+	GUnixFDList *fds = g_unix_fd_list_new();
+
+	ck_assert_int_ge(g_unix_fd_list_append(fds, fd, NULL), 0);
+	return fds;
+}

@@ -1,0 +1,79 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A client of the service under test: its own connection to the private
+ * bus, and the calls every integration test makes, returning the D-Bus
+ * error name (NULL on success) so a test asserts on the named error.
+ */
+#pragma once
+
+#include <gio/gunixfdlist.h>
+
+#include "rb-test-service.h"
+
+G_BEGIN_DECLS
+
+#define RB_TEST_FORMAT "org.rawburn.RawBurn1.DiscFormat2RawCD"
+#define RB_TEST_RECORDER "org.rawburn.RawBurn1.Recorder"
+#define RB_TEST_VIRTUAL "org.rawburn.RawBurn1.VirtualRecorder"
+#define RB_TEST_MANAGER "org.rawburn.RawBurn1.Manager"
+#define RB_TEST_ERROR(name) "org.rawburn.RawBurn1.Error." name
+#define RB_TEST_INVALID_ARGS "org.freedesktop.DBus.Error.InvalidArgs"
+
+typedef struct {
+	GDBusConnection *connection;
+} RbTestClient;
+
+RbTestClient *rb_test_client_new(RbTestService *service);
+void rb_test_client_free(RbTestClient *client);
+const gchar *rb_test_client_get_name(RbTestClient *client);
+
+gchar *rb_test_client_call(RbTestClient *client,
+			   const gchar *path,
+			   const gchar *interface,
+			   const gchar *method,
+			   GVariant *params,
+			   GUnixFDList *fds,
+			   gchar **message);
+GVariant *rb_test_client_call_reply(RbTestClient *client,
+				    const gchar *path,
+				    const gchar *interface,
+				    const gchar *method,
+				    GVariant *params);
+GVariant *rb_test_client_get(RbTestClient *client,
+			     const gchar *path,
+			     const gchar *interface,
+			     const gchar *property);
+gchar *rb_test_client_set(RbTestClient *client,
+			  const gchar *path,
+			  const gchar *interface,
+			  const gchar *property,
+			  GVariant *value,
+			  gchar **message);
+void rb_test_client_wait_for_drive(RbTestClient *client, const gchar *path);
+
+/* a call whose reply is collected later, iterating the default context */
+typedef struct {
+	gboolean done;
+	gchar *error_name; /* NULL on success */
+	gchar *message;
+	GVariant *reply;
+} RbTestPending;
+
+void rb_test_client_call_async(RbTestClient *client,
+			       const gchar *path,
+			       const gchar *interface,
+			       const gchar *method,
+			       GVariant *params,
+			       GUnixFDList *fds,
+			       RbTestPending *pending);
+void rb_test_pending_wait(RbTestPending *pending);
+void rb_test_pending_clear(RbTestPending *pending);
+void rb_test_iterate_until(gboolean *flag);
+
+/* an fd list holding @fd (dup'ed by the list; the caller keeps @fd) */
+GUnixFDList *rb_test_fd_list_new(gint fd);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbTestClient, rb_test_client_free)
+
+G_END_DECLS
