@@ -264,6 +264,13 @@ main(int argc, char **argv)
 		g_printerr("rawburnd: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
+	if (specs->len > (guint)opt_max_virtual) {
+		g_printerr(_("rawburnd: %u --virtual-recorder options, but --max-virtual-recorders "
+			     "is %d; remove one or raise the limit.\n"),
+			   specs->len,
+			   opt_max_virtual);
+		return EXIT_FAILURE;
+	}
 	if (opt_debug)
 		g_log_set_debug_enabled(TRUE);
 

@@ -709,6 +709,59 @@ START_TEST(test_burn_backing_file)
 }
 END_TEST
 
+/* a write error is named: rawburn's MediaWriteFailed with the drive's sense
+ * and the LBA, the lock released by Burn, the daemon fine */
+START_TEST(test_burn_write_error_named)
+{
+	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(3);
+	gint fd = rb_test_stream_to_file(stream);
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autoptr(GVariant) owner = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autofree gchar *remote = NULL;
+
+	rb_test_service_start_daemon(service, args);
+	client = rb_client_new(service, "Write error");
+	rb_wait_for_drive(client);
+	ck_assert_ptr_null(rb_call(
+		client,
+		"org.freedesktop.DBus.Properties",
+		"Set",
+		g_variant_new_parsed("(%s, 'Faults', <{'WriteErrorAtLba': <250>}>)", RB_VIRTUAL)));
+	g_unix_fd_list_append(fds, fd, NULL);
+	close(fd);
+	reply = g_dbus_connection_call_with_unix_fd_list_sync(
+		client->connection,
+		RB_DBUS_NAME,
+		RB_RECORDER,
+		RB_FORMAT,
+		"Burn",
+		g_variant_new_parsed("(@h 0, {'SectorType': <uint32 3>})"),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		G_MAXINT,
+		fds,
+		NULL,
+		NULL,
+		&error);
+	ck_assert_ptr_null(reply);
+	remote = g_dbus_error_get_remote_error(error);
+	ck_assert_str_eq(remote, RB_ERR("MediaWriteFailed"));
+	ck_assert_msg(strstr(error->message, "0xC0AA06F1") != NULL, "%s", error->message);
+	ck_assert_msg(strstr(error->message, "03/0C/00") != NULL, "%s", error->message);
+	ck_assert_msg(strstr(error->message, "at LBA 250") != NULL, "%s", error->message);
+	ck_assert_msg(
+		strstr(error->message, "the WRITE carried LBA") != NULL, "%s", error->message);
+	owner = rb_get(client, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -722,6 +775,7 @@ main(void)
 	tcase_add_test(tc, test_burn_holder_killed);
 	tcase_add_test(tc, test_burn_one_call);
 	tcase_add_test(tc, test_burn_backing_file);
+	tcase_add_test(tc, test_burn_write_error_named);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -46,7 +46,7 @@ START_TEST(test_cli_version)
 END_TEST
 
 typedef struct {
-	const gchar *args[6];
+	const gchar *args[8];
 	const gchar *message_parts[2];
 } RbBadCommandLine;
 
@@ -60,6 +60,14 @@ static const RbBadCommandLine rb_bad_command_lines[] = {
 	{{"--virtual-recorder", "media=cd-r-80", "--virtual-recorder", "realtime=often"},
 	 {"often", "true or false"}},
 	{{"burn"}, {"burn", "options only"}},
+	{{"--max-virtual-recorders", "-1"}, {"--max-virtual-recorders", "0 to 1024"}},
+	{{"--max-virtual-recorders",
+	  "1",
+	  "--virtual-recorder",
+	  "media=none",
+	  "--virtual-recorder",
+	  "media=none"},
+	 {"--max-virtual-recorders", "remove one"}},
 };
 
 START_TEST(test_cli_bad_command_line)

@@ -339,6 +339,132 @@ START_TEST(test_lifecycle_remove_under_running_export)
 }
 END_TEST
 
+#define RB_CONCURRENT_BURNS 32
+
+typedef struct {
+	GHashTable *writing; /* object paths whose Update said WRITING */
+} RbUpdateWatch;
+
+static void
+rb_on_update(GDBusConnection *connection,
+	     const gchar *sender,
+	     const gchar *path,
+	     const gchar *interface,
+	     const gchar *signal,
+	     GVariant *params,
+	     gpointer user_data)
+{
+	RbUpdateWatch *watch = user_data;
+	guint32 action = 0;
+
+	g_variant_get_child(params, 0, "u", &action);
+	if (action == 2)
+		g_hash_table_add(watch->writing, g_strdup(path));
+}
+
+/* a duplicator's worth of recorders, all burning at once: every one reaches
+ * WRITING while all the others are still at it, and an idle recorder's
+ * PrepareMedia goes through meanwhile. `make bench` measures the delays. */
+START_TEST(test_lifecycle_concurrent_burns)
+{
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbTestClient) watcher = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(-22650);
+	RbTestClient *clients[RB_CONCURRENT_BURNS];
+	RbTestPending burns[RB_CONCURRENT_BURNS];
+	gint writers[RB_CONCURRENT_BURNS];
+	RbUpdateWatch watch = {g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+	g_autofree guint8 *chunk = g_malloc(20 * 2448);
+	g_autofree gchar *idle_path = NULL;
+	g_autofree gchar *prepared = NULL;
+	g_autofree gchar *released = NULL;
+	gint64 deadline;
+	guint subscription;
+
+	for (guint i = 0; i <= RB_CONCURRENT_BURNS; i++) {
+		g_ptr_array_add(args, (gpointer) "--virtual-recorder");
+		g_ptr_array_add(args, (gpointer) "media=cd-r-80,realtime=false");
+	}
+	g_ptr_array_add(args, (gpointer) "--max-virtual-recorders");
+	g_ptr_array_add(args, (gpointer) "40");
+	g_ptr_array_add(args, (gpointer) "--fifo-size");
+	g_ptr_array_add(args, (gpointer) "4");
+	g_ptr_array_add(args, NULL);
+	rb_test_service_start_daemon(service, (const gchar *const *)args->pdata);
+	watcher = rb_test_client_new(service);
+	subscription = g_dbus_connection_signal_subscribe(watcher->connection,
+							  RB_DBUS_NAME,
+							  RB_TEST_FORMAT,
+							  "Update",
+							  NULL,
+							  NULL,
+							  G_DBUS_SIGNAL_FLAGS_NONE,
+							  rb_on_update,
+							  &watch,
+							  NULL);
+	ck_assert(rb_dao_stream_get_sectors(stream, -22650, 20, chunk, NULL));
+	for (guint i = 0; i < RB_CONCURRENT_BURNS; i++) {
+		g_autofree gchar *path = g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", i);
+		g_autoptr(GUnixFDList) fds = NULL;
+		gint pipe_fds[2];
+
+		clients[i] = rb_test_client_new(service);
+		rb_test_client_wait_for_drive(clients[i], path);
+		ck_assert_int_eq(pipe(pipe_fds), 0);
+		/* the start of a stream, and then nothing: the burn waits for more */
+		ck_assert_int_eq(write(pipe_fds[1], chunk, 20 * 2448), 20 * 2448);
+		writers[i] = pipe_fds[1];
+		fds = rb_test_fd_list_new(pipe_fds[0]);
+		close(pipe_fds[0]);
+		rb_test_client_call_async(
+			clients[i],
+			path,
+			RB_TEST_FORMAT,
+			"Burn",
+			g_variant_new_parsed("(@h 0, {'SectorType': <uint32 3>})"),
+			fds,
+			&burns[i]);
+	}
+	deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+	while (g_hash_table_size(watch.writing) < RB_CONCURRENT_BURNS) {
+		ck_assert_msg(g_get_monotonic_time() < deadline,
+			      "only %u of %u burns reached WRITING",
+			      g_hash_table_size(watch.writing),
+			      RB_CONCURRENT_BURNS);
+		for (guint i = 0; i < RB_CONCURRENT_BURNS; i++)
+			ck_assert_msg(!burns[i].done, "burn %u ended: %s", i, burns[i].message);
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(1000);
+	}
+	/* an idle recorder's drive is not queued behind the burns */
+	idle_path = g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", RB_CONCURRENT_BURNS);
+	prepared = rb_test_client_call(
+		watcher, idle_path, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
+	ck_assert_ptr_null(prepared);
+	released = rb_test_client_call(
+		watcher, idle_path, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL);
+	ck_assert_ptr_null(released);
+	for (guint i = 0; i < RB_CONCURRENT_BURNS; i++) {
+		g_autofree gchar *path = g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", i);
+		g_autofree gchar *cancelled = rb_test_client_call(
+			clients[i], path, RB_TEST_FORMAT, "CancelWrite", NULL, NULL, NULL);
+
+		ck_assert_ptr_null(cancelled);
+	}
+	for (guint i = 0; i < RB_CONCURRENT_BURNS; i++) {
+		rb_test_pending_wait(&burns[i]);
+		ck_assert_str_eq(burns[i].error_name, RB_TEST_ERROR("RequestCancelled"));
+		rb_test_pending_clear(&burns[i]);
+		close(writers[i]);
+		rb_test_client_free(clients[i]);
+	}
+	g_dbus_connection_signal_unsubscribe(watcher->connection, subscription);
+	g_hash_table_unref(watch.writing);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -349,6 +475,7 @@ main(void)
 	tcase_add_test(tc, test_lifecycle_remove_while_held);
 	tcase_add_test(tc, test_lifecycle_remove_races_pending_calls);
 	tcase_add_test(tc, test_lifecycle_remove_under_running_export);
+	tcase_add_test(tc, test_lifecycle_concurrent_burns);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
