@@ -343,8 +343,12 @@ rb_stream_check_run(RbStreamCheck *self, gint32 lba, guint key, GError **error)
 		return rb_stream_check_fail(
 			error,
 			RB_STREAM_CHECK_ERROR_TOC,
-			_("LBA %d: the lead-in TOC entry for POINT %02X is sent %u times from LBA "
-			  "%d, not at least 3; the stream's lead-in is damaged"),
+			g_dngettext(GETTEXT_PACKAGE,
+				    "LBA %d: the lead-in TOC entry for POINT %02X is sent %u time "
+				    "from LBA %d, not at least 3; the stream's lead-in is damaged",
+				    "LBA %d: the lead-in TOC entry for POINT %02X is sent %u times "
+				    "from LBA %d, not at least 3; the stream's lead-in is damaged",
+				    self->run_length),
 			lba,
 			self->run_key & 0xFF,
 			self->run_length,
