@@ -186,30 +186,21 @@ rb_stream_check_fail_bcd(gint32 lba, const guint8 *q, GError **error)
 		text);
 }
 
+/* modes 2 and 3 after the lead-in, 5 inside it, 1 anywhere (§8.4) */
 static gboolean
 rb_stream_check_fail_adr(gint32 lba, const guint8 *q, GError **error)
 {
-	guint adr = q[0] & 0x0F;
 	gchar text[RB_STREAM_CHECK_Q_TEXT_SIZE];
 
-	if (adr == RB_STREAM_CHECK_ADR_MCN || adr == RB_STREAM_CHECK_ADR_ISRC ||
-	    adr == RB_STREAM_CHECK_ADR_MULTISESSION)
-		return rb_stream_check_fail(
-			error,
-			RB_STREAM_CHECK_ERROR_Q_MODE,
-			_("LBA %d: a Q mode %u frame in the wrong area: MCN (2) and ISRC (3) "
-			  "belong after the lead-in, multi-session pointers (5) inside it; the "
-			  "stream is damaged or not a raw DAO image"),
-			lba,
-			adr);
 	rb_stream_check_hex(q, RB_SUBQ_SIZE, text);
 	return rb_stream_check_fail(
 		error,
 		RB_STREAM_CHECK_ERROR_Q_MODE,
-		_("LBA %d: the Q sub-channel has mode (ADR) %u, which cannot be (Q %s); the stream "
-		  "is damaged or not a raw DAO image of this sector type"),
+		_("LBA %d: Q mode (ADR) %u cannot be here (Q %s): MCN (2) and ISRC (3) belong "
+		  "after the lead-in, multi-session pointers (5) inside it, and mode 1 is the only "
+		  "other; the stream is damaged or not a raw DAO image of this sector type"),
 		lba,
-		adr,
+		q[0] & 0x0Fu,
 		text);
 }
 

@@ -383,12 +383,12 @@ START_TEST(test_q_modes)
 	rb_test_assert_passes(&feed);
 	adr.lba = -10000;
 	rb_test_assert_fails(
-		&feed, -10000, RB_STREAM_CHECK_ERROR_Q_MODE, "mode 3 frame in the wrong area");
+		&feed, -10000, RB_STREAM_CHECK_ERROR_Q_MODE, "Q mode (ADR) 3 cannot be here");
 	adr.q0 = 0x04;
 	adr.lba = 100;
-	rb_test_assert_fails(&feed, 100, RB_STREAM_CHECK_ERROR_Q_MODE, "(ADR) 4");
+	rb_test_assert_fails(&feed, 100, RB_STREAM_CHECK_ERROR_Q_MODE, "(ADR) 4 cannot");
 	adr.q0 = 0x00;
-	rb_test_assert_fails(&feed, 100, RB_STREAM_CHECK_ERROR_Q_MODE, "(ADR) 0");
+	rb_test_assert_fails(&feed, 100, RB_STREAM_CHECK_ERROR_Q_MODE, "(ADR) 0 cannot");
 
 	/* multi-session pointers: in the lead-in only, in a whole run */
 	while (rb_test_point(stream, a2) != RB_SUBQ_POINT_LEADOUT ||
@@ -398,7 +398,7 @@ START_TEST(test_q_modes)
 	rb_test_assert_passes(&feed);
 	adr.lba = -100;
 	rb_test_assert_fails(
-		&feed, -100, RB_STREAM_CHECK_ERROR_Q_MODE, "mode 5 frame in the wrong area");
+		&feed, -100, RB_STREAM_CHECK_ERROR_Q_MODE, "Q mode (ADR) 5 cannot be here");
 }
 END_TEST
 
