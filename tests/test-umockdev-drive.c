@@ -33,6 +33,8 @@
 #include "rb-error.h"
 #include "rb-mmc-probe.h"
 #include "rb-mmc-sg-transport.h"
+#include "rb-stream-check.h"
+#include "rb-subchannel.h"
 #include "rb-test-service.h"
 #include "rb-umockdev-drive.h"
 #include "rb-vdrive-transport.h"
@@ -1279,6 +1281,7 @@ typedef struct {
 	const gchar *program;
 	const gchar *media;
 	const gchar *args[10];
+	guint data_block_type; /* what it writes with */
 } RbTestBurner;
 
 static const RbTestBurner rb_test_burners[] = {
@@ -1292,23 +1295,51 @@ static const RbTestBurner rb_test_burners[] = {
 	  "generic-mmc-raw",
 	  "-n",
 	  "disc.toc",
-	  NULL}},
+	  NULL},
+	 1},
 	{"wodim",
 	 "cd-rw-74",
-	 {"wodim", "dev=/dev/sr0", "-raw96r", "-audio", "gracetime=2", "track.raw", NULL}},
+	 {"wodim", "dev=/dev/sr0", "-raw96r", "-audio", "gracetime=2", "track.raw", NULL},
+	 3},
 	{"wodim",
 	 "cd-r-74",
-	 {"wodim", "dev=/dev/sr0", "-raw16", "-audio", "gracetime=2", "track.raw", NULL}},
+	 {"wodim", "dev=/dev/sr0", "-raw16", "-audio", "gracetime=2", "track.raw", NULL},
+	 1},
 };
+
+/* a 600-sector audio track as track.raw, and disc.toc for cdrdao, in @dir */
+static void
+rb_test_burner_inputs(const gchar *dir)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *toc = g_build_filename(dir, "disc.toc", NULL);
+	g_autofree gchar *track = g_build_filename(dir, "track.raw", NULL);
+	g_autofree guint8 *audio = g_malloc(2352 * 600);
+
+	for (guint i = 0; i < 2352 * 600; i++)
+		audio[i] = (guint8)(i * 31 + i / 2352);
+	ck_assert(g_file_set_contents(track, (const gchar *)audio, 2352 * 600, &error));
+	ck_assert(
+		g_file_set_contents(toc, "CD_DA\nTRACK AUDIO\nFILE \"track.raw\" 0\n", -1, &error));
+}
+
+static void
+rb_test_burner_inputs_remove(const gchar *dir)
+{
+	const gchar *names[] = {"disc.toc", "track.raw", "disc.img"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autofree gchar *path = g_build_filename(dir, names[i], NULL);
+		g_unlink(path);
+	}
+	g_rmdir(dir);
+}
 
 START_TEST(test_tool_third_party_burners)
 {
 	const RbTestBurner *burner = &rb_test_burners[_i];
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *dir = g_dir_make_tmp("rawburn-burner-XXXXXX", &error);
-	g_autofree gchar *toc = g_build_filename(dir, "disc.toc", NULL);
-	g_autofree gchar *track = g_build_filename(dir, "track.raw", NULL);
-	g_autofree guint8 *audio = g_malloc(2352 * 600);
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_autofree gchar *program = g_find_program_in_path(burner->program);
 	g_auto(GStrv) envp = g_get_environ();
@@ -1319,11 +1350,7 @@ START_TEST(test_tool_third_party_burners)
 
 	ck_assert_msg(
 		program != NULL, "%s is missing: install it (.ci/build does)", burner->program);
-	for (guint i = 0; i < 2352 * 600; i++)
-		audio[i] = (guint8)(i * 31 + i / 2352);
-	ck_assert(g_file_set_contents(track, (const gchar *)audio, 2352 * 600, &error));
-	ck_assert(
-		g_file_set_contents(toc, "CD_DA\nTRACK AUDIO\nFILE \"track.raw\" 0\n", -1, &error));
+	rb_test_burner_inputs(dir);
 	g_ptr_array_add(argv, (gpointer)rb_test_tool_path());
 	g_ptr_array_add(argv, (gpointer) "--report");
 	g_ptr_array_add(argv, (gpointer) "--speed=52");
@@ -1350,9 +1377,111 @@ START_TEST(test_tool_third_party_burners)
 		       "repeated 3 times 0") != NULL,
 		"%s",
 		err);
-	g_unlink(toc);
-	g_unlink(track);
-	g_rmdir(dir);
+	rb_test_burner_inputs_remove(dir);
+}
+END_TEST
+
+/*
+ * The stream preflight checker judged by independent writers rather than
+ * by our own generator: what each of them burned, read back from the
+ * drive, passes it. 16-byte burns are checked as 16-byte streams (the drive
+ * keeps the host's Q as sent, so cdrdao's plain CRCs reach the checker).
+ */
+START_TEST(test_third_party_burns_pass_preflight)
+{
+	const RbTestBurner *burner = &rb_test_burners[_i];
+	g_autofree gchar *spec = g_strdup_printf("media=%s,speed=52,realtime=false", burner->media);
+	g_autoptr(RbUmockdevDrive) drive = rb_test_drive_new(spec);
+	RbVdrive *vdrive = rb_umockdev_drive_get_vdrive(drive);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = g_dir_make_tmp("rawburn-preflight-XXXXXX", &error);
+	g_autofree gchar *image = g_build_filename(dir, "disc.img", NULL);
+	g_autofree gchar *program = g_find_program_in_path(burner->program);
+	g_autofree gchar *old_cwd = g_get_current_dir();
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_auto(GStrv) envp = g_get_environ();
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *data = NULL;
+	gsize length = 0;
+	gint32 leadin_start = rb_vdrive_get_leadin_start(vdrive);
+	g_autoptr(RbStreamCheck) check = rb_stream_check_new(
+		burner->data_block_type, leadin_start, rb_vdrive_get_last_leadout_start(vdrive));
+	guint8 sector[2448];
+	guint n_sectors;
+	guint plain_crcs = 0;
+	guint8 first_q[RB_SUBQ_SIZE];
+	RbMsf leadin_msf;
+	gint wait_status;
+	gint fd;
+
+	ck_assert_msg(
+		program != NULL, "%s is missing: install it (.ci/build does)", burner->program);
+	rb_test_burner_inputs(dir);
+	g_ptr_array_add(argv, program);
+	for (guint i = 1; burner->args[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)burner->args[i]);
+	g_ptr_array_add(argv, NULL);
+
+	/* the writer inherits LD_PRELOAD and $UMOCKDEV_DIR; this process answers */
+	ck_assert_int_eq(chdir(dir), 0);
+	wait_status = rb_test_spawn((const gchar **)argv->pdata, envp, &out, &err);
+	ck_assert_int_eq(chdir(old_cwd), 0);
+	ck_assert_msg(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0, "%s%s", out, err);
+
+	fd = open(image, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(rb_vdrive_export_image(vdrive, fd, &error), "%s", error->message);
+	close(fd);
+	ck_assert(g_file_get_contents(image, &data, &length, &error));
+	ck_assert_uint_eq(length % 2448, 0);
+	n_sectors = (guint)(length / 2448);
+	/* the whole disc from its lead-in: lead-in, 750 program and 6750 lead-out */
+	ck_assert_uint_eq(n_sectors, (guint)(-150 - leadin_start) + 750 + 6750);
+
+	for (guint i = 0; i < n_sectors; i++) {
+		const guint8 *pw = (const guint8 *)data + (gsize)i * 2448;
+
+		memcpy(sector, pw, RB_CD_MAIN_SIZE);
+		if (burner->data_block_type == RB_DATA_BLOCK_TYPE_RAW_PQ) {
+			guint8 q[RB_SUBQ_SIZE];
+
+			rb_subchannel_pw_get_q(pw + RB_CD_MAIN_SIZE, q);
+			rb_subchannel_pq_build(q,
+					       rb_subchannel_pw_get_p(pw + RB_CD_MAIN_SIZE),
+					       sector + RB_CD_MAIN_SIZE);
+			if (!rb_subq_check_crc(q) && rb_subq_check_crc_uninverted(q))
+				plain_crcs++;
+		} else {
+			memcpy(sector + RB_CD_MAIN_SIZE,
+			       pw + RB_CD_MAIN_SIZE,
+			       RB_SUBCHANNEL_PW_SIZE);
+		}
+		ck_assert_msg(rb_stream_check_sectors(check, sector, 1, &error),
+			      "%s, data block type %u: %s",
+			      burner->program,
+			      burner->data_block_type,
+			      error->message);
+	}
+	ck_assert_msg(rb_stream_check_finish(check, &error), "%s", error->message);
+	ck_assert_int_eq(rb_stream_check_get_next_lba(check), leadin_start + (gint32)n_sectors);
+	/* the writers' conventions differ (mmc-notes "10. Measured") and each
+	 * reached the checker: cdrdao's plain 16-byte CRC and lead-in running
+	 * time from 00:00:00, wodim's inverted CRC and absolute lead-in time */
+	rb_subchannel_pw_get_q((const guint8 *)data + RB_CD_MAIN_SIZE, first_q);
+	ck_assert(rb_msf_from_lba(leadin_start, &leadin_msf));
+	if (g_strcmp0(burner->program, "cdrdao") == 0) {
+		ck_assert_uint_eq(plain_crcs, n_sectors);
+		ck_assert_uint_eq(first_q[3] | first_q[4] | first_q[5], 0);
+	} else {
+		ck_assert_uint_eq(plain_crcs, 0);
+		ck_assert_uint_eq(first_q[3],
+				  (leadin_msf.minute / 10) << 4 | leadin_msf.minute % 10);
+		ck_assert_uint_eq(first_q[4],
+				  (leadin_msf.second / 10) << 4 | leadin_msf.second % 10);
+		ck_assert_uint_eq(first_q[5], (leadin_msf.frame / 10) << 4 | leadin_msf.frame % 10);
+	}
+	rb_test_burner_inputs_remove(dir);
 }
 END_TEST
 
@@ -1475,6 +1604,8 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, test_child_process, 0, G_N_ELEMENTS(rb_test_nodes));
 	tcase_add_test(tc, test_tool_runs_program);
 	tcase_add_loop_test(tc, test_tool_third_party_burners, 0, G_N_ELEMENTS(rb_test_burners));
+	tcase_add_loop_test(
+		tc, test_third_party_burns_pass_preflight, 0, G_N_ELEMENTS(rb_test_burners));
 	tcase_add_loop_test(tc, test_tool_errors, 0, G_N_ELEMENTS(rb_test_tool_errors));
 	suite_add_tcase(suite, tc);
 
