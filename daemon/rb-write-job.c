@@ -87,6 +87,9 @@ struct _RbWriteJob {
 	 * error */
 	gint wake_fd;
 	gulong wake_id;
+
+	/* NULL when Preflight is off; fed by the reader before each commit */
+	RbPreflightCheck *check;
 };
 
 G_DEFINE_TYPE(RbWriteJob, rb_write_job, G_TYPE_OBJECT)
@@ -99,6 +102,7 @@ rb_write_job_finalize(GObject *object)
 	if (self->action_destroy != NULL)
 		self->action_destroy(self->action_data);
 	g_clear_pointer(&self->fifo, rb_fifo_free);
+	g_clear_pointer(&self->check, rb_preflight_check_free);
 	if (self->wake_id != 0)
 		g_cancellable_disconnect(self->wake, self->wake_id);
 	if (self->wake_fd >= 0)
@@ -129,33 +133,6 @@ rb_write_job_init(RbWriteJob *self)
 	self->time_scale = 1.0;
 	self->cancellable = g_cancellable_new();
 	self->wake = g_cancellable_new();
-}
-
-/* ---- Preflight ---- */
-
-static const gchar *const rb_preflight_names[] = {
-	[RB_PREFLIGHT_LEAD_IN] = "lead-in",
-	[RB_PREFLIGHT_FULL] = "full",
-	[RB_PREFLIGHT_OFF] = "off",
-};
-
-gboolean
-rb_preflight_from_string(const gchar *text, RbPreflight *out)
-{
-	for (guint i = 0; i < G_N_ELEMENTS(rb_preflight_names); i++) {
-		if (g_strcmp0(text, rb_preflight_names[i]) == 0) {
-			*out = (RbPreflight)i;
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-const gchar *
-rb_preflight_to_string(RbPreflight preflight)
-{
-	g_return_val_if_fail(preflight < G_N_ELEMENTS(rb_preflight_names), NULL);
-	return rb_preflight_names[preflight];
 }
 
 /* ---- up-front checks ---- */
@@ -317,6 +294,12 @@ rb_write_job_new(RbMmcTransport *transport, const RbWriteJobParams *params, GErr
 	}
 	self->wake_id = g_cancellable_connect(
 		self->wake, G_CALLBACK(rb_write_job_on_wake), GINT_TO_POINTER(self->wake_fd), NULL);
+	/* from the disc's lead-in start on: what the drive would be sent */
+	self->check = rb_preflight_check_new(params->preflight,
+					     self->data_block_type,
+					     self->sector_size,
+					     params->leadin_start_lba,
+					     params->last_leadout_start_lba);
 	self->fifo = rb_fifo_new(self->sector_size,
 				 self->chunk_sectors,
 				 params->fifo_size > 0 ? params->fifo_size : RB_FIFO_DEFAULT_SIZE,
@@ -571,6 +554,14 @@ rb_write_job_read_some(RbWriteJob *self, guint8 *buf, gsize len, guint64 offset,
 }
 
 static gboolean
+rb_write_job_has_written(RbWriteJob *self)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	return self->writes_sent > 0;
+}
+
+static gboolean
 rb_write_job_read_stream(RbWriteJob *self, GError **error)
 {
 	guint64 capacity =
@@ -639,6 +630,11 @@ rb_write_job_read_stream(RbWriteJob *self, GError **error)
 				     self->end_limit - 1);
 			return FALSE;
 		}
+		/* before the commit: the writer never sends a sector unchecked */
+		if (self->check != NULL &&
+		    !rb_preflight_check_feed(
+			    self->check, buf, (gsize)n, rb_write_job_has_written(self), error))
+			return FALSE;
 		got += (guint64)n;
 		/* before the commit, so that a snapshot never shows a sector
 		 * written but not read */
@@ -668,6 +664,10 @@ rb_write_job_read_stream(RbWriteJob *self, GError **error)
 			     self->params.leadin_start_lba);
 		return FALSE;
 	}
+	/* a stream that stops before its lead-out would leave the disc open */
+	if (self->check != NULL &&
+	    !rb_preflight_check_finish(self->check, rb_write_job_has_written(self), error))
+		return FALSE;
 	rb_fifo_close(self->fifo);
 	return TRUE;
 }
@@ -714,8 +714,14 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 
 	rb_write_job_env_init(self, &env);
 	/* a deep buffer before the laser starts: without BUFE an underrun
-	 * ruins the disc */
-	if (!rb_fifo_wait_filled(self->fifo, rb_fifo_get_size(self->fifo) / 2, error))
+	 * ruins the disc; and with Preflight, the lead-in and the pregap
+	 * checked, so that a stream that is wrong there costs nothing */
+	if (!rb_fifo_wait_filled(self->fifo,
+				 rb_preflight_gate_bytes(self->params.preflight,
+							 self->sector_size,
+							 self->params.leadin_start_lba,
+							 rb_fifo_get_size(self->fifo)),
+				 error))
 		return FALSE;
 	for (;;) {
 		const guint8 *data;
@@ -835,6 +841,18 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 
 	rb_write_job_env_init(self, &env);
 	rb_write_job_set_action(self, RB_WRITE_ACTION_PREPARING);
+	/* Preflight "full": the whole file, before the drive hears a word */
+	if (self->check != NULL && self->params.preflight == RB_PREFLIGHT_FULL && self->seekable &&
+	    !rb_preflight_scan_fd(self->data_block_type,
+				  self->sector_size,
+				  self->params.fd,
+				  self->data_offset,
+				  self->total_sectors,
+				  self->params.leadin_start_lba,
+				  self->params.last_leadout_start_lba,
+				  self->wake,
+				  error))
+		return FALSE;
 	if (!rb_write_job_prepare(self, &env, error))
 		return FALSE;
 

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "rb-mmc-transport.h"
+#include "rb-preflight.h"
 
 G_BEGIN_DECLS
 
@@ -26,18 +27,6 @@ typedef enum {
 	RB_WRITE_ACTION_WRITING = 2,
 	RB_WRITE_ACTION_FINISHING = 3,
 } RbWriteAction;
-
-/* what is checked of the stream before the first WRITE (rb-stream-check.h):
- * the lead-in and the first FIFO fill, the whole stream when it is
- * seekable, or nothing at all, also not while writing */
-typedef enum {
-	RB_PREFLIGHT_LEAD_IN,
-	RB_PREFLIGHT_FULL,
-	RB_PREFLIGHT_OFF,
-} RbPreflight;
-
-gboolean rb_preflight_from_string(const gchar *text, RbPreflight *out);
-const gchar *rb_preflight_to_string(RbPreflight preflight);
 
 typedef struct {
 	gint fd;                       /* the stream; the job keeps a dup() of it */

@@ -10,6 +10,8 @@
 
 #include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rb-dao-stream.h"
@@ -29,6 +31,7 @@ typedef struct {
 	guint subscription;
 	gboolean done;
 	gchar *error_name;
+	gchar *error_message;
 } RbClient;
 
 typedef struct {
@@ -149,6 +152,7 @@ rb_client_free(RbClient *client)
 	}
 	g_array_unref(client->updates);
 	g_free(client->error_name);
+	g_free(client->error_message);
 	g_free(client);
 }
 
@@ -180,8 +184,10 @@ rb_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
 	g_autoptr(GVariant) reply = g_dbus_connection_call_with_unix_fd_list_finish(
 		G_DBUS_CONNECTION(source), NULL, result, &error);
 
-	if (reply == NULL)
+	if (reply == NULL) {
 		client->error_name = g_dbus_error_get_remote_error(error);
+		client->error_message = g_strdup(error->message);
+	}
 	client->done = TRUE;
 }
 
@@ -709,6 +715,159 @@ START_TEST(test_burn_backing_file)
 }
 END_TEST
 
+/* --- Preflight: streams whose own sub-channel proves them wrong ------------------------ */
+
+typedef enum {
+	RB_BAD_ZERO,         /* all zero, of a valid size */
+	RB_BAD_LEADIN_SHIFT, /* made from LBA -11634, passed as starting at -22650 */
+	RB_BAD_LEADIN_CRC,   /* one Q bit flipped in the lead-in */
+	RB_BAD_A2_PAST_DISC, /* a TOC for a longer disc, from a pipe */
+	RB_BAD_PROGRAM_FULL, /* one bad program-area sector, Preflight full */
+	RB_GOOD_FULL,        /* a valid stream with Preflight full still burns */
+	RB_BAD_N_CASES,
+} RbBadStream;
+
+static const gchar *const rb_bad_stream_words[] = {
+	[RB_BAD_ZERO] = "LBA -11634",
+	[RB_BAD_LEADIN_SHIFT] = "streamLeadInSectors",
+	[RB_BAD_LEADIN_CRC] = "LBA -5000",
+	[RB_BAD_A2_PAST_DISC] = "A2",
+	[RB_BAD_PROGRAM_FULL] = "LBA 300",
+	[RB_GOOD_FULL] = NULL,
+};
+
+/* flips one Q bit of @lba in a file of 2448-byte sectors from @first_lba */
+static void
+rb_corrupt_q(gint fd, gint32 first_lba, gint32 lba)
+{
+	off_t offset = (off_t)(lba - first_lba) * 2448 + RB_CD_MAIN_SIZE + 90;
+	guint8 byte;
+
+	ck_assert_int_eq(pread(fd, &byte, 1, offset), 1);
+	byte ^= 0x40;
+	ck_assert_int_eq(pwrite(fd, &byte, 1, offset), 1);
+}
+
+typedef struct {
+	RbDaoStream *stream;
+	gint fd;
+} RbGenerator;
+
+/* a stream too long for a file, made as the pipe takes it; stops when the
+ * service closes its end */
+static gpointer
+rb_generate_into_pipe(gpointer data)
+{
+	RbGenerator *generator = data;
+	g_autofree guint8 *buf = g_malloc(26 * 2448);
+
+	for (gint32 lba = rb_dao_stream_get_first_lba(generator->stream);
+	     lba < rb_dao_stream_get_end_lba(generator->stream);
+	     lba += 26) {
+		guint n = (guint)MIN(26, rb_dao_stream_get_end_lba(generator->stream) - lba);
+		ck_assert(rb_dao_stream_get_sectors(generator->stream, lba, n, buf, NULL));
+		if (write(generator->fd, buf, n * 2448) != (gssize)(n * 2448))
+			break;
+	}
+	close(generator->fd);
+	return NULL;
+}
+
+START_TEST(test_burn_preflight)
+{
+	RbBadStream bad = (RbBadStream)_i;
+	const gchar *args[] = {"--virtual-recorder",
+			       bad == RB_BAD_A2_PAST_DISC ? "media=cd-r-74,realtime=false"
+							  : "media=cd-r-80,realtime=false",
+			       NULL};
+	const RbDaoTrack long_track[] = {{0, 340000}};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = NULL;
+	g_autoptr(GVariant) report = NULL;
+	g_autoptr(GThread) generator_thread = NULL;
+	RbGenerator generator = {0};
+	guint64 written = 1;
+	gint32 lead_in = 22650;
+	gint fd;
+
+	if (bad == RB_BAD_LEADIN_SHIFT) {
+		const RbDaoTrack tracks[] = {{0, 12000}};
+
+		/* long enough for the up-front size check, which it passes: only
+		 * the stream's own Q shows its lead-in is 11016 sectors shorter */
+		stream = rb_dao_stream_new(-11634, tracks, 1, 3, rb_pattern_main, NULL, NULL, NULL);
+	} else if (bad == RB_BAD_A2_PAST_DISC) {
+		stream = rb_dao_stream_new(
+			-22650, long_track, 1, 3, rb_pattern_main, NULL, NULL, NULL);
+	} else {
+		stream = rb_stream_new(3);
+	}
+	ck_assert_ptr_nonnull(stream);
+	if (bad == RB_BAD_A2_PAST_DISC) {
+		gint pipe_fds[2];
+
+		ck_assert_int_eq(pipe(pipe_fds), 0);
+		generator.stream = stream;
+		generator.fd = pipe_fds[1];
+		generator_thread = g_thread_new("generator", rb_generate_into_pipe, &generator);
+		fd = pipe_fds[0];
+	} else {
+		fd = rb_test_stream_to_file(stream);
+	}
+	if (bad == RB_BAD_ZERO) {
+		off_t size = lseek(fd, 0, SEEK_END);
+		g_autofree guint8 *zeros = g_malloc0((gsize)size);
+		ck_assert_int_eq(pwrite(fd, zeros, (gsize)size, 0), size);
+		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	}
+	if (bad == RB_BAD_LEADIN_CRC)
+		rb_corrupt_q(fd, -22650, -5000);
+	if (bad == RB_BAD_PROGRAM_FULL)
+		rb_corrupt_q(fd, -22650, 300);
+
+	rb_test_service_start_daemon(service, args);
+	client = rb_client_new(service, "Preflight");
+	rb_wait_for_drive(client);
+	if (bad == RB_BAD_PROGRAM_FULL || bad == RB_GOOD_FULL)
+		ck_assert_ptr_null(rb_call(
+			client,
+			"org.freedesktop.DBus.Properties",
+			"Set",
+			g_variant_new(
+				"(ssv)", RB_FORMAT, "Preflight", g_variant_new_string("full"))));
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "PrepareMedia", NULL));
+	ck_assert_ptr_null(rb_call(
+		client,
+		"org.freedesktop.DBus.Properties",
+		"Set",
+		g_variant_new("(ssv)", RB_FORMAT, "RequestedSectorType", g_variant_new_uint32(3))));
+	rb_write_start(client, fd, lead_in);
+	close(fd);
+	rb_iterate_until(&client->done);
+	report = rb_get(client, RB_VIRTUAL, "ValidationReport");
+	ck_assert(g_variant_lookup(report, "SectorsWritten", "t", &written));
+	if (bad == RB_GOOD_FULL) {
+		ck_assert_msg(client->error_name == NULL, "%s", client->error_name);
+		rb_assert_report_clean(client);
+	} else {
+		ck_assert_str_eq(client->error_name, RB_ERR("StreamInvalid"));
+		ck_assert_msg(strstr(client->error_message, rb_bad_stream_words[bad]) != NULL,
+			      "%s",
+			      client->error_message);
+		ck_assert_msg(strstr(client->error_message, "Nothing was written") != NULL,
+			      "%s",
+			      client->error_message);
+		/* the emulated drive's word for it */
+		ck_assert_uint_eq(written, 0);
+	}
+	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "ReleaseMedia", NULL));
+	rb_test_service_stop_daemon(service);
+	if (generator_thread != NULL)
+		g_thread_join(g_steal_pointer(&generator_thread));
+}
+END_TEST
+
 /* a write error is named: rawburn's MediaWriteFailed with the drive's sense
  * and the LBA, the lock released by Burn, the daemon fine */
 START_TEST(test_burn_write_error_named)
@@ -765,6 +924,8 @@ END_TEST
 int
 main(void)
 {
+	/* a generator writing into a pipe the service closed gets EPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	Suite *suite = suite_create("burn");
 	TCase *tc = tcase_create("burn");
 
@@ -776,6 +937,7 @@ main(void)
 	tcase_add_test(tc, test_burn_one_call);
 	tcase_add_test(tc, test_burn_backing_file);
 	tcase_add_test(tc, test_burn_write_error_named);
+	tcase_add_loop_test(tc, test_burn_preflight, 0, RB_BAD_N_CASES);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -156,6 +156,7 @@ typedef struct {
 	RbDaoStream *stream;
 	gint32 leadin;
 	gint32 last_leadout;
+	RbPreflight preflight; /* lead-in unless a test wants the job's own checks */
 } RbBed;
 
 static void
@@ -306,6 +307,7 @@ rb_job_new(RbBed *bed, gint fd, guint sector_type, GError **error)
 		.write_speed_kbps = RB_MMC_SPEED_MAX,
 		.rotation = RB_MMC_ROTATION_CLV,
 		.fifo_size = 4 * 1024 * 1024,
+		.preflight = bed->preflight,
 	};
 	RbWriteJob *job = rb_write_job_new(RB_MMC_TRANSPORT(bed->transport), &params, error);
 
@@ -709,6 +711,9 @@ START_TEST(test_write_job_refuse_too_long)
 	rb_bed_init(&bed, RB_SPEC, 3, RB_DAO_STREAM_LEADIN_ANCHOR);
 	/* room for the program area but 10 sectors short of the lead-out */
 	bed.last_leadout = RB_PROGRAM_SECTORS - 10;
+	/* the job's own limits, behind the preflight (which sees A2 past the
+	 * disc in the lead-in already: test_write_job_preflight) */
+	bed.preflight = RB_PREFLIGHT_OFF;
 	fd = rb_stream_to_file(bed.stream, 0);
 	job = rb_job_new(&bed, fd, 3, &error);
 	ck_assert(job == NULL);
@@ -787,6 +792,9 @@ START_TEST(test_write_job_pipe_ends_early)
 	guint64 sectors = (guint64)(100 - RB_DAO_STREAM_LEADIN_ANCHOR);
 
 	rb_bed_init(&bed, RB_SPEC, 3, RB_DAO_STREAM_LEADIN_ANCHOR);
+	/* what the drive says of such a disc; the preflight would have stopped
+	 * the stream at its end (test_write_job_preflight) */
+	bed.preflight = RB_PREFLIGHT_OFF;
 	fd = rb_feeder_start(&feeder, bed.stream, sectors * 2448, NULL);
 	job = rb_job_new(&bed, fd, 3, &error);
 	ck_assert(job != NULL);
@@ -1025,6 +1033,123 @@ START_TEST(test_write_job_drive_errors)
 }
 END_TEST
 
+/* ---- Preflight: what the stream's own sub-channel proves ---- */
+
+/* one Q bit of @lba's sector in a file of 2448-byte P-W sectors: its CRC no
+ * longer matches */
+static void
+rb_corrupt_q(gint fd, const RbDaoStream *stream, gint32 lba)
+{
+	off_t offset =
+		(off_t)(lba - rb_dao_stream_get_first_lba(stream)) * 2448 + RB_CD_MAIN_SIZE + 90;
+	guint8 byte;
+
+	ck_assert_int_eq(pread(fd, &byte, 1, offset), 1);
+	byte ^= 0x40;
+	ck_assert_int_eq(pwrite(fd, &byte, 1, offset), 1);
+}
+
+typedef enum {
+	RB_PREFLIGHT_CASE_A2_PAST_DISC,
+	RB_PREFLIGHT_CASE_ENDS_EARLY,
+	RB_PREFLIGHT_CASE_BAD_PROGRAM_SECTOR,
+	RB_PREFLIGHT_CASE_BAD_PROGRAM_SECTOR_FULL,
+	RB_PREFLIGHT_CASE_VALID_FULL,
+	RB_PREFLIGHT_N_CASES,
+} RbPreflightCase;
+
+#define RB_BAD_LBA 200
+
+START_TEST(test_write_job_preflight)
+{
+	RbPreflightCase preflight_case = (RbPreflightCase)_i;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbWriteJob) job = NULL;
+	RbBed bed = {0};
+	RbFeeder feeder = {0};
+	RbVdriveReport report;
+	RbRun run;
+	gint fd;
+
+	rb_bed_init(&bed, RB_SPEC, 3, RB_DAO_STREAM_LEADIN_ANCHOR);
+	switch (preflight_case) {
+	case RB_PREFLIGHT_CASE_A2_PAST_DISC:
+		/* from a pipe, so the size check cannot see it: the TOC does */
+		bed.last_leadout = RB_PROGRAM_SECTORS - 10;
+		fd = rb_feeder_start(&feeder, bed.stream, 0, NULL);
+		break;
+	case RB_PREFLIGHT_CASE_ENDS_EARLY:
+		fd = rb_feeder_start(&feeder,
+				     bed.stream,
+				     (guint64)(100 - RB_DAO_STREAM_LEADIN_ANCHOR) * 2448,
+				     NULL);
+		break;
+	case RB_PREFLIGHT_CASE_BAD_PROGRAM_SECTOR_FULL:
+		bed.preflight = RB_PREFLIGHT_FULL;
+		/* fall through */
+	case RB_PREFLIGHT_CASE_BAD_PROGRAM_SECTOR:
+		fd = rb_stream_to_file(bed.stream, 0);
+		rb_corrupt_q(fd, bed.stream, RB_BAD_LBA);
+		break;
+	case RB_PREFLIGHT_CASE_VALID_FULL:
+	default:
+		bed.preflight = RB_PREFLIGHT_FULL;
+		fd = rb_stream_to_file(bed.stream, 0);
+		break;
+	}
+	job = rb_job_new(&bed, fd, 3, &error);
+	ck_assert_msg(job != NULL, "%s", error ? error->message : "");
+	close(fd);
+	rb_run_init(&run, job);
+	error = rb_run(&run);
+	g_clear_object(&job); /* closes a pipe's read end: the feeder stops */
+	if (feeder.thread != NULL)
+		g_thread_join(feeder.thread);
+	rb_vdrive_get_report(bed.drive, &report);
+	switch (preflight_case) {
+	case RB_PREFLIGHT_CASE_A2_PAST_DISC:
+		/* refused before the first WRITE: the disc is still blank */
+		rb_assert_error(error, RB_ERROR, RB_ERROR_STREAM_INVALID);
+		ck_assert_msg(strstr(error->message, "Nothing was written") != NULL,
+			      "%s",
+			      error->message);
+		ck_assert_uint_eq(report.sectors_written, 0);
+		ck_assert_uint_eq(rb_vdrive_get_command_count(bed.drive, RB_MMC_WRITE_10), 0);
+		break;
+	case RB_PREFLIGHT_CASE_BAD_PROGRAM_SECTOR_FULL:
+		/* the whole file, before the drive heard anything */
+		rb_assert_error(error, RB_ERROR, RB_ERROR_STREAM_INVALID);
+		ck_assert_msg(strstr(error->message, "LBA 200") != NULL, "%s", error->message);
+		rb_assert_nothing_sent(&bed);
+		break;
+	case RB_PREFLIGHT_CASE_ENDS_EARLY:
+		/* the end of a pipe shows only after writing began; no FINISHING
+		 * then, the drive is told the stream is over */
+		rb_assert_error(error, RB_ERROR, RB_ERROR_STREAM_INVALID);
+		ck_assert_msg(strstr(error->message, "LBA 100") != NULL, "%s", error->message);
+		ck_assert_int_eq(run.last.action, RB_WRITE_ACTION_WRITING);
+		break;
+	case RB_PREFLIGHT_CASE_BAD_PROGRAM_SECTOR:
+		/* the lead-in was fine, writing began; the bad sector never
+		 * reached the drive */
+		rb_assert_error(error, RB_ERROR, RB_ERROR_STREAM_INVALID);
+		ck_assert_msg(strstr(error->message, "LBA 200") != NULL, "%s", error->message);
+		ck_assert_msg(strstr(error->message, "stopped") != NULL, "%s", error->message);
+		ck_assert_uint_gt(report.sectors_written, 0);
+		ck_assert_uint_le(report.sectors_written, (guint64)(RB_BAD_LBA - bed.leadin));
+		break;
+	case RB_PREFLIGHT_CASE_VALID_FULL:
+	default:
+		ck_assert_msg(error == NULL, "%s", error->message);
+		ck_assert(report.complete);
+		ck_assert_uint_eq(report.bad_q_crc, 0);
+		break;
+	}
+	rb_run_clear(&run);
+	rb_bed_clear(&bed);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -1041,6 +1166,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_write_job_refuse_too_long);
 	tcase_add_test(tc, test_write_job_pipe_partial_sector);
 	tcase_add_test(tc, test_write_job_pipe_ends_early);
+	tcase_add_loop_test(tc, test_write_job_preflight, 0, RB_PREFLIGHT_N_CASES);
 	tcase_add_loop_test(
 		tc, test_write_job_cancel, RB_CANCEL_PREPARING, RB_CANCEL_FINISHING + 1);
 	tcase_add_test(tc, test_write_job_cancel_before_run);
