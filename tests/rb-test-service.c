@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,11 +57,15 @@ rb_test_get_dbus_xml_dir(void)
 	return RB_TEST_ABS_SRCDIR "/dbus";
 }
 
-/* own process group: the test can then find any process the daemon left */
+/* own process group: the test can then find any process the daemon left.
+ * SIGTERM when the test dies: a failed assertion exits the test process
+ * without running its cleanups, and the bus and the daemon (both root) must
+ * not outlive it; the mocks leave with the bus. */
 static void
 rb_test_child_setup(gpointer user_data)
 {
 	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
 RbTestService *
