@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +34,69 @@ static const gchar rb_test_bus_config[] = "<busconfig>\n"
 					  "    <allow own=\"*\"/>\n"
 					  "  </policy>\n"
 					  "</busconfig>\n";
+
+/* Debian 12's /usr/share/dbus-1/system.conf minus what needs the machine (its
+ * socket, user, pid file, service helper, service and system.d directories):
+ * method calls and names are denied unless a policy file punches a hole. %s
+ * are the socket's directory and the project's policy file as it is
+ * installed. The last policies stand in for polkit's and logind's own files:
+ * everyone may ask polkit, as on a real system; root owns the mocks' names
+ * and alone may call them otherwise (their Mock interfaces). No service
+ * directory: nothing is activated. */
+static const gchar rb_test_system_bus_config[] =
+	"<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+	" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+	"<busconfig>\n"
+	"  <type>system</type>\n"
+	"  <listen>unix:path=%s/system_bus_socket</listen>\n"
+	"  <auth>EXTERNAL</auth>\n"
+	"  <policy context=\"default\">\n"
+	"    <allow user=\"*\"/>\n"
+	"    <deny own=\"*\"/>\n"
+	"    <deny send_type=\"method_call\"/>\n"
+	"    <allow send_type=\"signal\"/>\n"
+	"    <allow send_requested_reply=\"true\" send_type=\"method_return\"/>\n"
+	"    <allow send_requested_reply=\"true\" send_type=\"error\"/>\n"
+	"    <allow receive_type=\"method_call\"/>\n"
+	"    <allow receive_type=\"method_return\"/>\n"
+	"    <allow receive_type=\"error\"/>\n"
+	"    <allow receive_type=\"signal\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.DBus\"\n"
+	"           send_interface=\"org.freedesktop.DBus\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.DBus\"\n"
+	"           send_interface=\"org.freedesktop.DBus.Introspectable\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.DBus\"\n"
+	"           send_interface=\"org.freedesktop.DBus.Properties\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.DBus\"\n"
+	"           send_interface=\"org.freedesktop.DBus.Containers1\"/>\n"
+	"    <deny send_destination=\"org.freedesktop.DBus\"\n"
+	"          send_interface=\"org.freedesktop.DBus\"\n"
+	"          send_member=\"UpdateActivationEnvironment\"/>\n"
+	"    <deny send_destination=\"org.freedesktop.DBus\"\n"
+	"          send_interface=\"org.freedesktop.DBus.Debug.Stats\"/>\n"
+	"    <deny send_destination=\"org.freedesktop.DBus\"\n"
+	"          send_interface=\"org.freedesktop.systemd1.Activator\"/>\n"
+	"  </policy>\n"
+	"  <policy user=\"root\">\n"
+	"    <allow send_destination=\"org.freedesktop.DBus\"\n"
+	"           send_interface=\"org.freedesktop.systemd1.Activator\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.DBus\"\n"
+	"           send_interface=\"org.freedesktop.DBus.Monitoring\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.DBus\"\n"
+	"           send_interface=\"org.freedesktop.DBus.Debug.Stats\"/>\n"
+	"  </policy>\n"
+	"  <include>%s</include>\n"
+	"  <policy context=\"default\">\n"
+	"    <allow send_destination=\"org.freedesktop.PolicyKit1\"\n"
+	"           send_interface=\"org.freedesktop.PolicyKit1.Authority\"/>\n"
+	"  </policy>\n"
+	"  <policy user=\"root\">\n"
+	"    <allow own=\"org.freedesktop.PolicyKit1\"/>\n"
+	"    <allow own=\"org.freedesktop.login1\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.PolicyKit1\"/>\n"
+	"    <allow send_destination=\"org.freedesktop.login1\"/>\n"
+	"  </policy>\n"
+	"</busconfig>\n";
 
 const gchar *
 rb_test_get_builddir(void)
@@ -57,28 +122,32 @@ rb_test_get_dbus_xml_dir(void)
 	return RB_TEST_ABS_SRCDIR "/dbus";
 }
 
-/* own process group: the test can then find any process the daemon left */
+/* own process group: the test can then find any process the daemon left.
+ * SIGTERM when the test dies: a failed assertion exits the test process
+ * without running its cleanups, and the bus and the daemon (both root) must
+ * not outlive it; the mocks leave with the bus. */
 static void
 rb_test_child_setup(gpointer user_data)
 {
 	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
-/* the daemon's: a process group, and the descriptor limit the test asked for */
+/* the daemon's: as above, and the descriptor limit the test asked for */
 static void
 rb_test_daemon_setup(gpointer user_data)
 {
 	RbTestService *self = user_data;
 
-	setpgid(0, 0);
+	rb_test_child_setup(NULL);
 	if (self->daemon_fd_limit > 0) {
 		struct rlimit limit = {self->daemon_fd_limit, self->daemon_fd_limit};
 		setrlimit(RLIMIT_NOFILE, &limit);
 	}
 }
 
-RbTestService *
-rb_test_service_new_bus(void)
+static RbTestService *
+rb_test_service_new_with_config(gboolean system_bus)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *config = NULL;
@@ -94,7 +163,15 @@ rb_test_service_new_bus(void)
 	ck_assert_msg(self->tmpdir != NULL,
 		      "cannot make a temporary directory: %s",
 		      error ? error->message : "");
-	config = g_strdup_printf(rb_test_bus_config, self->tmpdir);
+	if (system_bus) {
+		/* other users reach the socket, and the files a test hands them */
+		ck_assert_int_eq(g_chmod(self->tmpdir, 0755), 0);
+		config = g_strdup_printf(rb_test_system_bus_config,
+					 self->tmpdir,
+					 RB_TEST_ABS_SRCDIR "/dbus/org.rawburn.RawBurn1.conf");
+	} else {
+		config = g_strdup_printf(rb_test_bus_config, self->tmpdir);
+	}
 	config_path = g_build_filename(self->tmpdir, "bus.conf", NULL);
 	ck_assert(g_file_set_contents(config_path, config, -1, &error));
 	argv[1] = print_fd = g_strdup_printf("--config-file=%s", config_path);
@@ -115,9 +192,11 @@ rb_test_service_new_bus(void)
 		error ? error->message : "");
 	channel = g_io_channel_unix_new(out_fd);
 	g_io_channel_set_close_on_unref(channel, TRUE);
-	ck_assert_int_eq(
-		g_io_channel_read_line(channel, &self->bus_address, NULL, &terminator, &error),
-		G_IO_STATUS_NORMAL);
+	ck_assert_msg(
+		g_io_channel_read_line(channel, &self->bus_address, NULL, &terminator, &error) ==
+			G_IO_STATUS_NORMAL,
+		"dbus-daemon did not start with %s",
+		config_path);
 	self->bus_address[terminator] = '\0';
 
 	self->connection = g_dbus_connection_new_for_address_sync(
@@ -132,6 +211,18 @@ rb_test_service_new_bus(void)
 		      error ? error->message : "");
 	g_dbus_connection_set_exit_on_close(self->connection, FALSE);
 	return self;
+}
+
+RbTestService *
+rb_test_service_new_bus(void)
+{
+	return rb_test_service_new_with_config(FALSE);
+}
+
+RbTestService *
+rb_test_service_new_system_bus(void)
+{
+	return rb_test_service_new_with_config(TRUE);
 }
 
 gchar **
@@ -312,6 +403,22 @@ rb_test_service_stop_daemon(RbTestService *self)
 	return WEXITSTATUS(wait_status);
 }
 
+/* the bus configuration, the logs, the socket and the files a test put there
+ * with rb_test_service_write_file(); nothing below a subdirectory */
+static void
+rb_test_service_remove_tmpdir(const gchar *tmpdir)
+{
+	g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
+	const gchar *name;
+
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *path = g_build_filename(tmpdir, name, NULL);
+		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
+			g_unlink(path);
+	}
+	g_rmdir(tmpdir);
+}
+
 void
 rb_test_service_free(RbTestService *self)
 {
@@ -327,13 +434,8 @@ rb_test_service_free(RbTestService *self)
 		kill(self->bus_pid, SIGTERM);
 		waitpid(self->bus_pid, NULL, 0);
 	}
-	if (self->tmpdir != NULL) {
-		g_autofree gchar *conf = g_build_filename(self->tmpdir, "bus.conf", NULL);
-		g_unlink(conf);
-		if (self->daemon_log != NULL)
-			g_unlink(self->daemon_log);
-		g_rmdir(self->tmpdir);
-	}
+	if (self->tmpdir != NULL)
+		rb_test_service_remove_tmpdir(self->tmpdir);
 	g_free(self->daemon_log);
 	g_free(self->bus_address);
 	g_free(self->tmpdir);
@@ -413,9 +515,13 @@ rb_test_name_has_owner(RbTestService *service, const gchar *name)
 	return has_owner;
 }
 
-/* `python3 -m dbusmock --system --template NAME` on the private bus */
-GPid
-rb_test_start_mock(RbTestService *service, const gchar *template_name, const gchar *bus_name)
+/* `python3 -m dbusmock --system --template TEMPLATE [-p PARAMETERS]` on the
+ * private bus, running until @bus_name has an owner */
+static GPid
+rb_test_start_mock_full(RbTestService *service,
+			const gchar *template_name,
+			const gchar *parameters,
+			const gchar *bus_name)
 {
 	g_autoptr(GError) error = NULL;
 	g_auto(GStrv) envp = rb_test_service_get_environ(service);
@@ -425,6 +531,8 @@ rb_test_start_mock(RbTestService *service, const gchar *template_name, const gch
 			       "--system",
 			       "--template",
 			       template_name,
+			       parameters != NULL ? "--parameters" : NULL,
+			       parameters,
 			       NULL};
 	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
 	GPid pid = 0;
@@ -445,9 +553,15 @@ rb_test_start_mock(RbTestService *service, const gchar *template_name, const gch
 		ck_assert_msg(
 			waitpid(pid, NULL, WNOHANG) == 0, "dbusmock %s exited", template_name);
 		ck_assert_msg(g_get_monotonic_time() < deadline, "%s did not appear", bus_name);
-		g_usleep(20 * 1000);
+		g_usleep(RB_TEST_POLL_US);
 	}
 	return pid;
+}
+
+GPid
+rb_test_start_mock(RbTestService *service, const gchar *template_name, const gchar *bus_name)
+{
+	return rb_test_start_mock_full(service, template_name, NULL, bus_name);
 }
 
 void
@@ -493,4 +607,342 @@ rb_test_run_suite(Suite *suite)
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+gchar *
+rb_test_service_write_file(
+	RbTestService *self, const gchar *name, const gchar *contents, gssize length, gint mode)
+{
+	g_autoptr(GError) error = NULL;
+	gchar *path = g_build_filename(self->tmpdir, name, NULL);
+
+	ck_assert_msg(g_file_set_contents(path, contents, length, &error),
+		      "cannot write %s: %s",
+		      path,
+		      error ? error->message : "");
+	/* g_file_set_contents() makes 0666 & ~umask; the test wants exactly @mode */
+	ck_assert_int_eq(g_chmod(path, mode), 0);
+	return path;
+}
+
+/* --- Calls as another user ------------------------------------------------------- */
+
+struct _RbTestCall {
+	GPid pid;
+	gint stdout_fd;
+	gboolean exited;
+	gint wait_status;
+	gchar *description; /* for failure messages */
+};
+
+const gchar *
+rb_test_get_call_program(void)
+{
+	return RB_TEST_ABS_BUILDDIR "/tests/rb-test-call";
+}
+
+RbTestCall *
+rb_test_call_start(RbTestService *service,
+		   const RbTestCallOptions *options,
+		   const gchar *path,
+		   const gchar *interface_member,
+		   const gchar *args)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+	g_auto(GStrv) envp = rb_test_service_get_environ(service);
+	RbTestCallOptions defaults = {0};
+	RbTestCall *call = g_new0(RbTestCall, 1);
+	gint timeout_ms;
+
+	if (options == NULL)
+		options = &defaults;
+	timeout_ms =
+		options->timeout_ms > 0 ? options->timeout_ms : RB_TEST_TIMEOUT_SECONDS * 1000 / 2;
+	/* setpriv changes the real and effective ids and drops root's groups and
+	 * capabilities before it executes the program: the bus sees only @uid */
+	if (options->uid != 0) {
+		g_ptr_array_add(argv, g_strdup("setpriv"));
+		g_ptr_array_add(argv, g_strdup_printf("--reuid=%u", options->uid));
+		g_ptr_array_add(argv, g_strdup_printf("--regid=%u", options->uid));
+		g_ptr_array_add(argv, g_strdup("--clear-groups"));
+		g_ptr_array_add(argv, g_strdup("--"));
+	}
+	g_ptr_array_add(argv, g_strdup(rb_test_get_call_program()));
+	if (options->interactive)
+		g_ptr_array_add(argv, g_strdup("--interactive"));
+	for (guint i = 0; options->fds != NULL && options->fds[i] != NULL; i++)
+		g_ptr_array_add(argv, g_strdup_printf("--fd=%s", options->fds[i]));
+	for (guint i = 0; options->before != NULL && options->before[i] != NULL; i++)
+		g_ptr_array_add(argv, g_strdup_printf("--call=%s", options->before[i]));
+	g_ptr_array_add(argv, g_strdup_printf("--timeout=%d", timeout_ms));
+	g_ptr_array_add(argv, g_strdup(options->dest != NULL ? options->dest : RB_DBUS_NAME));
+	g_ptr_array_add(argv, g_strdup(path));
+	g_ptr_array_add(argv, g_strdup(interface_member));
+	if (args != NULL)
+		g_ptr_array_add(argv, g_strdup(args));
+	g_ptr_array_add(argv, NULL);
+
+	call->description =
+		g_strdup_printf("rb-test-call as uid %u: %s", options->uid, interface_member);
+	/* stderr is the test's: a sanitizer report shows in the test log. The
+	 * working directory is one every uid may enter. */
+	ck_assert_msg(g_spawn_async_with_pipes(service->tmpdir,
+					       (gchar **)argv->pdata,
+					       envp,
+					       G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+					       NULL,
+					       NULL,
+					       &call->pid,
+					       NULL,
+					       &call->stdout_fd,
+					       NULL,
+					       &error),
+		      "cannot run %s: %s",
+		      call->description,
+		      error ? error->message : "");
+	return call;
+}
+
+gboolean
+rb_test_call_is_running(RbTestCall *call)
+{
+	pid_t pid;
+
+	if (call->exited)
+		return FALSE;
+	pid = waitpid(call->pid, &call->wait_status, WNOHANG);
+	ck_assert_int_ge(pid, 0);
+	call->exited = pid == call->pid;
+	return !call->exited;
+}
+
+gchar *
+rb_test_call_finish(RbTestCall *call)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree gchar *description = g_steal_pointer(&call->description);
+	gchar buf[4096];
+	gssize n;
+	gint wait_status;
+
+	/* end-of-file when the program has made all its calls */
+	while ((n = read(call->stdout_fd, buf, sizeof(buf))) != 0) {
+		ck_assert_msg(
+			n > 0 || errno == EINTR, "reading %s: %s", description, g_strerror(errno));
+		if (n > 0)
+			g_string_append_len(out, buf, n);
+	}
+	close(call->stdout_fd);
+	if (!call->exited)
+		ck_assert_int_eq(waitpid(call->pid, &call->wait_status, 0), call->pid);
+	wait_status = call->wait_status;
+	g_free(call);
+	ck_assert_msg(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0,
+		      "%s failed (wait status %d), output: %s",
+		      description,
+		      wait_status,
+		      out->str);
+	ck_assert_msg(g_str_has_suffix(out->str, "\n"), "%s printed \"%s\"", description, out->str);
+	g_string_truncate(out, out->len - 1);
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+gchar *
+rb_test_call_full(RbTestService *service,
+		  const RbTestCallOptions *options,
+		  const gchar *path,
+		  const gchar *interface_member,
+		  const gchar *args)
+{
+	return rb_test_call_finish(
+		rb_test_call_start(service, options, path, interface_member, args));
+}
+
+gchar *
+rb_test_call_as(RbTestService *service,
+		guint uid,
+		gboolean interactive,
+		const gchar *const *fds,
+		const gchar *path,
+		const gchar *interface_member,
+		const gchar *args)
+{
+	RbTestCallOptions options = {.uid = uid, .interactive = interactive, .fds = fds};
+
+	return rb_test_call_full(service, &options, path, interface_member, args);
+}
+
+/* --- The polkitd mock ------------------------------------------------------------ */
+
+#define RB_TEST_POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
+
+GPid
+rb_test_start_polkit(RbTestService *service)
+{
+	const gchar *policy = RB_TEST_ABS_BUILDDIR "/dbus/org.rawburn.policy";
+	g_autofree gchar *parameters = NULL;
+
+	/* the parameters are JSON; a path needing escapes would need a JSON writer */
+	ck_assert_msg(strpbrk(policy, "\"\\") == NULL, "cannot quote %s", policy);
+	ck_assert_msg(g_file_test(policy, G_FILE_TEST_IS_REGULAR), "%s is not built", policy);
+	parameters = g_strdup_printf("{\"policy\": \"%s\"}", policy);
+	return rb_test_start_mock_full(service,
+				       RB_TEST_ABS_SRCDIR "/tests/rb-polkitd-mock.py",
+				       parameters,
+				       RB_TEST_POLKIT_NAME);
+}
+
+void
+rb_test_stop_polkit(RbTestService *service, GPid pid)
+{
+	rb_test_stop_mock(service, pid, RB_TEST_POLKIT_NAME);
+}
+
+/* a method of the mock's org.freedesktop.DBus.Mock interface (@params
+ * floating); the reply is "()" for the methods without a result */
+static GVariant *
+rb_test_polkit_call(RbTestService *service,
+		    const gchar *method,
+		    GVariant *params,
+		    const GVariantType *reply_type)
+{
+	g_autoptr(GError) error = NULL;
+	GVariant *reply = g_dbus_connection_call_sync(service->connection,
+						      RB_TEST_POLKIT_NAME,
+						      RB_TEST_POLKIT_PATH,
+						      "org.freedesktop.DBus.Mock",
+						      method,
+						      params,
+						      reply_type,
+						      G_DBUS_CALL_FLAGS_NONE,
+						      -1,
+						      NULL,
+						      &error);
+
+	ck_assert_msg(reply != NULL, "polkit mock %s: %s", method, error ? error->message : "");
+	return reply;
+}
+
+static void
+rb_test_polkit_set_list(RbTestService *service, const gchar *method, const gchar *const *actions)
+{
+	const gchar *const none[] = {NULL};
+
+	g_variant_unref(rb_test_polkit_call(
+		service, method, g_variant_new("(^as)", actions != NULL ? actions : none), NULL));
+}
+
+void
+rb_test_polkit_set_allowed(RbTestService *service, const gchar *const *actions)
+{
+	rb_test_polkit_set_list(service, "SetAllowed", actions);
+}
+
+void
+rb_test_polkit_set_challenge(RbTestService *service, const gchar *const *actions)
+{
+	rb_test_polkit_set_list(service, "SetChallenge", actions);
+}
+
+void
+rb_test_polkit_hang_actions(RbTestService *service, const gchar *const *actions)
+{
+	rb_test_polkit_set_list(service, "SimulateHangActions", actions);
+}
+
+void
+rb_test_polkit_allow_unknown(RbTestService *service, gboolean allow)
+{
+	g_variant_unref(
+		rb_test_polkit_call(service, "AllowUnknown", g_variant_new("(b)", allow), NULL));
+}
+
+void
+rb_test_polkit_set_agent(RbTestService *service, const gchar *mode)
+{
+	g_variant_unref(rb_test_polkit_call(service, "SetAgent", g_variant_new("(s)", mode), NULL));
+}
+
+void
+rb_test_polkit_release_hanging(RbTestService *service)
+{
+	g_variant_unref(rb_test_polkit_call(service, "ReleaseHangingCalls", NULL, NULL));
+}
+
+gboolean
+rb_test_polkit_have_hanging(RbTestService *service)
+{
+	g_autoptr(GVariant) reply =
+		rb_test_polkit_call(service, "HaveHangingCalls", NULL, G_VARIANT_TYPE("(b)"));
+	gboolean have = FALSE;
+
+	g_variant_get(reply, "(b)", &have);
+	return have;
+}
+
+void
+rb_test_polkit_wait_hanging(RbTestService *service)
+{
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	while (!rb_test_polkit_have_hanging(service)) {
+		ck_assert_msg(g_get_monotonic_time() < deadline, "no check reached polkit");
+		g_usleep(RB_TEST_POLL_US);
+	}
+}
+
+static void
+rb_test_polkit_check_free(RbTestPolkitCheck *check)
+{
+	g_free(check->action_id);
+	g_free(check->bus_name);
+	g_free(check);
+}
+
+GPtrArray *
+rb_test_polkit_get_check_list(RbTestService *service)
+{
+	g_autoptr(GVariant) reply =
+		rb_test_polkit_call(service, "GetChecks", NULL, G_VARIANT_TYPE("(a(ssuu))"));
+	g_autoptr(GVariantIter) iter = NULL;
+	GPtrArray *checks =
+		g_ptr_array_new_with_free_func((GDestroyNotify)rb_test_polkit_check_free);
+	const gchar *action_id;
+	const gchar *bus_name;
+	guint32 uid;
+	guint32 flags;
+
+	g_variant_get(reply, "(a(ssuu))", &iter);
+	while (g_variant_iter_next(iter, "(&s&suu)", &action_id, &bus_name, &uid, &flags)) {
+		RbTestPolkitCheck *check = g_new0(RbTestPolkitCheck, 1);
+		check->action_id = g_strdup(action_id);
+		check->bus_name = g_strdup(bus_name);
+		check->uid = uid;
+		check->flags = flags;
+		g_ptr_array_add(checks, check);
+	}
+	return checks;
+}
+
+gchar *
+rb_test_polkit_get_checks(RbTestService *service)
+{
+	g_autoptr(GPtrArray) checks = rb_test_polkit_get_check_list(service);
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (guint i = 0; i < checks->len; i++) {
+		RbTestPolkitCheck *check = g_ptr_array_index(checks, i);
+		if (i > 0)
+			g_string_append(out, "; ");
+		g_string_append_printf(
+			out, "%s uid=%u flags=%u", check->action_id, check->uid, check->flags);
+	}
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+void
+rb_test_polkit_clear_checks(RbTestService *service)
+{
+	g_variant_unref(rb_test_polkit_call(service, "ClearChecks", NULL, NULL));
 }
