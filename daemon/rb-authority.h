@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 /* the actions of dbus/org.rawburn.policy.in */
 #define RB_AUTHORITY_ACTION_BURN "org.rawburn.burn"
 #define RB_AUTHORITY_ACTION_MANAGE_VIRTUAL "org.rawburn.manage-virtual"
+/* Job.Cancel of a job another user started (the jobs of the next release) */
+#define RB_AUTHORITY_ACTION_CANCEL_OTHER "org.rawburn.cancel-other"
 
 typedef enum {
 	RB_AUTHORITY_CHECK_FLAGS_NONE = 0,

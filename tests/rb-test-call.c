@@ -15,7 +15,8 @@
  * "ERROR <D-Bus error name> <message>" (a timeout: NoReply). The --call calls
  * come first, in order, on the same connection (so per-connection state such
  * as PrepareMedia's lock carries over to the last call); only the last call
- * gets the fds and the ALLOW_INTERACTIVE_AUTHORIZATION flag. Exit status 0
+ * gets the fds; --interactive sets the ALLOW_INTERACTIVE_AUTHORIZATION flag
+ * on every call. Exit status 0
  * whatever the calls answered; 2 for usage errors, 1 when the bus or a file
  * cannot be opened.
  */
@@ -326,7 +327,8 @@ main(int argc, char **argv)
 		gboolean last = i + 1 == calls->len;
 		GDBusCallFlags flags = G_DBUS_CALL_FLAGS_NONE;
 
-		if (last && interactive)
+		/* a caller that waits for a dialog waits for it on every call */
+		if (interactive)
 			flags |= G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION;
 		rb_test_call_one(connection,
 				 argv[1],

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "rb-auth-map.h"
 #include "rb-test-service.h"
 
 static gchar *
@@ -43,6 +44,9 @@ START_TEST(test_data_systemd_unit_verifies)
 	ck_assert(strstr(unit, "\nProtectSystem=strict\n") != NULL);
 	ck_assert(strstr(unit, "\nPrivateNetwork=yes\n") != NULL);
 	ck_assert(strstr(unit, "\nNoNewPrivileges=yes\n") != NULL);
+	/* rawburnd refuses work before it runs out of descriptors; the unit
+	 * sets how many it has */
+	ck_assert(strstr(unit, "\nLimitNOFILE=") != NULL);
 	ck_assert(strstr(unit, "@libexecdir@") == NULL);
 
 	/* verify checks that ExecStart exists: point it at the built daemon */
@@ -82,8 +86,39 @@ START_TEST(test_data_polkit_actions)
 {
 	g_autofree gchar *policy = rb_read_built("dbus/org.rawburn.policy");
 
-	ck_assert(strstr(policy, "<action id=\"org.rawburn.burn\">") != NULL);
-	ck_assert(strstr(policy, "<action id=\"org.rawburn.manage-virtual\">") != NULL);
+	/* the defaults of the contract's authorization map */
+	const gchar *const expected[][4] = {
+		{"org.rawburn.burn", "auth_admin", "auth_admin", "yes"},
+		{"org.rawburn.manage-virtual", "auth_admin", "auth_admin", "auth_admin"},
+		{"org.rawburn.cancel-other", "auth_admin", "auth_admin", "auth_admin"},
+	};
+	gsize n_rules = 0;
+	const RbAuthRule *rules = rb_auth_map_get_rules(&n_rules);
+
+	for (guint i = 0; i < G_N_ELEMENTS(expected); i++) {
+		g_autofree gchar *pattern = g_strdup_printf(
+			"<action id=\"%s\">.*?<allow_any>%s</allow_any>\\s*"
+			"<allow_inactive>%s</allow_inactive>\\s*<allow_active>%s</allow_active>",
+			expected[i][0],
+			expected[i][1],
+			expected[i][2],
+			expected[i][3]);
+		ck_assert_msg(g_regex_match_simple(pattern, policy, G_REGEX_DOTALL, 0),
+			      "%s: not the defaults %s/%s/%s",
+			      expected[i][0],
+			      expected[i][1],
+			      expected[i][2],
+			      expected[i][3]);
+	}
+	/* every action the daemon asks for exists, or polkit refuses it */
+	for (gsize i = 0; i < n_rules; i++) {
+		g_autofree gchar *element = NULL;
+
+		if (rules[i].action_id == NULL)
+			continue;
+		element = g_strdup_printf("<action id=\"%s\">", rules[i].action_id);
+		ck_assert_msg(strstr(policy, element) != NULL, "%s is not in the policy", element);
+	}
 	/* translations are merged at build time */
 	ck_assert_msg(strstr(policy, "xml:lang=\"de\"") != NULL,
 		      "no German messages in the policy");

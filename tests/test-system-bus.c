@@ -293,27 +293,24 @@ typedef struct {
 	const gchar *challenge; /* NULL: nothing */
 	const gchar *agent;     /* NULL: one that authenticates */
 	gboolean authorized;
-	/* besides the action, in the refusal's message (today's wording) */
+	/* besides the action, in the refusal's message */
 	const gchar *message;
-	/* the flags the daemon sends today: AllowUserInteraction whatever the caller
-	 * asked (issue #5 makes them follow ALLOW_INTERACTIVE_AUTHORIZATION) */
-	guint expected_flags;
 } RbPrepareCase;
 
 #define RB_NOBODY RB_TEST_UID_NOBODY
 #define RB_BURN "org.rawburn.burn"
 static const RbPrepareCase rb_prepare_cases[] = {
-	{RB_NOBODY, FALSE, NULL, NULL, NULL, FALSE, "Ask an administrator", 1},
-	{RB_NOBODY, FALSE, RB_BURN, NULL, NULL, TRUE, NULL, 1},
-	{RB_NOBODY, FALSE, "org.rawburn.manage-virtual", NULL, NULL, FALSE, NULL, 1},
-	/* today's daemon lets polkit ask even when the caller did not allow it */
-	{RB_NOBODY, FALSE, NULL, RB_BURN, NULL, TRUE, NULL, 1},
-	{RB_NOBODY, TRUE, NULL, RB_BURN, NULL, TRUE, NULL, 1},
+	{RB_NOBODY, FALSE, NULL, NULL, NULL, FALSE, "Ask an administrator"},
+	{RB_NOBODY, FALSE, RB_BURN, NULL, NULL, TRUE, NULL},
+	{RB_NOBODY, FALSE, "org.rawburn.manage-virtual", NULL, NULL, FALSE, NULL},
+	/* polkit may ask only when the call carries ALLOW_INTERACTIVE_AUTHORIZATION */
+	{RB_NOBODY, FALSE, NULL, RB_BURN, NULL, FALSE, "without authentication"},
+	{RB_NOBODY, TRUE, NULL, RB_BURN, NULL, TRUE, NULL},
 	/* no agent (a challenge), or the user dismissed it */
-	{RB_NOBODY, TRUE, NULL, RB_BURN, "none", FALSE, "without authentication", 1},
-	{RB_NOBODY, TRUE, NULL, RB_BURN, "dismissed", FALSE, "dismissed", 1},
+	{RB_NOBODY, TRUE, NULL, RB_BURN, "none", FALSE, "without authentication"},
+	{RB_NOBODY, TRUE, NULL, RB_BURN, "dismissed", FALSE, "dismissed"},
 	/* polkitd's rule: root is authorized for anything */
-	{0, FALSE, NULL, NULL, NULL, TRUE, NULL, 1},
+	{0, FALSE, NULL, NULL, NULL, TRUE, NULL},
 };
 
 /* PrepareMedia, then ReleaseMedia on the same connection */
@@ -358,8 +355,9 @@ START_TEST(test_system_bus_polkit_prepare_matrix)
 	}
 	/* one check, for the caller, made whoever calls (root included) */
 	checks = rb_test_polkit_get_checks(service);
-	expected_checks =
-		g_strdup_printf("org.rawburn.burn uid=%u flags=%u", c->uid, c->expected_flags);
+	expected_checks = g_strdup_printf("org.rawburn.burn uid=%u flags=%u",
+					  c->uid,
+					  c->interactive ? RB_TEST_POLKIT_ALLOW_USER_INTERACTION : 0);
 	ck_assert_str_eq(checks, expected_checks);
 	rb_test_service_stop_daemon(service);
 	rb_test_stop_polkit(service, polkit);
@@ -384,7 +382,8 @@ START_TEST(test_system_bus_polkit_subject_is_caller)
 	ck_assert_str_eq(check->action_id, "org.rawburn.burn");
 	ck_assert_str_eq(check->bus_name, g_dbus_connection_get_unique_name(service->connection));
 	ck_assert_uint_eq(check->uid, 0);
-	ck_assert_uint_eq(check->flags, RB_TEST_POLKIT_ALLOW_USER_INTERACTION);
+	/* the call did not allow interactive authorization */
+	ck_assert_uint_eq(check->flags, 0);
 	rb_test_service_stop_daemon(service);
 	rb_test_stop_polkit(service, polkit);
 }
@@ -407,7 +406,8 @@ START_TEST(test_system_bus_polkit_fd_as_nobody)
 	rb_test_polkit_set_allowed(service, manage);
 	rb_test_service_start_daemon_on(service, FALSE, rb_args);
 	rb_wait_for_drive(service);
-	/* the contrast: the handle without an fd behind it is refused */
+	/* the contrast: the handle without an fd behind it is refused, before
+	 * polkit is asked */
 	without_fd = rb_test_call_as(service,
 				     RB_TEST_UID_NOBODY,
 				     FALSE,
@@ -427,9 +427,8 @@ START_TEST(test_system_bus_polkit_fd_as_nobody)
 				  "({'Backing': <@h 0>},)");
 	ck_assert_str_eq(with_fd, "OK (objectpath '" RB_DBUS_RECORDERS_PATH "/virtual1',)");
 	checks = rb_test_polkit_get_checks(service);
-	ck_assert_str_eq(checks,
-			 "org.rawburn.manage-virtual uid=65534 flags=1; "
-			 "org.rawburn.manage-virtual uid=65534 flags=1");
+	/* a{sv} without auth.no_user_interaction: polkit may ask */
+	ck_assert_str_eq(checks, "org.rawburn.manage-virtual uid=65534 flags=1");
 	rb_test_service_stop_daemon(service);
 	rb_test_stop_polkit(service, polkit);
 }

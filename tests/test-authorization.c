@@ -1,0 +1,603 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The authorization map on a private system bus with the installed bus
+ * policy and a polkitd mock that behaves like polkitd (root always
+ * authorized): every member of the map, called as nobody without the
+ * action (NotAuthorized naming it, nothing changed), as nobody with it, and
+ * as root with nothing allowed; polkit asked for exactly the member's
+ * action, with user interaction only when the caller allowed it. Then the
+ * lock rules of the virtual recorder's controls (B3), and removals that
+ * land while a call waits for polkit (B2).
+ *
+ * Needs root (to run the service and to become nobody); exits 99 otherwise.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "rb-auth-map.h"
+#include "rb-error.h"
+#include "rb-test-service.h"
+
+#define RB_V0 RB_DBUS_RECORDERS_PATH "/virtual0"
+#define RB_V1 RB_DBUS_RECORDERS_PATH "/virtual1"
+#define RB_MGR RB_DBUS_MANAGER_PATH
+#define RB_M "org.rawburn.RawBurn1.Manager."
+#define RB_R "org.rawburn.RawBurn1.Recorder."
+#define RB_F "org.rawburn.RawBurn1.DiscFormat2RawCD."
+#define RB_V "org.rawburn.RawBurn1.VirtualRecorder."
+#define RB_SET "org.freedesktop.DBus.Properties.Set"
+#define RB_BURN RB_AUTHORITY_ACTION_BURN
+#define RB_VIRTUAL RB_AUTHORITY_ACTION_MANAGE_VIRTUAL
+#define RB_NOT_AUTHORIZED "ERROR " RB_DBUS_ERROR_PREFIX "NotAuthorized "
+#define RB_PREPARED RB_V0 " " RB_F "PrepareMedia"
+
+static const gchar *const rb_args[] = {"--virtual-recorder",
+				       "media=cd-r-80,realtime=false",
+				       "--virtual-recorder",
+				       "media=cd-r-80,realtime=false",
+				       NULL};
+
+/* one member of the map, called the way a client would */
+typedef struct {
+	const gchar *path;
+	const gchar *member;  /* interface.member, or Properties.Set */
+	const gchar *args;    /* GVariant text of the parameters */
+	const gchar *fd;      /* rb-test-call --fd KIND, or NULL */
+	const gchar *action;  /* what polkit must be asked; NULL: nothing */
+	gboolean options;     /* an a{sv}: auth.no_user_interaction decides */
+	gboolean prepared;    /* the allowed call needs its caller to hold the lock */
+	const gchar *outcome; /* the start of the allowed call's answer */
+	/* members without an action, called unprepared as nobody */
+	const gchar *denied_outcome;
+} RbMember;
+
+/* in an order where each leaves the recorders as the next needs them */
+static const RbMember rb_members[] = {
+	{RB_MGR, RB_M "GetRecorders", NULL, NULL, NULL, FALSE, FALSE, "OK ", "OK "},
+	{RB_V0,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.DiscFormat2RawCD', 'ClientName', <'Matrix'>)",
+	 NULL,
+	 RB_BURN,
+	 FALSE,
+	 FALSE,
+	 "OK ()"},
+	{RB_V0,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.DiscFormat2RawCD', 'Preflight', <'full'>)",
+	 NULL,
+	 RB_BURN,
+	 FALSE,
+	 FALSE,
+	 "OK ()"},
+	{RB_V0, RB_F "SetWriteSpeed", "(-1, false)", NULL, RB_BURN, FALSE, FALSE, "OK ()"},
+	{RB_V0, RB_F "PrepareMedia", NULL, NULL, RB_BURN, FALSE, FALSE, "OK ()"},
+	{RB_V0,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.DiscFormat2RawCD', 'RequestedSectorType', <uint32 3>)",
+	 NULL,
+	 RB_BURN,
+	 FALSE,
+	 TRUE,
+	 "OK ()"},
+	{RB_V0,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.DiscFormat2RawCD', 'BufferUnderrunFreeDisabled', <true>)",
+	 NULL,
+	 RB_BURN,
+	 FALSE,
+	 TRUE,
+	 "OK ()"},
+	/* an empty stream: authorized, then refused for what it is */
+	{RB_V0,
+	 RB_F "WriteMedia",
+	 "(@h 0,)",
+	 "pipe-eof",
+	 RB_BURN,
+	 FALSE,
+	 TRUE,
+	 "ERROR " RB_DBUS_ERROR_PREFIX "StreamNotSupported "},
+	{RB_V0,
+	 RB_F "WriteMedia2",
+	 "(@h 0, 22650)",
+	 "pipe-eof",
+	 RB_BURN,
+	 FALSE,
+	 TRUE,
+	 "ERROR " RB_DBUS_ERROR_PREFIX "StreamNotSupported "},
+	{RB_V0,
+	 RB_F "Burn",
+	 "(@h 0, @a{sv} {})",
+	 "pipe-eof",
+	 RB_BURN,
+	 TRUE,
+	 FALSE,
+	 "ERROR " RB_DBUS_ERROR_PREFIX "StreamNotSupported "},
+	/* the lock holder's own: no action */
+	{RB_V0,
+	 RB_F "CancelWrite",
+	 NULL,
+	 NULL,
+	 NULL,
+	 FALSE,
+	 TRUE,
+	 "ERROR " RB_DBUS_ERROR_PREFIX "WriteNotInProgress ",
+	 "ERROR " RB_DBUS_ERROR_PREFIX "WriteNotInProgress "},
+	{RB_V0,
+	 RB_F "ReleaseMedia",
+	 NULL,
+	 NULL,
+	 NULL,
+	 FALSE,
+	 TRUE,
+	 "OK ()",
+	 "ERROR " RB_DBUS_ERROR_PREFIX "MediaIsNotPrepared "},
+	{RB_V0, RB_R "EjectMedia", NULL, NULL, RB_BURN, FALSE, FALSE, "OK ()"},
+	{RB_V0, RB_R "CloseTray", NULL, NULL, RB_BURN, FALSE, FALSE, "OK ()"},
+	{RB_V0,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.VirtualRecorder', 'Faults', <@a{sv} {}>)",
+	 NULL,
+	 RB_VIRTUAL,
+	 FALSE,
+	 FALSE,
+	 "OK ()"},
+	/* nothing was burned: authorized, then refused for that */
+	{RB_V0,
+	 RB_V "ExportImage",
+	 "(@h 0,)",
+	 "wfile",
+	 RB_VIRTUAL,
+	 FALSE,
+	 FALSE,
+	 "ERROR org.freedesktop.DBus.Error.InvalidArgs "},
+	{RB_V0, RB_V "RemoveMedia", NULL, NULL, RB_VIRTUAL, FALSE, FALSE, "OK ()"},
+	{RB_V0, RB_V "InsertMedia", "('cd-rw-80',)", NULL, RB_VIRTUAL, FALSE, FALSE, "OK ()"},
+	{RB_MGR,
+	 RB_M "AddVirtualRecorder",
+	 "(@a{sv} {},)",
+	 NULL,
+	 RB_VIRTUAL,
+	 TRUE,
+	 FALSE,
+	 "OK (objectpath "},
+	{RB_MGR,
+	 RB_M "RemoveVirtualRecorder",
+	 "(@o '" RB_V1 "',)",
+	 NULL,
+	 RB_VIRTUAL,
+	 FALSE,
+	 FALSE,
+	 "OK ()"},
+};
+
+typedef enum {
+	RB_MODE_NOBODY_DENIED,
+	RB_MODE_NOBODY_ALLOWED,
+	RB_MODE_ROOT,
+	RB_N_MODES,
+} RbMode;
+
+/* the drive's properties come once it answered */
+static void
+rb_wait_for_drive(RbTestService *service, const gchar *path)
+{
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	for (;;) {
+		g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+			service->connection,
+			RB_DBUS_NAME,
+			path,
+			"org.freedesktop.DBus.Properties",
+			"Get",
+			g_variant_new("(ss)",
+				      "org.rawburn.RawBurn1.DiscFormat2RawCD",
+				      "SupportedSectorTypes"),
+			G_VARIANT_TYPE("(v)"),
+			G_DBUS_CALL_FLAGS_NONE,
+			-1,
+			NULL,
+			NULL);
+		g_autoptr(GVariant) value = NULL;
+
+		if (reply != NULL) {
+			g_variant_get(reply, "(v)", &value);
+			if (g_variant_n_children(value) > 0)
+				return;
+		}
+		ck_assert_msg(g_get_monotonic_time() < deadline, "%s never answered", path);
+		g_usleep(20 * 1000);
+	}
+}
+
+static RbTestService *
+rb_authorization_service_new(GPid *polkit)
+{
+	RbTestService *service = rb_test_service_new_system_bus();
+
+	*polkit = rb_test_start_polkit(service);
+	rb_test_service_start_daemon_on(service, FALSE, rb_args);
+	rb_wait_for_drive(service, RB_V0);
+	rb_wait_for_drive(service, RB_V1);
+	return service;
+}
+
+/* every member of the map, in one of the three modes */
+START_TEST(test_authorization_map_matrix)
+{
+	RbMode mode = (RbMode)_i;
+	GPid polkit = 0;
+	g_autoptr(RbTestService) service = rb_authorization_service_new(&polkit);
+	g_autofree gchar *export_path =
+		rb_test_service_write_file(service, "export.img", "", 0, 0666);
+	g_autofree gchar *wfile = g_strconcat("wfile:", export_path, NULL);
+	guint uid = mode == RB_MODE_ROOT ? 0 : RB_TEST_UID_NOBODY;
+	/* an interactive caller in one mode, a non-interactive one in the others */
+	gboolean interactive = mode == RB_MODE_NOBODY_ALLOWED;
+
+	if (mode == RB_MODE_NOBODY_ALLOWED) {
+		const gchar *const all[] = {RB_BURN, RB_VIRTUAL, NULL};
+		rb_test_polkit_set_allowed(service, all);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(rb_members); i++) {
+		const RbMember *m = &rb_members[i];
+		const gchar *const fds[] = {g_strcmp0(m->fd, "wfile") == 0 ? wfile : m->fd, NULL};
+		const gchar *const prepared[] = {RB_PREPARED, NULL};
+		RbTestCallOptions options = {
+			.uid = uid,
+			.interactive = interactive,
+			.fds = m->fd != NULL ? fds : NULL,
+			.before = m->prepared && mode != RB_MODE_NOBODY_DENIED ? prepared : NULL,
+		};
+		g_autofree gchar *out = NULL;
+		g_autofree gchar *checks = NULL;
+		g_autofree gchar *expected_checks = NULL;
+		g_auto(GStrv) lines = NULL;
+		const gchar *last;
+		guint flags;
+
+		rb_test_polkit_clear_checks(service);
+		out = rb_test_call_full(service, &options, m->path, m->member, m->args);
+		lines = g_strsplit(out, "\n", -1);
+		last = lines[g_strv_length(lines) - 1];
+		if (mode == RB_MODE_NOBODY_DENIED && m->action != NULL) {
+			ck_assert_msg(g_str_has_prefix(last, RB_NOT_AUTHORIZED) &&
+					      strstr(last, m->action) != NULL,
+				      "%s %s as nobody, nothing allowed: %s",
+				      m->member,
+				      m->args != NULL ? m->args : "",
+				      last);
+		} else if (mode == RB_MODE_NOBODY_DENIED) {
+			ck_assert_msg(g_str_has_prefix(last, m->denied_outcome),
+				      "%s as nobody: %s",
+				      m->member,
+				      last);
+		} else {
+			ck_assert_msg(g_str_has_prefix(last, m->outcome),
+				      "%s %s in mode %d: %s",
+				      m->member,
+				      m->args != NULL ? m->args : "",
+				      mode,
+				      last);
+		}
+		/* polkit heard exactly the member's action, for this caller;
+		 * interaction follows the header flag, or for a{sv} methods the
+		 * option (not given here: allowed) */
+		flags = m->options || interactive ? RB_TEST_POLKIT_ALLOW_USER_INTERACTION : 0;
+		checks = rb_test_polkit_get_checks(service);
+		if (m->action == NULL) {
+			/* only the PrepareMedia before it asked */
+			expected_checks =
+				options.before != NULL
+					? g_strdup_printf(
+						  "%s uid=%u flags=%u",
+						  RB_BURN,
+						  uid,
+						  interactive
+							  ? RB_TEST_POLKIT_ALLOW_USER_INTERACTION
+							  : 0)
+					: g_strdup("");
+			ck_assert_msg(g_strcmp0(checks, expected_checks) == 0,
+				      "%s: polkit heard “%s”",
+				      m->member,
+				      checks);
+		} else {
+			/* with a PrepareMedia first, its check comes first */
+			expected_checks =
+				g_strdup_printf("%s uid=%u flags=%u", m->action, uid, flags);
+			ck_assert_msg(g_str_has_suffix(checks, expected_checks),
+				      "%s: polkit heard “%s”, not “%s”",
+				      m->member,
+				      checks,
+				      expected_checks);
+		}
+	}
+	/* refused calls changed nothing: both recorders are there, the medium in */
+	if (mode == RB_MODE_NOBODY_DENIED) {
+		g_autoptr(GVariant) recorders =
+			g_dbus_connection_call_sync(service->connection,
+						    RB_DBUS_NAME,
+						    RB_MGR,
+						    "org.rawburn.RawBurn1.Manager",
+						    "GetRecorders",
+						    NULL,
+						    G_VARIANT_TYPE("(ao)"),
+						    G_DBUS_CALL_FLAGS_NONE,
+						    -1,
+						    NULL,
+						    NULL);
+		g_autoptr(GVariant) paths = g_variant_get_child_value(recorders, 0);
+		g_autofree gchar *out =
+			rb_test_call_as(service,
+					0,
+					FALSE,
+					NULL,
+					RB_V0,
+					"org.freedesktop.DBus.Properties.Get",
+					"('org.rawburn.RawBurn1.Recorder', 'MediaPresent')");
+
+		ck_assert_uint_eq(g_variant_n_children(paths), 2);
+		ck_assert_str_eq(out, "OK (<true>,)");
+	}
+	rb_test_service_stop_daemon(service);
+	rb_test_stop_polkit(service, polkit);
+}
+END_TEST
+
+/* the matrix covers the whole map: a member added to the map without a row
+ * here fails */
+START_TEST(test_authorization_matrix_covers_map)
+{
+	gsize n_rules = 0;
+	const RbAuthRule *rules = rb_auth_map_get_rules(&n_rules);
+
+	for (gsize r = 0; r < n_rules; r++) {
+		gboolean found = FALSE;
+		g_autofree gchar *method =
+			g_strdup_printf("%s.%s", rules[r].interface_name, rules[r].member);
+		g_autofree gchar *property =
+			g_strdup_printf("('%s', '%s',", rules[r].interface_name, rules[r].member);
+
+		for (guint i = 0; i < G_N_ELEMENTS(rb_members) && !found; i++) {
+			if (rules[r].property)
+				found = g_strcmp0(rb_members[i].member, RB_SET) == 0 &&
+					g_str_has_prefix(rb_members[i].args, property);
+			else
+				found = g_strcmp0(rb_members[i].member, method) == 0;
+			if (found)
+				ck_assert_str_eq(
+					rb_members[i].action != NULL ? rb_members[i].action : "",
+					rules[r].action_id != NULL ? rules[r].action_id : "");
+		}
+		ck_assert_msg(found, "%s is on the map but not in the matrix", rules[r].member);
+	}
+}
+END_TEST
+
+/* auth.no_user_interaction on the a{sv} methods: polkit may not ask, so an
+ * action that needs authentication is refused */
+START_TEST(test_authorization_no_user_interaction_option)
+{
+	GPid polkit = 0;
+	g_autoptr(RbTestService) service = rb_authorization_service_new(&polkit);
+	const gchar *const challenge[] = {RB_BURN, RB_VIRTUAL, NULL};
+	const gchar *const fds[] = {"pipe-eof", NULL};
+	RbTestCallOptions burn_options = {
+		.uid = RB_TEST_UID_NOBODY, .interactive = TRUE, .fds = fds};
+	RbTestCallOptions add_options = {.uid = RB_TEST_UID_NOBODY, .interactive = TRUE};
+	g_autofree gchar *burn = NULL;
+	g_autofree gchar *add = NULL;
+	g_autofree gchar *add_interactive = NULL;
+	g_autofree gchar *checks = NULL;
+
+	rb_test_polkit_set_challenge(service, challenge);
+	/* even with the header flag: the option wins for a{sv} methods */
+	burn = rb_test_call_full(service,
+				 &burn_options,
+				 RB_V0,
+				 RB_F "Burn",
+				 "(@h 0, {'auth.no_user_interaction': <true>})");
+	ck_assert_msg(g_str_has_prefix(burn, RB_NOT_AUTHORIZED) &&
+			      strstr(burn, "without authentication") != NULL,
+		      "%s",
+		      burn);
+	add = rb_test_call_full(service,
+				&add_options,
+				RB_MGR,
+				RB_M "AddVirtualRecorder",
+				"({'auth.no_user_interaction': <true>},)");
+	ck_assert_msg(g_str_has_prefix(add, RB_NOT_AUTHORIZED), "%s", add);
+	add_interactive = rb_test_call_full(service,
+					    &add_options,
+					    RB_MGR,
+					    RB_M "AddVirtualRecorder",
+					    "({'auth.no_user_interaction': <false>},)");
+	ck_assert_msg(g_str_has_prefix(add_interactive, "OK (objectpath "), "%s", add_interactive);
+	checks = rb_test_polkit_get_checks(service);
+	ck_assert_str_eq(checks,
+			 "org.rawburn.burn uid=65534 flags=0; "
+			 "org.rawburn.manage-virtual uid=65534 flags=0; "
+			 "org.rawburn.manage-virtual uid=65534 flags=1");
+	rb_test_service_stop_daemon(service);
+	rb_test_stop_polkit(service, polkit);
+}
+END_TEST
+
+/* B3: another client's burn is nobody else's to disturb or to read, even
+ * with the manage-virtual authorization; the holder may inject into its own */
+START_TEST(test_authorization_controls_respect_the_lock)
+{
+	GPid polkit = 0;
+	g_autoptr(RbTestService) service = rb_authorization_service_new(&polkit);
+	const gchar *const manage[] = {RB_VIRTUAL, RB_BURN, NULL};
+	g_autofree gchar *export_path =
+		rb_test_service_write_file(service, "export.img", "", 0, 0666);
+	g_autofree gchar *wfile = g_strconcat("wfile:", export_path, NULL);
+	const gchar *const export_fds[] = {wfile, NULL};
+	const gchar *const foreign[][3] = {
+		{RB_SET,
+		 "('org.rawburn.RawBurn1.VirtualRecorder', 'Faults', <{'WriteErrorAtLba': <5>}>)",
+		 NULL},
+		{RB_V "ExportImage", "(@h 0,)", "fd"},
+		{RB_V "RemoveMedia", NULL, NULL},
+		{RB_V "InsertMedia", "('cd-r-74',)", NULL},
+		{RB_R "EjectMedia", NULL, NULL},
+	};
+	g_autoptr(GVariant) faults = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+
+	rb_test_polkit_set_allowed(service, manage);
+	/* the test's own connection (root) holds the recorder */
+	reply = g_dbus_connection_call_sync(service->connection,
+					    RB_DBUS_NAME,
+					    RB_V0,
+					    "org.rawburn.RawBurn1.DiscFormat2RawCD",
+					    "PrepareMedia",
+					    NULL,
+					    NULL,
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	for (guint i = 0; i < G_N_ELEMENTS(foreign); i++) {
+		RbTestCallOptions options = {
+			.uid = RB_TEST_UID_NOBODY,
+			.fds = foreign[i][2] != NULL ? export_fds : NULL,
+		};
+		g_autofree gchar *out =
+			rb_test_call_full(service, &options, RB_V0, foreign[i][0], foreign[i][1]);
+
+		ck_assert_msg(g_str_has_prefix(out, "ERROR " RB_DBUS_ERROR_PREFIX "Locked "),
+			      "%s by another client: %s",
+			      foreign[i][0],
+			      out);
+	}
+	/* nothing was injected */
+	g_clear_pointer(&reply, g_variant_unref);
+	reply = g_dbus_connection_call_sync(
+		service->connection,
+		RB_DBUS_NAME,
+		RB_V0,
+		"org.freedesktop.DBus.Properties",
+		"Get",
+		g_variant_new("(ss)", "org.rawburn.RawBurn1.VirtualRecorder", "Faults"),
+		G_VARIANT_TYPE("(v)"),
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		NULL,
+		&error);
+	ck_assert_ptr_nonnull(reply);
+	g_variant_get(reply, "(v)", &faults);
+	ck_assert_uint_eq(g_variant_n_children(faults), 0);
+	/* the holder may: it is its own burn */
+	g_clear_pointer(&reply, g_variant_unref);
+	reply = g_dbus_connection_call_sync(
+		service->connection,
+		RB_DBUS_NAME,
+		RB_V0,
+		"org.freedesktop.DBus.Properties",
+		"Set",
+		g_variant_new_parsed("('org.rawburn.RawBurn1.VirtualRecorder', 'Faults', "
+				     "<{'WriteErrorAtLba': <5>}>)"),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		NULL,
+		&error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	rb_test_service_stop_daemon(service);
+	rb_test_stop_polkit(service, polkit);
+}
+END_TEST
+
+/* B2: the recorder is removed while a call on it waits for polkit; when
+ * polkit answers, the call fails with DeviceGone and touches nothing */
+START_TEST(test_authorization_removed_while_authorizing)
+{
+	const gchar *const *waiting_members[] = {
+		(const gchar *const[]){RB_F "PrepareMedia", NULL, RB_BURN},
+		/* burn's members: the removal's own check (manage-virtual) is
+		 * not held with them */
+		(const gchar *const[]){RB_F "SetWriteSpeed", "(1764, false)", RB_BURN},
+		(const gchar *const[]){RB_R "EjectMedia", NULL, RB_BURN},
+		(const gchar *const[]){
+			RB_SET,
+			"('org.rawburn.RawBurn1.DiscFormat2RawCD', 'ClientName', <'Late'>)",
+			RB_BURN},
+	};
+	const gchar *const *waiting = waiting_members[_i];
+	GPid polkit = 0;
+	g_autoptr(RbTestService) service = rb_authorization_service_new(&polkit);
+	const gchar *const allowed[] = {waiting[2], NULL};
+	RbTestCallOptions as_nobody = {.uid = RB_TEST_UID_NOBODY};
+	RbTestCall *call;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *out = NULL;
+
+	rb_test_polkit_set_allowed(service, allowed);
+	rb_test_polkit_hang_actions(service, allowed);
+	call = rb_test_call_start(service, &as_nobody, RB_V1, waiting[0], waiting[1]);
+	rb_test_polkit_wait_hanging(service);
+	/* root removes it: its own check is not held (manage-virtual) */
+	reply = g_dbus_connection_call_sync(service->connection,
+					    RB_DBUS_NAME,
+					    RB_MGR,
+					    "org.rawburn.RawBurn1.Manager",
+					    "RemoveVirtualRecorder",
+					    g_variant_new("(o)", RB_V1),
+					    NULL,
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	rb_test_polkit_release_hanging(service);
+	out = rb_test_call_finish(call);
+	ck_assert_msg(g_str_has_prefix(out, "ERROR " RB_DBUS_ERROR_PREFIX "DeviceGone "),
+		      "%s: %s",
+		      waiting[0],
+		      out);
+	rb_test_service_stop_daemon(service);
+	rb_test_stop_polkit(service, polkit);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *suite = suite_create("authorization");
+	TCase *tc = tcase_create("authorization");
+	g_autofree gchar *setpriv = g_find_program_in_path("setpriv");
+
+	/* a missing test dependency fails the run, it never passes silently */
+	if (getuid() != 0) {
+		g_printerr("test-authorization runs rawburnd as on the system bus and calls it as "
+			   "uid %u: run it as root (CI does)\n",
+			   RB_TEST_UID_NOBODY);
+		return 99;
+	}
+	if (rb_test_find_python() == NULL || setpriv == NULL) {
+		g_printerr("python3 with dbusmock and setpriv are needed: install python3-dbusmock "
+			   "and util-linux (.ci/build does)\n");
+		return 99;
+	}
+#ifndef HAVE_POLKIT
+	g_printerr("rawburn was built without polkit: the authorization map cannot be tested\n");
+	return 99;
+#endif
+	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS * 3);
+	tcase_add_test(tc, test_authorization_matrix_covers_map);
+	tcase_add_loop_test(tc, test_authorization_map_matrix, 0, RB_N_MODES);
+	tcase_add_test(tc, test_authorization_no_user_interaction_option);
+	tcase_add_test(tc, test_authorization_controls_respect_the_lock);
+	tcase_add_loop_test(tc, test_authorization_removed_while_authorizing, 0, 4);
+	suite_add_tcase(suite, tc);
+	return rb_test_run_suite(suite);
+}
