@@ -76,7 +76,7 @@ rb_ctl_cmd_report(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		G_DBUS_PROXY(virt),
 		"org.freedesktop.DBus.Properties.Get",
 		g_variant_new("(ss)", RB_CTL_VIRTUAL_IFACE, "ValidationReport"),
-		G_DBUS_CALL_FLAGS_NONE,
+		RB_CTL_CALL_FLAGS,
 		-1,
 		NULL,
 		error);
@@ -173,7 +173,7 @@ rb_ctl_cmd_export(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	reply = g_dbus_proxy_call_with_unix_fd_list_sync(G_DBUS_PROXY(virt),
 							 "ExportImage",
 							 g_variant_new("(h)", index),
-							 G_DBUS_CALL_FLAGS_NONE,
+							 RB_CTL_CALL_FLAGS,
 							 G_MAXINT,
 							 fds,
 							 NULL,

@@ -150,7 +150,7 @@ rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error)
 	}
 	manager = rb_object_get_manager(RB_OBJECT(object));
 	if (!rb_manager_call_get_recorders_sync(
-		    manager, G_DBUS_CALL_FLAGS_NONE, -1, &paths, NULL, error)) {
+		    manager, RB_CTL_CALL_FLAGS, -1, &paths, NULL, error)) {
 		g_dbus_error_strip_remote_error(*error);
 		return NULL;
 	}

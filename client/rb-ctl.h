@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 /* exit codes: 1 for failures, 2 for a wrong command line */
 #define RB_CTL_EXIT_USAGE 2
+/* a person waits at the other end: polkit may ask them to authenticate */
+#define RB_CTL_CALL_FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
 
 typedef struct {
 	gboolean session;
