@@ -72,8 +72,51 @@ typedef struct {
 
 RbWriteArgs *rb_write_args_get(GDBusMethodInvocation *invocation);
 
+typedef enum {
+	RB_DRIVE_OP_PREPARE,
+	RB_DRIVE_OP_RELEASE,
+	RB_DRIVE_OP_SET_SPEED,
+} RbDriveOp;
+
+typedef struct {
+	RbDriveOp op;
+	gchar *sender;
+	gchar *name;        /* the recorder's, for messages */
+	gchar *client_name; /* NULL: the caller's process name */
+	gint32 speed;
+	gboolean pure_cav;
+	GDBusConnection *connection;
+	GObject *recorder; /* kept alive until the callback ran: it may be unplugged meanwhile */
+	RbMmcTransport *transport;
+	GMutex *drive_mutex;
+	RbDriveState *state; /* result */
+	GAsyncReadyCallback callback;
+	gpointer user_data;
+} RbDriveOpData;
+
+/* IMAPI_MEDIA_PHYSICAL_TYPE of the media raw writing takes */
+#define RB_IMAPI_MEDIA_CDR 2
+#define RB_IMAPI_MEDIA_CDRW 3
+#define RB_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
+#define RB_RAW_CD_INTERFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
+
+/* rb-raw-cd-drive.c */
+void rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
+				   RbDriveOpData *data,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data);
+
+/* rb-raw-cd-properties.c */
+GDBusInterfaceVTable *rb_raw_cd_format_get_vtable(GDBusInterfaceSkeleton *skeleton);
+
 /* rb-raw-cd-format.c */
 RbClientState *rb_raw_cd_format_client(RbRawCdFormat *self, const gchar *sender);
+RbClientState *rb_raw_cd_format_lookup_client(RbRawCdFormat *self, const gchar *sender);
+const GDBusInterfaceVTable *rb_raw_cd_format_get_parent_vtable(RbRawCdFormat *self);
+void rb_raw_cd_format_notify_client(RbRawCdFormat *self,
+				    const gchar *sender,
+				    const gchar *property,
+				    GVariant *value);
 gboolean rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender);
 gboolean rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type);
 void rb_raw_cd_format_refuse(GDBusMethodInvocation *invocation, RbError code);

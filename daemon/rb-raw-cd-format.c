@@ -16,18 +16,10 @@
 #define G_LOG_DOMAIN "RbRawCdFormat"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "rb-auth-map.h"
 #include "rb-dbus-util.h"
-#include "rb-mmc-device.h"
 #include "rb-raw-cd-format-private.h"
-
-#define RB_IMAPI_MEDIA_CDR 2
-#define RB_IMAPI_MEDIA_CDRW 3
-#define RB_CLIENT_NAME_FALLBACK "rawburn-client"
-#define RB_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
-#define RB_RAW_CD_INTERFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
 
 G_DEFINE_TYPE(RbRawCdFormat, rb_raw_cd_format, RB_TYPE_DISC_FORMAT2_RAW_CD_SKELETON)
 
@@ -64,6 +56,23 @@ rb_raw_cd_format_client(RbRawCdFormat *self, const gchar *sender)
 	return rb_client_table_ensure(rb_raw_cd_format_get_clients(self), sender);
 }
 
+/* NULL for a caller that never set or asked anything */
+RbClientState *
+rb_raw_cd_format_lookup_client(RbRawCdFormat *self, const gchar *sender)
+{
+	return rb_client_table_lookup(rb_raw_cd_format_get_clients(self), sender);
+}
+
+/* the generated skeleton's handlers, which ours wrap */
+const GDBusInterfaceVTable *
+rb_raw_cd_format_get_parent_vtable(RbRawCdFormat *self)
+{
+	GDBusInterfaceSkeletonClass *parent_class =
+		G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
+
+	return parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self));
+}
+
 gboolean
 rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender)
 {
@@ -71,7 +80,7 @@ rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender)
 }
 
 /* PropertiesChanged for one client's own values, sent to that client only */
-static void
+void
 rb_raw_cd_format_notify_client(RbRawCdFormat *self,
 			       const gchar *sender,
 			       const gchar *property,
@@ -184,405 +193,6 @@ rb_raw_cd_format_authorize(RbRawCdFormat *self,
 				    options,
 				    rb_raw_cd_format_authorized,
 				    call);
-}
-
-/* --- properties -------------------------------------------------------------------- */
-
-static GVariant *
-rb_raw_cd_format_get_property(GDBusConnection *connection,
-			      const gchar *sender,
-			      const gchar *object_path,
-			      const gchar *interface_name,
-			      const gchar *property_name,
-			      GError **error,
-			      gpointer user_data)
-{
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
-	GDBusInterfaceSkeletonClass *parent_class =
-		G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
-	RbClientState *state = rb_client_table_lookup(rb_raw_cd_format_get_clients(self), sender);
-
-	/* reads return the caller's own values: the defaults until it sets them */
-	if (g_strcmp0(property_name, "ClientName") == 0)
-		return g_variant_new_string(
-			state != NULL && state->client_name != NULL ? state->client_name : "");
-	if (g_strcmp0(property_name, "RequestedSectorType") == 0)
-		return g_variant_new_uint32(state != NULL ? state->requested_sector_type
-							  : RB_SECTOR_TYPE_DEFAULT);
-	if (g_strcmp0(property_name, "BufferUnderrunFreeDisabled") == 0)
-		return g_variant_new_boolean(state != NULL && state->buffer_underrun_free_disabled);
-	if (g_strcmp0(property_name, "Preflight") == 0)
-		return g_variant_new_string(rb_preflight_to_string(
-			state != NULL ? state->preflight : RB_PREFLIGHT_LEAD_IN));
-	if (g_strcmp0(property_name, "RequestedWriteSpeed") == 0)
-		return g_variant_new_int32(state != NULL ? state->requested_write_speed
-							 : RB_WRITE_SPEED_FASTEST);
-	if (g_strcmp0(property_name, "RequestedRotationTypeIsPureCAV") == 0)
-		return g_variant_new_boolean(state != NULL && state->requested_pure_cav);
-	return parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self))
-		->get_property(connection,
-			       sender,
-			       object_path,
-			       interface_name,
-			       property_name,
-			       error,
-			       user_data);
-}
-
-gboolean
-rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type)
-{
-	g_autoptr(GVariant) types =
-		rb_disc_format2_raw_cd_dup_supported_sector_types(RB_DISC_FORMAT2_RAW_CD(self));
-	gsize n = 0;
-	const guint32 *values = g_variant_get_fixed_array(types, &n, sizeof(guint32));
-
-	for (gsize i = 0; i < n; i++) {
-		if (values[i] == type)
-			return TRUE;
-	}
-	return FALSE;
-}
-
-/* the value alone, before authorization: nothing of the caller's state */
-static gboolean
-rb_raw_cd_format_validate_property(const gchar *property_name, GVariant *value, GError **error)
-{
-	RbPreflight preflight;
-
-	if (g_strcmp0(property_name, "ClientName") == 0 &&
-	    !rb_client_name_is_valid(g_variant_get_string(value, NULL))) {
-		rb_error_set_default(error, RB_ERROR_CLIENT_NAME_IS_NOT_VALID);
-		return FALSE;
-	}
-	if (g_strcmp0(property_name, "Preflight") == 0 &&
-	    !rb_preflight_from_string(g_variant_get_string(value, NULL), &preflight)) {
-		g_set_error(error,
-			    G_DBUS_ERROR,
-			    G_DBUS_ERROR_INVALID_ARGS,
-			    _("Preflight is “lead-in”, “full” or “off”, not “%s”."),
-			    g_variant_get_string(value, NULL));
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* the caller's state, once authorized: IMAPI's rules of when each may change */
-static gboolean
-rb_raw_cd_format_apply_property(RbRawCdFormat *self,
-				const gchar *sender,
-				const gchar *property_name,
-				GVariant *value,
-				GError **error)
-{
-	RbClientState *state = rb_raw_cd_format_client(self, sender);
-	gboolean prepared = rb_raw_cd_format_is_holder(self, sender);
-
-	if (prepared && self->writing) {
-		rb_error_set_default(error, RB_ERROR_WRITE_IN_PROGRESS);
-		return FALSE;
-	}
-	if (g_strcmp0(property_name, "ClientName") == 0) {
-		if (prepared) {
-			rb_error_set_default(error, RB_ERROR_MEDIA_IS_PREPARED);
-			return FALSE;
-		}
-		g_free(state->client_name);
-		state->client_name = g_variant_dup_string(value, NULL);
-	} else if (g_strcmp0(property_name, "RequestedSectorType") == 0) {
-		guint32 type = g_variant_get_uint32(value);
-		if (!prepared) {
-			rb_error_set_default(error, RB_ERROR_MEDIA_IS_NOT_PREPARED);
-			return FALSE;
-		}
-		if (!rb_raw_cd_format_has_sector_type(self, type)) {
-			rb_error_set(error,
-				     RB_ERROR_DATA_BLOCK_TYPE_NOT_SUPPORTED,
-				     _("The recorder does not support sector type %u; pick one of "
-				       "SupportedSectorTypes."),
-				     type);
-			return FALSE;
-		}
-		state->requested_sector_type = type;
-	} else if (g_strcmp0(property_name, "BufferUnderrunFreeDisabled") == 0) {
-		if (!prepared) {
-			rb_error_set_default(error, RB_ERROR_MEDIA_IS_NOT_PREPARED);
-			return FALSE;
-		}
-		state->buffer_underrun_free_disabled = g_variant_get_boolean(value);
-	} else if (g_strcmp0(property_name, "Preflight") == 0) {
-		rb_preflight_from_string(g_variant_get_string(value, NULL), &state->preflight);
-	} else {
-		return rb_dbus_util_refuse_property_write(
-			RB_RAW_CD_INTERFACE, property_name, error);
-	}
-	return TRUE;
-}
-
-static void
-rb_raw_cd_format_set_property_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
-{
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
-	g_autoptr(GVariant) value = NULL;
-	g_autoptr(GError) error = NULL;
-	const gchar *property_name;
-
-	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
-		      "(&s&sv)",
-		      NULL,
-		      &property_name,
-		      &value);
-	if (!rb_raw_cd_format_apply_property(self, sender, property_name, value, &error)) {
-		rb_dbus_util_return_error(invocation, error);
-		return;
-	}
-	rb_raw_cd_format_notify_client(self, sender, property_name, value);
-	g_dbus_method_invocation_return_value(invocation, NULL);
-}
-
-/* Properties.Set of this interface: GDBus checked the property is writable
- * and the value's type before it got here */
-static void
-rb_raw_cd_format_method_call(GDBusConnection *connection,
-			     const gchar *sender,
-			     const gchar *object_path,
-			     const gchar *interface_name,
-			     const gchar *method_name,
-			     GVariant *parameters,
-			     GDBusMethodInvocation *invocation,
-			     gpointer user_data)
-{
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
-	GDBusInterfaceSkeletonClass *parent_class =
-		G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
-	g_autoptr(GVariant) value = NULL;
-	g_autoptr(GError) error = NULL;
-	const GDBusPropertyInfo *info;
-	const gchar *property_name;
-
-	if (g_strcmp0(interface_name, RB_PROPERTIES_INTERFACE) != 0) {
-		parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self))
-			->method_call(connection,
-				      sender,
-				      object_path,
-				      interface_name,
-				      method_name,
-				      parameters,
-				      invocation,
-				      user_data);
-		return;
-	}
-	g_variant_get(parameters, "(&s&sv)", NULL, &property_name, &value);
-	info = g_dbus_method_invocation_get_property_info(invocation);
-	if (info == NULL || !g_variant_is_of_type(value, G_VARIANT_TYPE(info->signature))) {
-		g_dbus_method_invocation_return_error(invocation,
-						      G_DBUS_ERROR,
-						      G_DBUS_ERROR_INVALID_ARGS,
-						      _("%s takes a value of type “%s”, not “%s”."),
-						      property_name,
-						      info != NULL ? info->signature : "?",
-						      g_variant_get_type_string(value));
-		return;
-	}
-	if (!rb_raw_cd_format_validate_property(property_name, value, &error)) {
-		rb_dbus_util_return_error(invocation, error);
-		return;
-	}
-	rb_raw_cd_format_authorize(
-		self, invocation, NULL, rb_raw_cd_format_set_property_authorized);
-}
-
-static GDBusInterfaceVTable *
-rb_raw_cd_format_get_vtable(GDBusInterfaceSkeleton *skeleton)
-{
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(skeleton);
-	GDBusInterfaceSkeletonClass *parent_class =
-		G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
-
-	self->vtable = *parent_class->get_vtable(skeleton);
-	self->vtable.method_call = rb_raw_cd_format_method_call;
-	self->vtable.get_property = rb_raw_cd_format_get_property;
-	self->vtable.set_property = NULL;
-	return &self->vtable;
-}
-
-/* --- drive operations, in a worker thread ---------------------------------------------- */
-
-typedef enum {
-	RB_DRIVE_OP_PREPARE,
-	RB_DRIVE_OP_RELEASE,
-	RB_DRIVE_OP_SET_SPEED,
-} RbDriveOp;
-
-typedef struct {
-	RbDriveOp op;
-	gchar *sender;
-	gchar *name;        /* the recorder's, for messages */
-	gchar *client_name; /* NULL: the caller's process name */
-	gint32 speed;
-	gboolean pure_cav;
-	GDBusConnection *connection;
-	GObject *recorder; /* kept alive until the callback ran: it may be unplugged meanwhile */
-	RbMmcTransport *transport;
-	GMutex *drive_mutex;
-	RbDriveState *state; /* result */
-	GAsyncReadyCallback callback;
-	gpointer user_data;
-} RbDriveOpData;
-
-static void
-rb_drive_op_data_free(RbDriveOpData *data)
-{
-	g_free(data->sender);
-	g_free(data->name);
-	g_free(data->client_name);
-	g_clear_object(&data->connection);
-	g_clear_object(&data->transport);
-	rb_drive_state_free(data->state);
-	/* last: the recorder owns the drive mutex */
-	g_clear_object(&data->recorder);
-	g_free(data);
-}
-
-/* IMAPI's default ClientName: the calling process's name, made valid */
-static gchar *
-rb_raw_cd_format_process_name(GDBusConnection *connection, const gchar *sender)
-{
-	g_autoptr(GVariant) reply = NULL;
-	g_autofree gchar *path = NULL;
-	g_autofree gchar *comm = NULL;
-	guint32 pid = 0;
-
-	if (connection == NULL)
-		return g_strdup(RB_CLIENT_NAME_FALLBACK);
-	reply = g_dbus_connection_call_sync(connection,
-					    "org.freedesktop.DBus",
-					    "/org/freedesktop/DBus",
-					    "org.freedesktop.DBus",
-					    "GetConnectionUnixProcessID",
-					    g_variant_new("(s)", sender),
-					    G_VARIANT_TYPE("(u)"),
-					    G_DBUS_CALL_FLAGS_NONE,
-					    -1,
-					    NULL,
-					    NULL);
-	if (reply != NULL)
-		g_variant_get(reply, "(u)", &pid);
-	path = g_strdup_printf("/proc/%u/comm", pid);
-	if (pid == 0 || !g_file_get_contents(path, &comm, NULL, NULL))
-		return g_strdup(RB_CLIENT_NAME_FALLBACK);
-	g_strstrip(comm);
-	for (gchar *p = comm; *p != '\0'; p++) {
-		if (!g_ascii_isalnum(*p) && strchr(" .,:;-_", *p) == NULL)
-			*p = '_';
-	}
-	if (!rb_client_name_is_valid(comm))
-		return g_strdup(RB_CLIENT_NAME_FALLBACK);
-	return g_steal_pointer(&comm);
-}
-
-static gboolean
-rb_raw_cd_format_check_media(const RbDriveState *state, GError **error)
-{
-	if (!state->media_present) {
-		rb_error_set_default(error, RB_ERROR_MEDIA_NO_MEDIA);
-		return FALSE;
-	}
-	if (state->media_type != RB_IMAPI_MEDIA_CDR && state->media_type != RB_IMAPI_MEDIA_CDRW) {
-		rb_error_set_default(error, RB_ERROR_MEDIA_IS_NOT_SUPPORTED);
-		return FALSE;
-	}
-	if (!state->raw_supported || state->sector_types->len == 0) {
-		rb_error_set_default(error, RB_ERROR_RECORDER_NOT_SUPPORTED);
-		return FALSE;
-	}
-	if (!state->media_blank) {
-		rb_error_set_default(error, RB_ERROR_MEDIA_IS_NOT_BLANK);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static void
-rb_raw_cd_format_drive_thread(GTask *task,
-			      gpointer source,
-			      gpointer task_data,
-			      GCancellable *cancellable)
-{
-	RbDriveOpData *data = task_data;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(data->drive_mutex);
-
-	switch (data->op) {
-	case RB_DRIVE_OP_PREPARE:
-		if (data->client_name == NULL)
-			data->client_name =
-				rb_raw_cd_format_process_name(data->connection, data->sender);
-		data->state = rb_recorder_drive_read_state(data->transport, data->name, &error);
-		if (data->state == NULL || !rb_raw_cd_format_check_media(data->state, &error) ||
-		    !rb_mmc_prevent_allow_medium_removal(data->transport, TRUE, &error) ||
-		    !rb_recorder_drive_set_speed(
-			    data->transport, data->speed, data->pure_cav, data->state, &error)) {
-			g_task_return_error(task, g_steal_pointer(&error));
-			return;
-		}
-		break;
-	case RB_DRIVE_OP_RELEASE:
-		/* the lock goes whatever the drive says: a gone drive must not keep it */
-		if (!rb_mmc_prevent_allow_medium_removal(data->transport, FALSE, &error))
-			g_debug("ALLOW MEDIUM REMOVAL: %s", error->message);
-		break;
-	case RB_DRIVE_OP_SET_SPEED:
-		data->state = rb_drive_state_new();
-		if (!rb_recorder_drive_set_speed(
-			    data->transport, data->speed, data->pure_cav, data->state, &error)) {
-			g_task_return_error(task, g_steal_pointer(&error));
-			return;
-		}
-		break;
-	}
-	g_task_return_boolean(task, TRUE);
-}
-
-/* the operation is over, whatever it found: it no longer holds the recorder busy */
-static void
-rb_raw_cd_format_drive_op_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	RbRawCdFormat *self = RB_RAW_CD_FORMAT(source);
-	RbDriveOpData *data = g_task_get_task_data(G_TASK(result));
-
-	data->callback(source, result, data->user_data);
-	self->pending--;
-}
-
-static void
-rb_raw_cd_format_run_drive_op(RbRawCdFormat *self,
-			      RbDriveOpData *data,
-			      GAsyncReadyCallback callback,
-			      gpointer user_data)
-{
-	g_autoptr(GTask) task = g_task_new(self, NULL, rb_raw_cd_format_drive_op_done, NULL);
-	g_autoptr(GError) error = NULL;
-	RbMmcTransport *transport = self->recorder_ops->get_transport(self->recorder, &error);
-	GDBusConnection *connection;
-
-	self->pending++;
-	data->callback = callback;
-	data->user_data = user_data;
-	data->recorder = g_object_ref(self->recorder);
-	data->drive_mutex = self->recorder_ops->get_drive_mutex(self->recorder);
-	data->name = g_path_get_basename(
-		rb_disc_format2_raw_cd_get_recorder(RB_DISC_FORMAT2_RAW_CD(self)));
-	connection = g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self));
-	/* an unexported recorder (unplugged, removed) still releases its drive */
-	data->connection = connection != NULL ? g_object_ref(connection) : NULL;
-	g_task_set_task_data(task, data, (GDestroyNotify)rb_drive_op_data_free);
-	if (transport == NULL) {
-		g_task_return_error(task, g_steal_pointer(&error));
-		return;
-	}
-	data->transport = g_object_ref(transport);
-	g_task_run_in_thread(task, rb_raw_cd_format_drive_thread);
 }
 
 /* --- PrepareMedia / ReleaseMedia --------------------------------------------------------- */
