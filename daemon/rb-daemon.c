@@ -24,6 +24,9 @@ struct _RbDaemon {
 	GDBusObjectManagerServer *object_manager;
 	RbServiceManager *manager;
 	GPtrArray *recorders; /* of RbRecorderObject, in GetRecorders order */
+	/* removed or unplugged, with calls still working on them: the service
+	 * waits for them too before it exits */
+	GPtrArray *retired;
 	RbAuthority *authority;
 	gsize fifo_size;
 	RbUdevProvider *provider;
@@ -39,6 +42,7 @@ struct _RbDaemon {
 G_DEFINE_TYPE(RbDaemon, rb_daemon, G_TYPE_OBJECT)
 
 static guint rb_daemon_count_virtual(RbDaemon *self);
+static void rb_daemon_retire(RbDaemon *self, guint index);
 
 static void
 rb_daemon_dispose(GObject *object)
@@ -56,6 +60,7 @@ rb_daemon_dispose(GObject *object)
 	if (self->object_manager != NULL)
 		g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
 	g_clear_pointer(&self->recorders, g_ptr_array_unref);
+	g_clear_pointer(&self->retired, g_ptr_array_unref);
 	g_clear_object(&self->manager);
 	g_clear_object(&self->authority);
 	g_clear_object(&self->object_manager);
@@ -74,6 +79,7 @@ static void
 rb_daemon_init(RbDaemon *self)
 {
 	self->recorders = g_ptr_array_new_with_free_func(g_object_unref);
+	self->retired = g_ptr_array_new_with_free_func(g_object_unref);
 	self->max_virtual_recorders = RB_DAEMON_MAX_VIRTUAL_RECORDERS_DEFAULT;
 }
 
@@ -140,6 +146,22 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 	return g_strdup(g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)));
 }
 
+/* off the bus: kept only while calls still work on it */
+static void
+rb_daemon_retire(RbDaemon *self, guint index)
+{
+	RbRecorderObject *recorder = g_ptr_array_steal_index(self->recorders, index);
+
+	for (guint i = self->retired->len; i > 0; i--) {
+		if (!rb_recorder_object_is_busy(g_ptr_array_index(self->retired, i - 1)))
+			g_ptr_array_remove_index(self->retired, i - 1);
+	}
+	if (rb_recorder_object_is_busy(recorder))
+		g_ptr_array_add(self->retired, recorder);
+	else
+		g_object_unref(recorder);
+}
+
 static guint
 rb_daemon_count_virtual(RbDaemon *self)
 {
@@ -192,7 +214,7 @@ rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GErr
 		}
 		rb_recorder_object_device_gone(recorder);
 		g_dbus_object_manager_server_unexport(self->object_manager, object_path);
-		g_ptr_array_remove_index(self->recorders, i);
+		rb_daemon_retire(self, i);
 		return TRUE;
 	}
 	g_set_error(error,
@@ -302,7 +324,7 @@ rb_daemon_on_recorder_removed(RbUdevProvider *provider, const gchar *name, gpoin
 	rb_recorder_object_device_gone(recorder);
 	g_dbus_object_manager_server_unexport(
 		self->object_manager, g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)));
-	g_ptr_array_remove_index(self->recorders, index);
+	rb_daemon_retire(self, index);
 }
 
 /* every CD recorder udev knows, now and as they come and go */
@@ -336,6 +358,10 @@ rb_daemon_all_idle(RbDaemon *self)
 {
 	for (guint i = 0; i < self->recorders->len; i++) {
 		if (rb_recorder_object_is_busy(g_ptr_array_index(self->recorders, i)))
+			return FALSE;
+	}
+	for (guint i = 0; i < self->retired->len; i++) {
+		if (rb_recorder_object_is_busy(g_ptr_array_index(self->retired, i)))
 			return FALSE;
 	}
 	return TRUE;
