@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "rb-auth-map.h"
+#include "rb-dbus-util.h"
 #include "rb-error.h"
 
 #define RB_IFACE_MANAGER "org.rawburn.RawBurn1.Manager"
@@ -170,4 +171,66 @@ gboolean
 rb_auth_map_authorize_finish(RbAuthority *authority, GAsyncResult *result, GError **error)
 {
 	return rb_authority_check_finish(authority, result, error);
+}
+
+typedef struct {
+	GObject *self;
+	GObject *keep_alive;
+	guint *pending; /* in @self, which outlives the call */
+	GDBusMethodInvocation *invocation;
+	RbAuthAliveFunc alive;
+	RbAuthThenFunc then;
+} RbAuthCall;
+
+static void
+rb_auth_call_free(RbAuthCall *call)
+{
+	(*call->pending)--;
+	g_object_unref(call->invocation);
+	g_clear_object(&call->keep_alive);
+	g_object_unref(call->self);
+	g_free(call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbAuthCall, rb_auth_call_free)
+
+static void
+rb_auth_map_authorized(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(RbAuthCall) call = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!rb_auth_map_authorize_finish(RB_AUTHORITY(source), result, &error)) {
+		rb_dbus_util_return_error(call->invocation, error);
+		return;
+	}
+	/* what the call is for may have gone while polkit asked */
+	if (!call->alive(call->self, call->invocation))
+		return;
+	call->then(call->self, call->invocation);
+}
+
+void
+rb_auth_map_authorize_then(RbAuthority *authority,
+			   GDBusMethodInvocation *invocation,
+			   GVariant *options,
+			   GObject *self,
+			   GObject *keep_alive,
+			   guint *pending,
+			   RbAuthAliveFunc alive,
+			   RbAuthThenFunc then)
+{
+	RbAuthCall *call;
+
+	if (!alive(self, invocation))
+		return;
+	call = g_new0(RbAuthCall, 1);
+	call->self = g_object_ref(self);
+	call->keep_alive = keep_alive != NULL ? g_object_ref(keep_alive) : NULL;
+	call->pending = pending;
+	call->invocation = g_object_ref(invocation);
+	call->alive = alive;
+	call->then = then;
+	(*pending)++;
+	rb_auth_map_authorize_async(authority, invocation, options, rb_auth_map_authorized, call);
 }

@@ -45,4 +45,24 @@ void rb_auth_map_authorize_async(RbAuthority *authority,
 				 gpointer user_data);
 gboolean rb_auth_map_authorize_finish(RbAuthority *authority, GAsyncResult *result, GError **error);
 
+/* FALSE, with the reply sent, when @self takes no more work */
+typedef gboolean (*RbAuthAliveFunc)(gpointer self, GDBusMethodInvocation *invocation);
+/* the call, authorized: now it may change state */
+typedef void (*RbAuthThenFunc)(gpointer self, GDBusMethodInvocation *invocation);
+
+/*
+ * The way an interface implementation waits for polkit: @self and
+ * @keep_alive (its recorder, which may be removed while polkit thinks) are
+ * referenced until the answer, *@pending counts the call as work in flight,
+ * and once authorized @alive is asked again before @then runs.
+ */
+void rb_auth_map_authorize_then(RbAuthority *authority,
+				GDBusMethodInvocation *invocation,
+				GVariant *options,
+				GObject *self,
+				GObject *keep_alive,
+				guint *pending,
+				RbAuthAliveFunc alive,
+				RbAuthThenFunc then);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <gio/gunixfdlist.h>
 #include <glib/gi18n.h>
 
@@ -121,8 +122,7 @@ rb_dbus_util_parse_integer(
 		g_set_error(error,
 			    G_DBUS_ERROR,
 			    G_DBUS_ERROR_INVALID_ARGS,
-			    _("The option “%s” takes %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
-			      ", not %" G_GINT64_FORMAT "."),
+			    _("The option “%s” takes %" PRId64 " to %" PRId64 ", not %" PRId64 "."),
 			    key,
 			    min,
 			    max,

@@ -50,6 +50,20 @@ rb_preflight_from_string(const gchar *text, RbPreflight *out)
 	return FALSE;
 }
 
+/* a client's value: InvalidArgs naming the three */
+gboolean
+rb_preflight_parse(const gchar *text, RbPreflight *out, GError **error)
+{
+	if (rb_preflight_from_string(text, out))
+		return TRUE;
+	g_set_error(error,
+		    G_DBUS_ERROR,
+		    G_DBUS_ERROR_INVALID_ARGS,
+		    _("Preflight is “lead-in”, “full” or “off”, not “%s”."),
+		    text);
+	return FALSE;
+}
+
 const gchar *
 rb_preflight_to_string(RbPreflight preflight)
 {

@@ -22,6 +22,7 @@ typedef enum {
 } RbPreflight;
 
 gboolean rb_preflight_from_string(const gchar *text, RbPreflight *out);
+gboolean rb_preflight_parse(const gchar *text, RbPreflight *out, GError **error);
 const gchar *rb_preflight_to_string(RbPreflight preflight);
 
 typedef struct _RbPreflightCheck RbPreflightCheck;

@@ -136,41 +136,6 @@ rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocat
 
 /* --- authorization: every change waits for it, holding the recorder ----------------- */
 
-typedef struct {
-	RbRawCdFormat *self;
-	GObject *recorder; /* kept alive while polkit thinks: it may be removed meanwhile */
-	GDBusMethodInvocation *invocation;
-	RbFormatContinuation next;
-} RbFormatCall;
-
-static void
-rb_format_call_free(RbFormatCall *call)
-{
-	call->self->pending--;
-	g_object_unref(call->self);
-	g_clear_object(&call->recorder);
-	g_object_unref(call->invocation);
-	g_free(call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbFormatCall, rb_format_call_free)
-
-static void
-rb_raw_cd_format_authorized(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	g_autoptr(RbFormatCall) call = user_data;
-	g_autoptr(GError) error = NULL;
-
-	if (!rb_auth_map_authorize_finish(RB_AUTHORITY(source), result, &error)) {
-		rb_dbus_util_return_error(call->invocation, error);
-		return;
-	}
-	/* the recorder may have gone while polkit asked */
-	if (!rb_raw_cd_format_check_alive(call->self, call->invocation))
-		return;
-	call->next(call->self, call->invocation);
-}
-
 /* asks for what the member needs (rb-auth-map.c), then continues with @next */
 void
 rb_raw_cd_format_authorize(RbRawCdFormat *self,
@@ -178,21 +143,16 @@ rb_raw_cd_format_authorize(RbRawCdFormat *self,
 			   GVariant *options,
 			   RbFormatContinuation next)
 {
-	RbFormatCall *call;
-
-	if (!rb_raw_cd_format_check_alive(self, invocation) || self->recorder == NULL)
+	if (!rb_raw_cd_format_check_alive(self, invocation))
 		return;
-	call = g_new0(RbFormatCall, 1);
-	call->self = g_object_ref(self);
-	call->recorder = g_object_ref(self->recorder);
-	call->invocation = g_object_ref(invocation);
-	call->next = next;
-	self->pending++;
-	rb_auth_map_authorize_async(self->recorder_ops->get_authority(self->recorder),
-				    invocation,
-				    options,
-				    rb_raw_cd_format_authorized,
-				    call);
+	rb_auth_map_authorize_then(self->recorder_ops->get_authority(self->recorder),
+				   invocation,
+				   options,
+				   G_OBJECT(self),
+				   self->recorder,
+				   &self->pending,
+				   (RbAuthAliveFunc)rb_raw_cd_format_check_alive,
+				   (RbAuthThenFunc)next);
 }
 
 /* --- PrepareMedia / ReleaseMedia --------------------------------------------------------- */

@@ -76,14 +76,8 @@ rb_raw_cd_format_validate_property(const gchar *property_name, GVariant *value, 
 		return FALSE;
 	}
 	if (g_strcmp0(property_name, "Preflight") == 0 &&
-	    !rb_preflight_from_string(g_variant_get_string(value, NULL), &preflight)) {
-		g_set_error(error,
-			    G_DBUS_ERROR,
-			    G_DBUS_ERROR_INVALID_ARGS,
-			    _("Preflight is “lead-in”, “full” or “off”, not “%s”."),
-			    g_variant_get_string(value, NULL));
+	    !rb_preflight_parse(g_variant_get_string(value, NULL), &preflight, error))
 		return FALSE;
-	}
 	return TRUE;
 }
 

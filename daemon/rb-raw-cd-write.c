@@ -118,15 +118,8 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 	} else if (g_strcmp0(key, "Preflight") == 0) {
 		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_STRING, error))
 			return FALSE;
-		if (!rb_preflight_from_string(g_variant_get_string(value, NULL),
-					      &args->preflight)) {
-			g_set_error(error,
-				    G_DBUS_ERROR,
-				    G_DBUS_ERROR_INVALID_ARGS,
-				    _("Preflight is “lead-in”, “full” or “off”, not “%s”."),
-				    g_variant_get_string(value, NULL));
+		if (!rb_preflight_parse(g_variant_get_string(value, NULL), &args->preflight, error))
 			return FALSE;
-		}
 		args->have_preflight = TRUE;
 	} else if (g_strcmp0(key, RB_AUTH_OPTION_NO_USER_INTERACTION) == 0) {
 		return rb_auth_map_parse_no_user_interaction(value, &flag, error);

@@ -209,25 +209,6 @@ rb_virtual_controls_update_report(RbVirtualControls *self)
 
 typedef void (*RbControlsContinuation)(RbVirtualControls *self, GDBusMethodInvocation *invocation);
 
-typedef struct {
-	RbVirtualControls *self;
-	GObject *recorder; /* kept alive while polkit thinks */
-	GDBusMethodInvocation *invocation;
-	RbControlsContinuation next;
-} RbControlsCall;
-
-static void
-rb_controls_call_free(RbControlsCall *call)
-{
-	call->self->pending--;
-	g_object_unref(call->self);
-	g_clear_object(&call->recorder);
-	g_object_unref(call->invocation);
-	g_free(call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbControlsCall, rb_controls_call_free)
-
 /* FALSE, with the reply sent, once the recorder is gone */
 static gboolean
 rb_virtual_controls_check_alive(RbVirtualControls *self, GDBusMethodInvocation *invocation)
@@ -243,40 +224,20 @@ rb_virtual_controls_check_alive(RbVirtualControls *self, GDBusMethodInvocation *
 }
 
 static void
-rb_virtual_controls_authorized(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	g_autoptr(RbControlsCall) call = user_data;
-	g_autoptr(GError) error = NULL;
-
-	if (!rb_auth_map_authorize_finish(RB_AUTHORITY(source), result, &error)) {
-		rb_dbus_util_return_error(call->invocation, error);
-		return;
-	}
-	if (!rb_virtual_controls_check_alive(call->self, call->invocation))
-		return;
-	call->next(call->self, call->invocation);
-}
-
-static void
 rb_virtual_controls_authorize(RbVirtualControls *self,
 			      GDBusMethodInvocation *invocation,
 			      RbControlsContinuation next)
 {
-	RbControlsCall *call;
-
 	if (!rb_virtual_controls_check_alive(self, invocation))
 		return;
-	call = g_new0(RbControlsCall, 1);
-	call->self = g_object_ref(self);
-	call->recorder = g_object_ref(self->recorder);
-	call->invocation = g_object_ref(invocation);
-	call->next = next;
-	self->pending++;
-	rb_auth_map_authorize_async(self->recorder_ops->get_authority(self->recorder),
-				    invocation,
-				    NULL,
-				    rb_virtual_controls_authorized,
-				    call);
+	rb_auth_map_authorize_then(self->recorder_ops->get_authority(self->recorder),
+				   invocation,
+				   NULL,
+				   G_OBJECT(self),
+				   self->recorder,
+				   &self->pending,
+				   (RbAuthAliveFunc)rb_virtual_controls_check_alive,
+				   (RbAuthThenFunc)next);
 }
 
 /* the medium of a prepared recorder stays in, and another client's burn is

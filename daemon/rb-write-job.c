@@ -697,11 +697,10 @@ rb_write_job_name_write_error(GError **error, gint64 lba, guint n)
 	if (error == NULL || *error == NULL || (*error)->domain != RB_ERROR ||
 	    (*error)->code == RB_ERROR_REQUEST_CANCELLED)
 		return;
-	message = g_strdup_printf(
-		_("%s; the WRITE carried LBA %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-		(*error)->message,
-		lba,
-		lba + n - 1);
+	message = g_strdup_printf(_("%s; the WRITE carried LBA %" PRId64 " to %" PRId64),
+				  (*error)->message,
+				  lba,
+				  lba + n - 1);
 	g_free((*error)->message);
 	(*error)->message = message;
 }
