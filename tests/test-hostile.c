@@ -69,42 +69,56 @@ rb_handle_params(const RbHandleMember *member, gint32 handle)
 
 START_TEST(test_hostile_bad_handles)
 {
-	const RbHandleMember *member = &rb_handle_members[_i];
+	/* one daemon per member and handle: each bug shows on its own */
+	const RbHandleMember *member = &rb_handle_members[_i / G_N_ELEMENTS(rb_bad_handles)];
+	gint32 handle = rb_bad_handles[_i % G_N_ELEMENTS(rb_bad_handles)];
+	gboolean prepared = g_str_has_prefix(member->method, "WriteMedia");
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(RbTestClient) client = NULL;
 	g_autoptr(GVariant) recorders = NULL;
-	g_autoptr(GVariant) name = NULL;
+	g_autoptr(GVariant) owner = NULL;
+	g_autoptr(GUnixFDList) fds = NULL;
 	g_autofree gchar *printed = NULL;
+	g_autofree gchar *message = NULL;
+	g_autofree gchar *error = NULL;
+	gint null_fd;
 
 	rb_test_service_start_daemon(service, rb_args);
 	client = rb_test_client_new(service);
 	rb_test_client_wait_for_drive(client, RB_VIRTUAL0);
-	for (guint i = 0; i < G_N_ELEMENTS(rb_bad_handles); i++) {
-		/* one descriptor travels with the call, so index 0 would be valid */
-		gint null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-		g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(null_fd);
-		g_autofree gchar *message = NULL;
-		g_autofree gchar *error = NULL;
-
-		close(null_fd);
-		error = rb_test_client_call(client,
-					    member->path,
-					    member->interface,
-					    member->method,
-					    rb_handle_params(member, rb_bad_handles[i]),
-					    fds,
-					    &message);
-		ck_assert_msg(g_strcmp0(error, RB_TEST_INVALID_ARGS) == 0,
-			      "%s with handle %d: %s (%s)",
-			      member->method,
-			      rb_bad_handles[i],
-			      error,
-			      message);
-		ck_assert_msg(strstr(message, member->argument) != NULL, "%s", message);
+	/* the writes take their stream only from the lock holder */
+	if (prepared) {
+		g_free(rb_test_client_set(client,
+					  RB_VIRTUAL0,
+					  RB_TEST_FORMAT,
+					  "ClientName",
+					  g_variant_new_string("Hostile"),
+					  NULL));
+		ck_assert_ptr_null(rb_test_client_call(
+			client, RB_VIRTUAL0, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL));
 	}
-	/* nothing changed: no lock, no recorder added, the service still answers */
-	name = rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_RECORDER, "ExclusiveAccessOwner");
-	ck_assert_str_eq(g_variant_get_string(name, NULL), "");
+	/* one descriptor travels with the call, so index 0 would be valid */
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	fds = rb_test_fd_list_new(null_fd);
+	close(null_fd);
+	error = rb_test_client_call(client,
+				    member->path,
+				    member->interface,
+				    member->method,
+				    rb_handle_params(member, handle),
+				    fds,
+				    &message);
+	ck_assert_msg(g_strcmp0(error, RB_TEST_INVALID_ARGS) == 0,
+		      "%s with handle %d: %s (%s)",
+		      member->method,
+		      handle,
+		      error,
+		      message);
+	ck_assert_msg(strstr(message, member->argument) != NULL, "%s", message);
+	/* nothing changed: the lock as it was, no recorder added, the service
+	 * still answers */
+	owner = rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_RECORDER, "ExclusiveAccessOwner");
+	ck_assert_str_eq(g_variant_get_string(owner, NULL), prepared ? "Hostile" : "");
 	recorders = rb_test_client_call_reply(
 		client, RB_DBUS_MANAGER_PATH, RB_TEST_MANAGER, "GetRecorders", NULL);
 	printed = g_variant_print(recorders, FALSE);
@@ -303,11 +317,9 @@ END_TEST
  * ("Creating pipes for GWakeup"); now the requests are refused first */
 START_TEST(test_hostile_out_of_descriptors)
 {
-	const gchar *const args[] = {"--virtual-recorder",
-				     "media=cd-r-80,realtime=false",
-				     "--max-virtual-recorders",
-				     "1000",
-				     NULL};
+	/* the default limit of virtual recorders (32) is not reached first:
+	 * with 64 descriptors, the descriptor budget is */
+	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(RbTestClient) client = NULL;
 	g_autofree gchar *last_error = NULL;
@@ -384,36 +396,52 @@ END_TEST
 
 /* --- B7: Burn's options belong to the call, never to the caller's state ---------------------- */
 
+/* the caller's per-client values are what they were */
+static void
+rb_assert_state_untouched(RbTestClient *client)
+{
+	g_autoptr(GVariant) name =
+		rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_FORMAT, "ClientName");
+	g_autoptr(GVariant) speed =
+		rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_FORMAT, "RequestedWriteSpeed");
+	g_autoptr(GVariant) cav = rb_test_client_get(
+		client, RB_VIRTUAL0, RB_TEST_FORMAT, "RequestedRotationTypeIsPureCAV");
+
+	ck_assert_str_eq(g_variant_get_string(name, NULL), "");
+	ck_assert_int_eq(g_variant_get_int32(speed), -1);
+	ck_assert(!g_variant_get_boolean(cav));
+}
+
 START_TEST(test_hostile_burn_options_stay_local)
 {
 	const gchar *const args[] = {"--virtual-recorder", "media=none,realtime=false", NULL};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(RbTestClient) client = NULL;
-	g_autoptr(GVariant) name = NULL;
-	g_autoptr(GVariant) speed = NULL;
 	g_autoptr(GVariant) preflight = NULL;
 	g_autofree gchar *no_media = NULL;
 	g_autofree gchar *bad_option = NULL;
 	g_autofree gchar *bad_message = NULL;
+	g_autofree gchar *lenient = NULL;
 	gint null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	rb_test_service_start_daemon(service, args);
 	client = rb_test_client_new(service);
+	/* valid options, and a Burn that fails for want of a disc */
 	{
 		g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(null_fd);
-		/* integer options take what busctl users type (int32 for a u) */
 		no_media = rb_test_client_call(
 			client,
 			RB_VIRTUAL0,
 			RB_TEST_FORMAT,
 			"Burn",
 			rb_burn_params("{'ClientName': <'Sneaky'>, 'WriteSpeed': <1764>, "
-				       "'SectorType': <int32 3>, 'Preflight': <'off'>, "
-				       "'PureCAV': <true>}"),
+				       "'SectorType': <uint32 3>, 'PureCAV': <true>}"),
 			fds,
 			NULL);
 	}
 	ck_assert_str_eq(no_media, RB_TEST_ERROR("MediaNoMedia"));
+	rb_assert_state_untouched(client);
+	/* a valid option, then a bad one */
 	{
 		g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(null_fd);
 		bad_option = rb_test_client_call(
@@ -421,18 +449,33 @@ START_TEST(test_hostile_burn_options_stay_local)
 			RB_VIRTUAL0,
 			RB_TEST_FORMAT,
 			"Burn",
-			rb_burn_params("{'ClientName': <'Sneaky'>, 'Preflight': <'some'>}"),
+			rb_burn_params("{'ClientName': <'Sneaky'>, 'PureCAV': <true>, "
+				       "'WriteSpeed': <0>}"),
 			fds,
 			&bad_message);
 	}
-	close(null_fd);
 	ck_assert_str_eq(bad_option, RB_TEST_INVALID_ARGS);
-	ck_assert_msg(strstr(bad_message, "some") != NULL, "%s", bad_message);
-	name = rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_FORMAT, "ClientName");
-	speed = rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_FORMAT, "RequestedWriteSpeed");
+	ck_assert_msg(strstr(bad_message, "not 0") != NULL, "%s", bad_message);
+	rb_assert_state_untouched(client);
+	/* integers of any type where the value fits (busctl types int32), and
+	 * Preflight for this call only */
+	{
+		g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(null_fd);
+		lenient = rb_test_client_call(
+			client,
+			RB_VIRTUAL0,
+			RB_TEST_FORMAT,
+			"Burn",
+			rb_burn_params(
+				"{'SectorType': <int32 3>, 'WriteSpeed': <uint32 1764>, "
+				"'StreamLeadInSectors': <int64 22650>, 'Preflight': <'off'>}"),
+			fds,
+			NULL);
+	}
+	close(null_fd);
+	ck_assert_str_eq(lenient, RB_TEST_ERROR("MediaNoMedia"));
+	rb_assert_state_untouched(client);
 	preflight = rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_FORMAT, "Preflight");
-	ck_assert_str_eq(g_variant_get_string(name, NULL), "");
-	ck_assert_int_eq(g_variant_get_int32(speed), -1);
 	ck_assert_str_eq(g_variant_get_string(preflight, NULL), "lead-in");
 	rb_test_service_stop_daemon(service);
 }
@@ -488,7 +531,10 @@ main(void)
 	TCase *tc = tcase_create("hostile");
 
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS * 2);
-	tcase_add_loop_test(tc, test_hostile_bad_handles, 0, G_N_ELEMENTS(rb_handle_members));
+	tcase_add_loop_test(tc,
+			    test_hostile_bad_handles,
+			    0,
+			    G_N_ELEMENTS(rb_handle_members) * G_N_ELEMENTS(rb_bad_handles));
 	tcase_add_loop_test(tc, test_hostile_backing_kinds, 0, RB_BACKING_GOOD + 1);
 	tcase_add_test(tc, test_hostile_names);
 	tcase_add_test(tc, test_hostile_virtual_limit);

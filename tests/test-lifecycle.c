@@ -341,6 +341,27 @@ END_TEST
 
 #define RB_CONCURRENT_BURNS 32
 
+/* the daemon's threads of that name, as the kernel shows them */
+static guint
+rb_count_daemon_threads(RbTestService *service, const gchar *name)
+{
+	g_autofree gchar *tasks = g_strdup_printf("/proc/%d/task", (gint)service->daemon_pid);
+	g_autoptr(GDir) dir = g_dir_open(tasks, 0, NULL);
+	const gchar *tid;
+	guint n = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	while ((tid = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *path = g_build_filename(tasks, tid, "comm", NULL);
+		g_autofree gchar *comm = NULL;
+
+		if (g_file_get_contents(path, &comm, NULL, NULL) &&
+		    g_strcmp0(g_strstrip(comm), name) == 0)
+			n++;
+	}
+	return n;
+}
+
 typedef struct {
 	GHashTable *writing; /* object paths whose Update said WRITING */
 } RbUpdateWatch;
@@ -437,6 +458,9 @@ START_TEST(test_lifecycle_concurrent_burns)
 		g_main_context_iteration(NULL, FALSE);
 		g_usleep(1000);
 	}
+	/* each burn's coordinator has a thread of its own, not one of GLib's
+	 * ten shared pool threads (which made burns 11 to 32 wait seconds) */
+	ck_assert_uint_ge(rb_count_daemon_threads(service, "rb-job"), RB_CONCURRENT_BURNS);
 	/* an idle recorder's drive is not queued behind the burns */
 	idle_path = g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", RB_CONCURRENT_BURNS);
 	prepared = rb_test_client_call(

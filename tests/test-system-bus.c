@@ -355,9 +355,10 @@ START_TEST(test_system_bus_polkit_prepare_matrix)
 	}
 	/* one check, for the caller, made whoever calls (root included) */
 	checks = rb_test_polkit_get_checks(service);
-	expected_checks = g_strdup_printf("org.rawburn.burn uid=%u flags=%u",
-					  c->uid,
-					  c->interactive ? RB_TEST_POLKIT_ALLOW_USER_INTERACTION : 0);
+	expected_checks =
+		g_strdup_printf("org.rawburn.burn uid=%u flags=%u",
+				c->uid,
+				c->interactive ? RB_TEST_POLKIT_ALLOW_USER_INTERACTION : 0);
 	ck_assert_str_eq(checks, expected_checks);
 	rb_test_service_stop_daemon(service);
 	rb_test_stop_polkit(service, polkit);
