@@ -68,6 +68,24 @@ echo "== rawburn-make-image --sector-type 3 --tracks 2 --seconds 30 image.raw"
 "$MAKE_IMAGE" --sector-type 3 --tracks 2 --seconds 30 "$workdir/image.raw"
 
 echo
+echo "== the same image, claimed to start at the disc's lead-in (--lead-in 11634): refused before the first WRITE"
+if "$RAWBURNCTL" --session burn virtual0 "$workdir/image.raw" --sector-type 3 --lead-in 11634 \
+	2>"$workdir/refused.txt"; then
+	echo "a misaligned stream was burned" >&2
+	exit 1
+fi
+cat "$workdir/refused.txt"
+grep -q "StreamInvalid\|0xC0AA06F0" "$workdir/refused.txt"
+"$RAWBURNCTL" --session --json report virtual0 >"$workdir/report.json"
+python3 - "$workdir/report.json" <<'CHECK'
+import json, sys
+r = json.load(open(sys.argv[1]))
+if r.get("SectorsWritten") != 0:
+    sys.exit("the refused stream reached the disc: %s sectors" % r.get("SectorsWritten"))
+print("the disc is still blank: 0 sectors written")
+CHECK
+
+echo
 echo "== rawburnctl --session burn virtual0 image.raw --sector-type 3"
 "$RAWBURNCTL" --session burn virtual0 "$workdir/image.raw" --sector-type 3
 
