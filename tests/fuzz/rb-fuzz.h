@@ -9,6 +9,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,5 +31,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 		}                                                                                  \
 	}                                                                                          \
 	G_STMT_END
+
+/* the same, with what the target found in words */
+G_GNUC_NORETURN G_GNUC_PRINTF(1, 2) static inline void rb_fuzz_fail(const gchar *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	vfprintf(stderr, format, args);
+	va_end(args);
+	fputc('\n', stderr);
+	abort();
+}
 
 G_END_DECLS
