@@ -16,17 +16,10 @@
  *
  * RB_FUZZ_DEBUG=1 in the environment prints each call and its reply.
  *
- * Daemon bugs this finds within seconds, until they are fixed (reproducers
- * in tests/fuzz-corpus/fuzz-dbus-calls-known/, which make check does not
- * replay): a negative handle makes g_unix_fd_list_get() read before its
- * array (a crash, or a descriptor of the daemon's own), one past the fds a
- * GLib critical; RemoveVirtualRecorder while a call on that recorder is
- * pending uses the freed recorder; AddVirtualRecorder takes a Backing that
- * is no writable file and logs warnings. A build with
- * CPPFLAGS=-DRB_FUZZ_AVOID_KNOWN_BUGS steers around them (handles always
- * index a passed fd, Backing is a read-write memfd, RemoveVirtualRecorder
- * goes out alone with every recorder released), so that fuzzing gets past
- * them; CI and make check use the default build, which does not.
+ * The daemon bugs it found (a negative handle reading before the fd list's
+ * array, one past it a critical, RemoveVirtualRecorder freeing a recorder
+ * under a pending call, any Backing taken) are regression inputs in
+ * tests/fuzz-corpus/fuzz-dbus-calls/, replayed by make check.
  */
 #include "config.h"
 
@@ -35,12 +28,6 @@
 #include "rb-fuzz-values.h"
 #include "rb-fuzz.h"
 #include "rb-generated.h"
-
-#ifdef RB_FUZZ_AVOID_KNOWN_BUGS
-#define RB_FUZZ_AVOID TRUE
-#else
-#define RB_FUZZ_AVOID FALSE
-#endif
 
 /* the program's first byte: the number of calls, and whether to be patient
  * (rarely: patient programs take seconds) */
@@ -502,29 +489,6 @@ rb_fuzz_paths(RbFuzzRun *run, const gchar *paths[8])
 	paths[7] = "/";
 }
 
-/* RemoveVirtualRecorder frees what a pending call on the recorder or its
- * lock holder still uses: with the known bugs avoided, it goes out alone,
- * with every recorder released, and not after a client left with a lock */
-static gboolean
-rb_fuzz_before_remove(RbFuzzRun *run)
-{
-	g_auto(GStrv) paths = NULL;
-
-	if (run->client_left)
-		return FALSE;
-	rb_fuzz_wait(run, TRUE);
-	paths = rb_fuzz_bus_dup_recorders(rb_fuzz_world.bus);
-	for (guint i = 0; paths[i] != NULL; i++)
-		rb_fuzz_send(run,
-			     rb_fuzz_find_member("ReleaseMedia"),
-			     paths[i],
-			     NULL,
-			     NULL,
-			     G_DBUS_CALL_FLAGS_NONE);
-	rb_fuzz_wait(run, TRUE);
-	return TRUE;
-}
-
 static void
 rb_fuzz_run_call(RbFuzzRun *run, RbFuzzInput *in)
 {
@@ -537,9 +501,8 @@ rb_fuzz_run_call(RbFuzzRun *run, RbFuzzInput *in)
 	g_autoptr(GUnixFDList) fd_list = NULL;
 	g_autoptr(GVariant) parameters = NULL;
 	GDBusCallFlags call_flags = G_DBUS_CALL_FLAGS_NONE;
-	gboolean remove = g_str_equal(member->member, "RemoveVirtualRecorder");
 	const gchar *paths[8];
-	RbFuzzValues ctx = {in, paths, G_N_ELEMENTS(paths), RB_FUZZ_AVOID, 0, -1};
+	RbFuzzValues ctx = {in, paths, G_N_ELEMENTS(paths), 0};
 
 	if (flags & RB_FUZZ_CALL_DISCONNECT) {
 		rb_fuzz_wait(run, FALSE);
@@ -563,12 +526,8 @@ rb_fuzz_run_call(RbFuzzRun *run, RbFuzzInput *in)
 	/* floating or not (a normal form is not), ours to release */
 	if (parameters != NULL)
 		g_variant_take_ref(parameters);
-	if (RB_FUZZ_AVOID && remove && !rb_fuzz_before_remove(run))
-		return;
 	rb_fuzz_send(
 		run, member, paths[target % G_N_ELEMENTS(paths)], parameters, fd_list, call_flags);
-	if (RB_FUZZ_AVOID && remove)
-		rb_fuzz_wait(run, TRUE);
 }
 
 int

@@ -173,9 +173,6 @@ rb_fuzz_handle(RbFuzzValues *ctx)
 		handle = (gint32)rb_fuzz_int_bits(ctx->in, 32, TRUE);
 		break;
 	}
-	/* the daemon's bugs with such handles are known (see fuzz-dbus-calls.c) */
-	if (ctx->avoid_known_bugs && ctx->n_fds > 0)
-		handle = (gint32)((guint32)handle % ctx->n_fds);
 	return handle;
 }
 
@@ -250,7 +247,7 @@ rb_fuzz_basic_new(RbFuzzValues *ctx, gchar type)
 
 /* a type for a variant's value: mostly basic, sometimes a container */
 static gchar *
-rb_fuzz_type_string(RbFuzzInput *in, guint depth, gboolean avoid_handles)
+rb_fuzz_type_string(RbFuzzInput *in, guint depth)
 {
 	static const gchar basic[] = "ybnqiuxtdsogh";
 	guint8 selector = rb_fuzz_input_byte(in) % 20;
@@ -263,17 +260,17 @@ rb_fuzz_type_string(RbFuzzInput *in, guint depth, gboolean avoid_handles)
 		selector %= sizeof(basic) - 1;
 	if (selector < sizeof(basic) - 1) {
 		gchar c = basic[selector];
-		return g_strndup(avoid_handles && c == 'h' ? "i" : &c, 1);
+		return g_strndup(&c, 1);
 	}
 	switch (selector) {
 	case 13:
 		return g_strdup("v");
 	case 14:
 	case 15:
-		element = rb_fuzz_type_string(in, depth + 1, avoid_handles);
+		element = rb_fuzz_type_string(in, depth + 1);
 		return g_strconcat("a", element, NULL);
 	case 16:
-		value = rb_fuzz_type_string(in, depth + 1, avoid_handles);
+		value = rb_fuzz_type_string(in, depth + 1);
 		return g_strdup_printf("a{%c%s}", basic[rb_fuzz_input_byte(in) % 10], value);
 	case 19:
 		return g_strdup("ay");
@@ -281,8 +278,7 @@ rb_fuzz_type_string(RbFuzzInput *in, guint depth, gboolean avoid_handles)
 		members = g_string_new("(");
 		n = 1 + rb_fuzz_input_byte(in) % 3;
 		for (guint i = 0; i < n; i++) {
-			g_autofree gchar *member =
-				rb_fuzz_type_string(in, depth + 1, avoid_handles);
+			g_autofree gchar *member = rb_fuzz_type_string(in, depth + 1);
 			g_string_append(members, member);
 		}
 		g_string_append_c(members, ')');
@@ -314,18 +310,8 @@ rb_fuzz_options_new(RbFuzzValues *ctx, guint depth)
 		} else {
 			key = rb_fuzz_string(ctx->in);
 		}
-		/* the daemon takes any Backing and logs warnings (a known bug):
-		 * avoiding them, only a read-write memfd */
-		if (ctx->avoid_known_bugs && g_str_equal(key, "Backing")) {
-			if (ctx->writable_file >= 0)
-				g_variant_builder_add(&builder,
-						      "{sv}",
-						      key,
-						      g_variant_new_handle(ctx->writable_file));
-			continue;
-		}
 		if (type == NULL)
-			type = rb_fuzz_type_string(ctx->in, depth + 1, FALSE);
+			type = rb_fuzz_type_string(ctx->in, depth + 1);
 		value = rb_fuzz_value_new_depth(ctx, G_VARIANT_TYPE(type), depth + 1);
 		g_variant_builder_add(&builder, "{sv}", key, value);
 	}
@@ -342,7 +328,7 @@ rb_fuzz_value_new_depth(RbFuzzValues *ctx, const GVariantType *type, guint depth
 	if (g_variant_type_is_basic(type))
 		return rb_fuzz_basic_new(ctx, g_variant_type_peek_string(type)[0]);
 	if (g_variant_type_is_variant(type)) {
-		inner = rb_fuzz_type_string(ctx->in, depth + 1, FALSE);
+		inner = rb_fuzz_type_string(ctx->in, depth + 1);
 		return g_variant_new_variant(
 			rb_fuzz_value_new_depth(ctx, G_VARIANT_TYPE(inner), depth + 1));
 	}
@@ -404,8 +390,7 @@ rb_fuzz_args_new_from_data(RbFuzzValues *ctx)
 	guint8 *bytes = g_malloc(256);
 	gsize len;
 
-	/* handles in raw bytes cannot be steered around the known bugs */
-	type = rb_fuzz_type_string(ctx->in, 0, ctx->avoid_known_bugs);
+	type = rb_fuzz_type_string(ctx->in, 0);
 	if (type[0] != '(') {
 		gchar *tuple = g_strdup_printf("(%s)", type);
 		g_free(type);
@@ -507,7 +492,6 @@ rb_fuzz_fd_list_new(RbFuzzValues *ctx)
 	GUnixFDList *list;
 
 	ctx->n_fds = n;
-	ctx->writable_file = -1;
 	if (n == 0)
 		return NULL;
 	list = g_unix_fd_list_new();
@@ -515,8 +499,6 @@ rb_fuzz_fd_list_new(RbFuzzValues *ctx)
 		RbFuzzFdKind kind = RB_FUZZ_FD_DEV_NULL;
 		gint fd = rb_fuzz_fd_new(ctx->in, &kind);
 
-		if (kind == RB_FUZZ_FD_MEMFD && ctx->writable_file < 0)
-			ctx->writable_file = (gint)i;
 		/* the list keeps a duplicate */
 		rb_fuzz_check(g_unix_fd_list_append(list, fd, NULL) == (gint)i);
 		close(fd);

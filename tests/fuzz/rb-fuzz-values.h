@@ -31,10 +31,7 @@ typedef struct {
 	RbFuzzInput *in;
 	const gchar *const *paths; /* object paths for 'o' values */
 	guint n_paths;
-	/* handles always index a passed fd, and Backing a writable file */
-	gboolean avoid_known_bugs;
-	guint n_fds;        /* handles index the call's fd list */
-	gint writable_file; /* the index of a read-write memfd in it, or -1 */
+	guint n_fds; /* handles index the call's fd list */
 } RbFuzzValues;
 
 GVariant *rb_fuzz_value_new(RbFuzzValues *ctx, const GVariantType *type);
@@ -44,7 +41,7 @@ GVariant *rb_fuzz_args_new(RbFuzzValues *ctx, const GDBusArgInfo *const *args);
  * (g_variant_new_from_data, normalised) */
 GVariant *rb_fuzz_args_new_from_data(RbFuzzValues *ctx);
 
-/* 0-3 fds, NULL for none; sets @ctx's n_fds and writable_file */
+/* 0-3 fds, NULL for none; sets @ctx's n_fds */
 GUnixFDList *rb_fuzz_fd_list_new(RbFuzzValues *ctx);
 
 G_END_DECLS
