@@ -359,7 +359,7 @@ rb_recorder_object_tray_authorized(GObject *source, GAsyncResult *result, gpoint
 			rb_error_new(
 				RB_ERROR_LOCKED,
 				_("“%s” holds the recorder; wait until it releases the medium."),
-				owner));
+				owner[0] != '\0' ? owner : _("another client")));
 		rb_tray_call_free(call);
 		return;
 	}

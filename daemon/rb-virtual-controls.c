@@ -257,7 +257,7 @@ rb_virtual_controls_check_lock(RbVirtualControls *self,
 			rb_error_new(
 				RB_ERROR_LOCKED,
 				_("“%s” holds the recorder; wait until it releases the medium."),
-				owner));
+				owner[0] != '\0' ? owner : _("another client")));
 		return FALSE;
 	}
 	if (holder_may && self->recorder_ops->is_writing(self->recorder) &&
