@@ -20,65 +20,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "rb-msf.h"
-#include "rb-stream-check.h"
-#include "rb-subchannel.h"
-
-/* track 1's pregap: the program area's first LBA, the lead-in's end */
-#define RB_STREAM_CHECK_PREGAP_START (-150)
-/* every lead-in TOC entry is sent in at least 3 consecutive frames (§8.4) */
-#define RB_STREAM_CHECK_TOC_RUN 3
-/* Q modes: MCN, ISRC, and the lead-in's multi-session pointers (§8.4) */
-#define RB_STREAM_CHECK_ADR_MCN 2
-#define RB_STREAM_CHECK_ADR_ISRC 3
-#define RB_STREAM_CHECK_ADR_MULTISESSION 5
-#define RB_STREAM_CHECK_MAX_TRACK 99
-/* the TOC table: tracks 01..99 in slots 0..98, then A0, A1, A2 */
-#define RB_STREAM_CHECK_SLOT_A0 RB_STREAM_CHECK_MAX_TRACK
-#define RB_STREAM_CHECK_SLOT_A1 (RB_STREAM_CHECK_SLOT_A0 + 1)
-#define RB_STREAM_CHECK_SLOT_A2 (RB_STREAM_CHECK_SLOT_A0 + 2)
-#define RB_STREAM_CHECK_N_SLOTS (RB_STREAM_CHECK_SLOT_A0 + 3)
-/* "12 34 …": 12 bytes of Q as text; "mm:ss:ff" */
-#define RB_STREAM_CHECK_Q_TEXT_SIZE (RB_SUBQ_SIZE * 3)
-#define RB_STREAM_CHECK_MSF_TEXT_SIZE 9
-
-typedef struct {
-	gboolean seen;
-	gint32 lba; /* where it was first seen, for messages */
-	/* CTL/ADR, PMIN, PSEC, PFRAME as sent: the same every time round */
-	guint8 fields[4];
-	/* tracks and A2: the start LBA; A0 and A1: the track number */
-	gint32 value;
-} RbStreamCheckTocEntry;
-
-struct _RbStreamCheck {
-	guint data_block_type;
-	gsize sector_size;
-	gint32 next_lba;
-	gint32 last_leadout_start;
-	/* the first error; the checker stays failed with it */
-	GError *failure;
-
-	/* the previous lead-in running time (ADR 1) and where it was */
-	gboolean have_running;
-	gint32 running_lba;
-	RbMsf running;
-
-	/* the current run of lead-in frames: (ADR << 8) | POINT, 0 = none yet */
-	guint run_key;
-	guint run_length;
-	gint32 run_start;
-	gboolean run_is_first;
-	/* a POINT came round again: a whole TOC cycle was fed */
-	gboolean full_cycle;
-	gboolean leadin_ended;
-	RbStreamCheckTocEntry toc[RB_STREAM_CHECK_N_SLOTS];
-
-	/* the last ADR 1 frame: MCN/ISRC frames may sit on a track start */
-	gint32 last_position_lba;
-	gboolean track_started[RB_STREAM_CHECK_MAX_TRACK + 1];
-	gboolean leadout_seen;
-};
+#include "rb-stream-check-private.h"
 
 GQuark
 rb_stream_check_error_quark(void)
@@ -120,8 +62,7 @@ rb_stream_check_get_next_lba(const RbStreamCheck *self)
 }
 
 /* sets @error (never NULL here) and returns FALSE */
-G_GNUC_PRINTF(3, 4)
-static gboolean
+gboolean
 rb_stream_check_fail(GError **error, gint code, const gchar *format, ...)
 {
 	va_list args;
@@ -143,7 +84,7 @@ rb_stream_check_failed(RbStreamCheck *self, GError **error)
 }
 
 /* @n <= RB_SUBQ_SIZE bytes as "12 34 …" */
-static void
+void
 rb_stream_check_hex(const guint8 *bytes, gsize n, gchar text[RB_STREAM_CHECK_Q_TEXT_SIZE])
 {
 	text[0] = '\0';
@@ -152,14 +93,14 @@ rb_stream_check_hex(const guint8 *bytes, gsize n, gchar text[RB_STREAM_CHECK_Q_T
 }
 
 /* what must not change between the frames of one POINT */
-static void
+void
 rb_stream_check_toc_fields(const guint8 *q, guint8 fields[4])
 {
 	fields[0] = q[0];
 	memcpy(fields + 1, q + 7, 3);
 }
 
-static const gchar *
+const gchar *
 rb_stream_check_msf_text(RbMsf msf, gchar text[RB_STREAM_CHECK_MSF_TEXT_SIZE])
 {
 	g_snprintf(text,
@@ -171,7 +112,7 @@ rb_stream_check_msf_text(RbMsf msf, gchar text[RB_STREAM_CHECK_MSF_TEXT_SIZE])
 	return text;
 }
 
-static gboolean
+gboolean
 rb_stream_check_fail_bcd(gint32 lba, const guint8 *q, GError **error)
 {
 	gchar text[RB_STREAM_CHECK_Q_TEXT_SIZE];
@@ -233,317 +174,18 @@ rb_stream_check_crc(RbStreamCheck *self, gint32 lba, const guint8 *q, GError **e
 }
 
 /* three BCD bytes that form a valid time */
-static gboolean
+gboolean
 rb_stream_check_decode_msf(const guint8 *bcd, RbMsf *msf)
 {
 	return rb_bcd_decode(bcd[0], &msf->minute) && rb_bcd_decode(bcd[1], &msf->second) &&
 	       rb_bcd_decode(bcd[2], &msf->frame) && rb_msf_is_valid(*msf);
 }
 
-static gint32
+gint32
 rb_stream_check_msf_frames(RbMsf msf)
 {
 	return (msf.minute * RB_CD_SECONDS_PER_MINUTE + msf.second) * RB_CD_FRAMES_PER_SECOND +
 	       msf.frame;
-}
-
-/* a lead-in POINT's slot in the TOC table, or RB_STREAM_CHECK_N_SLOTS */
-static guint
-rb_stream_check_point_slot(guint8 point)
-{
-	guint8 track;
-
-	if (point >= RB_SUBQ_POINT_FIRST_TRACK && point <= RB_SUBQ_POINT_LEADOUT)
-		return RB_STREAM_CHECK_SLOT_A0 + (point - RB_SUBQ_POINT_FIRST_TRACK);
-	if (!rb_bcd_decode(point, &track) || track == 0)
-		return RB_STREAM_CHECK_N_SLOTS;
-	return track - 1u;
-}
-
-/* the POINT of a slot, as the Q byte reads (tracks in BCD) */
-static guint
-rb_stream_check_slot_point(guint slot)
-{
-	if (slot >= RB_STREAM_CHECK_SLOT_A0)
-		return RB_SUBQ_POINT_FIRST_TRACK + (slot - RB_STREAM_CHECK_SLOT_A0);
-	return ((slot + 1) / 10) << 4 | (slot + 1) % 10;
-}
-
-/*
- * Two conventions (mmc-notes "10. Measured"): our generator and wodim write
- * the sector's own address (97:26:66 at LBA -11634), cdrdao and libburn
- * count from 00:00:00 at their lead-in start. An address (90:00:00 up) must
- * be this LBA's, which pins the stream's lead-in length; a count must go on
- * one frame per sector.
- */
-static gboolean
-rb_stream_check_running_time(RbStreamCheck *self, gint32 lba, const guint8 *q, GError **error)
-{
-	RbMsf running;
-	gchar text[2][RB_STREAM_CHECK_MSF_TEXT_SIZE];
-
-	if (!rb_stream_check_decode_msf(q + 3, &running))
-		return rb_stream_check_fail_bcd(lba, q, error);
-	/* the texts only on failure: this runs on every lead-in sector */
-	if (running.minute >= RB_CD_LEADIN_MINUTE && rb_msf_to_lba(running) != lba)
-		return rb_stream_check_fail(
-			error,
-			RB_STREAM_CHECK_ERROR_ADDRESS,
-			_("LBA %d: the lead-in running time %s is the address of LBA %d; the "
-			  "stream's lead-in does not start where streamLeadInSectors says — pass "
-			  "the right streamLeadInSectors"),
-			lba,
-			rb_stream_check_msf_text(running, text[0]),
-			rb_msf_to_lba(running));
-	if (running.minute < RB_CD_LEADIN_MINUTE && self->have_running &&
-	    rb_stream_check_msf_frames(running) - rb_stream_check_msf_frames(self->running) !=
-		    lba - self->running_lba) {
-		rb_stream_check_msf_text(self->running, text[1]);
-		rb_stream_check_msf_text(running, text[0]);
-		return rb_stream_check_fail(error,
-					    RB_STREAM_CHECK_ERROR_ADDRESS,
-					    _("LBA %d: the lead-in running time jumps from %s at "
-					      "LBA %d to %s; it must advance one frame per sector "
-					      "— the stream is damaged or sectors are missing"),
-					    lba,
-					    text[1],
-					    self->running_lba,
-					    text[0]);
-	}
-	self->have_running = TRUE;
-	self->running_lba = lba;
-	self->running = running;
-	return TRUE;
-}
-
-/*
- * Consecutive lead-in frames with the same mode and POINT form a run; an
- * ADR 1 run must be 3 frames or more, except the first one fed (the stream
- * may start trimmed) and the last one (checked nowhere: the stream may be
- * cut at -150).
- */
-static gboolean
-rb_stream_check_run(RbStreamCheck *self, gint32 lba, guint key, GError **error)
-{
-	if (key == self->run_key) {
-		self->run_length++;
-		return TRUE;
-	}
-	if (self->run_key >> 8 == RB_SUBQ_ADR_POSITION && !self->run_is_first &&
-	    self->run_length < RB_STREAM_CHECK_TOC_RUN)
-		return rb_stream_check_fail(
-			error,
-			RB_STREAM_CHECK_ERROR_TOC,
-			g_dngettext(GETTEXT_PACKAGE,
-				    "LBA %d: the lead-in TOC entry for POINT %02X is sent %u time "
-				    "from LBA %d, not at least 3; the stream's lead-in is damaged",
-				    "LBA %d: the lead-in TOC entry for POINT %02X is sent %u times "
-				    "from LBA %d, not at least 3; the stream's lead-in is damaged",
-				    self->run_length),
-			lba,
-			self->run_key & 0xFF,
-			self->run_length,
-			self->run_start);
-	self->run_is_first = self->run_key == 0;
-	self->run_key = key;
-	self->run_length = 1;
-	self->run_start = lba;
-	return TRUE;
-}
-
-/*
- * The TOC as known so far, whatever order its entries came in: A0 <= A1,
- * every track between them, starts increasing with the track number and
- * before A2.
- */
-static gboolean
-rb_stream_check_toc_order(RbStreamCheck *self, gint32 lba, GError **error)
-{
-	const RbStreamCheckTocEntry *a0 = &self->toc[RB_STREAM_CHECK_SLOT_A0];
-	const RbStreamCheckTocEntry *a1 = &self->toc[RB_STREAM_CHECK_SLOT_A1];
-	const RbStreamCheckTocEntry *a2 = &self->toc[RB_STREAM_CHECK_SLOT_A2];
-	gint32 first = a0->seen ? a0->value : 1;
-	gint32 last = a1->seen ? a1->value : RB_STREAM_CHECK_MAX_TRACK;
-	const RbStreamCheckTocEntry *previous = NULL;
-	guint previous_track = 0;
-
-	if (first > last)
-		return rb_stream_check_fail(
-			error,
-			RB_STREAM_CHECK_ERROR_TOC,
-			_("LBA %d: the lead-in TOC's first track %02d (A0) comes after its last "
-			  "track %02d (A1); the stream's lead-in is damaged"),
-			lba,
-			first,
-			last);
-	for (guint track = 1; track <= RB_STREAM_CHECK_MAX_TRACK; track++) {
-		const RbStreamCheckTocEntry *entry = &self->toc[track - 1];
-
-		if (!entry->seen)
-			continue;
-		if ((gint32)track < first || (gint32)track > last)
-			return rb_stream_check_fail(
-				error,
-				RB_STREAM_CHECK_ERROR_TOC,
-				_("LBA %d: the lead-in TOC lists track %02u, outside tracks %02d "
-				  "to %02d (A0, A1); the stream's lead-in is damaged"),
-				lba,
-				track,
-				first,
-				last);
-		if (previous != NULL && entry->value <= previous->value)
-			return rb_stream_check_fail(
-				error,
-				RB_STREAM_CHECK_ERROR_TOC,
-				_("LBA %d: the lead-in TOC starts track %02u at LBA %d, not after "
-				  "track %02u at LBA %d; the stream's lead-in is damaged"),
-				lba,
-				track,
-				entry->value,
-				previous_track,
-				previous->value);
-		if (a2->seen && entry->value >= a2->value)
-			return rb_stream_check_fail(
-				error,
-				RB_STREAM_CHECK_ERROR_TOC,
-				_("LBA %d: the lead-in TOC starts track %02u at LBA %d, not before "
-				  "its lead-out at LBA %d (A2); the stream's lead-in is damaged"),
-				lba,
-				track,
-				entry->value,
-				a2->value);
-		previous = entry;
-		previous_track = track;
-	}
-	return TRUE;
-}
-
-/* a TOC entry seen for the first time: its P-fields, then the whole TOC */
-static gboolean
-rb_stream_check_toc_new(
-	RbStreamCheck *self, gint32 lba, const guint8 *q, guint slot, GError **error)
-{
-	RbStreamCheckTocEntry *entry = &self->toc[slot];
-	guint8 track = 0;
-	RbMsf msf;
-
-	if (slot == RB_STREAM_CHECK_SLOT_A0 || slot == RB_STREAM_CHECK_SLOT_A1) {
-		/* PMIN is a track number, A0's PSEC the disc type 00/10/20 (§8.4) */
-		if (!rb_bcd_decode(q[7], &track) || track == 0 ||
-		    (slot == RB_STREAM_CHECK_SLOT_A0 && q[8] != 0x00 && q[8] != 0x10 &&
-		     q[8] != 0x20))
-			return rb_stream_check_fail_bcd(lba, q, error);
-		entry->value = track;
-	} else {
-		if (!rb_stream_check_decode_msf(q + 7, &msf))
-			return rb_stream_check_fail_bcd(lba, q, error);
-		entry->value = rb_msf_to_lba(msf);
-	}
-	entry->seen = TRUE;
-	entry->lba = lba;
-	rb_stream_check_toc_fields(q, entry->fields);
-
-	if (slot == RB_STREAM_CHECK_SLOT_A2 && entry->value > self->last_leadout_start)
-		return rb_stream_check_fail(
-			error,
-			RB_STREAM_CHECK_ERROR_TOC,
-			_("LBA %d: A2 lies past the disc: the stream's lead-out starts at LBA %d, "
-			  "but this disc's last possible lead-out start is LBA %d; use a larger "
-			  "disc or a shorter image"),
-			lba,
-			entry->value,
-			self->last_leadout_start);
-	return rb_stream_check_toc_order(self, lba, error);
-}
-
-/* each POINT says the same thing every time round */
-static gboolean
-rb_stream_check_toc_entry(
-	RbStreamCheck *self, gint32 lba, const guint8 *q, guint slot, GError **error)
-{
-	const RbStreamCheckTocEntry *entry = &self->toc[slot];
-	guint8 fields[4];
-	gchar text[2][RB_STREAM_CHECK_Q_TEXT_SIZE];
-
-	if (!entry->seen)
-		return rb_stream_check_toc_new(self, lba, q, slot, error);
-	rb_stream_check_toc_fields(q, fields);
-	if (memcmp(fields, entry->fields, sizeof(fields)) == 0)
-		return TRUE;
-	rb_stream_check_hex(fields, sizeof(fields), text[0]);
-	rb_stream_check_hex(entry->fields, sizeof(fields), text[1]);
-	return rb_stream_check_fail(
-		error,
-		RB_STREAM_CHECK_ERROR_TOC,
-		_("LBA %d: inconsistent lead-in TOC entry for POINT %02X: CTL/ADR and P-fields %s "
-		  "here, %s at LBA %d; the stream's lead-in is damaged"),
-		lba,
-		q[2],
-		text[0],
-		text[1],
-		entry->lba);
-}
-
-/* a lead-in frame of mode 1: TNO 00, a POINT, the running time, the TOC */
-static gboolean
-rb_stream_check_leadin(RbStreamCheck *self, gint32 lba, const guint8 *q, GError **error)
-{
-	guint slot;
-
-	if (q[1] != RB_SUBQ_TNO_LEADIN) {
-		if (q[1] != RB_SUBQ_TNO_LEADOUT && !rb_bcd_is_valid(q[1]))
-			return rb_stream_check_fail_bcd(lba, q, error);
-		return rb_stream_check_fail(
-			error,
-			RB_STREAM_CHECK_ERROR_AREA,
-			_("LBA %d: track %02X inside the lead-in; the stream's lead-in is shorter "
-			  "than streamLeadInSectors says — pass the right streamLeadInSectors"),
-			lba,
-			q[1]);
-	}
-	slot = rb_stream_check_point_slot(q[2]);
-	if (slot == RB_STREAM_CHECK_N_SLOTS)
-		return rb_stream_check_fail_bcd(lba, q, error);
-	if (!rb_stream_check_running_time(self, lba, q, error))
-		return FALSE;
-	if (!rb_stream_check_run(self, lba, (RB_SUBQ_ADR_POSITION << 8) | q[2], error))
-		return FALSE;
-	if (self->run_length == 1 && self->toc[slot].seen)
-		self->full_cycle = TRUE;
-	self->last_position_lba = lba;
-	return rb_stream_check_toc_entry(self, lba, q, slot, error);
-}
-
-/* after a whole TOC cycle, every entry A0..A2 and first..last was in it */
-static gboolean
-rb_stream_check_leadin_end(RbStreamCheck *self, gint32 lba, GError **error)
-{
-	const RbStreamCheckTocEntry *a0 = &self->toc[RB_STREAM_CHECK_SLOT_A0];
-	const RbStreamCheckTocEntry *a1 = &self->toc[RB_STREAM_CHECK_SLOT_A1];
-	guint missing = RB_STREAM_CHECK_N_SLOTS;
-
-	self->leadin_ended = TRUE;
-	if (!self->full_cycle)
-		return TRUE;
-	for (guint slot = RB_STREAM_CHECK_SLOT_A0; slot < RB_STREAM_CHECK_N_SLOTS; slot++) {
-		if (!self->toc[slot].seen && missing == RB_STREAM_CHECK_N_SLOTS)
-			missing = slot;
-	}
-	for (gint32 track = a0->value;
-	     missing == RB_STREAM_CHECK_N_SLOTS && a0->seen && a1->seen && track <= a1->value;
-	     track++) {
-		if (!self->toc[track - 1].seen)
-			missing = (guint)track - 1;
-	}
-	if (missing == RB_STREAM_CHECK_N_SLOTS)
-		return TRUE;
-	return rb_stream_check_fail(
-		error,
-		RB_STREAM_CHECK_ERROR_TOC,
-		_("LBA %d: the lead-in TOC has no entry for POINT %02X though a whole cycle of it "
-		  "was sent; the stream's lead-in is damaged"),
-		lba,
-		rb_stream_check_slot_point(missing));
 }
 
 /*

@@ -4,8 +4,9 @@
  * The raw write job: PREPARING (page 05h, SET CD SPEED), WRITING (reader
  * thread: stream fd -> FIFO; writer thread: FIFO -> WRITE(10)) and
  * FINISHING (SYNCHRONIZE CACHE, the finishing poll, READ DISC INFORMATION).
- * A coordinator runs in a GTask thread and joins both workers before the
- * result goes back to the caller's context. See rb-write-job.h.
+ * A coordinator runs in a thread of its own and joins both workers before
+ * the result goes back to the caller's context; the stream's side is in
+ * rb-write-job-stream.c. See rb-write-job.h.
  */
 #include "config.h"
 
@@ -17,80 +18,14 @@
 #include <glib/gi18n.h>
 #include <poll.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rb-error.h"
-#include "rb-fifo.h"
 #include "rb-mmc-cdb.h"
 #include "rb-mmc-exec.h"
 #include "rb-mmc-mode-pages.h"
 #include "rb-mmc-replies.h"
-#include "rb-write-job.h"
-
-/* a first session's lead-out, which the stream carries itself (mmc-notes 2.5) */
-#define RB_WRITE_JOB_LEADOUT_SECTORS 6750
-/* 64 KiB per WRITE(10): 26 sectors of 2448 bytes or 27 of 2368, what cdrdao
- * and wodim send (mmc-notes 3.1) and what any SG_IO host adapter takes */
-#define RB_WRITE_JOB_MAX_TRANSFER 65536
-/* room for the mode header, a block descriptor and the largest page */
-#define RB_WRITE_JOB_MODE_SENSE_LEN 512
-
-struct _RbWriteJob {
-	GObject parent_instance;
-
-	RbMmcTransport *transport;
-	RbWriteJobParams params; /* params.fd is our own dup() */
-	guint8 data_block_type;
-	gsize sector_size;
-	guint chunk_sectors;
-	gboolean seekable;
-	/* seekable streams: the byte offset of the disc's lead-in start sector,
-	 * and the stream's sectors from there on */
-	guint64 data_offset;
-	gint64 total_sectors;
-	/* pipes: the bytes before the disc's lead-in start, read and dropped */
-	guint64 skip_bytes;
-	/* the first LBA the drive must not be sent */
-	gint64 end_limit;
-	gdouble time_scale;
-
-	/* the caller's cancel (rb_write_job_cancel() or run_async's cancellable) */
-	GCancellable *cancellable;
-	/* what stops every wait: a cancel, or either worker failing */
-	GCancellable *wake;
-	RbFifo *fifo;
-	gboolean started;
-	GMainContext *context;
-	GCancellable *external;
-	gulong external_id;
-
-	RbWriteJobActionFunc action_func;
-	gpointer action_data;
-	GDestroyNotify action_destroy;
-
-	/* the progress snapshot, written by the threads, read by anyone */
-	GMutex mutex;
-	RbWriteAction action;
-	gint64 start_us;
-	gint64 write_start_us;
-	gint64 end_us;
-	gint32 last_read_lba;
-	gint32 last_written_lba;
-	gint64 sectors_read;
-	guint64 writes_sent;
-
-	/* an eventfd that @wake's cancel makes readable: what the reader's poll()
-	 * and the MMC layer's sleeps wait on. Ours rather than
-	 * g_cancellable_make_pollfd(), which aborts the process when no
-	 * descriptor is left; this one is made up front, where failing is an
-	 * error */
-	gint wake_fd;
-	gulong wake_id;
-
-	/* NULL when Preflight is off; fed by the reader before each commit */
-	RbPreflightCheck *check;
-};
+#include "rb-write-job-private.h"
 
 G_DEFINE_TYPE(RbWriteJob, rb_write_job, G_TYPE_OBJECT)
 
@@ -133,94 +68,6 @@ rb_write_job_init(RbWriteJob *self)
 	self->time_scale = 1.0;
 	self->cancellable = g_cancellable_new();
 	self->wake = g_cancellable_new();
-}
-
-/* ---- up-front checks ---- */
-
-static gboolean
-rb_write_job_check_fd(RbWriteJob *self, GError **error)
-{
-	struct stat st;
-	gint flags = fcntl(self->params.fd, F_GETFL);
-
-	if (flags < 0 || fstat(self->params.fd, &st) < 0) {
-		rb_error_set(error,
-			     RB_ERROR_STREAM_NOT_SUPPORTED,
-			     _("The stream cannot be used: %s; pass an open, readable file "
-			       "descriptor."),
-			     g_strerror(errno));
-		return FALSE;
-	}
-	if ((flags & O_ACCMODE) == O_WRONLY || (flags & O_PATH) != 0 || S_ISDIR(st.st_mode)) {
-		rb_error_set(error,
-			     RB_ERROR_STREAM_NOT_SUPPORTED,
-			     _("The stream is not readable; pass a file or pipe opened for "
-			       "reading."));
-		return FALSE;
-	}
-	/* only files and block devices have a size worth checking up front;
-	 * character devices accept lseek() but report nothing useful */
-	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
-		off_t cur = lseek(self->params.fd, 0, SEEK_CUR);
-		off_t end = S_ISREG(st.st_mode) ? st.st_size : lseek(self->params.fd, 0, SEEK_END);
-		guint64 size;
-		guint64 skip;
-
-		if (cur < 0 || end < 0 ||
-		    (!S_ISREG(st.st_mode) && lseek(self->params.fd, cur, SEEK_SET) < 0)) {
-			rb_error_set(error,
-				     RB_ERROR_STREAM_NOT_SUPPORTED,
-				     _("The size of the stream cannot be found: %s."),
-				     g_strerror(errno));
-			return FALSE;
-		}
-		/* the stream starts where the caller's file offset stands */
-		size = end > cur ? (guint64)(end - cur) : 0;
-		if (size % self->sector_size != 0) {
-			rb_error_set(error,
-				     RB_ERROR_STREAM_NOT_SUPPORTED,
-				     _("The stream is %" PRIu64
-				       " bytes long, which is not a whole number of %zu"
-				       "-byte sectors; check the image and the requested sector "
-				       "type."),
-				     size,
-				     self->sector_size);
-			return FALSE;
-		}
-		skip = (guint64)((gint64)self->params.leadin_start_lba -
-				 self->params.stream_first_lba);
-		if ((gint64)(size / self->sector_size) <= (gint64)skip) {
-			rb_error_set(error,
-				     RB_ERROR_STREAM_NOT_SUPPORTED,
-				     _("The stream of %" PRIu64
-				       " sectors ends before the disc's lead-in start (LBA %d); "
-				       "pass a complete disc image."),
-				     size / self->sector_size,
-				     self->params.leadin_start_lba);
-			return FALSE;
-		}
-		self->seekable = TRUE;
-		self->data_offset = (guint64)cur + skip * self->sector_size;
-		self->total_sectors = (gint64)(size / self->sector_size - skip);
-		if (self->params.leadin_start_lba + self->total_sectors > self->end_limit) {
-			rb_error_set(error,
-				     RB_ERROR_NOT_ENOUGH_SPACE,
-				     _("The stream ends at LBA %" PRId64
-				       " but this disc ends at LBA %" PRId64
-				       " (last lead-out start %d + %d lead-out sectors); use a "
-				       "larger disc or a shorter image."),
-				     self->params.leadin_start_lba + self->total_sectors - 1,
-				     self->end_limit - 1,
-				     self->params.last_leadout_start_lba,
-				     RB_WRITE_JOB_LEADOUT_SECTORS);
-			return FALSE;
-		}
-	} else {
-		self->skip_bytes = (guint64)((gint64)self->params.leadin_start_lba -
-					     self->params.stream_first_lba) *
-				   self->sector_size;
-	}
-	return TRUE;
 }
 
 /* @wake was cancelled: every poll() on the eventfd returns from now on */
@@ -506,184 +353,6 @@ rb_write_job_prepare(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 	rb_mmc_cdb_set_cd_speed(
 		&cdb, self->params.rotation, RB_MMC_SPEED_MAX, self->params.write_speed_kbps);
 	return rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_NONE, NULL, 0, env, NULL, error);
-}
-
-/* ---- the reader thread ---- */
-
-/* a read() that a cancel or the writer's failure interrupts: on a pipe the
- * client may stall for ever, so wait in poll() on the wake fd as well.
- * Returns the bytes read, 0 at the end, -1 with @error. */
-static gssize
-rb_write_job_read_some(RbWriteJob *self, guint8 *buf, gsize len, guint64 offset, GError **error)
-{
-	for (;;) {
-		gssize n;
-
-		if (!self->seekable) {
-			struct pollfd fds[2] = {{self->params.fd, POLLIN, 0},
-						{self->wake_fd, POLLIN, 0}};
-			gint r = poll(fds, 2, -1);
-
-			if (r < 0 && errno != EINTR) {
-				rb_error_set(error,
-					     RB_ERROR_STREAM_NOT_SUPPORTED,
-					     _("Cannot wait for the stream: %s."),
-					     g_strerror(errno));
-				return -1;
-			}
-			if (g_cancellable_set_error_if_cancelled(self->wake, error))
-				return -1;
-			if (r <= 0)
-				continue;
-		}
-		/* pread() keeps our reads apart from the offset of the client's
-		 * own descriptor, which a dup() shares */
-		n = self->seekable ? pread(self->params.fd, buf, len, (off_t)offset)
-				   : read(self->params.fd, buf, len);
-		if (n >= 0)
-			return n;
-		if (errno == EINTR || errno == EAGAIN)
-			continue;
-		rb_error_set(error,
-			     RB_ERROR_STREAM_NOT_SUPPORTED,
-			     _("Cannot read the stream: %s; check the file or the program "
-			       "writing the pipe."),
-			     g_strerror(errno));
-		return -1;
-	}
-}
-
-static gboolean
-rb_write_job_has_written(RbWriteJob *self)
-{
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
-
-	return self->writes_sent > 0;
-}
-
-static gboolean
-rb_write_job_read_stream(RbWriteJob *self, GError **error)
-{
-	guint64 capacity =
-		(guint64)(self->end_limit - self->params.leadin_start_lba) * self->sector_size;
-	guint64 total = self->seekable ? (guint64)self->total_sectors * self->sector_size : 0;
-	guint64 skip_left = self->skip_bytes;
-	guint64 got = 0;
-
-	/* a pipe's sectors before the disc's lead-in start: read them into
-	 * free FIFO space and never commit them */
-	while (skip_left > 0) {
-		guint8 *buf;
-		gsize len;
-		gssize n;
-
-		if (!rb_fifo_write_acquire(self->fifo, self->chunk_sectors, &buf, &len, error))
-			return FALSE;
-		n = rb_write_job_read_some(self, buf, MIN(len, skip_left), 0, error);
-		if (n < 0)
-			return FALSE;
-		if (n == 0) {
-			rb_error_set(error,
-				     RB_ERROR_STREAM_NOT_SUPPORTED,
-				     _("The stream ended before the disc's lead-in start (LBA %d); "
-				       "pass a complete disc image."),
-				     self->params.leadin_start_lba);
-			return FALSE;
-		}
-		skip_left -= (guint64)n;
-	}
-
-	for (;;) {
-		guint8 *buf;
-		gsize len;
-		gssize n;
-
-		if (self->seekable && got == total)
-			break;
-		if (!rb_fifo_write_acquire(self->fifo, self->chunk_sectors, &buf, &len, error))
-			return FALSE;
-		if (self->seekable)
-			len = (gsize)MIN((guint64)len, total - got);
-		n = rb_write_job_read_some(self, buf, len, self->data_offset + got, error);
-		if (n < 0)
-			return FALSE;
-		if (n == 0) {
-			if (self->seekable) {
-				rb_error_set(error,
-					     RB_ERROR_STREAM_NOT_SUPPORTED,
-					     _("The stream ended after %" PRIu64 " of %" PRIu64
-					       " bytes; the file was changed while it was being "
-					       "burned."),
-					     got,
-					     total);
-				return FALSE;
-			}
-			break;
-		}
-		/* a pipe's size shows only now: refuse data the disc cannot hold
-		 * before the writer can send it */
-		if (!self->seekable && got + (guint64)n > capacity) {
-			rb_error_set(error,
-				     RB_ERROR_NOT_ENOUGH_SPACE,
-				     _("The stream goes on past this disc's end at LBA %" PRId64
-				       "; use a larger disc or a shorter image."),
-				     self->end_limit - 1);
-			return FALSE;
-		}
-		/* before the commit: the writer never sends a sector unchecked */
-		if (self->check != NULL &&
-		    !rb_preflight_check_feed(
-			    self->check, buf, (gsize)n, rb_write_job_has_written(self), error))
-			return FALSE;
-		got += (guint64)n;
-		/* before the commit, so that a snapshot never shows a sector
-		 * written but not read */
-		g_mutex_lock(&self->mutex);
-		self->sectors_read = (gint64)(got / self->sector_size);
-		self->last_read_lba =
-			(gint32)(self->params.leadin_start_lba + self->sectors_read - 1);
-		g_mutex_unlock(&self->mutex);
-		rb_fifo_write_commit(self->fifo, (gsize)n);
-	}
-	if (got % self->sector_size != 0) {
-		rb_error_set(error,
-			     RB_ERROR_STREAM_NOT_SUPPORTED,
-			     _("The stream ended inside a sector: %" PRIu64
-			       " bytes after the lead-in start are not a whole number of "
-			       "%zu-byte sectors; check the image and the "
-			       "requested sector type."),
-			     got,
-			     self->sector_size);
-		return FALSE;
-	}
-	if (got == 0) {
-		rb_error_set(error,
-			     RB_ERROR_STREAM_NOT_SUPPORTED,
-			     _("The stream ended at the disc's lead-in start (LBA %d); pass a "
-			       "complete disc image."),
-			     self->params.leadin_start_lba);
-		return FALSE;
-	}
-	/* a stream that stops before its lead-out would leave the disc open */
-	if (self->check != NULL &&
-	    !rb_preflight_check_finish(self->check, rb_write_job_has_written(self), error))
-		return FALSE;
-	rb_fifo_close(self->fifo);
-	return TRUE;
-}
-
-static gpointer
-rb_write_job_reader_thread(gpointer user_data)
-{
-	RbWriteJob *self = user_data;
-	g_autoptr(GError) error = NULL;
-
-	if (!rb_write_job_read_stream(self, &error)) {
-		/* the first error given is the one the caller sees */
-		rb_fifo_fail(self->fifo, error);
-		g_cancellable_cancel(self->wake);
-	}
-	return NULL;
 }
 
 /* ---- the writer thread ---- */

@@ -1,0 +1,83 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the write job's parts share: its state (rb-write-job.c: the job,
+ * PREPARING, the writer, FINISHING, the coordinator) and the stream's side
+ * (rb-write-job-stream.c: the up-front checks and the reader thread).
+ */
+#pragma once
+
+#include "rb-fifo.h"
+#include "rb-write-job.h"
+
+G_BEGIN_DECLS
+
+/* a first session's lead-out, which the stream carries itself (mmc-notes 2.5) */
+#define RB_WRITE_JOB_LEADOUT_SECTORS 6750
+/* 64 KiB per WRITE(10): 26 sectors of 2448 bytes or 27 of 2368, what cdrdao
+ * and wodim send (mmc-notes 3.1) and what any SG_IO host adapter takes */
+#define RB_WRITE_JOB_MAX_TRANSFER 65536
+/* room for the mode header, a block descriptor and the largest page */
+#define RB_WRITE_JOB_MODE_SENSE_LEN 512
+
+struct _RbWriteJob {
+	GObject parent_instance;
+
+	RbMmcTransport *transport;
+	RbWriteJobParams params; /* params.fd is our own dup() */
+	guint8 data_block_type;
+	gsize sector_size;
+	guint chunk_sectors;
+	gboolean seekable;
+	/* seekable streams: the byte offset of the disc's lead-in start sector,
+	 * and the stream's sectors from there on */
+	guint64 data_offset;
+	gint64 total_sectors;
+	/* pipes: the bytes before the disc's lead-in start, read and dropped */
+	guint64 skip_bytes;
+	/* the first LBA the drive must not be sent */
+	gint64 end_limit;
+	gdouble time_scale;
+
+	/* the caller's cancel (rb_write_job_cancel() or run_async's cancellable) */
+	GCancellable *cancellable;
+	/* what stops every wait: a cancel, or either worker failing */
+	GCancellable *wake;
+	RbFifo *fifo;
+	gboolean started;
+	GMainContext *context;
+	GCancellable *external;
+	gulong external_id;
+
+	RbWriteJobActionFunc action_func;
+	gpointer action_data;
+	GDestroyNotify action_destroy;
+
+	/* the progress snapshot, written by the threads, read by anyone */
+	GMutex mutex;
+	RbWriteAction action;
+	gint64 start_us;
+	gint64 write_start_us;
+	gint64 end_us;
+	gint32 last_read_lba;
+	gint32 last_written_lba;
+	gint64 sectors_read;
+	guint64 writes_sent;
+
+	/* an eventfd that @wake's cancel makes readable: what the reader's poll()
+	 * and the MMC layer's sleeps wait on. Ours rather than
+	 * g_cancellable_make_pollfd(), which aborts the process when no
+	 * descriptor is left; this one is made up front, where failing is an
+	 * error */
+	gint wake_fd;
+	gulong wake_id;
+
+	/* NULL when Preflight is off; fed by the reader before each commit */
+	RbPreflightCheck *check;
+};
+
+/* rb-write-job-stream.c */
+gboolean rb_write_job_check_fd(RbWriteJob *self, GError **error);
+gpointer rb_write_job_reader_thread(gpointer user_data);
+
+G_END_DECLS
