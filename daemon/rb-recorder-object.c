@@ -326,77 +326,80 @@ rb_recorder_object_tray_done(GObject *source, GAsyncResult *result, gpointer use
 	g_dbus_method_invocation_return_value(call->invocation, NULL);
 }
 
+/* FALSE, with the reply sent, once the recorder is gone */
+static gboolean
+rb_recorder_object_check_alive(RbRecorderObject *self, GDBusMethodInvocation *invocation)
+{
+	if (!self->gone)
+		return TRUE;
+	g_dbus_method_invocation_take_error(
+		invocation,
+		rb_error_new(RB_ERROR_DEVICE_GONE,
+			     "%s",
+			     rb_error_get_description(RB_ERROR_DEVICE_GONE)));
+	return FALSE;
+}
+
 static void
-rb_recorder_object_tray_authorized(GObject *source, GAsyncResult *result, gpointer user_data)
+rb_recorder_object_tray_authorized(RbRecorderObject *self, GDBusMethodInvocation *invocation)
 {
 	g_autoptr(GTask) task = NULL;
-	RbTrayCall *call = user_data;
-	RbRecorderObject *self = call->self;
 	g_autoptr(GError) error = NULL;
-	const gchar *sender = g_dbus_method_invocation_get_sender(call->invocation);
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 	const gchar *owner = rb_raw_cd_format_get_lock_owner(self->format);
+	gboolean holder = rb_raw_cd_format_is_lock_holder(self->format, sender);
+	RbMmcTransport *transport;
+	RbTrayCall *call;
 
-	if (!rb_auth_map_authorize_finish(RB_AUTHORITY(source), result, &error)) {
-		rb_dbus_util_return_error(call->invocation, error);
-		rb_tray_call_free(call);
-		return;
-	}
-	if (self->gone) {
-		g_dbus_method_invocation_take_error(
-			call->invocation,
-			rb_error_new(RB_ERROR_DEVICE_GONE,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_DEVICE_GONE)));
-		rb_tray_call_free(call);
-		return;
-	}
-	call->holder = rb_raw_cd_format_is_lock_holder(self->format, sender);
 	/* a prepared medium stays where its holder wants it; the holder may move
 	 * it, but not in the middle of a burn */
-	if (owner != NULL && !call->holder) {
+	if (owner != NULL && !holder) {
 		g_dbus_method_invocation_take_error(
-			call->invocation,
+			invocation,
 			rb_error_new(
 				RB_ERROR_LOCKED,
 				_("“%s” holds the recorder; wait until it releases the medium."),
 				owner[0] != '\0' ? owner : _("another client")));
-		rb_tray_call_free(call);
 		return;
 	}
 	if (rb_raw_cd_format_is_writing(self->format)) {
 		g_dbus_method_invocation_take_error(
-			call->invocation,
+			invocation,
 			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
 				     "%s",
 				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS)));
-		rb_tray_call_free(call);
 		return;
 	}
-	call->transport = rb_recorder_object_get_transport_op(self, &error);
-	if (call->transport == NULL) {
-		rb_dbus_util_return_error(call->invocation, error);
-		rb_tray_call_free(call);
+	transport = rb_recorder_object_get_transport_op(self, &error);
+	if (transport == NULL) {
+		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
-	g_object_ref(call->transport);
+	self->pending++;
+	call = g_new0(RbTrayCall, 1);
+	call->self = g_object_ref(self);
+	call->invocation = g_object_ref(invocation);
+	call->transport = g_object_ref(transport);
+	call->load =
+		g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "CloseTray") == 0;
+	call->holder = holder;
 	task = g_task_new(self, NULL, rb_recorder_object_tray_done, NULL);
 	g_task_set_task_data(task, call, (GDestroyNotify)rb_tray_call_free);
 	g_task_run_in_thread(task, rb_recorder_object_tray_thread);
 }
 
+/* EjectMedia and CloseTray: authorized, then one START STOP UNIT */
 static gboolean
-rb_recorder_object_handle_tray(RbRecorderObject *self,
-			       GDBusMethodInvocation *invocation,
-			       gboolean load)
+rb_recorder_object_handle_tray(RbRecorderObject *self, GDBusMethodInvocation *invocation)
 {
-	RbTrayCall *call = g_new0(RbTrayCall, 1);
-
-	self->pending++;
-	call->self = g_object_ref(self);
-	call->invocation = g_object_ref(invocation);
-	call->load = load;
-	rb_auth_map_authorize_async(
-		self->authority, invocation, NULL, rb_recorder_object_tray_authorized, call);
+	rb_auth_map_authorize_then(self->authority,
+				   invocation,
+				   NULL,
+				   G_OBJECT(self),
+				   NULL,
+				   &self->pending,
+				   (RbAuthAliveFunc)rb_recorder_object_check_alive,
+				   (RbAuthThenFunc)rb_recorder_object_tray_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -405,7 +408,7 @@ rb_recorder_object_handle_eject_media(RbRecorder *iface,
 				      GDBusMethodInvocation *invocation,
 				      gpointer user_data)
 {
-	return rb_recorder_object_handle_tray(RB_RECORDER_OBJECT(user_data), invocation, FALSE);
+	return rb_recorder_object_handle_tray(RB_RECORDER_OBJECT(user_data), invocation);
 }
 
 static gboolean
@@ -413,7 +416,7 @@ rb_recorder_object_handle_close_tray(RbRecorder *iface,
 				     GDBusMethodInvocation *invocation,
 				     gpointer user_data)
 {
-	return rb_recorder_object_handle_tray(RB_RECORDER_OBJECT(user_data), invocation, TRUE);
+	return rb_recorder_object_handle_tray(RB_RECORDER_OBJECT(user_data), invocation);
 }
 
 static RbRecorderSkeleton *
