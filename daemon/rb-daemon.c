@@ -27,6 +27,7 @@ struct _RbDaemon {
 	/* removed or unplugged, with calls still working on them: the service
 	 * waits for them too before it exits */
 	GPtrArray *retired;
+	guint retired_poll_id;
 	RbAuthority *authority;
 	gsize fifo_size;
 	RbUdevProvider *provider;
@@ -56,6 +57,7 @@ rb_daemon_dispose(GObject *object)
 		g_clear_object(&self->provider);
 	}
 	g_clear_handle_id(&self->shutdown_poll_id, g_source_remove);
+	g_clear_handle_id(&self->retired_poll_id, g_source_remove);
 	g_clear_object(&self->shutdown_task);
 	if (self->object_manager != NULL)
 		g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
@@ -146,20 +148,39 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 	return g_strdup(g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)));
 }
 
+/* how often a removed recorder's calls are looked at, until they are done */
+#define RB_DAEMON_RETIRED_POLL_MS 50
+
+/* removed recorders whose calls are done are let go */
+static gboolean
+rb_daemon_prune_retired(gpointer user_data)
+{
+	RbDaemon *self = RB_DAEMON(user_data);
+
+	for (guint i = self->retired->len; i > 0; i--) {
+		if (!rb_recorder_object_is_busy(g_ptr_array_index(self->retired, i - 1)))
+			g_ptr_array_remove_index(self->retired, i - 1);
+	}
+	if (self->retired->len > 0)
+		return G_SOURCE_CONTINUE;
+	self->retired_poll_id = 0;
+	return G_SOURCE_REMOVE;
+}
+
 /* off the bus: kept only while calls still work on it */
 static void
 rb_daemon_retire(RbDaemon *self, guint index)
 {
 	RbRecorderObject *recorder = g_ptr_array_steal_index(self->recorders, index);
 
-	for (guint i = self->retired->len; i > 0; i--) {
-		if (!rb_recorder_object_is_busy(g_ptr_array_index(self->retired, i - 1)))
-			g_ptr_array_remove_index(self->retired, i - 1);
-	}
-	if (rb_recorder_object_is_busy(recorder))
-		g_ptr_array_add(self->retired, recorder);
-	else
+	if (!rb_recorder_object_is_busy(recorder)) {
 		g_object_unref(recorder);
+		return;
+	}
+	g_ptr_array_add(self->retired, recorder);
+	if (self->retired_poll_id == 0)
+		self->retired_poll_id =
+			g_timeout_add(RB_DAEMON_RETIRED_POLL_MS, rb_daemon_prune_retired, self);
 }
 
 static guint
