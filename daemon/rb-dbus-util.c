@@ -15,6 +15,14 @@
 #include "rb-dbus-util.h"
 #include "rb-error.h"
 
+/* the code's own description says what went wrong and what to do */
+void
+rb_dbus_util_refuse(GDBusMethodInvocation *invocation, RbError code)
+{
+	g_dbus_method_invocation_take_error(
+		invocation, rb_error_new(code, "%s", rb_error_get_description(code)));
+}
+
 void
 rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error)
 {

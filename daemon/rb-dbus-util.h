@@ -7,8 +7,11 @@
 
 #include <gio/gio.h>
 
+#include "rb-error.h"
+
 G_BEGIN_DECLS
 
+void rb_dbus_util_refuse(GDBusMethodInvocation *invocation, RbError code);
 void rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error);
 gint rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
 			 gint32 handle,

@@ -119,7 +119,6 @@ void rb_raw_cd_format_notify_client(RbRawCdFormat *self,
 				    GVariant *value);
 gboolean rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender);
 gboolean rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type);
-void rb_raw_cd_format_refuse(GDBusMethodInvocation *invocation, RbError code);
 gboolean rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 void rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 typedef void (*RbFormatContinuation)(RbRawCdFormat *self, GDBusMethodInvocation *invocation);

@@ -106,13 +106,6 @@ rb_raw_cd_format_notify_client(RbRawCdFormat *self,
 }
 
 /* an IMAPI state error: the code's own description says what to do */
-void
-rb_raw_cd_format_refuse(GDBusMethodInvocation *invocation, RbError code)
-{
-	g_dbus_method_invocation_take_error(
-		invocation, rb_error_new(code, "%s", rb_error_get_description(code)));
-}
-
 /* FALSE, with the reply sent, when the recorder takes no more work */
 gboolean
 rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
@@ -121,7 +114,7 @@ rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocat
 	case RB_FORMAT_ALIVE:
 		return TRUE;
 	case RB_FORMAT_GONE:
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_DEVICE_GONE);
+		rb_dbus_util_refuse(invocation, RB_ERROR_DEVICE_GONE);
 		return FALSE;
 	case RB_FORMAT_STOPPING:
 	default:
@@ -237,7 +230,7 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 		if (self->holder == NULL || g_strcmp0(self->holder, data->sender) == 0)
 			rb_raw_cd_format_release(self, NULL);
 		if (rb_raw_cd_format_check_alive(self, invocation))
-			rb_raw_cd_format_refuse(invocation, RB_ERROR_REQUEST_CANCELLED);
+			rb_dbus_util_refuse(invocation, RB_ERROR_REQUEST_CANCELLED);
 		return;
 	}
 	rb_raw_cd_format_set_owner(self, data->sender, data->client_name);
@@ -268,7 +261,7 @@ rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *
 	RbDriveOpData *data;
 
 	if (rb_raw_cd_format_is_holder(self, sender)) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_MEDIA_IS_PREPARED);
+		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_PREPARED);
 		return;
 	}
 	if (self->holder != NULL) {
@@ -362,11 +355,11 @@ rb_raw_cd_format_handle_release_media(RbDiscFormat2RawCD *iface, GDBusMethodInvo
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
+		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	if (self->writing) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
+		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	rb_raw_cd_format_release(self, invocation);
@@ -408,7 +401,7 @@ rb_raw_cd_format_set_speed_authorized(RbRawCdFormat *self, GDBusMethodInvocation
 		      &sectors_per_second,
 		      &pure_cav);
 	if (rb_raw_cd_format_is_holder(self, sender) && self->writing) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
+		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return;
 	}
 	state->requested_write_speed = sectors_per_second;
@@ -460,7 +453,7 @@ rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface, GDBusMethodInvoc
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || !self->writing) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_NOT_IN_PROGRESS);
+		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_NOT_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	/* the pending write replies RequestCancelled once both threads stopped */

@@ -266,11 +266,11 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	guint32 sector_type;
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
+		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
 		return;
 	}
 	if (self->writing) {
-		rb_raw_cd_format_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
+		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return;
 	}
 	if (self->media_changed) {

@@ -332,11 +332,7 @@ rb_recorder_object_check_alive(RbRecorderObject *self, GDBusMethodInvocation *in
 {
 	if (!self->gone)
 		return TRUE;
-	g_dbus_method_invocation_take_error(
-		invocation,
-		rb_error_new(RB_ERROR_DEVICE_GONE,
-			     "%s",
-			     rb_error_get_description(RB_ERROR_DEVICE_GONE)));
+	rb_dbus_util_refuse(invocation, RB_ERROR_DEVICE_GONE);
 	return FALSE;
 }
 
@@ -363,11 +359,7 @@ rb_recorder_object_tray_authorized(RbRecorderObject *self, GDBusMethodInvocation
 		return;
 	}
 	if (rb_raw_cd_format_is_writing(self->format)) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS)));
+		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return;
 	}
 	transport = rb_recorder_object_get_transport_op(self, &error);

@@ -215,11 +215,7 @@ rb_virtual_controls_check_alive(RbVirtualControls *self, GDBusMethodInvocation *
 {
 	if (self->recorder != NULL && !self->gone)
 		return TRUE;
-	g_dbus_method_invocation_take_error(
-		invocation,
-		rb_error_new(RB_ERROR_DEVICE_GONE,
-			     "%s",
-			     rb_error_get_description(RB_ERROR_DEVICE_GONE)));
+	rb_dbus_util_refuse(invocation, RB_ERROR_DEVICE_GONE);
 	return FALSE;
 }
 
@@ -262,11 +258,7 @@ rb_virtual_controls_check_lock(RbVirtualControls *self,
 	}
 	if (holder_may && self->recorder_ops->is_writing(self->recorder) &&
 	    g_strcmp0(g_dbus_method_invocation_get_method_name(invocation), "ExportImage") == 0) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS)));
+		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return FALSE;
 	}
 	return TRUE;

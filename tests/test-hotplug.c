@@ -213,67 +213,6 @@ rb_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
 	write->done = TRUE;
 }
 
-/* unplugged while writing: the write fails with DeviceGone, the object goes */
-START_TEST(test_hotplug_removed_while_writing)
-{
-	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,speed=4,realtime=true");
-	g_autoptr(RbTestService) service = rb_test_service_new_bus();
-	const RbDaoTrack tracks[] = {{0, 300}};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbDaoStream) stream =
-		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
-	gint fd;
-	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
-	g_autofree gchar *failure = NULL;
-	RbAsyncWrite pending = {0};
-	gint64 deadline;
-
-	fd = rb_test_stream_to_file(stream);
-	g_unix_fd_list_append(fds, fd, NULL);
-	close(fd);
-
-	rb_test_service_start_daemon(service, NULL);
-	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(2));
-	failure = rb_call(service, "PrepareMedia", NULL);
-	ck_assert_msg(failure == NULL, "%s", failure);
-	g_dbus_connection_call_with_unix_fd_list(service->connection,
-						 RB_DBUS_NAME,
-						 RB_SR0,
-						 RB_FORMAT,
-						 "WriteMedia",
-						 g_variant_new("(h)", 0),
-						 NULL,
-						 G_DBUS_CALL_FLAGS_NONE,
-						 G_MAXINT,
-						 fds,
-						 NULL,
-						 rb_write_done,
-						 &pending);
-	/* until the drive has taken sectors */
-	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
-	for (;;) {
-		RbVdriveReport report;
-		g_main_context_iteration(NULL, FALSE);
-		rb_vdrive_get_report(rb_umockdev_drive_get_vdrive(drive), &report);
-		if (report.sectors_written > 0)
-			break;
-		ck_assert(g_get_monotonic_time() < deadline);
-		g_usleep(5000);
-	}
-	rb_umockdev_drive_remove(drive);
-	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
-	while (!pending.done) {
-		ck_assert_msg(g_get_monotonic_time() < deadline, "the write outlived its drive");
-		g_main_context_iteration(NULL, FALSE);
-		g_usleep(1000);
-	}
-	ck_assert_str_eq(pending.error_name, "org.rawburn.RawBurn1.Error.DeviceGone");
-	g_free(pending.error_name);
-	rb_wait_for(service, RB_RECORDER_IFACE, "VendorId", NULL);
-	rb_test_service_stop_daemon(service);
-}
-END_TEST
-
 /* a burn in progress on the emulated drive behind SG_IO: PrepareMedia,
  * then WriteMedia in the background until the drive has taken sectors */
 static void
@@ -333,6 +272,28 @@ rb_wait_write(RbAsyncWrite *pending)
 		g_usleep(1000);
 	}
 }
+
+/* unplugged while writing: the write fails with DeviceGone, the object goes */
+START_TEST(test_hotplug_removed_while_writing)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,speed=4,realtime=true");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	const RbDaoTrack tracks[] = {{0, 300}};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDaoStream) stream =
+		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
+	RbAsyncWrite pending = {0};
+
+	rb_test_service_start_daemon(service, NULL);
+	rb_start_slow_burn(service, drive, stream, &pending);
+	rb_umockdev_drive_remove(drive);
+	rb_wait_write(&pending);
+	ck_assert_str_eq(pending.error_name, "org.rawburn.RawBurn1.Error.DeviceGone");
+	g_free(pending.error_name);
+	rb_wait_for(service, RB_RECORDER_IFACE, "VendorId", NULL);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
 
 /* the drive was told the stream is over, and may be opened again */
 static void
