@@ -217,8 +217,11 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 		rb_raw_cd_format_apply_drive_state(self, data->state);
 	}
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
+		/* no medium, not blank, or a drive that refused SET CD SPEED after
+		 * PREVENT: the tray is let go and the device closed, as after
+		 * ReleaseMedia, so others may mount or eject */
 		if (g_strcmp0(self->holder, data->sender) == 0)
-			rb_raw_cd_format_set_owner(self, NULL, NULL);
+			rb_raw_cd_format_release(self, NULL);
 		rb_raw_cd_write_failed(self, invocation, error);
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <scsi/sg.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -365,6 +366,58 @@ START_TEST(test_hotplug_replace_mid_burn)
 }
 END_TEST
 
+/* how many of the daemon's descriptors are open on the testbed's /dev/sr0 */
+static guint
+rb_count_daemon_opens(RbTestService *service)
+{
+	g_autofree gchar *dir_path = g_strdup_printf("/proc/%d/fd", (gint)service->daemon_pid);
+	g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+	const gchar *name;
+	guint n = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *link = g_build_filename(dir_path, name, NULL);
+		g_autofree gchar *target = g_file_read_link(link, NULL);
+
+		if (target != NULL && g_str_has_suffix(target, "/dev/sr0"))
+			n++;
+	}
+	return n;
+}
+
+/* a PrepareMedia that fails (here: no medium) leaves the drive as
+ * ReleaseMedia does: closed, so mounting and other burners may have it */
+START_TEST(test_hotplug_failed_prepare_closes_drive)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *failure = NULL;
+	gint64 deadline;
+
+	rb_test_service_start_daemon(service, NULL);
+	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(2));
+	ck_assert_uint_eq(rb_count_daemon_opens(service), 0);
+	ck_assert_msg(rb_umockdev_drive_set_media(drive, RB_VIRTUAL_MEDIA_NONE, &error),
+		      "%s",
+		      error ? error->message : "");
+	failure = rb_call(service, "PrepareMedia", NULL);
+	ck_assert_msg(failure != NULL &&
+			      strstr(failure, RB_DBUS_ERROR_PREFIX "MediaNoMedia:") != NULL,
+		      "%s",
+		      failure);
+	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	while (rb_count_daemon_opens(service) > 0) {
+		ck_assert_msg(g_get_monotonic_time() < deadline,
+			      "the drive stays open after a failed PrepareMedia");
+		g_usleep(10 * 1000);
+	}
+	ck_assert(!rb_vdrive_get_prevent_removal(rb_umockdev_drive_get_vdrive(drive)));
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -382,6 +435,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_hotplug_discovery_and_changes);
 	tcase_add_test(tc, test_hotplug_burn_through_sg);
+	tcase_add_test(tc, test_hotplug_failed_prepare_closes_drive);
 	tcase_add_test(tc, test_hotplug_removed_while_writing);
 	tcase_add_test(tc, test_hotplug_sigterm_mid_burn);
 	tcase_add_test(tc, test_hotplug_replace_mid_burn);
