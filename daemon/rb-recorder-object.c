@@ -218,9 +218,10 @@ rb_recorder_object_refresh_thread(GTask *task,
 				  GCancellable *cancellable)
 {
 	RbRecorderObject *self = RB_RECORDER_OBJECT(source);
+	RbMmcTransport *transport = task_data;
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->drive_mutex);
 	GError *error = NULL;
-	RbDriveState *state = rb_recorder_drive_read_state(self->transport, self->name, &error);
+	RbDriveState *state = rb_recorder_drive_read_state(transport, self->name, &error);
 
 	if (state == NULL)
 		g_task_return_error(task, error);
@@ -251,6 +252,9 @@ rb_recorder_object_refresh(RbRecorderObject *self)
 	if (self->transport == NULL)
 		return;
 	task = g_task_new(self, self->cancellable, rb_recorder_object_refresh_done, NULL);
+	/* its own reference: the lock holder's ReleaseMedia may let the
+	 * recorder's go while the drive is being read */
+	g_task_set_task_data(task, g_object_ref(self->transport), g_object_unref);
 
 	/* the task keeps the object alive until the drive has answered */
 	g_task_run_in_thread(task, rb_recorder_object_refresh_thread);
@@ -269,7 +273,6 @@ typedef struct {
 static void
 rb_tray_call_free(RbTrayCall *call)
 {
-	call->self->pending--;
 	g_object_unref(call->self);
 	g_object_unref(call->invocation);
 	g_clear_object(&call->transport);
@@ -313,9 +316,13 @@ rb_recorder_object_tray_done(GObject *source, GAsyncResult *result, gpointer use
 	RbRecorderObject *self = call->self;
 	g_autoptr(GError) error = NULL;
 
+	/* here, not where the task data goes: that may be a worker thread */
+	self->pending--;
 	if (rb_raw_cd_format_get_lock_owner(self->format) == NULL)
 		rb_recorder_object_drive_released_op(self);
-	/* what the holder's PrepareMedia read is no longer what is in the drive */
+	/* what the holder's PrepareMedia read is no longer what is in the drive;
+	 * after a failure too, since the medium may have been let go (ALLOW)
+	 * before START STOP UNIT failed */
 	if (call->holder)
 		rb_raw_cd_format_set_media_changed(self->format);
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
