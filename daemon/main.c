@@ -61,7 +61,7 @@ rb_main_on_signal(gpointer user_data)
 	/* a second signal means: now */
 	if (main_state->stopping) {
 		g_warning("stopping at once on a second signal");
-		g_main_loop_quit(main_state->loop);
+		rb_daemon_shutdown_now(main_state->daemon);
 		return G_SOURCE_CONTINUE;
 	}
 	g_debug("shutting down on signal");

@@ -397,8 +397,7 @@ rb_daemon_shutdown_poll(gpointer user_data)
 	if (!rb_daemon_all_idle(self)) {
 		if (g_get_monotonic_time() < self->shutdown_deadline)
 			return G_SOURCE_CONTINUE;
-		g_warning("stopping although recorders are still busy after %d s",
-			  RB_DAEMON_SHUTDOWN_TIMEOUT_S);
+		g_warning("stopping although recorders are still busy");
 	}
 	self->shutdown_poll_id = 0;
 	task = g_steal_pointer(&self->shutdown_task);
@@ -433,6 +432,16 @@ rb_daemon_shutdown_async(RbDaemon *self, GAsyncReadyCallback callback, gpointer 
 		g_get_monotonic_time() + RB_DAEMON_SHUTDOWN_TIMEOUT_S * G_USEC_PER_SEC;
 	self->shutdown_poll_id =
 		g_timeout_add(RB_DAEMON_SHUTDOWN_POLL_MS, rb_daemon_shutdown_poll, self);
+}
+
+/* a second signal: the recorders are not waited for any longer, but the
+ * shutdown still completes through its task, so the daemon is disposed and
+ * its objects leave the bus */
+void
+rb_daemon_shutdown_now(RbDaemon *self)
+{
+	g_return_if_fail(RB_IS_DAEMON(self));
+	self->shutdown_deadline = 0;
 }
 
 gboolean

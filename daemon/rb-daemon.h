@@ -25,6 +25,7 @@ gchar **rb_daemon_dup_recorder_paths(RbDaemon *self);
 gboolean rb_daemon_is_idle(RbDaemon *self);
 void rb_daemon_set_max_virtual_recorders(RbDaemon *self, guint max);
 void rb_daemon_shutdown_async(RbDaemon *self, GAsyncReadyCallback callback, gpointer user_data);
+void rb_daemon_shutdown_now(RbDaemon *self);
 gboolean rb_daemon_shutdown_finish(RbDaemon *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS
