@@ -557,6 +557,16 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 	return rb_write_job_finish_disc(self, &env, error);
 }
 
+/* the caller's cancellable no longer reaches the job */
+static void
+rb_write_job_disconnect_external(RbWriteJob *self)
+{
+	if (self->external == NULL)
+		return;
+	g_cancellable_disconnect(self->external, self->external_id);
+	g_clear_object(&self->external);
+}
+
 static gpointer
 rb_write_job_coordinator_thread(gpointer user_data)
 {
@@ -577,10 +587,7 @@ rb_write_job_coordinator_thread(gpointer user_data)
 	action = self->action;
 	g_mutex_unlock(&self->mutex);
 	/* stop listening before replying, so that no cancel arrives later */
-	if (self->external != NULL) {
-		g_cancellable_disconnect(self->external, self->external_id);
-		g_clear_object(&self->external);
-	}
+	rb_write_job_disconnect_external(self);
 	/* once the caller cancelled, whatever failed after is its consequence */
 	if (g_cancellable_is_cancelled(self->cancellable)) {
 		g_debug("cancelled; the workers said: %s", error != NULL ? error->message : "ok");
@@ -646,6 +653,7 @@ rb_write_job_run_async(RbWriteJob *self,
 		"rb-job", rb_write_job_coordinator_thread, g_object_ref(task), &error);
 	if (thread == NULL) {
 		g_object_unref(task);
+		rb_write_job_disconnect_external(self);
 		g_task_return_new_error(
 			task,
 			G_DBUS_ERROR,
