@@ -157,6 +157,13 @@ rb_auth_map_authorize_async(RbAuthority *authority,
 						 member));
 		return;
 	}
+	/* members on the map without an action need none */
+	if (rule->action_id == NULL) {
+		g_autoptr(GTask) task = g_task_new(authority, NULL, callback, user_data);
+
+		g_task_return_boolean(task, TRUE);
+		return;
+	}
 	rb_authority_check_full_async(authority,
 				      g_dbus_method_invocation_get_sender(invocation),
 				      rule->action_id,

@@ -288,6 +288,7 @@ rb_authority_check_full_async(RbAuthority *self,
 
 	g_return_if_fail(RB_IS_AUTHORITY(self));
 	g_return_if_fail(sender != NULL);
+	g_return_if_fail(action_id != NULL);
 
 	/* the service's own stop cancels whatever the caller waits for */
 	task = g_task_new(
@@ -298,13 +299,12 @@ rb_authority_check_full_async(RbAuthority *self,
 	g_task_set_check_cancellable(task, FALSE);
 	check = g_new0(RbAuthorityCheck, 1);
 	check->sender = g_strdup(sender);
-	check->action_id = g_strdup(action_id != NULL ? action_id : "");
+	check->action_id = g_strdup(action_id);
 	check->message_detail = g_strdup(message_detail);
 	check->flags = flags;
 	g_task_set_task_data(task, check, (GDestroyNotify)rb_authority_check_free);
 
-	/* members on the map without an action need none */
-	if (self->trust_all || action_id == NULL) {
+	if (self->trust_all) {
 		g_task_return_boolean(task, TRUE);
 		return;
 	}
