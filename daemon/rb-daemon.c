@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "rb-daemon.h"
+#include "rb-dbus-util.h"
 #include "rb-error.h"
 #include "rb-fd-limit.h"
 #include "rb-recorder-object.h"
@@ -226,11 +227,7 @@ rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GErr
 		}
 		owner = rb_recorder_object_get_lock_owner(recorder);
 		if (owner != NULL) {
-			rb_error_set(error,
-				     RB_ERROR_LOCKED,
-				     _("“%s” holds the recorder; wait until it releases the "
-				       "medium."),
-				     owner[0] != '\0' ? owner : _("another client"));
+			g_propagate_error(error, rb_dbus_util_new_locked_error(owner));
 			return FALSE;
 		}
 		rb_recorder_object_device_gone(recorder);

@@ -23,6 +23,17 @@ rb_dbus_util_refuse(GDBusMethodInvocation *invocation, RbError code)
 		invocation, rb_error_new(code, "%s", rb_error_get_description(code)));
 }
 
+/* @owner: the holder's ClientName; NULL or empty when it gave none */
+GError *
+rb_dbus_util_new_locked_error(const gchar *owner)
+{
+	return rb_error_new(
+		RB_ERROR_LOCKED,
+		/* TRANSLATORS: %s is the ClientName of the application holding the recorder */
+		_("“%s” holds the recorder; wait until it releases the medium."),
+		owner != NULL && owner[0] != '\0' ? owner : _("another client"));
+}
+
 void
 rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error)
 {

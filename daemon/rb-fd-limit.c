@@ -39,7 +39,7 @@ rb_fd_limit_raise(void)
 }
 
 /* the descriptors open now, as /proc sees them (its own one not counted) */
-guint
+static guint
 rb_fd_limit_count_open(void)
 {
 	DIR *dir = opendir("/proc/self/fd");

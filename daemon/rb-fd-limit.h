@@ -16,7 +16,6 @@ G_BEGIN_DECLS
 #define RB_FD_LIMIT_RESERVE 32
 
 guint rb_fd_limit_raise(void);
-guint rb_fd_limit_count_open(void);
 gboolean rb_fd_limit_check(guint needed, GError **error);
 
 G_END_DECLS

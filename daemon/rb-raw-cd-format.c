@@ -105,7 +105,6 @@ rb_raw_cd_format_notify_client(RbRawCdFormat *self,
 		NULL);
 }
 
-/* an IMAPI state error: the code's own description says what to do */
 /* FALSE, with the reply sent, when the recorder takes no more work */
 gboolean
 rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
@@ -269,14 +268,7 @@ rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *
 	}
 	if (self->holder != NULL) {
 		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(
-				RB_ERROR_LOCKED,
-				/* TRANSLATORS: %s is the ClientName of the application holding the
-				   recorder */
-				_("“%s” holds the recorder; wait until it releases the medium."),
-				self->holder_name != NULL ? self->holder_name
-							  : _("another client")));
+			invocation, rb_dbus_util_new_locked_error(self->holder_name));
 		return;
 	}
 	/* taken now, before the drive is asked, so that a second client waits its turn */

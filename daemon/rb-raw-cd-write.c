@@ -190,24 +190,17 @@ rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, c
 	rb_dbus_util_return_error(invocation, error);
 }
 
-/* why the write really ended, when the recorder went away or the service stops */
+/* why the write really ended, once the recorder went away or the service stops */
 static GError *
-rb_raw_cd_write_get_outcome_error(RbRawCdFormat *self, GError *job_error)
+rb_raw_cd_write_get_outcome_error(RbRawCdFormat *self)
 {
-	switch (self->life) {
-	case RB_FORMAT_GONE:
+	if (self->life == RB_FORMAT_GONE)
 		return rb_error_new(
 			RB_ERROR_DEVICE_GONE, "%s", rb_error_get_description(RB_ERROR_DEVICE_GONE));
-	case RB_FORMAT_STOPPING:
-		return rb_error_new(
-			RB_ERROR_REQUEST_CANCELLED,
-			_("The service is stopping (a system shutdown, “systemctl "
-			  "stop” or a replacement), so the write was cancelled; a partly "
-			  "written CD-R is unusable, a CD-RW must be blanked."));
-	case RB_FORMAT_ALIVE:
-	default:
-		return job_error;
-	}
+	return rb_error_new(RB_ERROR_REQUEST_CANCELLED,
+			    _("The service is stopping (a system shutdown, “systemctl "
+			      "stop” or a replacement), so the write was cancelled; a partly "
+			      "written CD-R is unusable, a CD-RW must be blanked."));
 }
 
 static void
@@ -221,9 +214,8 @@ rb_raw_cd_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
 	RbWriteArgs *args = rb_write_args_get(invocation);
 
 	if (self->life != RB_FORMAT_ALIVE) {
-		GError *outcome = rb_raw_cd_write_get_outcome_error(self, NULL);
 		g_clear_error(&error);
-		error = outcome;
+		error = rb_raw_cd_write_get_outcome_error(self);
 		ok = FALSE;
 	}
 

@@ -357,12 +357,8 @@ rb_recorder_object_tray_authorized(RbRecorderObject *self, GDBusMethodInvocation
 	/* a prepared medium stays where its holder wants it; the holder may move
 	 * it, but not in the middle of a burn */
 	if (owner != NULL && !holder) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(
-				RB_ERROR_LOCKED,
-				_("“%s” holds the recorder; wait until it releases the medium."),
-				owner[0] != '\0' ? owner : _("another client")));
+		g_dbus_method_invocation_take_error(invocation,
+						    rb_dbus_util_new_locked_error(owner));
 		return;
 	}
 	if (rb_raw_cd_format_is_writing(self->format)) {

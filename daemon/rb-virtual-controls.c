@@ -248,12 +248,8 @@ rb_virtual_controls_check_lock(RbVirtualControls *self,
 
 	if (owner != NULL &&
 	    (!holder_may || !self->recorder_ops->is_lock_holder(self->recorder, sender))) {
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(
-				RB_ERROR_LOCKED,
-				_("“%s” holds the recorder; wait until it releases the medium."),
-				owner[0] != '\0' ? owner : _("another client")));
+		g_dbus_method_invocation_take_error(invocation,
+						    rb_dbus_util_new_locked_error(owner));
 		return FALSE;
 	}
 	if (holder_may && self->recorder_ops->is_writing(self->recorder) &&

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rb-mmc-cdb.h"
+#include "rb-mmc-replies.h"
 #include "rb-mmc-sense.h"
 
 /* fixed format: everything after byte 7 is counted by the additional length */
@@ -24,12 +25,6 @@
 #define RB_SENSE_DESC_INFORMATION 0x00
 #define RB_SENSE_DESC_SKS 0x02
 
-static guint32
-rb_sense_get_be32(const guint8 *p)
-{
-	return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
-}
-
 static void
 rb_mmc_sense_parse_fixed(const guint8 *data, gsize valid, RbMmcSense *sense)
 {
@@ -37,7 +32,7 @@ rb_mmc_sense_parse_fixed(const guint8 *data, gsize valid, RbMmcSense *sense)
 	/* VALID (byte 0 bit 7) covers the INFORMATION field, bytes 3-6 */
 	if (valid >= 7 && (data[0] & 0x80) != 0) {
 		sense->information_valid = TRUE;
-		sense->information = (gint32)rb_sense_get_be32(data + 3);
+		sense->information = (gint32)rb_mmc_get_be32(data + 3);
 	}
 	if (valid >= 14) {
 		sense->asc = data[12];
@@ -65,7 +60,7 @@ rb_mmc_sense_parse_descriptor(const guint8 *data, gsize valid, RbMmcSense *sense
 		if (data[off] == RB_SENSE_DESC_INFORMATION && desc_len >= 12 &&
 		    (data[off + 2] & 0x80) != 0) {
 			sense->information_valid = TRUE;
-			sense->information = (gint32)rb_sense_get_be32(data + off + 8);
+			sense->information = (gint32)rb_mmc_get_be32(data + off + 8);
 		}
 		if (data[off] == RB_SENSE_DESC_SKS && desc_len >= 7 &&
 		    (data[off + 4] & 0x80) != 0) {

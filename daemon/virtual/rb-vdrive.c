@@ -111,13 +111,8 @@ rb_vdrive_set_sense(RbMmcResult *result, guint8 key, guint8 asc, guint8 ascq)
 void
 rb_vdrive_set_sense_information(RbMmcResult *result, gint32 information)
 {
-	guint32 value = (guint32)information;
-
 	result->sense[0] |= 0x80;
-	result->sense[3] = (guint8)(value >> 24);
-	result->sense[4] = (guint8)(value >> 16);
-	result->sense[5] = (guint8)(value >> 8);
-	result->sense[6] = (guint8)value;
+	rb_vdrive_put_be32(result->sense + 3, (guint32)information);
 }
 
 /* copy a reply into the host's buffer, truncated to the CDB's allocation
