@@ -92,7 +92,7 @@ rb_ctl_burn_set_property(RbDiscFormat2RawCD *format,
 		"org.freedesktop.DBus.Properties.Set",
 		g_variant_new("(ssv)", RB_CTL_BURN_FORMAT_IFACE, name, value),
 		RB_CTL_CALL_FLAGS,
-		-1,
+		RB_CTL_AUTHORIZED_CALL_TIMEOUT_MS,
 		NULL,
 		&error_local);
 	if (reply == NULL)
@@ -349,7 +349,7 @@ rb_ctl_burn_prepared(RbCtl *ctl,
 				       "SetWriteSpeed",
 				       g_variant_new("(ib)", options->speed, FALSE),
 				       RB_CTL_CALL_FLAGS,
-				       -1,
+				       RB_CTL_AUTHORIZED_CALL_TIMEOUT_MS,
 				       NULL,
 				       &error_local);
 	if (reply == NULL)
@@ -484,7 +484,7 @@ rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 				       "PrepareMedia",
 				       NULL,
 				       RB_CTL_CALL_FLAGS,
-				       -1,
+				       RB_CTL_AUTHORIZED_CALL_TIMEOUT_MS,
 				       NULL,
 				       &error_local);
 	if (reply == NULL) {

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 #define RB_CTL_EXIT_USAGE 2
 /* a person waits at the other end: polkit may ask them to authenticate */
 #define RB_CTL_CALL_FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
+/* for calls that may ask: D-Bus's default 25 s is short for typing a password,
+ * and a timed-out call may still take the lock once the person answered */
+#define RB_CTL_AUTHORIZED_CALL_TIMEOUT_MS G_MAXINT
 
 typedef struct {
 	gboolean session;
