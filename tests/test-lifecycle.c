@@ -246,6 +246,16 @@ START_TEST(test_lifecycle_remove_races_pending_calls)
 			removed = rb_remove(admin, path, NULL);
 			ck_assert_ptr_null(removed);
 		}
+		/* every call above may have succeeded; the removal still did its
+		 * part: the recorder is no longer listed */
+		{
+			g_autoptr(GVariant) recorders = rb_test_client_call_reply(
+				admin, RB_DBUS_MANAGER_PATH, RB_TEST_MANAGER, "GetRecorders", NULL);
+			g_autofree const gchar **paths = NULL;
+
+			g_variant_get(recorders, "(^a&o)", &paths);
+			ck_assert_msg(!g_strv_contains(paths, path), "%s is still listed", path);
+		}
 		for (guint i = 0; i < G_N_ELEMENTS(methods); i++)
 			rb_test_pending_clear(&pending[i]);
 		rb_test_pending_clear(&remove);
