@@ -494,6 +494,33 @@ rb_test_find_python(void)
 }
 
 gboolean
+rb_test_require_system_bus(const gchar *test_name)
+{
+	g_autofree gchar *setpriv = g_find_program_in_path("setpriv");
+	gboolean ready = TRUE;
+
+	/* every missing one is named, not only the first */
+	if (getuid() != 0) {
+		g_printerr("%s runs rawburnd as on the system bus and calls it as uid %u: run it "
+			   "as root (CI does)\n",
+			   test_name,
+			   RB_TEST_UID_NOBODY);
+		ready = FALSE;
+	}
+	if (rb_test_find_python() == NULL) {
+		g_printerr("%s: python3 with dbusmock not found: install python3-dbusmock "
+			   "(.ci/build does)\n",
+			   test_name);
+		ready = FALSE;
+	}
+	if (setpriv == NULL) {
+		g_printerr("%s: setpriv not found: install util-linux\n", test_name);
+		ready = FALSE;
+	}
+	return ready;
+}
+
+gboolean
 rb_test_name_has_owner(RbTestService *service, const gchar *name)
 {
 	g_autoptr(GVariant) reply = NULL;

@@ -96,6 +96,13 @@ void rb_test_stop_mock(RbTestService *service, GPid pid, const gchar *bus_name);
 /* nobody / nogroup: the unprivileged caller */
 #define RB_TEST_UID_NOBODY 65534
 
+/* for the main() of a test on rb_test_service_new_system_bus() that calls
+ * as nobody: TRUE when it runs as root and python3 with dbusmock (the
+ * mocks) and setpriv are there; else prints, naming @test_name, what is
+ * missing and what to install, and returns FALSE: exit 99 then (a missing
+ * test dependency fails the run, it never passes silently) */
+gboolean rb_test_require_system_bus(const gchar *test_name);
+
 /* tests/rb-test-call, the program behind these helpers */
 const gchar *rb_test_get_call_program(void);
 

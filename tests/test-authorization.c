@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "rb-auth-map.h"
 #include "rb-error.h"
@@ -504,20 +503,10 @@ main(void)
 {
 	Suite *suite = suite_create("authorization");
 	TCase *tc = tcase_create("authorization");
-	g_autofree gchar *setpriv = g_find_program_in_path("setpriv");
 
 	/* a missing test dependency fails the run, it never passes silently */
-	if (getuid() != 0) {
-		g_printerr("test-authorization runs rawburnd as on the system bus and calls it as "
-			   "uid %u: run it as root (CI does)\n",
-			   RB_TEST_UID_NOBODY);
+	if (!rb_test_require_system_bus("test-authorization"))
 		return 99;
-	}
-	if (rb_test_find_python() == NULL || setpriv == NULL) {
-		g_printerr("python3 with dbusmock and setpriv are needed: install python3-dbusmock "
-			   "and util-linux (.ci/build does)\n");
-		return 99;
-	}
 #ifndef HAVE_POLKIT
 	g_printerr("rawburn was built without polkit: the authorization map cannot be tested\n");
 	return 99;

@@ -13,7 +13,7 @@
  */
 #include "config.h"
 
-#include <unistd.h>
+#include <string.h>
 
 #include "rb-error.h"
 #include "rb-test-client.h"
@@ -495,24 +495,10 @@ main(void)
 {
 	Suite *suite = suite_create("system-bus");
 	TCase *tc = tcase_create("system-bus");
-	g_autofree gchar *setpriv = g_find_program_in_path("setpriv");
 
 	/* a missing test dependency fails the run, it never passes silently */
-	if (getuid() != 0) {
-		g_printerr("test-system-bus runs rawburnd as on the system bus and calls it as "
-			   "uid %u: run it as root (CI does)\n",
-			   RB_TEST_UID_NOBODY);
+	if (!rb_test_require_system_bus("test-system-bus"))
 		return 99;
-	}
-	if (rb_test_find_python() == NULL) {
-		g_printerr("python3 with dbusmock not found: install python3-dbusmock (.ci/build "
-			   "does)\n");
-		return 99;
-	}
-	if (setpriv == NULL) {
-		g_printerr("setpriv not found: install util-linux\n");
-		return 99;
-	}
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_system_bus_policy_allows_service_interfaces);
 	tcase_add_test(tc, test_system_bus_policy_refuses_other_interfaces);
