@@ -122,8 +122,6 @@ typedef struct {
 	const gchar *const *before;
 	/* NULL: org.rawburn.RawBurn1 */
 	const gchar *dest;
-	/* 0: half of RB_TEST_TIMEOUT_SECONDS */
-	gint timeout_ms;
 } RbTestCallOptions;
 
 typedef struct _RbTestCall RbTestCall;
@@ -131,7 +129,8 @@ typedef struct _RbTestCall RbTestCall;
 /* starts rb-test-call (@options NULL: as root, to org.rawburn.RawBurn1): one
  * connection, the @options.before calls, then @interface_member on @path
  * with @args (GVariant text of the parameters tuple, e.g.
- * "(@h 0, @a{sv} {})"; NULL: none) */
+ * "(@h 0, @a{sv} {})"; NULL: none); each call times out after half of
+ * RB_TEST_TIMEOUT_SECONDS */
 RbTestCall *rb_test_call_start(RbTestService *service,
 			       const RbTestCallOptions *options,
 			       const gchar *path,
@@ -175,8 +174,6 @@ void rb_test_polkit_set_allowed(RbTestService *service, const gchar *const *acti
 /* authorized only when the check allows user interaction (the mock's agent
  * then authenticates, see rb_test_polkit_set_agent); else a challenge */
 void rb_test_polkit_set_challenge(RbTestService *service, const gchar *const *actions);
-/* registered actions neither allowed nor challenged: authorized or not */
-void rb_test_polkit_allow_unknown(RbTestService *service, gboolean allow);
 /* how the agent answers a challenge: "success" (default), "dismissed",
  * "failed", "none" (no agent: the challenge stays a challenge) */
 void rb_test_polkit_set_agent(RbTestService *service, const gchar *mode);
