@@ -494,6 +494,33 @@ rb_test_find_python(void)
 }
 
 gboolean
+rb_test_require_system_bus(const gchar *test_name)
+{
+	g_autofree gchar *setpriv = g_find_program_in_path("setpriv");
+	gboolean ready = TRUE;
+
+	/* every missing one is named, not only the first */
+	if (getuid() != 0) {
+		g_printerr("%s runs rawburnd as on the system bus and calls it as uid %u: run it "
+			   "as root (CI does)\n",
+			   test_name,
+			   RB_TEST_UID_NOBODY);
+		ready = FALSE;
+	}
+	if (rb_test_find_python() == NULL) {
+		g_printerr("%s: python3 with dbusmock not found: install python3-dbusmock "
+			   "(.ci/build does)\n",
+			   test_name);
+		ready = FALSE;
+	}
+	if (setpriv == NULL) {
+		g_printerr("%s: setpriv not found: install util-linux\n", test_name);
+		ready = FALSE;
+	}
+	return ready;
+}
+
+gboolean
 rb_test_name_has_owner(RbTestService *service, const gchar *name)
 {
 	g_autoptr(GVariant) reply = NULL;
@@ -653,12 +680,9 @@ rb_test_call_start(RbTestService *service,
 	g_auto(GStrv) envp = rb_test_service_get_environ(service);
 	RbTestCallOptions defaults = {0};
 	RbTestCall *call = g_new0(RbTestCall, 1);
-	gint timeout_ms;
 
 	if (options == NULL)
 		options = &defaults;
-	timeout_ms =
-		options->timeout_ms > 0 ? options->timeout_ms : RB_TEST_TIMEOUT_SECONDS * 1000 / 2;
 	/* setpriv changes the real and effective ids and drops root's groups and
 	 * capabilities before it executes the program: the bus sees only @uid */
 	if (options->uid != 0) {
@@ -675,7 +699,7 @@ rb_test_call_start(RbTestService *service,
 		g_ptr_array_add(argv, g_strdup_printf("--fd=%s", options->fds[i]));
 	for (guint i = 0; options->before != NULL && options->before[i] != NULL; i++)
 		g_ptr_array_add(argv, g_strdup_printf("--call=%s", options->before[i]));
-	g_ptr_array_add(argv, g_strdup_printf("--timeout=%d", timeout_ms));
+	g_ptr_array_add(argv, g_strdup_printf("--timeout=%d", RB_TEST_TIMEOUT_SECONDS * 1000 / 2));
 	g_ptr_array_add(argv, g_strdup(options->dest != NULL ? options->dest : RB_DBUS_NAME));
 	g_ptr_array_add(argv, g_strdup(path));
 	g_ptr_array_add(argv, g_strdup(interface_member));
@@ -849,13 +873,6 @@ void
 rb_test_polkit_hang_actions(RbTestService *service, const gchar *const *actions)
 {
 	rb_test_polkit_set_list(service, "SimulateHangActions", actions);
-}
-
-void
-rb_test_polkit_allow_unknown(RbTestService *service, gboolean allow)
-{
-	g_variant_unref(
-		rb_test_polkit_call(service, "AllowUnknown", g_variant_new("(b)", allow), NULL));
 }
 
 void

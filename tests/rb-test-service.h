@@ -96,6 +96,13 @@ void rb_test_stop_mock(RbTestService *service, GPid pid, const gchar *bus_name);
 /* nobody / nogroup: the unprivileged caller */
 #define RB_TEST_UID_NOBODY 65534
 
+/* for the main() of a test on rb_test_service_new_system_bus() that calls
+ * as nobody: TRUE when it runs as root and python3 with dbusmock (the
+ * mocks) and setpriv are there; else prints, naming @test_name, what is
+ * missing and what to install, and returns FALSE: exit 99 then (a missing
+ * test dependency fails the run, it never passes silently) */
+gboolean rb_test_require_system_bus(const gchar *test_name);
+
 /* tests/rb-test-call, the program behind these helpers */
 const gchar *rb_test_get_call_program(void);
 
@@ -115,8 +122,6 @@ typedef struct {
 	const gchar *const *before;
 	/* NULL: org.rawburn.RawBurn1 */
 	const gchar *dest;
-	/* 0: half of RB_TEST_TIMEOUT_SECONDS */
-	gint timeout_ms;
 } RbTestCallOptions;
 
 typedef struct _RbTestCall RbTestCall;
@@ -124,7 +129,8 @@ typedef struct _RbTestCall RbTestCall;
 /* starts rb-test-call (@options NULL: as root, to org.rawburn.RawBurn1): one
  * connection, the @options.before calls, then @interface_member on @path
  * with @args (GVariant text of the parameters tuple, e.g.
- * "(@h 0, @a{sv} {})"; NULL: none) */
+ * "(@h 0, @a{sv} {})"; NULL: none); each call times out after half of
+ * RB_TEST_TIMEOUT_SECONDS */
 RbTestCall *rb_test_call_start(RbTestService *service,
 			       const RbTestCallOptions *options,
 			       const gchar *path,
@@ -168,8 +174,6 @@ void rb_test_polkit_set_allowed(RbTestService *service, const gchar *const *acti
 /* authorized only when the check allows user interaction (the mock's agent
  * then authenticates, see rb_test_polkit_set_agent); else a challenge */
 void rb_test_polkit_set_challenge(RbTestService *service, const gchar *const *actions);
-/* registered actions neither allowed nor challenged: authorized or not */
-void rb_test_polkit_allow_unknown(RbTestService *service, gboolean allow);
 /* how the agent answers a challenge: "success" (default), "dismissed",
  * "failed", "none" (no agent: the challenge stays a challenge) */
 void rb_test_polkit_set_agent(RbTestService *service, const gchar *mode);

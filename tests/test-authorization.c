@@ -15,11 +15,10 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "rb-auth-map.h"
 #include "rb-error.h"
-#include "rb-test-service.h"
+#include "rb-test-client.h"
 
 #define RB_V0 RB_DBUS_RECORDERS_PATH "/virtual0"
 #define RB_V1 RB_DBUS_RECORDERS_PATH "/virtual1"
@@ -181,48 +180,17 @@ typedef enum {
 	RB_N_MODES,
 } RbMode;
 
-/* the drive's properties come once it answered */
-static void
-rb_wait_for_drive(RbTestService *service, const gchar *path)
-{
-	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
-
-	for (;;) {
-		g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
-			service->connection,
-			RB_DBUS_NAME,
-			path,
-			"org.freedesktop.DBus.Properties",
-			"Get",
-			g_variant_new("(ss)",
-				      "org.rawburn.RawBurn1.DiscFormat2RawCD",
-				      "SupportedSectorTypes"),
-			G_VARIANT_TYPE("(v)"),
-			G_DBUS_CALL_FLAGS_NONE,
-			-1,
-			NULL,
-			NULL);
-		g_autoptr(GVariant) value = NULL;
-
-		if (reply != NULL) {
-			g_variant_get(reply, "(v)", &value);
-			if (g_variant_n_children(value) > 0)
-				return;
-		}
-		ck_assert_msg(g_get_monotonic_time() < deadline, "%s never answered", path);
-		g_usleep(20 * 1000);
-	}
-}
-
 static RbTestService *
 rb_authorization_service_new(GPid *polkit)
 {
 	RbTestService *service = rb_test_service_new_system_bus();
+	g_autoptr(RbTestClient) client = NULL;
 
 	*polkit = rb_test_start_polkit(service);
 	rb_test_service_start_daemon_on(service, FALSE, rb_args);
-	rb_wait_for_drive(service, RB_V0);
-	rb_wait_for_drive(service, RB_V1);
+	client = rb_test_client_new(service);
+	rb_test_client_wait_for_drive(client, RB_V0);
+	rb_test_client_wait_for_drive(client, RB_V1);
 	return service;
 }
 
@@ -318,19 +286,10 @@ START_TEST(test_authorization_map_matrix)
 	}
 	/* refused calls changed nothing: both recorders are there, the medium in */
 	if (mode == RB_MODE_NOBODY_DENIED) {
-		g_autoptr(GVariant) recorders =
-			g_dbus_connection_call_sync(service->connection,
-						    RB_DBUS_NAME,
-						    RB_MGR,
-						    "org.rawburn.RawBurn1.Manager",
-						    "GetRecorders",
-						    NULL,
-						    G_VARIANT_TYPE("(ao)"),
-						    G_DBUS_CALL_FLAGS_NONE,
-						    -1,
-						    NULL,
-						    NULL);
-		g_autoptr(GVariant) paths = g_variant_get_child_value(recorders, 0);
+		g_autoptr(RbTestClient) client = rb_test_client_new(service);
+		g_autoptr(GVariant) recorders = rb_test_client_call_reply(
+			client, RB_MGR, RB_TEST_MANAGER, "GetRecorders", NULL);
+		g_autoptr(GVariant) paths = NULL;
 		g_autofree gchar *out =
 			rb_test_call_as(service,
 					0,
@@ -340,6 +299,7 @@ START_TEST(test_authorization_map_matrix)
 					"org.freedesktop.DBus.Properties.Get",
 					"('org.rawburn.RawBurn1.Recorder', 'MediaPresent')");
 
+		g_variant_get(recorders, "(@ao)", &paths);
 		ck_assert_uint_eq(g_variant_n_children(paths), 2);
 		ck_assert_str_eq(out, "OK (<true>,)");
 	}
@@ -447,24 +407,18 @@ START_TEST(test_authorization_controls_respect_the_lock)
 		{RB_V "InsertMedia", "('cd-r-74',)", NULL},
 		{RB_R "EjectMedia", NULL, NULL},
 	};
+	/* a connection of the test's own (root) holds the recorder */
+	g_autoptr(RbTestClient) holder = rb_test_client_new(service);
 	g_autoptr(GVariant) faults = NULL;
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GError) error = NULL;
+	g_autofree gchar *prepared = NULL;
+	g_autofree gchar *injected = NULL;
+	g_autofree gchar *prepare_message = NULL;
+	g_autofree gchar *inject_message = NULL;
 
 	rb_test_polkit_set_allowed(service, manage);
-	/* the test's own connection (root) holds the recorder */
-	reply = g_dbus_connection_call_sync(service->connection,
-					    RB_DBUS_NAME,
-					    RB_V0,
-					    "org.rawburn.RawBurn1.DiscFormat2RawCD",
-					    "PrepareMedia",
-					    NULL,
-					    NULL,
-					    G_DBUS_CALL_FLAGS_NONE,
-					    -1,
-					    NULL,
-					    &error);
-	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	prepared = rb_test_client_call(
+		holder, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, &prepare_message);
+	ck_assert_msg(prepared == NULL, "%s", prepare_message);
 	for (guint i = 0; i < G_N_ELEMENTS(foreign); i++) {
 		RbTestCallOptions options = {
 			.uid = RB_TEST_UID_NOBODY,
@@ -479,38 +433,16 @@ START_TEST(test_authorization_controls_respect_the_lock)
 			      out);
 	}
 	/* nothing was injected */
-	g_clear_pointer(&reply, g_variant_unref);
-	reply = g_dbus_connection_call_sync(
-		service->connection,
-		RB_DBUS_NAME,
-		RB_V0,
-		"org.freedesktop.DBus.Properties",
-		"Get",
-		g_variant_new("(ss)", "org.rawburn.RawBurn1.VirtualRecorder", "Faults"),
-		G_VARIANT_TYPE("(v)"),
-		G_DBUS_CALL_FLAGS_NONE,
-		-1,
-		NULL,
-		&error);
-	ck_assert_ptr_nonnull(reply);
-	g_variant_get(reply, "(v)", &faults);
+	faults = rb_test_client_get(holder, RB_V0, RB_TEST_VIRTUAL, "Faults");
 	ck_assert_uint_eq(g_variant_n_children(faults), 0);
 	/* the holder may: it is its own burn */
-	g_clear_pointer(&reply, g_variant_unref);
-	reply = g_dbus_connection_call_sync(
-		service->connection,
-		RB_DBUS_NAME,
-		RB_V0,
-		"org.freedesktop.DBus.Properties",
-		"Set",
-		g_variant_new_parsed("('org.rawburn.RawBurn1.VirtualRecorder', 'Faults', "
-				     "<{'WriteErrorAtLba': <5>}>)"),
-		NULL,
-		G_DBUS_CALL_FLAGS_NONE,
-		-1,
-		NULL,
-		&error);
-	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	injected = rb_test_client_set(holder,
+				      RB_V0,
+				      RB_TEST_VIRTUAL,
+				      "Faults",
+				      g_variant_new_parsed("{'WriteErrorAtLba': <5>}"),
+				      &inject_message);
+	ck_assert_msg(injected == NULL, "%s", inject_message);
 	rb_test_service_stop_daemon(service);
 	rb_test_stop_polkit(service, polkit);
 }
@@ -537,8 +469,9 @@ START_TEST(test_authorization_removed_while_authorizing)
 	const gchar *const allowed[] = {waiting[2], NULL};
 	RbTestCallOptions as_nobody = {.uid = RB_TEST_UID_NOBODY};
 	RbTestCall *call;
-	g_autoptr(GVariant) reply = NULL;
-	g_autoptr(GError) error = NULL;
+	g_autoptr(RbTestClient) admin = rb_test_client_new(service);
+	g_autofree gchar *removed = NULL;
+	g_autofree gchar *message = NULL;
 	g_autofree gchar *out = NULL;
 
 	rb_test_polkit_set_allowed(service, allowed);
@@ -546,18 +479,14 @@ START_TEST(test_authorization_removed_while_authorizing)
 	call = rb_test_call_start(service, &as_nobody, RB_V1, waiting[0], waiting[1]);
 	rb_test_polkit_wait_hanging(service);
 	/* root removes it: its own check is not held (manage-virtual) */
-	reply = g_dbus_connection_call_sync(service->connection,
-					    RB_DBUS_NAME,
-					    RB_MGR,
-					    "org.rawburn.RawBurn1.Manager",
-					    "RemoveVirtualRecorder",
-					    g_variant_new("(o)", RB_V1),
-					    NULL,
-					    G_DBUS_CALL_FLAGS_NONE,
-					    -1,
-					    NULL,
-					    &error);
-	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
+	removed = rb_test_client_call(admin,
+				      RB_MGR,
+				      RB_TEST_MANAGER,
+				      "RemoveVirtualRecorder",
+				      g_variant_new("(o)", RB_V1),
+				      NULL,
+				      &message);
+	ck_assert_msg(removed == NULL, "%s", message);
 	rb_test_polkit_release_hanging(service);
 	out = rb_test_call_finish(call);
 	ck_assert_msg(g_str_has_prefix(out, "ERROR " RB_DBUS_ERROR_PREFIX "DeviceGone "),
@@ -574,20 +503,10 @@ main(void)
 {
 	Suite *suite = suite_create("authorization");
 	TCase *tc = tcase_create("authorization");
-	g_autofree gchar *setpriv = g_find_program_in_path("setpriv");
 
 	/* a missing test dependency fails the run, it never passes silently */
-	if (getuid() != 0) {
-		g_printerr("test-authorization runs rawburnd as on the system bus and calls it as "
-			   "uid %u: run it as root (CI does)\n",
-			   RB_TEST_UID_NOBODY);
+	if (!rb_test_require_system_bus("test-authorization"))
 		return 99;
-	}
-	if (rb_test_find_python() == NULL || setpriv == NULL) {
-		g_printerr("python3 with dbusmock and setpriv are needed: install python3-dbusmock "
-			   "and util-linux (.ci/build does)\n");
-		return 99;
-	}
 #ifndef HAVE_POLKIT
 	g_printerr("rawburn was built without polkit: the authorization map cannot be tested\n");
 	return 99;

@@ -19,7 +19,7 @@
 #include "rb-dao-stream.h"
 #include "rb-error.h"
 #include "rb-mmc-types.h"
-#include "rb-test-service.h"
+#include "rb-test-client.h"
 #include "rb-umockdev-drive.h"
 
 #define RB_SR0 RB_DBUS_RECORDERS_PATH "/sr0"
@@ -262,18 +262,6 @@ rb_start_slow_burn(RbTestService *service,
 			  0);
 }
 
-static void
-rb_wait_write(RbAsyncWrite *pending)
-{
-	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-
-	while (!pending->done) {
-		ck_assert_msg(g_get_monotonic_time() < deadline, "the write never replied");
-		g_main_context_iteration(NULL, FALSE);
-		g_usleep(1000);
-	}
-}
-
 /* unplugged while writing: the write fails with DeviceGone, the object goes */
 START_TEST(test_hotplug_removed_while_writing)
 {
@@ -288,7 +276,7 @@ START_TEST(test_hotplug_removed_while_writing)
 	rb_test_service_start_daemon(service, NULL);
 	rb_start_slow_burn(service, drive, stream, &pending);
 	rb_umockdev_drive_remove(drive);
-	rb_wait_write(&pending);
+	rb_test_iterate_until(&pending.done);
 	ck_assert_str_eq(pending.error_name, "org.rawburn.RawBurn1.Error.DeviceGone");
 	g_free(pending.error_name);
 	rb_wait_for(service, RB_RECORDER_IFACE, "VendorId", NULL);
@@ -322,7 +310,7 @@ START_TEST(test_hotplug_sigterm_mid_burn)
 	rb_test_service_start_daemon(service, NULL);
 	rb_start_slow_burn(service, drive, stream, &pending);
 	ck_assert_int_eq(kill(service->daemon_pid, SIGTERM), 0);
-	rb_wait_write(&pending);
+	rb_test_iterate_until(&pending.done);
 	ck_assert_str_eq(pending.error_name, "org.rawburn.RawBurn1.Error.RequestCancelled");
 	g_free(pending.error_name);
 	ck_assert(rb_test_service_wait_daemon_exit(service, 30 * 1000, &wait_status));
@@ -354,7 +342,7 @@ START_TEST(test_hotplug_replace_mid_burn)
 	first = service->daemon_pid;
 	service->daemon_pid = 0;
 	rb_test_service_start_daemon(service, replace);
-	rb_wait_write(&pending);
+	rb_test_iterate_until(&pending.done);
 	ck_assert_str_eq(pending.error_name, "org.rawburn.RawBurn1.Error.RequestCancelled");
 	g_free(pending.error_name);
 	ck_assert_int_eq(waitpid(first, &wait_status, 0), first);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -245,6 +246,16 @@ START_TEST(test_lifecycle_remove_races_pending_calls)
 			removed = rb_remove(admin, path, NULL);
 			ck_assert_ptr_null(removed);
 		}
+		/* every call above may have succeeded; the removal still did its
+		 * part: the recorder is no longer listed */
+		{
+			g_autoptr(GVariant) recorders = rb_test_client_call_reply(
+				admin, RB_DBUS_MANAGER_PATH, RB_TEST_MANAGER, "GetRecorders", NULL);
+			g_autofree const gchar **paths = NULL;
+
+			g_variant_get(recorders, "(^a&o)", &paths);
+			ck_assert_msg(!g_strv_contains(paths, path), "%s is still listed", path);
+		}
 		for (guint i = 0; i < G_N_ELEMENTS(methods); i++)
 			rb_test_pending_clear(&pending[i]);
 		rb_test_pending_clear(&remove);
@@ -277,8 +288,30 @@ rb_stream_new(gint32 first_lba)
 	return stream;
 }
 
+/* the daemon's fds on a virtual disc's unlinked backing file (each virtual
+ * recorder holds one) */
+static guint
+rb_count_daemon_disc_files(RbTestService *service)
+{
+	g_autofree gchar *fds = g_strdup_printf("/proc/%d/fd", (gint)service->daemon_pid);
+	g_autoptr(GDir) dir = g_dir_open(fds, 0, NULL);
+	const gchar *fd;
+	guint n = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	while ((fd = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *path = g_build_filename(fds, fd, NULL);
+		/* NULL when the fd was closed since the directory was read */
+		g_autofree gchar *target = g_file_read_link(path, NULL);
+
+		if (target != NULL && strstr(target, "rawburn-disc-") != NULL)
+			n++;
+	}
+	return n;
+}
+
 /* B2: removed while ExportImage sits in its worker thread, blocked writing
- * into a pipe nobody reads yet */
+ * into a pipe nobody reads yet; let go once the export is done */
 START_TEST(test_lifecycle_remove_under_running_export)
 {
 	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
@@ -292,9 +325,11 @@ START_TEST(test_lifecycle_remove_under_running_export)
 	RbTestPending export;
 	gint file_fd = rb_test_stream_to_file(stream);
 	gint pipe_fds[2];
+	struct pollfd readable;
 	guint8 buf[65536];
 	guint64 total = 0;
 	gssize n;
+	gint64 deadline;
 
 	rb_test_service_start_daemon(service, args);
 	client = rb_test_client_new(service);
@@ -321,8 +356,13 @@ START_TEST(test_lifecycle_remove_under_running_export)
 				  g_variant_new("(h)", 0),
 				  export_fds,
 				  &export);
-	/* the pipe is full once the export thread wrote 64 KiB and waits */
-	g_usleep(200 * 1000);
+	/* data in the pipe: the export thread is writing, and it cannot write
+	 * the whole image (~29 MB) before we read. poll() reads nothing: the
+	 * count below still sees every byte. */
+	readable = (struct pollfd){.fd = pipe_fds[0], .events = POLLIN};
+	ck_assert_int_eq(poll(&readable, 1, RB_TEST_TIMEOUT_SECONDS * 1000 / 2), 1);
+	/* virtual0 is the daemon's only virtual recorder */
+	ck_assert_uint_eq(rb_count_daemon_disc_files(service), 1);
 	removed = rb_remove(client, RB_VIRTUAL0, NULL);
 	ck_assert_ptr_null(removed);
 	g_clear_object(&export_fds);
@@ -334,6 +374,14 @@ START_TEST(test_lifecycle_remove_under_running_export)
 	rb_test_pending_wait(&export);
 	ck_assert_msg(export.error_name == NULL, "%s", export.message);
 	ck_assert_uint_eq(total, (guint64)(rb_dao_stream_get_end_lba(stream) + 11634) * 2448);
+	/* its calls done, the removed recorder is let go (and its disc file
+	 * closed) without waiting for another removal or the daemon's exit */
+	deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+	while (rb_count_daemon_disc_files(service) > 0) {
+		ck_assert_msg(g_get_monotonic_time() < deadline,
+			      "the removed recorder is still kept after its export ended");
+		g_usleep(20 * 1000);
+	}
 	rb_test_pending_clear(&export);
 	rb_test_service_stop_daemon(service);
 }

@@ -13,101 +13,30 @@
  */
 #include "config.h"
 
-#include <unistd.h>
+#include <string.h>
 
 #include "rb-error.h"
-#include "rb-test-service.h"
+#include "rb-test-client.h"
 
 #define RB_RECORDER RB_DBUS_RECORDERS_PATH "/virtual0"
-#define RB_RECORDER_IFACE "org.rawburn.RawBurn1.Recorder"
-#define RB_FORMAT "org.rawburn.RawBurn1.DiscFormat2RawCD"
-#define RB_PREPARE RB_FORMAT ".PrepareMedia"
-#define RB_RELEASE RB_FORMAT ".ReleaseMedia"
+#define RB_PREPARE RB_TEST_FORMAT ".PrepareMedia"
+#define RB_RELEASE RB_TEST_FORMAT ".ReleaseMedia"
 #define RB_ACCESS_DENIED "ERROR org.freedesktop.DBus.Error.AccessDenied "
 #define RB_NOT_AUTHORIZED "ERROR " RB_DBUS_ERROR_PREFIX "NotAuthorized "
 #define LOGIND_NAME "org.freedesktop.login1"
 
 static const gchar *const rb_args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
 
-static gchar *
-rb_call(RbTestService *service, const gchar *method, gchar **message)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(service->connection,
-								RB_DBUS_NAME,
-								RB_RECORDER,
-								RB_FORMAT,
-								method,
-								NULL,
-								NULL,
-								G_DBUS_CALL_FLAGS_NONE,
-								-1,
-								NULL,
-								&error);
-	if (reply != NULL)
-		return NULL;
-	if (message != NULL)
-		*message = g_strdup(error->message);
-	return g_dbus_error_get_remote_error(error);
-}
-
-static GVariant *
-rb_get_property(RbTestService *service, const gchar *interface, const gchar *property)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply =
-		g_dbus_connection_call_sync(service->connection,
-					    RB_DBUS_NAME,
-					    RB_RECORDER,
-					    "org.freedesktop.DBus.Properties",
-					    "Get",
-					    g_variant_new("(ss)", interface, property),
-					    G_VARIANT_TYPE("(v)"),
-					    G_DBUS_CALL_FLAGS_NONE,
-					    -1,
-					    NULL,
-					    &error);
-	GVariant *value = NULL;
-
-	ck_assert_msg(reply != NULL, "Get %s: %s", property, error ? error->message : "");
-	g_variant_get(reply, "(v)", &value);
-	return value;
-}
-
-/* the ClientName of the recorder's lock holder, "" when free */
-static gchar *
-rb_lock_owner(RbTestService *service)
-{
-	g_autoptr(GVariant) value =
-		rb_get_property(service, RB_RECORDER_IFACE, "ExclusiveAccessOwner");
-
-	return g_variant_dup_string(value, NULL);
-}
-
-/* the drive's properties come once it answered */
-static void
-rb_wait_for_drive(RbTestService *service)
-{
-	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
-
-	for (;;) {
-		g_autoptr(GVariant) value =
-			rb_get_property(service, RB_FORMAT, "SupportedSectorTypes");
-		if (g_variant_n_children(value) > 0)
-			return;
-		ck_assert_msg(g_get_monotonic_time() < deadline, "the drive never answered");
-		g_usleep(20 * 1000);
-	}
-}
-
 /* the private system bus with rawburnd on it, as its unit starts it */
 static RbTestService *
 rb_system_service_new(void)
 {
 	RbTestService *service = rb_test_service_new_system_bus();
+	g_autoptr(RbTestClient) client = NULL;
 
 	rb_test_service_start_daemon_on(service, FALSE, rb_args);
-	rb_wait_for_drive(service);
+	client = rb_test_client_new(service);
+	rb_test_client_wait_for_drive(client, RB_RECORDER);
 	return service;
 }
 
@@ -134,7 +63,7 @@ START_TEST(test_system_bus_policy_allows_service_interfaces)
 							  NULL,
 							  RB_RECORDER,
 							  "org.freedesktop.DBus.Properties.GetAll",
-							  "('" RB_RECORDER_IFACE "',)");
+							  "('" RB_TEST_RECORDER "',)");
 
 		ck_assert_str_eq(recorders, "OK ([objectpath '" RB_RECORDER "'],)");
 		ck_assert_msg(g_str_has_prefix(props, "OK ({") &&
@@ -324,6 +253,7 @@ START_TEST(test_system_bus_polkit_prepare_matrix)
 	const gchar *const prepare[] = {RB_RECORDER " " RB_PREPARE, NULL};
 	RbTestCallOptions options = {
 		.uid = c->uid, .interactive = c->interactive, .before = prepare};
+	g_autoptr(RbTestClient) client = NULL;
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *checks = NULL;
 	g_autofree gchar *expected_checks = NULL;
@@ -334,7 +264,8 @@ START_TEST(test_system_bus_polkit_prepare_matrix)
 	if (c->agent != NULL)
 		rb_test_polkit_set_agent(service, c->agent);
 	rb_test_service_start_daemon_on(service, FALSE, rb_args);
-	rb_wait_for_drive(service);
+	client = rb_test_client_new(service);
+	rb_test_client_wait_for_drive(client, RB_RECORDER);
 
 	out = rb_test_call_full(service, &options, RB_RECORDER, RB_RELEASE, NULL);
 	lines = g_strsplit(out, "\n", -1);
@@ -370,18 +301,26 @@ START_TEST(test_system_bus_polkit_subject_is_caller)
 {
 	g_autoptr(RbTestService) service = rb_test_service_new_system_bus();
 	GPid polkit = rb_test_start_polkit(service);
+	g_autoptr(RbTestClient) client = NULL;
 	g_autoptr(GPtrArray) checks = NULL;
+	g_autofree gchar *prepared = NULL;
+	g_autofree gchar *released = NULL;
 	RbTestPolkitCheck *check;
 
 	rb_test_service_start_daemon_on(service, FALSE, rb_args);
-	rb_wait_for_drive(service);
-	ck_assert_ptr_null(rb_call(service, "PrepareMedia", NULL));
-	ck_assert_ptr_null(rb_call(service, "ReleaseMedia", NULL));
+	client = rb_test_client_new(service);
+	rb_test_client_wait_for_drive(client, RB_RECORDER);
+	prepared = rb_test_client_call(
+		client, RB_RECORDER, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
+	ck_assert_ptr_null(prepared);
+	released = rb_test_client_call(
+		client, RB_RECORDER, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL);
+	ck_assert_ptr_null(released);
 	checks = rb_test_polkit_get_check_list(service);
 	ck_assert_uint_eq(checks->len, 1);
 	check = g_ptr_array_index(checks, 0);
 	ck_assert_str_eq(check->action_id, "org.rawburn.burn");
-	ck_assert_str_eq(check->bus_name, g_dbus_connection_get_unique_name(service->connection));
+	ck_assert_str_eq(check->bus_name, rb_test_client_get_name(client));
 	ck_assert_uint_eq(check->uid, 0);
 	/* the call did not allow interactive authorization */
 	ck_assert_uint_eq(check->flags, 0);
@@ -400,13 +339,15 @@ START_TEST(test_system_bus_polkit_fd_as_nobody)
 	g_autofree gchar *backing = rb_test_service_write_file(service, "backing.img", "", 0, 0666);
 	g_autofree gchar *fd = g_strconcat("wfile:", backing, NULL);
 	const gchar *const fds[] = {fd, NULL};
+	g_autoptr(RbTestClient) client = NULL;
 	g_autofree gchar *without_fd = NULL;
 	g_autofree gchar *with_fd = NULL;
 	g_autofree gchar *checks = NULL;
 
 	rb_test_polkit_set_allowed(service, manage);
 	rb_test_service_start_daemon_on(service, FALSE, rb_args);
-	rb_wait_for_drive(service);
+	client = rb_test_client_new(service);
+	rb_test_client_wait_for_drive(client, RB_RECORDER);
 	/* the contrast: the handle without an fd behind it is refused, before
 	 * polkit is asked */
 	without_fd = rb_test_call_as(service,
@@ -443,19 +384,22 @@ START_TEST(test_system_bus_polkit_hang_release)
 	const gchar *const burn[] = {"org.rawburn.burn", NULL};
 	RbTestCallOptions as_nobody = {.uid = RB_TEST_UID_NOBODY};
 	RbTestCall *call;
-	g_autofree gchar *owner = NULL;
+	g_autoptr(RbTestClient) client = NULL;
+	g_autoptr(GVariant) owner = NULL;
 	g_autofree gchar *out = NULL;
 
 	rb_test_polkit_set_allowed(service, burn);
 	rb_test_polkit_hang_actions(service, burn);
 	rb_test_service_start_daemon_on(service, FALSE, rb_args);
-	rb_wait_for_drive(service);
+	client = rb_test_client_new(service);
+	rb_test_client_wait_for_drive(client, RB_RECORDER);
 
 	call = rb_test_call_start(service, &as_nobody, RB_RECORDER, RB_PREPARE, NULL);
 	rb_test_polkit_wait_hanging(service);
 	ck_assert(rb_test_call_is_running(call));
-	owner = rb_lock_owner(service);
-	ck_assert_str_eq(owner, "");
+	/* the lock holder's ClientName, "" when free */
+	owner = rb_test_client_get(client, RB_RECORDER, RB_TEST_RECORDER, "ExclusiveAccessOwner");
+	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
 
 	rb_test_polkit_release_hanging(service);
 	out = rb_test_call_finish(call);
@@ -515,29 +459,31 @@ START_TEST(test_system_bus_inhibitor_while_prepared)
 {
 	g_autoptr(RbTestService) service = rb_test_service_new_system_bus();
 	GPid logind = rb_test_start_mock(service, "logind", LOGIND_NAME);
-	g_autoptr(GVariant) reply = NULL;
+	/* one connection: the ClientName it sets names its own lock */
+	g_autoptr(RbTestClient) client = NULL;
+	g_autofree gchar *named = NULL;
+	g_autofree gchar *prepared = NULL;
+	g_autofree gchar *released = NULL;
 
 	/* no polkit on this bus: the caller is root, which is allowed */
 	rb_test_service_start_daemon_on(service, FALSE, rb_args);
-	rb_wait_for_drive(service);
-	reply = g_dbus_connection_call_sync(
-		service->connection,
-		RB_DBUS_NAME,
-		RB_RECORDER,
-		"org.freedesktop.DBus.Properties",
-		"Set",
-		g_variant_new(
-			"(ssv)", RB_FORMAT, "ClientName", g_variant_new_string("Inhibit test")),
-		NULL,
-		G_DBUS_CALL_FLAGS_NONE,
-		-1,
-		NULL,
-		NULL);
-	ck_assert_ptr_nonnull(reply);
+	client = rb_test_client_new(service);
+	rb_test_client_wait_for_drive(client, RB_RECORDER);
+	named = rb_test_client_set(client,
+				   RB_RECORDER,
+				   RB_TEST_FORMAT,
+				   "ClientName",
+				   g_variant_new_string("Inhibit test"),
+				   NULL);
+	ck_assert_ptr_null(named);
 	ck_assert_uint_eq(rb_count_rawburn_inhibitors(service), 0);
-	ck_assert_ptr_null(rb_call(service, "PrepareMedia", NULL));
+	prepared = rb_test_client_call(
+		client, RB_RECORDER, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
+	ck_assert_ptr_null(prepared);
 	rb_wait_inhibitors(service, 1);
-	ck_assert_ptr_null(rb_call(service, "ReleaseMedia", NULL));
+	released = rb_test_client_call(
+		client, RB_RECORDER, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL);
+	ck_assert_ptr_null(released);
 	rb_wait_inhibitors(service, 0);
 	rb_test_service_stop_daemon(service);
 	rb_test_stop_mock(service, logind, LOGIND_NAME);
@@ -549,24 +495,10 @@ main(void)
 {
 	Suite *suite = suite_create("system-bus");
 	TCase *tc = tcase_create("system-bus");
-	g_autofree gchar *setpriv = g_find_program_in_path("setpriv");
 
 	/* a missing test dependency fails the run, it never passes silently */
-	if (getuid() != 0) {
-		g_printerr("test-system-bus runs rawburnd as on the system bus and calls it as "
-			   "uid %u: run it as root (CI does)\n",
-			   RB_TEST_UID_NOBODY);
+	if (!rb_test_require_system_bus("test-system-bus"))
 		return 99;
-	}
-	if (rb_test_find_python() == NULL) {
-		g_printerr("python3 with dbusmock not found: install python3-dbusmock (.ci/build "
-			   "does)\n");
-		return 99;
-	}
-	if (setpriv == NULL) {
-		g_printerr("setpriv not found: install util-linux\n");
-		return 99;
-	}
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_system_bus_policy_allows_service_interfaces);
 	tcase_add_test(tc, test_system_bus_policy_refuses_other_interfaces);
