@@ -11,7 +11,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rb-dao-stream.h"
@@ -310,29 +312,18 @@ rb_count_daemon_disc_files(RbTestService *service)
 	return n;
 }
 
-/* B2: removed while ExportImage sits in its worker thread, blocked writing
- * into a pipe nobody reads yet; let go once the export is done */
-START_TEST(test_lifecycle_remove_under_running_export)
+/* virtual0 burned, then ExportImage blocked writing into a pipe nobody reads
+ * yet; returns the pipe's read end */
+static gint
+rb_start_blocked_export(RbTestClient *client, RbDaoStream *stream, RbTestPending *export)
 {
-	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
-	g_autoptr(RbTestService) service = rb_test_service_new_bus();
-	g_autoptr(RbTestClient) client = NULL;
-	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634);
 	g_autoptr(GUnixFDList) stream_fds = NULL;
 	g_autoptr(GUnixFDList) export_fds = NULL;
 	g_autofree gchar *burned = NULL;
-	g_autofree gchar *removed = NULL;
-	RbTestPending export;
 	gint file_fd = rb_test_stream_to_file(stream);
 	gint pipe_fds[2];
 	struct pollfd readable;
-	guint8 buf[65536];
-	guint64 total = 0;
-	gssize n;
-	gint64 deadline;
 
-	rb_test_service_start_daemon(service, args);
-	client = rb_test_client_new(service);
 	rb_test_client_wait_for_drive(client, RB_VIRTUAL0);
 	stream_fds = rb_test_fd_list_new(file_fd);
 	close(file_fd);
@@ -355,22 +346,43 @@ START_TEST(test_lifecycle_remove_under_running_export)
 				  "ExportImage",
 				  g_variant_new("(h)", 0),
 				  export_fds,
-				  &export);
+				  export);
 	/* data in the pipe: the export thread is writing, and it cannot write
-	 * the whole image (~29 MB) before we read. poll() reads nothing: the
-	 * count below still sees every byte. */
+	 * the whole image (~29 MB) before we read. poll() reads nothing: a
+	 * count of the bytes still sees every one. */
 	readable = (struct pollfd){.fd = pipe_fds[0], .events = POLLIN};
 	ck_assert_int_eq(poll(&readable, 1, RB_TEST_TIMEOUT_SECONDS * 1000 / 2), 1);
+	return pipe_fds[0];
+}
+
+/* B2: removed while ExportImage sits in its worker thread, blocked writing
+ * into a pipe nobody reads yet; let go once the export is done */
+START_TEST(test_lifecycle_remove_under_running_export)
+{
+	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbTestClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634);
+	g_autofree gchar *removed = NULL;
+	RbTestPending export;
+	gint read_fd;
+	guint8 buf[65536];
+	guint64 total = 0;
+	gssize n;
+	gint64 deadline;
+
+	rb_test_service_start_daemon(service, args);
+	client = rb_test_client_new(service);
+	read_fd = rb_start_blocked_export(client, stream, &export);
 	/* virtual0 is the daemon's only virtual recorder */
 	ck_assert_uint_eq(rb_count_daemon_disc_files(service), 1);
 	removed = rb_remove(client, RB_VIRTUAL0, NULL);
 	ck_assert_ptr_null(removed);
-	g_clear_object(&export_fds);
-	while ((n = read(pipe_fds[0], buf, sizeof(buf))) > 0) {
+	while ((n = read(read_fd, buf, sizeof(buf))) > 0) {
 		total += (guint64)n;
 		g_main_context_iteration(NULL, FALSE);
 	}
-	close(pipe_fds[0]);
+	close(read_fd);
 	rb_test_pending_wait(&export);
 	ck_assert_msg(export.error_name == NULL, "%s", export.message);
 	ck_assert_uint_eq(total, (guint64)(rb_dao_stream_get_end_lba(stream) + 11634) * 2448);
@@ -384,6 +396,41 @@ START_TEST(test_lifecycle_remove_under_running_export)
 	}
 	rb_test_pending_clear(&export);
 	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+/* B4: SIGTERM waits for a busy recorder (here an export nobody reads); a
+ * second SIGTERM stops at once, and the daemon is still torn down (under
+ * the sanitizers too) with exit status 0 */
+START_TEST(test_lifecycle_second_signal_while_busy)
+{
+	const gchar *const args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbTestClient) client = NULL;
+	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634);
+	RbTestPending export;
+	gint read_fd;
+	gint wait_status = 0;
+
+	rb_test_service_start_daemon(service, args);
+	client = rb_test_client_new(service);
+	read_fd = rb_start_blocked_export(client, stream, &export);
+	ck_assert_int_eq(kill(service->daemon_pid, SIGTERM), 0);
+	ck_assert(!rb_test_service_wait_daemon_exit(service, 500, &wait_status));
+	ck_assert_int_eq(kill(service->daemon_pid, SIGTERM), 0);
+	ck_assert_msg(rb_test_service_wait_daemon_exit(
+			      service, RB_TEST_TIMEOUT_SECONDS * 1000 / 2, &wait_status),
+		      "rawburnd did not exit on a second SIGTERM");
+	service->daemon_pid = 0;
+	ck_assert_msg(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0,
+		      "wait status %d",
+		      wait_status);
+	close(read_fd);
+	/* the call ends with the daemon's connection; its reply must not
+	 * arrive after this frame is gone */
+	rb_test_pending_wait(&export);
+	ck_assert_ptr_nonnull(export.error_name);
+	rb_test_pending_clear(&export);
 }
 END_TEST
 
@@ -547,6 +594,7 @@ main(void)
 	tcase_add_test(tc, test_lifecycle_remove_while_held);
 	tcase_add_test(tc, test_lifecycle_remove_races_pending_calls);
 	tcase_add_test(tc, test_lifecycle_remove_under_running_export);
+	tcase_add_test(tc, test_lifecycle_second_signal_while_busy);
 	tcase_add_test(tc, test_lifecycle_concurrent_burns);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
