@@ -341,7 +341,7 @@ main(int argc, char **argv)
 	g_clear_handle_id(&main_state.idle_id, g_source_remove);
 	g_signal_handler_disconnect(connection, closed_id);
 	g_clear_object(&daemon);
-	/* flush, so that InterfacesRemoved and the name release reach the bus */
+	/* flush, so that the name's release reaches the bus before we exit */
 	g_dbus_connection_flush_sync(connection, NULL, NULL);
 	return main_state.exit_status;
 }

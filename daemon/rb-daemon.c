@@ -51,7 +51,8 @@ rb_daemon_dispose(GObject *object)
 {
 	RbDaemon *self = RB_DAEMON(object);
 
-	/* unexport before the objects go, so clients see InterfacesRemoved */
+	/* unexport before the objects go, so no call reaches a freed one. This
+	 * sends no InterfacesRemoved: clients see the name go instead */
 	if (self->provider != NULL) {
 		g_signal_handlers_disconnect_by_data(self->provider, self);
 		rb_udev_provider_stop(self->provider);
