@@ -226,6 +226,32 @@ rb_stream_check_start(RbStreamCheck *self, gint32 lba, guint slot, GError **erro
 		slot + 1);
 }
 
+/*
+ * At the lead-out every track the TOC lists must have started: a TOC entry
+ * is only compared with the program area when its track starts, so an entry
+ * for a track that never does would otherwise go unnoticed.
+ */
+static gboolean
+rb_stream_check_tracks_started(RbStreamCheck *self, gint32 lba, GError **error)
+{
+	for (guint track = 1; track <= RB_STREAM_CHECK_MAX_TRACK; track++) {
+		const RbStreamCheckTocEntry *entry = &self->toc[track - 1];
+
+		if (!entry->seen || self->track_started[track])
+			continue;
+		return rb_stream_check_fail(
+			error,
+			RB_STREAM_CHECK_ERROR_TOC,
+			_("LBA %d: the lead-out starts here, but track %02u, which the lead-in TOC "
+			  "lists at LBA %d, never started; the stream's TOC does not match its "
+			  "program area"),
+			lba,
+			track,
+			entry->value);
+	}
+	return TRUE;
+}
+
 /* a mode-1 frame from LBA -150 on: a track or the lead-out, at LBA + 150 */
 static gboolean
 rb_stream_check_position(RbStreamCheck *self, gint32 lba, const guint8 *q, GError **error)
@@ -266,6 +292,8 @@ rb_stream_check_position(RbStreamCheck *self, gint32 lba, const guint8 *q, GErro
 		self->leadout_seen = TRUE;
 		if (self->toc[RB_STREAM_CHECK_SLOT_A2].seen)
 			ok = rb_stream_check_start(self, lba, RB_STREAM_CHECK_SLOT_A2, error);
+		if (ok)
+			ok = rb_stream_check_tracks_started(self, lba, error);
 	} else if (track != 0 && q[2] == 0x01 && !self->track_started[track]) {
 		self->track_started[track] = TRUE;
 		if (self->toc[track - 1].seen || self->full_cycle)
