@@ -505,6 +505,7 @@ END_TEST
 typedef struct {
 	gint32 start;
 	gint32 jump_at; /* from here one frame more; 0: none */
+	gint32 from;    /* before it the generator's addresses; 0: none */
 } RbTestRelative;
 
 static void
@@ -515,7 +516,7 @@ rb_test_mutate_relative(const RbDaoStream *stream, gint32 lba, guint8 *sector, g
 	gint32 frames = lba - relative->start;
 	guint8 q[RB_SUBQ_SIZE];
 
-	if (lba >= RB_TEST_PREGAP_START)
+	if (lba >= RB_TEST_PREGAP_START || (relative->from != 0 && lba < relative->from))
 		return;
 	if (relative->jump_at != 0 && lba >= relative->jump_at)
 		frames++;
@@ -540,6 +541,13 @@ START_TEST(test_relative_running_time)
 	feed.feed_from = 0;
 	relative.jump_at = -7777;
 	rb_test_assert_fails(&feed, -7777, RB_STREAM_CHECK_ERROR_ADDRESS, "jumps");
+	/* an address, then a count: the conventions cannot be mixed, not even
+	 * with the count at 00:00:00 on the lead-in's last sector */
+	relative = (RbTestRelative){RB_TEST_LEADIN_MEASURED, 0, -7777};
+	rb_test_assert_fails(&feed, -7777, RB_STREAM_CHECK_ERROR_ADDRESS, "jumps");
+	relative = (RbTestRelative){RB_TEST_PREGAP_START - 1, 0, RB_TEST_PREGAP_START - 1};
+	rb_test_assert_fails(
+		&feed, RB_TEST_PREGAP_START - 1, RB_STREAM_CHECK_ERROR_ADDRESS, "to 00:00:00");
 }
 END_TEST
 
