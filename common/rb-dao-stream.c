@@ -26,7 +26,8 @@
 
 /* A0, A1 and A2 follow the track entries */
 #define RB_DAO_TOC_EXTRA_ENTRIES 3
-#define RB_DAO_TOC_FRAMES_PER_ENTRY 3
+/* each TOC entry in the shortest run the lead-in allows */
+#define RB_DAO_TOC_FRAMES_PER_ENTRY RB_SUBQ_TOC_RUN
 /* PSEC of A0: a CD-DA or CD-ROM disc */
 #define RB_DAO_DISC_TYPE_CDDA 0x00
 

@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define RB_DAO_MAX_TRACKS 99
+#define RB_DAO_MAX_TRACKS RB_SUBQ_MAX_TRACK
 /* track 1's pregap: LBA -150..-1, index 0 */
 #define RB_DAO_PREGAP_SECTORS 150
 /* the lead-out of a first session: 90 seconds */

@@ -14,6 +14,14 @@
 
 #include "rb-stream-check-private.h"
 
+/* what must not change between the frames of one POINT */
+static void
+rb_stream_check_toc_fields(const guint8 *q, guint8 fields[4])
+{
+	fields[0] = q[0];
+	memcpy(fields + 1, q + 7, 3);
+}
+
 /* a lead-in POINT's slot in the TOC table, or RB_STREAM_CHECK_N_SLOTS */
 static guint
 rb_stream_check_point_slot(guint8 point)
@@ -31,9 +39,13 @@ rb_stream_check_point_slot(guint8 point)
 static guint
 rb_stream_check_slot_point(guint slot)
 {
+	guint8 point = 0;
+
 	if (slot >= RB_STREAM_CHECK_SLOT_A0)
 		return RB_SUBQ_POINT_FIRST_TRACK + (slot - RB_STREAM_CHECK_SLOT_A0);
-	return ((slot + 1) / 10) << 4 | (slot + 1) % 10;
+	/* tracks 01..99: always BCD */
+	rb_bcd_encode(slot + 1, &point);
+	return point;
 }
 
 /*
@@ -62,9 +74,13 @@ rb_stream_check_running_time(RbStreamCheck *self, gint32 lba, const guint8 *q, G
 			lba,
 			rb_stream_check_msf_text(running, text[0]),
 			rb_msf_to_lba(running));
+	/*
+	 * A count after an address fails too: the address is this lead-in's
+	 * LBA, below -150, and a count's is -150 or more, so the difference is
+	 * always more than the sectors between them.
+	 */
 	if (running.minute < RB_CD_LEADIN_MINUTE && self->have_running &&
-	    rb_stream_check_msf_frames(running) - rb_stream_check_msf_frames(self->running) !=
-		    lba - self->running_lba) {
+	    rb_msf_to_lba(running) - rb_msf_to_lba(self->running) != lba - self->running_lba) {
 		rb_stream_check_msf_text(self->running, text[1]);
 		rb_stream_check_msf_text(running, text[0]);
 		return rb_stream_check_fail(error,
@@ -97,7 +113,7 @@ rb_stream_check_run(RbStreamCheck *self, gint32 lba, guint key, GError **error)
 		return TRUE;
 	}
 	if (self->run_key >> 8 == RB_SUBQ_ADR_POSITION && !self->run_is_first &&
-	    self->run_length < RB_STREAM_CHECK_TOC_RUN)
+	    self->run_length < RB_SUBQ_TOC_RUN)
 		return rb_stream_check_fail(
 			error,
 			RB_STREAM_CHECK_ERROR_TOC,
@@ -130,7 +146,7 @@ rb_stream_check_toc_order(RbStreamCheck *self, gint32 lba, GError **error)
 	const RbStreamCheckTocEntry *a1 = &self->toc[RB_STREAM_CHECK_SLOT_A1];
 	const RbStreamCheckTocEntry *a2 = &self->toc[RB_STREAM_CHECK_SLOT_A2];
 	gint32 first = a0->seen ? a0->value : 1;
-	gint32 last = a1->seen ? a1->value : RB_STREAM_CHECK_MAX_TRACK;
+	gint32 last = a1->seen ? a1->value : RB_SUBQ_MAX_TRACK;
 	const RbStreamCheckTocEntry *previous = NULL;
 	guint previous_track = 0;
 
@@ -143,7 +159,7 @@ rb_stream_check_toc_order(RbStreamCheck *self, gint32 lba, GError **error)
 			lba,
 			first,
 			last);
-	for (guint track = 1; track <= RB_STREAM_CHECK_MAX_TRACK; track++) {
+	for (guint track = 1; track <= RB_SUBQ_MAX_TRACK; track++) {
 		const RbStreamCheckTocEntry *entry = &self->toc[track - 1];
 
 		if (!entry->seen)
@@ -289,7 +305,6 @@ rb_stream_check_leadin_end(RbStreamCheck *self, gint32 lba, GError **error)
 	const RbStreamCheckTocEntry *a1 = &self->toc[RB_STREAM_CHECK_SLOT_A1];
 	guint missing = RB_STREAM_CHECK_N_SLOTS;
 
-	self->leadin_ended = TRUE;
 	if (!self->full_cycle)
 		return TRUE;
 	for (guint slot = RB_STREAM_CHECK_SLOT_A0; slot < RB_STREAM_CHECK_N_SLOTS; slot++) {

@@ -13,16 +13,9 @@
 G_BEGIN_DECLS
 
 /* track 1's pregap: the program area's first LBA, the lead-in's end */
-#define RB_STREAM_CHECK_PREGAP_START (-150)
-/* every lead-in TOC entry is sent in at least 3 consecutive frames (§8.4) */
-#define RB_STREAM_CHECK_TOC_RUN 3
-/* Q modes: MCN, ISRC, and the lead-in's multi-session pointers (§8.4) */
-#define RB_STREAM_CHECK_ADR_MCN 2
-#define RB_STREAM_CHECK_ADR_ISRC 3
-#define RB_STREAM_CHECK_ADR_MULTISESSION 5
-#define RB_STREAM_CHECK_MAX_TRACK 99
+#define RB_STREAM_CHECK_PREGAP_START (-RB_CD_MSF_OFFSET)
 /* the TOC table: tracks 01..99 in slots 0..98, then A0, A1, A2 */
-#define RB_STREAM_CHECK_SLOT_A0 RB_STREAM_CHECK_MAX_TRACK
+#define RB_STREAM_CHECK_SLOT_A0 RB_SUBQ_MAX_TRACK
 #define RB_STREAM_CHECK_SLOT_A1 (RB_STREAM_CHECK_SLOT_A0 + 1)
 #define RB_STREAM_CHECK_SLOT_A2 (RB_STREAM_CHECK_SLOT_A0 + 2)
 #define RB_STREAM_CHECK_N_SLOTS (RB_STREAM_CHECK_SLOT_A0 + 3)
@@ -59,12 +52,11 @@ struct _RbStreamCheck {
 	gboolean run_is_first;
 	/* a POINT came round again: a whole TOC cycle was fed */
 	gboolean full_cycle;
-	gboolean leadin_ended;
 	RbStreamCheckTocEntry toc[RB_STREAM_CHECK_N_SLOTS];
 
 	/* the last ADR 1 frame: MCN/ISRC frames may sit on a track start */
 	gint32 last_position_lba;
-	gboolean track_started[RB_STREAM_CHECK_MAX_TRACK + 1];
+	gboolean track_started[RB_SUBQ_MAX_TRACK + 1];
 	gboolean leadout_seen;
 };
 
@@ -73,10 +65,8 @@ gboolean rb_stream_check_fail(GError **error, gint code, const gchar *format, ..
 	G_GNUC_PRINTF(3, 4);
 gboolean rb_stream_check_fail_bcd(gint32 lba, const guint8 *q, GError **error);
 void rb_stream_check_hex(const guint8 *bytes, gsize n, gchar text[RB_STREAM_CHECK_Q_TEXT_SIZE]);
-void rb_stream_check_toc_fields(const guint8 *q, guint8 fields[4]);
 const gchar *rb_stream_check_msf_text(RbMsf msf, gchar text[RB_STREAM_CHECK_MSF_TEXT_SIZE]);
 gboolean rb_stream_check_decode_msf(const guint8 *bcd, RbMsf *msf);
-gint32 rb_stream_check_msf_frames(RbMsf msf);
 
 /* rb-stream-check-leadin.c */
 gboolean rb_stream_check_leadin(RbStreamCheck *self, gint32 lba, const guint8 *q, GError **error);

@@ -18,7 +18,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <string.h>
 
 #include "rb-stream-check-private.h"
 
@@ -92,14 +91,6 @@ rb_stream_check_hex(const guint8 *bytes, gsize n, gchar text[RB_STREAM_CHECK_Q_T
 		g_snprintf(text + 3 * i, 4, i + 1 < n ? "%02X " : "%02X", bytes[i]);
 }
 
-/* what must not change between the frames of one POINT */
-void
-rb_stream_check_toc_fields(const guint8 *q, guint8 fields[4])
-{
-	fields[0] = q[0];
-	memcpy(fields + 1, q + 7, 3);
-}
-
 const gchar *
 rb_stream_check_msf_text(RbMsf msf, gchar text[RB_STREAM_CHECK_MSF_TEXT_SIZE])
 {
@@ -145,22 +136,16 @@ rb_stream_check_fail_adr(gint32 lba, const guint8 *q, GError **error)
 		text);
 }
 
-/*
- * The on-disc CRC is inverted (§8.4). In 16-byte mode cdrdao and libburn
- * send it plain and wodim inverted, and drives regenerate it there
- * ("10. Measured"), so both pass; in 96-byte modes it goes to disc as sent.
- */
+/* the CRC as a drive writing this data block type takes it */
 static gboolean
 rb_stream_check_crc(RbStreamCheck *self, gint32 lba, const guint8 *q, GError **error)
 {
-	guint16 crc = rb_cd_crc16(q, RB_SUBQ_DATA_SIZE);
-	guint16 expected = (guint16)~crc;
-	guint16 found = (guint16)((q[10] << 8) | q[11]);
+	guint16 expected;
 
-	if (found == expected)
+	if (rb_subq_check_crc_for_block_type(q, self->data_block_type))
 		return TRUE;
-	if (found == crc && self->data_block_type == RB_DATA_BLOCK_TYPE_RAW_PQ)
-		return TRUE;
+	/* the expected value only on failure: this runs on every sector */
+	expected = rb_subq_compute_crc(q);
 	return rb_stream_check_fail(
 		error,
 		RB_STREAM_CHECK_ERROR_Q_CRC,
@@ -179,13 +164,6 @@ rb_stream_check_decode_msf(const guint8 *bcd, RbMsf *msf)
 {
 	return rb_bcd_decode(bcd[0], &msf->minute) && rb_bcd_decode(bcd[1], &msf->second) &&
 	       rb_bcd_decode(bcd[2], &msf->frame) && rb_msf_is_valid(*msf);
-}
-
-gint32
-rb_stream_check_msf_frames(RbMsf msf)
-{
-	return (msf.minute * RB_CD_SECONDS_PER_MINUTE + msf.second) * RB_CD_FRAMES_PER_SECOND +
-	       msf.frame;
 }
 
 /*
@@ -224,6 +202,32 @@ rb_stream_check_start(RbStreamCheck *self, gint32 lba, guint slot, GError **erro
 		  "stream's TOC does not match its program area"),
 		lba,
 		slot + 1);
+}
+
+/*
+ * At the lead-out every track the TOC lists must have started: a TOC entry
+ * is only compared with the program area when its track starts, so an entry
+ * for a track that never does would otherwise go unnoticed.
+ */
+static gboolean
+rb_stream_check_tracks_started(RbStreamCheck *self, gint32 lba, GError **error)
+{
+	for (guint track = 1; track <= RB_SUBQ_MAX_TRACK; track++) {
+		const RbStreamCheckTocEntry *entry = &self->toc[track - 1];
+
+		if (!entry->seen || self->track_started[track])
+			continue;
+		return rb_stream_check_fail(
+			error,
+			RB_STREAM_CHECK_ERROR_TOC,
+			_("LBA %d: the lead-out starts here, but track %02u, which the lead-in TOC "
+			  "lists at LBA %d, never started; the stream's TOC does not match its "
+			  "program area"),
+			lba,
+			track,
+			entry->value);
+	}
+	return TRUE;
 }
 
 /* a mode-1 frame from LBA -150 on: a track or the lead-out, at LBA + 150 */
@@ -266,6 +270,8 @@ rb_stream_check_position(RbStreamCheck *self, gint32 lba, const guint8 *q, GErro
 		self->leadout_seen = TRUE;
 		if (self->toc[RB_STREAM_CHECK_SLOT_A2].seen)
 			ok = rb_stream_check_start(self, lba, RB_STREAM_CHECK_SLOT_A2, error);
+		if (ok)
+			ok = rb_stream_check_tracks_started(self, lba, error);
 	} else if (track != 0 && q[2] == 0x01 && !self->track_started[track]) {
 		self->track_started[track] = TRUE;
 		if (self->toc[track - 1].seen || self->full_cycle)
@@ -294,16 +300,21 @@ rb_stream_check_sector(RbStreamCheck *self, gint32 lba, const guint8 *sector, GE
 		if (adr == RB_SUBQ_ADR_POSITION)
 			return rb_stream_check_leadin(self, lba, q, error);
 		/* multi-session pointers: CRC only, but they end a TOC run */
-		if (adr == RB_STREAM_CHECK_ADR_MULTISESSION)
+		if (adr == RB_SUBQ_ADR_MULTISESSION)
 			return rb_stream_check_run(self, lba, (adr << 8) | q[2], error);
 		return rb_stream_check_fail_adr(lba, q, error);
 	}
-	if (!self->leadin_ended && !rb_stream_check_leadin_end(self, lba, error))
+	/*
+	 * The lead-in's end: a stream that starts later fed no lead-in, so
+	 * there is nothing to check; one that starts at or before it reaches it
+	 * exactly once.
+	 */
+	if (lba == RB_STREAM_CHECK_PREGAP_START && !rb_stream_check_leadin_end(self, lba, error))
 		return FALSE;
 	if (adr == RB_SUBQ_ADR_POSITION)
 		return rb_stream_check_position(self, lba, q, error);
 	/* MCN and ISRC: CRC only; their contents are another module's */
-	if (adr == RB_STREAM_CHECK_ADR_MCN || adr == RB_STREAM_CHECK_ADR_ISRC)
+	if (adr == RB_SUBQ_ADR_MCN || adr == RB_SUBQ_ADR_ISRC)
 		return TRUE;
 	return rb_stream_check_fail_adr(lba, q, error);
 }

@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 
 typedef enum {
 	RB_STREAM_CHECK_ERROR_Q_CRC,   /* the Q CRC is wrong */
-	RB_STREAM_CHECK_ERROR_Q_MODE,  /* undecodable Q: a Q mode (ADR) or BCD field that cannot be
-					*/
+	RB_STREAM_CHECK_ERROR_Q_MODE,  /* undecodable Q: a Q mode (ADR) that cannot be at this LBA,
+					  or a field that is not BCD or not a valid value */
 	RB_STREAM_CHECK_ERROR_ADDRESS, /* absolute time != LBA + 150, or lead-in running time
 					  inconsistent */
 	RB_STREAM_CHECK_ERROR_AREA,    /* TNO 00 outside the lead-in, or another TNO inside it */

@@ -115,6 +115,26 @@ rb_subq_check_crc_uninverted(const guint8 q[RB_SUBQ_SIZE])
 	return rb_subq_get_stored_crc(q) == rb_cd_crc16(q, RB_SUBQ_DATA_SIZE);
 }
 
+/*
+ * Whether a drive writing @data_block_type takes @q's CRC as good. The
+ * on-disc CRC is inverted (§8.4). In the 16-byte P-Q mode cdrdao and libburn
+ * send it plain and wodim inverted, and drives regenerate it there
+ * (mmc-notes "10. Measured"), so both forms pass; in the 96-byte modes it
+ * goes to disc as sent. One CRC computation: the stream preflight calls this
+ * for every sector.
+ */
+gboolean
+rb_subq_check_crc_for_block_type(const guint8 q[RB_SUBQ_SIZE], guint data_block_type)
+{
+	guint16 plain = rb_cd_crc16(q, RB_SUBQ_DATA_SIZE);
+	guint16 inverted = (guint16)~plain;
+	guint16 stored = rb_subq_get_stored_crc(q);
+
+	if (stored == inverted)
+		return TRUE;
+	return data_block_type == RB_DATA_BLOCK_TYPE_RAW_PQ && stored == plain;
+}
+
 static gboolean
 rb_subq_encode_msf(RbMsf msf, guint8 *out, const gchar *what, GError **error)
 {

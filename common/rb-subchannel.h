@@ -31,6 +31,15 @@ G_BEGIN_DECLS
 #define RB_SUBQ_POINT_LEADOUT 0xA2
 /* Q mode 1: position (program area, lead-out) or the TOC (lead-in) */
 #define RB_SUBQ_ADR_POSITION 1
+/* Q modes 2 and 3, after the lead-in: the disc's MCN and a track's ISRC */
+#define RB_SUBQ_ADR_MCN 2
+#define RB_SUBQ_ADR_ISRC 3
+/* Q mode 5, inside the lead-in: the multi-session pointers */
+#define RB_SUBQ_ADR_MULTISESSION 5
+/* every lead-in TOC entry is sent in at least 3 consecutive frames (§8.4) */
+#define RB_SUBQ_TOC_RUN 3
+/* track numbers (TNO, POINT) run from 01 to 99 */
+#define RB_SUBQ_MAX_TRACK 99
 
 #define RB_SUBCHANNEL_ERROR (rb_subchannel_error_quark())
 
@@ -83,6 +92,7 @@ guint16 rb_subq_compute_crc(const guint8 q[RB_SUBQ_SIZE]);
 void rb_subq_set_crc(guint8 q[RB_SUBQ_SIZE]);
 gboolean rb_subq_check_crc(const guint8 q[RB_SUBQ_SIZE]);
 gboolean rb_subq_check_crc_uninverted(const guint8 q[RB_SUBQ_SIZE]);
+gboolean rb_subq_check_crc_for_block_type(const guint8 q[RB_SUBQ_SIZE], guint data_block_type);
 
 gboolean rb_subq_encode(const RbSubQ *subq, guint8 q[RB_SUBQ_SIZE], GError **error);
 gboolean rb_subq_decode(const guint8 q[RB_SUBQ_SIZE], RbSubQ *subq, GError **error);

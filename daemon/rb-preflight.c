@@ -6,7 +6,9 @@
  * sector that was not checked; the writer's first WRITE waits until the
  * lead-in and the pregap are in the FIFO, which is what makes the check a
  * preflight: a stream aligned to the wrong lead-in length, or with a
- * broken lead-in TOC, is refused while the disc is still blank.
+ * broken lead-in TOC, is refused while the disc is still blank. The wait
+ * ends when the FIFO is full, so a lead-in longer than the FIFO is checked
+ * before the first WRITE only as far as the FIFO holds it.
  */
 #include "config.h"
 

@@ -12,9 +12,9 @@
 
 G_BEGIN_DECLS
 
-/* what is checked before the first WRITE: the lead-in and the first FIFO
- * fill, the whole stream when it is seekable, or nothing at all, also not
- * while writing */
+/* what is checked before the first WRITE: the lead-in (as far as the FIFO
+ * holds it) and the first FIFO fill, the whole stream when it is seekable,
+ * or nothing at all, also not while writing */
 typedef enum {
 	RB_PREFLIGHT_LEAD_IN,
 	RB_PREFLIGHT_FULL,

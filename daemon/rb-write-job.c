@@ -383,7 +383,8 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 	rb_write_job_env_init(self, &env);
 	/* a deep buffer before the laser starts: without BUFE an underrun
 	 * ruins the disc; and with Preflight, the lead-in and the pregap
-	 * checked, so that a stream that is wrong there costs nothing */
+	 * checked as far as the FIFO holds them, so that a stream that is
+	 * wrong there costs nothing */
 	if (!rb_fifo_wait_filled(self->fifo,
 				 rb_preflight_gate_bytes(self->params.preflight,
 							 self->sector_size,
@@ -509,7 +510,12 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 
 	rb_write_job_env_init(self, &env);
 	rb_write_job_set_action(self, RB_WRITE_ACTION_PREPARING);
-	/* Preflight "full": the whole file, before the drive hears a word */
+	/*
+	 * Preflight "full": the whole file, before the drive hears a word. The
+	 * reader still feeds every sector through the checker as it burns: the
+	 * file can change between this scan and the burn, and checking costs
+	 * little next to writing.
+	 */
 	if (self->check != NULL && self->params.preflight == RB_PREFLIGHT_FULL && self->seekable &&
 	    !rb_preflight_scan_fd(self->data_block_type,
 				  self->sector_size,

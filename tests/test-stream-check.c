@@ -505,6 +505,7 @@ END_TEST
 typedef struct {
 	gint32 start;
 	gint32 jump_at; /* from here one frame more; 0: none */
+	gint32 from;    /* before it the generator's addresses; 0: none */
 } RbTestRelative;
 
 static void
@@ -515,7 +516,7 @@ rb_test_mutate_relative(const RbDaoStream *stream, gint32 lba, guint8 *sector, g
 	gint32 frames = lba - relative->start;
 	guint8 q[RB_SUBQ_SIZE];
 
-	if (lba >= RB_TEST_PREGAP_START)
+	if (lba >= RB_TEST_PREGAP_START || (relative->from != 0 && lba < relative->from))
 		return;
 	if (relative->jump_at != 0 && lba >= relative->jump_at)
 		frames++;
@@ -540,6 +541,13 @@ START_TEST(test_relative_running_time)
 	feed.feed_from = 0;
 	relative.jump_at = -7777;
 	rb_test_assert_fails(&feed, -7777, RB_STREAM_CHECK_ERROR_ADDRESS, "jumps");
+	/* an address, then a count: the conventions cannot be mixed, not even
+	 * with the count at 00:00:00 on the lead-in's last sector */
+	relative = (RbTestRelative){RB_TEST_LEADIN_MEASURED, 0, -7777};
+	rb_test_assert_fails(&feed, -7777, RB_STREAM_CHECK_ERROR_ADDRESS, "jumps");
+	relative = (RbTestRelative){RB_TEST_PREGAP_START - 1, 0, RB_TEST_PREGAP_START - 1};
+	rb_test_assert_fails(
+		&feed, RB_TEST_PREGAP_START - 1, RB_STREAM_CHECK_ERROR_ADDRESS, "to 00:00:00");
 }
 END_TEST
 
@@ -820,6 +828,50 @@ START_TEST(test_track_not_in_toc)
 }
 END_TEST
 
+/* every program-area sector of track @from made one of track @to */
+typedef struct {
+	guint8 from;
+	guint8 to;
+} RbTestRenumber;
+
+static void
+rb_test_mutate_renumber(const RbDaoStream *stream, gint32 lba, guint8 *sector, gconstpointer data)
+{
+	const RbTestRenumber *renumber = data;
+	guint dbt = rb_dao_stream_get_data_block_type(stream);
+	guint8 q[RB_SUBQ_SIZE];
+
+	if (lba < RB_TEST_PREGAP_START)
+		return;
+	rb_test_get_q(dbt, sector, q);
+	if ((q[0] & 0x0F) != RB_SUBQ_ADR_POSITION || q[1] != renumber->from)
+		return;
+	q[1] = renumber->to;
+	rb_test_set_q(dbt, sector, q, TRUE);
+}
+
+/*
+ * A TOC listing a track the program area never starts: tracks 1 to 3 in the
+ * lead-in, tracks 1 and 2 after it (track 3's sectors say track 2), the
+ * lead-out where A2 says. Only the lead-out can show it.
+ */
+START_TEST(test_toc_track_never_starts)
+{
+	RbTestFeed feed = rb_test_feed_init(RB_TEST_LEADIN_ATIP, 3, _i == 0 ? 1 : 3);
+	RbTestRenumber renumber = {0x03, 0x02};
+
+	feed.mutate = rb_test_mutate_renumber;
+	feed.mutate_data = &renumber;
+	rb_test_assert_fails(&feed, 1050, RB_STREAM_CHECK_ERROR_TOC, "track 03");
+	rb_test_assert_fails(&feed, 1050, RB_STREAM_CHECK_ERROR_TOC, "LBA 750, never started");
+	rb_test_assert_fails(
+		&feed, 1050, RB_STREAM_CHECK_ERROR_TOC, "TOC does not match its program area");
+	/* without the lead-in nothing is known of the TOC */
+	feed.feed_from = RB_TEST_PREGAP_START;
+	rb_test_assert_passes(&feed);
+}
+END_TEST
+
 START_TEST(test_finish)
 {
 	RbTestFeed feed = rb_test_feed_init(RB_TEST_LEADIN_ATIP, 3, 3);
@@ -878,6 +930,7 @@ main(void)
 	tcase_add_test(tc_toc, test_toc_order);
 	tcase_add_loop_test(tc_toc, test_toc_against_program_area, 0, 2);
 	tcase_add_test(tc_toc, test_track_not_in_toc);
+	tcase_add_loop_test(tc_toc, test_toc_track_never_starts, 0, 2);
 	tcase_add_test(tc_toc, test_finish);
 	suite_add_tcase(suite, tc_toc);
 

@@ -129,6 +129,26 @@ START_TEST(test_crc_plain_and_corrupt)
 }
 END_TEST
 
+/* the inverted CRC in every mode, the plain one in the 16-byte mode only */
+START_TEST(test_crc_for_block_type)
+{
+	guint8 plain[RB_SUBQ_SIZE];
+	guint8 corrupt[RB_SUBQ_SIZE];
+
+	memcpy(plain, rb_crc_vectors[0], RB_SUBQ_SIZE);
+	plain[10] = (guint8)~plain[10];
+	plain[11] = (guint8)~plain[11];
+	memcpy(corrupt, rb_crc_vectors[0], RB_SUBQ_SIZE);
+	corrupt[3] ^= 0x01;
+	for (guint dbt = RB_DATA_BLOCK_TYPE_RAW_PQ; dbt <= RB_DATA_BLOCK_TYPE_RAW_PW; dbt++) {
+		ck_assert(rb_subq_check_crc_for_block_type(rb_crc_vectors[0], dbt));
+		ck_assert(rb_subq_check_crc_for_block_type(plain, dbt) ==
+			  (dbt == RB_DATA_BLOCK_TYPE_RAW_PQ));
+		ck_assert(!rb_subq_check_crc_for_block_type(corrupt, dbt));
+	}
+}
+END_TEST
+
 START_TEST(test_subq_encode_vectors)
 {
 	for (guint i = 0; i < G_N_ELEMENTS(rb_crc_vectors); i++) {
@@ -495,6 +515,7 @@ main(void)
 	tcase_add_test(tc_q, test_bcd_invalid);
 	tcase_add_test(tc_q, test_crc_vectors);
 	tcase_add_test(tc_q, test_crc_plain_and_corrupt);
+	tcase_add_test(tc_q, test_crc_for_block_type);
 	tcase_add_test(tc_q, test_subq_encode_vectors);
 	tcase_add_test(tc_q, test_subq_round_trip);
 	tcase_add_test(tc_q, test_subq_decode_invalid);

@@ -13,8 +13,11 @@
 #include "rb-subchannel.h"
 #include "rb-vdrive-private.h"
 
-#define RB_VDRIVE_TOC_RUN 3
-#define RB_VDRIVE_PREGAP_START (-150)
+/* track 1's pregap: the lead-in ends here */
+#define RB_VDRIVE_PREGAP_START (-RB_CD_MSF_OFFSET)
+
+/* the recorder's MODE SELECT data block type is the sub-channel one */
+G_STATIC_ASSERT(RB_MMC_DBT_RAW_PQ == RB_DATA_BLOCK_TYPE_RAW_PQ);
 
 static void
 rb_vdrive_note_toc_entry(RbVdrive *self, const RbSubQ *subq)
@@ -61,16 +64,11 @@ void
 rb_vdrive_check_sector(RbVdrive *self, gint32 lba, const guint8 *stored)
 {
 	guint8 q[RB_SUBQ_SIZE];
-	gboolean crc_ok;
 	RbSubQ subq;
 	gboolean in_leadin_area = lba < RB_VDRIVE_PREGAP_START;
 
 	rb_subchannel_pw_get_q(stored + RB_VDRIVE_MAIN_SIZE, q);
-	crc_ok = rb_subq_check_crc(q);
-	/* in 16-byte mode drives regenerate the CRC, so hosts send it either way */
-	if (!crc_ok && self->recording_data_block_type == RB_MMC_DBT_RAW_PQ)
-		crc_ok = rb_subq_check_crc_uninverted(q);
-	if (!crc_ok) {
+	if (!rb_subq_check_crc_for_block_type(q, (guint)self->recording_data_block_type)) {
 		self->report.bad_q_crc++;
 		return;
 	}
@@ -92,7 +90,7 @@ rb_vdrive_check_sector(RbVdrive *self, gint32 lba, const guint8 *stored)
 		if (self->report.leadin_sectors > 1 && subq.index_or_point == self->run_point) {
 			self->run_length++;
 		} else {
-			if (self->run_started && self->run_length < RB_VDRIVE_TOC_RUN)
+			if (self->run_started && self->run_length < RB_SUBQ_TOC_RUN)
 				self->report.toc_short_runs++;
 			/* the first run may have been cut by trimming the lead-in */
 			self->run_started = self->report.leadin_sectors > 1;
@@ -114,7 +112,7 @@ rb_vdrive_check_sector(RbVdrive *self, gint32 lba, const guint8 *stored)
 		return;
 	}
 	self->report.program_sectors++;
-	if (subq.tno >= 1 && subq.tno <= 99 && subq.index_or_point == 1)
+	if (subq.tno >= 1 && subq.tno <= RB_SUBQ_MAX_TRACK && subq.index_or_point == 1)
 		rb_vdrive_note_track_start(self, &subq, lba);
 }
 
@@ -140,7 +138,7 @@ rb_vdrive_check_finish(RbVdrive *self)
 
 	for (guint i = 0; i < self->toc->len; i++) {
 		const RbVdriveTocEntry *entry = &g_array_index(self->toc, RbVdriveTocEntry, i);
-		if (entry->point < 1 || entry->point > 99)
+		if (entry->point < 1 || entry->point > RB_SUBQ_MAX_TRACK)
 			continue;
 		if (entry->point > tracks ||
 		    g_array_index(self->track_starts, gint32, entry->point - 1) != entry->p_lba)
