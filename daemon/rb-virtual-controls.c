@@ -40,6 +40,7 @@ rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError *
 	GVariantIter iter;
 	const gchar *key;
 	GVariant *entry_value;
+	guint long_write_seconds = 0;
 
 	rb_vdrive_faults_init(out);
 	g_variant_iter_init(&iter, faults);
@@ -62,7 +63,7 @@ rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError *
 		else if (g_strcmp0(key, "NotReadyCount") == 0)
 			count = &out->not_ready_count;
 		else if (g_strcmp0(key, "LongWriteSeconds") == 0)
-			count = &out->long_write_polls; /* the finishing poll asks once a second */
+			count = &long_write_seconds;
 		else {
 			g_set_error(error,
 				    G_DBUS_ERROR,
@@ -90,6 +91,7 @@ rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError *
 		else
 			*count = g_variant_get_uint32(value);
 	}
+	out->long_write_ms = MIN(long_write_seconds, RB_VDRIVE_FINISHING_MS_MAX / 1000) * 1000;
 	if (out->not_ready_after_lba != RB_VDRIVE_FAULT_OFF && out->not_ready_count == 0)
 		out->not_ready_count = RB_FAULTS_NOT_READY_COUNT_DEFAULT;
 	return TRUE;

@@ -514,12 +514,12 @@ START_TEST(test_wait_until_ready)
 	ck_assert(rb_mmc_wait_until_ready(
 		RB_MMC_TRANSPORT(rb_fake), &rb_env, 3600, rb_progress_cb, &log, &error));
 	ck_assert_ptr_null(error);
-	/* one TEST UNIT READY per poll, a second apart */
+	/* one TEST UNIT READY per poll, 50 ms apart at first, then backing off */
 	ck_assert_uint_eq(rb_test_fake_transport_get_n_commands(rb_fake), 5);
 	ck_assert_uint_eq(rb_test_fake_transport_count_opcode(rb_fake, RB_MMC_TEST_UNIT_READY), 5);
 	ck_assert_uint_eq(rb_clock.sleeps->len, 4);
 	for (guint i = 0; i < 4; i++)
-		ck_assert_uint_eq(rb_sleep_at(i), 1000000);
+		ck_assert_uint_eq(rb_sleep_at(i), 50000u << i);
 	ck_assert_uint_eq(fractions->len, 5);
 	ck_assert_double_eq(g_array_index(fractions, gdouble, 0), 0.25);
 	ck_assert_double_eq(g_array_index(fractions, gdouble, 1), 0.5);
@@ -538,9 +538,12 @@ START_TEST(test_wait_until_ready_bounded)
 		RB_MMC_TRANSPORT(rb_fake), &rb_env, 10, NULL, NULL, &error));
 	rb_assert_error(error, RB_ERROR, RB_ERROR_MEDIA_BUSY);
 	ck_assert_ptr_nonnull(strstr(error->message, "10 s"));
-	/* polls at 0, 1, ... 10 s: none after the 10 s are over */
-	ck_assert_uint_eq(rb_test_fake_transport_get_n_commands(rb_fake), 11);
-	ck_assert_uint_eq(rb_sleep_total(), 10 * G_USEC_PER_SEC);
+	/* polls at 0, 0.05, 0.15, 0.35, 0.75, 1.55 s, then every second up to
+	 * 9.55 s: none after the 10 s are over */
+	ck_assert_uint_eq(rb_test_fake_transport_get_n_commands(rb_fake), 14);
+	ck_assert_uint_eq(rb_sleep_at(4), 800000);
+	ck_assert_uint_eq(rb_sleep_at(5), 1000000);
+	ck_assert_uint_eq(rb_sleep_total(), 9550000);
 }
 END_TEST
 

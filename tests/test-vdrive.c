@@ -744,30 +744,50 @@ END_TEST
 
 /* --- finishing, test writes, eject -------------------------------------------------------- */
 
+/* FinishingMilliseconds plus the LongWrite fault: "long write in
+ * progress" (02/04/08) with SKSV progress until then, ready after */
 START_TEST(test_vdrive_sync_cache_immediate_polls)
 {
 	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	RbVdriveFaults faults;
-	guint busy = 0;
+	RbCommand cmd;
 
+	ck_assert_uint_eq(rb_vdrive_get_finishing_ms(drive), 0);
+	rb_vdrive_set_finishing_ms(drive, 100);
+	ck_assert_uint_eq(rb_vdrive_get_finishing_ms(drive), 100);
 	rb_vdrive_faults_init(&faults);
-	faults.long_write_polls = 3;
+	faults.long_write_ms = 200;
 	rb_vdrive_set_faults(drive, &faults);
 	rb_clear_unit_attention(drive);
 	/* nothing recorded: nothing to flush */
 	rb_assert_good(rb_sync_cache(drive, TRUE));
+	rb_assert_good(rb_tur(drive));
 	rb_select_raw(drive, RB_MMC_DBT_RAW_PW, TRUE, FALSE);
 	rb_assert_good(rb_record(drive, stream, 26));
 	rb_assert_good(rb_sync_cache(drive, TRUE));
-	for (;;) {
-		RbCommand cmd = rb_tur(drive);
-		if (cmd.result.status == RB_SCSI_STATUS_GOOD)
-			break;
-		rb_assert_sense(cmd, RB_SENSE_NOT_READY, 0x04, 0x07);
-		busy++;
-	}
-	ck_assert_uint_eq(busy, 2 + 3);
+	cmd = rb_tur(drive);
+	rb_assert_sense(cmd, RB_SENSE_NOT_READY, 0x04, 0x08);
+	ck_assert_uint_eq(cmd.result.sense[15] & 0x80, 0x80);
+	/* 300 ms is the most it may take */
+	g_usleep(320 * 1000);
+	rb_assert_good(rb_tur(drive));
+}
+END_TEST
+
+/* a fast drive (realtime=false) is done when SYNCHRONIZE CACHE returns */
+START_TEST(test_vdrive_sync_cache_fast_drive_done_at_once)
+{
+	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) realtime = rb_drive_new("media=cd-r-80,realtime=true");
+	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
+
+	ck_assert_uint_eq(rb_vdrive_get_finishing_ms(realtime), RB_VDRIVE_FINISHING_MS_REALTIME);
+	rb_clear_unit_attention(drive);
+	rb_select_raw(drive, RB_MMC_DBT_RAW_PW, TRUE, FALSE);
+	rb_assert_good(rb_record(drive, stream, 26));
+	rb_assert_good(rb_sync_cache(drive, TRUE));
+	rb_assert_good(rb_tur(drive));
 }
 END_TEST
 
@@ -1039,6 +1059,7 @@ main(void)
 	tcase_add_test(tc, test_vdrive_data_sectors_descrambled);
 	tcase_add_loop_test(tc, test_vdrive_report_catches, 0, 3);
 	tcase_add_test(tc, test_vdrive_sync_cache_immediate_polls);
+	tcase_add_test(tc, test_vdrive_sync_cache_fast_drive_done_at_once);
 	tcase_add_test(tc, test_vdrive_test_write_records_nothing);
 	tcase_add_test(tc, test_vdrive_eject_and_load);
 	tcase_add_test(tc, test_vdrive_blank);

@@ -851,7 +851,7 @@ START_TEST(test_write_job_cancel)
 		faults.not_ready_after_lba = bed.leadin + 500;
 		faults.not_ready_count = G_MAXUINT;
 	} else if (cc == RB_CANCEL_FINISHING) {
-		faults.long_write_polls = 100000;
+		faults.long_write_ms = RB_VDRIVE_FINISHING_MS_MAX;
 	}
 	rb_vdrive_set_faults(bed.drive, &faults);
 	if (cc == RB_CANCEL_PREPARING)

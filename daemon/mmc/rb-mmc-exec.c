@@ -293,6 +293,7 @@ rb_mmc_wait_until_ready(RbMmcTransport *transport,
 {
 	RbMmcCdb cdb;
 	gint64 start;
+	guint64 interval_us = RB_MMC_FINISH_POLL_FIRST_US;
 
 	g_return_val_if_fail(RB_IS_MMC_TRANSPORT(transport), FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -324,7 +325,7 @@ rb_mmc_wait_until_ready(RbMmcTransport *transport,
 			progress(info.sense.progress_valid ? info.sense.progress / 65536.0 : -1.0,
 				 user_data);
 		elapsed = rb_mmc_env_now(env) - start;
-		if (elapsed + RB_MMC_FINISH_POLL_INTERVAL_US > (gint64)timeout_s * G_USEC_PER_SEC) {
+		if (elapsed + (gint64)interval_us > (gint64)timeout_s * G_USEC_PER_SEC) {
 			rb_error_set(error,
 				     RB_ERROR_MEDIA_BUSY,
 				     "%s (the drive was still finishing after %u s: sense "
@@ -336,7 +337,8 @@ rb_mmc_wait_until_ready(RbMmcTransport *transport,
 				     info.sense.ascq);
 			return FALSE;
 		}
-		rb_mmc_env_sleep(env, RB_MMC_FINISH_POLL_INTERVAL_US);
+		rb_mmc_env_sleep(env, interval_us);
+		interval_us = MIN(interval_us * 2, RB_MMC_FINISH_POLL_MAX_US);
 	}
 	if (progress != NULL)
 		progress(1.0, user_data);

@@ -51,9 +51,12 @@ G_BEGIN_DECLS
 #define RB_MMC_BUSY_OTHER_FIRST_US 100000
 #define RB_MMC_BUSY_OTHER_MAX_US 2000000
 
-/* the finishing poll: TEST UNIT READY every second for at most an hour, as
- * libburn does after an Immed SYNCHRONIZE CACHE */
-#define RB_MMC_FINISH_POLL_INTERVAL_US 1000000
+/* the finishing poll: TEST UNIT READY for at most an hour, as libburn does
+ * after an Immed SYNCHRONIZE CACHE; first after 50 ms, so that a drive that
+ * is already done is seen at once, then doubling up to once a second (the
+ * pace of cdrdao's and wodim's polls, which a slow drive is used to) */
+#define RB_MMC_FINISH_POLL_FIRST_US 50000
+#define RB_MMC_FINISH_POLL_MAX_US 1000000
 #define RB_MMC_FINISH_TIMEOUT_S 3600
 
 /* Where time comes from: NULL members (or a NULL RbMmcEnv) mean the real
@@ -94,7 +97,8 @@ gboolean rb_mmc_exec(RbMmcTransport *transport,
 typedef void (*RbMmcProgressFunc)(gdouble fraction, gpointer user_data);
 
 /* Waits until TEST UNIT READY passes, after SYNCHRONIZE CACHE or BLANK
- * with Immed: polls every RB_MMC_FINISH_POLL_INTERVAL_US while the drive
+ * with Immed: polls (RB_MMC_FINISH_POLL_FIRST_US, backing off to
+ * RB_MMC_FINISH_POLL_MAX_US) while the drive
  * answers busy (02/04/04, 02/04/07, 02/04/08) or becoming ready (02/04/00,
  * 02/04/01), and reports the sense progress. Fails with MediaBusy after
  * @timeout_s, or with the error of any other sense. */

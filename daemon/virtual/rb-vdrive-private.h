@@ -70,7 +70,10 @@ struct _RbVdrive {
 	gint32 recording_data_block_type;
 	gboolean recording_test_write;
 	gboolean recording_failed; /* an underrun or write error ruined it */
-	guint finishing_polls;     /* TUR answers 02/04/07 this many more times */
+	guint finishing_ms;        /* FinishingMilliseconds */
+	gint64 finishing_start_us; /* a long operation runs from here … */
+	gint64 finishing_end_us;   /* … to here (monotonic); TUR answers "not ready" */
+	guint8 finishing_ascq;     /* 04/08 long write (flushing) or 04/07 (blanking) */
 	gint32 leadout_start;      /* first sector with TNO AA, G_MININT32 if none */
 	GArray *toc;               /* RbVdriveTocEntry, from the lead-in */
 	GArray *track_starts;      /* gint32 per track number - 1, from the program area */
@@ -119,6 +122,8 @@ rb_vdrive_put_be16(guint8 *p, guint16 value)
 void rb_vdrive_set_sense(RbMmcResult *result, guint8 key, guint8 asc, guint8 ascq);
 void rb_vdrive_set_sense_information(RbMmcResult *result, gint32 information);
 gboolean rb_vdrive_check_ready(RbVdrive *self, RbMmcResult *result);
+void rb_vdrive_start_long_operation(RbVdrive *self, guint duration_ms, guint8 ascq, gboolean immediate);
+gboolean rb_vdrive_long_operation_running(RbVdrive *self);
 void rb_vdrive_reply(RbMmcResult *result,
 		     guint8 *buffer,
 		     gsize buffer_len,

@@ -29,15 +29,13 @@
 #define RB_ASCQ_OPERATION_IN_PROGRESS 0x07
 #define RB_ASC_MEDIUM_NOT_PRESENT 0x3A
 #define RB_ASC_ILLEGAL_MODE 0x64
-/* TUR polls a host sees after SYNCHRONIZE CACHE or BLANK with Immed */
-#define RB_VDRIVE_FINISHING_POLLS 2
 
 void
 rb_vdrive_recording_clear(RbVdrive *self)
 {
 	self->recording = FALSE;
 	self->recording_failed = FALSE;
-	self->finishing_polls = 0;
+	self->finishing_end_us = 0;
 	self->next_lba = 0;
 	self->leadout_start = G_MININT32;
 	g_array_set_size(self->toc, 0);
@@ -299,8 +297,12 @@ rb_vdrive_cmd_synchronize_cache(RbVdrive *self, const guint8 *cdb, RbMmcResult *
 								      : RB_VDRIVE_DISC_INCOMPLETE;
 	}
 	self->report.complete = self->disc_status == RB_VDRIVE_DISC_COMPLETE;
-	if (immediate)
-		self->finishing_polls = RB_VDRIVE_FINISHING_POLLS + self->faults.long_write_polls;
+	/* the drive writes out its buffer and, in raw mode, nothing else: the
+	 * host wrote lead-in and lead-out itself (mmc-notes §3.4) */
+	rb_vdrive_start_long_operation(self,
+				       self->finishing_ms + self->faults.long_write_ms,
+				       RB_ASCQ_LONG_WRITE,
+				       immediate);
 }
 
 void
@@ -340,6 +342,6 @@ rb_vdrive_cmd_blank(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
 		return;
 	}
 	rb_vdrive_media_reset(self);
-	if ((cdb[1] & 0x10) != 0)
-		self->finishing_polls = RB_VDRIVE_FINISHING_POLLS;
+	rb_vdrive_start_long_operation(
+		self, self->finishing_ms, RB_ASCQ_OPERATION_IN_PROGRESS, (cdb[1] & 0x10) != 0);
 }

@@ -60,7 +60,7 @@ rb_vdrive_faults_init(RbVdriveFaults *faults)
 	faults->not_ready_count = 0;
 	faults->remove_media_at_lba = RB_VDRIVE_FAULT_OFF;
 	faults->timeout_at_lba = RB_VDRIVE_FAULT_OFF;
-	faults->long_write_polls = 0;
+	faults->long_write_ms = 0;
 }
 
 RbVdrive *
@@ -77,6 +77,8 @@ rb_vdrive_new(const RbVirtualSpec *spec)
 	self->spec->name = g_strdup(spec->name);
 	self->media = spec->media;
 	self->write_speed_kbs = 0; /* fastest */
+	/* a real drive takes a moment to flush and settle; a fast test drive none */
+	self->finishing_ms = spec->realtime ? RB_VDRIVE_FINISHING_MS_REALTIME : 0;
 
 	/* the disc lives in a file: the caller's, or an unlinked one (sparse,
 	 * and no memory for a full CD) */
@@ -152,15 +154,53 @@ rb_vdrive_check_ready(RbVdrive *self, RbMmcResult *result)
 	return TRUE;
 }
 
+/*
+ * A long operation (flushing after SYNCHRONIZE CACHE, blanking): with Immed
+ * the command returns at once and TEST UNIT READY answers 02/04/xx until it
+ * is over, with the progress in the sense-key specific bytes (SKSV, bytes
+ * 16-17 out of 65536; libburn spc_test_unit_ready_r reads them there);
+ * without Immed the command itself takes that long, as with cdrdao's and
+ * wodim's SYNCHRONIZE CACHE (mmc-notes §3.4).
+ */
+void
+rb_vdrive_start_long_operation(RbVdrive *self, guint duration_ms, guint8 ascq, gboolean immediate)
+{
+	if (duration_ms == 0)
+		return;
+	if (!immediate) {
+		g_usleep((gulong)duration_ms * 1000);
+		return;
+	}
+	self->finishing_start_us = g_get_monotonic_time();
+	self->finishing_end_us = self->finishing_start_us + (gint64)duration_ms * 1000;
+	self->finishing_ascq = ascq;
+}
+
+gboolean
+rb_vdrive_long_operation_running(RbVdrive *self)
+{
+	return self->finishing_end_us > g_get_monotonic_time();
+}
+
+static void
+rb_vdrive_set_long_operation_sense(RbVdrive *self, RbMmcResult *result)
+{
+	gint64 total = self->finishing_end_us - self->finishing_start_us;
+	gint64 done = g_get_monotonic_time() - self->finishing_start_us;
+	guint16 progress = (guint16)CLAMP(done * 65536 / MAX(total, 1), 0, 65535);
+
+	rb_vdrive_set_sense(result, RB_SENSE_NOT_READY, 0x04, self->finishing_ascq);
+	result->sense[15] = 0x80;
+	rb_vdrive_put_be16(result->sense + 16, progress);
+}
+
 static void
 rb_vdrive_cmd_test_unit_ready(RbVdrive *self, RbMmcResult *result)
 {
 	if (!rb_vdrive_check_ready(self, result))
 		return;
-	if (self->finishing_polls > 0) {
-		self->finishing_polls--;
-		rb_vdrive_set_sense(result, RB_SENSE_NOT_READY, 0x04, 0x07);
-	}
+	if (rb_vdrive_long_operation_running(self))
+		rb_vdrive_set_long_operation_sense(self, result);
 }
 
 static void
@@ -175,10 +215,9 @@ rb_vdrive_cmd_request_sense(
 		rb_vdrive_set_sense(
 			&state, RB_SENSE_NOT_READY, 0x3A, self->tray_open ? 0x02 : 0x01);
 		memcpy(sense, state.sense, sizeof(sense));
-	} else if (self->finishing_polls > 0) {
-		sense[2] = RB_SENSE_NOT_READY;
-		sense[12] = 0x04;
-		sense[13] = 0x07;
+	} else if (rb_vdrive_long_operation_running(self)) {
+		rb_vdrive_set_long_operation_sense(self, &state);
+		memcpy(sense, state.sense, sizeof(sense));
 	}
 	rb_vdrive_reply(result, buf, len, cdb[4], sense, sizeof(sense));
 }
@@ -466,6 +505,26 @@ rb_vdrive_export_image(RbVdrive *self, gint fd, GError **error)
 		}
 	}
 	return TRUE;
+}
+
+void
+rb_vdrive_set_finishing_ms(RbVdrive *self, guint finishing_ms)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+
+	g_return_if_fail(RB_IS_VDRIVE(self));
+	locker = g_mutex_locker_new(&self->mutex);
+	self->finishing_ms = finishing_ms;
+}
+
+guint
+rb_vdrive_get_finishing_ms(RbVdrive *self)
+{
+	g_autoptr(GMutexLocker) locker = NULL;
+
+	g_return_val_if_fail(RB_IS_VDRIVE(self), 0);
+	locker = g_mutex_locker_new(&self->mutex);
+	return self->finishing_ms;
 }
 
 /* how many commands with @opcode the drive received */

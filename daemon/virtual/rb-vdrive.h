@@ -17,7 +17,26 @@ G_BEGIN_DECLS
 #define RB_TYPE_VDRIVE (rb_vdrive_get_type())
 G_DECLARE_FINAL_TYPE(RbVdrive, rb_vdrive, RB, VDRIVE, GObject)
 
-/* what a reader of the recorded disc would see, for tests and, later, D-Bus */
+/* the kinds of P channel findings (the rule each checks: rb-vdrive-checker.c) */
+typedef enum {
+	RB_VDRIVE_P_MIXED,   /* a sector's 96 P bits are not all equal */
+	RB_VDRIVE_P_LEADIN,  /* P = 1 in the lead-in */
+	RB_VDRIVE_P_PAUSE,   /* P = 0 in a pause (index 0) */
+	RB_VDRIVE_P_TRACK,   /* P = 1 inside a track, away from its ends */
+	RB_VDRIVE_P_LEADOUT, /* the lead-out's P does not alternate */
+	RB_VDRIVE_P_KINDS,
+} RbVdrivePKind;
+
+/* the first findings, in LBA order; kind is a static string such as
+ * "q-crc" or "relative-time", detail says what was found and expected */
+#define RB_VDRIVE_MAX_PROBLEMS 16
+typedef struct {
+	gint32 lba;
+	const gchar *kind;
+	gchar detail[96];
+} RbVdriveProblem;
+
+/* what a reader of the recorded disc would see, for tests and D-Bus */
 typedef struct {
 	guint64 sectors_written;
 	guint64 leadin_sectors;
@@ -32,6 +51,17 @@ typedef struct {
 	gint32 first_lba;
 	gint32 leadout_start;
 	gboolean complete;
+	guint64 plain_q_crc; /* 16-byte mode: Q CRCs that came non-inverted (regenerated) */
+	guint relative_time_mismatches; /* Q bytes 3-5 not counting as the position asks */
+	guint sequence_errors;          /* TNO or index going backwards or skipping */
+	guint p_channel_mismatches;     /* the sum of p_by_kind */
+	guint p_by_kind[RB_VDRIVE_P_KINDS];
+	guint mcn_isrc_frames; /* ADR 2 and 3 frames seen */
+	guint mcn_isrc_errors; /* of those: bad format, wrong place, or too rare */
+	guint cdtext_packs;    /* CD-TEXT packs in R-W of the lead-in */
+	guint cdtext_crc_errors;
+	guint n_problems;
+	RbVdriveProblem problems[RB_VDRIVE_MAX_PROBLEMS];
 } RbVdriveReport;
 
 /* LBAs are negative in the lead-in, so "off" is this value (0 for counts) */
@@ -43,8 +73,13 @@ typedef struct {
 	guint not_ready_count;
 	gint32 remove_media_at_lba; /* the medium vanishes when this LBA is written */
 	gint32 timeout_at_lba;      /* the WRITE covering it never completes */
-	guint long_write_polls;     /* finishing takes this many more 02/04/07 polls */
+	guint long_write_ms;        /* finishing takes this much longer */
 } RbVdriveFaults;
+
+/* FinishingMilliseconds of a real-time drive (a fast one has none) */
+#define RB_VDRIVE_FINISHING_MS_REALTIME 2000
+/* the most a client may ask for: longer than any real drive's flush */
+#define RB_VDRIVE_FINISHING_MS_MAX 600000
 
 RbVdrive *rb_vdrive_new(const RbVirtualSpec *spec);
 
@@ -69,6 +104,15 @@ void rb_vdrive_faults_init(RbVdriveFaults *faults);
 gint32 rb_vdrive_get_leadin_start(RbVdrive *self);
 gint32 rb_vdrive_get_last_leadout_start(RbVdrive *self);
 gboolean rb_vdrive_export_image(RbVdrive *self, gint fd, GError **error);
+/* inserts a written disc: @fd holds one 2448-byte sector (main channel +
+ * raw P-W) per LBA from @first_lba (RB_VDRIVE_FAULT_OFF: the medium's
+ * lead-in start), as rb_vdrive_export_image() writes it */
+gboolean rb_vdrive_load_disc(
+	RbVdrive *self, gint fd, RbVirtualMedia media, gint32 first_lba, GError **error);
+/* how long the drive stays "long write in progress" after SYNCHRONIZE CACHE */
+void rb_vdrive_set_finishing_ms(RbVdrive *self, guint finishing_ms);
+guint rb_vdrive_get_finishing_ms(RbVdrive *self);
+const gchar *rb_vdrive_p_kind_to_string(RbVdrivePKind kind);
 guint rb_vdrive_get_command_count(RbVdrive *self, guint8 opcode);
 gboolean rb_vdrive_get_prevent_removal(RbVdrive *self);
 
