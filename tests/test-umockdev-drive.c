@@ -1384,8 +1384,10 @@ END_TEST
 /*
  * The stream preflight checker judged by independent writers rather than
  * by our own generator: what each of them burned, read back from the
- * drive, passes it. 16-byte burns are checked as 16-byte streams (the drive
- * keeps the host's Q as sent, so cdrdao's plain CRCs reach the checker).
+ * drive, passes it. 16-byte burns are checked as 16-byte streams. The drive
+ * regenerates a 16-byte Q CRC, as real drives do, and counts the plain ones
+ * it met: where it met only plain ones (cdrdao), the stream is checked with
+ * plain CRCs again, as the writer sent it.
  */
 START_TEST(test_third_party_burns_pass_preflight)
 {
@@ -1410,6 +1412,8 @@ START_TEST(test_third_party_burns_pass_preflight)
 	guint8 sector[2448];
 	guint n_sectors;
 	guint plain_crcs = 0;
+	gboolean sent_plain;
+	RbVdriveReport report;
 	guint8 first_q[RB_SUBQ_SIZE];
 	RbMsf leadin_msf;
 	gint wait_status;
@@ -1438,6 +1442,8 @@ START_TEST(test_third_party_burns_pass_preflight)
 	n_sectors = (guint)(length / 2448);
 	/* the whole disc from its lead-in: lead-in, 750 program and 6750 lead-out */
 	ck_assert_uint_eq(n_sectors, (guint)(-150 - leadin_start) + 750 + 6750);
+	rb_vdrive_get_report(vdrive, &report);
+	sent_plain = report.plain_q_crc == n_sectors;
 
 	for (guint i = 0; i < n_sectors; i++) {
 		const guint8 *pw = (const guint8 *)data + (gsize)i * 2448;
@@ -1447,6 +1453,12 @@ START_TEST(test_third_party_burns_pass_preflight)
 			guint8 q[RB_SUBQ_SIZE];
 
 			rb_subchannel_pw_get_q(pw + RB_CD_MAIN_SIZE, q);
+			/* recorded with the Red Book CRC whatever was sent */
+			ck_assert(rb_subq_check_crc(q));
+			if (sent_plain) {
+				q[10] ^= 0xFF;
+				q[11] ^= 0xFF;
+			}
 			rb_subchannel_pq_build(q,
 					       rb_subchannel_pw_get_p(pw + RB_CD_MAIN_SIZE),
 					       sector + RB_CD_MAIN_SIZE);
@@ -1471,11 +1483,13 @@ START_TEST(test_third_party_burns_pass_preflight)
 	rb_subchannel_pw_get_q((const guint8 *)data + RB_CD_MAIN_SIZE, first_q);
 	ck_assert(rb_msf_from_lba(leadin_start, &leadin_msf));
 	if (g_strcmp0(burner->program, "cdrdao") == 0) {
+		ck_assert(sent_plain);
 		ck_assert_uint_eq(plain_crcs, n_sectors);
 		ck_assert_uint_eq(first_q[3] | first_q[4] | first_q[5], 0);
 	} else {
 		/* only 16-byte rows count plain CRCs (see the loop); in a 96-byte
 		 * row the checker itself refuses a plain one */
+		ck_assert_uint_eq(report.plain_q_crc, 0);
 		if (burner->data_block_type == RB_DATA_BLOCK_TYPE_RAW_PQ)
 			ck_assert_uint_eq(plain_crcs, 0);
 		ck_assert_uint_eq(first_q[3],

@@ -126,6 +126,16 @@ rb_vdrive_accept_block(RbVdrive *self, gint32 lba, const guint8 *block)
 	if (self->recording_data_block_type == RB_MMC_DBT_RAW_PQ) {
 		guint8 q[RB_SUBQ_SIZE];
 		rb_subchannel_pq_get_q(block + RB_VDRIVE_MAIN_SIZE, q);
+		/* in 16-byte mode the drive encodes Q itself and regenerates its
+		 * CRC (Red Book: inverted), so the plain CRC cdrdao and libburn send
+		 * and wodim's inverted one record alike (mmc-notes §8.3 and "10.
+		 * Measured"; cdrinfo.com's glossary: "in 16 byte mode the drive
+		 * corrects the CRC of sub-Q"). A CRC wrong in both polarities is the
+		 * host's error: it is counted and recorded as sent. */
+		if (!rb_subq_check_crc(q) && rb_subq_check_crc_uninverted(q)) {
+			self->report.plain_q_crc++;
+			rb_subq_set_crc(q);
+		}
 		rb_subchannel_pw_build(q,
 				       rb_subchannel_pq_get_p(block + RB_VDRIVE_MAIN_SIZE),
 				       stored + RB_VDRIVE_MAIN_SIZE);
