@@ -240,6 +240,11 @@ static const RbCtlCommand rb_ctl_commands[] = {
 	 N_("Show a virtual recorder's check of the last burn"),
 	 rb_ctl_cmd_report},
 	{"export", "RECORDER FILE", N_("Save what a virtual recorder burned"), rb_ctl_cmd_export},
+	{"virtual",
+	 "insert|load|remove RECORDER …",
+	 N_("Put a blank (insert) or a saved disc (load) into a virtual recorder, or take its "
+	    "medium out (remove)"),
+	 rb_ctl_cmd_virtual},
 };
 
 static gchar *

@@ -19,7 +19,7 @@
 
 #define RB_CTL_VIRTUAL_IFACE "org.rawburn.RawBurn1.VirtualRecorder"
 
-static RbVirtualRecorder *
+RbVirtualRecorder *
 rb_ctl_virtual_find(RbCtl *ctl, const gchar *wanted, GError **error)
 {
 	g_autoptr(GDBusObject) object = rb_ctl_find_recorder(ctl, wanted, error);
@@ -36,6 +36,29 @@ rb_ctl_virtual_find(RbCtl *ctl, const gchar *wanted, GError **error)
 			      "they burn."),
 			    wanted);
 	return virt;
+}
+
+/* "LBA  kind  detail" per problem */
+static void
+rb_ctl_virtual_append_problems(GString *out, GVariant *problems)
+{
+	GVariantIter iter;
+	GVariant *problem;
+
+	if (problems == NULL || g_variant_n_children(problems) == 0)
+		return;
+	g_string_append_printf(out, "%s\n", _("First problems:"));
+	g_variant_iter_init(&iter, problems);
+	while (g_variant_iter_loop(&iter, "@a{sv}", &problem)) {
+		gint32 lba = 0;
+		const gchar *kind = "";
+		const gchar *detail = "";
+
+		g_variant_lookup(problem, "Lba", "i", &lba);
+		g_variant_lookup(problem, "Kind", "&s", &kind);
+		g_variant_lookup(problem, "Detail", "&s", &detail);
+		g_string_append_printf(out, "  %8d  %-14s %s\n", lba, kind, detail);
+	}
 }
 
 int
@@ -98,11 +121,22 @@ rb_ctl_cmd_report(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		rb_ctl_json_append_variant(out, report);
 		g_string_append_c(out, '\n');
 	} else {
+		g_autoptr(GVariant) problems = NULL;
+
 		g_variant_iter_init(&iter, report);
 		while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
-			g_autofree gchar *text = g_variant_print(value, FALSE);
-			g_string_append_printf(out, "%-20s %s\n", key, text);
+			g_autofree gchar *text = NULL;
+
+			/* one line per problem, below the counters */
+			if (g_strcmp0(key, "FirstProblems") == 0 &&
+			    g_variant_is_of_type(value, G_VARIANT_TYPE("aa{sv}"))) {
+				problems = g_variant_ref(value);
+				continue;
+			}
+			text = g_variant_print(value, FALSE);
+			g_string_append_printf(out, "%-22s %s\n", key, text);
 		}
+		rb_ctl_virtual_append_problems(out, problems);
 	}
 	g_print("%s", out->str);
 	return EXIT_SUCCESS;

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The VirtualRecorder interface of an emulated recorder: media changes,
- * image export, fault injection and the drive's validation report. The
+ * discs loaded and exported, fault injection, the finishing time and the
+ * drive's validation report. The
  * drive may be busy with a long WRITE, so everything that touches it runs in
  * a worker thread.
  */
@@ -17,8 +18,8 @@
 #include "rb-dbus-util.h"
 #include "rb-error.h"
 #include "rb-virtual-controls.h"
-
-#define RB_FAULTS_NOT_READY_COUNT_DEFAULT 5
+#include "rb-virtual-options.h"
+#include "rb-virtual-report.h"
 
 struct _RbVirtualControls {
 	RbVirtualRecorderSkeleton parent_instance;
@@ -32,77 +33,15 @@ struct _RbVirtualControls {
 
 G_DEFINE_TYPE(RbVirtualControls, rb_virtual_controls, RB_TYPE_VIRTUAL_RECORDER_SKELETON)
 
-/* --- Faults ------------------------------------------------------------------------- */
-
-gboolean
-rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **error)
-{
-	GVariantIter iter;
-	const gchar *key;
-	GVariant *entry_value;
-	guint long_write_seconds = 0;
-
-	rb_vdrive_faults_init(out);
-	g_variant_iter_init(&iter, faults);
-	while (g_variant_iter_next(&iter, "{&sv}", &key, &entry_value)) {
-		/* iter_next, not iter_loop: returning early must not leak the value */
-		g_autoptr(GVariant) value = entry_value;
-
-		const GVariantType *want = G_VARIANT_TYPE_INT32;
-		gint32 *lba = NULL;
-		guint *count = NULL;
-
-		if (g_strcmp0(key, "WriteErrorAtLba") == 0)
-			lba = &out->write_error_at_lba;
-		else if (g_strcmp0(key, "NotReadyAfterLba") == 0)
-			lba = &out->not_ready_after_lba;
-		else if (g_strcmp0(key, "RemoveMediaAtLba") == 0)
-			lba = &out->remove_media_at_lba;
-		else if (g_strcmp0(key, "TimeoutAtLba") == 0)
-			lba = &out->timeout_at_lba;
-		else if (g_strcmp0(key, "NotReadyCount") == 0)
-			count = &out->not_ready_count;
-		else if (g_strcmp0(key, "LongWriteSeconds") == 0)
-			count = &long_write_seconds;
-		else {
-			g_set_error(error,
-				    G_DBUS_ERROR,
-				    G_DBUS_ERROR_INVALID_ARGS,
-				    _("Unknown fault “%s”; use WriteErrorAtLba, NotReadyAfterLba, "
-				      "NotReadyCount, "
-				      "LongWriteSeconds, RemoveMediaAtLba or TimeoutAtLba."),
-				    key);
-			return FALSE;
-		}
-		if (count != NULL)
-			want = G_VARIANT_TYPE_UINT32;
-		if (!g_variant_is_of_type(value, want)) {
-			g_set_error(error,
-				    G_DBUS_ERROR,
-				    G_DBUS_ERROR_INVALID_ARGS,
-				    _("The fault “%s” takes a value of type “%s”, not “%s”."),
-				    key,
-				    (const gchar *)want,
-				    g_variant_get_type_string(value));
-			return FALSE;
-		}
-		if (lba != NULL)
-			*lba = g_variant_get_int32(value);
-		else
-			*count = g_variant_get_uint32(value);
-	}
-	out->long_write_ms = MIN(long_write_seconds, RB_VDRIVE_FINISHING_MS_MAX / 1000) * 1000;
-	if (out->not_ready_after_lba != RB_VDRIVE_FAULT_OFF && out->not_ready_count == 0)
-		out->not_ready_count = RB_FAULTS_NOT_READY_COUNT_DEFAULT;
-	return TRUE;
-}
-
 /* validated, authorized and checked against the lock: then the drive takes it */
 static void rb_virtual_controls_set_faults(RbVirtualControls *self,
 					   GDBusMethodInvocation *invocation);
+static void rb_virtual_controls_set_finishing_ms(RbVirtualControls *self,
+						 GDBusMethodInvocation *invocation);
 
 static void rb_virtual_controls_authorize(RbVirtualControls *self,
 					  GDBusMethodInvocation *invocation,
+					  GVariant *options,
 					  void (*next)(RbVirtualControls *self,
 						       GDBusMethodInvocation *invocation));
 
@@ -123,7 +62,9 @@ rb_virtual_controls_method_call(GDBusConnection *connection,
 		G_DBUS_INTERFACE_SKELETON_CLASS(rb_virtual_controls_parent_class);
 	g_autoptr(GVariant) value = NULL;
 	g_autoptr(GError) error = NULL;
+	const gchar *property_name = NULL;
 	RbVdriveFaults faults;
+	guint finishing_ms = 0;
 
 	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") != 0) {
 		parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self))
@@ -137,7 +78,15 @@ rb_virtual_controls_method_call(GDBusConnection *connection,
 				      user_data);
 		return;
 	}
-	g_variant_get(parameters, "(&s&sv)", NULL, NULL, &value);
+	g_variant_get(parameters, "(&s&sv)", NULL, &property_name, &value);
+	if (g_strcmp0(property_name, "FinishingMilliseconds") == 0) {
+		if (!rb_virtual_options_parse_finishing_ms(value, &finishing_ms, &error)) {
+			g_dbus_method_invocation_return_gerror(invocation, error);
+			return;
+		}
+		rb_virtual_controls_authorize(self, invocation, NULL, rb_virtual_controls_set_finishing_ms);
+		return;
+	}
 	if (!g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
 		g_dbus_method_invocation_return_error(
 			invocation,
@@ -147,11 +96,11 @@ rb_virtual_controls_method_call(GDBusConnection *connection,
 			g_variant_get_type_string(value));
 		return;
 	}
-	if (!rb_virtual_controls_parse_faults(value, &faults, &error)) {
+	if (!rb_virtual_options_parse_faults(value, &faults, &error)) {
 		g_dbus_method_invocation_return_gerror(invocation, error);
 		return;
 	}
-	rb_virtual_controls_authorize(self, invocation, rb_virtual_controls_set_faults);
+	rb_virtual_controls_authorize(self, invocation, NULL, rb_virtual_controls_set_faults);
 }
 
 static GDBusInterfaceVTable *
@@ -172,39 +121,11 @@ rb_virtual_controls_get_vtable(GDBusInterfaceSkeleton *skeleton)
 void
 rb_virtual_controls_update_report(RbVirtualControls *self)
 {
-	g_autoptr(GVariantBuilder) builder = g_variant_builder_new(G_VARIANT_TYPE("a{sv}"));
 	RbVdriveReport report;
 
 	rb_vdrive_get_report(self->drive, &report);
-	g_variant_builder_add(
-		builder, "{sv}", "SectorsWritten", g_variant_new_uint64(report.sectors_written));
-	g_variant_builder_add(
-		builder, "{sv}", "LeadInSectors", g_variant_new_uint64(report.leadin_sectors));
-	g_variant_builder_add(
-		builder, "{sv}", "ProgramSectors", g_variant_new_uint64(report.program_sectors));
-	g_variant_builder_add(
-		builder, "{sv}", "LeadOutSectors", g_variant_new_uint64(report.leadout_sectors));
-	g_variant_builder_add(builder, "{sv}", "BadQCrc", g_variant_new_uint64(report.bad_q_crc));
-	g_variant_builder_add(builder,
-			      "{sv}",
-			      "AddressMismatches",
-			      g_variant_new_uint64(report.address_mismatches));
-	g_variant_builder_add(
-		builder, "{sv}", "TocMismatches", g_variant_new_uint64(report.toc_mismatches));
-	g_variant_builder_add(
-		builder, "{sv}", "TocEntries", g_variant_new_uint32(report.toc_entries));
-	g_variant_builder_add(
-		builder, "{sv}", "TocShortRuns", g_variant_new_uint32(report.toc_short_runs));
-	g_variant_builder_add(builder, "{sv}", "Tracks", g_variant_new_uint32(report.tracks));
-	g_variant_builder_add(builder, "{sv}", "FirstLba", g_variant_new_int32(report.first_lba));
-	g_variant_builder_add(
-		builder,
-		"{sv}",
-		"LeadOutStart",
-		g_variant_new_int32(report.leadout_start == G_MININT32 ? 0 : report.leadout_start));
-	g_variant_builder_add(builder, "{sv}", "Complete", g_variant_new_boolean(report.complete));
 	rb_virtual_recorder_set_validation_report(RB_VIRTUAL_RECORDER(self),
-						  g_variant_builder_end(builder));
+						  rb_virtual_report_to_variant(&report));
 }
 
 /* --- authorization, and the lock of the recorder ---------------------------------------- */
@@ -221,16 +142,18 @@ rb_virtual_controls_check_alive(RbVirtualControls *self, GDBusMethodInvocation *
 	return FALSE;
 }
 
+/* @options: the call's a{sv}, for auth.no_user_interaction; NULL if none */
 static void
 rb_virtual_controls_authorize(RbVirtualControls *self,
 			      GDBusMethodInvocation *invocation,
+			      GVariant *options,
 			      RbControlsContinuation next)
 {
 	if (!rb_virtual_controls_check_alive(self, invocation))
 		return;
 	rb_auth_map_authorize_then(self->recorder_ops->get_authority(self->recorder),
 				   invocation,
-				   NULL,
+				   options,
 				   G_OBJECT(self),
 				   self->recorder,
 				   &self->pending,
@@ -274,11 +197,29 @@ rb_virtual_controls_set_faults(RbVirtualControls *self, GDBusMethodInvocation *i
 	g_variant_get(
 		g_dbus_method_invocation_get_parameters(invocation), "(&s&sv)", NULL, NULL, &value);
 	/* parsed before authorization, so it cannot fail now */
-	rb_virtual_controls_parse_faults(value, &faults, NULL);
+	rb_virtual_options_parse_faults(value, &faults, NULL);
 	/* the drive's own mutex: never held long outside a WRITE, and a WRITE
 	 * holding it is what faults are injected into */
 	rb_vdrive_set_faults(self->drive, &faults);
 	rb_virtual_recorder_set_faults(RB_VIRTUAL_RECORDER(self), value);
+	g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
+static void
+rb_virtual_controls_set_finishing_ms(RbVirtualControls *self, GDBusMethodInvocation *invocation)
+{
+	g_autoptr(GVariant) value = NULL;
+	guint finishing_ms = 0;
+
+	/* like Faults: the holder may slow its own burn's end, nobody another's */
+	if (!rb_virtual_controls_check_lock(self, invocation, TRUE))
+		return;
+	g_variant_get(
+		g_dbus_method_invocation_get_parameters(invocation), "(&s&sv)", NULL, NULL, &value);
+	/* parsed before authorization, so it cannot fail now */
+	rb_virtual_options_parse_finishing_ms(value, &finishing_ms, NULL);
+	rb_vdrive_set_finishing_ms(self->drive, finishing_ms);
+	rb_virtual_recorder_set_finishing_milliseconds(RB_VIRTUAL_RECORDER(self), finishing_ms);
 	g_dbus_method_invocation_return_value(invocation, NULL);
 }
 
@@ -288,11 +229,13 @@ typedef enum {
 	RB_CONTROL_INSERT,
 	RB_CONTROL_REMOVE,
 	RB_CONTROL_EXPORT,
+	RB_CONTROL_LOAD,
 } RbControlOp;
 
 typedef struct {
 	RbControlOp op;
 	RbVirtualMedia media;
+	gint32 first_lba;
 	gint fd;
 	RbVdrive *drive;
 	GObject *recorder; /* owns the drive mutex: kept alive until the thread is done */
@@ -329,6 +272,10 @@ rb_virtual_controls_thread(GTask *task,
 		break;
 	case RB_CONTROL_EXPORT:
 		ok = rb_vdrive_export_image(data->drive, data->fd, &error);
+		break;
+	case RB_CONTROL_LOAD:
+		ok = rb_vdrive_load_disc(
+			data->drive, data->fd, data->media, data->first_lba, &error);
 		break;
 	}
 	if (!ok)
@@ -417,8 +364,7 @@ rb_virtual_controls_handle_insert_media(RbVirtualRecorder *iface,
 					  "RemoveMedia to empty the drive."));
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	rb_virtual_controls_authorize(
-		RB_VIRTUAL_CONTROLS(iface), invocation, rb_virtual_controls_insert_authorized);
+	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface), invocation, NULL, rb_virtual_controls_insert_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -438,12 +384,34 @@ rb_virtual_controls_remove_authorized(RbVirtualControls *self, GDBusMethodInvoca
 static gboolean
 rb_virtual_controls_handle_remove_media(RbVirtualRecorder *iface, GDBusMethodInvocation *invocation)
 {
-	rb_virtual_controls_authorize(
-		RB_VIRTUAL_CONTROLS(iface), invocation, rb_virtual_controls_remove_authorized);
+	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface), invocation, NULL, rb_virtual_controls_remove_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-#define RB_EXPORT_FD_KEY "rb-export-fd"
+/* the descriptor a call passed waits with the call until it is authorized */
+#define RB_CALL_FD_KEY "rb-call-fd"
+
+static void
+rb_virtual_controls_close_fd(gpointer data)
+{
+	close(GPOINTER_TO_INT(data) - 1);
+}
+
+static void
+rb_virtual_controls_keep_fd(GDBusMethodInvocation *invocation, gint fd)
+{
+	/* stored +1, so that descriptor 0 is not NULL */
+	g_object_set_data_full(G_OBJECT(invocation),
+			       RB_CALL_FD_KEY,
+			       GINT_TO_POINTER(fd + 1),
+			       rb_virtual_controls_close_fd);
+}
+
+static gint
+rb_virtual_controls_steal_fd(GDBusMethodInvocation *invocation)
+{
+	return GPOINTER_TO_INT(g_object_steal_data(G_OBJECT(invocation), RB_CALL_FD_KEY)) - 1;
+}
 
 static void
 rb_virtual_controls_export_authorized(RbVirtualControls *self, GDBusMethodInvocation *invocation)
@@ -455,14 +423,8 @@ rb_virtual_controls_export_authorized(RbVirtualControls *self, GDBusMethodInvoca
 		return;
 	data = g_new0(RbControlData, 1);
 	data->op = RB_CONTROL_EXPORT;
-	data->fd = GPOINTER_TO_INT(g_object_steal_data(G_OBJECT(invocation), RB_EXPORT_FD_KEY)) - 1;
+	data->fd = rb_virtual_controls_steal_fd(invocation);
 	rb_virtual_controls_run(self, data, invocation);
-}
-
-static void
-rb_virtual_controls_close_fd(gpointer data)
-{
-	close(GPOINTER_TO_INT(data) - 1);
 }
 
 static gboolean
@@ -478,13 +440,53 @@ rb_virtual_controls_handle_export_image(RbVirtualRecorder *iface,
 		rb_dbus_util_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	/* stored +1, so that descriptor 0 is not NULL */
-	g_object_set_data_full(G_OBJECT(invocation),
-			       RB_EXPORT_FD_KEY,
-			       GINT_TO_POINTER(fd + 1),
-			       rb_virtual_controls_close_fd);
+	rb_virtual_controls_keep_fd(invocation, fd);
+	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface), invocation, NULL, rb_virtual_controls_export_authorized);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+rb_virtual_controls_load_authorized(RbVirtualControls *self, GDBusMethodInvocation *invocation)
+{
+	g_autoptr(GVariant) options = NULL;
+	RbControlData *data;
+
+	/* a new disc is a medium change: nobody's medium changes under them */
+	if (!rb_virtual_controls_check_lock(self, invocation, FALSE))
+		return;
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(h@a{sv})", NULL, &options);
+	data = g_new0(RbControlData, 1);
+	data->op = RB_CONTROL_LOAD;
+	/* parsed before authorization, so it cannot fail now */
+	rb_virtual_options_parse_load_disc(options, &data->media, &data->first_lba, NULL);
+	data->fd = rb_virtual_controls_steal_fd(invocation);
+	rb_virtual_controls_run(self, data, invocation);
+}
+
+static gboolean
+rb_virtual_controls_handle_load_disc(RbVirtualRecorder *iface,
+				     GDBusMethodInvocation *invocation,
+				     GUnixFDList *fd_list,
+				     GVariant *handle,
+				     GVariant *options)
+{
+	g_autoptr(GError) error = NULL;
+	RbVirtualMedia media;
+	gint32 first_lba;
+	gint fd;
+
+	fd = rb_dbus_util_get_fd(invocation, g_variant_get_handle(handle), "image", &error);
+	if (fd < 0) {
+		rb_dbus_util_return_error(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	rb_virtual_controls_keep_fd(invocation, fd);
+	if (!rb_virtual_options_parse_load_disc(options, &media, &first_lba, &error)) {
+		g_dbus_method_invocation_return_gerror(invocation, error);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
 	rb_virtual_controls_authorize(
-		RB_VIRTUAL_CONTROLS(iface), invocation, rb_virtual_controls_export_authorized);
+		RB_VIRTUAL_CONTROLS(iface), invocation, options, rb_virtual_controls_load_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -524,6 +526,8 @@ rb_virtual_controls_init(RbVirtualControls *self)
 			 "handle-export-image",
 			 G_CALLBACK(rb_virtual_controls_handle_export_image),
 			 NULL);
+	g_signal_connect(
+		self, "handle-load-disc", G_CALLBACK(rb_virtual_controls_handle_load_disc), NULL);
 }
 
 RbVirtualControls *
@@ -536,6 +540,8 @@ rb_virtual_controls_new(RbVdrive *drive,
 	self->drive = g_object_ref(drive);
 	self->recorder_ops = recorder_ops;
 	self->recorder = recorder;
+	rb_virtual_recorder_set_finishing_milliseconds(RB_VIRTUAL_RECORDER(self),
+						       rb_vdrive_get_finishing_ms(drive));
 	rb_virtual_controls_update_report(self);
 	return self;
 }

@@ -31,6 +31,5 @@ RbVirtualControls *rb_virtual_controls_new(RbVdrive *drive,
 void rb_virtual_controls_detach(RbVirtualControls *self);
 gboolean rb_virtual_controls_is_busy(RbVirtualControls *self);
 void rb_virtual_controls_update_report(RbVirtualControls *self);
-gboolean rb_virtual_controls_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **error);
 
 G_END_DECLS

@@ -37,6 +37,7 @@ static const RbHandleMember rb_handle_members[] = {
 	{RB_VIRTUAL0, RB_TEST_FORMAT, "WriteMedia2", "(hi)", "data"},
 	{RB_VIRTUAL0, RB_TEST_FORMAT, "Burn", "(ha{sv})", "data"},
 	{RB_VIRTUAL0, RB_TEST_VIRTUAL, "ExportImage", "(h)", "fd"},
+	{RB_VIRTUAL0, RB_TEST_VIRTUAL, "LoadDisc", "(ha{sv})", "image"},
 	{RB_DBUS_MANAGER_PATH, RB_TEST_MANAGER, "AddVirtualRecorder", "(a{sv})", "Backing"},
 };
 
