@@ -4,12 +4,14 @@
 # The main job, end to end with no hardware: a private D-Bus bus, rawburnd on
 # it with a virtual CD recorder, and rawburnctl burning a generated raw audio
 # image onto it; then the emulated drive's validation report and the burned
-# disc, byte for byte, prove the burn. Run by "make demo"; RAWBURND,
-# RAWBURNCTL, MAKE_IMAGE (rawburn-make-image) and DBUS_DAEMON name the
-# programs.
+# disc, byte for byte, prove the burn. The disc then goes back into the
+# drive, is judged again, and a real reader (libcdio's cd-info) reads its
+# tracks from the emulated drive at /dev/sr0. Run by "make demo"; RAWBURND,
+# RAWBURNCTL, MAKE_IMAGE (rawburn-make-image), VDRIVE_RUN
+# (rawburn-vdrive-run) and DBUS_DAEMON name the programs.
 set -eu
 
-: "${RAWBURND:?}" "${RAWBURNCTL:?}" "${MAKE_IMAGE:?}" "${DBUS_DAEMON:=dbus-daemon}"
+: "${RAWBURND:?}" "${RAWBURNCTL:?}" "${MAKE_IMAGE:?}" "${VDRIVE_RUN:?}" "${DBUS_DAEMON:=dbus-daemon}"
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/rawburn-demo-XXXXXX")
 bus_pid=""
@@ -93,16 +95,20 @@ echo
 echo "== rawburnctl --session report virtual0"
 "$RAWBURNCTL" --session report virtual0
 "$RAWBURNCTL" --session --json report virtual0 >"$workdir/report.json"
-if ! python3 - "$workdir/report.json" <<'CHECK'
+check_report() {
+	python3 - "$workdir/report.json" <<'CHECK'
 import json, sys
 r = json.load(open(sys.argv[1]))
-bad = {k: r.get(k) for k in ("BadQCrc", "AddressMismatches", "TocMismatches") if r.get(k) != 0}
-if r.get("Complete") is not True or bad:
-    sys.exit("the drive found a bad recording: Complete=%s %s" % (r.get("Complete"), bad))
+counters = ("BadQCrc", "AddressMismatches", "TocMismatches", "TocShortRuns",
+            "RelativeTimeMismatches", "SequenceErrors", "PChannelMismatches",
+            "McnIsrcErrors", "CdTextCrcErrors")
+bad = {k: r.get(k) for k in counters if r.get(k) != 0}
+if r.get("Complete") is not True or r.get("Tracks") != 2 or bad or r.get("FirstProblems"):
+    sys.exit("the drive found a bad recording: Complete=%s Tracks=%s %s %s"
+             % (r.get("Complete"), r.get("Tracks"), bad, r.get("FirstProblems")))
 CHECK
-then
-	exit 1
-fi
+}
+check_report
 
 echo
 echo "== rawburnctl --session export virtual0 disc.raw; cmp with the image from LBA $leadin on"
@@ -115,6 +121,32 @@ if ! tail -c +$((skip + 1)) "$workdir/image.raw" | cmp - "$workdir/disc.raw"; th
 	exit 1
 fi
 echo "burn verified: $(($(wc -c <"$workdir/disc.raw") / 2448)) sectors on the disc equal the image, the drive's report is clean"
+
+echo
+echo "== rawburnctl --session virtual insert virtual0 cd-r-80; virtual load virtual0 disc.raw"
+# a fresh blank first, to show the drive forgets the burn; then the saved
+# disc goes back in and is judged again, sector by sector
+"$RAWBURNCTL" --session virtual insert virtual0 cd-r-80
+"$RAWBURNCTL" --session --json report virtual0 >"$workdir/report.json"
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(r["SectorsWritten"] != 0)' \
+	"$workdir/report.json"
+"$RAWBURNCTL" --session virtual load virtual0 "$workdir/disc.raw"
+"$RAWBURNCTL" --session --json report virtual0 >"$workdir/report.json"
+check_report
+echo "the disc is back in virtual0 and judged clean again"
+
+echo
+echo "== rawburn-vdrive-run --disc disc.raw cd-info /dev/sr0: a real reader on the burned disc"
+"$VDRIVE_RUN" --disc "$workdir/disc.raw" cd-info --no-header --no-device-info --no-cddb \
+	--no-vcd --no-ioctl /dev/sr0 >"$workdir/cd-info.txt" 2>&1 || {
+	cat "$workdir/cd-info.txt" >&2
+	exit 1
+}
+sed -n '/CD-ROM Track List/,/leadout/p' "$workdir/cd-info.txt"
+grep -q "^  2: 00:19:00  001275 audio" "$workdir/cd-info.txt" || {
+	echo "cd-info does not list track 2 where it was burned" >&2
+	exit 1
+}
 
 kill "$daemon_pid"
 if wait "$daemon_pid"; then

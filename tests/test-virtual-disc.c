@@ -307,7 +307,8 @@ START_TEST(test_virtual_disc_load_refused)
 END_TEST
 
 /* FinishingMilliseconds: by the drive's kind at first, the client's value
- * after, integers of any type that fit, nothing out of range */
+ * after; nothing out of range, nothing of another type (GDBus checks the
+ * type of a property write) */
 START_TEST(test_virtual_disc_finishing_milliseconds)
 {
 	const gchar *const args[] = {"--virtual-recorder",
@@ -347,7 +348,7 @@ START_TEST(test_virtual_disc_finishing_milliseconds)
 							     RB_VIRTUAL0,
 							     RB_TEST_VIRTUAL,
 							     "FinishingMilliseconds",
-							     g_variant_new_int32(250),
+							     g_variant_new_uint32(250),
 							     NULL);
 		g_autoptr(GVariant) value = NULL;
 
