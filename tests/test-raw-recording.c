@@ -56,24 +56,22 @@ rb_pattern_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **erro
 	return TRUE;
 }
 
-/* a clock that jumps instead of sleeping, so the finishing poll costs no time */
 typedef struct {
-	gint64 now_us;
 	guint sleeps;
-} RbFakeClock;
+} RbCountingClock;
 
+/* the drive finishes in real time: a real clock that counts the sleeps */
 static gint64
-rb_fake_now(gpointer user_data)
+rb_counting_now(gpointer user_data)
 {
-	RbFakeClock *clock = user_data;
-	return clock->now_us;
+	return g_get_monotonic_time();
 }
 
 static void
-rb_fake_sleep(guint64 usec, gpointer user_data)
+rb_counting_sleep(guint64 usec, gpointer user_data)
 {
-	RbFakeClock *clock = user_data;
-	clock->now_us += (gint64)usec;
+	RbCountingClock *clock = user_data;
+	g_usleep(usec);
 	clock->sleeps++;
 }
 
@@ -121,8 +119,8 @@ rb_burn(RbMmcTransport *transport, RbVdrive *drive, const RbBurnCase *bc)
 	guint8 read_back[2 * (RB_CD_MAIN_SIZE + 96)];
 	guint8 expected[RB_CD_MAIN_SIZE + 96];
 	guint write_kbps;
-	RbFakeClock clock = {0};
-	RbMmcEnv env = {rb_fake_now, rb_fake_sleep, &clock, NULL};
+	RbCountingClock clock = {0};
+	RbMmcEnv env = {rb_counting_now, rb_counting_sleep, &clock, NULL};
 
 	/* a medium was just inserted: the MMC layer passes the unit attention */
 	ck_assert_msg(rb_mmc_test_unit_ready(transport, &error), "%s", error ? error->message : "");
@@ -172,12 +170,14 @@ rb_burn(RbMmcTransport *transport, RbVdrive *drive, const RbBurnCase *bc)
 			error ? error->message : "");
 		lba += (gint32)n;
 	}
+	/* long enough to be seen by the first poll, which follows at once */
+	rb_vdrive_set_finishing_ms(drive, 300);
 	ck_assert(rb_mmc_synchronize_cache(transport, TRUE, &error));
 	ck_assert_msg(rb_mmc_wait_until_ready(transport, &env, 60, NULL, NULL, &error),
 		      "%s",
 		      error ? error->message : "");
-	/* the drive was busy finishing twice before it was ready */
-	ck_assert_uint_eq(clock.sleeps, 2);
+	/* the drive was busy finishing before it was ready */
+	ck_assert_uint_ge(clock.sleeps, 1);
 	ck_assert(rb_mmc_prevent_allow_medium_removal(transport, FALSE, &error));
 
 	/* what a reader sees */
