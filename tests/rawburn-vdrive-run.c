@@ -113,6 +113,7 @@ static void
 rb_run_print_report(RbVdrive *vdrive)
 {
 	RbVdriveReport report;
+	g_autoptr(GString) p_kinds = g_string_new(NULL);
 
 	rb_vdrive_get_report(vdrive, &report);
 	g_printerr("rawburn-vdrive-run: %" G_GUINT64_FORMAT " sectors written from LBA %d: "
@@ -135,6 +136,30 @@ rb_run_print_report(RbVdrive *vdrive)
 		   report.address_mismatches,
 		   report.toc_mismatches,
 		   report.toc_short_runs);
+	/* one write per line: the program may still be printing */
+	for (guint kind = 0; kind < RB_VDRIVE_P_KINDS; kind++)
+		g_string_append_printf(p_kinds,
+				       "%s%s %u",
+				       kind > 0 ? ", " : "",
+				       rb_vdrive_p_kind_to_string((RbVdrivePKind)kind),
+				       report.p_by_kind[kind]);
+	g_printerr("rawburn-vdrive-run: relative time mismatches %u, sequence errors %u, "
+		   "P mismatches %u (%s)\n",
+		   report.relative_time_mismatches,
+		   report.sequence_errors,
+		   report.p_channel_mismatches,
+		   p_kinds->str);
+	g_printerr("rawburn-vdrive-run: MCN/ISRC frames %u, MCN/ISRC errors %u, CD-TEXT packs %u, "
+		   "CD-TEXT CRC errors %u\n",
+		   report.mcn_isrc_frames,
+		   report.mcn_isrc_errors,
+		   report.cdtext_packs,
+		   report.cdtext_crc_errors);
+	for (guint i = 0; i < report.n_problems; i++)
+		g_printerr("rawburn-vdrive-run: problem at LBA %d: %s: %s\n",
+			   report.problems[i].lba,
+			   report.problems[i].kind,
+			   report.problems[i].detail);
 }
 
 int

@@ -517,6 +517,19 @@ START_TEST(test_vdrive_write_past_capacity)
 }
 END_TEST
 
+/* the judge's counters (tests/test-vdrive-judge.c makes each of them count) */
+static void
+rb_assert_judge_clean(const RbVdriveReport *report)
+{
+	ck_assert_uint_eq(report->relative_time_mismatches, 0);
+	ck_assert_uint_eq(report->sequence_errors, 0);
+	ck_assert_uint_eq(report->p_channel_mismatches, 0);
+	ck_assert_uint_eq(report->mcn_isrc_frames, 0);
+	ck_assert_uint_eq(report->mcn_isrc_errors, 0);
+	ck_assert_uint_eq(report->cdtext_packs, 0);
+	ck_assert_uint_eq(report->cdtext_crc_errors, 0);
+}
+
 static void
 rb_assert_clean(const RbVdriveReport *report, guint tracks)
 {
@@ -524,9 +537,11 @@ rb_assert_clean(const RbVdriveReport *report, guint tracks)
 	ck_assert_uint_eq(report->address_mismatches, 0);
 	ck_assert_uint_eq(report->toc_mismatches, 0);
 	ck_assert_uint_eq(report->toc_short_runs, 0);
+	ck_assert_uint_eq(report->n_problems, 0);
 	ck_assert_uint_eq(report->tracks, tracks);
 	ck_assert_uint_eq(report->toc_entries, tracks + 3);
 	ck_assert(report->complete);
+	rb_assert_judge_clean(report);
 }
 
 typedef struct {
@@ -725,18 +740,29 @@ START_TEST(test_vdrive_report_catches)
 	}
 	rb_assert_good(rb_sync_cache(drive, FALSE));
 	rb_vdrive_get_report(drive, &report);
+	rb_assert_judge_clean(&report);
+	ck_assert_uint_ge(report.n_problems, 1);
 	switch (kind) {
 	case RB_CORRUPT_CRC:
 		ck_assert_uint_eq(report.bad_q_crc, 1);
 		ck_assert_uint_eq(report.address_mismatches, 0);
+		ck_assert_int_eq(report.problems[0].lba, 123);
+		ck_assert_str_eq(report.problems[0].kind, "q-crc");
 		break;
 	case RB_CORRUPT_ABSOLUTE_TIME:
 		ck_assert_uint_eq(report.bad_q_crc, 0);
 		ck_assert_uint_eq(report.address_mismatches, 1);
+		ck_assert_int_eq(report.problems[0].lba, 123);
+		ck_assert_str_eq(report.problems[0].kind, "address");
+		ck_assert_str_eq(report.problems[0].detail,
+				 "absolute time 00:03:00, expected 00:03:48");
 		break;
 	case RB_CORRUPT_A2:
 		ck_assert_uint_eq(report.bad_q_crc, 0);
 		ck_assert_uint_ge(report.toc_mismatches, 1);
+		/* where the lead-in first says it */
+		ck_assert_int_lt(report.problems[0].lba, -150);
+		ck_assert_str_eq(report.problems[0].kind, "toc");
 		break;
 	}
 }

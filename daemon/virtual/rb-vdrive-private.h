@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "rb-subchannel.h"
 #include "rb-vdrive.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,8 @@ G_BEGIN_DECLS
 #define RB_VDRIVE_PAGE_05_LEN 0x32
 #define RB_VDRIVE_PAGE_2A_LEN 0x2A
 #define RB_VDRIVE_LEADOUT_SECTORS 6750
+/* track 1's pregap: the lead-in ends here */
+#define RB_VDRIVE_PREGAP_START (-RB_CD_MSF_OFFSET)
 
 typedef enum {
 	RB_VDRIVE_DISC_BLANK = 0,
@@ -30,10 +33,62 @@ typedef struct {
 	guint8 point;
 	guint8 ctl;
 	gint32 p_lba; /* PMIN:PSEC:PFRAME as an LBA; for A0/A1 PMIN is a track number */
+	gint32 lba;   /* where the entry was first read, for the report's problems */
 	guint8 pmin;
 	guint8 psec;
 	guint8 pframe;
 } RbVdriveTocEntry;
+
+/* where the last Q position frame put the reading head */
+typedef enum {
+	RB_VDRIVE_AREA_NONE,    /* nothing read yet after the lead-in */
+	RB_VDRIVE_AREA_PAUSE,   /* index 0 of a track */
+	RB_VDRIVE_AREA_TRACK,   /* index 1 and up */
+	RB_VDRIVE_AREA_LEADOUT, /* TNO AA */
+} RbVdriveArea;
+
+/* Q payload of a MCN or ISRC frame: bytes 1-8, without the AFRAME */
+#define RB_VDRIVE_CODE_SIZE 8
+
+/*
+ * The judge's running state (rb-vdrive-judge-q.c, rb-vdrive-judge-pw.c):
+ * a few values per sector, so that memory stays constant however long the
+ * disc. G_MININT32 marks an LBA not seen yet.
+ */
+typedef struct {
+	/* position, from the last Q mode 1 frame after the lead-in */
+	RbVdriveArea area;
+	guint tno; /* 1..99, or 100 for the lead-out (AA), so that order compares */
+	guint index;
+	gint32 idx1_start; /* index 1 of the current track */
+	gboolean pending;  /* a frame broke the sequence: adopted if the next agrees */
+	guint pending_tno;
+	guint pending_index;
+	gint32 pause_lba; /* the last pause frame whose relative time was right … */
+	gint32 pause_rel; /* … and that time, in frames */
+	/* Q modes 2 and 3 */
+	gint32 first_idx1;       /* index 1 of the first track: the MCN rate counts from here */
+	gint32 non_position_lba; /* the last frame of a Q mode other than 1 */
+	gint32 mcn_lba;
+	gboolean mcn_valid;
+	guint8 mcn[RB_VDRIVE_CODE_SIZE];
+	gint32 isrc_lba;
+	gboolean track_has_isrc;   /* an ISRC frame inside the current track's index 1 up */
+	gboolean track_isrc_valid; /* the current track's code, from its index 1 up */
+	guint8 track_isrc[RB_VDRIVE_CODE_SIZE];
+	gboolean prev_isrc_valid; /* the previous track's, which a pause may still carry */
+	guint8 prev_isrc[RB_VDRIVE_CODE_SIZE];
+	gboolean pause_isrc_valid; /* a pause's other code, which must be the next track's */
+	guint8 pause_isrc[RB_VDRIVE_CODE_SIZE];
+	/* P */
+	gboolean p_leadin_run;         /* inside a run of P = 1 in the lead-in */
+	gboolean p_pause_run;          /* inside a run of P = 0 in a pause */
+	gint32 p_track_run;            /* start of a run of P = 1 that began inside a track */
+	gboolean p_track_run_at_start; /* … at the track's first index 1 sector */
+	gboolean p_leadout_value;
+	gint32 p_leadout_run; /* start of the lead-out's current run of equal P */
+	gboolean p_leadout_flagged;
+} RbVdriveJudge;
 
 typedef struct {
 	/* ATIP of the medium */
@@ -81,6 +136,7 @@ struct _RbVdrive {
 	guint8 run_point;          /* the lead-in TOC run being read */
 	guint run_length;
 	gboolean run_started; /* FALSE for the first run, which trimming may cut */
+	RbVdriveJudge judge;
 	RbVdriveReport report;
 
 	/* real-time model of the drive buffer */
@@ -122,7 +178,8 @@ rb_vdrive_put_be16(guint8 *p, guint16 value)
 void rb_vdrive_set_sense(RbMmcResult *result, guint8 key, guint8 asc, guint8 ascq);
 void rb_vdrive_set_sense_information(RbMmcResult *result, gint32 information);
 gboolean rb_vdrive_check_ready(RbVdrive *self, RbMmcResult *result);
-void rb_vdrive_start_long_operation(RbVdrive *self, guint duration_ms, guint8 ascq, gboolean immediate);
+void
+rb_vdrive_start_long_operation(RbVdrive *self, guint duration_ms, guint8 ascq, gboolean immediate);
 gboolean rb_vdrive_long_operation_running(RbVdrive *self);
 void rb_vdrive_reply(RbMmcResult *result,
 		     guint8 *buffer,
@@ -172,5 +229,16 @@ void rb_vdrive_recording_clear(RbVdrive *self);
 /* rb-vdrive-checker.c: what a reader would see of each written sector */
 void rb_vdrive_check_sector(RbVdrive *self, gint32 lba, const guint8 *stored);
 void rb_vdrive_check_finish(RbVdrive *self);
+void rb_vdrive_note_problem(RbVdrive *self, gint32 lba, const gchar *kind, const gchar *format, ...)
+	G_GNUC_PRINTF(4, 5);
+
+/* rb-vdrive-judge-q.c: relative time, TNO/index sequence, MCN and ISRC */
+void rb_vdrive_judge_reset(RbVdrive *self);
+void rb_vdrive_judge_position(RbVdrive *self, gint32 lba, const RbSubQ *subq);
+void rb_vdrive_judge_other_q(RbVdrive *self, gint32 lba, const guint8 *q);
+
+/* rb-vdrive-judge-pw.c: the P flag and lead-in CD-TEXT */
+void rb_vdrive_judge_p(RbVdrive *self, gint32 lba, const guint8 *pw);
+void rb_vdrive_judge_cdtext(RbVdrive *self, gint32 lba, const guint8 *pw);
 
 G_END_DECLS

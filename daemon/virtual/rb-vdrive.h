@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 #define RB_TYPE_VDRIVE (rb_vdrive_get_type())
 G_DECLARE_FINAL_TYPE(RbVdrive, rb_vdrive, RB, VDRIVE, GObject)
 
-/* the kinds of P channel findings (the rule each checks: rb-vdrive-checker.c) */
+/* the kinds of P channel findings (the rule each checks: rb-vdrive-judge-pw.c) */
 typedef enum {
 	RB_VDRIVE_P_MIXED,   /* a sector's 96 P bits are not all equal */
 	RB_VDRIVE_P_LEADIN,  /* P = 1 in the lead-in */
