@@ -1,25 +1,31 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rawburn-vdrive-run [--media KIND] [--speed N] PROGRAM [ARG…]
+ * rawburn-vdrive-run [--media KIND] [--speed N] [--disc FILE] [--export FILE]
+ *                    PROGRAM [ARG…]
  *
  * Runs any program with an emulated CD recorder at /dev/sr0 (and /dev/sg0,
  * /dev/cdrom, /dev/scd0): the program's SG_IO and CDROM_SEND_PACKET reach
  * RbVdrive, and libudev shows it a CD-RW drive. The tool puts itself under
  * umockdev's preload library, builds the testbed, runs the program (which
  * inherits LD_PRELOAD and $UMOCKDEV_DIR), answers its ioctls on umockdev's
- * worker thread until it exits, and exits with its status. A developer's
+ * worker thread until it exits, and exits with its status. --disc inserts a
+ * written disc (an image as --export and ExportImage write it) first;
+ * --export writes the disc out when the program has ended. A developer's
  * tool and a test helper; not installed.
  */
 #include "config.h"
 
 #define G_LOG_DOMAIN "rawburn-vdrive-run"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "rb-umockdev-drive.h"
 
@@ -162,12 +168,79 @@ rb_run_print_report(RbVdrive *vdrive)
 			   report.problems[i].detail);
 }
 
+/* inserts the written disc in @path, as if a medium had been put in */
+static gboolean
+rb_run_load_disc(RbUmockdevDrive *drive, const gchar *path, RbVirtualMedia media, GError **error)
+{
+	gint fd = g_strcmp0(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+	gboolean ok;
+
+	if (fd < 0) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(errno),
+			    "cannot open the disc image “%s”: %s",
+			    path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	ok = rb_vdrive_load_disc(
+		rb_umockdev_drive_get_vdrive(drive), fd, media, RB_VDRIVE_FAULT_OFF, error);
+	close(fd);
+	if (!ok)
+		g_prefix_error(error, "cannot load “%s”: ", path);
+	else
+		rb_umockdev_drive_announce_media(drive, media, "complete");
+	return ok;
+}
+
+/* writes the disc out, if anything was recorded or loaded */
+static gboolean
+rb_run_export(RbUmockdevDrive *drive, const gchar *path, GError **error)
+{
+	RbVdrive *vdrive = rb_umockdev_drive_get_vdrive(drive);
+	RbVdriveReport report;
+	gint fd;
+	gboolean ok;
+
+	rb_vdrive_get_report(vdrive, &report);
+	if (report.sectors_written == 0) {
+		g_printerr("%s: nothing was recorded or loaded; “%s” is not written\n",
+			   g_get_prgname(),
+			   path);
+		return TRUE;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(errno),
+			    "cannot create “%s”: %s",
+			    path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	ok = rb_vdrive_export_image(vdrive, fd, error);
+	if (close(fd) != 0 && ok) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(errno),
+			    "cannot write “%s”: %s",
+			    path,
+			    g_strerror(errno));
+		ok = FALSE;
+	}
+	return ok;
+}
+
 int
 main(int argc, char **argv)
 {
 	g_autofree gchar *media = NULL;
 	g_autofree gchar *speed = NULL;
 	gboolean opt_report = FALSE;
+	g_autofree gchar *disc = NULL;
+	g_autofree gchar *export_path = NULL;
 	g_auto(GStrv) command = NULL;
 	const GOptionEntry entries[] = {
 		{"media",
@@ -185,6 +258,23 @@ main(int argc, char **argv)
 		 &speed,
 		 "The drive's highest speed, 1 to 52 (default 48)",
 		 "N"},
+		{"disc",
+		 'd',
+		 G_OPTION_FLAG_NONE,
+		 G_OPTION_ARG_FILENAME,
+		 &disc,
+		 "Insert this written disc first: 2448-byte sectors from the lead-in "
+		 "start, as --export writes them (“-” reads standard input); --media "
+		 "gives the medium kind",
+		 "FILE"},
+		{"export",
+		 'e',
+		 G_OPTION_FLAG_NONE,
+		 G_OPTION_ARG_FILENAME,
+		 &export_path,
+		 "When PROGRAM ends, write the disc to FILE (if anything was recorded "
+		 "or loaded)",
+		 "FILE"},
 		{"report",
 		 'r',
 		 G_OPTION_FLAG_NONE,
@@ -245,6 +335,17 @@ main(int argc, char **argv)
 			   error->message);
 		return EXIT_FAILURE;
 	}
+	if (disc != NULL) {
+		RbVirtualMedia media = spec->media;
+
+		/* a disc needs a medium kind even when the drive starts empty */
+		if (media == RB_VIRTUAL_MEDIA_NONE)
+			media = RB_VIRTUAL_MEDIA_CD_R_80;
+		if (!rb_run_load_disc(drive, disc, media, &error)) {
+			g_printerr("%s: %s\n", g_get_prgname(), error->message);
+			return EXIT_FAILURE;
+		}
+	}
 
 	/* the environment now holds $UMOCKDEV_DIR, and LD_PRELOAD since the
 	 * re-exec; the program needs both */
@@ -275,5 +376,9 @@ main(int argc, char **argv)
 
 	if (opt_report)
 		rb_run_print_report(rb_umockdev_drive_get_vdrive(drive));
+	if (export_path != NULL && !rb_run_export(drive, export_path, &error)) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		return EXIT_FAILURE;
+	}
 	return rb_run_exit_status(run.wait_status);
 }

@@ -25,6 +25,7 @@
 
 #include <glib/gstdio.h>
 
+#include "rb-umockdev-cdrom.h"
 #include "rb-umockdev-drive.h"
 
 #define RB_UMOCKDEV_PRELOAD "libumockdev-preload.so.0"
@@ -801,7 +802,20 @@ rb_umockdev_ioctl_handle_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *cli
 		return TRUE;
 	}
 
-	/* the CD-ROM layer, on sr only */
+	/* the CD-ROM layer, on sr only: first its reading ioctls */
+	{
+		gboolean unit_attention = FALSE;
+		gboolean handled =
+			rb_umockdev_cdrom_handle(self->vdrive, client, request, &unit_attention);
+
+		if (unit_attention) {
+			g_mutex_lock(&self->mutex);
+			self->media_changed = TRUE;
+			g_mutex_unlock(&self->mutex);
+		}
+		if (handled)
+			return TRUE;
+	}
 	switch (request) {
 	case CDROM_GET_CAPABILITY:
 		umockdev_ioctl_client_complete(client, RB_UMOCKDEV_CDROM_CAPABILITY, 0);

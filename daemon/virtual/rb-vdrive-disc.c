@@ -24,9 +24,14 @@
 #define RB_ADR_Q_POSITION 0x10
 
 /* READ CD main channel selections this drive takes */
-#define RB_READ_CD_MAIN_NONE 0x00
-#define RB_READ_CD_MAIN_USER_DATA 0x10
-#define RB_READ_CD_MAIN_ALL 0xF8
+/* READ CD byte 9: which parts of the main channel (MMC field bits) */
+#define RB_READ_CD_SYNC 0x80
+#define RB_READ_CD_HEADER 0x20
+#define RB_READ_CD_USER_DATA 0x10
+#define RB_READ_CD_EDC_ECC 0x08
+#define RB_READ_CD_C2 0x06
+#define RB_CD_SYNC_BYTES 12
+#define RB_CD_HEADER_BYTES 4
 #define RB_READ_CD_SUB_NONE 0
 #define RB_READ_CD_SUB_RAW 1
 #define RB_READ_CD_SUB_Q 2
@@ -273,6 +278,10 @@ rb_vdrive_cmd_read_toc(
 
 	if (!rb_vdrive_check_ready(self, result))
 		return;
+	/* the pre-MMC place of the format, byte 9 bits 7-6, still honoured when
+	 * byte 2 says 0: Linux sr_cd_check() asks for the session info so */
+	if (format == 0)
+		format = cdb[9] >> 6;
 	g_byte_array_append(out, header, sizeof(header));
 	switch (format) {
 	case 0:
@@ -301,6 +310,56 @@ rb_vdrive_cmd_read_toc(
 	rb_vdrive_reply(result, buf, len, rb_vdrive_get_be16(cdb + 7), out->data, out->len);
 }
 
+/*
+ * The part of a sector's main channel that READ CD byte 9 selects. Audio
+ * has no sync, header or EDC: any selection with user data gives all 2352
+ * bytes. A data sector gives the fields asked for in disc order: sync
+ * (0-11), header (12-15; both header codes mean it for Mode 1), user data
+ * (2048 for Mode 1 from 16, 2336 for Mode 2), EDC/ECC (Mode 1: 2064-2351).
+ * The fields are contiguous, so the selection is one run of bytes.
+ */
+static void
+rb_vdrive_read_cd_part(const guint8 *sector,
+		       gboolean is_data,
+		       guint8 selection,
+		       const guint8 **part,
+		       gsize *part_len)
+{
+	gsize first = RB_VDRIVE_MAIN_SIZE;
+	gsize end = 0;
+	gboolean mode1 = is_data && sector[RB_CD_SYNC_BYTES + 3] == 1;
+	gsize user_end =
+		mode1 ? RB_MODE1_USER_DATA_OFFSET + RB_MODE1_USER_DATA_SIZE : RB_VDRIVE_MAIN_SIZE;
+
+	*part = sector;
+	*part_len = 0;
+	if (!is_data) {
+		if ((selection & RB_READ_CD_USER_DATA) != 0)
+			*part_len = RB_VDRIVE_MAIN_SIZE;
+		return;
+	}
+	if ((selection & RB_READ_CD_SYNC) != 0) {
+		first = 0;
+		end = MAX(end, RB_CD_SYNC_BYTES);
+	}
+	if ((selection & 0x60) != 0) {
+		first = MIN(first, RB_CD_SYNC_BYTES);
+		end = MAX(end, RB_CD_SYNC_BYTES + RB_CD_HEADER_BYTES);
+	}
+	if ((selection & RB_READ_CD_USER_DATA) != 0) {
+		first = MIN(first, RB_MODE1_USER_DATA_OFFSET);
+		end = MAX(end, user_end);
+	}
+	if ((selection & RB_READ_CD_EDC_ECC) != 0 && mode1) {
+		first = MIN(first, user_end);
+		end = RB_VDRIVE_MAIN_SIZE;
+	}
+	if (end > first) {
+		*part = sector + first;
+		*part_len = end - first;
+	}
+}
+
 void
 rb_vdrive_cmd_read_cd(
 	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result)
@@ -314,15 +373,27 @@ rb_vdrive_cmd_read_cd(
 
 	if (!rb_vdrive_check_ready(self, result))
 		return;
-	if ((main_selection != RB_READ_CD_MAIN_NONE &&
-	     main_selection != RB_READ_CD_MAIN_USER_DATA &&
-	     main_selection != RB_READ_CD_MAIN_ALL) ||
-	    sub_selection > RB_READ_CD_SUB_Q || expected_type > 2) {
+	/* no C2 error pointers: this drive never has read errors to point at */
+	if ((main_selection & RB_READ_CD_C2) != 0 || sub_selection > RB_READ_CD_SUB_Q ||
+	    expected_type > 2) {
 		rb_vdrive_set_sense(
 			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_INVALID_FIELD_IN_CDB, 0);
 		return;
 	}
-	if (!rb_vdrive_recorded(self) || lba < 0 || (gint64)lba + count > self->next_lba) {
+	/*
+	 * A reading drive returns the pregap of track 1, LBA -150..-1, like the
+	 * program area, but not the lead-in below it: there READ CD fails with
+	 * 05/21/00 (LBA out of range). Firmware differs at the edges (redumper,
+	 * superg/redumper drive.ixx and drive/plextor.ixx: per-drive "pregap
+	 * start" of -135 or -150 for READ CD; Plextor firmware blocks READ CD
+	 * below -20000 and only vendor commands reach the lead-in), and Linux's
+	 * own CDROMREADAUDIO and CDROMREAD* ioctls refuse any LBA < 0 with EINVAL
+	 * (drivers/cdrom/cdrom.c mmc_ioctl_cdrom_read_audio,
+	 * mmc_ioctl_cdrom_read_data), so the pregap is read with READ CD through
+	 * SG_IO or CDROM_SEND_PACKET, as cdrdao and libcdio's MMC reads do.
+	 */
+	if (!rb_vdrive_recorded(self) || lba < -RB_CD_MSF_OFFSET ||
+	    (gint64)lba + count > self->next_lba) {
 		rb_vdrive_set_sense(result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_LBA_OUT_OF_RANGE, 0);
 		return;
 	}
@@ -346,15 +417,10 @@ rb_vdrive_cmd_read_cd(
 				result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_ILLEGAL_MODE, 0);
 			return;
 		}
-		if (main_selection == RB_READ_CD_MAIN_ALL ||
-		    (main_selection == RB_READ_CD_MAIN_USER_DATA && !is_data))
-			part_len = RB_VDRIVE_MAIN_SIZE;
-		else if (main_selection == RB_READ_CD_MAIN_USER_DATA) {
-			part = main_channel + RB_MODE1_USER_DATA_OFFSET;
-			part_len = RB_MODE1_USER_DATA_SIZE;
-		}
+		rb_vdrive_read_cd_part(main_channel, is_data, main_selection, &part, &part_len);
 		if (offset + part_len > len)
 			break;
+		self->last_read_lba = lba + (gint32)i;
 		memcpy(buf + offset, part, part_len);
 		offset += part_len;
 		if (sub_selection == RB_READ_CD_SUB_RAW) {

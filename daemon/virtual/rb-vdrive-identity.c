@@ -248,7 +248,8 @@ rb_vdrive_page2a(RbVdrive *self, guint8 *page, gsize size)
 	page[2] = 0x03;               /* reads CD-R and CD-RW */
 	page[3] = 0x01 | 0x02 | 0x04; /* writes CD-R, CD-RW; test write */
 	page[4] = 0x80 | 0x40;        /* BUF, multi-session */
-	page[5] = 0x04 | 0x02;        /* R-W, CD-DA accurate */
+	/* READ CD of CD-DA (accurate), R-W; ISRC and UPC through READ SUB-CHANNEL */
+	page[5] = 0x01 | 0x02 | 0x04 | 0x20 | 0x40;
 	page[6] = (0x01 << 5) | 0x08 | 0x01 | (self->prevent_removal ? 0x02 : 0x00);
 	rb_vdrive_put_be16(page + 8, (guint16)speeds[0]);
 	rb_vdrive_put_be16(page + 12, RB_VDRIVE_BUFFER_KB);

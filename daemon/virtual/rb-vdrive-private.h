@@ -133,6 +133,7 @@ struct _RbVdrive {
 	GArray *toc;               /* RbVdriveTocEntry, from the lead-in */
 	GArray *track_starts;      /* gint32 per track number - 1, from the program area */
 	GArray *track_ctl;         /* guint8 */
+	gint32 last_read_lba;      /* where the head is: READ SUB-CHANNEL's position */
 	guint8 run_point;          /* the lead-in TOC run being read */
 	guint run_length;
 	gboolean run_started; /* FALSE for the first run, which trimming may cut */
@@ -217,6 +218,15 @@ void rb_vdrive_cmd_read_cd(
 	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
 gboolean rb_vdrive_read_stored(RbVdrive *self, gint32 lba, guint8 *out);
 
+/* rb-vdrive-read.c: READ CAPACITY, READ(10), READ SUB-CHANNEL, REZERO UNIT */
+void rb_vdrive_cmd_rezero_unit(RbVdrive *self, RbMmcResult *result);
+void rb_vdrive_cmd_read_capacity(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_read_10(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+void rb_vdrive_cmd_read_subchannel(
+	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
+
 /* rb-vdrive-recorder.c: WRITE(10), SYNCHRONIZE CACHE, buffer, BLANK */
 void rb_vdrive_cmd_write(
 	RbVdrive *self, const guint8 *cdb, const guint8 *buf, gsize len, RbMmcResult *result);
@@ -225,6 +235,8 @@ void rb_vdrive_cmd_read_buffer_capacity(
 	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
 void rb_vdrive_cmd_blank(RbVdrive *self, const guint8 *cdb, RbMmcResult *result);
 void rb_vdrive_recording_clear(RbVdrive *self);
+/* keeps one stored-format sector (main + raw P-W) in the backing file */
+gboolean rb_vdrive_store_sector(RbVdrive *self, gint32 lba, const guint8 *block);
 
 /* rb-vdrive-checker.c: what a reader would see of each written sector */
 void rb_vdrive_check_sector(RbVdrive *self, gint32 lba, const guint8 *stored);

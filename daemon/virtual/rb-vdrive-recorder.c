@@ -42,6 +42,7 @@ rb_vdrive_recording_clear(RbVdrive *self)
 	g_array_set_size(self->track_starts, 0);
 	g_array_set_size(self->track_ctl, 0);
 	self->run_point = 0;
+	self->last_read_lba = 0;
 	self->run_length = 0;
 	self->run_started = FALSE;
 	rb_vdrive_judge_reset(self);
@@ -99,8 +100,8 @@ rb_vdrive_buffer_update(RbVdrive *self)
 	return rb_vdrive_bufe(self);
 }
 
-static gboolean
-rb_vdrive_store(RbVdrive *self, gint32 lba, const guint8 *block)
+gboolean
+rb_vdrive_store_sector(RbVdrive *self, gint32 lba, const guint8 *block)
 {
 	off_t offset = (off_t)(lba - self->info.leadin_start) * RB_VDRIVE_STORED_SIZE;
 	gsize done = 0;
@@ -149,7 +150,7 @@ rb_vdrive_accept_block(RbVdrive *self, gint32 lba, const guint8 *block)
 	/* a test write moves the laser at low power: nothing is recorded */
 	if (self->recording_test_write)
 		return TRUE;
-	return rb_vdrive_store(self, lba, stored);
+	return rb_vdrive_store_sector(self, lba, stored);
 }
 
 static gboolean

@@ -358,6 +358,18 @@ rb_vdrive_execute(RbVdrive *self,
 	case RB_MMC_READ_CD:
 		rb_vdrive_cmd_read_cd(self, cdb, in, in_len, result);
 		break;
+	case RB_MMC_REZERO_UNIT:
+		rb_vdrive_cmd_rezero_unit(self, result);
+		break;
+	case RB_MMC_READ_CAPACITY:
+		rb_vdrive_cmd_read_capacity(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_READ_10:
+		rb_vdrive_cmd_read_10(self, cdb, in, in_len, result);
+		break;
+	case RB_MMC_READ_SUB_CHANNEL:
+		rb_vdrive_cmd_read_subchannel(self, cdb, in, in_len, result);
+		break;
 	case RB_MMC_WRITE_10: {
 		gint32 first = (gint32)rb_vdrive_get_be32(cdb + 2);
 		guint16 blocks = rb_vdrive_get_be16(cdb + 7);
@@ -381,6 +393,8 @@ rb_vdrive_execute(RbVdrive *self,
 		rb_vdrive_cmd_blank(self, cdb, result);
 		break;
 	default:
+		/* the commands a program tried that this drive lacks */
+		g_debug("opcode %02Xh: invalid command operation code", cdb[0]);
 		rb_vdrive_set_sense(result, RB_SENSE_ILLEGAL_REQUEST, 0x20, 0x00);
 	}
 	return TRUE;
