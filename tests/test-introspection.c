@@ -226,8 +226,9 @@ START_TEST(test_introspection_contract_files)
 				"org.rawburn.RawBurn1.Recorder",
 				"org.rawburn.RawBurn1.DiscFormat2RawCD",
 				"org.rawburn.RawBurn1.VirtualRecorder"};
-	/* DiscFormat2RawCD: 0.2 adds the Preflight property */
-	const guint n_members[] = {3 + 2, 2 + 12, 7 + 1 + 21, 3 + 2};
+	/* 0.2 adds DiscFormat2RawCD's Preflight property, VirtualRecorder's
+	 * LoadDisc and FinishingMilliseconds */
+	const guint n_members[] = {3 + 2, 2 + 12, 7 + 1 + 21, 4 + 3};
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autoptr(GDBusNodeInfo) node = NULL;

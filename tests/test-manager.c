@@ -209,7 +209,8 @@ START_TEST(test_manager_recorder_properties)
 	controls = rb_get_all(service, path, "org.rawburn.RawBurn1.VirtualRecorder");
 	ck_assert_uint_eq(g_variant_n_children(recorder), 12);
 	ck_assert_uint_eq(g_variant_n_children(format), 21);
-	ck_assert_uint_eq(g_variant_n_children(controls), 2);
+	/* Faults, ValidationReport, FinishingMilliseconds */
+	ck_assert_uint_eq(g_variant_n_children(controls), 3);
 
 	ck_assert(g_variant_lookup(recorder, "MediaPresent", "b", &present));
 	ck_assert_int_eq(present, media->media_present);

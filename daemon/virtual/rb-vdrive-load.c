@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,7 +64,7 @@ rb_vdrive_load_check_size(guint64 size, const RbVdriveLoadRange *range, GError *
 		g_set_error(error,
 			    G_IO_ERROR,
 			    G_IO_ERROR_INVALID_DATA,
-			    _("The disc image is %" G_GUINT64_FORMAT
+			    _("The disc image is %" PRIu64
 			      " bytes long, which is not a multiple of %d: give an image of "
 			      "2448-byte sectors (2352 main channel + 96 raw P-W), as ExportImage "
 			      "writes it."),
@@ -75,7 +76,7 @@ rb_vdrive_load_check_size(guint64 size, const RbVdriveLoadRange *range, GError *
 		g_set_error(error,
 			    G_IO_ERROR,
 			    G_IO_ERROR_NO_SPACE,
-			    _("The disc image has %" G_GUINT64_FORMAT
+			    _("The disc image has %" PRIu64
 			      " sectors from LBA %d, past the end of this medium at LBA %d: "
 			      "choose a larger medium or a shorter image."),
 			    sectors,
@@ -95,7 +96,7 @@ rb_vdrive_load_check_reaches_program(guint64 sectors,
 		g_set_error(error,
 			    G_IO_ERROR,
 			    G_IO_ERROR_INVALID_DATA,
-			    _("The disc image ends at LBA %" G_GINT64_FORMAT
+			    _("The disc image ends at LBA %" PRId64
 			      " and holds no program area (it starts at LBA 0): give the whole "
 			      "disc, lead-in, tracks and lead-out."),
 			    (gint64)range->first_lba + (gint64)sectors - 1);
