@@ -53,15 +53,16 @@ rb_ctl_virtual_call(RbCtl *ctl,
 static int
 rb_ctl_virtual_insert(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 {
-	if (!rb_ctl_parse_command(ctl,
-				  "virtual insert",
-				  _("RECORDER MEDIA"),
-				  _("Puts a blank medium into a virtual recorder: cd-r-74, cd-r-80, "
-				    "cd-rw-74 or cd-rw-80."),
-				  NULL,
-				  &argc,
-				  &argv,
-				  error))
+	if (!rb_ctl_parse_command(
+		    ctl,
+		    "virtual insert",
+		    _("RECORDER MEDIA"),
+		    _("Puts a blank medium into a virtual recorder: cd-r-74, cd-r-80, "
+		      "cd-rw-74 or cd-rw-80."),
+		    NULL,
+		    &argc,
+		    &argv,
+		    error))
 		return RB_CTL_EXIT_USAGE;
 	if (argc != 3) {
 		g_set_error(error,

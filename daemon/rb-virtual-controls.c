@@ -84,7 +84,8 @@ rb_virtual_controls_method_call(GDBusConnection *connection,
 			g_dbus_method_invocation_return_gerror(invocation, error);
 			return;
 		}
-		rb_virtual_controls_authorize(self, invocation, NULL, rb_virtual_controls_set_finishing_ms);
+		rb_virtual_controls_authorize(
+			self, invocation, NULL, rb_virtual_controls_set_finishing_ms);
 		return;
 	}
 	if (!g_variant_is_of_type(value, G_VARIANT_TYPE_VARDICT)) {
@@ -259,10 +260,22 @@ rb_virtual_controls_thread(GTask *task,
 			   GCancellable *cancellable)
 {
 	RbControlData *data = task_data;
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(data->drive_mutex);
+	g_autoptr(GMutexLocker) locker = NULL;
 	g_autoptr(GError) error = NULL;
 	gboolean ok = FALSE;
 
+	if (data->op == RB_CONTROL_LOAD) {
+		/* before the drive is held: the client's end may be slow or stall */
+		gint spooled = rb_vdrive_load_spool(data->fd, &error);
+
+		if (spooled < 0) {
+			g_task_return_error(task, g_steal_pointer(&error));
+			return;
+		}
+		close(data->fd);
+		data->fd = spooled;
+	}
+	locker = g_mutex_locker_new(data->drive_mutex);
 	switch (data->op) {
 	case RB_CONTROL_INSERT:
 		ok = rb_vdrive_insert_media(data->drive, data->media, &error);
@@ -294,8 +307,12 @@ rb_virtual_controls_done(GObject *source, GAsyncResult *result, gpointer user_da
 
 	self->pending--;
 	if (!g_task_propagate_boolean(G_TASK(result), &error)) {
-		/* the emulated drive's own complaints are about the request */
-		if (error->domain == G_IO_ERROR)
+		/* the emulated drive's complaints about what was asked or sent; its
+		 * own failures (a full disk) go out as what they are */
+		if (error->domain == G_IO_ERROR &&
+		    (error->code == G_IO_ERROR_INVALID_ARGUMENT ||
+		     error->code == G_IO_ERROR_INVALID_DATA || error->code == G_IO_ERROR_NO_SPACE ||
+		     error->code == G_IO_ERROR_NOT_FOUND || error->code == G_IO_ERROR_TIMED_OUT))
 			g_dbus_method_invocation_return_error(invocation,
 							      G_DBUS_ERROR,
 							      G_DBUS_ERROR_INVALID_ARGS,
@@ -364,7 +381,10 @@ rb_virtual_controls_handle_insert_media(RbVirtualRecorder *iface,
 					  "RemoveMedia to empty the drive."));
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface), invocation, NULL, rb_virtual_controls_insert_authorized);
+	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface),
+				      invocation,
+				      NULL,
+				      rb_virtual_controls_insert_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -384,7 +404,10 @@ rb_virtual_controls_remove_authorized(RbVirtualControls *self, GDBusMethodInvoca
 static gboolean
 rb_virtual_controls_handle_remove_media(RbVirtualRecorder *iface, GDBusMethodInvocation *invocation)
 {
-	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface), invocation, NULL, rb_virtual_controls_remove_authorized);
+	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface),
+				      invocation,
+				      NULL,
+				      rb_virtual_controls_remove_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -441,7 +464,10 @@ rb_virtual_controls_handle_export_image(RbVirtualRecorder *iface,
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	rb_virtual_controls_keep_fd(invocation, fd);
-	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface), invocation, NULL, rb_virtual_controls_export_authorized);
+	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface),
+				      invocation,
+				      NULL,
+				      rb_virtual_controls_export_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -454,7 +480,8 @@ rb_virtual_controls_load_authorized(RbVirtualControls *self, GDBusMethodInvocati
 	/* a new disc is a medium change: nobody's medium changes under them */
 	if (!rb_virtual_controls_check_lock(self, invocation, FALSE))
 		return;
-	g_variant_get(g_dbus_method_invocation_get_parameters(invocation), "(h@a{sv})", NULL, &options);
+	g_variant_get(
+		g_dbus_method_invocation_get_parameters(invocation), "(h@a{sv})", NULL, &options);
 	data = g_new0(RbControlData, 1);
 	data->op = RB_CONTROL_LOAD;
 	/* parsed before authorization, so it cannot fail now */
@@ -485,8 +512,10 @@ rb_virtual_controls_handle_load_disc(RbVirtualRecorder *iface,
 		g_dbus_method_invocation_return_gerror(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	rb_virtual_controls_authorize(
-		RB_VIRTUAL_CONTROLS(iface), invocation, options, rb_virtual_controls_load_authorized);
+	rb_virtual_controls_authorize(RB_VIRTUAL_CONTROLS(iface),
+				      invocation,
+				      options,
+				      rb_virtual_controls_load_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -113,7 +113,8 @@ rb_virtual_options_parse_load_disc(GVariant *options,
 
 		if (g_strcmp0(key, "FirstLba") == 0) {
 			/* the lead-in is before LBA 0; where on the medium the drive decides */
-			if (!rb_dbus_util_parse_integer(key, value, G_MININT32 + 1, -1, &number, error))
+			if (!rb_dbus_util_parse_integer(
+				    key, value, G_MININT32 + 1, -1, &number, error))
 				return FALSE;
 			*first_lba = (gint32)number;
 		} else if (g_strcmp0(key, "Media") == 0) {
@@ -134,13 +135,14 @@ rb_virtual_options_parse_load_disc(GVariant *options,
 			if (!rb_auth_map_parse_no_user_interaction(value, &flag, error))
 				return FALSE;
 		} else {
-			g_set_error(error,
-				    G_DBUS_ERROR,
-				    G_DBUS_ERROR_INVALID_ARGS,
-				    _("Unknown LoadDisc option “%s” of type “%s”; use FirstLba (i), "
-				      "Media (s) or auth.no_user_interaction (b)."),
-				    key,
-				    g_variant_get_type_string(value));
+			g_set_error(
+				error,
+				G_DBUS_ERROR,
+				G_DBUS_ERROR_INVALID_ARGS,
+				_("Unknown LoadDisc option “%s” of type “%s”; use FirstLba (i), "
+				  "Media (s) or auth.no_user_interaction (b)."),
+				key,
+				g_variant_get_type_string(value));
 			return FALSE;
 		}
 	}

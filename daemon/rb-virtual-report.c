@@ -41,11 +41,14 @@ rb_virtual_report_problems(const RbVdriveReport *report)
 		g_variant_builder_open(&builder, G_VARIANT_TYPE_VARDICT);
 		rb_virtual_report_add(&builder, "Lba", g_variant_new_int32(problem->lba));
 		rb_virtual_report_add(
-			&builder, "Kind", g_variant_new_string(problem->kind != NULL ? problem->kind : ""));
+			&builder,
+			"Kind",
+			g_variant_new_string(problem->kind != NULL ? problem->kind : ""));
 		/* the drive wrote it; still, only valid UTF-8 may go on the bus */
-		rb_virtual_report_add(&builder,
-				      "Detail",
-				      g_variant_new_take_string(g_utf8_make_valid(problem->detail, -1)));
+		rb_virtual_report_add(
+			&builder,
+			"Detail",
+			g_variant_new_take_string(g_utf8_make_valid(problem->detail, -1)));
 		g_variant_builder_close(&builder);
 	}
 	return g_variant_builder_end(&builder);
@@ -84,10 +87,11 @@ rb_virtual_report_to_variant(const RbVdriveReport *report)
 		b, "CdTextCrcErrors", g_variant_new_uint32(report->cdtext_crc_errors));
 	rb_virtual_report_add(b, "Tracks", g_variant_new_uint32(report->tracks));
 	rb_virtual_report_add(b, "FirstLba", g_variant_new_int32(report->first_lba));
-	rb_virtual_report_add(
-		b,
-		"LeadOutStart",
-		g_variant_new_int32(report->leadout_start == G_MININT32 ? 0 : report->leadout_start));
+	rb_virtual_report_add(b,
+			      "LeadOutStart",
+			      g_variant_new_int32(report->leadout_start == G_MININT32
+							  ? 0
+							  : report->leadout_start));
 	rb_virtual_report_add(b, "Complete", g_variant_new_boolean(report->complete));
 	rb_virtual_report_add(b, "FirstProblems", rb_virtual_report_problems(report));
 	return g_variant_builder_end(b);

@@ -336,8 +336,13 @@ rb_judge_sector(const RbJudgeDisc *disc, RbDaoStream *stream, gint32 lba, guint8
 		rb_put_cdtext(pw, lba, c == RB_JUDGE_CDTEXT_BAD_CRC && lba == -5000);
 }
 
+/* burns @disc and reads the drive's report; the drive goes to @out_drive
+ * when it is not NULL */
 static void
-rb_judge_burn(const RbJudgeDisc *disc, guint8 block_type, RbVdriveReport *report)
+rb_judge_burn(const RbJudgeDisc *disc,
+	      guint8 block_type,
+	      RbVdriveReport *report,
+	      RbVdrive **out_drive)
 {
 	g_autoptr(RbVdrive) drive = rb_drive_new(block_type);
 	const RbDaoTrack tracks[] = {{0, RB_TRACK2_PAUSE}, {RB_TRACK2, RB_LEADOUT - RB_TRACK2}};
@@ -388,6 +393,8 @@ rb_judge_burn(const RbJudgeDisc *disc, guint8 block_type, RbVdriveReport *report
 	}
 	rb_assert_good(rb_cmd(drive, sync, sizeof(sync), RB_MMC_DIR_NONE, NULL, 0));
 	rb_vdrive_get_report(drive, report);
+	if (out_drive != NULL)
+		*out_drive = g_steal_pointer(&drive);
 }
 
 /* --- what each corruption must count, and nothing else ------------------------------- */
@@ -548,7 +555,7 @@ START_TEST(test_judge_catches)
 	RbVdriveReport report;
 	guint p_sum = 0;
 
-	rb_judge_burn(&jc->disc, RB_DATA_BLOCK_TYPE_RAW_PW, &report);
+	rb_judge_burn(&jc->disc, RB_DATA_BLOCK_TYPE_RAW_PW, &report, NULL);
 	rb_assert_old_counters_clean(&report);
 	ck_assert_msg(report.relative_time_mismatches == jc->count.relative,
 		      "%s: relative %u",
@@ -609,7 +616,7 @@ START_TEST(test_judge_first_problems)
 	RbVdriveReport report;
 	gint32 lba = 100;
 
-	rb_judge_burn(&many, RB_DATA_BLOCK_TYPE_RAW_PW, &report);
+	rb_judge_burn(&many, RB_DATA_BLOCK_TYPE_RAW_PW, &report, NULL);
 	ck_assert_uint_eq(report.n_problems, 16);
 	for (guint i = 0; i < 16; i++, lba++) {
 		/* LBA 105 carries an ISRC, no relative time */
@@ -620,7 +627,7 @@ START_TEST(test_judge_first_problems)
 	}
 
 	/* a lead-out run is judged 150 frames late, and still comes in LBA order */
-	rb_judge_burn(&p_zero, RB_DATA_BLOCK_TYPE_RAW_PW, &report);
+	rb_judge_burn(&p_zero, RB_DATA_BLOCK_TYPE_RAW_PW, &report, NULL);
 	ck_assert_uint_eq(report.n_problems, 3);
 	ck_assert_int_eq(report.problems[0].lba, -150);
 	ck_assert_int_eq(report.problems[1].lba, RB_TRACK2_PAUSE);
@@ -638,7 +645,7 @@ START_TEST(test_judge_valid_disc)
 	RbVdriveReport report;
 
 	for (guint8 dbt = 1; dbt <= 3; dbt++) {
-		rb_judge_burn(dbt == 3 ? &full : &plain, dbt, &report);
+		rb_judge_burn(dbt == 3 ? &full : &plain, dbt, &report, NULL);
 		rb_assert_old_counters_clean(&report);
 		ck_assert_uint_eq(report.tracks, 2);
 		ck_assert_uint_eq(report.relative_time_mismatches, 0);
@@ -649,6 +656,36 @@ START_TEST(test_judge_valid_disc)
 		ck_assert_uint_eq(report.n_problems, 0);
 		ck_assert_uint_eq(report.mcn_isrc_frames, dbt == 3 ? 20 : 0);
 		ck_assert_uint_eq(report.cdtext_packs, dbt == 3 ? 4 * (-150 - RB_LEADIN) : 0);
+	}
+}
+END_TEST
+
+/* what the drive read from the Q channel comes back from READ SUB-CHANNEL
+ * (formats 02h and 03h), digit for digit */
+START_TEST(test_judge_codes_read_back)
+{
+	const RbJudgeDisc full = {RB_JUDGE_VALID, TRUE, TRUE};
+	g_autoptr(RbVdrive) drive = NULL;
+	RbVdriveReport report;
+	guint8 mcn_cdb[10] = {RB_MMC_READ_SUB_CHANNEL, 0, 0x40, 0x02, 0, 0, 0, 0, 24};
+	guint8 buf[24];
+
+	rb_judge_burn(&full, RB_DATA_BLOCK_TYPE_RAW_PW, &report, &drive);
+	ck_assert_uint_eq(report.mcn_isrc_errors, 0);
+	rb_assert_good(rb_cmd(drive, mcn_cdb, sizeof(mcn_cdb), RB_MMC_DIR_IN, buf, sizeof(buf)));
+	ck_assert_uint_eq(buf[8] & 0x80, 0x80);
+	ck_assert(memcmp(buf + 9, rb_mcn, 13) == 0);
+	for (guint track = 1; track <= 2; track++) {
+		guint8 isrc_cdb[10] = {
+			RB_MMC_READ_SUB_CHANNEL, 0, 0x40, 0x03, 0, 0, (guint8)track, 0, 24};
+
+		rb_assert_good(
+			rb_cmd(drive, isrc_cdb, sizeof(isrc_cdb), RB_MMC_DIR_IN, buf, sizeof(buf)));
+		ck_assert_uint_eq(buf[8] & 0x80, 0x80);
+		ck_assert_msg(memcmp(buf + 9, rb_isrc[track - 1], 12) == 0,
+			      "track %u: %.12s",
+			      track,
+			      (const gchar *)buf + 9);
 	}
 }
 END_TEST
@@ -672,6 +709,7 @@ main(void)
 	tcase_add_loop_test(tc, test_judge_catches, 0, G_N_ELEMENTS(rb_judge_cases));
 	tcase_add_test(tc, test_judge_first_problems);
 	tcase_add_test(tc, test_judge_valid_disc);
+	tcase_add_test(tc, test_judge_codes_read_back);
 	tcase_add_test(tc, test_judge_p_kind_names);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);

@@ -834,6 +834,27 @@ START_TEST(test_vdrive_test_write_records_nothing)
 }
 END_TEST
 
+/* a real burn after a test write is judged on its own: nothing of the
+ * test write (its TOC, its lead-out, its counters) is left over */
+START_TEST(test_vdrive_burn_after_test_write)
+{
+	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
+	RbVdriveReport report;
+
+	rb_clear_unit_attention(drive);
+	rb_select_raw(drive, RB_MMC_DBT_RAW_PW, TRUE, TRUE);
+	rb_assert_good(rb_record(drive, stream, 26));
+	rb_assert_good(rb_sync_cache(drive, FALSE));
+	rb_select_raw(drive, RB_MMC_DBT_RAW_PW, TRUE, FALSE);
+	rb_assert_good(rb_record(drive, stream, 26));
+	rb_assert_good(rb_sync_cache(drive, FALSE));
+	rb_vdrive_get_report(drive, &report);
+	ck_assert_uint_eq(report.sectors_written, rb_dao_stream_get_n_sectors(stream));
+	rb_assert_clean(&report, 2);
+}
+END_TEST
+
 START_TEST(test_vdrive_eject_and_load)
 {
 	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
@@ -1087,6 +1108,7 @@ main(void)
 	tcase_add_test(tc, test_vdrive_sync_cache_immediate_polls);
 	tcase_add_test(tc, test_vdrive_sync_cache_fast_drive_done_at_once);
 	tcase_add_test(tc, test_vdrive_test_write_records_nothing);
+	tcase_add_test(tc, test_vdrive_burn_after_test_write);
 	tcase_add_test(tc, test_vdrive_eject_and_load);
 	tcase_add_test(tc, test_vdrive_blank);
 	tcase_add_test(tc, test_vdrive_speeds);

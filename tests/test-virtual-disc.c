@@ -89,15 +89,15 @@ static void
 rb_burn(RbTestClient *client, const gchar *path, const gchar *stream_file)
 {
 	g_autofree gchar *message = NULL;
-	g_autofree gchar *error = rb_call_with_fd(
-		client,
-		path,
-		RB_TEST_FORMAT,
-		"Burn",
-		g_variant_new_parsed("(@h 0, {'Preflight': <'off'>})"),
-		stream_file,
-		O_RDONLY,
-		&message);
+	g_autofree gchar *error =
+		rb_call_with_fd(client,
+				path,
+				RB_TEST_FORMAT,
+				"Burn",
+				g_variant_new_parsed("(@h 0, {'Preflight': <'off'>})"),
+				stream_file,
+				O_RDONLY,
+				&message);
 
 	ck_assert_msg(error == NULL, "Burn: %s %s", error, message);
 }
@@ -156,8 +156,14 @@ rb_export(RbTestClient *client, RbTestService *service, const gchar *path, const
 {
 	g_autofree gchar *file = rb_test_service_write_file(service, name, "", 0, 0644);
 	g_autofree gchar *message = NULL;
-	g_autofree gchar *error = rb_call_with_fd(
-		client, path, RB_TEST_VIRTUAL, "ExportImage", g_variant_new("(h)", 0), file, O_WRONLY, &message);
+	g_autofree gchar *error = rb_call_with_fd(client,
+						  path,
+						  RB_TEST_VIRTUAL,
+						  "ExportImage",
+						  g_variant_new("(h)", 0),
+						  file,
+						  O_WRONLY,
+						  &message);
 
 	ck_assert_msg(error == NULL, "ExportImage: %s %s", error, message);
 	return g_steal_pointer(&file);
@@ -167,17 +173,17 @@ static gchar *
 rb_load(RbTestClient *client, const gchar *path, const gchar *file, GVariant *options)
 {
 	g_autofree gchar *message = NULL;
-	gchar *error = rb_call_with_fd(client,
-				       path,
-				       RB_TEST_VIRTUAL,
-				       "LoadDisc",
-				       g_variant_new("(h@a{sv})",
-						     0,
-						     options != NULL ? options
-								     : g_variant_new_parsed("@a{sv} {}")),
-				       file,
-				       O_RDONLY,
-				       &message);
+	gchar *error = rb_call_with_fd(
+		client,
+		path,
+		RB_TEST_VIRTUAL,
+		"LoadDisc",
+		g_variant_new("(h@a{sv})",
+			      0,
+			      options != NULL ? options : g_variant_new_parsed("@a{sv} {}")),
+		file,
+		O_RDONLY,
+		&message);
 
 	if (error != NULL)
 		g_debug("LoadDisc: %s %s", error, message);
@@ -212,8 +218,14 @@ START_TEST(test_virtual_disc_load_round_trip)
 	g_autoptr(GVariant) blank = NULL;
 	g_autofree gchar *error = NULL;
 	const gchar *const same[] = {
-		"SectorsWritten", "LeadInSectors", "ProgramSectors", "LeadOutSectors",
-		"TocEntries",     "Tracks",        "FirstLba",       "LeadOutStart",
+		"SectorsWritten",
+		"LeadInSectors",
+		"ProgramSectors",
+		"LeadOutSectors",
+		"TocEntries",
+		"Tracks",
+		"FirstLba",
+		"LeadOutStart",
 	};
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
@@ -241,7 +253,8 @@ START_TEST(test_virtual_disc_load_round_trip)
 	ck_assert(!g_variant_get_boolean(blank));
 	/* a written disc takes no burn */
 	g_clear_pointer(&error, g_free);
-	error = rb_test_client_call(client, RB_VIRTUAL1, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
+	error = rb_test_client_call(
+		client, RB_VIRTUAL1, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
 	ck_assert_str_eq(error, RB_TEST_ERROR("MediaIsNotBlank"));
 
 	second = rb_export(client, service, RB_VIRTUAL1, "second.img");
@@ -256,7 +269,10 @@ START_TEST(test_virtual_disc_load_refused)
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(RbTestClient) client = NULL;
 	g_autoptr(RbTestClient) holder = NULL;
-	g_autofree gchar *ragged = rb_test_service_write_file(service, "ragged.img", "x", 1000, 0644);
+	/* not a whole number of 2448-byte sectors */
+	g_autofree gchar *ragged_bytes = g_malloc0(1000);
+	g_autofree gchar *ragged =
+		rb_test_service_write_file(service, "ragged.img", ragged_bytes, 1000, 0644);
 	g_autofree gchar *empty = rb_test_service_write_file(service, "empty.img", "", 0, 0644);
 	const gchar *const bad_options[] = {
 		"{'Speed': <1>}",
@@ -324,10 +340,10 @@ START_TEST(test_virtual_disc_finishing_milliseconds)
 	client = rb_test_client_new(service);
 	rb_test_client_wait_for_drive(client, RB_VIRTUAL1);
 	{
-		g_autoptr(GVariant) fast =
-			rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_VIRTUAL, "FinishingMilliseconds");
-		g_autoptr(GVariant) paced =
-			rb_test_client_get(client, RB_VIRTUAL1, RB_TEST_VIRTUAL, "FinishingMilliseconds");
+		g_autoptr(GVariant) fast = rb_test_client_get(
+			client, RB_VIRTUAL0, RB_TEST_VIRTUAL, "FinishingMilliseconds");
+		g_autoptr(GVariant) paced = rb_test_client_get(
+			client, RB_VIRTUAL1, RB_TEST_VIRTUAL, "FinishingMilliseconds");
 		ck_assert_uint_eq(g_variant_get_uint32(fast), 0);
 		ck_assert_uint_eq(g_variant_get_uint32(paced), 2000);
 	}

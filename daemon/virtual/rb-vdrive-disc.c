@@ -23,15 +23,16 @@
 #define RB_ASC_ILLEGAL_MODE 0x64
 #define RB_ADR_Q_POSITION 0x10
 
-/* READ CD main channel selections this drive takes */
 /* READ CD byte 9: which parts of the main channel (MMC field bits) */
 #define RB_READ_CD_SYNC 0x80
-#define RB_READ_CD_HEADER 0x20
+#define RB_READ_CD_HEADER 0x20    /* header code bit 0: the 4-byte header */
+#define RB_READ_CD_SUBHEADER 0x40 /* header code bit 1: the Mode 2 sub-header */
 #define RB_READ_CD_USER_DATA 0x10
 #define RB_READ_CD_EDC_ECC 0x08
 #define RB_READ_CD_C2 0x06
 #define RB_CD_SYNC_BYTES 12
 #define RB_CD_HEADER_BYTES 4
+#define RB_CD_SUBHEADER_BYTES 8
 #define RB_READ_CD_SUB_NONE 0
 #define RB_READ_CD_SUB_RAW 1
 #define RB_READ_CD_SUB_Q 2
@@ -314,9 +315,10 @@ rb_vdrive_cmd_read_toc(
  * The part of a sector's main channel that READ CD byte 9 selects. Audio
  * has no sync, header or EDC: any selection with user data gives all 2352
  * bytes. A data sector gives the fields asked for in disc order: sync
- * (0-11), header (12-15; both header codes mean it for Mode 1), user data
- * (2048 for Mode 1 from 16, 2336 for Mode 2), EDC/ECC (Mode 1: 2064-2351).
- * The fields are contiguous, so the selection is one run of bytes.
+ * (0-11), header (12-15: header codes 01b and 11b), Mode 2 sub-header
+ * (16-23: codes 10b and 11b; Mode 1 has none), user data (2048 for Mode 1
+ * from 16, 2336 for Mode 2), EDC/ECC (Mode 1: 2064-2351). The fields are
+ * contiguous, so the selection is one run of bytes.
  */
 static void
 rb_vdrive_read_cd_part(const guint8 *sector,
@@ -342,9 +344,13 @@ rb_vdrive_read_cd_part(const guint8 *sector,
 		first = 0;
 		end = MAX(end, RB_CD_SYNC_BYTES);
 	}
-	if ((selection & 0x60) != 0) {
+	if ((selection & RB_READ_CD_HEADER) != 0) {
 		first = MIN(first, RB_CD_SYNC_BYTES);
 		end = MAX(end, RB_CD_SYNC_BYTES + RB_CD_HEADER_BYTES);
+	}
+	if ((selection & RB_READ_CD_SUBHEADER) != 0 && !mode1) {
+		first = MIN(first, RB_MODE1_USER_DATA_OFFSET);
+		end = MAX(end, RB_MODE1_USER_DATA_OFFSET + RB_CD_SUBHEADER_BYTES);
 	}
 	if ((selection & RB_READ_CD_USER_DATA) != 0) {
 		first = MIN(first, RB_MODE1_USER_DATA_OFFSET);
@@ -358,6 +364,18 @@ rb_vdrive_read_cd_part(const guint8 *sector,
 		*part = sector + first;
 		*part_len = end - first;
 	}
+}
+
+/* FALSE when @buf is full */
+static gboolean
+rb_vdrive_read_cd_append(guint8 *buf, gsize len, gsize *offset, const guint8 *part, gsize part_len)
+{
+	gsize n = MIN(part_len, len - *offset);
+
+	if (n > 0)
+		memcpy(buf + *offset, part, n);
+	*offset += n;
+	return n == part_len;
 }
 
 void
@@ -418,22 +436,24 @@ rb_vdrive_cmd_read_cd(
 			return;
 		}
 		rb_vdrive_read_cd_part(main_channel, is_data, main_selection, &part, &part_len);
-		if (offset + part_len > len)
-			break;
 		self->last_read_lba = lba + (gint32)i;
-		memcpy(buf + offset, part, part_len);
-		offset += part_len;
+		/* a host buffer shorter than the transfer gets what fits, as the
+		 * kernel cuts a transfer at the buffer's end */
+		if (!rb_vdrive_read_cd_append(buf, len, &offset, part, part_len))
+			break;
 		if (sub_selection == RB_READ_CD_SUB_RAW) {
-			if (offset + RB_SUBCHANNEL_PW_SIZE > len)
+			if (!rb_vdrive_read_cd_append(buf,
+						      len,
+						      &offset,
+						      stored + RB_VDRIVE_MAIN_SIZE,
+						      RB_SUBCHANNEL_PW_SIZE))
 				break;
-			memcpy(buf + offset, stored + RB_VDRIVE_MAIN_SIZE, RB_SUBCHANNEL_PW_SIZE);
-			offset += RB_SUBCHANNEL_PW_SIZE;
 		} else if (sub_selection == RB_READ_CD_SUB_Q) {
-			if (offset + 16 > len)
+			guint8 q[16] = {0};
+
+			rb_subchannel_pw_get_q(stored + RB_VDRIVE_MAIN_SIZE, q);
+			if (!rb_vdrive_read_cd_append(buf, len, &offset, q, sizeof(q)))
 				break;
-			memset(buf + offset, 0, 16);
-			rb_subchannel_pw_get_q(stored + RB_VDRIVE_MAIN_SIZE, buf + offset);
-			offset += 16;
 		}
 	}
 	result->residual = len - offset;

@@ -14,7 +14,9 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,6 +26,9 @@
 
 /* sectors read per read() round */
 #define RB_VDRIVE_LOAD_CHUNK 64
+/* a client's pipe that stops giving data must not hold the drive (and the
+ * worker thread) for ever: this long without a byte ends the load */
+#define RB_VDRIVE_LOAD_STALL_MS 30000
 
 typedef struct {
 	gint32 first_lba;
@@ -112,9 +117,24 @@ rb_vdrive_load_read(gint fd, guint8 *buf, gsize len, GError **error)
 	gsize done = 0;
 
 	while (done < len) {
-		gssize n = read(fd, buf + done, len - done);
+		struct pollfd pollfd = {fd, POLLIN, 0};
+		gint ready = poll(&pollfd, 1, RB_VDRIVE_LOAD_STALL_MS);
+		gssize n;
 
-		if (n < 0 && errno == EINTR)
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready == 0) {
+			g_set_error(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_TIMED_OUT,
+				    _("No data of the disc image arrived for %d s; send the whole "
+				      "image without pausing, or pass a file."),
+				    RB_VDRIVE_LOAD_STALL_MS / 1000);
+			return -1;
+		}
+		n = read(fd, buf + done, len - done);
+		/* EAGAIN: a non-blocking descriptor that poll() woke too early */
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			gint saved = errno;
@@ -131,6 +151,91 @@ rb_vdrive_load_read(gint fd, guint8 *buf, gsize len, GError **error)
 		done += (gsize)n;
 	}
 	return (gssize)done;
+}
+
+/* the most an image may hold: every LBA of the longest medium, from the
+ * earliest lead-in start (90:00:00) to 99:59:74 */
+#define RB_VDRIVE_LOAD_MAX_SECTORS (100 * 60 * 75 - 90 * 60 * 75 + 450150)
+
+static gboolean
+rb_vdrive_load_write_all(gint fd, const guint8 *buf, gsize len, GError **error)
+{
+	gsize done = 0;
+
+	while (done < len) {
+		gssize n = write(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			g_set_error(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_FAILED,
+				    _("Cannot keep the disc image: %s; free some space in the "
+				      "temporary directory."),
+				    g_strerror(errno));
+			return FALSE;
+		}
+		done += (gsize)n;
+	}
+	return TRUE;
+}
+
+/* a client's image, copied into an unlinked file of the service's own
+ * before the drive is touched: whatever the client does with its end (a
+ * slow pipe, a stalled one, an endless one), the drive and its lock are
+ * never held waiting for it */
+gint
+rb_vdrive_load_spool(gint fd, GError **error)
+{
+	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree guint8 *buf = g_malloc(RB_VDRIVE_LOAD_CHUNK * RB_VDRIVE_STORED_SIZE);
+	guint64 total = 0;
+	gint spool = g_file_open_tmp("rawburn-load-XXXXXX", &path, &error_local);
+
+	if (spool < 0) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_FAILED,
+			    _("Cannot keep the disc image: %s; free some space in the temporary "
+			      "directory."),
+			    error_local->message);
+		return -1;
+	}
+	g_unlink(path);
+	for (;;) {
+		gssize n = rb_vdrive_load_read(
+			fd, buf, RB_VDRIVE_LOAD_CHUNK * RB_VDRIVE_STORED_SIZE, error);
+
+		if (n < 0 || (n > 0 && !rb_vdrive_load_write_all(spool, buf, (gsize)n, error))) {
+			close(spool);
+			return -1;
+		}
+		total += (guint64)n;
+		if (total > (guint64)RB_VDRIVE_LOAD_MAX_SECTORS * RB_VDRIVE_STORED_SIZE) {
+			close(spool);
+			g_set_error(error,
+				    G_IO_ERROR,
+				    G_IO_ERROR_NO_SPACE,
+				    _("The disc image is longer than any CD (%d sectors of 2448 "
+				      "bytes); give the image of one disc."),
+				    RB_VDRIVE_LOAD_MAX_SECTORS);
+			return -1;
+		}
+		if ((gsize)n < RB_VDRIVE_LOAD_CHUNK * RB_VDRIVE_STORED_SIZE)
+			break;
+	}
+	if (lseek(spool, 0, SEEK_SET) != 0) {
+		close(spool);
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_FAILED,
+			    _("Cannot read back the kept disc image: %s."),
+			    g_strerror(errno));
+		return -1;
+	}
+	return spool;
 }
 
 /* streams the image into the backing file and through the judge; the

@@ -153,7 +153,8 @@ rb_vdrive_subchannel_position(RbVdrive *self, gboolean msf, guint8 *d)
 	d[0] = RB_SUBCHANNEL_FORMAT_POSITION;
 	/* ADR in the high nibble here, the reverse of the Q byte */
 	d[1] = (guint8)(((q[0] & 0x0F) << 4) | (q[0] >> 4));
-	d[2] = rb_vdrive_from_bcd(q[1]);
+	/* the lead-out's track number AAh is not BCD and is passed as it is */
+	d[2] = q[1] == RB_SUBQ_TNO_LEADOUT ? RB_SUBQ_TNO_LEADOUT : rb_vdrive_from_bcd(q[1]);
 	d[3] = rb_vdrive_from_bcd(q[2]);
 	if (msf) {
 		d[5] = rb_vdrive_from_bcd(q[7]);
@@ -195,9 +196,10 @@ rb_vdrive_decode_isrc(const guint8 *q, guint8 *out)
 
 	for (guint i = 0; i < 5; i++)
 		out[i] = (guint8)('0' + ((bits >> (26 - 6 * i)) & 0x3F));
+	/* the first digit in the high nibble of byte 5 (cdrdao SubChannel.cc) */
 	for (guint i = 0; i < 7; i++) {
-		guint8 byte = q[5 + (i + 1) / 2];
-		out[5 + i] = (guint8)('0' + ((i % 2 == 0) ? byte & 0x0F : byte >> 4));
+		guint8 byte = q[5 + i / 2];
+		out[5 + i] = (guint8)('0' + ((i % 2 == 0) ? byte >> 4 : byte & 0x0F));
 	}
 }
 

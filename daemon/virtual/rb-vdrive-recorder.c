@@ -197,6 +197,9 @@ rb_vdrive_cmd_write(
 					    RB_ASCQ_INVALID_ADDRESS_FOR_WRITE);
 			return;
 		}
+		/* nothing of a test write before (which left the disc blank) may
+		 * reach the judge of this recording */
+		rb_vdrive_recording_clear(self);
 		self->recording = TRUE;
 		/* from the first sector on the disc is no longer blank, until a
 		 * test write ends and leaves it as it was */

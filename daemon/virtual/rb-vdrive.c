@@ -167,13 +167,17 @@ rb_vdrive_start_long_operation(RbVdrive *self, guint duration_ms, guint8 ascq, g
 {
 	if (duration_ms == 0)
 		return;
-	if (!immediate) {
-		g_usleep((gulong)duration_ms * 1000);
-		return;
-	}
 	self->finishing_start_us = g_get_monotonic_time();
 	self->finishing_end_us = self->finishing_start_us + (gint64)duration_ms * 1000;
 	self->finishing_ascq = ascq;
+	if (!immediate) {
+		/* the command takes that long; meanwhile the drive answers others
+		 * "not ready", and whoever only wants to set a fault or read the
+		 * report is not held up */
+		g_mutex_unlock(&self->mutex);
+		g_usleep((gulong)duration_ms * 1000);
+		g_mutex_lock(&self->mutex);
+	}
 }
 
 gboolean

@@ -109,6 +109,10 @@ gboolean rb_vdrive_export_image(RbVdrive *self, gint fd, GError **error);
  * lead-in start), as rb_vdrive_export_image() writes it */
 gboolean rb_vdrive_load_disc(
 	RbVdrive *self, gint fd, RbVirtualMedia media, gint32 first_lba, GError **error);
+/* a copy of the image in @fd in a private unlinked file, positioned at its
+ * start, for rb_vdrive_load_disc(); -1 with @error when the input stalls
+ * (30 s without data), fails or is longer than any CD */
+gint rb_vdrive_load_spool(gint fd, GError **error);
 /* how long the drive stays "long write in progress" after SYNCHRONIZE CACHE */
 void rb_vdrive_set_finishing_ms(RbVdrive *self, guint finishing_ms);
 guint rb_vdrive_get_finishing_ms(RbVdrive *self);
