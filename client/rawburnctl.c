@@ -50,16 +50,17 @@ rb_ctl_cmd_list(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	g_auto(GStrv) paths = NULL;
 	g_autoptr(GString) json = g_string_new("[");
 
-	if (!rb_ctl_parse_command(
-		    ctl, "list", "", _("Lists the CD recorders."), NULL, &argc, &argv, error))
+	if (!rb_ctl_parse_command(ctl,
+				  "list",
+				  "",
+				  _("Lists the CD recorders."),
+				  NULL,
+				  0,
+				  _("“list” takes no arguments"),
+				  &argc,
+				  &argv,
+				  error))
 		return RB_CTL_EXIT_USAGE;
-	if (argc != 1) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_FAILED,
-			    _("“list” takes no arguments"));
-		return RB_CTL_EXIT_USAGE;
-	}
 	if (!rb_ctl_connect(ctl, error))
 		return EXIT_FAILURE;
 	paths = rb_ctl_get_recorder_paths(ctl, error);
@@ -173,24 +174,19 @@ rb_ctl_cmd_info(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	const gchar *path;
 	GDBusInterface *ifaces[3];
 
-	if (!rb_ctl_parse_command(ctl,
-				  "info",
-				  "RECORDER",
-				  _("Shows everything about one recorder."),
-				  NULL,
-				  &argc,
-				  &argv,
-				  error))
+	if (!rb_ctl_parse_command(
+		    ctl,
+		    "info",
+		    "RECORDER",
+		    _("Shows everything about one recorder."),
+		    NULL,
+		    1,
+		    _("“info” needs one RECORDER (a name such as virtual0, a device such as "
+		      "/dev/sr0, or an object path)"),
+		    &argc,
+		    &argv,
+		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (argc != 2) {
-		g_set_error(
-			error,
-			G_OPTION_ERROR,
-			G_OPTION_ERROR_FAILED,
-			_("“info” needs one RECORDER (a name such as virtual0, a device such as "
-			  "/dev/sr0, or an object path)"));
-		return RB_CTL_EXIT_USAGE;
-	}
 	if (!rb_ctl_connect(ctl, error))
 		return EXIT_FAILURE;
 	object = rb_ctl_find_recorder(ctl, argv[1], error);

@@ -447,18 +447,13 @@ rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 				  _("RECORDER IMAGE"),
 				  _("Burns a raw disc-at-once image, “-” for standard input."),
 				  entries,
+				  2,
+				  _("“burn” needs a RECORDER and an IMAGE (a file, or “-” for "
+				    "standard input)"),
 				  &argc,
 				  &argv,
 				  error))
 		return RB_CTL_EXIT_USAGE;
-	if (argc != 3) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_FAILED,
-			    _("“burn” needs a RECORDER and an IMAGE (a file, or “-” for "
-			      "standard input)"));
-		return RB_CTL_EXIT_USAGE;
-	}
 	if (!rb_ctl_burn_check_options(&options, error))
 		return RB_CTL_EXIT_USAGE;
 	if (options.client_name == NULL)

@@ -60,18 +60,13 @@ rb_ctl_virtual_insert(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		    _("Puts a blank medium into a virtual recorder: cd-r-74, cd-r-80, "
 		      "cd-rw-74 or cd-rw-80."),
 		    NULL,
+		    2,
+		    _("“virtual insert” needs a virtual RECORDER and a MEDIA kind such as "
+		      "cd-r-80"),
 		    &argc,
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (argc != 3) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_FAILED,
-			    _("“virtual insert” needs a virtual RECORDER and a MEDIA kind such as "
-			      "cd-r-80"));
-		return RB_CTL_EXIT_USAGE;
-	}
 	if (!rb_ctl_virtual_call(
 		    ctl, argv[1], "InsertMedia", g_variant_new("(s)", argv[2]), NULL, error))
 		return EXIT_FAILURE;
@@ -86,17 +81,12 @@ rb_ctl_virtual_remove(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 				  _("RECORDER"),
 				  _("Takes the medium out of a virtual recorder."),
 				  NULL,
+				  1,
+				  _("“virtual remove” needs one virtual RECORDER"),
 				  &argc,
 				  &argv,
 				  error))
 		return RB_CTL_EXIT_USAGE;
-	if (argc != 2) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_FAILED,
-			    _("“virtual remove” needs one virtual RECORDER"));
-		return RB_CTL_EXIT_USAGE;
-	}
 	if (!rb_ctl_virtual_call(ctl, argv[1], "RemoveMedia", g_variant_new("()"), NULL, error))
 		return EXIT_FAILURE;
 	return EXIT_SUCCESS;
@@ -130,24 +120,20 @@ rb_ctl_virtual_load(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	gint fd;
 	gint index;
 
-	if (!rb_ctl_parse_command(ctl,
-				  "virtual load",
-				  _("RECORDER FILE"),
-				  _("Puts a written disc into a virtual recorder: FILE holds one "
-				    "2448-byte sector per LBA from the lead-in on, as “export” "
-				    "saves it; “-” for standard input."),
-				  entries,
-				  &argc,
-				  &argv,
-				  error))
+	if (!rb_ctl_parse_command(
+		    ctl,
+		    "virtual load",
+		    _("RECORDER FILE"),
+		    _("Puts a written disc into a virtual recorder: FILE holds one "
+		      "2448-byte sector per LBA from the lead-in on, as “export” "
+		      "saves it; “-” for standard input."),
+		    entries,
+		    2,
+		    _("“virtual load” needs a virtual RECORDER and a disc image FILE"),
+		    &argc,
+		    &argv,
+		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (argc != 3) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_FAILED,
-			    _("“virtual load” needs a virtual RECORDER and a disc image FILE"));
-		return RB_CTL_EXIT_USAGE;
-	}
 	if (media != NULL)
 		g_variant_builder_add(&options, "{sv}", "Media", g_variant_new_string(media));
 	if (first_lba != 0)

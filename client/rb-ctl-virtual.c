@@ -78,17 +78,12 @@ rb_ctl_cmd_report(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		    _("RECORDER"),
 		    _("Shows how a virtual recorder found the last recording it took."),
 		    NULL,
+		    1,
+		    _("“report” needs one RECORDER, a virtual one such as virtual0"),
 		    &argc,
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (argc != 2) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_FAILED,
-			    _("“report” needs one RECORDER, a virtual one such as virtual0"));
-		return RB_CTL_EXIT_USAGE;
-	}
 	if (!rb_ctl_connect(ctl, error))
 		return EXIT_FAILURE;
 	virt = rb_ctl_virtual_find(ctl, argv[1], error);
@@ -180,17 +175,12 @@ rb_ctl_cmd_export(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		    _("Saves what a virtual recorder burned, one 2448-byte sector per LBA from "
 		      "the lead-in start on; “-” for standard output."),
 		    NULL,
+		    2,
+		    _("“export” needs a virtual RECORDER and a FILE to write"),
 		    &argc,
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (argc != 3) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_FAILED,
-			    _("“export” needs a virtual RECORDER and a FILE to write"));
-		return RB_CTL_EXIT_USAGE;
-	}
 	if (!rb_ctl_connect(ctl, error))
 		return EXIT_FAILURE;
 	virt = rb_ctl_virtual_find(ctl, argv[1], error);

@@ -55,6 +55,8 @@ rb_ctl_parse_command(RbCtl *ctl,
 		     const gchar *parameters,
 		     const gchar *summary,
 		     const GOptionEntry *entries,
+		     guint n_args,
+		     const gchar *wrong_args,
 		     gint *argc,
 		     gchar ***argv,
 		     GError **error)
@@ -74,6 +76,11 @@ rb_ctl_parse_command(RbCtl *ctl,
 			    _("%s\nRun “rawburnctl %s --help” to see its options."),
 			    error_local->message,
 			    command);
+		return FALSE;
+	}
+	/* argv[0] is the command */
+	if (*argc != (gint)n_args + 1) {
+		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, wrong_args);
 		return FALSE;
 	}
 	return TRUE;

@@ -29,11 +29,15 @@ typedef struct {
 
 void rb_ctl_clear(RbCtl *ctl);
 void rb_ctl_add_global_entries(RbCtl *ctl, GOptionContext *context);
+/* a command's own options, then exactly @n_args arguments (else
+ * @wrong_args, which says what the command needs) */
 gboolean rb_ctl_parse_command(RbCtl *ctl,
 			      const gchar *command,
 			      const gchar *parameters,
 			      const gchar *summary,
 			      const GOptionEntry *entries,
+			      guint n_args,
+			      const gchar *wrong_args,
 			      gint *argc,
 			      gchar ***argv,
 			      GError **error);

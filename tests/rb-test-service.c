@@ -963,3 +963,21 @@ rb_test_polkit_clear_checks(RbTestService *service)
 {
 	g_variant_unref(rb_test_polkit_call(service, "ClearChecks", NULL, NULL));
 }
+
+gint
+rb_test_run_rawburnctl(RbTestService *self,
+		       const gchar *const *args,
+		       gchar **standard_output,
+		       gchar **standard_error)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_auto(GStrv) envp = rb_test_service_get_environ(self);
+
+	g_ptr_array_add(argv, (gpointer)rb_test_get_rawburnctl());
+	g_ptr_array_add(argv, (gpointer) "--session");
+	for (guint i = 0; args[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)args[i]);
+	g_ptr_array_add(argv, NULL);
+	return rb_test_run(
+		(const gchar *const *)argv->pdata, envp, standard_output, standard_error);
+}

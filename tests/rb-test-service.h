@@ -68,6 +68,12 @@ gint rb_test_run(const gchar *const *argv,
 		 gchar **standard_output,
 		 gchar **standard_error);
 
+/* rawburnctl --session @args against @self's bus; returns its exit status */
+gint rb_test_run_rawburnctl(RbTestService *self,
+			    const gchar *const *args,
+			    gchar **standard_output,
+			    gchar **standard_error);
+
 /* absolute paths in the build and source trees */
 const gchar *rb_test_get_rawburnd(void);
 const gchar *rb_test_get_rawburnctl(void);

@@ -164,23 +164,11 @@ rb_call_with_fd(RbTestClient *client,
 		gint fd)
 {
 	g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(fd);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply =
-		g_dbus_connection_call_with_unix_fd_list_sync(client->connection,
-							      RB_DBUS_NAME,
-							      path,
-							      interface,
-							      method,
-							      params,
-							      NULL,
-							      G_DBUS_CALL_FLAGS_NONE,
-							      G_MAXINT,
-							      fds,
-							      NULL,
-							      NULL,
-							      &error);
+	g_autofree gchar *message = NULL;
+	g_autofree gchar *error =
+		rb_test_client_call(client, path, interface, method, params, fds, &message);
 
-	ck_assert_msg(reply != NULL, "%s: %s", method, error ? error->message : "");
+	ck_assert_msg(error == NULL, "%s: %s %s", method, error, message);
 }
 
 /* burns the mixed disc on a fresh virtual recorder and exports it to a

@@ -18,20 +18,6 @@
 /* where rawburn-make-image's images start */
 #define RB_IMAGE_FIRST_LBA (-22650)
 
-static gint
-rb_run_ctl(RbTestService *service, const gchar *const *args, gchar **out, gchar **err)
-{
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_auto(GStrv) envp = rb_test_service_get_environ(service);
-
-	g_ptr_array_add(argv, (gpointer)rb_test_get_rawburnctl());
-	g_ptr_array_add(argv, (gpointer) "--session");
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	return rb_test_run((const gchar *const *)argv->pdata, envp, out, err);
-}
-
 /* JSON is checked by a real parser: python3 prints what the test compares */
 static gchar *
 rb_json_query(const gchar *json, const gchar *expression)
@@ -121,7 +107,7 @@ rb_assert_report_clean(RbTestService *service)
 	g_autofree gchar *err = NULL;
 	g_autofree gchar *summary = NULL;
 
-	ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+	ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
 	summary = rb_json_query(out,
 				"'%s %d %d %d %d %d' % (d['Complete'], d['BadQCrc'], "
 				"d['AddressMismatches'], d['TocMismatches'], d['Tracks'], "
@@ -141,7 +127,7 @@ rb_assert_export_equals(RbTestService *service, const gchar *image_path)
 	g_autoptr(GMappedFile) disc = NULL;
 	gsize skip = (gsize)(RB_CD_R_80_LEADIN - RB_IMAGE_FIRST_LBA) * 2448;
 
-	ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+	ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
 	ck_assert_str_eq(out, "");
 	image = g_mapped_file_new(image_path, FALSE, NULL);
 	disc = g_mapped_file_new(disc_path, FALSE, NULL);
@@ -165,7 +151,7 @@ START_TEST(test_ctl_burn_file)
 	guint progress = 0;
 
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
-	ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+	ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
 	lines = g_strsplit(out, "\n", -1);
 	for (guint i = 0; lines[i] != NULL; i++) {
 		if (g_str_has_prefix(lines[i], "Writing: ") ||
@@ -242,7 +228,7 @@ START_TEST(test_ctl_burn_refused)
 	ck_assert_int_eq(g_stat(image, &st), 0);
 	ck_assert_int_eq(truncate(image, st.st_size - 1000), 0);
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
-	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 1);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 1);
 	/* the daemon's message, without the D-Bus error name */
 	ck_assert_msg(g_str_has_prefix(err, "rawburnctl: 0xC0AA060D: "), "%s", err);
 	ck_assert_msg(strstr(err, "not a whole number of 2448-byte sectors") != NULL, "%s", err);
@@ -326,7 +312,7 @@ START_TEST(test_ctl_list)
 	g_auto(GStrv) lines = NULL;
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
-	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 0);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 0);
 	lines = g_strsplit(out, "\n", -1);
 	ck_assert_uint_eq(g_strv_length(lines), 4); /* heading, two recorders, "" */
 	ck_assert(g_str_has_prefix(lines[0], "RECORDER"));
@@ -348,7 +334,7 @@ START_TEST(test_ctl_list_json)
 	g_autofree gchar *summary = NULL;
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
-	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 0);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 0);
 	summary =
 		rb_json_query(out,
 			      "';'.join('%s,%s,%s,%s,%d' % (r['name'], r['object'], r['product'], "
@@ -369,7 +355,7 @@ START_TEST(test_ctl_list_empty_json)
 	g_autofree gchar *count = NULL;
 
 	rb_test_service_start_daemon(service, NULL);
-	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 0);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 0);
 	count = rb_json_query(out, "len(d)");
 	ck_assert_str_eq(count, "0");
 	rb_test_service_stop_daemon(service);
@@ -387,13 +373,13 @@ START_TEST(test_ctl_info)
 	g_autofree gchar *err_path = NULL;
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
-	ck_assert_int_eq(rb_run_ctl(service, by_name, &out, &err), 0);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, by_name, &out, &err), 0);
 	ck_assert(g_str_has_prefix(out, "virtual1 (/org/rawburn/RawBurn1/recorders/virtual1)\n"));
 	ck_assert(strstr(out, "ProductId") != NULL && strstr(out, "'Spare'") != NULL);
 	ck_assert(strstr(out, "DiscFormat2RawCD:") != NULL);
 	ck_assert(strstr(out, "LastPossibleStartOfLeadout") != NULL);
 	ck_assert(strstr(out, "VirtualRecorder:") != NULL);
-	ck_assert_int_eq(rb_run_ctl(service, by_path, &out_path, &err_path), 0);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, by_path, &out_path, &err_path), 0);
 	ck_assert_str_eq(out, out_path);
 	rb_test_service_stop_daemon(service);
 }
@@ -408,7 +394,7 @@ START_TEST(test_ctl_info_json)
 	g_autofree gchar *summary = NULL;
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
-	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 0);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 0);
 	summary = rb_json_query(
 		out,
 		"'%s %s %d %d %s %d %d' % (d['name'], d['Recorder']['VendorId'], "
@@ -428,7 +414,7 @@ START_TEST(test_ctl_unknown_recorder)
 	g_autofree gchar *err = NULL;
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
-	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 1);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 1);
 	ck_assert_msg(strstr(err, "No recorder “sr9”") != NULL, "%s", err);
 	ck_assert(strstr(err, "rawburnctl list") != NULL);
 	rb_test_service_stop_daemon(service);
@@ -443,7 +429,7 @@ START_TEST(test_ctl_service_absent)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 
-	ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 1);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 1);
 	ck_assert_msg(strstr(err, "not running on the session bus") != NULL, "%s", err);
 	ck_assert(strstr(err, "rawburnd --session") != NULL);
 	ck_assert_str_eq(out, "");
@@ -482,7 +468,7 @@ START_TEST(test_ctl_usage_errors)
 	g_autofree gchar *err = NULL;
 
 	rb_test_service_start_daemon(service, NULL);
-	ck_assert_int_eq(rb_run_ctl(service, usage->args, &out, &err), 2);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, usage->args, &out, &err), 2);
 	ck_assert_msg(strstr(err, usage->message_part) != NULL,
 		      "stderr “%s” lacks “%s”",
 		      err,

@@ -14,7 +14,7 @@
 #include "rb-msf.h"
 #include "rb-subchannel.h"
 #include "rb-test-service.h"
-#include "rb-vdrive.h"
+#include "rb-vdrive-test.h"
 
 #define RB_LEADIN (-11634)
 #define RB_CHUNK 26
@@ -28,55 +28,17 @@
 #define RB_ISRC_PHASE 75
 #define RB_CDTEXT_PACK 18
 
-typedef struct {
-	RbMmcResult result;
-	gboolean completed;
-} RbCommand;
-
-static RbCommand
-rb_cmd(RbVdrive *drive,
-       const guint8 *cdb,
-       gsize cdb_len,
-       RbMmcDirection dir,
-       guint8 *buf,
-       gsize len)
-{
-	RbCommand cmd = {0};
-	cmd.completed = rb_vdrive_execute(drive, cdb, cdb_len, dir, buf, len, &cmd.result);
-	return cmd;
-}
-
-static void
-rb_assert_good_at(RbCommand cmd, const gchar *file, gint line)
-{
-	ck_assert_msg(cmd.completed && cmd.result.status == RB_SCSI_STATUS_GOOD,
-		      "%s:%d: expected GOOD, got status %u sense %X/%02X/%02X",
-		      file,
-		      line,
-		      cmd.result.status,
-		      cmd.result.sense[2] & 0x0F,
-		      cmd.result.sense[12],
-		      cmd.result.sense[13]);
-}
-
-#define rb_assert_good(cmd) rb_assert_good_at((cmd), __FILE__, __LINE__)
-
 /* a fast drive with a blank CD-R 80 in raw mode of @block_type */
 static RbVdrive *
 rb_drive_new(guint8 block_type)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbVirtualSpec) spec =
-		rb_virtual_spec_parse("media=cd-r-80,realtime=false", &error);
-	RbVdrive *drive;
+	RbVdrive *drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	const guint8 tur[6] = {RB_MMC_TEST_UNIT_READY};
 	guint8 sense[10] = {RB_MMC_MODE_SENSE_10, 0, 0x05, 0, 0, 0, 0, 0, 255};
 	guint8 buf[255] = {0};
 	guint8 select[10] = {RB_MMC_MODE_SELECT_10, 0x10, 0, 0, 0, 0, 0, 0, 8 + 2 + 0x32};
 	guint8 list[8 + 2 + 0x32] = {0};
 
-	ck_assert_msg(spec != NULL, "%s", error ? error->message : "");
-	drive = rb_vdrive_new(spec);
 	rb_cmd(drive, tur, sizeof(tur), RB_MMC_DIR_NONE, NULL, 0); /* unit attention */
 	rb_assert_good(rb_cmd(drive, sense, sizeof(sense), RB_MMC_DIR_IN, buf, sizeof(buf)));
 	memcpy(list + 8, buf + 8, 2 + 0x32);

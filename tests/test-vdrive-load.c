@@ -17,79 +17,13 @@
 #include "rb-error.h"
 #include "rb-subchannel.h"
 #include "rb-test-service.h"
-#include "rb-vdrive.h"
+#include "rb-vdrive-test.h"
 
 #define RB_SPEC "media=cd-r-80,realtime=false"
 /* a short lead-in is enough for a TOC: images start here */
 #define RB_FIRST_LBA (-1000)
 #define RB_TRACK_LENGTH 300
 #define RB_SECTOR 2448
-
-typedef struct {
-	RbMmcResult result;
-	gboolean completed;
-} RbCommand;
-
-static RbVdrive *
-rb_drive_new(void)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_parse(RB_SPEC, &error);
-
-	ck_assert_msg(spec != NULL, "%s", error ? error->message : "");
-	return rb_vdrive_new(spec);
-}
-
-static RbCommand
-rb_cmd(RbVdrive *drive,
-       const guint8 *cdb,
-       gsize cdb_len,
-       RbMmcDirection dir,
-       guint8 *buf,
-       gsize len)
-{
-	RbCommand cmd = {0};
-
-	cmd.completed = rb_vdrive_execute(drive, cdb, cdb_len, dir, buf, len, &cmd.result);
-	return cmd;
-}
-
-static void
-rb_assert_good_at(RbCommand cmd, gint line)
-{
-	ck_assert_msg(cmd.completed && cmd.result.status == RB_SCSI_STATUS_GOOD,
-		      "line %d: expected GOOD, got status %u sense %X/%02X/%02X",
-		      line,
-		      cmd.result.status,
-		      cmd.result.sense[2] & 0x0F,
-		      cmd.result.sense[12],
-		      cmd.result.sense[13]);
-}
-#define rb_assert_good(cmd) rb_assert_good_at((cmd), __LINE__)
-
-static void
-rb_assert_sense(RbCommand cmd, guint8 key, guint8 asc, guint8 ascq)
-{
-	ck_assert(cmd.completed);
-	ck_assert_msg(cmd.result.status == RB_SCSI_STATUS_CHECK_CONDITION &&
-			      (cmd.result.sense[2] & 0x0F) == key && cmd.result.sense[12] == asc &&
-			      cmd.result.sense[13] == ascq,
-		      "expected %X/%02X/%02X, got status %u %X/%02X/%02X",
-		      key,
-		      asc,
-		      ascq,
-		      cmd.result.status,
-		      cmd.result.sense[2] & 0x0F,
-		      cmd.result.sense[12],
-		      cmd.result.sense[13]);
-}
-
-static RbCommand
-rb_tur_cmd(RbVdrive *drive)
-{
-	const guint8 cdb[6] = {RB_MMC_TEST_UNIT_READY};
-	return rb_cmd(drive, cdb, sizeof(cdb), RB_MMC_DIR_NONE, NULL, 0);
-}
 
 static RbCommand
 rb_read_cd(RbVdrive *drive, gint32 lba, guint count, guint8 sub, guint8 *buf, gsize len)
@@ -207,8 +141,8 @@ rb_read_toc0(RbVdrive *drive, guint8 *buf /* 64 */)
 /* export -> load into a new drive (through a pipe) -> the same disc */
 START_TEST(test_load_round_trip)
 {
-	g_autoptr(RbVdrive) first = rb_drive_new();
-	g_autoptr(RbVdrive) second = rb_drive_new();
+	g_autoptr(RbVdrive) first = rb_vdrive_test_new(RB_SPEC);
+	g_autoptr(RbVdrive) second = rb_vdrive_test_new(RB_SPEC);
 	g_autoptr(RbDaoStream) stream = rb_stream_new();
 	g_autoptr(GError) error = NULL;
 	gint fd = rb_image_fd(stream);
@@ -259,7 +193,7 @@ START_TEST(test_load_round_trip)
 	g_thread_join(thread);
 	close(pipe_fds[0]);
 
-	rb_tur_cmd(second);
+	rb_tur(second);
 	rb_read_toc0(first, toc_a);
 	rb_read_toc0(second, toc_b);
 	ck_assert(memcmp(toc_a, toc_b, sizeof(toc_a)) == 0);
@@ -279,7 +213,7 @@ END_TEST
 /* READ CD returns the pregap of track 1 (-150..-1) and refuses the lead-in */
 START_TEST(test_read_cd_pregap_not_leadin)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new();
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new(RB_SPEC);
 	g_autoptr(RbDaoStream) stream = rb_stream_new();
 	g_autofree guint8 *buf = g_malloc(150 * (RB_CD_MAIN_SIZE + 16));
 	gint fd = rb_image_fd(stream);
@@ -287,7 +221,7 @@ START_TEST(test_read_cd_pregap_not_leadin)
 
 	rb_load_ok(drive, fd);
 	close(fd);
-	rb_tur_cmd(drive);
+	rb_tur(drive);
 	/* the whole pregap, main channel and formatted Q */
 	rb_assert_good(rb_read_cd(drive, -150, 150, 2, buf, 150 * (RB_CD_MAIN_SIZE + 16)));
 	for (guint i = 0; i < 150; i += 149) {
@@ -314,7 +248,7 @@ END_TEST
 /* READ SUB-CHANNEL, READ CAPACITY, READ(10) and REZERO UNIT on the loaded disc */
 START_TEST(test_reader_commands)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new();
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new(RB_SPEC);
 	g_autoptr(RbDaoStream) stream = rb_stream_new();
 	gint fd = rb_image_fd(stream);
 	guint8 buf[RB_CD_MAIN_SIZE];
@@ -326,7 +260,7 @@ START_TEST(test_reader_commands)
 
 	rb_load_ok(drive, fd);
 	close(fd);
-	rb_tur_cmd(drive);
+	rb_tur(drive);
 	rb_assert_good(rb_read_cd(drive, 10, 1, 0, buf, sizeof(buf)));
 
 	/* the position of the last sector read, in MSF */
@@ -405,7 +339,7 @@ typedef enum {
 
 START_TEST(test_load_hostile)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new();
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new(RB_SPEC);
 	g_autoptr(GError) error = NULL;
 	gint32 first_lba = RB_FIRST_LBA;
 	RbVirtualMedia media = RB_VIRTUAL_MEDIA_CD_R_80;
@@ -480,7 +414,7 @@ END_TEST
 /* no disc goes in while one is being recorded or is locked in */
 START_TEST(test_load_refused_while_busy)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new();
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new(RB_SPEC);
 	g_autoptr(RbDaoStream) stream = rb_stream_new();
 	g_autoptr(GError) error = NULL;
 	const guint8 prevent[6] = {RB_MMC_PREVENT_ALLOW_MEDIUM_REMOVAL, 0, 0, 0, 1, 0};
@@ -494,7 +428,7 @@ START_TEST(test_load_refused_while_busy)
 	gint32 leadin = rb_vdrive_get_leadin_start(drive);
 	gint fd = rb_image_fd(stream);
 
-	rb_tur_cmd(drive);
+	rb_tur(drive);
 	rb_assert_good(rb_cmd(drive, prevent, 6, RB_MMC_DIR_NONE, NULL, 0));
 	ck_assert(!rb_vdrive_load_disc(drive, fd, RB_VIRTUAL_MEDIA_CD_R_80, RB_FIRST_LBA, &error));
 	ck_assert_msg(g_error_matches(error, RB_ERROR, RB_ERROR_LOCKED), "%s", error->message);

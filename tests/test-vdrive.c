@@ -15,78 +15,9 @@
 #include "rb-scramble.h"
 #include "rb-subchannel.h"
 #include "rb-test-service.h"
-#include "rb-vdrive.h"
+#include "rb-vdrive-test.h"
 
 #define RB_PAGE05_SELECT_LEN (8 + 2 + 0x32)
-
-typedef struct {
-	RbMmcResult result;
-	gboolean completed;
-} RbCommand;
-
-static RbVdrive *
-rb_drive_new(const gchar *spec_text)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_parse(spec_text, &error);
-
-	ck_assert_msg(spec != NULL, "%s", error ? error->message : "");
-	return rb_vdrive_new(spec);
-}
-
-static RbCommand
-rb_cmd(RbVdrive *drive,
-       const guint8 *cdb,
-       gsize cdb_len,
-       RbMmcDirection dir,
-       guint8 *buf,
-       gsize len)
-{
-	RbCommand cmd = {0};
-	cmd.completed = rb_vdrive_execute(drive, cdb, cdb_len, dir, buf, len, &cmd.result);
-	return cmd;
-}
-
-static void
-rb_assert_good_at(RbCommand cmd, const gchar *file, gint line)
-{
-	ck_assert_msg(cmd.completed && cmd.result.status == RB_SCSI_STATUS_GOOD,
-		      "%s:%d: expected GOOD, got status %u sense %X/%02X/%02X",
-		      file,
-		      line,
-		      cmd.result.status,
-		      cmd.result.sense[2] & 0x0F,
-		      cmd.result.sense[12],
-		      cmd.result.sense[13]);
-}
-
-/* a function, so that the command runs exactly once */
-#define rb_assert_good(cmd) rb_assert_good_at((cmd), __FILE__, __LINE__)
-
-static void
-rb_assert_sense(RbCommand cmd, guint8 key, guint8 asc, guint8 ascq)
-{
-	ck_assert(cmd.completed);
-	ck_assert_uint_eq(cmd.result.status, RB_SCSI_STATUS_CHECK_CONDITION);
-	ck_assert_uint_ge(cmd.result.sense_len, 18);
-	ck_assert_uint_eq(cmd.result.sense[0] & 0x7F, 0x70);
-	ck_assert_msg((cmd.result.sense[2] & 0x0F) == key && cmd.result.sense[12] == asc &&
-			      cmd.result.sense[13] == ascq,
-		      "expected %X/%02X/%02X, got %X/%02X/%02X",
-		      key,
-		      asc,
-		      ascq,
-		      cmd.result.sense[2] & 0x0F,
-		      cmd.result.sense[12],
-		      cmd.result.sense[13]);
-}
-
-static RbCommand
-rb_tur(RbVdrive *drive)
-{
-	const guint8 cdb[6] = {RB_MMC_TEST_UNIT_READY};
-	return rb_cmd(drive, cdb, sizeof(cdb), RB_MMC_DIR_NONE, NULL, 0);
-}
 
 /* the first command after a medium change reports it */
 static void
@@ -220,7 +151,7 @@ rb_record(RbVdrive *drive, RbDaoStream *stream, guint chunk)
 
 START_TEST(test_vdrive_inquiry)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,name=Lab drive");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,name=Lab drive");
 	const guint8 cdb[6] = {RB_MMC_INQUIRY, 0, 0, 0, 96};
 	const guint8 evpd[6] = {RB_MMC_INQUIRY, 1, 0x80, 0, 96};
 	guint8 buf[96];
@@ -241,7 +172,7 @@ END_TEST
 
 START_TEST(test_vdrive_unknown_and_short_commands)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80");
 	const guint8 vendor[10] = {0xD8};
 	const guint8 short_write[6] = {RB_MMC_WRITE_10};
 
@@ -258,7 +189,7 @@ END_TEST
 
 START_TEST(test_vdrive_media_states)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=none");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=none");
 	g_autoptr(GError) error = NULL;
 
 	rb_assert_sense(rb_tur(drive), RB_SENSE_NOT_READY, 0x3A, 0x01);
@@ -273,7 +204,7 @@ END_TEST
 
 START_TEST(test_vdrive_configuration)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-rw-80");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-rw-80");
 	const guint8 all[10] = {RB_MMC_GET_CONFIGURATION, 0, 0, 0, 0, 0, 0, 0x04, 0x00};
 	const guint8 one[10] = {RB_MMC_GET_CONFIGURATION, 2, 0x00, 0x2E, 0, 0, 0, 0, 64};
 	guint8 buf[1024];
@@ -310,7 +241,7 @@ END_TEST
 
 START_TEST(test_vdrive_mode_pages)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80");
 	guint8 page[2 + 0x32];
 	guint8 changeable[2 + 0x32];
 	const guint8 saved[10] = {RB_MMC_MODE_SENSE_10, 0, (3 << 6) | 0x05, 0, 0, 0, 0, 0, 255};
@@ -355,7 +286,7 @@ static const RbBadPage rb_bad_pages[] = {
 START_TEST(test_vdrive_mode_select_refused)
 {
 	const RbBadPage *bad = &rb_bad_pages[_i];
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80");
 	guint8 page[2 + 0x32];
 
 	rb_mode_sense_05(drive, 0, page);
@@ -372,7 +303,7 @@ END_TEST
 
 START_TEST(test_vdrive_mode_select_header_rules)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80");
 	guint8 page[2 + 0x32];
 	guint8 list[RB_PAGE05_SELECT_LEN] = {0};
 	guint8 cdb[10] = {RB_MMC_MODE_SELECT_10, 0x10, 0, 0, 0, 0, 0, 0, RB_PAGE05_SELECT_LEN};
@@ -430,7 +361,7 @@ static const RbAtipCase rb_atip_cases[] = {
 START_TEST(test_vdrive_atip_and_disc_info)
 {
 	const RbAtipCase *atip = &rb_atip_cases[_i];
-	g_autoptr(RbVdrive) drive = rb_drive_new(atip->spec);
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new(atip->spec);
 	const guint8 toc4[10] = {RB_MMC_READ_TOC_PMA_ATIP, 0, 4, 0, 0, 0, 0, 0, 28};
 	const guint8 toc0[10] = {RB_MMC_READ_TOC_PMA_ATIP, 0, 0, 0, 0, 0, 0, 0, 100};
 	const guint8 disc_info[10] = {RB_MMC_READ_DISC_INFORMATION, 0, 0, 0, 0, 0, 0, 0, 34};
@@ -467,7 +398,7 @@ END_TEST
 
 START_TEST(test_vdrive_write_before_mode_select)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autofree guint8 *block = g_malloc0(2448);
 
 	rb_clear_unit_attention(drive);
@@ -478,7 +409,7 @@ END_TEST
 
 START_TEST(test_vdrive_write_addresses)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	g_autofree guint8 *blocks = g_malloc0(4 * 2448);
 
@@ -505,7 +436,7 @@ END_TEST
 
 START_TEST(test_vdrive_write_past_capacity)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	RbVdriveReport report;
 
 	rb_clear_unit_attention(drive);
@@ -560,7 +491,7 @@ static const RbRecordingCase rb_recording_cases[] = {
 START_TEST(test_vdrive_full_recording)
 {
 	const RbRecordingCase *rc = &rb_recording_cases[_i];
-	g_autoptr(RbVdrive) drive = rb_drive_new(rc->spec);
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new(rc->spec);
 	gint32 leadin = 0;
 	g_autoptr(RbDaoStream) stream = NULL;
 	const guint8 disc_info[10] = {RB_MMC_READ_DISC_INFORMATION, 0, 0, 0, 0, 0, 0, 0, 34};
@@ -626,7 +557,7 @@ END_TEST
 
 START_TEST(test_vdrive_export_image)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *path = NULL;
@@ -657,7 +588,7 @@ END_TEST
 /* data sectors go in scrambled and READ CD gives them back descrambled */
 START_TEST(test_vdrive_data_sectors_descrambled)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_data_main);
 	guint8 read_cd[12] = {RB_MMC_READ_CD, 0, 0, 0, 0, 10, 0, 0, 1, 0xF8, 0x00};
 	guint8 user_data[12] = {RB_MMC_READ_CD, 2 << 2, 0, 0, 0, 10, 0, 0, 1, 0x10, 0x00};
@@ -724,7 +655,7 @@ rb_corrupt(guint8 *sector, gint32 lba, RbCorruption kind)
 START_TEST(test_vdrive_report_catches)
 {
 	const RbCorruption kind = (RbCorruption)_i;
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	guint8 sector[2448];
 	RbVdriveReport report;
@@ -774,7 +705,7 @@ END_TEST
  * progress" (02/04/08) with SKSV progress until then, ready after */
 START_TEST(test_vdrive_sync_cache_immediate_polls)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	RbVdriveFaults faults;
 	RbCommand cmd;
@@ -804,8 +735,8 @@ END_TEST
 /* a fast drive (realtime=false) is done when SYNCHRONIZE CACHE returns */
 START_TEST(test_vdrive_sync_cache_fast_drive_done_at_once)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
-	g_autoptr(RbVdrive) realtime = rb_drive_new("media=cd-r-80,realtime=true");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) realtime = rb_vdrive_test_new("media=cd-r-80,realtime=true");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 
 	ck_assert_uint_eq(rb_vdrive_get_finishing_ms(realtime), RB_VDRIVE_FINISHING_MS_REALTIME);
@@ -819,7 +750,7 @@ END_TEST
 
 START_TEST(test_vdrive_test_write_records_nothing)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	const guint8 disc_info[10] = {RB_MMC_READ_DISC_INFORMATION, 0, 0, 0, 0, 0, 0, 0, 34};
 	guint8 buf[34];
@@ -838,7 +769,7 @@ END_TEST
  * test write (its TOC, its lead-out, its counters) is left over */
 START_TEST(test_vdrive_burn_after_test_write)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	RbVdriveReport report;
 
@@ -857,7 +788,7 @@ END_TEST
 
 START_TEST(test_vdrive_eject_and_load)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	const guint8 prevent[6] = {RB_MMC_PREVENT_ALLOW_MEDIUM_REMOVAL, 0, 0, 0, 1};
 	const guint8 allow[6] = {RB_MMC_PREVENT_ALLOW_MEDIUM_REMOVAL};
@@ -888,8 +819,8 @@ END_TEST
 
 START_TEST(test_vdrive_blank)
 {
-	g_autoptr(RbVdrive) cdr = rb_drive_new("media=cd-r-80,realtime=false");
-	g_autoptr(RbVdrive) cdrw = rb_drive_new("media=cd-rw-80,realtime=false");
+	g_autoptr(RbVdrive) cdr = rb_vdrive_test_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbVdrive) cdrw = rb_vdrive_test_new("media=cd-rw-80,realtime=false");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11077, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	const guint8 blank[12] = {RB_MMC_BLANK, 0x01};
 	const guint8 disc_info[10] = {RB_MMC_READ_DISC_INFORMATION, 0, 0, 0, 0, 0, 0, 0, 34};
@@ -916,7 +847,7 @@ END_TEST
 
 START_TEST(test_vdrive_speeds)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,speed=40");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,speed=40");
 	const guint8 perf[12] = {RB_MMC_GET_PERFORMANCE, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0x03};
 	guint8 set_speed[12] = {
 		RB_MMC_SET_CD_SPEED, 0, 0xFF, 0xFF, 0x1B, 0x00}; /* 6912 kB/s ~ 39x */
@@ -956,7 +887,7 @@ rb_write_stream_range(RbVdrive *drive, RbDaoStream *stream, gint32 first, guint 
 
 START_TEST(test_vdrive_underrun_without_bufe)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,speed=48,realtime=true");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,speed=48,realtime=true");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 
 	rb_clear_unit_attention(drive);
@@ -978,7 +909,7 @@ END_TEST
 
 START_TEST(test_vdrive_underrun_with_bufe_pauses)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,speed=48,realtime=true");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,speed=48,realtime=true");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 
 	rb_clear_unit_attention(drive);
@@ -992,7 +923,7 @@ END_TEST
 /* a full buffer holds the WRITE until there is room, as most drives do */
 START_TEST(test_vdrive_buffer_full_holds_write)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,speed=4,realtime=true");
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,speed=4,realtime=true");
 	g_autoptr(RbDaoStream) stream = rb_stream_new(-11634, RB_MMC_DBT_RAW_PW, rb_pattern_main);
 	const guint8 capacity[10] = {RB_MMC_READ_BUFFER_CAPACITY, 0, 0, 0, 0, 0, 0, 0, 12};
 	guint8 buf[12];
@@ -1023,7 +954,7 @@ START_TEST(test_vdrive_faults)
 
 	/* write error */
 	{
-		g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+		g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 		rb_vdrive_faults_init(&faults);
 		faults.write_error_at_lba = -11600;
 		rb_vdrive_set_faults(drive, &faults);
@@ -1033,7 +964,7 @@ START_TEST(test_vdrive_faults)
 	}
 	/* not-ready burst: the host's retries get through */
 	{
-		g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+		g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 		RbVdriveReport report;
 		guint not_ready = 0;
 		rb_vdrive_faults_init(&faults);
@@ -1059,7 +990,7 @@ START_TEST(test_vdrive_faults)
 	}
 	/* medium removed */
 	{
-		g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+		g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 		rb_vdrive_faults_init(&faults);
 		faults.remove_media_at_lba = 100;
 		rb_vdrive_set_faults(drive, &faults);
@@ -1070,7 +1001,7 @@ START_TEST(test_vdrive_faults)
 	}
 	/* a command that never completes */
 	{
-		g_autoptr(RbVdrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+		g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
 		RbCommand cmd;
 		rb_vdrive_faults_init(&faults);
 		faults.timeout_at_lba = -11000;

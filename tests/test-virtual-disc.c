@@ -412,20 +412,6 @@ START_TEST(test_virtual_disc_report_first_problems)
 }
 END_TEST
 
-static gint
-rb_run_ctl(RbTestService *service, const gchar *const *args, gchar **out, gchar **err)
-{
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_auto(GStrv) envp = rb_test_service_get_environ(service);
-
-	g_ptr_array_add(argv, (gpointer)rb_test_get_rawburnctl());
-	g_ptr_array_add(argv, (gpointer) "--session");
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	return rb_test_run((const gchar *const *)argv->pdata, envp, out, err);
-}
-
 /* rawburnctl virtual remove / insert / load, each seen on the bus */
 START_TEST(test_virtual_disc_rawburnctl_commands)
 {
@@ -448,7 +434,7 @@ START_TEST(test_virtual_disc_rawburnctl_commands)
 		g_autofree gchar *err = NULL;
 		g_autoptr(GVariant) present = NULL;
 
-		ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+		ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
 		present = rb_test_client_get(client, RB_VIRTUAL1, RB_TEST_RECORDER, "MediaPresent");
 		ck_assert(!g_variant_get_boolean(present));
 	}
@@ -457,14 +443,14 @@ START_TEST(test_virtual_disc_rawburnctl_commands)
 		g_autofree gchar *out = NULL;
 		g_autofree gchar *err = NULL;
 
-		ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+		ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
 	}
 	{
 		const gchar *const args[] = {"virtual", "insert", "virtual1", "floppy", NULL};
 		g_autofree gchar *out = NULL;
 		g_autofree gchar *err = NULL;
 
-		ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 1);
+		ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 1);
 		ck_assert_msg(strstr(err, "floppy") != NULL, "%s", err);
 	}
 	{
@@ -472,7 +458,7 @@ START_TEST(test_virtual_disc_rawburnctl_commands)
 		g_autofree gchar *out = NULL;
 		g_autofree gchar *err = NULL;
 
-		ck_assert_int_eq(rb_run_ctl(service, args, &out, &err), 2);
+		ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 2);
 		ck_assert_msg(strstr(err, "insert") != NULL, "%s", err);
 	}
 	{
@@ -481,7 +467,7 @@ START_TEST(test_virtual_disc_rawburnctl_commands)
 		g_autofree gchar *out = NULL;
 		g_autofree gchar *err = NULL;
 
-		ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+		ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
 	}
 	report = rb_report(client, RB_VIRTUAL1);
 	ck_assert_uint_eq(rb_report_number(report, "Tracks"), 2);
@@ -491,7 +477,7 @@ START_TEST(test_virtual_disc_rawburnctl_commands)
 		g_autofree gchar *out = NULL;
 		g_autofree gchar *err = NULL;
 
-		ck_assert_msg(rb_run_ctl(service, args, &out, &err) == 0, "%s", err);
+		ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
 		ck_assert_msg(strstr(out, "SequenceErrors") != NULL, "%s", out);
 	}
 	rb_test_service_stop_daemon(service);

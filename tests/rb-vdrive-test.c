@@ -1,0 +1,74 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the emulated drive's own tests share.
+ */
+#include "config.h"
+
+#include "rb-test-service.h"
+#include "rb-vdrive-test.h"
+
+RbVdrive *
+rb_vdrive_test_new(const gchar *spec_text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_parse(spec_text, &error);
+
+	ck_assert_msg(spec != NULL, "%s", error ? error->message : "");
+	return rb_vdrive_new(spec);
+}
+
+RbCommand
+rb_cmd(RbVdrive *drive,
+       const guint8 *cdb,
+       gsize cdb_len,
+       RbMmcDirection dir,
+       guint8 *buf,
+       gsize len)
+{
+	RbCommand cmd = {0};
+
+	cmd.completed = rb_vdrive_execute(drive, cdb, cdb_len, dir, buf, len, &cmd.result);
+	return cmd;
+}
+
+RbCommand
+rb_tur(RbVdrive *drive)
+{
+	const guint8 cdb[6] = {RB_MMC_TEST_UNIT_READY};
+
+	return rb_cmd(drive, cdb, sizeof(cdb), RB_MMC_DIR_NONE, NULL, 0);
+}
+
+void
+rb_assert_good_at(RbCommand cmd, const gchar *file, gint line)
+{
+	ck_assert_msg(cmd.completed && cmd.result.status == RB_SCSI_STATUS_GOOD,
+		      "%s:%d: expected GOOD, got status %u sense %X/%02X/%02X",
+		      file,
+		      line,
+		      cmd.result.status,
+		      cmd.result.sense[2] & 0x0F,
+		      cmd.result.sense[12],
+		      cmd.result.sense[13]);
+}
+
+void
+rb_assert_sense_at(RbCommand cmd, guint8 key, guint8 asc, guint8 ascq, const gchar *file, gint line)
+{
+	ck_assert_msg(cmd.completed, "%s:%d: the command never completed", file, line);
+	ck_assert_msg(cmd.result.status == RB_SCSI_STATUS_CHECK_CONDITION &&
+			      cmd.result.sense_len >= 18 && (cmd.result.sense[0] & 0x7F) == 0x70 &&
+			      (cmd.result.sense[2] & 0x0F) == key && cmd.result.sense[12] == asc &&
+			      cmd.result.sense[13] == ascq,
+		      "%s:%d: expected %X/%02X/%02X, got status %u sense %X/%02X/%02X",
+		      file,
+		      line,
+		      key,
+		      asc,
+		      ascq,
+		      cmd.result.status,
+		      cmd.result.sense[2] & 0x0F,
+		      cmd.result.sense[12],
+		      cmd.result.sense[13]);
+}
