@@ -3,9 +3,8 @@
  *
  * The VirtualRecorder interface of an emulated recorder: media changes,
  * discs loaded and exported, fault injection, the finishing time and the
- * drive's validation report. The
- * drive may be busy with a long WRITE, so everything that touches it runs in
- * a worker thread.
+ * drive's validation report. The drive may be busy with a long WRITE, so
+ * everything that touches it runs in a worker thread.
  */
 #include "config.h"
 

@@ -15,6 +15,7 @@
 
 #define G_LOG_DOMAIN "RbVdrive"
 
+#include <glib/gi18n.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -92,8 +93,8 @@ rb_vdrive_note_toc_entry(RbVdrive *self, const RbSubQ *subq, gint32 lba)
 				lba,
 				/* 01-99 binary, A0 up as codes */
 				entry.point < 0xA0
-					? "POINT %02u says LBA %d CTL %X, earlier LBA %d CTL %X"
-					: "POINT %02X says LBA %d CTL %X, earlier LBA %d CTL %X",
+					? _("POINT %02u says LBA %d CTL %X, earlier LBA %d CTL %X")
+					: _("POINT %02X says LBA %d CTL %X, earlier LBA %d CTL %X"),
 				entry.point,
 				entry.p_lba,
 				entry.ctl,
@@ -138,14 +139,15 @@ rb_vdrive_check_position(RbVdrive *self, gint32 lba, const guint8 *q)
 
 	if (!rb_subq_decode(q, &subq, NULL)) {
 		rb_vdrive_address_mismatch(
-			self, lba, "Q mode 1 frame with a field that is not BCD");
+			self, lba, _("Q mode 1 frame with a field that is not BCD"));
 		return;
 	}
 
 	if (subq.tno == RB_SUBQ_TNO_LEADIN) {
 		self->report.leadin_sectors++;
 		if (!in_leadin_area) {
-			rb_vdrive_address_mismatch(self, lba, "TNO 00 (lead-in) after the lead-in");
+			rb_vdrive_address_mismatch(
+				self, lba, _("TNO 00 (lead-in) after the lead-in"));
 			return;
 		}
 		rb_vdrive_note_toc_entry(self, &subq, lba);
@@ -158,7 +160,7 @@ rb_vdrive_check_position(RbVdrive *self, gint32 lba, const guint8 *q)
 				rb_vdrive_note_problem(self,
 						       lba - (gint32)self->run_length,
 						       "toc",
-						       "POINT %02X in %u frames, expected %u",
+						       _("POINT %02X in %u frames, expected %u"),
 						       self->run_point,
 						       self->run_length,
 						       RB_SUBQ_TOC_RUN);
@@ -171,7 +173,8 @@ rb_vdrive_check_position(RbVdrive *self, gint32 lba, const guint8 *q)
 		return;
 	}
 	if (in_leadin_area) {
-		rb_vdrive_address_mismatch(self, lba, "a program or lead-out TNO in the lead-in");
+		rb_vdrive_address_mismatch(
+			self, lba, _("a program or lead-out TNO in the lead-in"));
 		return;
 	}
 	absolute = rb_msf_to_lba(subq.absolute);
@@ -182,7 +185,7 @@ rb_vdrive_check_position(RbVdrive *self, gint32 lba, const guint8 *q)
 		rb_vdrive_note_problem(self,
 				       lba,
 				       "address",
-				       "absolute time %02u:%02u:%02u, expected %02u:%02u:%02u",
+				       _("absolute time %02u:%02u:%02u, expected %02u:%02u:%02u"),
 				       subq.absolute.minute,
 				       subq.absolute.second,
 				       subq.absolute.frame,
@@ -214,7 +217,7 @@ rb_vdrive_check_sector(RbVdrive *self, gint32 lba, const guint8 *stored)
 		rb_vdrive_note_problem(self,
 				       lba,
 				       "q-crc",
-				       "Q CRC %02X%02X, expected %04X",
+				       _("Q CRC %02X%02X, expected %04X"),
 				       q[10],
 				       q[11],
 				       rb_subq_compute_crc(q));
@@ -263,7 +266,7 @@ rb_vdrive_check_finish(RbVdrive *self)
 		if (start != entry->p_lba)
 			rb_vdrive_toc_mismatch(self,
 					       entry->lba,
-					       "TOC track %02u at LBA %d, recorded at %d",
+					       _("TOC track %02u at LBA %d, recorded at %d"),
 					       entry->point,
 					       entry->p_lba,
 					       start);
@@ -272,23 +275,23 @@ rb_vdrive_check_finish(RbVdrive *self)
 		gint32 start = g_array_index(self->track_starts, gint32, track - 1);
 		if (start != G_MININT32 && rb_vdrive_find_toc_entry(self, (guint8)track) == NULL)
 			rb_vdrive_toc_mismatch(
-				self, start, "track %02u recorded, not in the TOC", track);
+				self, start, _("track %02u recorded, not in the TOC"), track);
 	}
 	if (a0 == NULL || a0->pmin != 1)
 		rb_vdrive_toc_mismatch(self,
 				       a0 != NULL ? a0->lba : first_lba,
-				       "A0 first track %02u, expected 01",
+				       _("A0 first track %02u, expected 01"),
 				       a0 != NULL ? a0->pmin : 0);
 	if (a1 == NULL || a1->pmin != tracks)
 		rb_vdrive_toc_mismatch(self,
 				       a1 != NULL ? a1->lba : first_lba,
-				       "A1 last track %02u, expected %02u",
+				       _("A1 last track %02u, expected %02u"),
 				       a1 != NULL ? a1->pmin : 0,
 				       tracks);
 	if (a2 == NULL || a2->p_lba != self->leadout_start)
 		rb_vdrive_toc_mismatch(self,
 				       a2 != NULL ? a2->lba : first_lba,
-				       "A2 lead-out at LBA %d, recorded at %d",
+				       _("A2 lead-out at LBA %d, recorded at %d"),
 				       a2 != NULL ? a2->p_lba : G_MININT32,
 				       self->leadout_start);
 	self->report.toc_entries = self->toc->len;

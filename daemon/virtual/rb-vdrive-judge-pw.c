@@ -33,6 +33,7 @@
 
 #define G_LOG_DOMAIN "RbVdrive"
 
+#include <glib/gi18n.h>
 #include <stdarg.h>
 
 #include "rb-vdrive-private.h"
@@ -103,7 +104,7 @@ rb_vdrive_p_run_reaches_start(RbVdrive *self, gint32 start)
 			self,
 			RB_VDRIVE_P_TRACK,
 			j->p_track_run,
-			"P = 1 from %d frames before the next start, expected at most %d",
+			_("P = 1 from %d frames before the next start, expected at most %d"),
 			start - j->p_track_run,
 			RB_VDRIVE_P_SLACK);
 	j->p_track_run = G_MININT32;
@@ -119,7 +120,7 @@ rb_vdrive_p_run_ends(RbVdrive *self, gint32 lba)
 		rb_vdrive_p_finding(self,
 				    RB_VDRIVE_P_TRACK,
 				    j->p_track_run,
-				    "P = 1 for %d frames inside track %02u, expected 0",
+				    _("P = 1 for %d frames inside track %02u, expected 0"),
 				    lba - j->p_track_run,
 				    j->tno);
 	j->p_track_run = G_MININT32;
@@ -142,7 +143,7 @@ rb_vdrive_judge_p_leadout(RbVdrive *self, gint32 lba, gboolean p)
 		rb_vdrive_p_finding(self,
 				    RB_VDRIVE_P_LEADOUT,
 				    from,
-				    "P = %d for more than %d frames, expected it to alternate",
+				    _("P = %d for more than %d frames, expected it to alternate"),
 				    p ? 1 : 0,
 				    RB_VDRIVE_P_LEADOUT_RUN);
 	}
@@ -161,14 +162,14 @@ rb_vdrive_judge_p(RbVdrive *self, gint32 lba, const guint8 *pw)
 		rb_vdrive_p_finding(self,
 				    RB_VDRIVE_P_MIXED,
 				    lba,
-				    "%u of %u P bits set, expected all or none",
+				    _("%u of %u P bits set, expected all or none"),
 				    set,
 				    RB_SUBCHANNEL_PW_SIZE);
 	p = set > RB_SUBCHANNEL_PW_SIZE / 2;
 
 	if (lba < RB_VDRIVE_PREGAP_START) {
 		if (p && !j->p_leadin_run)
-			rb_vdrive_p_finding(self, RB_VDRIVE_P_LEADIN, lba, "P = 1, expected 0");
+			rb_vdrive_p_finding(self, RB_VDRIVE_P_LEADIN, lba, _("P = 1, expected 0"));
 		j->p_leadin_run = p;
 		return;
 	}
@@ -177,7 +178,7 @@ rb_vdrive_judge_p(RbVdrive *self, gint32 lba, const guint8 *pw)
 		break;
 	case RB_VDRIVE_AREA_PAUSE:
 		if (!p && !j->p_pause_run)
-			rb_vdrive_p_finding(self, RB_VDRIVE_P_PAUSE, lba, "P = 0, expected 1");
+			rb_vdrive_p_finding(self, RB_VDRIVE_P_PAUSE, lba, _("P = 0, expected 1"));
 		j->p_pause_run = !p;
 		/* a track's run may go on through the pause to the next index 1 */
 		if (!p && j->p_track_run != G_MININT32)
@@ -236,7 +237,7 @@ rb_vdrive_judge_cdtext(RbVdrive *self, gint32 lba, const guint8 *pw)
 			rb_vdrive_note_problem(self,
 					       lba,
 					       "cd-text",
-					       "pack %u type %02Xh, expected 80h-8Fh",
+					       _("pack %u type %02Xh, expected 80h-8Fh"),
 					       n + 1,
 					       pack[0]);
 		} else if (stored != expected) {
@@ -244,7 +245,7 @@ rb_vdrive_judge_cdtext(RbVdrive *self, gint32 lba, const guint8 *pw)
 			rb_vdrive_note_problem(self,
 					       lba,
 					       "cd-text",
-					       "pack %u CRC %04X, expected %04X",
+					       _("pack %u CRC %04X, expected %04X"),
 					       n + 1,
 					       stored,
 					       expected);

@@ -42,6 +42,7 @@
 
 #define G_LOG_DOMAIN "RbVdrive"
 
+#include <glib/gi18n.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -85,7 +86,7 @@ static const gchar *
 rb_vdrive_frames_text(gint64 frames, gchar *buf, gsize len)
 {
 	if (frames < 0) {
-		g_strlcpy(buf, "below 00:00:00", len);
+		g_strlcpy(buf, _("below 00:00:00"), len);
 		return buf;
 	}
 	g_snprintf(buf,
@@ -118,7 +119,7 @@ rb_vdrive_relative_mismatch(RbVdrive *self, gint32 lba, guint found, gint64 expe
 		self,
 		lba,
 		"relative-time",
-		"relative time %s, expected %s",
+		_("relative time %s, expected %s"),
 		rb_vdrive_frames_text(found, found_text, sizeof(found_text)),
 		rb_vdrive_frames_text(expected, expected_text, sizeof(expected_text)));
 }
@@ -166,7 +167,7 @@ rb_vdrive_judge_sequence(RbVdrive *self, gint32 lba, guint tno, guint index)
 	rb_vdrive_note_problem(self,
 			       lba,
 			       "sequence",
-			       "TNO %s index %02u after TNO %s index %02u",
+			       _("TNO %s index %02u after TNO %s index %02u"),
 			       rb_vdrive_tno_text(tno, tno_text, sizeof(tno_text)),
 			       index,
 			       rb_vdrive_tno_text(j->tno, prev_text, sizeof(prev_text)),
@@ -195,7 +196,7 @@ rb_vdrive_judge_track_end(RbVdrive *self, gint32 lba)
 		if (!rb_vdrive_code_gap_ok(lba, from))
 			rb_vdrive_mcn_isrc_error(self,
 						 lba,
-						 "no ISRC in the last %d frames of track %02u",
+						 _("no ISRC in the last %d frames of track %02u"),
 						 lba - from - 1,
 						 j->tno);
 	}
@@ -218,7 +219,7 @@ rb_vdrive_judge_leadout_start(RbVdrive *self, gint32 lba)
 	if (!rb_vdrive_code_gap_ok(lba, from))
 		rb_vdrive_mcn_isrc_error(self,
 					 lba,
-					 "no MCN in the last %d frames before the lead-out",
+					 _("no MCN in the last %d frames before the lead-out"),
 					 lba - from - 1);
 }
 
@@ -278,7 +279,7 @@ rb_vdrive_judge_position(RbVdrive *self, gint32 lba, const RbSubQ *subq)
 				self,
 				lba - 1,
 				"relative-time",
-				"pause ends at %s, expected 00:00:01 or 00:00:00",
+				_("pause ends at %s, expected 00:00:01 or 00:00:00"),
 				rb_vdrive_frames_text(end, end_text, sizeof(end_text)));
 		}
 	}
@@ -362,7 +363,7 @@ rb_vdrive_judge_code_format(RbVdrive *self, gint32 lba, guint adr, const guint8 
 			if (rb_vdrive_nibble(code, n) > 9) {
 				rb_vdrive_mcn_isrc_error(self,
 							 lba,
-							 "MCN digit %u is %Xh, expected 0-9",
+							 _("MCN digit %u is %Xh, expected 0-9"),
 							 n + 1,
 							 rb_vdrive_nibble(code, n));
 				return FALSE;
@@ -371,7 +372,7 @@ rb_vdrive_judge_code_format(RbVdrive *self, gint32 lba, guint adr, const guint8 
 		if ((code[6] & 0x0F) != 0 || code[7] != 0) {
 			rb_vdrive_mcn_isrc_error(self,
 						 lba,
-						 "MCN zero bits %X/%02X, expected 0/00",
+						 _("MCN zero bits %X/%02X, expected 0/00"),
 						 code[6] & 0x0F,
 						 code[7]);
 			return FALSE;
@@ -386,7 +387,7 @@ rb_vdrive_judge_code_format(RbVdrive *self, gint32 lba, guint adr, const guint8 
 			rb_vdrive_mcn_isrc_error(
 				self,
 				lba,
-				"ISRC character %u is %02Xh, expected 00-09h or 11-2Ah",
+				_("ISRC character %u is %02Xh, expected 00-09h or 11-2Ah"),
 				i + 1,
 				chars[i]);
 			return FALSE;
@@ -396,7 +397,7 @@ rb_vdrive_judge_code_format(RbVdrive *self, gint32 lba, guint adr, const guint8 
 		if (rb_vdrive_nibble(code + 4, n) > 9) {
 			rb_vdrive_mcn_isrc_error(self,
 						 lba,
-						 "ISRC digit %u is %Xh, expected 0-9",
+						 _("ISRC digit %u is %Xh, expected 0-9"),
 						 n + 1,
 						 rb_vdrive_nibble(code + 4, n));
 			return FALSE;
@@ -405,7 +406,7 @@ rb_vdrive_judge_code_format(RbVdrive *self, gint32 lba, guint adr, const guint8 
 	if ((code[3] & 0x03) != 0 || (code[7] & 0x0F) != 0) {
 		rb_vdrive_mcn_isrc_error(self,
 					 lba,
-					 "ISRC zero bits %X/%X, expected 0/0",
+					 _("ISRC zero bits %X/%X, expected 0/0"),
 					 code[3] & 0x03,
 					 code[7] & 0x0F);
 		return FALSE;
@@ -435,7 +436,7 @@ rb_vdrive_judge_isrc_code(RbVdrive *self, gint32 lba, const guint8 *code)
 			rb_vdrive_isrc_text(expected, known);
 			rb_vdrive_mcn_isrc_error(self,
 						 lba,
-						 "ISRC %s in track %02u, expected %s",
+						 _("ISRC %s in track %02u, expected %s"),
 						 found,
 						 j->tno,
 						 known);
@@ -454,7 +455,8 @@ rb_vdrive_judge_isrc_code(RbVdrive *self, gint32 lba, const guint8 *code)
 	if (memcmp(j->pause_isrc, code, RB_VDRIVE_CODE_SIZE) != 0) {
 		rb_vdrive_isrc_text(code, found);
 		rb_vdrive_isrc_text(j->pause_isrc, known);
-		rb_vdrive_mcn_isrc_error(self, lba, "ISRC %s in a pause that had %s", found, known);
+		rb_vdrive_mcn_isrc_error(
+			self, lba, _("ISRC %s in a pause that had %s"), found, known);
 	}
 }
 
@@ -473,7 +475,7 @@ rb_vdrive_judge_mcn_code(RbVdrive *self, gint32 lba, const guint8 *code)
 	if (memcmp(j->mcn, code, RB_VDRIVE_CODE_SIZE) != 0) {
 		rb_vdrive_mcn_text(code, found);
 		rb_vdrive_mcn_text(j->mcn, known);
-		rb_vdrive_mcn_isrc_error(self, lba, "MCN %s, the disc's is %s", found, known);
+		rb_vdrive_mcn_isrc_error(self, lba, _("MCN %s, the disc's is %s"), found, known);
 	}
 }
 
@@ -493,7 +495,7 @@ rb_vdrive_judge_code_rate(RbVdrive *self, gint32 lba, guint adr)
 				rb_vdrive_mcn_isrc_error(
 					self,
 					lba,
-					"no MCN in the %d frames before, expected 1 in 100",
+					_("no MCN in the %d frames before, expected 1 in 100"),
 					lba - from - 1);
 		}
 		j->mcn_lba = lba;
@@ -505,7 +507,7 @@ rb_vdrive_judge_code_rate(RbVdrive *self, gint32 lba, guint adr)
 			rb_vdrive_mcn_isrc_error(
 				self,
 				lba,
-				"no ISRC in the %d frames before, expected 1 in 100",
+				_("no ISRC in the %d frames before, expected 1 in 100"),
 				lba - from - 1);
 		j->track_has_isrc = TRUE;
 	}
@@ -531,8 +533,8 @@ rb_vdrive_judge_other_q(RbVdrive *self, gint32 lba, const guint8 *q)
 				self,
 				lba,
 				"mcn-isrc",
-				"Q mode %u %d frames after another mode, expected mode 1 "
-				"in 9 of 10",
+				_("Q mode %u %d frames after another mode, expected mode 1 "
+				  "in 9 of 10"),
 				adr,
 				lba - j->non_position_lba);
 		}
@@ -542,11 +544,11 @@ rb_vdrive_judge_other_q(RbVdrive *self, gint32 lba, const guint8 *q)
 		return;
 	self->report.mcn_isrc_frames++;
 	if (lba < RB_VDRIVE_PREGAP_START) {
-		rb_vdrive_mcn_isrc_error(self, lba, "%s in the lead-in", name);
+		rb_vdrive_mcn_isrc_error(self, lba, _("%s in the lead-in"), name);
 		return;
 	}
 	if (adr == RB_SUBQ_ADR_ISRC && j->area == RB_VDRIVE_AREA_LEADOUT) {
-		rb_vdrive_mcn_isrc_error(self, lba, "ISRC in the lead-out");
+		rb_vdrive_mcn_isrc_error(self, lba, _("ISRC in the lead-out"));
 		return;
 	}
 	rb_vdrive_judge_code_rate(self, lba, adr);
@@ -558,7 +560,7 @@ rb_vdrive_judge_other_q(RbVdrive *self, gint32 lba, const guint8 *q)
 		rb_vdrive_mcn_isrc_error(
 			self,
 			lba,
-			"%s AFRAME %02X, expected %02u",
+			_("%s AFRAME %02X, expected %02u"),
 			name,
 			q[9],
 			(guint)((lba + RB_CD_MSF_OFFSET) % RB_CD_FRAMES_PER_SECOND));
