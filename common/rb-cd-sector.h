@@ -54,7 +54,7 @@ void rb_cd_sector_encode(RbCdSectorType type,
 /* the parts, for tests and for readers that check them */
 guint32 rb_cd_sector_edc(const guint8 *data, gsize len);
 /* P then Q parity of a Mode 1 / Mode 2 Form 1 sector, over bytes 12-2075
- * (for Mode 2 with the header taken as zero, ECMA-130 14.5) into
+ * (for Mode 2 Form 1 with the header taken as zero, as CD-ROM XA asks) into
  * 2076-2351 */
 void rb_cd_sector_ecc(guint8 sector[RB_CD_MAIN_SIZE], gboolean zero_header);
 
