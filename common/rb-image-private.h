@@ -37,7 +37,11 @@ struct _RbImageLayout {
 	RbSubQ toc[RB_IMAGE_MAX_TRACKS + RB_IMAGE_TOC_POINTERS];
 };
 
-/* the sector types' properties, kept here so the layout needs no encoder */
+/* positions and the lead-in TOC, from the tracks and the settings */
+void rb_image_layout_update(RbImageLayout *layout);
+gboolean rb_image_layout_check_writable(const RbImageLayout *layout, GError **error);
+
+/* the sector types' properties (rb-cd-sector.h) */
 gsize rb_image_type_input_size(RbCdSectorType type);
 gboolean rb_image_type_is_data(RbCdSectorType type);
 /* the cooked type whose empty sectors fill a pregap or lead-out of @type */

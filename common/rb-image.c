@@ -27,9 +27,6 @@
 #include "rb-image.h"
 #include "rb-scramble.h"
 
-/* Mode 2 sub-header byte 2 (and 6): Form 2 */
-#define RB_IMAGE_SUBMODE_FORM2 0x20
-
 struct _RbImageProducer {
 	RbImageLayout *layout;
 	RbImageReadFunc read_func;
@@ -161,15 +158,10 @@ static gboolean
 rb_image_encode_data(
 	RbCdSectorType type, gint32 lba, const guint8 *input, guint8 *main_data, GError **error)
 {
-	(void)lba;
-	(void)input;
-	(void)main_data;
-	g_set_error(error,
-		    RB_IMAGE_ERROR,
-		    RB_IMAGE_ERROR_SECTOR_TYPE_NOT_SUPPORTED,
-		    "data sectors (type %u) need the sector encoder",
-		    (guint)type);
-	return FALSE;
+	(void)error;
+	rb_cd_sector_encode(type, lba, input, main_data);
+	rb_scramble_sector(main_data);
+	return TRUE;
 }
 
 /* an empty sector of a data track's type, for its pregap or the lead-out */
@@ -179,11 +171,8 @@ rb_image_empty_data(
 {
 	RbCdSectorType cooked = rb_image_type_cooked(type);
 
+	/* the encoder sets a Form 2 sub-header's form bit itself */
 	memset(self->input, 0, sizeof(self->input));
-	if (cooked == RB_CD_SECTOR_MODE2_FORM2) {
-		self->input[2] = RB_IMAGE_SUBMODE_FORM2;
-		self->input[6] = RB_IMAGE_SUBMODE_FORM2;
-	}
 	return rb_image_encode_data(cooked, lba, self->input, main_data, error);
 }
 

@@ -17,6 +17,7 @@
 #include "rb-dao-stream.h"
 #include "rb-image-private.h"
 #include "rb-image.h"
+#include "rb-scramble.h"
 #include "rb-test-service.h"
 #include "rb-vdrive-test.h"
 
@@ -37,6 +38,10 @@ typedef struct {
 	gint64 rw_bad_sector;
 	/* a read error on this source, or G_MAXUINT */
 	guint fail_source;
+	/* raw data tracks: the last sector built */
+	guint raw_source;
+	guint64 raw_sector;
+	guint8 raw[RB_CD_MAIN_SIZE];
 } RbSource;
 
 static guint8
@@ -71,6 +76,28 @@ rb_rw_byte(const RbSource *src, guint64 pos)
 	return rb_pattern(RB_IMAGE_SOURCE_RW, pos) & 0x3F;
 }
 
+/* a raw data track's sector @k: the cooked type's encoding of the pattern,
+ * scrambled, as IMAPI's raw types come */
+static guint8
+rb_raw_byte(RbSource *src, guint source, guint64 pos)
+{
+	const RbImageTrack *t = rb_image_layout_get_track(src->layout, source);
+	RbCdSectorType cooked = rb_image_type_cooked(t->type);
+	gsize size = rb_image_type_input_size(cooked);
+	guint64 k = pos / RB_CD_MAIN_SIZE;
+
+	if (src->raw_source != source || src->raw_sector != k) {
+		guint8 input[RB_CD_MAIN_SIZE];
+		for (gsize b = 0; b < size; b++)
+			input[b] = rb_pattern(source, k * size + b);
+		rb_cd_sector_encode(cooked, t->start + (gint32)k, input, src->raw);
+		rb_scramble_sector(src->raw);
+		src->raw_source = source;
+		src->raw_sector = k;
+	}
+	return src->raw[pos % RB_CD_MAIN_SIZE];
+}
+
 static gssize
 rb_source_read(gpointer user_data, guint source, guint8 *buf, gsize len, GError **error)
 {
@@ -89,8 +116,14 @@ rb_source_read(gpointer user_data, guint source, guint8 *buf, gsize len, GError 
 	n = (gsize)MIN((guint64)n, size - *offset);
 	for (gsize i = 0; i < n; i++) {
 		guint64 pos = *offset + i;
-		buf[i] = source == RB_IMAGE_SOURCE_RW ? rb_rw_byte(src, pos)
-						      : rb_pattern(source, pos);
+		if (source == RB_IMAGE_SOURCE_RW)
+			buf[i] = rb_rw_byte(src, pos);
+		else if (source < RB_IMAGE_MAX_TRACKS &&
+			 rb_cd_sector_type_is_raw(
+				 rb_image_layout_get_track(src->layout, source)->type))
+			buf[i] = rb_raw_byte(src, source, pos);
+		else
+			buf[i] = rb_pattern(source, pos);
 		if (source == RB_IMAGE_SOURCE_RW &&
 		    (gint64)(pos / RB_SUBCHANNEL_PW_SIZE) == src->rw_bad_sector)
 			buf[i] |= 0x80;
@@ -107,6 +140,7 @@ rb_source_init(RbSource *src, const RbImageLayout *layout)
 	src->cut_track = G_MAXUINT;
 	src->rw_bad_sector = -1;
 	src->fail_source = G_MAXUINT;
+	src->raw_source = G_MAXUINT;
 }
 
 /* --- producing and burning ------------------------------------------------------------ */
@@ -273,7 +307,19 @@ rb_assert_toc(RbVdrive *drive, const RbImageLayout *layout)
 	ck_assert_mem_eq(buf, g_bytes_get_data(expected, NULL), len);
 }
 
-/* READ CD user data of @lba equals @expected (2352 bytes for audio) */
+/* READ CD user data of @lba: 2352 bytes of audio, 2048 of Mode 1, 2336 of Mode 2 */
+static void
+rb_read_cd(RbVdrive *drive, gint32 lba, guint8 *buf, gsize len)
+{
+	guint8 cdb[12] = {RB_MMC_READ_CD, 0, 0, 0, 0, 0, 0, 0, 1, 0x10, 0};
+
+	cdb[2] = (guint8)((guint32)lba >> 24);
+	cdb[3] = (guint8)((guint32)lba >> 16);
+	cdb[4] = (guint8)((guint32)lba >> 8);
+	cdb[5] = (guint8)lba;
+	rb_assert_good(rb_cmd(drive, cdb, sizeof(cdb), RB_MMC_DIR_IN, buf, len));
+}
+
 static void
 rb_assert_read_cd(RbVdrive *drive, gint32 lba, const guint8 *expected, gsize len)
 {
@@ -296,7 +342,27 @@ rb_track_audio(guint i, guint32 k, guint8 out[RB_CD_MAIN_SIZE])
 		out[b] = rb_pattern(i, (guint64)k * RB_CD_MAIN_SIZE + b);
 }
 
-/* produce, burn, judge, TOC, and READ CD of each audio track's ends */
+/* READ CD of data track @i's sector @k gives the user data the source had */
+static void
+rb_assert_data(RbVdrive *drive, guint i, const RbImageTrack *t, guint32 k)
+{
+	RbCdSectorType cooked = rb_image_type_cooked(t->type);
+	gsize size = rb_image_type_input_size(cooked);
+	guint mode = rb_cd_sector_type_get_mode(cooked);
+	guint8 buf[RB_CD_MAIN_SIZE];
+	/* where the user data lies in the READ CD answer and in the input */
+	gsize at = mode == 2 && cooked != RB_CD_SECTOR_MODE2_FORM0 ? 8 : 0;
+	gsize from = cooked == RB_CD_SECTOR_MODE2_FORM2 ? 8 : 0;
+	gsize n = cooked == RB_CD_SECTOR_MODE2_FORM2 ? 2324 : size;
+
+	rb_read_cd(drive, t->start + (gint32)k, buf, mode == 1 ? 2048 : 2336);
+	for (gsize b = 0; b < n; b++) {
+		if (buf[at + b] != rb_pattern(i, (guint64)k * size + from + b))
+			ck_abort_msg("track %u sector %u byte %zu", i + 1, k, b);
+	}
+}
+
+/* produce, burn, judge, TOC, and READ CD of each track's ends */
 static GBytes *
 rb_check_disc(const RbImageLayout *layout, RbVdriveReport *report)
 {
@@ -313,8 +379,11 @@ rb_check_disc(const RbImageLayout *layout, RbVdriveReport *report)
 		const RbImageTrack *t = rb_image_layout_get_track(layout, i);
 		guint8 audio[RB_CD_MAIN_SIZE];
 
-		if (t->type != RB_CD_SECTOR_AUDIO)
+		if (t->type != RB_CD_SECTOR_AUDIO) {
+			rb_assert_data(drive, i, t, 0);
+			rb_assert_data(drive, i, t, t->n_sectors - 1);
 			continue;
+		}
 		rb_track_audio(i, 0, audio);
 		rb_assert_read_cd(drive, t->start, audio, sizeof(audio));
 		rb_track_audio(i, t->n_sectors - 1, audio);
@@ -689,6 +758,62 @@ START_TEST(test_starting_track_number)
 }
 END_TEST
 
+/* --- data discs ----------------------------------------------------------------------- */
+
+static const RbCdSectorType rb_data_discs[][3] = {
+	{RB_CD_SECTOR_MODE1, RB_CD_SECTOR_MODE1, RB_CD_SECTOR_MODE1},
+	{RB_CD_SECTOR_MODE1_RAW, RB_CD_SECTOR_MODE1, RB_CD_SECTOR_MODE1_RAW},
+	{RB_CD_SECTOR_MODE2_FORM1, RB_CD_SECTOR_MODE2_FORM2, RB_CD_SECTOR_MODE2_FORM0},
+	{RB_CD_SECTOR_MODE2_FORM1_RAW, RB_CD_SECTOR_MODE2_FORM2_RAW, RB_CD_SECTOR_MODE2_FORM1},
+};
+
+/* data tracks: sectors built, scrambled, judged clean, read back */
+START_TEST(test_data_disc)
+{
+	g_autoptr(RbImageLayout) layout = rb_image_layout_new();
+	g_autoptr(GBytes) image = NULL;
+	g_autoptr(GBytes) toc = NULL;
+	RbVdriveReport report;
+	guint8 q[RB_SUBQ_SIZE];
+	guint8 sector[RB_CD_MAIN_SIZE];
+	const guint32 lengths[] = {300, 450, 375};
+	const RbImageTrack *t;
+
+	for (guint i = 0; i < 3; i++)
+		ck_assert(rb_image_layout_add_track(
+			layout, rb_data_discs[_i][i], lengths[i], NULL, NULL));
+	t = rb_image_layout_get_track(layout, 1);
+	ck_assert_int_eq(t->pregap_start, 300);
+	ck_assert_int_eq(t->start, 450);
+	image = rb_check_disc(layout, &report);
+	/* CTL data in the pregap, the track and the lead-out */
+	rb_sector_q(image, layout, -1, q);
+	ck_assert_uint_eq(q[0], 0x41);
+	rb_sector_q(image, layout, 460, q);
+	ck_assert_uint_eq(q[0], 0x41);
+	rb_sector_q(image, layout, rb_image_layout_get_end_lba(layout) - 1, q);
+	ck_assert_uint_eq(q[0], 0x41);
+	/* the pregap of track 2: an empty sector of its type, scrambled */
+	memcpy(sector, rb_sector(image, layout, 300), RB_CD_MAIN_SIZE);
+	ck_assert(rb_scramble_has_sync(sector));
+	rb_scramble_sector(sector);
+	ck_assert_uint_eq(sector[12], 0x00);
+	ck_assert_uint_eq(sector[13], 0x06);
+	ck_assert_uint_eq(sector[14], 0x00);
+	ck_assert_uint_eq(sector[15], rb_cd_sector_type_get_mode(rb_data_discs[_i][1]));
+	/* the lead-out too, in the last track's mode */
+	memcpy(sector,
+	       rb_sector(image, layout, rb_image_layout_get_end_lba(layout) - 1),
+	       RB_CD_MAIN_SIZE);
+	rb_scramble_sector(sector);
+	ck_assert_uint_eq(sector[15], rb_cd_sector_type_get_mode(rb_data_discs[_i][2]));
+	/* A0's disc type: CD-ROM XA for Mode 2 */
+	toc = rb_image_layout_get_expected_toc(layout, NULL);
+	ck_assert_uint_eq(((const guint8 *)g_bytes_get_data(toc, NULL))[4 + 1], 0x14);
+	ck_assert_uint_eq(((const guint8 *)g_bytes_get_data(toc, NULL))[4 + 9], _i >= 2 ? 20 : 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -696,6 +821,7 @@ main(void)
 	TCase *tc_audio = tcase_create("audio");
 	TCase *tc_sub = tcase_create("subchannel");
 	TCase *tc_errors = tcase_create("errors");
+	TCase *tc_data = tcase_create("data");
 
 	tcase_set_timeout(tc_audio, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_loop_test(tc_audio, test_audio_one_track, 0, 3);
@@ -714,6 +840,9 @@ main(void)
 	suite_add_tcase(suite, tc_sub);
 
 	tcase_add_test(tc_errors, test_reader_errors);
+	tcase_set_timeout(tc_data, RB_TEST_TIMEOUT_SECONDS);
+	tcase_add_loop_test(tc_data, test_data_disc, 0, G_N_ELEMENTS(rb_data_discs));
+	suite_add_tcase(suite, tc_data);
 	suite_add_tcase(suite, tc_errors);
 
 	return rb_test_run_suite(suite);
