@@ -4,7 +4,8 @@
  * rawburn-make-image: writes a raw disc-at-once image of an audio CD for
  * trying out burns: from LBA -22650 (95:00:00, where WriteMedia streams
  * start) through the 90-second lead-out, with the lead-in TOC and the
- * sub-channel of the chosen sector type, made by rb_dao_stream. Each track
+ * sub-channel of the chosen sector type, made by the image core (rb-image.h:
+ * 2 s pauses, copy prohibited, as rb_dao_stream made it before). Each track
  * plays a triangle wave at 441 Hz times its number, the right channel at
  * half the left's level, so a listener or a hex dump can tell the tracks
  * and channels apart.
@@ -18,14 +19,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "rb-dao-stream.h"
+#include <string.h>
 
-#define RB_MAKE_IMAGE_FIRST_LBA (-22650)
+#include "rb-image.h"
+
 #define RB_MAKE_IMAGE_SECTORS_PER_SECOND 75
 /* Red Book: a track plays at least 4 seconds */
 #define RB_MAKE_IMAGE_MIN_TRACK_SECONDS 4
-/* the usual 2-second pause before tracks 2..N */
-#define RB_MAKE_IMAGE_PAUSE_SECTORS 150
 /* stereo 16-bit frames at 44.1 kHz: 2352 / 4 */
 #define RB_MAKE_IMAGE_FRAMES_PER_SECTOR 588
 #define RB_MAKE_IMAGE_AMPLITUDE 8000
@@ -33,8 +33,10 @@
 #define RB_MAKE_IMAGE_CHUNK 75
 
 typedef struct {
-	RbDaoTrack tracks[RB_DAO_MAX_TRACKS];
-	guint n_tracks;
+	const RbImageLayout *layout;
+	/* bytes of each track read so far, and the sector being handed out */
+	guint64 offset[RB_IMAGE_MAX_TRACKS];
+	guint8 sector[RB_CD_MAIN_SIZE];
 } RbMakeImage;
 
 /* -A..A and back over 100 samples: 441 Hz at 44.1 kHz */
@@ -55,22 +57,10 @@ rb_make_image_put_sample(guint8 *out, gint value)
 	out[1] = (guint8)((value >> 8) & 0xff);
 }
 
-static gboolean
-rb_make_image_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
+/* the triangle of track @track (1-based) in the sector at @lba */
+static void
+rb_make_image_audio(guint track, gint32 lba, guint8 *main_data)
 {
-	RbMakeImage *self = user_data;
-	guint track = 0;
-
-	for (guint i = 0; i < self->n_tracks; i++) {
-		if (lba >= self->tracks[i].start &&
-		    lba < self->tracks[i].start + (gint32)self->tracks[i].length)
-			track = i + 1;
-	}
-	/* pauses are silence */
-	if (track == 0) {
-		memset(main_data, 0, RB_CD_MAIN_SIZE);
-		return TRUE;
-	}
 	for (guint i = 0; i < RB_MAKE_IMAGE_FRAMES_PER_SECTOR; i++) {
 		guint64 sample = (guint64)lba * RB_MAKE_IMAGE_FRAMES_PER_SECTOR + i;
 		gint left = rb_make_image_triangle(sample * track);
@@ -78,7 +68,33 @@ rb_make_image_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **e
 		rb_make_image_put_sample(main_data + i * 4, left);
 		rb_make_image_put_sample(main_data + i * 4 + 2, left / 2);
 	}
-	return TRUE;
+}
+
+/* the image core's reader: each track's audio, in pieces of any size */
+static gssize
+rb_make_image_read(gpointer user_data, guint source, guint8 *buf, gsize len, GError **error)
+{
+	RbMakeImage *self = user_data;
+	const RbImageTrack *track = rb_image_layout_get_track(self->layout, source);
+	guint64 size;
+	guint64 offset;
+	gsize in_sector;
+
+	if (track == NULL) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no source %u", source);
+		return -1;
+	}
+	size = (guint64)track->n_sectors * RB_CD_MAIN_SIZE;
+	offset = self->offset[source];
+	if (offset >= size)
+		return 0;
+	in_sector = (gsize)(offset % RB_CD_MAIN_SIZE);
+	len = MIN(len, RB_CD_MAIN_SIZE - in_sector);
+	rb_make_image_audio(
+		source + 1, track->start + (gint32)(offset / RB_CD_MAIN_SIZE), self->sector);
+	memcpy(buf, self->sector + in_sector, len);
+	self->offset[source] += len;
+	return (gssize)len;
 }
 
 static GOutputStream *
@@ -93,24 +109,21 @@ rb_make_image_open(const gchar *path, GError **error)
 }
 
 static gboolean
-rb_make_image_write(const gchar *path, const RbDaoStream *stream, GError **error)
+rb_make_image_write(const gchar *path, RbImageProducer *producer, GError **error)
 {
 	g_autoptr(GOutputStream) out = rb_make_image_open(path, error);
-	gsize sector_size = rb_dao_stream_get_sector_size(stream);
+	gsize sector_size = rb_image_producer_get_sector_size(producer);
 	g_autofree guint8 *buf = g_malloc(RB_MAKE_IMAGE_CHUNK * sector_size);
-	gint32 end = rb_dao_stream_get_end_lba(stream);
+	guint n = 0;
 
 	if (out == NULL)
 		return FALSE;
-	for (gint32 lba = rb_dao_stream_get_first_lba(stream); lba < end;) {
-		guint n = (guint)MIN(RB_MAKE_IMAGE_CHUNK, end - lba);
-
-		if (!rb_dao_stream_get_sectors(stream, lba, n, buf, error))
+	do {
+		if (!rb_image_producer_read(producer, buf, RB_MAKE_IMAGE_CHUNK, &n, error))
 			return FALSE;
 		if (!g_output_stream_write_all(out, buf, n * sector_size, NULL, NULL, error))
 			return FALSE;
-		lba += (gint32)n;
-	}
+	} while (n > 0);
 	return g_output_stream_close(out, NULL, error);
 }
 
@@ -145,8 +158,10 @@ main(int argc, char **argv)
 		{NULL}};
 	g_autoptr(GOptionContext) context = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(RbDaoStream) stream = NULL;
+	g_autoptr(RbImageLayout) layout = rb_image_layout_new();
+	g_autoptr(RbImageProducer) producer = NULL;
 	g_autofree RbMakeImage *self = g_new0(RbMakeImage, 1);
+	gint32 leadout = 0;
 	guint32 track_length;
 
 	setlocale(LC_ALL, "");
@@ -168,8 +183,8 @@ main(int argc, char **argv)
 		g_printerr(_("rawburn-make-image: give one OUT file; see --help.\n"));
 		return 2;
 	}
-	if (n_tracks < 1 || n_tracks > RB_DAO_MAX_TRACKS) {
-		g_printerr(_("rawburn-make-image: --tracks is 1 to %d.\n"), RB_DAO_MAX_TRACKS);
+	if (n_tracks < 1 || n_tracks > RB_IMAGE_MAX_TRACKS) {
+		g_printerr(_("rawburn-make-image: --tracks is 1 to %d.\n"), RB_IMAGE_MAX_TRACKS);
 		return 2;
 	}
 	/* checked here so that one CD's worth cannot overflow the arithmetic */
@@ -179,33 +194,31 @@ main(int argc, char **argv)
 		return 2;
 	}
 	track_length = (guint32)(seconds * RB_MAKE_IMAGE_SECTORS_PER_SECOND / n_tracks);
-	self->n_tracks = (guint)n_tracks;
-	for (guint i = 0; i < self->n_tracks; i++) {
-		self->tracks[i].start = (gint32)(i * (track_length + RB_MAKE_IMAGE_PAUSE_SECTORS));
-		self->tracks[i].length = track_length;
-	}
-	/* the stream checks the sector type and that it all fits before 90:00:00 */
-	stream = rb_dao_stream_new(RB_MAKE_IMAGE_FIRST_LBA,
-				   self->tracks,
-				   self->n_tracks,
-				   (guint)sector_type,
-				   rb_make_image_main,
-				   self,
-				   NULL,
-				   &error);
-	if (stream == NULL) {
+	/* the core checks the sector type and that it all fits before 90:00:00 */
+	if (!rb_image_layout_set_image_type(layout, (guint)sector_type, &error) ||
+	    !rb_image_layout_set_disable_gapless_audio(layout, TRUE, &error)) {
 		g_printerr("rawburn-make-image: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
-	if (!rb_make_image_write(argv[1], stream, &error)) {
+	for (gint i = 0; i < n_tracks; i++) {
+		if (!rb_image_layout_add_track(
+			    layout, RB_CD_SECTOR_AUDIO, track_length, NULL, &error)) {
+			g_printerr("rawburn-make-image: %s\n", error->message);
+			return EXIT_FAILURE;
+		}
+	}
+	self->layout = layout;
+	producer = rb_image_producer_new(layout, rb_make_image_read, self, &error);
+	if (producer == NULL || !rb_make_image_write(argv[1], producer, &error)) {
 		g_printerr("rawburn-make-image: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
+	rb_image_layout_get_leadout_start(layout, &leadout, NULL);
 	g_printerr(_("rawburn-make-image: %u tracks, LBA %d to %d, %u sectors of %zu bytes\n"),
-		   self->n_tracks,
-		   rb_dao_stream_get_first_lba(stream),
-		   rb_dao_stream_get_end_lba(stream) - 1,
-		   rb_dao_stream_get_n_sectors(stream),
-		   rb_dao_stream_get_sector_size(stream));
+		   (guint)n_tracks,
+		   RB_IMAGE_FIRST_LBA,
+		   rb_image_layout_get_end_lba(layout) - 1,
+		   rb_image_layout_get_n_sectors(layout),
+		   rb_image_layout_get_sector_size(layout));
 	return EXIT_SUCCESS;
 }

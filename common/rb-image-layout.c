@@ -1,0 +1,627 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The disc layout of a raw image and IMAPI's rules for it. Decisions where
+ * the sources leave a choice:
+ * - DisableGaplessAudio: IMAPI's text contradicts the property's name
+ *   (imapi-reference §10, conflict 3); we follow the name. TRUE: a pause of
+ *   150 sectors of silence (index 0, P = 1) before every audio track after
+ *   the first, as rb-dao-stream and the measured writers do. FALSE (the
+ *   default): gapless as IMAPI describes it and as wodim writes it (the
+ *   judge's note on ISRC in pauses): the audio runs on without a break, and
+ *   the last 150 sectors of the previous track's data are marked as the next
+ *   track's pregap (TNO n, index 0, P = 1). Such a track must keep 4 s of
+ *   its own after lending 2 s: 450 sectors, else RB_IMAGE_ERROR_TRACK_TOO_SHORT.
+ * - Track 1's pregap is 150 sectors of silence, or of the track's own mode
+ *   for data (cdrdao; ECMA-130 gives a data track a pregap in its own mode),
+ *   or the special pregap's audio, which may be longer: track 1 then starts
+ *   at (special pregap - 150).
+ * - A data track after the first gets a 150-sector pregap of empty sectors
+ *   of its own type (cdrecord's default pregap in DAO; Yellow Book's 2 s).
+ * - Mixing follows IMAPI (§4.6): audio only with audio, Mode 1 (cooked or
+ *   raw) only with Mode 1, the Mode 2 forms with each other, Mode 0 only
+ *   with itself. So the Red/Yellow Book gaps of a change between audio and
+ *   data (an extra 1 s pause, a 2 s pregap of the data mode, a 2 s postgap
+ *   after a data track followed by audio; ECMA-130 and cdrdao's toc checks)
+ *   never arise: such a disc is refused with RB_IMAGE_ERROR_INCOMPATIBLE_TRACK.
+ * - DigitalAudioCopySetting: PERMITTED sets Q's copy bit, PROHIBITED clears
+ *   it, SCMS (first generation, copy once) alternates it at 9.375 Hz, 4
+ *   frames set and 4 clear, in the track's index 1 up; the TOC and the pregap
+ *   say clear. The default is PROHIBITED: CTL 0 as every measured writer and
+ *   rb-dao-stream send it (imapi-reference does not say IMAPI's default).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rb-image-private.h"
+
+GQuark
+rb_image_error_quark(void)
+{
+	return g_quark_from_static_string("rb-image-error-quark");
+}
+
+gsize
+rb_image_type_input_size(RbCdSectorType type)
+{
+	return rb_cd_sector_type_get_input_size(type);
+}
+
+gboolean
+rb_image_type_is_data(RbCdSectorType type)
+{
+	return rb_cd_sector_type_is_data(type);
+}
+
+RbCdSectorType
+rb_image_type_cooked(RbCdSectorType type)
+{
+	switch (type) {
+	case RB_CD_SECTOR_MODE1_RAW:
+		return RB_CD_SECTOR_MODE1;
+	case RB_CD_SECTOR_MODE2_FORM0_RAW:
+		return RB_CD_SECTOR_MODE2_FORM0;
+	case RB_CD_SECTOR_MODE2_FORM1_RAW:
+		return RB_CD_SECTOR_MODE2_FORM1;
+	case RB_CD_SECTOR_MODE2_FORM2_RAW:
+		return RB_CD_SECTOR_MODE2_FORM2;
+	default:
+		return type;
+	}
+}
+
+/* the mixing groups of imapi-reference §4.6 */
+static guint
+rb_image_type_group(RbCdSectorType type)
+{
+	switch (type) {
+	case RB_CD_SECTOR_AUDIO:
+		return 0;
+	case RB_CD_SECTOR_MODE_ZERO:
+		return 1;
+	case RB_CD_SECTOR_MODE1:
+	case RB_CD_SECTOR_MODE1_RAW:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+guint8
+rb_image_track_ctl(const RbImageTrack *track)
+{
+	guint8 ctl = 0;
+
+	if (rb_image_type_is_data(track->type))
+		ctl |= RB_IMAGE_CTL_DATA;
+	if (track->copy == RB_IMAGE_COPY_PERMITTED)
+		ctl |= RB_IMAGE_CTL_COPY;
+	if (track->preemphasis)
+		ctl |= RB_IMAGE_CTL_PREEMPHASIS;
+	return ctl;
+}
+
+RbImageLayout *
+rb_image_layout_new(void)
+{
+	RbImageLayout *layout = g_new0(RbImageLayout, 1);
+
+	layout->image_type = RB_DATA_BLOCK_TYPE_RAW_PW_PACKED;
+	layout->first_number = 1;
+	return layout;
+}
+
+RbImageLayout *
+rb_image_layout_copy(const RbImageLayout *layout)
+{
+	g_return_val_if_fail(layout != NULL, NULL);
+	return g_memdup2(layout, sizeof(*layout));
+}
+
+void
+rb_image_layout_free(RbImageLayout *layout)
+{
+	g_free(layout);
+}
+
+void
+rb_image_layout_set_read_only(RbImageLayout *layout)
+{
+	g_return_if_fail(layout != NULL);
+	layout->read_only = TRUE;
+}
+
+gboolean
+rb_image_layout_check_writable(const RbImageLayout *layout, GError **error)
+{
+	if (layout->read_only) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_IS_READ_ONLY,
+			    "the image has been created; its layout cannot change");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+rb_image_layout_check_no_tracks(const RbImageLayout *layout, const gchar *what, GError **error)
+{
+	if (!rb_image_layout_check_writable(layout, error))
+		return FALSE;
+	if (layout->n_tracks > 0) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_TRACKS_ALREADY_ADDED,
+			    "%s must be set before the first track",
+			    what);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* positions and the lead-in TOC, from the tracks and the settings */
+void
+rb_image_layout_update(RbImageLayout *layout)
+{
+	gint32 data_end = 0;
+	guint n = 0;
+
+	for (guint i = 0; i < layout->n_tracks; i++) {
+		RbImageTrack *t = &layout->tracks[i];
+
+		t->number = layout->first_number + i;
+		if (i == 0) {
+			t->pregap_start = -RB_IMAGE_PREGAP_SECTORS;
+			t->start = layout->special_pregap > 0 ? (gint32)layout->special_pregap -
+									RB_IMAGE_PREGAP_SECTORS
+							      : 0;
+		} else if (rb_image_type_is_data(t->type) || layout->disable_gapless) {
+			t->pregap_start = data_end;
+			t->start = data_end + RB_IMAGE_PREGAP_SECTORS;
+		} else {
+			t->start = data_end;
+			t->pregap_start = data_end - RB_IMAGE_PREGAP_SECTORS;
+		}
+		data_end = t->start + (gint32)t->n_sectors;
+	}
+	layout->leadout_start = data_end;
+
+	for (guint i = 0; i < layout->n_tracks; i++) {
+		const RbImageTrack *t = &layout->tracks[i];
+		layout->toc[n++] = (RbSubQ){
+			.ctl = rb_image_track_ctl(t),
+			.adr = RB_SUBQ_ADR_POSITION,
+			.tno = RB_SUBQ_TNO_LEADIN,
+			.index_or_point = (guint8)t->number,
+		};
+		rb_msf_from_lba(t->start, &layout->toc[n - 1].absolute);
+	}
+	if (layout->n_tracks > 0) {
+		const RbImageTrack *first = &layout->tracks[0];
+		const RbImageTrack *last = &layout->tracks[layout->n_tracks - 1];
+		guint8 disc_type = rb_image_type_group(first->type) == 3
+					   ? RB_IMAGE_DISC_TYPE_XA
+					   : RB_IMAGE_DISC_TYPE_CDDA_CDROM;
+
+		layout->toc[n++] = (RbSubQ){
+			.ctl = rb_image_track_ctl(first),
+			.adr = RB_SUBQ_ADR_POSITION,
+			.index_or_point = RB_SUBQ_POINT_FIRST_TRACK,
+			/* the code 20h written as the BCD of 20 */
+			.absolute = {.minute = (guint8)first->number,
+				     .second =
+					     (guint8)((disc_type >> 4) * 10 + (disc_type & 0x0F))},
+		};
+		layout->toc[n++] = (RbSubQ){
+			.ctl = rb_image_track_ctl(last),
+			.adr = RB_SUBQ_ADR_POSITION,
+			.index_or_point = RB_SUBQ_POINT_LAST_TRACK,
+			.absolute = {.minute = (guint8)last->number},
+		};
+		layout->toc[n++] = (RbSubQ){
+			.ctl = rb_image_track_ctl(last),
+			.adr = RB_SUBQ_ADR_POSITION,
+			.index_or_point = RB_SUBQ_POINT_LEADOUT,
+		};
+		rb_msf_from_lba(layout->leadout_start, &layout->toc[n - 1].absolute);
+	}
+	layout->n_toc = n;
+}
+
+gboolean
+rb_image_layout_set_image_type(RbImageLayout *layout, guint type, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (!rb_image_layout_check_writable(layout, error))
+		return FALSE;
+	if (type < RB_DATA_BLOCK_TYPE_RAW_PQ || type > RB_DATA_BLOCK_TYPE_RAW_PW) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+			    "image type %u is not 1 (PQ only), 2 (cooked) or 3 (raw)",
+			    type);
+		return FALSE;
+	}
+	if (type == RB_DATA_BLOCK_TYPE_RAW_PQ && layout->rw_generator) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+			    "a PQ-only image cannot carry the R-W generator's data");
+		return FALSE;
+	}
+	layout->image_type = type;
+	return TRUE;
+}
+
+guint
+rb_image_layout_get_image_type(const RbImageLayout *layout)
+{
+	return layout->image_type;
+}
+
+static gboolean
+rb_image_layout_check_space(const RbImageLayout *layout, GError **error)
+{
+	gint32 limit =
+		layout->leadout_limit > 0 ? layout->leadout_limit : RB_IMAGE_LAST_USER_LBA + 1;
+
+	if (layout->leadout_start > RB_IMAGE_LAST_USER_LBA + 1 || layout->leadout_start > limit) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INSUFFICIENT_SPACE,
+			    "the lead-out would start at LBA %d, after LBA %d",
+			    layout->leadout_start,
+			    MIN(limit, RB_IMAGE_LAST_USER_LBA + 1));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+rb_image_layout_set_leadout_limit(RbImageLayout *layout, gint32 limit, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (!rb_image_layout_check_writable(layout, error))
+		return FALSE;
+	if (limit < 0 || limit > RB_IMAGE_LAST_USER_LBA) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+			    "the lead-out limit %d is not 0 (none) to %d",
+			    limit,
+			    RB_IMAGE_LAST_USER_LBA);
+		return FALSE;
+	}
+	layout->leadout_limit = limit;
+	return TRUE;
+}
+
+gboolean
+rb_image_layout_set_disable_gapless_audio(RbImageLayout *layout, gboolean disable, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (!rb_image_layout_check_no_tracks(layout, "DisableGaplessAudio", error))
+		return FALSE;
+	layout->disable_gapless = disable;
+	return TRUE;
+}
+
+gboolean
+rb_image_layout_get_disable_gapless_audio(const RbImageLayout *layout)
+{
+	return layout->disable_gapless;
+}
+
+gboolean
+rb_image_layout_set_mcn(RbImageLayout *layout, const gchar *mcn, GError **error)
+{
+	gchar digits[RB_IMAGE_MCN_LENGTH + 1];
+	gsize len = mcn == NULL ? 0 : strlen(mcn);
+	guint sum = 0;
+
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (!rb_image_layout_check_writable(layout, error))
+		return FALSE;
+	if (len == 0) {
+		layout->mcn[0] = '\0';
+		return TRUE;
+	}
+	if (len > RB_IMAGE_MCN_LENGTH) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_MCN,
+			    "the MCN has %zu digits, not 13",
+			    len);
+		return FALSE;
+	}
+	/* leading zeros may be left out (IMAPI) */
+	memset(digits, '0', RB_IMAGE_MCN_LENGTH - len);
+	memcpy(digits + RB_IMAGE_MCN_LENGTH - len, mcn, len + 1);
+	for (guint i = 0; i < RB_IMAGE_MCN_LENGTH; i++) {
+		if (!g_ascii_isdigit(digits[i])) {
+			g_set_error(error,
+				    RB_IMAGE_ERROR,
+				    RB_IMAGE_ERROR_INVALID_MCN,
+				    "the MCN “%s” is not all digits",
+				    mcn);
+			return FALSE;
+		}
+	}
+	/* EAN-13: weights 1, 3, 1, ... over the first 12 digits */
+	for (guint i = 0; i < RB_IMAGE_MCN_LENGTH - 1; i++)
+		sum += (guint)(digits[i] - '0') * (i % 2 == 0 ? 1 : 3);
+	if ((10 - sum % 10) % 10 != (guint)(digits[RB_IMAGE_MCN_LENGTH - 1] - '0')) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_MCN,
+			    "the MCN “%s” has a wrong check digit, expected %u",
+			    mcn,
+			    (10 - sum % 10) % 10);
+		return FALSE;
+	}
+	memcpy(layout->mcn, digits, sizeof(layout->mcn));
+	return TRUE;
+}
+
+const gchar *
+rb_image_layout_get_mcn(const RbImageLayout *layout)
+{
+	return layout->mcn;
+}
+
+gboolean
+rb_image_layout_set_starting_track_number(RbImageLayout *layout, guint number, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (!rb_image_layout_check_no_tracks(layout, "StartingTrackNumber", error))
+		return FALSE;
+	if (number < 1 || number > RB_SUBQ_MAX_TRACK) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+			    "the starting track number %u is not 1 to 99",
+			    number);
+		return FALSE;
+	}
+	layout->first_number = number;
+	return TRUE;
+}
+
+gboolean
+rb_image_layout_add_special_pregap(RbImageLayout *layout, guint32 n_sectors, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (!rb_image_layout_check_no_tracks(layout, "the special pregap", error))
+		return FALSE;
+	if (n_sectors < RB_IMAGE_PREGAP_SECTORS) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
+			    "the special pregap has %u sectors, fewer than %u",
+			    n_sectors,
+			    (guint)RB_IMAGE_PREGAP_SECTORS);
+		return FALSE;
+	}
+	/* its last sector at most 300 before the last user sector (IMAPI) */
+	if ((gint64)n_sectors - RB_IMAGE_PREGAP_SECTORS - 1 >
+	    RB_IMAGE_LAST_USER_LBA - RB_IMAGE_MIN_TRACK_SECTORS) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INSUFFICIENT_SPACE,
+			    "the special pregap of %u sectors leaves no room for a track",
+			    n_sectors);
+		return FALSE;
+	}
+	layout->special_pregap = n_sectors;
+	return TRUE;
+}
+
+guint32
+rb_image_layout_get_special_pregap(const RbImageLayout *layout)
+{
+	return layout->special_pregap;
+}
+
+gboolean
+rb_image_layout_add_rw_generator(RbImageLayout *layout, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (!rb_image_layout_check_writable(layout, error))
+		return FALSE;
+	if (layout->image_type == RB_DATA_BLOCK_TYPE_RAW_PQ) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+			    "a PQ-only image has no R-W for the generator");
+		return FALSE;
+	}
+	layout->rw_generator = TRUE;
+	return TRUE;
+}
+
+gboolean
+rb_image_layout_has_rw_generator(const RbImageLayout *layout)
+{
+	return layout->rw_generator;
+}
+
+gboolean
+rb_image_layout_add_track(RbImageLayout *layout,
+			  RbCdSectorType type,
+			  guint32 n_sectors,
+			  guint *track_index,
+			  GError **error)
+{
+	RbImageTrack *t;
+
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (!rb_image_layout_check_writable(layout, error))
+		return FALSE;
+	if ((guint)type >= RB_CD_SECTOR_TYPES) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_SECTOR_TYPE_NOT_SUPPORTED,
+			    "sector type %u is not an IMAPI_CD_SECTOR_TYPE (0-9)",
+			    (guint)type);
+		return FALSE;
+	}
+	if (layout->n_tracks >= RB_IMAGE_MAX_TRACKS ||
+	    layout->first_number + layout->n_tracks > RB_SUBQ_MAX_TRACK) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_TOO_MANY_TRACKS,
+			    "track numbers end at 99");
+		return FALSE;
+	}
+	if (layout->n_tracks > 0 &&
+	    rb_image_type_group(type) != rb_image_type_group(layout->tracks[0].type)) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INCOMPATIBLE_TRACK,
+			    "a track of sector type %u cannot follow tracks of type %u",
+			    (guint)type,
+			    (guint)layout->tracks[0].type);
+		return FALSE;
+	}
+	if (layout->first_number != 1 && rb_image_type_is_data(type)) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INCOMPATIBLE_TRACK,
+			    "a disc starting at track %u must be all audio",
+			    layout->first_number);
+		return FALSE;
+	}
+	if (n_sectors < RB_IMAGE_MIN_TRACK_SECTORS || n_sectors > RB_IMAGE_LAST_USER_LBA + 1) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
+			    "a track of %u sectors is not 4 s (%u sectors) to a disc long",
+			    n_sectors,
+			    (guint)RB_IMAGE_MIN_TRACK_SECTORS);
+		return FALSE;
+	}
+	t = &layout->tracks[layout->n_tracks];
+	memset(t, 0, sizeof(*t));
+	t->type = type;
+	t->n_sectors = n_sectors;
+	t->copy = RB_IMAGE_COPY_PROHIBITED;
+	t->n_indexes = 1;
+	layout->n_tracks++;
+	rb_image_layout_update(layout);
+	if (!rb_image_layout_check_space(layout, error)) {
+		layout->n_tracks--;
+		rb_image_layout_update(layout);
+		return FALSE;
+	}
+	if (track_index != NULL)
+		*track_index = layout->n_tracks - 1;
+	return TRUE;
+}
+
+guint
+rb_image_layout_get_n_tracks(const RbImageLayout *layout)
+{
+	return layout->n_tracks;
+}
+
+const RbImageTrack *
+rb_image_layout_get_track(const RbImageLayout *layout, guint track_index)
+{
+	g_return_val_if_fail(layout != NULL, NULL);
+	if (track_index >= layout->n_tracks)
+		return NULL;
+	return &layout->tracks[track_index];
+}
+
+gboolean
+rb_image_layout_validate(const RbImageLayout *layout, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (layout->n_tracks == 0) {
+		g_set_error(
+			error, RB_IMAGE_ERROR, RB_IMAGE_ERROR_NO_TRACKS, "the image has no tracks");
+		return FALSE;
+	}
+	if (layout->special_pregap > 0 && layout->tracks[0].type != RB_CD_SECTOR_AUDIO) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INCOMPATIBLE_TRACK,
+			    "a special pregap is audio and needs an audio track 1");
+		return FALSE;
+	}
+	if (layout->rw_generator && layout->image_type == RB_DATA_BLOCK_TYPE_RAW_PQ) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+			    "a PQ-only image has no R-W for the generator");
+		return FALSE;
+	}
+	for (guint i = 0; i + 1 < layout->n_tracks; i++) {
+		const RbImageTrack *t = &layout->tracks[i];
+		guint32 own = (guint32)(layout->tracks[i + 1].pregap_start - t->start);
+
+		/* gapless: the next pregap takes 2 s of this track's end */
+		if (own < RB_IMAGE_MIN_TRACK_SECTORS) {
+			g_set_error(error,
+				    RB_IMAGE_ERROR,
+				    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
+				    "track %u keeps %u sectors after the gapless pregap of "
+				    "track %u, fewer than %u",
+				    t->number,
+				    own,
+				    t->number + 1,
+				    (guint)RB_IMAGE_MIN_TRACK_SECTORS);
+			return FALSE;
+		}
+		if (t->indexes[t->n_indexes - 1] >= own) {
+			g_set_error(error,
+				    RB_IMAGE_ERROR,
+				    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+				    "track %u's index at offset %u lies in track %u's pregap",
+				    t->number,
+				    t->indexes[t->n_indexes - 1],
+				    t->number + 1);
+			return FALSE;
+		}
+	}
+	return rb_image_layout_check_space(layout, error);
+}
+
+gboolean
+rb_image_layout_get_leadout_start(const RbImageLayout *layout, gint32 *lba, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (layout->n_tracks == 0) {
+		g_set_error(
+			error, RB_IMAGE_ERROR, RB_IMAGE_ERROR_NO_TRACKS, "the image has no tracks");
+		return FALSE;
+	}
+	*lba = layout->leadout_start;
+	return TRUE;
+}
+
+gint32
+rb_image_layout_get_last_user_lba(const RbImageLayout *layout)
+{
+	return layout->leadout_start - 1;
+}
+
+gint32
+rb_image_layout_get_end_lba(const RbImageLayout *layout)
+{
+	return layout->leadout_start + RB_IMAGE_LEADOUT_SECTORS;
+}
+
+guint32
+rb_image_layout_get_n_sectors(const RbImageLayout *layout)
+{
+	return (guint32)(rb_image_layout_get_end_lba(layout) - RB_IMAGE_FIRST_LBA);
+}
+
+gsize
+rb_image_layout_get_sector_size(const RbImageLayout *layout)
+{
+	return rb_data_block_type_get_sector_size(layout->image_type);
+}

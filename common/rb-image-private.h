@@ -1,0 +1,57 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the image layout (rb-image-layout.c), its sub-channel
+ * (rb-image-subq.c) and the producer (rb-image.c) share.
+ */
+#pragma once
+
+#include "rb-image-layout.h"
+
+G_BEGIN_DECLS
+
+/* the lead-in TOC: a point per track, then A0, A1, A2 */
+#define RB_IMAGE_TOC_POINTERS 3
+/* Q control bits (byte 0, bits 7-4) */
+#define RB_IMAGE_CTL_PREEMPHASIS 0x1
+#define RB_IMAGE_CTL_COPY 0x2
+#define RB_IMAGE_CTL_DATA 0x4
+/* A0's PSEC: CD-DA or CD-ROM, CD-ROM XA */
+#define RB_IMAGE_DISC_TYPE_CDDA_CDROM 0x00
+#define RB_IMAGE_DISC_TYPE_XA 0x20
+
+struct _RbImageLayout {
+	gboolean read_only;
+	guint image_type;
+	gint32 leadout_limit;
+	gboolean disable_gapless;
+	gchar mcn[RB_IMAGE_MCN_LENGTH + 1];
+	guint first_number;
+	guint32 special_pregap;
+	gboolean rw_generator;
+	guint n_tracks;
+	RbImageTrack tracks[RB_IMAGE_MAX_TRACKS];
+	/* computed by rb_image_layout_update() */
+	gint32 leadout_start;
+	guint n_toc;
+	RbSubQ toc[RB_IMAGE_MAX_TRACKS + RB_IMAGE_TOC_POINTERS];
+};
+
+/* positions and the lead-in TOC, from the tracks and the settings */
+void rb_image_layout_update(RbImageLayout *layout);
+gboolean rb_image_layout_check_writable(const RbImageLayout *layout, GError **error);
+
+/* the sector types' properties (rb-cd-sector.h) */
+gsize rb_image_type_input_size(RbCdSectorType type);
+gboolean rb_image_type_is_data(RbCdSectorType type);
+/* the cooked type whose empty sectors fill a pregap or lead-out of @type */
+RbCdSectorType rb_image_type_cooked(RbCdSectorType type);
+
+/* a track's Q control without SCMS's alternation */
+guint8 rb_image_track_ctl(const RbImageTrack *track);
+/* the track whose pregap or index 1 up holds @lba (-150 .. lead-out) */
+guint rb_image_layout_find_track(const RbImageLayout *layout, gint32 lba);
+/* the end of track @i's Q area: the next pregap or the lead-out */
+gint32 rb_image_layout_track_end(const RbImageLayout *layout, guint i);
+
+G_END_DECLS
