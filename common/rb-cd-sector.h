@@ -3,9 +3,9 @@
  *
  * The main channel of one CD sector built from a track's data, by
  * IMAPI_CD_SECTOR_TYPE: audio as given; cooked data with its sync, header
- * (MSF and mode), Mode 2 sub-header, EDC and ECC (ECMA-130); raw types as
- * given. The result is not scrambled: the image producer scrambles the
- * data sectors of the stream (rb-scramble.h), as a raw writer must.
+ * (MSF and mode), Mode 2 sub-header, EDC and ECC (ECMA-130), not yet
+ * scrambled: the image producer scrambles them (rb-scramble.h), as a raw
+ * writer must; raw types as given, scrambling included.
  */
 #pragma once
 
@@ -17,13 +17,13 @@ G_BEGIN_DECLS
 
 /* IMAPI_CD_SECTOR_TYPE, with IMAPI's numbers (imapi-reference §4.6) */
 typedef enum {
-	RB_CD_SECTOR_AUDIO = 0,           /* 2352: 588 stereo 16-bit samples, little-endian */
-	RB_CD_SECTOR_MODE_ZERO = 1,       /* 2336 (zeros on the disc) */
-	RB_CD_SECTOR_MODE1 = 2,           /* 2048 user bytes */
-	RB_CD_SECTOR_MODE2_FORM0 = 3,     /* 2336: Mode 2 formless */
-	RB_CD_SECTOR_MODE2_FORM1 = 4,     /* 2048 user bytes */
-	RB_CD_SECTOR_MODE2_FORM2 = 5,     /* 2336: sub-header, 2324 user bytes, EDC */
-	RB_CD_SECTOR_MODE1_RAW = 6,       /* 2352, as on the disc but unscrambled */
+	RB_CD_SECTOR_AUDIO = 0,       /* 2352: 588 stereo 16-bit samples, little-endian */
+	RB_CD_SECTOR_MODE_ZERO = 1,   /* 2336 (zeros on the disc) */
+	RB_CD_SECTOR_MODE1 = 2,       /* 2048 user bytes */
+	RB_CD_SECTOR_MODE2_FORM0 = 3, /* 2336: Mode 2 formless */
+	RB_CD_SECTOR_MODE2_FORM1 = 4, /* 2048 user bytes */
+	RB_CD_SECTOR_MODE2_FORM2 = 5, /* 2336: sub-header, 2324 user bytes, EDC */
+	RB_CD_SECTOR_MODE1_RAW = 6,   /* 2352 as on the disc: header, EDC/ECC and scrambling done */
 	RB_CD_SECTOR_MODE2_FORM0_RAW = 7, /* 2352 */
 	RB_CD_SECTOR_MODE2_FORM1_RAW = 8, /* 2352 */
 	RB_CD_SECTOR_MODE2_FORM2_RAW = 9, /* 2352 */
@@ -44,7 +44,9 @@ gboolean rb_cd_sector_type_is_raw(RbCdSectorType type);
 /*
  * The 2352-byte main channel of the sector at @lba (its header says MSF
  * @lba + 150) of a track of @type, from rb_cd_sector_type_get_input_size()
- * bytes of @input: unscrambled. Raw types are copied as given.
+ * bytes of @input. Cooked types come out unscrambled; raw types are
+ * copied as given, scrambling included (IMAPI: "header, EDC/ECC and
+ * scrambling already applied").
  */
 void rb_cd_sector_encode(RbCdSectorType type,
 			 gint32 lba,
