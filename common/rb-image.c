@@ -2,8 +2,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The image producer. Main channel of each sector:
- * - lead-in: zero (what the measured writers send for an audio disc; the
- *   drive writes the lead-in's main channel as it sees fit);
+ * - lead-in: silence before an audio track 1, else empty sectors of track
+ *   1's type (zero user data, headers with the lead-in's addresses,
+ *   scrambled): cdrdao writes the lead-in in the first track's mode
+ *   (GenericMMCraw::startDao, writeZeros(leadInMode())) and libburn data
+ *   sectors too; tests/test-image-oracle.c compares with cdrdao;
  * - a track's data: audio as given; cooked data built by the sector encoder
  *   (rb-cd-sector.h) and scrambled (ECMA-130 Annex B, mmc-notes §8.5); raw
  *   data types as given: IMAPI defines them as 2352 bytes "with header,
@@ -183,8 +186,12 @@ rb_image_main_channel(RbImageProducer *self, gint32 lba, guint8 *main_data, GErr
 	const RbImageTrack *t;
 
 	if (lba < -RB_IMAGE_PREGAP_SECTORS) {
-		memset(main_data, 0, RB_CD_MAIN_SIZE);
-		return TRUE;
+		t = &layout->tracks[0];
+		if (layout->special_pregap > 0 || !rb_image_type_is_data(t->type)) {
+			memset(main_data, 0, RB_CD_MAIN_SIZE);
+			return TRUE;
+		}
+		return rb_image_empty_data(self, t->type, lba, main_data, error);
 	}
 	if (lba >= layout->leadout_start) {
 		t = &layout->tracks[layout->n_tracks - 1];

@@ -814,6 +814,37 @@ START_TEST(test_data_disc)
 }
 END_TEST
 
+/* the lead-in's main channel: silence before audio, empty sectors of track
+ * 1's mode before data, as cdrdao writes it (tests/test-image-oracle.c) */
+START_TEST(test_leadin_main_channel)
+{
+	static const RbCdSectorType types[] = {
+		RB_CD_SECTOR_AUDIO, RB_CD_SECTOR_MODE1, RB_CD_SECTOR_MODE2_FORM1};
+
+	for (guint i = 0; i < G_N_ELEMENTS(types); i++) {
+		g_autoptr(RbImageLayout) layout = rb_image_layout_new();
+		g_autoptr(GBytes) image = NULL;
+		RbSource src;
+		guint8 zeros[RB_CD_MAIN_SIZE] = {0};
+		guint8 expected[RB_CD_MAIN_SIZE];
+
+		ck_assert(rb_image_layout_set_image_type(layout, RB_DATA_BLOCK_TYPE_RAW_PW, NULL));
+		ck_assert(rb_image_layout_add_track(layout, types[i], 300, NULL, NULL));
+		rb_source_init(&src, layout);
+		image = rb_produce(layout, &src);
+		for (gint32 lba = RB_IMAGE_FIRST_LBA; lba < -150; lba += 997) {
+			if (types[i] == RB_CD_SECTOR_AUDIO) {
+				memset(expected, 0, sizeof(expected));
+			} else {
+				rb_cd_sector_encode(types[i], lba, zeros, expected);
+				rb_scramble_sector(expected);
+			}
+			ck_assert_mem_eq(rb_sector(image, layout, lba), expected, RB_CD_MAIN_SIZE);
+		}
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -828,6 +859,7 @@ main(void)
 	tcase_add_loop_test(tc_audio, test_audio_gaps_equal_dao_stream, 0, 3);
 	tcase_add_test(tc_audio, test_audio_gapless);
 	tcase_add_test(tc_audio, test_special_pregap);
+	tcase_add_test(tc_audio, test_leadin_main_channel);
 	suite_add_tcase(suite, tc_audio);
 
 	tcase_set_timeout(tc_sub, RB_TEST_TIMEOUT_SECONDS);
