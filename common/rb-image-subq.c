@@ -10,12 +10,16 @@
  *   (survives trimming the lead-in); P = 0;
  * - pregap and pauses (index 0): relative time counting down to 00:00:01,
  *   P = 1; index 1 up: counting up from the track start, P = 0;
- * - lead-out: TNO AA, index 01, CTL of the last track; P = 0 for 2 s, then
- *   19 frames on, 19 off (cdrdao's 2 Hz);
+ * - lead-out: TNO AA, index 01, CTL of the last track (cdrdao keeps only
+ *   its data bit, GenericMMC::createCueSheet; no text we have decides, and
+ *   the last track's whole control is what a player saw last); P = 0 for
+ *   2 s, then 19 frames on, 19 off (cdrdao's 2 Hz);
  * - CTL of a track in its pregap, its body and its TOC point (A0: the first
  *   track's, A1 and A2: the last's, as cdrdao);
- * - MCN (Q mode 2) and ISRC (mode 3) every 90 frames as cdrdao, at frames
- *   10 and 55 of each 90 from 00:00:00, in the program area only (the MCN
+ * - MCN (Q mode 2) and ISRC (mode 3) every 90 frames, cdrdao's period (it
+ *   puts them at LBA % 90 == 0 and 50, PQChannelEncoder.cc; the standard
+ *   asks only for one in 100), here at frames 10 and 55 of each 90 from
+ *   00:00:00, in the program area only (the MCN
  *   from track 1's pregap, an ISRC from its track's index 1). A frame that
  *   would fall on the first or last sector of a pregap, index, track or the
  *   lead-out moves on to the second sector of the next part: the reader
