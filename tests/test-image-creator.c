@@ -688,8 +688,9 @@ START_TEST(test_image_creator_truncated_track)
 	ck_assert_int_ge(fd, 0);
 	error = rb_burn_fd(client, RB_V0, fd, &message);
 	close(fd);
-	ck_assert_msg(g_strcmp0(error, RB_TEST_ERROR("StreamInvalid")) == 0 ||
-			      g_strcmp0(error, RB_TEST_ERROR("StreamNotSupported")) == 0,
+	/* the preflight sees the stream end before the TOC's lead-out: refused,
+	 * nothing written */
+	ck_assert_msg(g_strcmp0(error, RB_TEST_ERROR("StreamInvalid")) == 0,
 		      "Burn of a short stream: %s %s",
 		      error,
 		      message);
