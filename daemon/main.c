@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <signal.h>
+
 #define G_LOG_DOMAIN "rawburnd"
 
 #include <glib-unix.h>
@@ -289,6 +291,10 @@ main(int argc, char **argv)
 	}
 	/* we quit the loop ourselves, so that shutdown still unexports and cleans up */
 	g_dbus_connection_set_exit_on_close(connection, FALSE);
+
+	/* a reader that closes an image creator's result pipe is an EPIPE for
+	 * its producer thread, not the end of the service */
+	signal(SIGPIPE, SIG_IGN);
 
 	loop = g_main_loop_new(NULL, FALSE);
 	main_state.loop = loop;

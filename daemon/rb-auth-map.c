@@ -22,6 +22,8 @@
 #define RB_IFACE_RECORDER "org.rawburn.RawBurn1.Recorder"
 #define RB_IFACE_RAW_CD "org.rawburn.RawBurn1.DiscFormat2RawCD"
 #define RB_IFACE_VIRTUAL "org.rawburn.RawBurn1.VirtualRecorder"
+#define RB_IFACE_CREATOR "org.rawburn.RawBurn1.RawCDImageCreator"
+#define RB_IFACE_TRACK "org.rawburn.RawBurn1.RawCDImageTrackInfo"
 
 #define RB_MESSAGE_BURN N_("Authentication is required to write to a CD recorder")
 #define RB_MESSAGE_TRAY N_("Authentication is required to eject or load a medium")
@@ -34,6 +36,8 @@ static const RbAuthRule rb_auth_rules[] = {
 	{RB_IFACE_MANAGER, "GetRecorders", FALSE, NULL, NULL},
 	{RB_IFACE_MANAGER, "AddVirtualRecorder", FALSE, RB_AUTHORITY_ACTION_MANAGE_VIRTUAL, RB_MESSAGE_VIRTUAL},
 	{RB_IFACE_MANAGER, "RemoveVirtualRecorder", FALSE, RB_AUTHORITY_ACTION_MANAGE_VIRTUAL, RB_MESSAGE_VIRTUAL},
+	/* a creator holds only its owner's data; producing the image is a burn's first step */
+	{RB_IFACE_MANAGER, "CreateImageCreator", FALSE, NULL, NULL},
 
 	{RB_IFACE_RECORDER, "EjectMedia", FALSE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_TRAY},
 	{RB_IFACE_RECORDER, "CloseTray", FALSE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_TRAY},
@@ -57,6 +61,23 @@ static const RbAuthRule rb_auth_rules[] = {
 	{RB_IFACE_VIRTUAL, "LoadDisc", FALSE, RB_AUTHORITY_ACTION_MANAGE_VIRTUAL, RB_MESSAGE_VIRTUAL_DISC},
 	{RB_IFACE_VIRTUAL, "Faults", TRUE, RB_AUTHORITY_ACTION_MANAGE_VIRTUAL, RB_MESSAGE_VIRTUAL_DISC},
 	{RB_IFACE_VIRTUAL, "FinishingMilliseconds", TRUE, RB_AUTHORITY_ACTION_MANAGE_VIRTUAL, RB_MESSAGE_VIRTUAL_DISC},
+
+	/* the owner's own creator (others get AccessDenied) */
+	{RB_IFACE_CREATOR, "AddTrack", FALSE, NULL, NULL},
+	{RB_IFACE_CREATOR, "AddSpecialPregap", FALSE, NULL, NULL},
+	{RB_IFACE_CREATOR, "AddSubcodeRWGenerator", FALSE, NULL, NULL},
+	{RB_IFACE_CREATOR, "CreateResultImage", FALSE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
+	{RB_IFACE_CREATOR, "Close", FALSE, NULL, NULL},
+	{RB_IFACE_CREATOR, "ResultingImageType", TRUE, NULL, NULL},
+	{RB_IFACE_CREATOR, "StartOfLeadoutLimit", TRUE, NULL, NULL},
+	{RB_IFACE_CREATOR, "DisableGaplessAudio", TRUE, NULL, NULL},
+	{RB_IFACE_CREATOR, "MediaCatalogNumber", TRUE, NULL, NULL},
+	{RB_IFACE_CREATOR, "StartingTrackNumber", TRUE, NULL, NULL},
+	{RB_IFACE_TRACK, "AddTrackIndex", FALSE, NULL, NULL},
+	{RB_IFACE_TRACK, "ClearTrackIndex", FALSE, NULL, NULL},
+	{RB_IFACE_TRACK, "ISRC", TRUE, NULL, NULL},
+	{RB_IFACE_TRACK, "DigitalAudioCopySetting", TRUE, NULL, NULL},
+	{RB_IFACE_TRACK, "AudioHasPreemphasis", TRUE, NULL, NULL},
 };
 /* clang-format on */
 

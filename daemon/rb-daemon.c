@@ -15,6 +15,7 @@
 #include "rb-dbus-util.h"
 #include "rb-error.h"
 #include "rb-fd-limit.h"
+#include "rb-image-creator.h"
 #include "rb-recorder-object.h"
 #include "rb-service-manager.h"
 #include "rb-udev-provider.h"
@@ -33,6 +34,10 @@ struct _RbDaemon {
 	gsize fifo_size;
 	RbUdevProvider *provider;
 	guint next_virtual_index;
+	/* path -> RbImageCreator, exported on their own (not through the
+	 * ObjectManager): each is its owner's alone */
+	GHashTable *image_creators;
+	guint next_image_creator;
 	guint max_virtual_recorders;
 	/* stopping: the recorders' work is being wound down */
 	gboolean stopping;
@@ -44,6 +49,7 @@ struct _RbDaemon {
 G_DEFINE_TYPE(RbDaemon, rb_daemon, G_TYPE_OBJECT)
 
 static guint rb_daemon_count_virtual(RbDaemon *self);
+static void rb_daemon_close_image_creators(RbDaemon *self);
 static void rb_daemon_retire(RbDaemon *self, guint index);
 
 static void
@@ -65,6 +71,8 @@ rb_daemon_dispose(GObject *object)
 		g_dbus_object_manager_server_set_connection(self->object_manager, NULL);
 	g_clear_pointer(&self->recorders, g_ptr_array_unref);
 	g_clear_pointer(&self->retired, g_ptr_array_unref);
+	rb_daemon_close_image_creators(self);
+	g_clear_pointer(&self->image_creators, g_hash_table_unref);
 	g_clear_object(&self->manager);
 	g_clear_object(&self->authority);
 	g_clear_object(&self->object_manager);
@@ -84,6 +92,8 @@ rb_daemon_init(RbDaemon *self)
 {
 	self->recorders = g_ptr_array_new_with_free_func(g_object_unref);
 	self->retired = g_ptr_array_new_with_free_func(g_object_unref);
+	self->image_creators =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 	self->max_virtual_recorders = RB_DAEMON_MAX_VIRTUAL_RECORDERS_DEFAULT;
 }
 
@@ -244,6 +254,81 @@ rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GErr
 	return FALSE;
 }
 
+/* --- image creators -------------------------------------------------------------------- */
+
+static void
+rb_daemon_on_image_creator_closed(RbImageCreator *creator, gpointer user_data)
+{
+	RbDaemon *self = RB_DAEMON(user_data);
+
+	if (self->image_creators != NULL)
+		g_hash_table_remove(self->image_creators, rb_image_creator_get_path(creator));
+}
+
+/* a new creator owned by @sender, at most RB_IMAGE_CREATOR_MAX_PER_CONNECTION each */
+gchar *
+rb_daemon_create_image_creator(RbDaemon *self, const gchar *sender, GError **error)
+{
+	g_autofree gchar *path = NULL;
+	RbImageCreator *creator;
+	GHashTableIter iter;
+	gpointer value;
+	guint n = 0;
+
+	g_return_val_if_fail(RB_IS_DAEMON(self), NULL);
+	if (self->stopping) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_FAILED,
+			    _("The service is stopping; try again once it runs again."));
+		return NULL;
+	}
+	g_hash_table_iter_init(&iter, self->image_creators);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		if (g_strcmp0(rb_image_creator_get_owner(value), sender) == 0)
+			n++;
+	}
+	if (n >= RB_IMAGE_CREATOR_MAX_PER_CONNECTION) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_LIMITS_EXCEEDED,
+			    _("This connection already has %u image creators, the most allowed "
+			      "(image creators per connection); close one first."),
+			    (guint)RB_IMAGE_CREATOR_MAX_PER_CONNECTION);
+		return NULL;
+	}
+	path = g_strdup_printf("%s/%u", RB_DBUS_IMAGE_CREATORS_PATH, self->next_image_creator++);
+	creator = rb_image_creator_new(self->connection,
+				       path,
+				       sender,
+				       self->authority,
+				       rb_daemon_on_image_creator_closed,
+				       self,
+				       error);
+	if (creator == NULL)
+		return NULL;
+	g_hash_table_insert(self->image_creators, g_strdup(path), creator);
+	g_debug("added image creator %s for %s", path, sender);
+	return g_steal_pointer(&path);
+}
+
+/* each waits for its producer thread, which stops at once */
+static void
+rb_daemon_close_image_creators(RbDaemon *self)
+{
+	g_autoptr(GPtrArray) creators = g_ptr_array_new_with_free_func(g_object_unref);
+	GHashTableIter iter;
+	gpointer value;
+
+	if (self->image_creators == NULL)
+		return;
+	g_hash_table_iter_init(&iter, self->image_creators);
+	while (g_hash_table_iter_next(&iter, NULL, &value))
+		g_ptr_array_add(creators, g_object_ref(value));
+	for (guint i = 0; i < creators->len; i++)
+		rb_image_creator_close(g_ptr_array_index(creators, i));
+}
+
 RbAuthority *
 rb_daemon_get_authority(RbDaemon *self)
 {
@@ -270,6 +355,9 @@ gboolean
 rb_daemon_is_idle(RbDaemon *self)
 {
 	g_return_val_if_fail(RB_IS_DAEMON(self), FALSE);
+	/* a client's image would be lost too */
+	if (g_hash_table_size(self->image_creators) > 0)
+		return FALSE;
 	for (guint i = 0; i < self->recorders->len; i++) {
 		RbRecorderObject *recorder = g_ptr_array_index(self->recorders, i);
 		if (rb_recorder_object_is_virtual(recorder) || rb_recorder_object_is_busy(recorder))
@@ -423,6 +511,9 @@ rb_daemon_shutdown_async(RbDaemon *self, GAsyncReadyCallback callback, gpointer 
 	self->stopping = TRUE;
 	g_debug("stopping: winding down %u recorders", self->recorders->len);
 	rb_authority_cancel_all(self->authority);
+	/* their producer threads are cancelled and joined: a burn reading one
+	 * sees its stream end, and is cancelled below anyway */
+	rb_daemon_close_image_creators(self);
 	for (guint i = 0; i < self->recorders->len; i++)
 		rb_recorder_object_shutdown(g_ptr_array_index(self->recorders, i));
 	self->shutdown_task = g_steal_pointer(&task);

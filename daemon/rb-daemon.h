@@ -19,6 +19,7 @@ RbDaemon *rb_daemon_new(GDBusConnection *connection, gboolean system_bus, gsize 
 gchar *rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError **error);
 gboolean
 rb_daemon_remove_virtual_recorder(RbDaemon *self, const gchar *object_path, GError **error);
+gchar *rb_daemon_create_image_creator(RbDaemon *self, const gchar *sender, GError **error);
 RbAuthority *rb_daemon_get_authority(RbDaemon *self);
 gboolean rb_daemon_start_discovery(RbDaemon *self, GError **error);
 gchar **rb_daemon_dup_recorder_paths(RbDaemon *self);

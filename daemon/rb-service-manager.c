@@ -222,9 +222,28 @@ rb_service_manager_handle_remove_virtual_recorder(RbManager *manager,
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* no authorization: the creator only holds the caller's own data; its
+ * CreateResultImage asks for org.rawburn.burn */
+static gboolean
+rb_service_manager_handle_create_image_creator(RbManager *manager,
+					       GDBusMethodInvocation *invocation)
+{
+	RbServiceManager *self = RB_SERVICE_MANAGER(manager);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = rb_daemon_create_image_creator(
+		self->daemon, g_dbus_method_invocation_get_sender(invocation), &error);
+
+	if (path == NULL)
+		rb_dbus_util_return_error(invocation, error);
+	else
+		rb_manager_complete_create_image_creator(manager, invocation, path);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 rb_service_manager_iface_init(RbManagerIface *iface)
 {
+	iface->handle_create_image_creator = rb_service_manager_handle_create_image_creator;
 	iface->handle_get_recorders = rb_service_manager_handle_get_recorders;
 	iface->handle_add_virtual_recorder = rb_service_manager_handle_add_virtual_recorder;
 	iface->handle_remove_virtual_recorder = rb_service_manager_handle_remove_virtual_recorder;

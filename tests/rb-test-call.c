@@ -28,6 +28,7 @@
 #include <gio/gunixfdlist.h>
 #include <glib-unix.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define RB_TEST_CALL_EXIT_FAILED 1
@@ -330,11 +331,18 @@ main(int argc, char **argv)
 		/* a caller that waits for a dialog waits for it on every call */
 		if (interactive)
 			flags |= G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION;
+		RbTestCallSpec *call = g_ptr_array_index(calls, i);
+		/* the fds go with the last call, and with earlier ones that take a handle */
+		gboolean takes_fds =
+			last || (call->parameters != NULL &&
+				 strchr(g_variant_get_type_string(call->parameters), 'h') != NULL);
+
 		rb_test_call_one(connection,
 				 argv[1],
-				 g_ptr_array_index(calls, i),
+				 call,
 				 flags,
-				 last && g_unix_fd_list_get_length(fd_list) > 0 ? fd_list : NULL,
+				 takes_fds && g_unix_fd_list_get_length(fd_list) > 0 ? fd_list
+										     : NULL,
 				 timeout_ms);
 	}
 	/* whatever the service does when this caller leaves happens after our output */

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "rb-auth-map.h"
 #include "rb-error.h"
@@ -51,7 +52,17 @@ typedef struct {
 	const gchar *outcome; /* the start of the allowed call's answer */
 	/* members without an action, called unprepared as nobody */
 	const gchar *denied_outcome;
+	/* the caller makes an image creator first (path NULL: the call goes to
+	 * it), RB_WITH_TRACK: and a track from the fd (path NULL: to the track) */
+	guint creator;
 } RbMember;
+
+#define RB_WITH_CREATOR 1
+#define RB_WITH_TRACK 2
+#define RB_C "org.rawburn.RawBurn1.RawCDImageCreator."
+#define RB_T "org.rawburn.RawBurn1.RawCDImageTrackInfo."
+#define RB_CREATORS "/org/rawburn/RawBurn1/image_creators/"
+#define RB_CREATE RB_MGR " " RB_M "CreateImageCreator"
 
 /* in an order where each leaves the recorders as the next needs them */
 static const RbMember rb_members[] = {
@@ -188,6 +199,158 @@ static const RbMember rb_members[] = {
 	 FALSE,
 	 FALSE,
 	 "OK ()"},
+	/* the image creator: the owner's own, only producing the image asks */
+	{RB_MGR,
+	 RB_M "CreateImageCreator",
+	 NULL,
+	 NULL,
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK (objectpath '" RB_CREATORS,
+	 "OK (objectpath '" RB_CREATORS},
+	{NULL,
+	 RB_C "AddTrack",
+	 "(@u 0, @h 0)",
+	 "track",
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK (1,)",
+	 "OK (1,)",
+	 RB_WITH_CREATOR},
+	{NULL,
+	 RB_C "AddSpecialPregap",
+	 "(@h 0,)",
+	 "track",
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_CREATOR},
+	{NULL,
+	 RB_C "AddSubcodeRWGenerator",
+	 "(@h 0,)",
+	 "track",
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_CREATOR},
+	{NULL,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.RawCDImageCreator', 'ResultingImageType', <@u 3>)",
+	 NULL,
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_CREATOR},
+	{NULL,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.RawCDImageCreator', 'StartOfLeadoutLimit', <398099>)",
+	 NULL,
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_CREATOR},
+	{NULL,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.RawCDImageCreator', 'DisableGaplessAudio', <true>)",
+	 NULL,
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_CREATOR},
+	{NULL,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.RawCDImageCreator', 'MediaCatalogNumber', <'4006381333931'>)",
+	 NULL,
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_CREATOR},
+	{NULL,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.RawCDImageCreator', 'StartingTrackNumber', <2>)",
+	 NULL,
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_CREATOR},
+	{NULL,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.RawCDImageTrackInfo', 'ISRC', <'USRC17607839'>)",
+	 "track",
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_TRACK},
+	{NULL,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.RawCDImageTrackInfo', 'DigitalAudioCopySetting', <@u 0>)",
+	 "track",
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_TRACK},
+	{NULL,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.RawCDImageTrackInfo', 'AudioHasPreemphasis', <true>)",
+	 "track",
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_TRACK},
+	{NULL,
+	 RB_T "AddTrackIndex",
+	 "(150,)",
+	 "track",
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "OK ()",
+	 "OK ()",
+	 RB_WITH_TRACK},
+	{NULL,
+	 RB_T "ClearTrackIndex",
+	 "(0,)",
+	 "track",
+	 NULL,
+	 FALSE,
+	 FALSE,
+	 "ERROR " RB_DBUS_ERROR_PREFIX "RawImageTrackIndexOffsetZeroCannotBeCleared ",
+	 "ERROR " RB_DBUS_ERROR_PREFIX "RawImageTrackIndexOffsetZeroCannotBeCleared ",
+	 RB_WITH_TRACK},
+	/* the caller's own stream, from its own creator: a burn's first step */
+	{NULL,
+	 RB_C "CreateResultImage",
+	 NULL,
+	 "track",
+	 RB_BURN,
+	 FALSE,
+	 FALSE,
+	 "OK (handle 0, int64 ",
+	 NULL,
+	 RB_WITH_TRACK},
+	{NULL, RB_C "Close", NULL, NULL, NULL, FALSE, FALSE, "OK ()", "OK ()", RB_WITH_CREATOR},
 };
 
 typedef enum {
@@ -223,6 +386,13 @@ START_TEST(test_authorization_map_matrix)
 	guint uid = mode == RB_MODE_ROOT ? 0 : RB_TEST_UID_NOBODY;
 	/* an interactive caller in one mode, a non-interactive one in the others */
 	gboolean interactive = mode == RB_MODE_NOBODY_ALLOWED;
+	/* a 300-sector audio track anyone may read, and the creators made so far */
+	g_autofree gchar *track_file =
+		rb_test_service_write_file(service, "track.raw", "", 0, 0644);
+	g_autofree gchar *track_fd = g_strconcat("file:", track_file, NULL);
+	guint n_creators = 0;
+
+	ck_assert(truncate(track_file, 300 * 2352) == 0);
 
 	if (mode == RB_MODE_NOBODY_ALLOWED) {
 		const gchar *const all[] = {RB_BURN, RB_VIRTUAL, NULL};
@@ -230,14 +400,35 @@ START_TEST(test_authorization_map_matrix)
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(rb_members); i++) {
 		const RbMember *m = &rb_members[i];
-		const gchar *const fds[] = {g_strcmp0(m->fd, "wfile") == 0 ? wfile : m->fd, NULL};
+		const gchar *const fds[] = {g_strcmp0(m->fd, "wfile") == 0   ? wfile
+					    : g_strcmp0(m->fd, "track") == 0 ? track_fd
+									     : m->fd,
+					    NULL};
 		const gchar *const prepared[] = {RB_PREPARED, NULL};
+		gboolean did_prepare = m->prepared && mode != RB_MODE_NOBODY_DENIED;
+		g_autofree gchar *creator = g_strdup_printf("%s%u", RB_CREATORS, n_creators);
+		g_autofree gchar *add_track =
+			g_strdup_printf("%s " RB_C "AddTrack (@u 0, @h 0)", creator);
+		g_autofree gchar *track = g_strdup_printf("%s/tracks/1", creator);
+		const gchar *with_creator[] = {RB_CREATE, add_track, NULL};
 		RbTestCallOptions options = {
 			.uid = uid,
 			.interactive = interactive,
 			.fds = m->fd != NULL ? fds : NULL,
-			.before = m->prepared && mode != RB_MODE_NOBODY_DENIED ? prepared : NULL,
+			.before = did_prepare ? prepared : NULL,
 		};
+		const gchar *path = m->path;
+
+		if (m->creator != 0) {
+			/* the creator only, or a track in it too */
+			with_creator[1] = m->creator == RB_WITH_TRACK ? add_track : NULL;
+			options.before = (const gchar *const *)with_creator;
+			path = m->creator == RB_WITH_TRACK ? track : creator;
+			if (g_str_has_prefix(m->member, RB_C))
+				path = creator;
+		}
+		if (m->creator != 0 || g_strcmp0(m->member, RB_M "CreateImageCreator") == 0)
+			n_creators++;
 		g_autofree gchar *out = NULL;
 		g_autofree gchar *checks = NULL;
 		g_autofree gchar *expected_checks = NULL;
@@ -246,7 +437,7 @@ START_TEST(test_authorization_map_matrix)
 		guint flags;
 
 		rb_test_polkit_clear_checks(service);
-		out = rb_test_call_full(service, &options, m->path, m->member, m->args);
+		out = rb_test_call_full(service, &options, path, m->member, m->args);
 		lines = g_strsplit(out, "\n", -1);
 		last = lines[g_strv_length(lines) - 1];
 		if (mode == RB_MODE_NOBODY_DENIED && m->action != NULL) {
@@ -277,7 +468,7 @@ START_TEST(test_authorization_map_matrix)
 		if (m->action == NULL) {
 			/* only the PrepareMedia before it asked */
 			expected_checks =
-				options.before != NULL
+				did_prepare
 					? g_strdup_printf(
 						  "%s uid=%u flags=%u",
 						  RB_BURN,

@@ -19,6 +19,8 @@
 #include "rb-test-client.h"
 
 #define RB_VIRTUAL0 RB_DBUS_RECORDERS_PATH "/virtual0"
+#define RB_CREATOR "creator"
+#define RB_CREATOR_IFACE "org.rawburn.RawBurn1.RawCDImageCreator"
 
 static const gchar *const rb_args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
 
@@ -39,6 +41,10 @@ static const RbHandleMember rb_handle_members[] = {
 	{RB_VIRTUAL0, RB_TEST_VIRTUAL, "ExportImage", "(h)", "fd"},
 	{RB_VIRTUAL0, RB_TEST_VIRTUAL, "LoadDisc", "(ha{sv})", "image"},
 	{RB_DBUS_MANAGER_PATH, RB_TEST_MANAGER, "AddVirtualRecorder", "(a{sv})", "Backing"},
+	/* RB_CREATOR: an image creator the caller made first */
+	{RB_CREATOR, RB_CREATOR_IFACE, "AddTrack", "(uh)", "data"},
+	{RB_CREATOR, RB_CREATOR_IFACE, "AddSpecialPregap", "(h)", "data"},
+	{RB_CREATOR, RB_CREATOR_IFACE, "AddSubcodeRWGenerator", "(h)", "data"},
 };
 
 /* negative ones made the daemon dup its own descriptors or crash; large
@@ -60,6 +66,8 @@ rb_handle_params(const RbHandleMember *member, gint32 handle)
 {
 	if (g_strcmp0(member->format, "(h)") == 0)
 		return g_variant_new("(h)", handle);
+	if (g_strcmp0(member->format, "(uh)") == 0)
+		return g_variant_new("(uh)", 0, handle);
 	if (g_strcmp0(member->format, "(hi)") == 0)
 		return g_variant_new("(hi)", handle, 22650);
 	if (g_strcmp0(member->format, "(ha{sv})") == 0)
@@ -82,11 +90,19 @@ START_TEST(test_hostile_bad_handles)
 	g_autofree gchar *printed = NULL;
 	g_autofree gchar *message = NULL;
 	g_autofree gchar *error = NULL;
+	g_autofree gchar *path = g_strdup(member->path);
 	gint null_fd;
 
 	rb_test_service_start_daemon(service, rb_args);
 	client = rb_test_client_new(service);
 	rb_test_client_wait_for_drive(client, RB_VIRTUAL0);
+	if (g_strcmp0(member->path, RB_CREATOR) == 0) {
+		g_autoptr(GVariant) reply = rb_test_client_call_reply(
+			client, RB_DBUS_MANAGER_PATH, RB_TEST_MANAGER, "CreateImageCreator", NULL);
+
+		g_free(path);
+		g_variant_get(reply, "(o)", &path);
+	}
 	/* the writes take their stream only from the lock holder */
 	if (prepared) {
 		g_free(rb_test_client_set(client,
@@ -103,7 +119,7 @@ START_TEST(test_hostile_bad_handles)
 	fds = rb_test_fd_list_new(null_fd);
 	close(null_fd);
 	error = rb_test_client_call(client,
-				    member->path,
+				    path,
 				    member->interface,
 				    member->method,
 				    rb_handle_params(member, handle),

@@ -6,6 +6,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <gio/gunixfdlist.h>
+#include <unistd.h>
+
 #include "rb-error.h"
 #include "rb-auth-map.h"
 #include "rb-test-service.h"
@@ -168,10 +172,56 @@ START_TEST(test_introspection_matches_contract)
 						"org.rawburn.RawBurn1.DiscFormat2RawCD",
 						"org.rawburn.RawBurn1.VirtualRecorder",
 						NULL};
+	const gchar *const creator_ifaces[] = {"org.rawburn.RawBurn1.RawCDImageCreator", NULL};
+	const gchar *const track_ifaces[] = {"org.rawburn.RawBurn1.RawCDImageTrackInfo", NULL};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(GVariant) creator = NULL;
+	g_autoptr(GVariant) track = NULL;
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autofree gchar *file = NULL;
+	const gchar *creator_path = NULL;
+	g_autofree gchar *track_path = NULL;
+	gint fd;
 
 	rb_test_service_start_daemon(service, args);
 	rb_assert_object_matches(service, RB_DBUS_MANAGER_PATH, manager_ifaces);
+	/* an image creator with a track: the introspection is anyone's to read */
+	creator = g_dbus_connection_call_sync(service->connection,
+					      RB_DBUS_NAME,
+					      RB_DBUS_MANAGER_PATH,
+					      "org.rawburn.RawBurn1.Manager",
+					      "CreateImageCreator",
+					      NULL,
+					      G_VARIANT_TYPE("(o)"),
+					      G_DBUS_CALL_FLAGS_NONE,
+					      -1,
+					      NULL,
+					      NULL);
+	ck_assert_ptr_nonnull(creator);
+	g_variant_get(creator, "(&o)", &creator_path);
+	file = rb_test_service_write_file(service, "track.raw", "", 0, 0644);
+	ck_assert(truncate(file, 300 * 2352) == 0);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_eq(g_unix_fd_list_append(fds, fd, NULL), 0);
+	close(fd);
+	track = g_dbus_connection_call_with_unix_fd_list_sync(
+		service->connection,
+		RB_DBUS_NAME,
+		creator_path,
+		"org.rawburn.RawBurn1.RawCDImageCreator",
+		"AddTrack",
+		g_variant_new("(uh)", 0, 0),
+		G_VARIANT_TYPE("(i)"),
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		fds,
+		NULL,
+		NULL,
+		NULL);
+	ck_assert_ptr_nonnull(track);
+	track_path = g_strdup_printf("%s/tracks/1", creator_path);
+	rb_assert_object_matches(service, creator_path, creator_ifaces);
+	rb_assert_object_matches(service, track_path, track_ifaces);
 	rb_assert_object_matches(service, RB_DBUS_RECORDERS_PATH "/virtual0", recorder_ifaces);
 	rb_assert_object_matches(service, RB_DBUS_RECORDERS_PATH "/virtual1", recorder_ifaces);
 	rb_test_service_stop_daemon(service);
@@ -225,10 +275,13 @@ START_TEST(test_introspection_contract_files)
 	const gchar *names[] = {"org.rawburn.RawBurn1.Manager",
 				"org.rawburn.RawBurn1.Recorder",
 				"org.rawburn.RawBurn1.DiscFormat2RawCD",
-				"org.rawburn.RawBurn1.VirtualRecorder"};
+				"org.rawburn.RawBurn1.VirtualRecorder",
+				"org.rawburn.RawBurn1.RawCDImageCreator",
+				"org.rawburn.RawBurn1.RawCDImageTrackInfo"};
 	/* 0.2 adds DiscFormat2RawCD's Preflight property, VirtualRecorder's
-	 * LoadDisc and FinishingMilliseconds */
-	const guint n_members[] = {3 + 2, 2 + 12, 7 + 1 + 21, 4 + 3};
+	 * LoadDisc and FinishingMilliseconds, Manager's CreateImageCreator and
+	 * the image creator's two interfaces */
+	const guint n_members[] = {4 + 2, 2 + 12, 7 + 1 + 21, 4 + 3, 5 + 10, 2 + 8};
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autoptr(GDBusNodeInfo) node = NULL;
@@ -254,7 +307,9 @@ START_TEST(test_introspection_auth_map_complete)
 	const gchar *names[] = {"org.rawburn.RawBurn1.Manager",
 				"org.rawburn.RawBurn1.Recorder",
 				"org.rawburn.RawBurn1.DiscFormat2RawCD",
-				"org.rawburn.RawBurn1.VirtualRecorder"};
+				"org.rawburn.RawBurn1.VirtualRecorder",
+				"org.rawburn.RawBurn1.RawCDImageCreator",
+				"org.rawburn.RawBurn1.RawCDImageTrackInfo"};
 	gsize n_rules = 0;
 	const RbAuthRule *rules = rb_auth_map_get_rules(&n_rules);
 	guint n_covered = 0;
