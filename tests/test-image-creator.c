@@ -760,6 +760,40 @@ START_TEST(test_image_creator_pipe_track)
 }
 END_TEST
 
+/* the README's example, as an app would run it: Python with Gio, no
+ * sub-channel anywhere; the distribution's python3, which has the GObject
+ * bindings .ci/build installs. Gapless by default: track 1 lends its
+ * last 2 s to track 2's pregap and keeps 4 s of its own */
+START_TEST(test_image_creator_python_example)
+{
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbTestClient) client = NULL;
+	g_autofree gchar *first = rb_track_file(service, "first.raw", 450, RB_AUDIO_SIZE);
+	g_autofree gchar *second = rb_track_file(service, "second.raw", 450, RB_AUDIO_SIZE);
+	const gchar *argv[] = {"/usr/bin/python3",
+			       RB_TEST_ABS_SRCDIR "/tests/rb-burn-tracks.py",
+			       "--session",
+			       "virtual0",
+			       first,
+			       second,
+			       NULL};
+	g_auto(GStrv) envp = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_autoptr(GVariant) report = NULL;
+
+	rb_test_service_start_daemon(service, rb_two_recorders);
+	client = rb_test_client_new(service);
+	rb_test_client_wait_for_drive(client, RB_V0);
+	envp = rb_test_service_get_environ(service);
+	ck_assert_msg(rb_test_run(argv, envp, &out, &err) == 0, "%s%s", out, err);
+	ck_assert_msg(strstr(out, "burned 2 tracks on virtual0") != NULL, "%s", out);
+	report = rb_assert_clean(client, RB_V0, 2);
+	ck_assert(g_variant_lookup(report, "Complete", "b", NULL));
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 static Suite *
 rb_suite(void)
 {
@@ -772,6 +806,7 @@ rb_suite(void)
 	tcase_add_test(tc, test_image_creator_ownership);
 	tcase_add_test(tc, test_image_creator_truncated_track);
 	tcase_add_test(tc, test_image_creator_pipe_track);
+	tcase_add_test(tc, test_image_creator_python_example);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
