@@ -6,12 +6,16 @@
 # image onto it; then the emulated drive's validation report and the burned
 # disc, byte for byte, prove the burn. The disc then goes back into the
 # drive, is judged again, and a real reader (libcdio's cd-info) reads its
-# tracks from the emulated drive at /dev/sr0. Run by "make demo"; RAWBURND,
-# RAWBURNCTL, MAKE_IMAGE (rawburn-make-image), VDRIVE_RUN
-# (rawburn-vdrive-run) and DBUS_DAEMON name the programs.
+# tracks from the emulated drive at /dev/sr0. Last, an app's way: two plain
+# audio tracks become a disc through the service's image creator
+# (tests/rb-burn-tracks.py, Python with Gio), judged clean. Run by "make
+# demo"; RAWBURND, RAWBURNCTL, MAKE_IMAGE (rawburn-make-image), VDRIVE_RUN
+# (rawburn-vdrive-run), BURN_TRACKS (rb-burn-tracks.py) and DBUS_DAEMON
+# name the programs.
 set -eu
 
-: "${RAWBURND:?}" "${RAWBURNCTL:?}" "${MAKE_IMAGE:?}" "${VDRIVE_RUN:?}" "${DBUS_DAEMON:=dbus-daemon}"
+: "${RAWBURND:?}" "${RAWBURNCTL:?}" "${MAKE_IMAGE:?}" "${VDRIVE_RUN:?}" "${BURN_TRACKS:?}"
+: "${DBUS_DAEMON:=dbus-daemon}"
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/rawburn-demo-XXXXXX")
 bus_pid=""
@@ -147,6 +151,17 @@ grep -q "^  2: 00:19:00  001275 audio" "$workdir/cd-info.txt" || {
 	echo "cd-info does not list track 2 where it was burned" >&2
 	exit 1
 }
+
+echo
+echo "== two audio tracks (6 s and 5 s of raw CD audio) through the image creator: rb-burn-tracks.py"
+# any 2352-byte sectors will do as audio; the image creator adds everything else
+head -c $((450 * 2352)) /dev/urandom >"$workdir/track1.raw"
+head -c $((375 * 2352)) /dev/urandom >"$workdir/track2.raw"
+"$RAWBURNCTL" --session virtual insert virtual0 cd-r-80
+/usr/bin/python3 "$BURN_TRACKS" --session virtual0 "$workdir/track1.raw" "$workdir/track2.raw"
+"$RAWBURNCTL" --session --json report virtual0 >"$workdir/report.json"
+check_report
+echo "the image creator's disc is judged clean: 2 tracks, no sub-channel written by the app"
 
 kill "$daemon_pid"
 if wait "$daemon_pid"; then
