@@ -233,3 +233,46 @@ rb_test_fd_list_new(gint fd)
 	ck_assert_int_ge(g_unix_fd_list_append(fds, fd, NULL), 0);
 	return fds;
 }
+
+guint64
+rb_test_report_number(GVariant *report, const gchar *key)
+{
+	g_autoptr(GVariant) value = g_variant_lookup_value(report, key, NULL);
+
+	ck_assert_msg(value != NULL, "ValidationReport has no %s", key);
+	if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
+		return g_variant_get_uint64(value);
+	if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
+		return g_variant_get_uint32(value);
+	if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT32))
+		return (guint64)(gint64)g_variant_get_int32(value);
+	ck_abort_msg("%s has type %s", key, g_variant_get_type_string(value));
+	return 0;
+}
+
+void
+rb_test_assert_report_clean(GVariant *report)
+{
+	/* every counter of a finding; PlainQCrc counts what the drive mended */
+	const gchar *const counters[] = {
+		"BadQCrc",
+		"PlainQCrc",
+		"AddressMismatches",
+		"TocMismatches",
+		"TocShortRuns",
+		"RelativeTimeMismatches",
+		"SequenceErrors",
+		"PChannelMismatches",
+		"McnIsrcErrors",
+		"CdTextCrcErrors",
+	};
+	g_autoptr(GVariant) problems =
+		g_variant_lookup_value(report, "FirstProblems", G_VARIANT_TYPE("aa{sv}"));
+
+	for (guint i = 0; i < G_N_ELEMENTS(counters); i++)
+		ck_assert_msg(rb_test_report_number(report, counters[i]) == 0,
+			      "%s is not 0",
+			      counters[i]);
+	ck_assert_msg(problems != NULL && g_variant_n_children(problems) == 0,
+		      "the report lists problems");
+}

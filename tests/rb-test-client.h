@@ -71,6 +71,11 @@ void rb_test_pending_wait(RbTestPending *pending);
 void rb_test_pending_clear(RbTestPending *pending);
 void rb_test_iterate_until(gboolean *flag);
 
+/* a number of a virtual recorder's ValidationReport, whatever its integer type */
+guint64 rb_test_report_number(GVariant *report, const gchar *key);
+/* every finding counter of a ValidationReport is 0 and FirstProblems is empty */
+void rb_test_assert_report_clean(GVariant *report);
+
 /* an fd list holding @fd (dup'ed by the list; the caller keeps @fd) */
 GUnixFDList *rb_test_fd_list_new(gint fd);
 

@@ -108,49 +108,6 @@ rb_report(RbTestClient *client, const gchar *path)
 	return rb_test_client_get(client, path, RB_TEST_VIRTUAL, "ValidationReport");
 }
 
-static guint64
-rb_report_number(GVariant *report, const gchar *key)
-{
-	g_autoptr(GVariant) value = g_variant_lookup_value(report, key, NULL);
-
-	ck_assert_msg(value != NULL, "ValidationReport has no %s", key);
-	if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
-		return g_variant_get_uint64(value);
-	if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
-		return g_variant_get_uint32(value);
-	if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT32))
-		return (guint64)(gint64)g_variant_get_int32(value);
-	ck_abort_msg("%s has type %s", key, g_variant_get_type_string(value));
-	return 0;
-}
-
-/* every counter of a finding, all zero on a good disc */
-static const gchar *const rb_finding_counters[] = {
-	"BadQCrc",
-	"PlainQCrc",
-	"AddressMismatches",
-	"TocMismatches",
-	"TocShortRuns",
-	"RelativeTimeMismatches",
-	"SequenceErrors",
-	"PChannelMismatches",
-	"McnIsrcErrors",
-	"CdTextCrcErrors",
-};
-
-static void
-rb_assert_clean(GVariant *report)
-{
-	g_autoptr(GVariant) problems = g_variant_lookup_value(report, "FirstProblems", NULL);
-
-	for (guint i = 0; i < G_N_ELEMENTS(rb_finding_counters); i++)
-		ck_assert_msg(rb_report_number(report, rb_finding_counters[i]) == 0,
-			      "%s is not 0",
-			      rb_finding_counters[i]);
-	ck_assert(problems != NULL && g_variant_is_of_type(problems, G_VARIANT_TYPE("aa{sv}")));
-	ck_assert_uint_eq(g_variant_n_children(problems), 0);
-}
-
 static gchar *
 rb_export(RbTestClient *client, RbTestService *service, const gchar *path, const gchar *name)
 {
@@ -235,17 +192,17 @@ START_TEST(test_virtual_disc_load_round_trip)
 	stream = rb_write_stream(service, "stream.bin", FALSE);
 	rb_burn(client, RB_VIRTUAL0, stream);
 	burned = rb_report(client, RB_VIRTUAL0);
-	rb_assert_clean(burned);
-	ck_assert_uint_eq(rb_report_number(burned, "Tracks"), 2);
+	rb_test_assert_report_clean(burned);
+	ck_assert_uint_eq(rb_test_report_number(burned, "Tracks"), 2);
 	first = rb_export(client, service, RB_VIRTUAL0, "first.img");
 
 	error = rb_load(client, RB_VIRTUAL1, first, NULL);
 	ck_assert_msg(error == NULL, "LoadDisc: %s", error);
 	loaded = rb_report(client, RB_VIRTUAL1);
-	rb_assert_clean(loaded);
+	rb_test_assert_report_clean(loaded);
 	for (guint i = 0; i < G_N_ELEMENTS(same); i++)
-		ck_assert_msg(rb_report_number(burned, same[i]) ==
-				      rb_report_number(loaded, same[i]),
+		ck_assert_msg(rb_test_report_number(burned, same[i]) ==
+				      rb_test_report_number(loaded, same[i]),
 			      "%s differs",
 			      same[i]);
 	ck_assert(g_variant_lookup(loaded, "Complete", "b", NULL));
@@ -397,7 +354,7 @@ START_TEST(test_virtual_disc_report_first_problems)
 	stream = rb_write_stream(service, "broken.bin", TRUE);
 	rb_burn(client, RB_VIRTUAL0, stream);
 	report = rb_report(client, RB_VIRTUAL0);
-	ck_assert_uint_eq(rb_report_number(report, "BadQCrc"), 1);
+	ck_assert_uint_eq(rb_test_report_number(report, "BadQCrc"), 1);
 	problems = g_variant_lookup_value(report, "FirstProblems", G_VARIANT_TYPE("aa{sv}"));
 	ck_assert_ptr_nonnull(problems);
 	ck_assert_uint_eq(g_variant_n_children(problems), 1);
@@ -470,8 +427,8 @@ START_TEST(test_virtual_disc_rawburnctl_commands)
 		ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
 	}
 	report = rb_report(client, RB_VIRTUAL1);
-	ck_assert_uint_eq(rb_report_number(report, "Tracks"), 2);
-	rb_assert_clean(report);
+	ck_assert_uint_eq(rb_test_report_number(report, "Tracks"), 2);
+	rb_test_assert_report_clean(report);
 	{
 		const gchar *const args[] = {"report", "virtual1", NULL};
 		g_autofree gchar *out = NULL;
