@@ -748,6 +748,7 @@ START_TEST(test_image_creator_python_example)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 	g_autoptr(GVariant) report = NULL;
+	gboolean complete = FALSE;
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
 	client = rb_test_client_new(service);
@@ -756,7 +757,8 @@ START_TEST(test_image_creator_python_example)
 	ck_assert_msg(rb_test_run(argv, envp, &out, &err) == 0, "%s%s", out, err);
 	ck_assert_msg(strstr(out, "burned 2 tracks on virtual0") != NULL, "%s", out);
 	report = rb_assert_clean(client, RB_V0, 2);
-	ck_assert(g_variant_lookup(report, "Complete", "b", NULL));
+	ck_assert(g_variant_lookup(report, "Complete", "b", &complete));
+	ck_assert(complete);
 	rb_test_service_stop_daemon(service);
 }
 END_TEST
