@@ -312,7 +312,7 @@ rb_daemon_create_image_creator(RbDaemon *self, const gchar *sender, GError **err
 	return g_steal_pointer(&path);
 }
 
-/* each waits for its producer thread, which stops at once */
+/* each cancels its producer thread, which ends by itself at its next wait */
 static void
 rb_daemon_close_image_creators(RbDaemon *self)
 {
@@ -511,7 +511,7 @@ rb_daemon_shutdown_async(RbDaemon *self, GAsyncReadyCallback callback, gpointer 
 	self->stopping = TRUE;
 	g_debug("stopping: winding down %u recorders", self->recorders->len);
 	rb_authority_cancel_all(self->authority);
-	/* their producer threads are cancelled and joined: a burn reading one
+	/* their producer threads are cancelled: a burn reading one
 	 * sees its stream end, and is cancelled below anyway */
 	rb_daemon_close_image_creators(self);
 	for (guint i = 0; i < self->recorders->len; i++)

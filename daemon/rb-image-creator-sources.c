@@ -121,8 +121,8 @@ rb_image_creator_count_sectors(guint64 size, gsize sector_size, guint32 *n_secto
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INSUFFICIENT_SPACE,
-			    "%" G_GUINT64_FORMAT " sectors are more than a disc holds",
-			    size / sector_size);
+			    _("%" PRIu64 " sectors are more than a disc holds"),
+			    (guint64)(size / sector_size));
 		return FALSE;
 	}
 	*n_sectors = (guint32)(size / sector_size);
@@ -166,7 +166,7 @@ rb_image_creator_handle_add_track(RbRawCDImageCreator *iface,
 		g_set_error(&error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_SECTOR_TYPE_NOT_SUPPORTED,
-			    "sector type %u is not an IMAPI_CD_SECTOR_TYPE (0-9)",
+			    _("sector type %u is not an IMAPI_CD_SECTOR_TYPE (0-9)"),
 			    sector_type);
 		rb_image_creator_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;

@@ -6,8 +6,8 @@
  * by nobody else, holding an RbImageLayout and the descriptors its tracks
  * are read from. This file has the object and its life cycle, the checks of
  * who may call and the dispatch of methods and properties; the properties,
- * the descriptors and CreateResultImage's producer thread (cancelled and
- * joined when the creator goes, so it never outlives it) have their own.
+ * the descriptors and CreateResultImage's producer thread (cancelled when
+ * the creator goes; it owns what it uses and ends by itself) have their own.
  */
 #include "config.h"
 
@@ -211,10 +211,11 @@ rb_image_creator_close(RbImageCreator *self)
 	}
 	g_ptr_array_set_size(self->track_objects, 0);
 	g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self));
-	/* the thread stops at its next wait or read, and never blocks for long */
+	/* the thread owns its job (layout, descriptors, invocation) and ends at
+	 * its next wait; it is not joined here: a read of a track on a stalled
+	 * file system would block the main loop with it */
 	g_cancellable_cancel(self->cancellable);
-	if (self->thread != NULL)
-		g_thread_join(g_steal_pointer(&self->thread));
+	g_clear_pointer(&self->thread, g_thread_unref);
 	for (guint i = 0; i < RB_IMAGE_MAX_TRACKS; i++)
 		rb_image_source_clear(&self->tracks[i]);
 	rb_image_source_clear(&self->pregap);

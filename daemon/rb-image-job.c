@@ -49,6 +49,8 @@ typedef struct {
 	gint read_end;
 	gint write_end;
 	GCancellable *cancellable;
+	GPollFD cancel_fd; /* made once, in the budget: never in the thread */
+	gboolean have_cancel_fd;
 	GDBusMethodInvocation *invocation; /* replied to from the thread */
 	gchar *path;                       /* for the log */
 } RbImageJob;
@@ -65,6 +67,8 @@ rb_image_job_free(RbImageJob *job)
 	if (job->write_end >= 0)
 		close(job->write_end);
 	g_clear_pointer(&job->layout, rb_image_layout_free);
+	if (job->have_cancel_fd)
+		g_cancellable_release_fd(job->cancellable);
 	g_clear_object(&job->cancellable);
 	g_clear_object(&job->invocation);
 	g_free(job->path);
@@ -75,16 +79,11 @@ rb_image_job_free(RbImageJob *job)
 static gboolean
 rb_image_job_wait(RbImageJob *job, gint fd, gshort events, gint timeout_ms, GError **error)
 {
-	GPollFD cancel_fd;
 	struct pollfd fds[2];
 
-	if (!g_cancellable_make_pollfd(job->cancellable, &cancel_fd)) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "no cancellable descriptor");
-		return FALSE;
-	}
 	fds[0].fd = fd;
 	fds[0].events = events;
-	fds[1].fd = cancel_fd.fd;
+	fds[1].fd = job->cancel_fd.fd;
 	fds[1].events = POLLIN;
 	for (;;) {
 		gint r;
@@ -93,14 +92,13 @@ rb_image_job_wait(RbImageJob *job, gint fd, gshort events, gint timeout_ms, GErr
 		r = poll(fds, 2, timeout_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
-		g_cancellable_release_fd(job->cancellable);
 		if (g_cancellable_set_error_if_cancelled(job->cancellable, error))
 			return FALSE;
 		if (r == 0) {
 			g_set_error(error,
 				    G_IO_ERROR,
 				    G_IO_ERROR_TIMED_OUT,
-				    "nothing came for %d s",
+				    _("nothing came for %d s"),
 				    timeout_ms / 1000);
 			return FALSE;
 		}
@@ -220,7 +218,7 @@ rb_image_job_spool(RbImageJob *job, guint64 max_bytes, guint64 *size, GError **e
 			g_set_error(error,
 				    RB_IMAGE_ERROR,
 				    RB_IMAGE_ERROR_INSUFFICIENT_SPACE,
-				    "the piped track is longer than fits on a disc");
+				    _("the piped track is longer than fits on a disc"));
 			return FALSE;
 		}
 		while (done < n) {
@@ -386,8 +384,9 @@ rb_image_job_reply_error(RbImageJob *job, const GError *error)
 			rb_error_new(
 				RB_ERROR_REQUEST_CANCELLED,
 				_("The image creator was closed before the image was ready.")));
-	} else if (error->domain == G_IO_ERROR) {
-		/* the caller's data: a pipe that stalled or was too long */
+	} else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+		/* the caller's data: a pipe that stalled; the service's own
+		 * failures (no temporary file, a full disk) go out as what they are */
 		g_dbus_method_invocation_return_error(job->invocation,
 						      G_DBUS_ERROR,
 						      G_DBUS_ERROR_INVALID_ARGS,
@@ -473,8 +472,8 @@ rb_image_creator_create_authorized(RbImageCreator *self, GDBusMethodInvocation *
 		rb_image_creator_return_error(invocation, error);
 		return;
 	}
-	/* the pipe, and a temporary file for a pipe track */
-	if (!rb_fd_limit_check(3, &error)) {
+	/* the pipe, a temporary file for a pipe track, the cancellable's wake-up */
+	if (!rb_fd_limit_check(4, &error)) {
 		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
@@ -505,6 +504,9 @@ rb_image_creator_create_authorized(RbImageCreator *self, GDBusMethodInvocation *
 	job->read_end = fds[0];
 	job->write_end = fds[1];
 	job->cancellable = g_object_ref(self->cancellable);
+	/* GLib aborts when it cannot make the wake-up: made now, counted above */
+	job->cancel_fd.fd = -1;
+	job->have_cancel_fd = g_cancellable_make_pollfd(job->cancellable, &job->cancel_fd);
 	job->invocation = g_object_ref(invocation);
 	job->path = g_strdup(self->path);
 	self->thread = g_thread_try_new("rb-image", rb_image_job_thread, job, &error);
