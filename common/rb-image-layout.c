@@ -32,6 +32,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "rb-image-private.h"
@@ -139,7 +141,7 @@ rb_image_layout_check_writable(const RbImageLayout *layout, GError **error)
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_IS_READ_ONLY,
-			    "the image has been created; its layout cannot change");
+			    _("the image has been created; its layout cannot change"));
 		return FALSE;
 	}
 	return TRUE;
@@ -154,7 +156,7 @@ rb_image_layout_check_no_tracks(const RbImageLayout *layout, const gchar *what, 
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_TRACKS_ALREADY_ADDED,
-			    "%s must be set before the first track",
+			    _("%s must be set before the first track"),
 			    what);
 		return FALSE;
 	}
@@ -240,7 +242,7 @@ rb_image_layout_set_image_type(RbImageLayout *layout, guint type, GError **error
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "image type %u is not 1 (PQ only), 2 (cooked) or 3 (raw)",
+			    _("image type %u is not 1 (PQ only), 2 (cooked) or 3 (raw)"),
 			    type);
 		return FALSE;
 	}
@@ -248,7 +250,7 @@ rb_image_layout_set_image_type(RbImageLayout *layout, guint type, GError **error
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "a PQ-only image cannot carry the R-W generator's data");
+			    _("a PQ-only image cannot carry the R-W generator's data"));
 		return FALSE;
 	}
 	layout->image_type = type;
@@ -271,7 +273,7 @@ rb_image_layout_check_space(const RbImageLayout *layout, GError **error)
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INSUFFICIENT_SPACE,
-			    "the lead-out would start at LBA %d, after LBA %d",
+			    _("the lead-out would start at LBA %d, after LBA %d"),
 			    layout->leadout_start,
 			    MIN(limit, RB_IMAGE_LAST_USER_LBA + 1));
 		return FALSE;
@@ -289,7 +291,7 @@ rb_image_layout_set_leadout_limit(RbImageLayout *layout, gint32 limit, GError **
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "the lead-out limit %d is not 0 (none) to %d",
+			    _("the lead-out limit %d is not 0 (none) to %d"),
 			    limit,
 			    RB_IMAGE_LAST_USER_LBA);
 		return FALSE;
@@ -332,7 +334,7 @@ rb_image_layout_set_mcn(RbImageLayout *layout, const gchar *mcn, GError **error)
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_MCN,
-			    "the MCN has %zu digits, not 13",
+			    _("the MCN has %zu digits, not 13"),
 			    len);
 		return FALSE;
 	}
@@ -344,7 +346,7 @@ rb_image_layout_set_mcn(RbImageLayout *layout, const gchar *mcn, GError **error)
 			g_set_error(error,
 				    RB_IMAGE_ERROR,
 				    RB_IMAGE_ERROR_INVALID_MCN,
-				    "the MCN “%s” is not all digits",
+				    _("the MCN “%s” is not all digits"),
 				    mcn);
 			return FALSE;
 		}
@@ -356,7 +358,7 @@ rb_image_layout_set_mcn(RbImageLayout *layout, const gchar *mcn, GError **error)
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_MCN,
-			    "the MCN “%s” has a wrong check digit, expected %u",
+			    _("the MCN “%s” has a wrong check digit, expected %u"),
 			    mcn,
 			    (10 - sum % 10) % 10);
 		return FALSE;
@@ -381,7 +383,7 @@ rb_image_layout_set_starting_track_number(RbImageLayout *layout, guint number, G
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "the starting track number %u is not 1 to 99",
+			    _("the starting track number %u is not 1 to 99"),
 			    number);
 		return FALSE;
 	}
@@ -399,7 +401,7 @@ rb_image_layout_add_special_pregap(RbImageLayout *layout, guint32 n_sectors, GEr
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
-			    "the special pregap has %u sectors, fewer than %u",
+			    _("the special pregap has %u sectors, fewer than %u"),
 			    n_sectors,
 			    (guint)RB_IMAGE_PREGAP_SECTORS);
 		return FALSE;
@@ -410,7 +412,7 @@ rb_image_layout_add_special_pregap(RbImageLayout *layout, guint32 n_sectors, GEr
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INSUFFICIENT_SPACE,
-			    "the special pregap of %u sectors leaves no room for a track",
+			    _("the special pregap of %u sectors leaves no room for a track"),
 			    n_sectors);
 		return FALSE;
 	}
@@ -434,7 +436,7 @@ rb_image_layout_add_rw_generator(RbImageLayout *layout, GError **error)
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "a PQ-only image has no R-W for the generator");
+			    _("a PQ-only image has no R-W for the generator"));
 		return FALSE;
 	}
 	layout->rw_generator = TRUE;
@@ -463,7 +465,7 @@ rb_image_layout_add_track(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_SECTOR_TYPE_NOT_SUPPORTED,
-			    "sector type %u is not an IMAPI_CD_SECTOR_TYPE (0-9)",
+			    _("sector type %u is not an IMAPI_CD_SECTOR_TYPE (0-9)"),
 			    (guint)type);
 		return FALSE;
 	}
@@ -472,7 +474,7 @@ rb_image_layout_add_track(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_TOO_MANY_TRACKS,
-			    "track numbers end at 99");
+			    _("track numbers end at 99"));
 		return FALSE;
 	}
 	if (layout->n_tracks > 0 &&
@@ -480,7 +482,7 @@ rb_image_layout_add_track(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INCOMPATIBLE_TRACK,
-			    "a track of sector type %u cannot follow tracks of type %u",
+			    _("a track of sector type %u cannot follow tracks of type %u"),
 			    (guint)type,
 			    (guint)layout->tracks[0].type);
 		return FALSE;
@@ -489,7 +491,7 @@ rb_image_layout_add_track(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INCOMPATIBLE_TRACK,
-			    "a disc starting at track %u must be all audio",
+			    _("a disc starting at track %u must be all audio"),
 			    layout->first_number);
 		return FALSE;
 	}
@@ -497,7 +499,7 @@ rb_image_layout_add_track(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
-			    "a track of %u sectors is not 4 s (%u sectors) to a disc long",
+			    _("a track of %u sectors is not 4 s (%u sectors) to a disc long"),
 			    n_sectors,
 			    (guint)RB_IMAGE_MIN_TRACK_SECTORS);
 		return FALSE;
@@ -540,22 +542,24 @@ rb_image_layout_validate(const RbImageLayout *layout, GError **error)
 {
 	g_return_val_if_fail(layout != NULL, FALSE);
 	if (layout->n_tracks == 0) {
-		g_set_error(
-			error, RB_IMAGE_ERROR, RB_IMAGE_ERROR_NO_TRACKS, "the image has no tracks");
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_NO_TRACKS,
+			    _("the image has no tracks"));
 		return FALSE;
 	}
 	if (layout->special_pregap > 0 && layout->tracks[0].type != RB_CD_SECTOR_AUDIO) {
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INCOMPATIBLE_TRACK,
-			    "a special pregap is audio and needs an audio track 1");
+			    _("a special pregap is audio and needs an audio track 1"));
 		return FALSE;
 	}
 	if (layout->rw_generator && layout->image_type == RB_DATA_BLOCK_TYPE_RAW_PQ) {
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "a PQ-only image has no R-W for the generator");
+			    _("a PQ-only image has no R-W for the generator"));
 		return FALSE;
 	}
 	for (guint i = 0; i + 1 < layout->n_tracks; i++) {
@@ -567,8 +571,8 @@ rb_image_layout_validate(const RbImageLayout *layout, GError **error)
 			g_set_error(error,
 				    RB_IMAGE_ERROR,
 				    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
-				    "track %u keeps %u sectors after the gapless pregap of "
-				    "track %u, fewer than %u",
+				    _("track %u keeps %u sectors after the gapless pregap of "
+				      "track %u, fewer than %u"),
 				    t->number,
 				    own,
 				    t->number + 1,
@@ -579,7 +583,7 @@ rb_image_layout_validate(const RbImageLayout *layout, GError **error)
 			g_set_error(error,
 				    RB_IMAGE_ERROR,
 				    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-				    "track %u's index at offset %u lies in track %u's pregap",
+				    _("track %u's index at offset %u lies in track %u's pregap"),
 				    t->number,
 				    t->indexes[t->n_indexes - 1],
 				    t->number + 1);
@@ -594,8 +598,10 @@ rb_image_layout_get_leadout_start(const RbImageLayout *layout, gint32 *lba, GErr
 {
 	g_return_val_if_fail(layout != NULL, FALSE);
 	if (layout->n_tracks == 0) {
-		g_set_error(
-			error, RB_IMAGE_ERROR, RB_IMAGE_ERROR_NO_TRACKS, "the image has no tracks");
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_NO_TRACKS,
+			    _("the image has no tracks"));
 		return FALSE;
 	}
 	*lba = layout->leadout_start;

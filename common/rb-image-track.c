@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "rb-image-private.h"
@@ -20,7 +22,7 @@ rb_image_layout_track_for_change(RbImageLayout *layout, guint track_index, GErro
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "there is no track %u",
+			    _("there is no track %u"),
 			    track_index);
 		return NULL;
 	}
@@ -46,7 +48,7 @@ rb_image_layout_track_set_isrc(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ISRC,
-			    "“%s” is not a 12-character ISRC of an audio track",
+			    _("“%s” is not a 12-character ISRC of an audio track"),
 			    isrc);
 		return FALSE;
 	}
@@ -60,7 +62,7 @@ rb_image_layout_track_set_isrc(RbImageLayout *layout,
 			g_set_error(error,
 				    RB_IMAGE_ERROR,
 				    RB_IMAGE_ERROR_INVALID_ISRC,
-				    "the ISRC “%s” is not CCOOOYYSSSSS (character %u)",
+				    _("the ISRC “%s” is not CCOOOYYSSSSS (character %u)"),
 				    isrc,
 				    i + 1);
 			return FALSE;
@@ -86,7 +88,7 @@ rb_image_layout_track_set_copy(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "digital copy setting %u is not 0, 1 or 2",
+			    _("digital copy setting %u is not 0, 1 or 2"),
 			    (guint)copy);
 		return FALSE;
 	}
@@ -109,7 +111,7 @@ rb_image_layout_track_set_preemphasis(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "track %u is data: pre-emphasis is for audio",
+			    _("track %u is data: pre-emphasis is for audio"),
 			    t->number);
 		return FALSE;
 	}
@@ -136,7 +138,7 @@ rb_image_layout_track_add_index(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    "index offset %u is beyond track %u's %u sectors",
+			    _("index offset %u is beyond track %u's %u sectors"),
 			    offset,
 			    t->number,
 			    t->n_sectors);
@@ -153,7 +155,7 @@ rb_image_layout_track_add_index(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_TOO_MANY_TRACK_INDEXES,
-			    "track %u has 99 indexes already",
+			    _("track %u has 99 indexes already"),
 			    t->number);
 		return FALSE;
 	}
@@ -161,15 +163,15 @@ rb_image_layout_track_add_index(RbImageLayout *layout,
 		guint32 d =
 			t->indexes[i] > offset ? t->indexes[i] - offset : offset - t->indexes[i];
 		if (d < RB_IMAGE_MIN_INDEX_SPACING) {
-			g_set_error(
-				error,
-				RB_IMAGE_ERROR,
-				RB_IMAGE_ERROR_TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX,
-				"index offset %u is %u sectors from the one at %u, fewer than %u",
-				offset,
-				d,
-				t->indexes[i],
-				(guint)RB_IMAGE_MIN_INDEX_SPACING);
+			g_set_error(error,
+				    RB_IMAGE_ERROR,
+				    RB_IMAGE_ERROR_TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX,
+				    _("index offset %u is %u sectors from the one at %u, fewer "
+				      "than %u"),
+				    offset,
+				    d,
+				    t->indexes[i],
+				    (guint)RB_IMAGE_MIN_INDEX_SPACING);
 			return FALSE;
 		}
 		if (t->indexes[i] < offset)
@@ -195,7 +197,7 @@ rb_image_layout_track_clear_index(RbImageLayout *layout,
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_TRACK_INDEX_OFFSET_ZERO_CANNOT_BE_CLEARED,
-			    "index 1 (offset 0) cannot be cleared");
+			    _("index 1 (offset 0) cannot be cleared"));
 		return FALSE;
 	}
 	for (guint i = 1; i < t->n_indexes; i++) {
@@ -210,7 +212,7 @@ rb_image_layout_track_clear_index(RbImageLayout *layout,
 	g_set_error(error,
 		    RB_IMAGE_ERROR,
 		    RB_IMAGE_ERROR_TRACK_INDEX_NOT_FOUND,
-		    "track %u has no index at offset %u",
+		    _("track %u has no index at offset %u"),
 		    t->number,
 		    offset);
 	return FALSE;

@@ -24,6 +24,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "rb-image-private.h"
@@ -133,7 +135,7 @@ rb_image_read_full(
 				g_set_error(error,
 					    RB_IMAGE_ERROR,
 					    RB_IMAGE_ERROR_READ_FAILED,
-					    "reading %s failed at LBA %d",
+					    _("reading %s failed at LBA %d"),
 					    rb_image_source_name(source, name, sizeof(name)),
 					    lba);
 			}
@@ -143,7 +145,7 @@ rb_image_read_full(
 			g_set_error(error,
 				    RB_IMAGE_ERROR,
 				    RB_IMAGE_ERROR_DATA_ENDED_EARLY,
-				    "the data of %s ended early, at LBA %d",
+				    _("the data of %s ended early, at LBA %d"),
 				    rb_image_source_name(source, name, sizeof(name)),
 				    lba);
 			return FALSE;
@@ -251,7 +253,7 @@ rb_image_subchannel(RbImageProducer *self, gint32 lba, guint8 *sub, GError **err
 			g_set_error(error,
 				    RB_IMAGE_ERROR,
 				    RB_IMAGE_ERROR_RW_HAS_PQ_BITS,
-				    "the R-W generator set P or Q in byte %u at LBA %d",
+				    _("the R-W generator set P or Q in byte %u at LBA %d"),
 				    i,
 				    lba);
 			return FALSE;
@@ -277,7 +279,7 @@ rb_image_producer_read(
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_READ_FAILED,
-			    "the image failed earlier, at LBA %d",
+			    _("the image failed earlier, at LBA %d"),
 			    producer->lba);
 		return FALSE;
 	}
