@@ -18,12 +18,31 @@
  *   at (special pregap - 150).
  * - A data track after the first gets a 150-sector pregap of empty sectors
  *   of its own type (cdrecord's default pregap in DAO; Yellow Book's 2 s).
- * - Mixing follows IMAPI (§4.6): audio only with audio, Mode 1 (cooked or
- *   raw) only with Mode 1, the Mode 2 forms with each other, Mode 0 only
- *   with itself. So the Red/Yellow Book gaps of a change between audio and
- *   data (an extra 1 s pause, a 2 s pregap of the data mode, a 2 s postgap
- *   after a data track followed by audio; ECMA-130 and cdrdao's toc checks)
- *   never arise: such a disc is refused with RB_IMAGE_ERROR_INCOMPATIBLE_TRACK.
+ * - Mixing: IMAPI's creator takes audio only (§4.6); ours takes every
+ *   sector type, grouped as IMAPI groups them: audio, Mode 0, Mode 1 (cooked
+ *   or raw), the Mode 2 forms. Data tracks go only with data tracks of their
+ *   own group, and audio tracks may follow them: the classic mixed-mode disc
+ *   (data track 1, then audio). Audio followed by data, data after data of
+ *   another group, and data on a disc starting at a track number other than
+ *   1 are refused with RB_IMAGE_ERROR_INCOMPATIBLE_TRACK.
+ * - At the change from data to audio we build exactly what cdrdao builds
+ *   from its manual's mixed-mode TOC (cdrdao.man, "Mixed mode CD": the data
+ *   track ends with `ZERO 00:02:00 // post-gap`, the audio track begins with
+ *   `SILENCE 00:02:00 // pre-gap` and `START`; ZERO "must be used to define
+ *   pre- or post-gaps between tracks of different mode"), which are the
+ *   Red/Yellow Book gaps at a mode change that ECMA-130 names pre-gap and
+ *   post-gap:
+ *   - a 150-sector postgap ends the last data track: empty sectors of its
+ *     own cooked type, part of that track in Q (its TNO and CTL, index 1,
+ *     the relative time running on), not in its user data (cdrdao: ZERO
+ *     inside the data track);
+ *   - the first audio track then has a 150-sector pregap of audio silence,
+ *     in its own Q (TNO n, index 0, CTL audio, P = 1), whatever
+ *     DisableGaplessAudio says: gapless applies between audio tracks only
+ *     (cdrdao: SILENCE before START inside the audio track).
+ *   Reading such a disc, cdrdao likewise assumes "a pre-gap of 150 between
+ *   tracks of different mode" (dao/CdrDriver.cc, CdrDriver::readToc).
+ *   tests/test-image-oracle.c checks the layout against cdrdao's own burn.
  * - DigitalAudioCopySetting: PERMITTED sets Q's copy bit, PROHIBITED clears
  *   it, SCMS (first generation, copy once) alternates it at 9.375 Hz, 4
  *   frames set and 4 clear, in the track's index 1 up; the TOC and the pregap
@@ -74,7 +93,7 @@ rb_image_type_cooked(RbCdSectorType type)
 }
 
 /* the mixing groups of imapi-reference §4.6 */
-static guint
+guint
 rb_image_type_group(RbCdSectorType type)
 {
 	switch (type) {
@@ -179,6 +198,12 @@ rb_image_layout_update(RbImageLayout *layout)
 			t->start = layout->special_pregap > 0 ? (gint32)layout->special_pregap -
 									RB_IMAGE_PREGAP_SECTORS
 							      : 0;
+		} else if (rb_image_type_is_data(layout->tracks[i - 1].type) &&
+			   !rb_image_type_is_data(t->type)) {
+			/* data to audio: the data track's postgap, the audio
+			 * track's pregap of silence (cdrdao's mixed-mode disc) */
+			t->pregap_start = data_end + RB_IMAGE_POSTGAP_SECTORS;
+			t->start = t->pregap_start + RB_IMAGE_PREGAP_SECTORS;
 		} else if (rb_image_type_is_data(t->type) || layout->disable_gapless) {
 			t->pregap_start = data_end;
 			t->start = data_end + RB_IMAGE_PREGAP_SECTORS;
@@ -477,14 +502,16 @@ rb_image_layout_add_track(RbImageLayout *layout,
 			    _("track numbers end at 99"));
 		return FALSE;
 	}
-	if (layout->n_tracks > 0 &&
-	    rb_image_type_group(type) != rb_image_type_group(layout->tracks[0].type)) {
+	/* audio after audio or data; data only after data of its group */
+	if (layout->n_tracks > 0 && rb_image_type_is_data(type) &&
+	    rb_image_type_group(type) !=
+		    rb_image_type_group(layout->tracks[layout->n_tracks - 1].type)) {
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INCOMPATIBLE_TRACK,
 			    _("a track of sector type %u cannot follow tracks of type %u"),
 			    (guint)type,
-			    (guint)layout->tracks[0].type);
+			    (guint)layout->tracks[layout->n_tracks - 1].type);
 		return FALSE;
 	}
 	if (layout->first_number != 1 && rb_image_type_is_data(type)) {

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 /* the lead-in TOC: a point per track, then A0, A1, A2 */
 #define RB_IMAGE_TOC_POINTERS 3
+/* the postgap that ends a data track followed by audio (Yellow Book) */
+#define RB_IMAGE_POSTGAP_SECTORS 150
 /* Q control bits (byte 0, bits 7-4) */
 #define RB_IMAGE_CTL_PREEMPHASIS 0x1
 #define RB_IMAGE_CTL_COPY 0x2
@@ -46,6 +48,9 @@ gsize rb_image_type_input_size(RbCdSectorType type);
 gboolean rb_image_type_is_data(RbCdSectorType type);
 /* the cooked type whose empty sectors fill a pregap or lead-out of @type */
 RbCdSectorType rb_image_type_cooked(RbCdSectorType type);
+
+/* IMAPI's mixing group of @type: 0 audio, 1 Mode 0, 2 Mode 1, 3 Mode 2 */
+guint rb_image_type_group(RbCdSectorType type);
 
 /* a track's Q control without SCMS's alternation */
 guint8 rb_image_track_ctl(const RbImageTrack *track);

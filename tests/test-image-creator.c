@@ -357,15 +357,17 @@ START_TEST(test_image_creator_end_to_end)
 		ck_assert(!((q[0] & 0x0F) == 1 && q[1] == rb_bcd(t) && q[2] == 1));
 	}
 
-	/* a Mode 1 disc on the other recorder */
+	/* a mixed-mode disc on the other recorder: Mode 1, then audio */
 	data_creator = rb_create(client);
 	rb_assert_ok(rb_add_track(client, data_creator, RB_MODE1, data, NULL), "Mode 1 track");
+	rb_assert_ok(rb_add_track(client, data_creator, RB_AUDIO, audio2, NULL), "audio track 2");
+	rb_assert_ok(rb_add_track(client, data_creator, RB_AUDIO, audio1, NULL), "audio track 3");
 	fd = rb_create_result(client, data_creator, &size, NULL);
 	ck_assert_int_ge(fd, 0);
 	g_clear_pointer(&message, g_free);
 	rb_assert_ok(rb_burn_fd(client, RB_V1, fd, &message), message);
 	close(fd);
-	data_report = rb_assert_clean(client, RB_V1, 1);
+	data_report = rb_assert_clean(client, RB_V1, 3);
 	rb_test_service_stop_daemon(service);
 }
 END_TEST
@@ -456,11 +458,12 @@ START_TEST(test_image_creator_rules)
 			"past the lead-out limit");
 	rb_assert_ok(rb_set(client, c, RB_CREATOR, "StartOfLeadoutLimit", g_variant_new_int32(0)),
 		     "no limit");
-	/* mixing: Mode 1 first, then audio */
+	/* mixing: Mode 1 first, then audio, then no data again */
 	rb_assert_ok(rb_add_track(client, c, RB_MODE1, data, NULL), "Mode 1");
-	rb_assert_error(rb_add_track(client, c, RB_AUDIO, min, NULL),
+	rb_assert_ok(rb_add_track(client, c, RB_AUDIO, min, NULL), "audio after Mode 1 (mixed)");
+	rb_assert_error(rb_add_track(client, c, RB_MODE1, data, NULL),
 			RB_E("SectorTypeNotSupported"),
-			"audio after Mode 1");
+			"Mode 1 after audio");
 	rb_assert_error(
 		rb_set(client, c, RB_CREATOR, "StartingTrackNumber", g_variant_new_int32(2)),
 		RB_E("TracksAlreadyAdded"),

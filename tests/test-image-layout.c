@@ -78,21 +78,41 @@ START_TEST(test_track_rules)
 }
 END_TEST
 
-/* audio only with audio, Mode 1 with Mode 1, the Mode 2 forms together */
+/* audio only with audio, Mode 1 with Mode 1, the Mode 2 forms together;
+ * audio may follow data (mixed mode), never data audio */
 START_TEST(test_mixing)
 {
 	g_autoptr(RbImageLayout) mode1 = rb_layout_new(RB_CD_SECTOR_MODE1, 1);
 	g_autoptr(RbImageLayout) audio = rb_layout_new(RB_CD_SECTOR_AUDIO, 1);
 	g_autoptr(RbImageLayout) mode2 = rb_layout_new(RB_CD_SECTOR_MODE2_FORM1, 1);
+	g_autoptr(RbImageLayout) mixed = rb_layout_new(RB_CD_SECTOR_MODE1, 1);
 
-	rb_assert_error(rb_image_layout_add_track(mode1, RB_CD_SECTOR_AUDIO, 300, NULL, error),
-			RB_IMAGE_ERROR_INCOMPATIBLE_TRACK);
 	rb_assert_error(
 		rb_image_layout_add_track(mode1, RB_CD_SECTOR_MODE2_FORM1, 300, NULL, error),
 		RB_IMAGE_ERROR_INCOMPATIBLE_TRACK);
 	ck_assert(rb_image_layout_add_track(mode1, RB_CD_SECTOR_MODE1_RAW, 300, NULL, NULL));
 	rb_assert_error(rb_image_layout_add_track(audio, RB_CD_SECTOR_MODE1, 300, NULL, error),
 			RB_IMAGE_ERROR_INCOMPATIBLE_TRACK);
+	rb_assert_error(
+		rb_image_layout_add_track(audio, RB_CD_SECTOR_MODE2_FORM1, 300, NULL, error),
+		RB_IMAGE_ERROR_INCOMPATIBLE_TRACK);
+	/* data then audio: the data track's 2 s postgap, the audio track's 2 s
+	 * pregap, even gapless */
+	ck_assert(!rb_image_layout_get_disable_gapless_audio(mixed));
+	ck_assert(rb_image_layout_add_track(mixed, RB_CD_SECTOR_AUDIO, 450, NULL, NULL));
+	ck_assert_int_eq(rb_image_layout_get_track(mixed, 1)->pregap_start, 750);
+	ck_assert_int_eq(rb_image_layout_get_track(mixed, 1)->start, 900);
+	ck_assert(rb_image_layout_add_track(mixed, RB_CD_SECTOR_AUDIO, 450, NULL, NULL));
+	ck_assert_int_eq(rb_image_layout_get_track(mixed, 2)->pregap_start, 1200);
+	ck_assert_int_eq(rb_image_layout_get_track(mixed, 2)->start, 1350);
+	/* then no data again, of any group */
+	rb_assert_error(rb_image_layout_add_track(mixed, RB_CD_SECTOR_MODE1, 300, NULL, error),
+			RB_IMAGE_ERROR_INCOMPATIBLE_TRACK);
+	rb_assert_error(
+		rb_image_layout_add_track(mixed, RB_CD_SECTOR_MODE2_FORM1, 300, NULL, error),
+		RB_IMAGE_ERROR_INCOMPATIBLE_TRACK);
+	ck_assert_uint_eq(rb_image_layout_get_n_tracks(mixed), 3);
+	ck_assert(rb_image_layout_validate(mixed, NULL));
 	ck_assert(rb_image_layout_add_track(mode2, RB_CD_SECTOR_MODE2_FORM2, 300, NULL, NULL));
 	ck_assert(rb_image_layout_add_track(mode2, RB_CD_SECTOR_MODE2_FORM2_RAW, 300, NULL, NULL));
 	rb_assert_error(rb_image_layout_add_track(mode2, RB_CD_SECTOR_MODE1, 300, NULL, error),

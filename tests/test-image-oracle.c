@@ -36,7 +36,10 @@
 
 typedef struct {
 	const gchar *name;
+	/* track 1's type; the others' too unless mixed */
 	RbCdSectorType type;
+	/* mixed mode: the tracks after the first are audio */
+	gboolean mixed;
 	guint n_tracks;
 	guint32 n_sectors[RB_TEST_MAX_TRACKS];
 	/* DisableGaplessAudio */
@@ -85,7 +88,21 @@ static const RbTestLayout rb_test_layouts[] = {
 	 .type = RB_CD_SECTOR_MODE2_FORM1,
 	 .n_tracks = 1,
 	 .n_sectors = {600}},
+	/* cdrdao.man's "Mixed mode CD": a 2 s postgap of Mode 1 zeros ends the
+	 * data track, a 2 s pregap of silence starts the first audio track;
+	 * gapless between the audio tracks */
+	{.name = "(i) mixed mode",
+	 .type = RB_CD_SECTOR_MODE1,
+	 .mixed = TRUE,
+	 .n_tracks = 3,
+	 .n_sectors = {600, 450, 450}},
 };
+
+static RbCdSectorType
+rb_test_track_type(const RbTestLayout *desc, guint i)
+{
+	return desc->mixed && i > 0 ? RB_CD_SECTOR_AUDIO : desc->type;
+}
 
 /* ---- the data both sides read ---- */
 
@@ -101,13 +118,12 @@ typedef struct {
 static void
 rb_test_data_init(RbTestData *d, const RbTestLayout *desc)
 {
-	gsize block = rb_cd_sector_type_get_input_size(desc->type);
-
 	memset(d, 0, sizeof(*d));
 	d->desc = desc;
 	for (guint i = 0; i < desc->n_tracks; i++) {
 		d->track_offset[i] = d->size;
-		d->size += block * desc->n_sectors[i];
+		d->size += rb_cd_sector_type_get_input_size(rb_test_track_type(desc, i)) *
+			   desc->n_sectors[i];
 	}
 	d->data = g_malloc(d->size);
 	/* differs from sector to sector and byte to byte, never silent */
@@ -119,7 +135,6 @@ static gssize
 rb_test_read(gpointer user_data, guint source, guint8 *buf, gsize len, GError **error)
 {
 	RbTestData *d = user_data;
-	gsize block = rb_cd_sector_type_get_input_size(d->desc->type);
 	gsize size;
 	gsize n;
 
@@ -127,7 +142,8 @@ rb_test_read(gpointer user_data, guint source, guint8 *buf, gsize len, GError **
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "no source %u", source);
 		return -1;
 	}
-	size = block * d->desc->n_sectors[source];
+	size = rb_cd_sector_type_get_input_size(rb_test_track_type(d->desc, source)) *
+	       d->desc->n_sectors[source];
 	n = MIN(len, size - d->read_offset[source]);
 	memcpy(buf, d->data + d->track_offset[source] + d->read_offset[source], n);
 	d->read_offset[source] += n;
@@ -151,12 +167,17 @@ rb_test_append_msf(GString *toc, guint32 frames)
  *   the previous track's data: in cdrdao a track's pregap is part of its own
  *   file slice, ended by `START 0:2:0`, so the slice of track n + 1 starts
  *   150 sectors before its index 1 and track n's slice ends there.
+ * Mixed mode is cdrdao.man's "Mixed mode CD": the data track's DATAFILE
+ * slice, then `ZERO 00:02:00` (its postgap); the first audio track
+ * `SILENCE 00:02:00`, `START`, then its FILE slice (its pregap). Audio
+ * slices are addressed from the byte offset of the first audio track.
  */
 static gchar *
-rb_test_toc(const RbTestLayout *desc)
+rb_test_toc(const RbTestLayout *desc, const RbTestData *d)
 {
 	GString *toc = g_string_new(NULL);
 	guint32 at = 0;
+	guint first_audio = desc->mixed ? 1 : 0;
 
 	switch (desc->type) {
 	case RB_CD_SECTOR_AUDIO:
@@ -172,15 +193,16 @@ rb_test_toc(const RbTestLayout *desc)
 	if (desc->mcn != NULL)
 		g_string_append_printf(toc, "CATALOG \"%s\"\n", desc->mcn);
 	for (guint i = 0; i < desc->n_tracks; i++) {
+		RbCdSectorType type = rb_test_track_type(desc, i);
 		gboolean gapless_before =
-			desc->type == RB_CD_SECTOR_AUDIO && !desc->pauses && i > 0;
+			type == RB_CD_SECTOR_AUDIO && !desc->pauses && i > first_audio;
 		gboolean gapless_after =
-			desc->type == RB_CD_SECTOR_AUDIO && !desc->pauses && i + 1 < desc->n_tracks;
+			type == RB_CD_SECTOR_AUDIO && !desc->pauses && i + 1 < desc->n_tracks;
 		guint32 from = at - (gapless_before ? RB_IMAGE_PREGAP_SECTORS : 0);
 		guint32 to =
 			at + desc->n_sectors[i] - (gapless_after ? RB_IMAGE_PREGAP_SECTORS : 0);
 
-		switch (desc->type) {
+		switch (type) {
 		case RB_CD_SECTOR_AUDIO:
 			g_string_append(toc, "TRACK AUDIO\n");
 			break;
@@ -197,14 +219,23 @@ rb_test_toc(const RbTestLayout *desc)
 			g_string_append(toc, "PRE_EMPHASIS\n");
 		if (desc->isrc[i] != NULL)
 			g_string_append_printf(toc, "ISRC \"%s\"\n", desc->isrc[i]);
-		if (desc->type != RB_CD_SECTOR_AUDIO) {
-			g_string_append(toc, "DATAFILE \"data.bin\"\n");
-			at += desc->n_sectors[i];
+		if (type != RB_CD_SECTOR_AUDIO) {
+			if (desc->mixed) {
+				g_string_append(toc, "DATAFILE \"data.bin\" ");
+				rb_test_append_msf(toc, desc->n_sectors[i]);
+				g_string_append(toc, "\nZERO 0:2:0\n");
+			} else {
+				g_string_append(toc, "DATAFILE \"data.bin\"\n");
+			}
 			continue;
 		}
-		if (desc->pauses && i > 0)
+		if (desc->mixed && i == first_audio)
+			g_string_append(toc, "SILENCE 0:2:0\nSTART\n");
+		else if (desc->pauses && i > 0)
 			g_string_append(toc, "PREGAP 0:2:0\n");
 		g_string_append(toc, "FILE \"data.bin\" ");
+		if (first_audio > 0)
+			g_string_append_printf(toc, "#%zu ", d->track_offset[first_audio]);
 		rb_test_append_msf(toc, from);
 		g_string_append_c(toc, ' ');
 		rb_test_append_msf(toc, to - from);
@@ -228,7 +259,7 @@ rb_test_cdrdao_burn(const RbTestLayout *desc, const RbTestData *d)
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *dir = g_dir_make_tmp("rawburn-image-oracle-XXXXXX", &error);
 	g_autofree gchar *program = g_find_program_in_path("cdrdao");
-	g_autofree gchar *toc = rb_test_toc(desc);
+	g_autofree gchar *toc = rb_test_toc(desc, d);
 	g_autofree gchar *toc_path = NULL;
 	g_autofree gchar *data_path = NULL;
 	g_autofree gchar *image = NULL;
@@ -259,13 +290,16 @@ rb_test_cdrdao_burn(const RbTestLayout *desc, const RbTestData *d)
 	/* cdrdao reads raw audio files as big-endian samples and sends them
 	 * little-endian (its manual; GenericMMC::bigEndianSamples() is 0): its
 	 * file has every sample's bytes swapped, so that the disc gets ours */
-	if (desc->type == RB_CD_SECTOR_AUDIO) {
-		for (gsize i = 0; i + 1 < d->size; i += 2) {
+	memcpy(file, d->data, d->size);
+	for (guint k = 0; k < desc->n_tracks; k++) {
+		gsize end = k + 1 < desc->n_tracks ? d->track_offset[k + 1] : d->size;
+
+		if (rb_test_track_type(desc, k) != RB_CD_SECTOR_AUDIO)
+			continue;
+		for (gsize i = d->track_offset[k]; i + 1 < end; i += 2) {
 			file[i] = d->data[i + 1];
 			file[i + 1] = d->data[i];
 		}
-	} else {
-		memcpy(file, d->data, d->size);
 	}
 	ck_assert_msg(dir != NULL, "%s", error != NULL ? error->message : "");
 	ck_assert_msg(program != NULL,
@@ -306,8 +340,11 @@ rb_test_layout_new(const RbTestLayout *desc)
 	for (guint i = 0; i < desc->n_tracks; i++) {
 		guint index = 0;
 
-		ck_assert_msg(rb_image_layout_add_track(
-				      layout, desc->type, desc->n_sectors[i], &index, &error),
+		ck_assert_msg(rb_image_layout_add_track(layout,
+							rb_test_track_type(desc, i),
+							desc->n_sectors[i],
+							&index,
+							&error),
 			      "%s",
 			      error->message);
 		ck_assert_uint_eq(index, i);
@@ -534,7 +571,7 @@ START_TEST(test_cdrdao_oracle)
 	ck_assert_int_eq(lba, end_lba);
 	for (guint i = 0; i < desc->n_tracks; i++)
 		ck_assert_uint_eq(d.read_offset[i],
-				  rb_cd_sector_type_get_input_size(desc->type) *
+				  rb_cd_sector_type_get_input_size(rb_test_track_type(desc, i)) *
 					  desc->n_sectors[i]);
 	g_print("%s: main channel %u of %u sectors equal (LBA %d to %d); Q %u of %u equal from "
 		"LBA -150, %u excluded\n",

@@ -814,6 +814,65 @@ START_TEST(test_data_disc)
 }
 END_TEST
 
+/* mixed mode (cdrdao.man's "Mixed mode CD", tests/test-image-oracle.c):
+ * a data track, its 2 s postgap of empty sectors, then audio whose first
+ * track has a 2 s pregap of silence even when gapless; burned clean */
+static const RbCdSectorType rb_mixed_discs[] = {RB_CD_SECTOR_MODE1, RB_CD_SECTOR_MODE2_FORM1_RAW};
+
+START_TEST(test_mixed_disc)
+{
+	g_autoptr(RbImageLayout) layout = rb_image_layout_new();
+	g_autoptr(GBytes) image = NULL;
+	RbVdriveReport report;
+	guint8 q[RB_SUBQ_SIZE];
+	guint8 sector[RB_CD_MAIN_SIZE];
+	guint8 zeros[RB_CD_MAIN_SIZE] = {0};
+	const RbImageTrack *t;
+
+	ck_assert(rb_image_layout_set_image_type(layout, RB_DATA_BLOCK_TYPE_RAW_PW, NULL));
+	ck_assert(rb_image_layout_add_track(layout, rb_mixed_discs[_i], 300, NULL, NULL));
+	ck_assert(rb_image_layout_add_track(layout, RB_CD_SECTOR_AUDIO, 450, NULL, NULL));
+	ck_assert(rb_image_layout_add_track(layout, RB_CD_SECTOR_AUDIO, 450, NULL, NULL));
+	ck_assert(rb_image_layout_validate(layout, NULL));
+	/* postgap 300-449, pregap 450-599, then gapless audio */
+	t = rb_image_layout_get_track(layout, 1);
+	ck_assert_int_eq(t->pregap_start, 450);
+	ck_assert_int_eq(t->start, 600);
+	t = rb_image_layout_get_track(layout, 2);
+	ck_assert_int_eq(t->pregap_start, 900);
+	ck_assert_int_eq(t->start, 1050);
+	image = rb_check_disc(layout, &report);
+	ck_assert_uint_eq(report.tracks, 3);
+	/* the postgap: track 1 in Q (data, index 1, relative time on) and
+	 * an empty sector of its cooked type */
+	rb_sector_q(image, layout, 300, q);
+	ck_assert_uint_eq(q[0], 0x41);
+	ck_assert_uint_eq(q[1], 0x01);
+	ck_assert_uint_eq(q[2], 0x01);
+	ck_assert_uint_eq(q[5], 0x00);
+	rb_sector_q(image, layout, 449, q);
+	ck_assert_uint_eq(q[1], 0x01);
+	memcpy(sector, rb_sector(image, layout, 449), RB_CD_MAIN_SIZE);
+	rb_scramble_sector(sector);
+	{
+		guint8 expected[RB_CD_MAIN_SIZE];
+
+		rb_cd_sector_encode(rb_image_type_cooked(rb_mixed_discs[_i]), 449, zeros, expected);
+		ck_assert_mem_eq(sector, expected, RB_CD_MAIN_SIZE);
+	}
+	/* the pregap: track 2, audio, index 0, silence */
+	rb_sector_q(image, layout, 450, q);
+	ck_assert_uint_eq(q[0], 0x01);
+	ck_assert_uint_eq(q[1], 0x02);
+	ck_assert_uint_eq(q[2], 0x00);
+	ck_assert_mem_eq(rb_sector(image, layout, 450), zeros, RB_CD_MAIN_SIZE);
+	ck_assert_mem_eq(rb_sector(image, layout, 599), zeros, RB_CD_MAIN_SIZE);
+	rb_sector_q(image, layout, 600, q);
+	ck_assert_uint_eq(q[0], 0x01);
+	ck_assert_uint_eq(q[2], 0x01);
+}
+END_TEST
+
 /* the lead-in's main channel: silence before audio, empty sectors of track
  * 1's mode before data, as cdrdao writes it (tests/test-image-oracle.c) */
 START_TEST(test_leadin_main_channel)
@@ -874,6 +933,7 @@ main(void)
 	tcase_add_test(tc_errors, test_reader_errors);
 	tcase_set_timeout(tc_data, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_loop_test(tc_data, test_data_disc, 0, G_N_ELEMENTS(rb_data_discs));
+	tcase_add_loop_test(tc_data, test_mixed_disc, 0, G_N_ELEMENTS(rb_mixed_discs));
 	suite_add_tcase(suite, tc_data);
 	suite_add_tcase(suite, tc_errors);
 
