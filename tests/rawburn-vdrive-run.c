@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rawburn-vdrive-run [--media KIND] [--speed N] [--disc FILE] [--export FILE]
+ * rawburn-vdrive-run [--media KIND] [--speed N] [--fast] [--disc FILE] [--export FILE]
  *                    PROGRAM [ARG…]
  *
  * Runs any program with an emulated CD recorder at /dev/sr0 (and /dev/sg0,
@@ -239,6 +239,7 @@ main(int argc, char **argv)
 	g_autofree gchar *media = NULL;
 	g_autofree gchar *speed = NULL;
 	gboolean opt_report = FALSE;
+	gboolean opt_fast = FALSE;
 	g_autofree gchar *disc = NULL;
 	g_autofree gchar *export_path = NULL;
 	g_auto(GStrv) command = NULL;
@@ -281,6 +282,14 @@ main(int argc, char **argv)
 		 G_OPTION_ARG_NONE,
 		 &opt_report,
 		 "When PROGRAM ends, print what a reader would see of the recording",
+		 NULL},
+		{"fast",
+		 'f',
+		 G_OPTION_FLAG_NONE,
+		 G_OPTION_ARG_NONE,
+		 &opt_fast,
+		 "No real-time pacing: the drive takes data as fast as it comes and is done "
+		 "as soon as the cache is flushed",
 		 NULL},
 		{G_OPTION_REMAINING,
 		 0,
@@ -327,6 +336,8 @@ main(int argc, char **argv)
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		return RB_RUN_EXIT_USAGE;
 	}
+	if (opt_fast)
+		spec->realtime = FALSE;
 
 	drive = rb_umockdev_drive_new(spec, &error);
 	if (drive == NULL) {

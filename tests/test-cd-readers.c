@@ -237,6 +237,8 @@ rb_run_tool(const gchar *dir, const gchar *const *args, gchar **out, gchar **err
 	envp = g_environ_unsetenv(envp, "LD_PRELOAD");
 	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
 	g_ptr_array_add(argv, (gpointer)rb_tool_path());
+	/* no real-time pacing: the readers check what is on the disc */
+	g_ptr_array_add(argv, (gpointer) "--fast");
 	for (guint i = 0; args[i] != NULL; i++)
 		g_ptr_array_add(argv, (gpointer)args[i]);
 	g_ptr_array_add(argv, NULL);
