@@ -167,3 +167,19 @@ rb_dbus_util_refuse_property_write(const gchar *interface_name,
 		    property_name);
 	return FALSE;
 }
+
+void
+rb_dbus_util_chain_method_call(const GDBusInterfaceVTable *parent_vtable,
+			       GDBusInterfaceSkeleton *skeleton,
+			       GDBusMethodInvocation *invocation)
+{
+	/* the generated vtable's user data is the skeleton itself */
+	parent_vtable->method_call(g_dbus_method_invocation_get_connection(invocation),
+				   g_dbus_method_invocation_get_sender(invocation),
+				   g_dbus_method_invocation_get_object_path(invocation),
+				   g_dbus_method_invocation_get_interface_name(invocation),
+				   g_dbus_method_invocation_get_method_name(invocation),
+				   g_dbus_method_invocation_get_parameters(invocation),
+				   invocation,
+				   skeleton);
+}

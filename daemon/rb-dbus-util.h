@@ -20,6 +20,11 @@ gint rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
 			 GError **error);
 gboolean rb_dbus_util_parse_integer(
 	const gchar *key, GVariant *value, gint64 min, gint64 max, gint64 *out, GError **error);
+/* hands @invocation to the generated skeleton's own handler (its handle-*
+ * signals), for an override of method_call that does not take this call */
+void rb_dbus_util_chain_method_call(const GDBusInterfaceVTable *parent_vtable,
+				    GDBusInterfaceSkeleton *skeleton,
+				    GDBusMethodInvocation *invocation);
 gboolean rb_dbus_util_refuse_property_write(const gchar *interface_name,
 					    const gchar *property_name,
 					    GError **error);

@@ -124,15 +124,10 @@ rb_image_track_object_method_call(GDBusConnection *connection,
 	if (!rb_image_creator_check_owner(self->creator, invocation))
 		return;
 	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") != 0) {
-		parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self))
-			->method_call(connection,
-				      sender,
-				      object_path,
-				      interface_name,
-				      method_name,
-				      parameters,
-				      invocation,
-				      user_data);
+		rb_dbus_util_chain_method_call(
+			parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self)),
+			G_DBUS_INTERFACE_SKELETON(self),
+			invocation);
 		return;
 	}
 	if (rb_image_creator_handle_property_read(

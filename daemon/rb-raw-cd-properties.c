@@ -173,14 +173,9 @@ rb_raw_cd_format_method_call(GDBusConnection *connection,
 	const gchar *property_name;
 
 	if (g_strcmp0(interface_name, RB_PROPERTIES_INTERFACE) != 0) {
-		rb_raw_cd_format_get_parent_vtable(self)->method_call(connection,
-								      sender,
-								      object_path,
-								      interface_name,
-								      method_name,
-								      parameters,
-								      invocation,
-								      user_data);
+		rb_dbus_util_chain_method_call(rb_raw_cd_format_get_parent_vtable(self),
+					       G_DBUS_INTERFACE_SKELETON(self),
+					       invocation);
 		return;
 	}
 	g_variant_get(parameters, "(&s&sv)", NULL, &property_name, &value);

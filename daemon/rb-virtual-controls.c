@@ -66,15 +66,10 @@ rb_virtual_controls_method_call(GDBusConnection *connection,
 	guint finishing_ms = 0;
 
 	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") != 0) {
-		parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self))
-			->method_call(connection,
-				      sender,
-				      object_path,
-				      interface_name,
-				      method_name,
-				      parameters,
-				      invocation,
-				      user_data);
+		rb_dbus_util_chain_method_call(
+			parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self)),
+			G_DBUS_INTERFACE_SKELETON(self),
+			invocation);
 		return;
 	}
 	g_variant_get(parameters, "(&s&sv)", NULL, &property_name, &value);
