@@ -72,6 +72,9 @@ typedef enum {
 	RB_IMAGE_ERROR_RW_HAS_PQ_BITS,
 	/* producing: a reader failed without saying why */
 	RB_IMAGE_ERROR_READ_FAILED,
+	/* CD-TEXT or a sub-channel source with an image type other than
+	 * IS_RAW: only raw P-W carries R-W as given */
+	RB_IMAGE_ERROR_NEEDS_RAW_SUBCHANNEL,
 } RbImageError;
 
 /* IMAPI_CD_TRACK_DIGITAL_COPY_SETTING */
@@ -99,6 +102,9 @@ typedef struct {
 	gboolean preemphasis;
 	guint n_indexes;
 	guint32 indexes[RB_IMAGE_MAX_INDEXES]; /* offsets from @start, [0] = 0, ascending */
+	/* sheet mode: the index 0 sectors the track's source gives before
+	 * @start (@start - @pregap_start of them) */
+	guint32 pregap_sectors;
 } RbImageTrack;
 
 typedef struct _RbImageLayout RbImageLayout;
@@ -132,6 +138,40 @@ guint32 rb_image_layout_get_special_pregap(const RbImageLayout *layout);
 /* the R-W generator: 96 bytes for every sector of the stream */
 gboolean rb_image_layout_add_rw_generator(RbImageLayout *layout, GError **error);
 gboolean rb_image_layout_has_rw_generator(const RbImageLayout *layout);
+
+/*
+ * Sheet mode, for the readers of CUE, TOC, NRG and CloneCD images: the
+ * sheet says where every gap is, so the layout adds none (no IMAPI pregap,
+ * gapless or mixed-mode gap). Before the first track. The tracks then abut:
+ * each track's source gives its pregap (index 0) sectors, then its
+ * n_sectors from index 1 on; track 1's pregap begins at LBA -150.
+ */
+gboolean
+rb_image_layout_set_explicit_gaps(RbImageLayout *layout, gboolean explicit_gaps, GError **error);
+gboolean rb_image_layout_get_explicit_gaps(const RbImageLayout *layout);
+/* sheet mode: the first @n_sectors of the track's source are its index 0
+ * (track 1: at least 150, the Red Book's 2 s before index 1) */
+gboolean rb_image_layout_track_set_pregap(RbImageLayout *layout,
+					  guint track_index,
+					  guint32 n_sectors,
+					  GError **error);
+
+/*
+ * CD-TEXT: packs from rb_cdtext_encode(), repeated through the lead-in's
+ * R-W, four per sector; NULL clears. Producing it needs IS_RAW
+ * (RB_IMAGE_ERROR_NEEDS_RAW_SUBCHANNEL otherwise).
+ */
+gboolean rb_image_layout_set_cdtext(RbImageLayout *layout, GBytes *packs, GError **error);
+/* (transfer none) */
+GBytes *rb_image_layout_get_cdtext(const RbImageLayout *layout);
+/*
+ * A sub-channel source (RB_IMAGE_SOURCE_SUBCHANNEL): 96 bytes of raw P-W
+ * for each sector of the program area, LBA 0 up to the lead-out start,
+ * burned as given in place of the generated P-W (a CloneCD .sub). IS_RAW
+ * only.
+ */
+gboolean rb_image_layout_add_subchannel_source(RbImageLayout *layout, GError **error);
+gboolean rb_image_layout_has_subchannel_source(const RbImageLayout *layout);
 
 /* appends a track; @track_index (0-based) may be NULL */
 gboolean rb_image_layout_add_track(RbImageLayout *layout,

@@ -18,13 +18,15 @@ G_BEGIN_DECLS
 /* the sources a read callback serves besides the tracks (0-based 0..98) */
 #define RB_IMAGE_SOURCE_SPECIAL_PREGAP 100
 #define RB_IMAGE_SOURCE_RW 101
+#define RB_IMAGE_SOURCE_SUBCHANNEL 102
 
 /*
  * Reads up to @len bytes of @source into @buf, as read(2): the number read
  * (fewer is fine, the producer asks again), 0 at the end of the data, -1
  * with @error set on failure. A track gives its sector type's input size
- * per sector (rb_cd_sector_type_get_input_size()), the special pregap 2352
- * per sector, the R-W generator 96 per stream sector. A source that ends
+ * per sector (rb_cd_sector_type_get_input_size()), its pregap's first in
+ * sheet mode, the special pregap 2352 per sector, the R-W generator 96
+ * per stream sector, the sub-channel source 96 per program-area sector. A source that ends
  * before its last sector is an error (RB_IMAGE_ERROR_DATA_ENDED_EARLY),
  * never padded; bytes after its last sector are not read.
  */

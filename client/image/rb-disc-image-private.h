@@ -1,0 +1,110 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the format readers (rb-disc-cue.c, rb-disc-toc.c, rb-disc-nrg.c,
+ * rb-disc-clonecd.c, rb-disc-wav.c) share with the image model
+ * (rb-disc-image.c) and its stream (rb-disc-stream.c): each reader builds
+ * the layout in sheet mode and says, per source of the image core (a track,
+ * RB_IMAGE_SOURCE_SUBCHANNEL), which bytes of which files make it, in
+ * order: its pregap's sectors first, then index 1 on, each sector in the
+ * track type's input size (rb_cd_sector_type_get_input_size()).
+ */
+#pragma once
+
+#include "rb-disc-image.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+	RB_DISC_SEGMENT_FILE, /* @length bytes of @path from @offset */
+	RB_DISC_SEGMENT_ZERO, /* @length zero bytes (silence; empty cooked data) */
+	/* @length / 2352 empty sectors of a raw data track's mode, built
+	 * (header of their LBA, EDC/ECC) and scrambled as the core wants raw
+	 * sectors: a sheet's PREGAP, POSTGAP or ZERO in a 2352-byte data track */
+	RB_DISC_SEGMENT_EMPTY_RAW,
+} RbDiscSegmentKind;
+
+typedef enum {
+	RB_DISC_SEGMENT_NONE = 0,
+	/* 16-bit samples big-endian in the file (CUE MOTOROLA, cdrdao
+	 * SWAP / big-endian .cdr, NRG audio): swapped to the disc's order */
+	RB_DISC_SEGMENT_SWAP16 = 1 << 0,
+	/* 2352-byte sectors as READ CD returns them (descrambled): those that
+	 * start with the sync pattern are scrambled, as wodim's clone mode
+	 * does (mmc-notes §8.5), audio passes as it is */
+	RB_DISC_SEGMENT_SCRAMBLE = 1 << 1,
+	/* CloneCD .sub: 96 bytes per sector, channel after channel (12 bytes
+	 * of P, 12 of Q, … of W), turned into the raw P-W symbols */
+	RB_DISC_SEGMENT_SUB_CHANNELS = 1 << 2,
+	/* the file's last sector is short: zeros fill it (audio files whose
+	 * size is no multiple of 2352 bytes, as cdrdao and wodim pad them) */
+	RB_DISC_SEGMENT_PAD = 1 << 3,
+} RbDiscSegmentFlags;
+
+typedef struct {
+	RbDiscSegmentKind kind;
+	RbDiscSegmentFlags flags;
+	gchar *path; /* FILE only */
+	guint64 offset;
+	guint64 length; /* bytes the segment gives the source (padding included) */
+} RbDiscSegment;
+
+/* where the sheet put a track: for messages and "show" */
+typedef struct {
+	gchar *file; /* the sheet file, or the data file (WAV list) */
+	guint line;  /* 0 = none */
+} RbDiscOrigin;
+
+#define RB_DISC_IMAGE_N_SOURCES (RB_IMAGE_SOURCE_SUBCHANNEL + 1)
+
+struct _RbDiscImage {
+	RbDiscImageFormat format;
+	gchar *path;
+	RbImageLayout *layout; /* sheet mode; NULL for RAW_DAO */
+	RbCdText *cdtext;      /* NULL = none */
+	GArray *sources[RB_DISC_IMAGE_N_SOURCES]; /* of RbDiscSegment, NULL = none */
+	RbDiscOrigin origins[RB_IMAGE_MAX_TRACKS];
+	GPtrArray *notes;
+};
+
+RbDiscImage *rb_disc_image_new(RbDiscImageFormat format, const gchar *path);
+void rb_disc_image_add_file(RbDiscImage *image,
+			    guint source,
+			    const gchar *path,
+			    guint64 offset,
+			    guint64 length,
+			    RbDiscSegmentFlags flags);
+void rb_disc_image_add_zero(RbDiscImage *image, guint source, guint64 length);
+void rb_disc_image_add_empty_raw(RbDiscImage *image, guint source, guint32 n_sectors);
+void rb_disc_image_set_origin(RbDiscImage *image,
+			      guint track_index,
+			      const gchar *file,
+			      guint line);
+void rb_disc_image_add_note(RbDiscImage *image, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+/* the bytes source @source has in all */
+guint64 rb_disc_image_get_source_length(const RbDiscImage *image, guint source);
+
+/*
+ * A path in a sheet, relative to the sheet's folder; found also when only
+ * its case differs (sheets written on Windows), as cdrdao and libcdio do
+ * not, which the note then says.
+ */
+gchar *rb_disc_image_resolve_path(RbDiscImage *image, const gchar *name);
+
+/* the readers: each fills a new image of its format or fails */
+RbDiscImage *rb_disc_cue_read(const gchar *path, GError **error);
+RbDiscImage *rb_disc_toc_read(const gchar *path, GError **error);
+RbDiscImage *rb_disc_nrg_read(const gchar *path, GError **error);
+RbDiscImage *rb_disc_clonecd_read(const gchar *path, GError **error);
+
+/*
+ * rb-disc-wav.c: a WAV file's sample data, 44.1 kHz, 16-bit, stereo PCM
+ * only; anything else is RB_DISC_IMAGE_ERROR_UNSUPPORTED naming what the
+ * file holds and what is needed. Used by the CUE reader (FILE … WAVE) too.
+ */
+gboolean rb_disc_wav_probe(const gchar *path,
+			   guint64 *data_offset,
+			   guint64 *data_length,
+			   GError **error);
+
+G_END_DECLS

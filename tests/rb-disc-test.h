@@ -1,0 +1,13 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by the image file tests: sample sets generated on the fly (WAV,
+ * BIN sectors, sheets), and burning them onto a virtual recorder.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+G_END_DECLS
