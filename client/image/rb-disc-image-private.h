@@ -36,8 +36,9 @@ typedef enum {
 	/* CloneCD .sub: 96 bytes per sector, channel after channel (12 bytes
 	 * of P, 12 of Q, … of W), turned into the raw P-W symbols */
 	RB_DISC_SEGMENT_SUB_CHANNELS = 1 << 2,
-	/* the file's last sector is short: zeros fill it (audio files whose
-	 * size is no multiple of 2352 bytes, as cdrdao and wodim pad them) */
+	/* @data_length need not fill whole sectors: zeros complete the last
+	 * one (audio files whose size is no multiple of 2352 bytes, as cdrdao
+	 * and wodim pad them) */
 	RB_DISC_SEGMENT_PAD = 1 << 3,
 } RbDiscSegmentFlags;
 
@@ -46,7 +47,8 @@ typedef struct {
 	RbDiscSegmentFlags flags;
 	gchar *path; /* FILE only */
 	guint64 offset;
-	guint64 length; /* bytes the segment gives the source (padding included) */
+	guint64 data_length; /* FILE: the bytes read from the file */
+	guint64 length;      /* the bytes the segment gives (padding included) */
 } RbDiscSegment;
 
 /* where the sheet put a track: for messages and "show" */
@@ -60,14 +62,16 @@ typedef struct {
 struct _RbDiscImage {
 	RbDiscImageFormat format;
 	gchar *path;
-	RbImageLayout *layout; /* sheet mode; NULL for RAW_DAO */
-	RbCdText *cdtext;      /* NULL = none */
+	RbImageLayout *layout;                    /* sheet mode; NULL for RAW_DAO */
+	RbCdText *cdtext;                         /* NULL = none */
 	GArray *sources[RB_DISC_IMAGE_N_SOURCES]; /* of RbDiscSegment, NULL = none */
 	RbDiscOrigin origins[RB_IMAGE_MAX_TRACKS];
 	GPtrArray *notes;
 };
 
 RbDiscImage *rb_disc_image_new(RbDiscImageFormat format, const gchar *path);
+/* @length bytes of @path from @offset (with PAD: rounded up to whole
+ * 2352-byte sectors) */
 void rb_disc_image_add_file(RbDiscImage *image,
 			    guint source,
 			    const gchar *path,
@@ -76,10 +80,7 @@ void rb_disc_image_add_file(RbDiscImage *image,
 			    RbDiscSegmentFlags flags);
 void rb_disc_image_add_zero(RbDiscImage *image, guint source, guint64 length);
 void rb_disc_image_add_empty_raw(RbDiscImage *image, guint source, guint32 n_sectors);
-void rb_disc_image_set_origin(RbDiscImage *image,
-			      guint track_index,
-			      const gchar *file,
-			      guint line);
+void rb_disc_image_set_origin(RbDiscImage *image, guint track_index, const gchar *file, guint line);
 void rb_disc_image_add_note(RbDiscImage *image, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
 /* the bytes source @source has in all */
 guint64 rb_disc_image_get_source_length(const RbDiscImage *image, guint source);
@@ -102,9 +103,7 @@ RbDiscImage *rb_disc_clonecd_read(const gchar *path, GError **error);
  * only; anything else is RB_DISC_IMAGE_ERROR_UNSUPPORTED naming what the
  * file holds and what is needed. Used by the CUE reader (FILE … WAVE) too.
  */
-gboolean rb_disc_wav_probe(const gchar *path,
-			   guint64 *data_offset,
-			   guint64 *data_length,
-			   GError **error);
+gboolean
+rb_disc_wav_probe(const gchar *path, guint64 *data_offset, guint64 *data_length, GError **error);
 
 G_END_DECLS

@@ -59,7 +59,7 @@ GQuark rb_disc_image_error_quark(void);
  * a raw DAO stream.
  */
 RbDiscImage *rb_disc_image_open(const gchar *path, GError **error);
-/* one audio track per WAV file, in order, gapless as a CUE sheet of them */
+/* one audio track per WAV file, in order, each after a 2-second pause */
 RbDiscImage *rb_disc_image_open_wav_files(const gchar *const *paths, GError **error);
 void rb_disc_image_free(RbDiscImage *image);
 
@@ -88,10 +88,10 @@ gchar *rb_disc_image_describe_track_source(const RbDiscImage *image, guint track
  * @last_leadout_start is not 0 (a recorder's LastPossibleStartOfLeadout),
  * that the disc fits.
  */
-gboolean
-rb_disc_image_check(RbDiscImage *image, gint32 last_leadout_start, GError **error);
+gboolean rb_disc_image_check(RbDiscImage *image, gint32 last_leadout_start, GError **error);
 
-/* the raw DAO stream from RB_IMAGE_FIRST_LBA; not for RAW_DAO images */
+/* the raw DAO stream from RB_IMAGE_FIRST_LBA, after rb_disc_image_check();
+ * not for RAW_DAO images; @image must outlive the stream */
 RbDiscImageStream *rb_disc_image_stream_new(RbDiscImage *image, GError **error);
 gsize rb_disc_image_stream_get_sector_size(const RbDiscImageStream *stream);
 guint32 rb_disc_image_stream_get_n_sectors(const RbDiscImageStream *stream);
