@@ -70,11 +70,8 @@ gboolean rb_cdtext_is_empty(const RbCdText *cdtext);
  * language code (0x09 English, 0x08 German, …) and character set. A block
  * that gets text without being declared is English, ISO-8859-1.
  */
-gboolean rb_cdtext_set_block(RbCdText *cdtext,
-			     guint block,
-			     guint8 language,
-			     RbCdTextCharset charset,
-			     GError **error);
+gboolean rb_cdtext_set_block(
+	RbCdText *cdtext, guint block, guint8 language, RbCdTextCharset charset, GError **error);
 guint rb_cdtext_get_n_blocks(const RbCdText *cdtext);
 guint8 rb_cdtext_get_language(const RbCdText *cdtext, guint block);
 RbCdTextCharset rb_cdtext_get_charset(const RbCdText *cdtext, guint block);
@@ -91,16 +88,11 @@ gboolean rb_cdtext_set_text(RbCdText *cdtext,
 			    const gchar *utf8,
 			    GError **error);
 /* UTF-8, or NULL when not set */
-const gchar *rb_cdtext_get_text(const RbCdText *cdtext,
-				guint block,
-				RbCdTextPackType type,
-				guint track);
+const gchar *
+rb_cdtext_get_text(const RbCdText *cdtext, guint block, RbCdTextPackType type, guint track);
 /* the disc's genre: a code of the CD-TEXT genre table and a free text */
-gboolean rb_cdtext_set_genre(RbCdText *cdtext,
-			     guint block,
-			     guint16 code,
-			     const gchar *utf8,
-			     GError **error);
+gboolean
+rb_cdtext_set_genre(RbCdText *cdtext, guint block, guint16 code, const gchar *utf8, GError **error);
 guint16 rb_cdtext_get_genre_code(const RbCdText *cdtext, guint block);
 
 /*
@@ -108,10 +100,8 @@ guint16 rb_cdtext_get_genre_code(const RbCdText *cdtext, guint block);
  * for a disc whose tracks are @first_track…@last_track: what a lead-in's
  * R-W repeats.
  */
-GBytes *rb_cdtext_encode(const RbCdText *cdtext,
-			 guint first_track,
-			 guint last_track,
-			 GError **error);
+GBytes *
+rb_cdtext_encode(const RbCdText *cdtext, guint first_track, guint last_track, GError **error);
 /*
  * Packs back into text: @len a multiple of RB_CDTEXT_PACK_SIZE, or the
  * same after a 4-byte READ TOC header (a .cdt CDTEXTFILE has either).
