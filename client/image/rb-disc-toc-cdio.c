@@ -104,7 +104,11 @@ rb_toc_view_cdtext(RbTocView *view, const RbToc *toc, guint track, gint block)
 }
 
 static void
-rb_toc_view_build(RbTocView *view, const RbToc *toc, const RbDiscImage *image, gint block)
+rb_toc_view_build(RbTocView *view,
+		  const RbToc *toc,
+		  const RbDiscImage *image,
+		  const gchar *any_file,
+		  gint block)
 {
 	static const gchar *const types[] = {NULL, "CD_DA", "CD_ROM", "CD_ROM_XA"};
 
@@ -126,19 +130,19 @@ rb_toc_view_build(RbTocView *view, const RbToc *toc, const RbDiscImage *image, g
 		if (track->isrc != NULL)
 			rb_toc_view_add(view, track->isrc_line, "ISRC \"%s\"", track->isrc);
 		rb_toc_view_cdtext(view, toc, i + 1, block);
-		/* libcdio wants a file or a silence for the track's length */
+		/* libcdio wants a file for the track's length; given with a
+		 * length, since it divides by a block size it leaves 0 for
+		 * MODE2, MODE2_FORM1 and MODE2_FORM2 to find the length itself */
 		for (guint k = 0; segments != NULL && k < segments->len && file == NULL; k++) {
 			const RbDiscSegment *segment = &g_array_index(segments, RbDiscSegment, k);
 
 			if (segment->kind == RB_DISC_SEGMENT_FILE)
 				file = segment->path;
 		}
-		if (file == NULL)
-			rb_toc_view_add(view, track->line, "SILENCE 00:04:00");
-		else if (track->type == RB_CD_SECTOR_AUDIO)
-			rb_toc_view_add(view, track->line, "FILE \"%s\" 00:00:00", file);
-		else
-			rb_toc_view_add(view, track->line, "DATAFILE \"%s\"", file);
+		rb_toc_view_add(view,
+				track->line,
+				"FILE \"%s\" 00:00:00 00:00:01",
+				file != NULL ? file : any_file);
 	}
 }
 
@@ -305,7 +309,8 @@ rb_toc_cdio_cdtext(CdIo_t *cdio, const RbToc *toc, RbDiscImage *image, guint blo
 
 /* libcdio's reading of @toc with language @block's CD-TEXT (-1: none) */
 static gboolean
-rb_toc_cdio_read(const RbToc *toc, RbDiscImage *image, gint block, GError **error)
+rb_toc_cdio_read(
+	const RbToc *toc, RbDiscImage *image, const gchar *any_file, gint block, GError **error)
 {
 	RbTocView view = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(guint))};
 	g_autofree gchar *name = NULL;
@@ -314,7 +319,7 @@ rb_toc_cdio_read(const RbToc *toc, RbDiscImage *image, gint block, GError **erro
 	gboolean ok;
 	gint fd;
 
-	rb_toc_view_build(&view, toc, image, block);
+	rb_toc_view_build(&view, toc, image, any_file, block);
 	/* libcdio takes a TOC file by its name's ".toc" */
 	fd = g_file_open_tmp("rawburn-XXXXXX.toc", &name, &error_local);
 	ok = fd >= 0 &&
@@ -347,10 +352,37 @@ rb_toc_cdio_read(const RbToc *toc, RbDiscImage *image, gint block, GError **erro
 	return ok;
 }
 
+/* a file of the image that has a block: libcdio is given one in each track */
+static const gchar *
+rb_toc_cdio_any_file(const RbDiscImage *image)
+{
+	for (guint i = 0; i < RB_IMAGE_MAX_TRACKS; i++) {
+		for (guint k = 0; image->sources[i] != NULL && k < image->sources[i]->len; k++) {
+			const RbDiscSegment *segment =
+				&g_array_index(image->sources[i], RbDiscSegment, k);
+
+			if (segment->kind == RB_DISC_SEGMENT_FILE &&
+			    segment->offset + segment->data_length >= RB_CD_MAIN_SIZE)
+				return segment->path;
+		}
+	}
+	return NULL;
+}
+
 gboolean
 rb_disc_toc_cdio_check(const RbToc *toc, RbDiscImage *image, GError **error)
 {
+	const gchar *any_file = rb_toc_cdio_any_file(image);
 	gboolean any = FALSE;
+
+	/* only silence and zeros: libcdio has no file to read them with */
+	if (any_file == NULL) {
+		rb_disc_image_add_note(image,
+				       _("%s: the disc has no data file, so libcdio did not "
+					 "read the TOC file"),
+				       toc->path);
+		return TRUE;
+	}
 
 	for (guint b = 0; b < RB_TOC_MAX_LANGUAGES; b++) {
 		gboolean used = FALSE;
@@ -359,9 +391,9 @@ rb_disc_toc_cdio_check(const RbToc *toc, RbDiscImage *image, GError **error)
 			used |= g_array_index(toc->texts, RbTocText, i).block == b;
 		if (!used)
 			continue;
-		if (!rb_toc_cdio_read(toc, image, (gint)b, error))
+		if (!rb_toc_cdio_read(toc, image, any_file, (gint)b, error))
 			return FALSE;
 		any = TRUE;
 	}
-	return any || rb_toc_cdio_read(toc, image, -1, error);
+	return any || rb_toc_cdio_read(toc, image, any_file, -1, error);
 }

@@ -93,6 +93,53 @@ typedef struct {
 	gboolean ascii[RB_TOC_MAX_LANGUAGES]; /* ENCODING_ASCII */
 } RbToc;
 
+/* rb-disc-toc-lex.c: tokens and the grammar's small pieces */
+
+typedef enum {
+	RB_TOC_TOKEN_EOF,
+	RB_TOC_TOKEN_WORD,
+	RB_TOC_TOKEN_INT,
+	RB_TOC_TOKEN_STRING,
+	RB_TOC_TOKEN_PUNCT,
+} RbTocTokenKind;
+
+typedef struct {
+	RbTocTokenKind kind;
+	guint line;
+	GByteArray *text; /* the word, digits or string bytes, NUL-terminated */
+	gchar punct;
+} RbTocToken;
+
+typedef struct {
+	RbToc *toc;
+	GArray *tokens;
+	guint pos;
+} RbTocParser;
+
+GArray *rb_toc_lex(RbToc *toc, const gchar *text, gsize len, GError **error);
+const RbTocToken *rb_toc_peek(RbTocParser *p, guint ahead);
+const RbTocToken *rb_toc_next(RbTocParser *p);
+gboolean rb_toc_is_word(const RbTocToken *token, const gchar *word);
+gboolean rb_toc_is_punct(const RbTocToken *token, gchar c);
+/* an error: what was found where @what was expected */
+gboolean rb_toc_expected(RbTocParser *p, const gchar *what, GError **error);
+gboolean rb_toc_expect_punct(RbTocParser *p, gchar c, GError **error);
+gboolean rb_toc_parse_uint(RbTocParser *p, guint64 max, guint64 *value, GError **error);
+gboolean rb_toc_at_msf(RbTocParser *p);
+/* MM:SS:FF in frames (blocks) */
+gboolean rb_toc_parse_msf(RbTocParser *p, guint32 *frames, GError **error);
+/* cdrdao's "samples": MM:SS:FF or a sample count */
+gboolean rb_toc_parse_samples(RbTocParser *p, guint64 *samples, GError **error);
+/* cdrdao's "dataLength": MM:SS:FF in blocks of @block_size, or bytes */
+gboolean rb_toc_parse_bytes(RbTocParser *p, gsize block_size, guint64 *bytes, GError **error);
+gboolean rb_toc_parse_string(RbTocParser *p, GByteArray **bytes, GError **error);
+
+/* rb-disc-toc-cdtext.c: CD_TEXT { … } of @track (0: the disc's, with its
+ * LANGUAGE_MAP), and the image's CD-TEXT from what was read */
+gboolean rb_toc_parse_cdtext(RbTocParser *p, guint track, GError **error);
+gboolean rb_toc_build_cdtext(RbDiscImage *image, const RbToc *toc, GError **error);
+
+/* rb-disc-toc-parse.c */
 RbToc *rb_toc_parse(const gchar *path, const gchar *text, gsize len, GError **error);
 void rb_toc_free(RbToc *toc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbToc, rb_toc_free)

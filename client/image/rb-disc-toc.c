@@ -30,6 +30,9 @@
  *   (GENRE { 0, 1, … }) become the text "{ 0, 1, … }"; an ISRC item inside
  *   a track's CD_TEXT replaces that track's ISRC, inside the disc's it is
  *   written before the track table;
+ * - it divides by a block size it leaves 0 for MODE2, MODE2_FORM1 and
+ *   MODE2_FORM2 tracks when it must find their length from a file's size
+ *   (the last track, or a DATAFILE after one): the process dies of SIGFPE;
  * - it opens FILE names relative to the working directory, not to the TOC
  *   file (DATAFILE names it finds relative to the TOC in one place, the
  *   working directory in another).
@@ -102,14 +105,6 @@ rb_toc_audio_piece(const RbToc *toc, const RbTocSegment *segment, RbTocPiece *pi
 	g_autoptr(GError) error_local = NULL;
 	struct stat st;
 
-	if (rb_toc_ext_is(segment->name, "mp3") || rb_toc_ext_is(segment->name, "ogg"))
-		return rb_toc_fail(error,
-				   RB_DISC_IMAGE_ERROR_UNSUPPORTED,
-				   toc,
-				   segment->line,
-				   _("“%s”: rawburn reads WAV and raw audio only; decode it to "
-				     "WAV first (e.g. “sox IN -r 44100 -b 16 -c 2 OUT.wav”)"),
-				   segment->name);
 	if (wave && segment->offset > 0)
 		return rb_toc_fail(error,
 				   RB_DISC_IMAGE_ERROR_UNSUPPORTED,
@@ -305,6 +300,16 @@ rb_toc_add_segments(RbDiscImage *image,
 					   segment->line,
 					   _("“-” (standard input): rawburn reads files only; save "
 					     "the data to a file and name it"));
+		if (audio &&
+		    (rb_toc_ext_is(segment->name, "mp3") || rb_toc_ext_is(segment->name, "ogg")))
+			return rb_toc_fail(
+				error,
+				RB_DISC_IMAGE_ERROR_UNSUPPORTED,
+				toc,
+				segment->line,
+				_("“%s”: rawburn reads WAV and raw audio only; decode it "
+				  "to WAV first (e.g. “sox IN -r 44100 -b 16 -c 2 OUT.wav”)"),
+				segment->name);
 		path = rb_disc_image_resolve_path(image, segment->name);
 		if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
 			return rb_toc_fail(error,
@@ -462,119 +467,6 @@ rb_toc_check_disc_type(const RbToc *toc, GError **error)
 				   toc->disc_type_line,
 				   _("CD_ROM_XA without a Mode 2 track: rawburn gives a disc the "
 				     "type its tracks have; write CD_ROM or CD_DA"));
-	return TRUE;
-}
-
-/* the blocks the LANGUAGE_MAP names, in order, become CD-TEXT blocks 0… */
-static gboolean
-rb_toc_build_cdtext(RbDiscImage *image, const RbToc *toc, GError **error)
-{
-	g_autoptr(RbCdText) cdtext = NULL;
-	gint blocks[RB_TOC_MAX_LANGUAGES];
-	guint n_blocks = 0;
-
-	if (toc->texts->len == 0)
-		return TRUE;
-	cdtext = rb_cdtext_new();
-	for (guint b = 0; b < RB_TOC_MAX_LANGUAGES; b++) {
-		g_autoptr(GError) error_local = NULL;
-		gboolean used = FALSE;
-
-		blocks[b] = -1;
-		for (guint i = 0; i < toc->texts->len; i++)
-			used |= g_array_index(toc->texts, RbTocText, i).block == b;
-		if (!used)
-			continue;
-		if (toc->languages[b] < 0) {
-			/* cdrdao(1): "If no mapping exists for a language-number the
-			 * data for this language will be ignored." */
-			rb_disc_image_add_note(image,
-					       _("CD-TEXT LANGUAGE %u is not in the LANGUAGE_MAP: "
-						 "its text is left out, as cdrdao does"),
-					       b);
-			continue;
-		}
-		if (!rb_cdtext_set_block(cdtext,
-					 n_blocks,
-					 (guint8)toc->languages[b],
-					 toc->ascii[b] ? RB_CDTEXT_CHARSET_ASCII
-						       : RB_CDTEXT_CHARSET_ISO8859_1,
-					 &error_local))
-			return rb_toc_fail(error,
-					   RB_DISC_IMAGE_ERROR_INVALID,
-					   toc,
-					   toc->language_lines[b],
-					   "%s",
-					   error_local->message);
-		blocks[b] = (gint)n_blocks++;
-	}
-	for (guint i = 0; i < toc->texts->len; i++) {
-		const RbTocText *text = &g_array_index(toc->texts, RbTocText, i);
-		g_autofree gchar *utf8 = NULL;
-		g_autoptr(GError) error_local = NULL;
-		gboolean ok;
-
-		if (blocks[text->block] < 0)
-			continue;
-		if (text->type == RB_CDTEXT_GENRE && !text->binary)
-			return rb_toc_fail(
-				error,
-				RB_DISC_IMAGE_ERROR_UNSUPPORTED,
-				toc,
-				text->line,
-				_("GENRE as a string: give it as cdrdao writes it, "
-				  "{ code high byte, code low byte, the text's bytes…, 0 }"));
-		if (text->type == RB_CDTEXT_GENRE && text->bytes->len < 2)
-			return rb_toc_fail(error,
-					   RB_DISC_IMAGE_ERROR_SYNTAX,
-					   toc,
-					   text->line,
-					   _("GENRE needs its two-byte genre code first"));
-		if ((text->type >= RB_CDTEXT_TOC_INFO && text->type < RB_CDTEXT_UPC_ISRC) ||
-		    text->type == RB_CDTEXT_SIZE_INFO) {
-			rb_disc_image_add_note(
-				image,
-				_("%s line %u: CD-TEXT TOC, size and reserved "
-				  "items are left out; rawburn writes the sizes itself"),
-				toc->path,
-				text->line);
-			continue;
-		}
-		if (text->type == RB_CDTEXT_GENRE) {
-			RbTocText rest = *text;
-			g_autoptr(GByteArray) tail = g_byte_array_new();
-
-			g_byte_array_append(tail, text->bytes->data + 2, text->bytes->len - 2);
-			rest.bytes = tail;
-			utf8 = rb_toc_text_to_utf8(&rest);
-			ok = rb_cdtext_set_genre(
-				cdtext,
-				(guint)blocks[text->block],
-				(guint16)(text->bytes->data[0] << 8 | text->bytes->data[1]),
-				utf8,
-				&error_local);
-		} else {
-			utf8 = rb_toc_text_to_utf8(text);
-			ok = rb_cdtext_set_text(cdtext,
-						(guint)blocks[text->block],
-						text->type,
-						text->track,
-						utf8,
-						&error_local);
-		}
-		if (!ok)
-			return rb_toc_fail(error,
-					   g_error_matches(error_local,
-							   RB_CDTEXT_ERROR,
-							   RB_CDTEXT_ERROR_CHARSET)
-						   ? RB_DISC_IMAGE_ERROR_UNSUPPORTED
-						   : RB_DISC_IMAGE_ERROR_INVALID,
-					   toc,
-					   text->line,
-					   "%s",
-					   error_local->message);
-	}
-	rb_disc_image_set_cdtext(image, g_steal_pointer(&cdtext));
 	return TRUE;
 }
 
