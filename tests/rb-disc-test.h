@@ -37,4 +37,26 @@ void rb_disc_test_write_data(const gchar *path,
  */
 GBytes *rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet);
 
+/* ---- TOC reader tests (test-disc-toc.c) ---- */
+
+/* the lead-in start of rawburn-vdrive-run's default medium, cd-r-80 (97:26:66) */
+#define RB_DISC_TEST_LEADIN (-11634)
+/* what rawburn-vdrive-run --export writes per LBA: main channel and raw P-W */
+#define RB_DISC_TEST_EXPORT_SECTOR (2352 + 96)
+
+/* @len bytes that differ from byte to byte and sector to sector, never silent */
+void rb_disc_test_pattern(guint8 *buf, gsize len, guint seed);
+/* @dir/@name holding @len bytes of @data (Check assertions inside) */
+gchar *rb_disc_test_write(const gchar *dir, const gchar *name, const guint8 *data, gsize len);
+/* @dir/@name, a 44.1 kHz 16-bit stereo WAV file holding @len bytes of @samples */
+gchar *
+rb_disc_test_write_wav_data(const gchar *dir, const gchar *name, const guint8 *samples, gsize len);
+/* @data with the bytes of every 16-bit sample swapped (big-endian audio) */
+guint8 *rb_disc_test_swap16(const guint8 *data, gsize len);
+/* the whole raw DAO stream of @image, 2352 + 96 bytes per sector from
+ * RB_IMAGE_FIRST_LBA (the image type is set to raw P-W) */
+GBytes *rb_disc_test_stream(gpointer image);
+/* a command's standard output, run in @dir (Check assertions inside) */
+gchar *rb_disc_test_run(const gchar *dir, const gchar *const *argv);
+
 G_END_DECLS
