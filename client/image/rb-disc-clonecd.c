@@ -150,9 +150,8 @@ rb_ccd_close_entry(RbCcd *ccd, guint line, GError **error)
 		ccd->ignored_entries++;
 		return TRUE;
 	}
-	lba = ccd->entry_point <= RB_IMAGE_MAX_TRACKS || ccd->entry_point == 0xA2
-		      ? rb_msf_to_lba(msf)
-		      : 0;
+	/* A0h/A1h hold numbers in PMin/PSec, CloneCD's PLBA is still their MSF's */
+	lba = rb_msf_to_lba(msf);
 	if (ccd->entry_has_plba && lba != ccd->entry_p[3])
 		return rb_ccd_fail(error,
 				   RB_DISC_IMAGE_ERROR_SYNTAX,

@@ -98,6 +98,7 @@ typedef struct {
 	const guint8 *cdtext;
 	gsize cdtext_len;
 	guint64 cdtext_at;
+	gboolean cdtext_empty; /* a CDTX chunk of no packs */
 	guint odd_chunk_sizes; /* SINF/MTYP not of the 4 bytes libcdio asserts */
 } RbNrg;
 
@@ -432,7 +433,8 @@ rb_nrg_parse_chain(RbNrg *nrg, GError **error)
 						   _("the CD-TEXT chunk has %u bytes, not whole "
 						     "18-byte packs: the image is damaged"),
 						   len);
-			nrg->cdtext = body;
+			nrg->cdtext = len > 0 ? body : NULL;
+			nrg->cdtext_empty = len == 0;
 			nrg->cdtext_len = len;
 			nrg->cdtext_at = at + 8;
 		} else if (strcmp(id, "SINF") == 0 || strcmp(id, "MTYP") == 0) {
@@ -695,6 +697,32 @@ rb_nrg_disagree(
 }
 
 /*
+ * libcdio 2.1 frees its CD-TEXT twice (a crash) when its decoder fails: on
+ * an empty chunk, a block without size information packs (8Fh), or
+ * double-byte text; such images are not handed to it.
+ */
+static gboolean
+rb_nrg_cdtext_safe_for_cdio(const RbNrg *nrg)
+{
+	guint used = 0;
+	guint sized = 0;
+
+	if (nrg->cdtext == NULL)
+		return !nrg->cdtext_empty;
+	for (gsize i = 0; i + RB_CDTEXT_PACK_SIZE <= nrg->cdtext_len; i += RB_CDTEXT_PACK_SIZE) {
+		const guint8 *pack = nrg->cdtext + i;
+		guint block = (pack[3] >> 4) & 0x07;
+
+		if ((pack[3] & 0x80) != 0)
+			return FALSE;
+		used |= 1u << block;
+		if (pack[0] == RB_CDTEXT_SIZE_INFO)
+			sized |= 1u << block;
+	}
+	return used == sized;
+}
+
+/*
  * libcdio's reading of the same facts (see the header comment for what it
  * knows); only for the images it reads without asserting.
  */
@@ -706,7 +734,8 @@ rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
 	g_autofree gchar *cdio_mcn = NULL;
 
 	if (!nrg->v2 || !nrg->cue_is_cdio_shape || nrg->chain_len > RB_NRG_CDIO_CHAIN_MAX ||
-	    nrg->odd_chunk_sizes > 0 || nrg->tracks[0].number != 1) {
+	    nrg->odd_chunk_sizes > 0 || nrg->tracks[0].number != 1 ||
+	    !rb_nrg_cdtext_safe_for_cdio(nrg)) {
 		rb_disc_image_add_note(image,
 				       _("libcdio 2.1 cannot read this NRG's layout; it was "
 					 "checked by rawburn's own reading only"));
