@@ -27,7 +27,7 @@ typedef enum {
 typedef enum {
 	RB_DISC_SEGMENT_NONE = 0,
 	/* 16-bit samples big-endian in the file (CUE MOTOROLA, cdrdao
-	 * SWAP / big-endian .cdr, NRG audio): swapped to the disc's order */
+	 * raw audio files without SWAP): swapped to the disc's order */
 	RB_DISC_SEGMENT_SWAP16 = 1 << 0,
 	/* 2352-byte sectors as READ CD returns them (descrambled): those that
 	 * start with the sync pattern are scrambled, as wodim's clone mode
