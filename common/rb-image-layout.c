@@ -48,6 +48,8 @@
  *   frames set and 4 clear, in the track's index 1 up; the TOC and the pregap
  *   say clear. The default is PROHIBITED: CTL 0 as every measured writer and
  *   rb-dao-stream send it (imapi-reference does not say IMAPI's default).
+ * Sheet mode, where the image file says where the gaps are and none of the
+ * above gaps or mixing rules apply, is in rb-image-sheet.c.
  */
 #include "config.h"
 
@@ -63,66 +65,6 @@ rb_image_error_quark(void)
 	return g_quark_from_static_string("rb-image-error-quark");
 }
 
-gsize
-rb_image_type_input_size(RbCdSectorType type)
-{
-	return rb_cd_sector_type_get_input_size(type);
-}
-
-gboolean
-rb_image_type_is_data(RbCdSectorType type)
-{
-	return rb_cd_sector_type_is_data(type);
-}
-
-RbCdSectorType
-rb_image_type_cooked(RbCdSectorType type)
-{
-	switch (type) {
-	case RB_CD_SECTOR_MODE1_RAW:
-		return RB_CD_SECTOR_MODE1;
-	case RB_CD_SECTOR_MODE2_FORM0_RAW:
-		return RB_CD_SECTOR_MODE2_FORM0;
-	case RB_CD_SECTOR_MODE2_FORM1_RAW:
-		return RB_CD_SECTOR_MODE2_FORM1;
-	case RB_CD_SECTOR_MODE2_FORM2_RAW:
-		return RB_CD_SECTOR_MODE2_FORM2;
-	default:
-		return type;
-	}
-}
-
-/* the mixing groups of imapi-reference §4.6 */
-guint
-rb_image_type_group(RbCdSectorType type)
-{
-	switch (type) {
-	case RB_CD_SECTOR_AUDIO:
-		return 0;
-	case RB_CD_SECTOR_MODE_ZERO:
-		return 1;
-	case RB_CD_SECTOR_MODE1:
-	case RB_CD_SECTOR_MODE1_RAW:
-		return 2;
-	default:
-		return 3;
-	}
-}
-
-guint8
-rb_image_track_ctl(const RbImageTrack *track)
-{
-	guint8 ctl = 0;
-
-	if (rb_image_type_is_data(track->type))
-		ctl |= RB_IMAGE_CTL_DATA;
-	if (track->copy == RB_IMAGE_COPY_PERMITTED)
-		ctl |= RB_IMAGE_CTL_COPY;
-	if (track->preemphasis)
-		ctl |= RB_IMAGE_CTL_PREEMPHASIS;
-	return ctl;
-}
-
 RbImageLayout *
 rb_image_layout_new(void)
 {
@@ -136,13 +78,21 @@ rb_image_layout_new(void)
 RbImageLayout *
 rb_image_layout_copy(const RbImageLayout *layout)
 {
+	RbImageLayout *copy;
+
 	g_return_val_if_fail(layout != NULL, NULL);
-	return g_memdup2(layout, sizeof(*layout));
+	copy = g_memdup2(layout, sizeof(*layout));
+	if (copy->cdtext != NULL)
+		g_bytes_ref(copy->cdtext);
+	return copy;
 }
 
 void
 rb_image_layout_free(RbImageLayout *layout)
 {
+	if (layout == NULL)
+		return;
+	g_clear_pointer(&layout->cdtext, g_bytes_unref);
 	g_free(layout);
 }
 
@@ -188,12 +138,18 @@ rb_image_layout_update(RbImageLayout *layout)
 {
 	gint32 data_end = 0;
 	guint n = 0;
+	gboolean xa = FALSE;
 
 	for (guint i = 0; i < layout->n_tracks; i++) {
 		RbImageTrack *t = &layout->tracks[i];
 
 		t->number = layout->first_number + i;
-		if (i == 0) {
+		xa = xa || rb_image_type_group(t->type) == 3;
+		if (layout->explicit_gaps) {
+			/* sheet mode: the track's source brings its pregap */
+			t->pregap_start = i == 0 ? -RB_IMAGE_PREGAP_SECTORS : data_end;
+			t->start = t->pregap_start + (gint32)t->pregap_sectors;
+		} else if (i == 0) {
 			t->pregap_start = -RB_IMAGE_PREGAP_SECTORS;
 			t->start = layout->special_pregap > 0 ? (gint32)layout->special_pregap -
 									RB_IMAGE_PREGAP_SECTORS
@@ -228,9 +184,9 @@ rb_image_layout_update(RbImageLayout *layout)
 	if (layout->n_tracks > 0) {
 		const RbImageTrack *first = &layout->tracks[0];
 		const RbImageTrack *last = &layout->tracks[layout->n_tracks - 1];
-		guint8 disc_type = rb_image_type_group(first->type) == 3
-					   ? RB_IMAGE_DISC_TYPE_XA
-					   : RB_IMAGE_DISC_TYPE_CDDA_CDROM;
+		/* any Mode 2 track makes it CD-ROM XA; without sheet mode
+		 * only a Mode 2 track 1 can have them */
+		guint8 disc_type = xa ? RB_IMAGE_DISC_TYPE_XA : RB_IMAGE_DISC_TYPE_CDDA_CDROM;
 
 		layout->toc[n++] = (RbSubQ){
 			.ctl = rb_image_track_ctl(first),
@@ -502,8 +458,9 @@ rb_image_layout_add_track(RbImageLayout *layout,
 			    _("track numbers end at 99"));
 		return FALSE;
 	}
-	/* audio after audio or data; data only after data of its group */
-	if (layout->n_tracks > 0 && rb_image_type_is_data(type) &&
+	/* audio after audio or data; data only after data of its group
+	 * (sheet mode takes any order: rb-image-sheet.c) */
+	if (!layout->explicit_gaps && layout->n_tracks > 0 && rb_image_type_is_data(type) &&
 	    rb_image_type_group(type) !=
 		    rb_image_type_group(layout->tracks[layout->n_tracks - 1].type)) {
 		g_set_error(error,
@@ -514,7 +471,7 @@ rb_image_layout_add_track(RbImageLayout *layout,
 			    (guint)layout->tracks[layout->n_tracks - 1].type);
 		return FALSE;
 	}
-	if (layout->first_number != 1 && rb_image_type_is_data(type)) {
+	if (!layout->explicit_gaps && layout->first_number != 1 && rb_image_type_is_data(type)) {
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INCOMPATIBLE_TRACK,
@@ -537,6 +494,9 @@ rb_image_layout_add_track(RbImageLayout *layout,
 	t->n_sectors = n_sectors;
 	t->copy = RB_IMAGE_COPY_PROHIBITED;
 	t->n_indexes = 1;
+	/* sheet mode: track 1 has at least its 2 s until told otherwise */
+	if (layout->explicit_gaps && layout->n_tracks == 0)
+		t->pregap_sectors = RB_IMAGE_PREGAP_SECTORS;
 	layout->n_tracks++;
 	rb_image_layout_update(layout);
 	if (!rb_image_layout_check_space(layout, error)) {
@@ -617,44 +577,7 @@ rb_image_layout_validate(const RbImageLayout *layout, GError **error)
 			return FALSE;
 		}
 	}
-	return rb_image_layout_check_space(layout, error);
-}
-
-gboolean
-rb_image_layout_get_leadout_start(const RbImageLayout *layout, gint32 *lba, GError **error)
-{
-	g_return_val_if_fail(layout != NULL, FALSE);
-	if (layout->n_tracks == 0) {
-		g_set_error(error,
-			    RB_IMAGE_ERROR,
-			    RB_IMAGE_ERROR_NO_TRACKS,
-			    _("the image has no tracks"));
+	if (!rb_image_layout_validate_sheet(layout, error))
 		return FALSE;
-	}
-	*lba = layout->leadout_start;
-	return TRUE;
-}
-
-gint32
-rb_image_layout_get_last_user_lba(const RbImageLayout *layout)
-{
-	return layout->leadout_start - 1;
-}
-
-gint32
-rb_image_layout_get_end_lba(const RbImageLayout *layout)
-{
-	return layout->leadout_start + RB_IMAGE_LEADOUT_SECTORS;
-}
-
-guint32
-rb_image_layout_get_n_sectors(const RbImageLayout *layout)
-{
-	return (guint32)(rb_image_layout_get_end_lba(layout) - RB_IMAGE_FIRST_LBA);
-}
-
-gsize
-rb_image_layout_get_sector_size(const RbImageLayout *layout)
-{
-	return rb_data_block_type_get_sector_size(layout->image_type);
+	return rb_image_layout_check_space(layout, error);
 }

@@ -1,8 +1,9 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What the image layout (rb-image-layout.c), its sub-channel
- * (rb-image-subq.c) and the producer (rb-image.c) share.
+ * What the image layout (rb-image-layout.c, rb-image-track.c), its sheet
+ * mode and sources (rb-image-sheet.c), its sub-channel (rb-image-subq.c)
+ * and the producer (rb-image.c) share.
  */
 #pragma once
 
@@ -21,6 +22,8 @@ G_BEGIN_DECLS
 /* A0's PSEC: CD-DA or CD-ROM, CD-ROM XA */
 #define RB_IMAGE_DISC_TYPE_CDDA_CDROM 0x00
 #define RB_IMAGE_DISC_TYPE_XA 0x20
+/* lead-in CD-TEXT: four 18-byte packs in a sector's R-W */
+#define RB_IMAGE_CDTEXT_PACKS_PER_SECTOR 4
 
 struct _RbImageLayout {
 	gboolean read_only;
@@ -31,6 +34,11 @@ struct _RbImageLayout {
 	guint first_number;
 	guint32 special_pregap;
 	gboolean rw_generator;
+	/* rb-image-sheet.c: no gaps of our own, the lead-in's CD-TEXT packs,
+	 * the program area's P-W from a source */
+	gboolean explicit_gaps;
+	GBytes *cdtext;
+	gboolean subchannel_source;
 	guint n_tracks;
 	RbImageTrack tracks[RB_IMAGE_MAX_TRACKS];
 	/* computed by rb_image_layout_update() */
@@ -58,5 +66,13 @@ guint8 rb_image_track_ctl(const RbImageTrack *track);
 guint rb_image_layout_find_track(const RbImageLayout *layout, gint32 lba);
 /* the end of track @i's Q area: the next pregap or the lead-out */
 gint32 rb_image_layout_track_end(const RbImageLayout *layout, guint i);
+
+/* rb-image-sheet.c: the rules of sheet mode, CD-TEXT and the sub-channel source */
+gboolean rb_image_layout_validate_sheet(const RbImageLayout *layout, GError **error);
+/* the lead-in R-W of @lba from the CD-TEXT packs; FALSE (and @rw
+ * untouched) when there are none or @lba is not in the lead-in */
+gboolean rb_image_layout_get_cdtext_rw(const RbImageLayout *layout,
+				       gint32 lba,
+				       guint8 rw[RB_SUBCHANNEL_PW_SIZE]);
 
 G_END_DECLS

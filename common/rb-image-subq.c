@@ -1,15 +1,21 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Q and P of every sector of an image, and its TOC, from the layout alone;
- * each sector on its own, so a check may ask for any LBA. Conventions (the
+ * Q and P of every sector of an image, its TOC and the stream's extent,
+ * from the layout alone; each sector on its own, so a check may ask for any
+ * LBA. Conventions (the
  * same as rb-dao-stream, where independent writers agree, mmc-notes
  * "10. Measured"):
  * - lead-in: the TOC points of the tracks, then A0, A1, A2, each in 3
  *   frames, the cycle anchored at 95:00:00; running time = the absolute MSF
  *   (survives trimming the lead-in); P = 0;
  * - pregap and pauses (index 0): relative time counting down to 00:00:01,
- *   P = 1; index 1 up: counting up from the track start, P = 0;
+ *   P = 1; index 1 up: counting up from the track start, P = 0, except in
+ *   the 150 sectors before the next track's index 1: P = 1 marks a track's
+ *   start for 2 s however short its pregap (cdrdao PQChannelEncoder sets P
+ *   "in pre-gap and 2 seconds before next track starts"; the Red Book's
+ *   start flag). Only the pregaps of sheet mode (rb-image-sheet.c) are
+ *   shorter than 150 sectors; with the others the two rules are one;
  * - lead-out: TNO AA, index 01, CTL of the last track (cdrdao keeps only
  *   its data bit, GenericMMC::createCueSheet; no text we have decides, and
  *   the last track's whole control is what a player saw last); P = 0 for
@@ -27,6 +33,8 @@
  *   first position frame, and see a pause's end in its last.
  */
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -65,6 +73,45 @@ rb_image_layout_find_track(const RbImageLayout *layout, gint32 lba)
 			hi = mid - 1;
 	}
 	return lo;
+}
+
+gboolean
+rb_image_layout_get_leadout_start(const RbImageLayout *layout, gint32 *lba, GError **error)
+{
+	g_return_val_if_fail(layout != NULL, FALSE);
+	if (layout->n_tracks == 0) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_NO_TRACKS,
+			    _("the image has no tracks"));
+		return FALSE;
+	}
+	*lba = layout->leadout_start;
+	return TRUE;
+}
+
+gint32
+rb_image_layout_get_last_user_lba(const RbImageLayout *layout)
+{
+	return layout->leadout_start - 1;
+}
+
+gint32
+rb_image_layout_get_end_lba(const RbImageLayout *layout)
+{
+	return layout->leadout_start + RB_IMAGE_LEADOUT_SECTORS;
+}
+
+guint32
+rb_image_layout_get_n_sectors(const RbImageLayout *layout)
+{
+	return (guint32)(rb_image_layout_get_end_lba(layout) - RB_IMAGE_FIRST_LBA);
+}
+
+gsize
+rb_image_layout_get_sector_size(const RbImageLayout *layout)
+{
+	return rb_data_block_type_get_sector_size(layout->image_type);
 }
 
 static RbMsf
@@ -177,6 +224,7 @@ rb_image_layout_get_subq(const RbImageLayout *layout,
 	RbSubQ subq = {.adr = RB_SUBQ_ADR_POSITION};
 	gboolean p_out = FALSE;
 	const RbImageTrack *t = NULL;
+	guint i;
 
 	g_return_val_if_fail(layout != NULL && layout->n_tracks > 0, FALSE);
 	if (lba < RB_IMAGE_FIRST_LBA || lba >= rb_image_layout_get_end_lba(layout))
@@ -198,7 +246,8 @@ rb_image_layout_get_subq(const RbImageLayout *layout,
 		rb_msf_from_lba(lba, &subq.absolute);
 		p_out = rb_image_leadout_p(frames);
 	} else {
-		t = &layout->tracks[rb_image_layout_find_track(layout, lba)];
+		i = rb_image_layout_find_track(layout, lba);
+		t = &layout->tracks[i];
 		subq.ctl = rb_image_track_ctl(t);
 		subq.tno = (guint8)t->number;
 		if (lba < t->start) {
@@ -216,6 +265,9 @@ rb_image_layout_get_subq(const RbImageLayout *layout,
 			if (t->copy == RB_IMAGE_COPY_SCMS &&
 			    offset / RB_IMAGE_SCMS_HALF_PERIOD % 2 == 0)
 				subq.ctl |= RB_IMAGE_CTL_COPY;
+			/* a short pregap: the start flag begins in this track */
+			p_out = i + 1 < layout->n_tracks &&
+				lba >= layout->tracks[i + 1].start - RB_IMAGE_PREGAP_SECTORS;
 		}
 		rb_msf_from_lba(lba, &subq.absolute);
 	}

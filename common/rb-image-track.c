@@ -3,7 +3,8 @@
  *
  * A track's settings in the image layout (IRawCDImageTrackInfo): ISRC,
  * digital copy setting, pre-emphasis and indexes, with IMAPI's rules (index
- * 1 at offset 0 stays, up to 99 indexes at least 10 sectors apart).
+ * 1 at offset 0 stays, up to 99 indexes at least 10 sectors apart); and the
+ * sector types' properties the layout builds on (mixing group, Q control).
  */
 #include "config.h"
 
@@ -12,6 +13,66 @@
 #include <string.h>
 
 #include "rb-image-private.h"
+
+gsize
+rb_image_type_input_size(RbCdSectorType type)
+{
+	return rb_cd_sector_type_get_input_size(type);
+}
+
+gboolean
+rb_image_type_is_data(RbCdSectorType type)
+{
+	return rb_cd_sector_type_is_data(type);
+}
+
+RbCdSectorType
+rb_image_type_cooked(RbCdSectorType type)
+{
+	switch (type) {
+	case RB_CD_SECTOR_MODE1_RAW:
+		return RB_CD_SECTOR_MODE1;
+	case RB_CD_SECTOR_MODE2_FORM0_RAW:
+		return RB_CD_SECTOR_MODE2_FORM0;
+	case RB_CD_SECTOR_MODE2_FORM1_RAW:
+		return RB_CD_SECTOR_MODE2_FORM1;
+	case RB_CD_SECTOR_MODE2_FORM2_RAW:
+		return RB_CD_SECTOR_MODE2_FORM2;
+	default:
+		return type;
+	}
+}
+
+/* the mixing groups of imapi-reference §4.6 */
+guint
+rb_image_type_group(RbCdSectorType type)
+{
+	switch (type) {
+	case RB_CD_SECTOR_AUDIO:
+		return 0;
+	case RB_CD_SECTOR_MODE_ZERO:
+		return 1;
+	case RB_CD_SECTOR_MODE1:
+	case RB_CD_SECTOR_MODE1_RAW:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+guint8
+rb_image_track_ctl(const RbImageTrack *track)
+{
+	guint8 ctl = 0;
+
+	if (rb_image_type_is_data(track->type))
+		ctl |= RB_IMAGE_CTL_DATA;
+	if (track->copy == RB_IMAGE_COPY_PERMITTED)
+		ctl |= RB_IMAGE_CTL_COPY;
+	if (track->preemphasis)
+		ctl |= RB_IMAGE_CTL_PREEMPHASIS;
+	return ctl;
+}
 
 static RbImageTrack *
 rb_image_layout_track_for_change(RbImageLayout *layout, guint track_index, GError **error)

@@ -14,13 +14,16 @@
  *   reader of descrambled dumps must use the cooked types or scramble;
  * - pregaps: the special pregap's audio, or in gapless audio the previous
  *   track's end (it is that track's data), else silence; for a data track
- *   empty sectors of its type (zero user data, scrambled);
+ *   empty sectors of its type (zero user data, scrambled); in sheet mode
+ *   the track's source gives them, read and built as its other sectors;
  * - lead-out: silence after audio, empty sectors of the last track's type
  *   after data (a reader's read-ahead past the last track finds sectors of
  *   the same mode).
  * Sub-channel: rb_image_layout_get_subq(); the R-W generator's 96 bytes,
  * whose P and Q bits must be 0, are merged into the P-W of block types 2 and
- * 3 as given (packed or raw is the generator's business).
+ * 3 as given (packed or raw is the generator's business); the CD-TEXT
+ * packs fill the lead-in's R-W, and a sub-channel source replaces the whole
+ * P-W of the program area (rb-image-sheet.c).
  */
 #include "config.h"
 
@@ -44,6 +47,7 @@ struct _RbImageProducer {
 	gboolean failed;
 	guint8 input[RB_CD_MAIN_SIZE];
 	guint8 rw[RB_SUBCHANNEL_PW_SIZE];
+	guint8 text[RB_SUBCHANNEL_PW_SIZE];
 };
 
 RbImageProducer *
@@ -110,6 +114,8 @@ rb_image_source_name(guint source, gchar *buf, gsize len)
 		g_strlcpy(buf, "the special pregap", len);
 	else if (source == RB_IMAGE_SOURCE_RW)
 		g_strlcpy(buf, "the R-W generator", len);
+	else if (source == RB_IMAGE_SOURCE_SUBCHANNEL)
+		g_strlcpy(buf, "the sub-channel source", len);
 	else
 		g_snprintf(buf, len, "track %u", source + 1);
 	return buf;
@@ -216,7 +222,8 @@ rb_image_main_channel(RbImageProducer *self, gint32 lba, guint8 *main_data, GErr
 			       (gint32)layout->tracks[self->data_track].n_sectors)
 		self->data_track++;
 	t = self->data_track < layout->n_tracks ? &layout->tracks[self->data_track] : NULL;
-	if (t != NULL && lba >= t->start) {
+	/* in sheet mode the source begins with the pregap */
+	if (t != NULL && lba >= (layout->explicit_gaps ? t->pregap_start : t->start)) {
 		gsize size = rb_image_type_input_size(t->type);
 
 		if (!rb_image_type_is_data(t->type) || size == RB_CD_MAIN_SIZE)
@@ -238,13 +245,23 @@ rb_image_main_channel(RbImageProducer *self, gint32 lba, guint8 *main_data, GErr
 static gboolean
 rb_image_subchannel(RbImageProducer *self, gint32 lba, guint8 *sub, GError **error)
 {
+	const RbImageLayout *layout = self->layout;
 	guint8 q[RB_SUBQ_SIZE];
 	gboolean p = FALSE;
+	gboolean text;
 
-	rb_image_layout_get_subq(self->layout, lba, q, &p);
-	if (!rb_subchannel_build(self->layout->image_type, q, p, sub, error))
+	if (layout->subchannel_source && lba >= 0 && lba < layout->leadout_start)
+		return rb_image_read_full(
+			self, RB_IMAGE_SOURCE_SUBCHANNEL, sub, RB_SUBCHANNEL_PW_SIZE, lba, error);
+	rb_image_layout_get_subq(layout, lba, q, &p);
+	if (!rb_subchannel_build(layout->image_type, q, p, sub, error))
 		return FALSE;
-	if (!self->layout->rw_generator)
+	text = rb_image_layout_get_cdtext_rw(layout, lba, self->text);
+	if (text) {
+		for (guint i = 0; i < RB_SUBCHANNEL_PW_SIZE; i++)
+			sub[i] |= self->text[i];
+	}
+	if (!layout->rw_generator)
 		return TRUE;
 	if (!rb_image_read_full(self, RB_IMAGE_SOURCE_RW, self->rw, sizeof(self->rw), lba, error))
 		return FALSE;
@@ -254,6 +271,16 @@ rb_image_subchannel(RbImageProducer *self, gint32 lba, guint8 *sub, GError **err
 				    RB_IMAGE_ERROR,
 				    RB_IMAGE_ERROR_RW_HAS_PQ_BITS,
 				    _("the R-W generator set P or Q in byte %u at LBA %d"),
+				    i,
+				    lba);
+			return FALSE;
+		}
+		if (text && self->rw[i] != 0) {
+			g_set_error(error,
+				    RB_IMAGE_ERROR,
+				    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+				    _("the R-W generator set byte %u at LBA %d in the lead-in, "
+				      "where the CD-TEXT goes: it must give zeros there"),
 				    i,
 				    lba);
 			return FALSE;

@@ -26,8 +26,19 @@ rb_image_creator_return_error(GDBusMethodInvocation *invocation, const GError *e
 	if (error->domain == RB_IMAGE_ERROR) {
 		RbImageError code = (RbImageError)error->code;
 
+		/* every code named, no default: a new one must be mapped here */
+		switch (code) {
 		/* the first ten are IMAPI's E_IMAPI_RAW_IMAGE_*, in the same order */
-		if (code <= RB_IMAGE_ERROR_TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX) {
+		case RB_IMAGE_ERROR_IS_READ_ONLY:
+		case RB_IMAGE_ERROR_TOO_MANY_TRACKS:
+		case RB_IMAGE_ERROR_SECTOR_TYPE_NOT_SUPPORTED:
+		case RB_IMAGE_ERROR_NO_TRACKS:
+		case RB_IMAGE_ERROR_TRACKS_ALREADY_ADDED:
+		case RB_IMAGE_ERROR_INSUFFICIENT_SPACE:
+		case RB_IMAGE_ERROR_TOO_MANY_TRACK_INDEXES:
+		case RB_IMAGE_ERROR_TRACK_INDEX_NOT_FOUND:
+		case RB_IMAGE_ERROR_TRACK_INDEX_OFFSET_ZERO_CANNOT_BE_CLEARED:
+		case RB_IMAGE_ERROR_TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX: {
 			RbError rb_code = RB_ERROR_RAW_IMAGE_IS_READ_ONLY + (RbError)code;
 
 			g_dbus_method_invocation_take_error(
@@ -39,7 +50,7 @@ rb_image_creator_return_error(GDBusMethodInvocation *invocation, const GError *e
 			return;
 		}
 		/* a track that may not follow the others: IMAPI's nearest name */
-		if (code == RB_IMAGE_ERROR_INCOMPATIBLE_TRACK) {
+		case RB_IMAGE_ERROR_INCOMPATIBLE_TRACK:
 			g_dbus_method_invocation_take_error(
 				invocation,
 				rb_error_new(
@@ -50,8 +61,28 @@ rb_image_creator_return_error(GDBusMethodInvocation *invocation, const GError *e
 					  "StartingTrackNumber is not 1): %s"),
 					error->message));
 			return;
-		}
+		/* R-W as given in an image type that has none: IMAPI refuses
+		 * an R-W generator with PQ_ONLY by E_INVALIDARG, and the fix
+		 * is the property */
+		case RB_IMAGE_ERROR_NEEDS_RAW_SUBCHANNEL:
+			g_dbus_method_invocation_return_error(
+				invocation,
+				G_DBUS_ERROR,
+				G_DBUS_ERROR_INVALID_ARGS,
+				_("The image needs raw sub-channel data: set "
+				  "ResultingImageType to 3 (raw P-W) (%s)."),
+				error->message);
+			return;
 		/* what IMAPI answers with E_INVALIDARG */
+		case RB_IMAGE_ERROR_TRACK_TOO_SHORT:
+		case RB_IMAGE_ERROR_INVALID_MCN:
+		case RB_IMAGE_ERROR_INVALID_ISRC:
+		case RB_IMAGE_ERROR_INVALID_ARGUMENT:
+		case RB_IMAGE_ERROR_DATA_ENDED_EARLY:
+		case RB_IMAGE_ERROR_RW_HAS_PQ_BITS:
+		case RB_IMAGE_ERROR_READ_FAILED:
+			break;
+		}
 		g_dbus_method_invocation_return_error(invocation,
 						      G_DBUS_ERROR,
 						      G_DBUS_ERROR_INVALID_ARGS,
