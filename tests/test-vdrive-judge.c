@@ -154,7 +154,9 @@ rb_put_cdtext(guint8 *pw, gint32 lba, gboolean bad_crc)
 
 		pack[0] = (guint8)(0x80 + n % 2);
 		pack[1] = 0;
-		pack[2] = (guint8)((guint)lba & 0x7F);
+		/* a set of 256 packs, each sequence number with one content,
+		 * repeated cyclically as a lead-in carries CD-TEXT */
+		pack[2] = (guint8)(((guint)lba * 4 + n) & 0xFF);
 		pack[3] = 0;
 		for (guint i = 4; i < 16; i++)
 			pack[i] = (guint8)('A' + (i + n) % 26);

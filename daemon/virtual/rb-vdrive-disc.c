@@ -255,6 +255,24 @@ rb_vdrive_toc_format_2(RbVdrive *self, GByteArray *out)
 	return TRUE;
 }
 
+/*
+ * CD-TEXT: the packs the lead-in carried, each once, in block and sequence
+ * order, after a header whose bytes 2-3 are reserved. A disc without
+ * CD-TEXT gives the header alone (data length 2) with GOOD status, as
+ * CDEmu's drive does (cdemu-daemon device-commands.c, READ TOC format 5);
+ * every host copes with that answer as "no CD-TEXT" (libcdio
+ * get_cdtext_generic(): data length - 2 = 0 is no CD-TEXT; cdrdao
+ * CdrDriver::readCdTextPacks(): length <= 4 is none; libburn
+ * mmc_get_leadin_text(): fewer than 22 bytes is none), and those hosts
+ * take a CHECK CONDITION the same way, so the choice misleads none of them.
+ * What MMC itself prescribes for this case is UNCONFIRMED here.
+ */
+static void
+rb_vdrive_toc_format_5(RbVdrive *self, GByteArray *out)
+{
+	rb_vdrive_cdtext_append(self, out);
+}
+
 static void
 rb_vdrive_toc_atip(RbVdrive *self, GByteArray *out)
 {
@@ -297,6 +315,11 @@ rb_vdrive_cmd_read_toc(
 	case 4:
 		rb_vdrive_toc_atip(self, out);
 		ok = TRUE;
+		break;
+	case 5:
+		ok = rb_vdrive_recorded(self);
+		if (ok)
+			rb_vdrive_toc_format_5(self, out);
 		break;
 	default:
 		ok = FALSE;

@@ -27,7 +27,9 @@
  * and in bytes 16-17 the CRC of bytes 0-15: CRC-16 0x1021 from 0, inverted,
  * as Q's (mmc-notes "10. Measured": "each pack with an inverted CRC"). A
  * pack of another type or with a wrong CRC counts as a bad pack: a reader
- * drops either.
+ * drops either. The good ones are kept as a reading drive keeps them for
+ * READ TOC/PMA/ATIP format 5: one copy per block and sequence number,
+ * whatever point of the cycle the lead-in starts at.
  */
 #include "config.h"
 
@@ -35,6 +37,7 @@
 
 #include <glib/gi18n.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "rb-vdrive-private.h"
 
@@ -44,8 +47,11 @@
 #define RB_VDRIVE_P_SLACK 150
 /* the longest a lead-out P may stay the same after its first 2 s */
 #define RB_VDRIVE_P_LEADOUT_RUN 150
-#define RB_CDTEXT_PACK_SIZE 18
+#define RB_CDTEXT_PACK_SIZE RB_VDRIVE_CDTEXT_PACK_SIZE
 #define RB_CDTEXT_PACK_DATA 16
+/* pack byte 3: bit 7 double-byte characters, bits 6-4 block, 3-0 position */
+#define RB_CDTEXT_BLOCK_SHIFT 4
+#define RB_CDTEXT_BLOCK_MASK 0x07
 #define RB_CDTEXT_PACKS_PER_SECTOR 4
 #define RB_CDTEXT_TYPE_FIRST 0x80
 #define RB_CDTEXT_TYPE_LAST 0x8F
@@ -204,6 +210,52 @@ rb_vdrive_judge_p(RbVdrive *self, gint32 lba, const guint8 *pw)
 }
 
 void
+rb_vdrive_cdtext_clear(RbVdrive *self)
+{
+	memset(self->cdtext->kept, 0, sizeof(self->cdtext->kept));
+	self->cdtext->count = 0;
+	self->cdtext->conflict_noted = FALSE;
+}
+
+guint
+rb_vdrive_cdtext_append(RbVdrive *self, GByteArray *out)
+{
+	const RbVdriveCdText *cdtext = self->cdtext;
+
+	for (guint slot = 0; slot < RB_VDRIVE_CDTEXT_SLOTS; slot++)
+		if (cdtext->kept[slot])
+			g_byte_array_append(out, cdtext->packs[slot], RB_CDTEXT_PACK_SIZE);
+	return cdtext->count;
+}
+
+/* a pack with a good CRC: the first copy of its block and sequence number
+ * is the one a reader keeps; a later copy that says something else is a
+ * writer's fault, which the report names once (it recurs every cycle) */
+static void
+rb_vdrive_cdtext_keep(RbVdrive *self, gint32 lba, const guint8 *pack)
+{
+	RbVdriveCdText *cdtext = self->cdtext;
+	guint block = (pack[3] >> RB_CDTEXT_BLOCK_SHIFT) & RB_CDTEXT_BLOCK_MASK;
+	guint slot = block * RB_VDRIVE_CDTEXT_SEQUENCES + pack[2];
+
+	if (!cdtext->kept[slot]) {
+		memcpy(cdtext->packs[slot], pack, RB_CDTEXT_PACK_SIZE);
+		cdtext->kept[slot] = 1;
+		cdtext->count++;
+	} else if (!cdtext->conflict_noted &&
+		   memcmp(cdtext->packs[slot], pack, RB_CDTEXT_PACK_SIZE) != 0) {
+		cdtext->conflict_noted = TRUE;
+		rb_vdrive_note_problem(
+			self,
+			lba,
+			"cd-text",
+			_("pack of block %u sequence %u differs from its earlier copy"),
+			block,
+			pack[2]);
+	}
+}
+
+void
 rb_vdrive_judge_cdtext(RbVdrive *self, gint32 lba, const guint8 *pw)
 {
 	guint8 any = 0;
@@ -249,6 +301,8 @@ rb_vdrive_judge_cdtext(RbVdrive *self, gint32 lba, const guint8 *pw)
 					       n + 1,
 					       stored,
 					       expected);
+		} else {
+			rb_vdrive_cdtext_keep(self, lba, pack);
 		}
 	}
 }

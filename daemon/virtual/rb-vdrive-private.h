@@ -90,6 +90,26 @@ typedef struct {
 	gboolean p_leadout_flagged;
 } RbVdriveJudge;
 
+/*
+ * The CD-TEXT a reading drive gives back (READ TOC/PMA/ATIP format 5): the
+ * lead-in repeats the pack set cyclically, and the drive keeps one copy of
+ * each good pack, found by its block (byte 3 bits 6-4, 0-7) and sequence
+ * number (byte 2, counted from 0 in each block: cdrdao CdTextEncoder
+ * buildPacks() resets it per block, and the size-information packs give a
+ * last sequence number per block). At most 8 blocks of 256 packs.
+ */
+#define RB_VDRIVE_CDTEXT_PACK_SIZE 18
+#define RB_VDRIVE_CDTEXT_BLOCKS 8
+#define RB_VDRIVE_CDTEXT_SEQUENCES 256
+#define RB_VDRIVE_CDTEXT_SLOTS (RB_VDRIVE_CDTEXT_BLOCKS * RB_VDRIVE_CDTEXT_SEQUENCES)
+
+typedef struct {
+	guint8 packs[RB_VDRIVE_CDTEXT_SLOTS][RB_VDRIVE_CDTEXT_PACK_SIZE];
+	guint8 kept[RB_VDRIVE_CDTEXT_SLOTS]; /* 1 where packs[] holds a pack */
+	guint count;
+	gboolean conflict_noted; /* a pack contradicted its earlier copy */
+} RbVdriveCdText;
+
 typedef struct {
 	/* ATIP of the medium */
 	gint32 leadin_start;
@@ -138,6 +158,7 @@ struct _RbVdrive {
 	guint run_length;
 	gboolean run_started; /* FALSE for the first run, which trimming may cut */
 	RbVdriveJudge judge;
+	RbVdriveCdText *cdtext; /* the lead-in's CD-TEXT, as a reader keeps it */
 	RbVdriveReport report;
 
 	/* real-time model of the drive buffer */
@@ -252,5 +273,9 @@ void rb_vdrive_judge_other_q(RbVdrive *self, gint32 lba, const guint8 *q);
 /* rb-vdrive-judge-pw.c: the P flag and lead-in CD-TEXT */
 void rb_vdrive_judge_p(RbVdrive *self, gint32 lba, const guint8 *pw);
 void rb_vdrive_judge_cdtext(RbVdrive *self, gint32 lba, const guint8 *pw);
+/* forgets the kept CD-TEXT, with the rest of the judge's state */
+void rb_vdrive_cdtext_clear(RbVdrive *self);
+/* appends the kept packs in block and sequence order; returns how many */
+guint rb_vdrive_cdtext_append(RbVdrive *self, GByteArray *out);
 
 G_END_DECLS

@@ -46,6 +46,7 @@ rb_vdrive_recording_clear(RbVdrive *self)
 	self->run_length = 0;
 	self->run_started = FALSE;
 	rb_vdrive_judge_reset(self);
+	rb_vdrive_cdtext_clear(self);
 	memset(&self->report, 0, sizeof(self->report));
 	self->report.leadout_start = G_MININT32;
 	self->buffer_bytes = 0;

@@ -30,6 +30,7 @@ rb_vdrive_finalize(GObject *object)
 	g_clear_pointer(&self->toc, g_array_unref);
 	g_clear_pointer(&self->track_starts, g_array_unref);
 	g_clear_pointer(&self->track_ctl, g_array_unref);
+	g_clear_pointer(&self->cdtext, g_free);
 	rb_virtual_spec_free(self->spec);
 	g_mutex_clear(&self->mutex);
 	G_OBJECT_CLASS(rb_vdrive_parent_class)->finalize(object);
@@ -49,6 +50,7 @@ rb_vdrive_init(RbVdrive *self)
 	self->toc = g_array_new(FALSE, TRUE, sizeof(RbVdriveTocEntry));
 	self->track_starts = g_array_new(FALSE, TRUE, sizeof(gint32));
 	self->track_ctl = g_array_new(FALSE, TRUE, sizeof(guint8));
+	self->cdtext = g_new0(RbVdriveCdText, 1);
 	rb_vdrive_faults_init(&self->faults);
 }
 
