@@ -6,4 +6,170 @@
  */
 #include "config.h"
 
+#include <check.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "rb-cd-sector.h"
 #include "rb-disc-test.h"
+
+/* ---- CUE tests (test-disc-cue.c); usable by any image test ---- */
+
+guint8
+rb_disc_test_pattern_byte(guint seed, guint64 offset)
+{
+	/* a multiplicative hash: no two nearby sectors alike, no long zero runs */
+	guint64 x = (offset + 1) * 0x9E3779B97F4A7C15ull + (guint64)seed * 0xBF58476D1CE4E5B9ull;
+
+	return (guint8)(x >> 56 ^ x >> 29);
+}
+
+static void
+rb_disc_test_fill(guint8 *buf, gsize len, guint seed, guint64 offset)
+{
+	for (gsize i = 0; i < len; i++)
+		buf[i] = rb_disc_test_pattern_byte(seed, offset + i);
+}
+
+void
+rb_disc_test_write_pattern(const gchar *path, gsize length, guint seed)
+{
+	g_autofree guint8 *data = g_malloc(length);
+	g_autoptr(GError) error = NULL;
+
+	rb_disc_test_fill(data, length, seed, 0);
+	ck_assert_msg(g_file_set_contents(path, (const gchar *)data, (gssize)length, &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+}
+
+static void
+rb_disc_test_le(guint8 *p, guint32 value, guint n)
+{
+	for (guint i = 0; i < n; i++)
+		p[i] = (guint8)(value >> (8 * i));
+}
+
+void
+rb_disc_test_write_wav(const gchar *path, gsize length, guint seed)
+{
+	g_autofree guint8 *data = g_malloc0(44 + length);
+	g_autoptr(GError) error = NULL;
+
+	memcpy(data, "RIFF", 4);
+	rb_disc_test_le(data + 4, (guint32)(36 + length), 4);
+	memcpy(data + 8, "WAVEfmt ", 8);
+	rb_disc_test_le(data + 16, 16, 4);
+	rb_disc_test_le(data + 20, 1, 2);         /* PCM */
+	rb_disc_test_le(data + 22, 2, 2);         /* channels */
+	rb_disc_test_le(data + 24, 44100, 4);     /* rate */
+	rb_disc_test_le(data + 28, 44100 * 4, 4); /* bytes per second */
+	rb_disc_test_le(data + 32, 4, 2);         /* block align */
+	rb_disc_test_le(data + 34, 16, 2);        /* bits */
+	memcpy(data + 36, "data", 4);
+	rb_disc_test_le(data + 40, (guint32)length, 4);
+	rb_disc_test_fill(data + 44, length, seed, 0);
+	ck_assert_msg(g_file_set_contents(path, (const gchar *)data, (gssize)(44 + length), &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+}
+
+void
+rb_disc_test_write_data(const gchar *path,
+			guint mode,
+			gint32 first_lba,
+			guint n_sectors,
+			guint seed,
+			gboolean xa_2336)
+{
+	gsize out_size = xa_2336 ? 2336 : RB_CD_MAIN_SIZE;
+	g_autofree guint8 *data = g_malloc((gsize)n_sectors * out_size);
+	g_autoptr(GError) error = NULL;
+
+	for (guint i = 0; i < n_sectors; i++) {
+		guint8 input[2336];
+		guint8 sector[RB_CD_MAIN_SIZE];
+		RbCdSectorType type = mode == 1    ? RB_CD_SECTOR_MODE1
+				      : i % 2 == 0 ? RB_CD_SECTOR_MODE2_FORM1
+						   : RB_CD_SECTOR_MODE2_FORM2;
+
+		rb_disc_test_fill(input, sizeof(input), seed, (guint64)i * sizeof(input));
+		if (type == RB_CD_SECTOR_MODE2_FORM2) {
+			/* a sub-header of Form 2, the same in both copies */
+			memcpy(input, "\x01\x02\x20\x00\x01\x02\x20\x00", 8);
+		}
+		if (type == RB_CD_SECTOR_MODE2_FORM1) {
+			/* the encoder writes a zero Form 1 sub-header: give the file
+			 * one of its own (file 1), then EDC and ECC over it */
+			guint8 xa[2336] = {0x01, 0x00, 0x08, 0x00, 0x01, 0x00, 0x08, 0x00};
+
+			memcpy(xa + 8, input, 2048);
+			rb_cd_sector_encode(
+				RB_CD_SECTOR_MODE2_FORM0, first_lba + (gint32)i, xa, sector);
+			rb_disc_test_le(sector + 2072, rb_cd_sector_edc(sector + 16, 2056), 4);
+			rb_cd_sector_ecc(sector, TRUE);
+		} else {
+			rb_cd_sector_encode(type, first_lba + (gint32)i, input, sector);
+		}
+		memcpy(data + (gsize)i * out_size, xa_2336 ? sector + 16 : sector, out_size);
+	}
+	ck_assert_msg(
+		g_file_set_contents(
+			path, (const gchar *)data, (gssize)((gsize)n_sectors * out_size), &error),
+		"%s",
+		error != NULL ? error->message : "");
+}
+
+GBytes *
+rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *tool =
+		g_build_filename(RB_TEST_ABS_BUILDDIR, "tests", "rawburn-vdrive-run", NULL);
+	g_autofree gchar *program = g_find_program_in_path("cdrdao");
+	g_autofree gchar *image = g_build_filename(dir, "cdrdao-disc.img", NULL);
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	g_auto(GStrv) envp = g_get_environ();
+	gchar *disc = NULL;
+	gsize length = 0;
+	gint status = 0;
+	/* --fast: no real-time pacing; what is written is compared, not when */
+	const gchar *argv[] = {tool,
+			       "--speed=52",
+			       "--fast",
+			       "--media",
+			       "cd-r-80",
+			       "--export",
+			       image,
+			       "cdrdao",
+			       "write",
+			       "--device",
+			       "/dev/sr0",
+			       "--driver",
+			       "generic-mmc-raw",
+			       "-n",
+			       sheet,
+			       NULL};
+
+	ck_assert_msg(program != NULL,
+		      "cdrdao is missing: install it (.ci/build does); the CUE reader needs it "
+		      "as its oracle");
+	envp = g_environ_unsetenv(envp, "LD_PRELOAD");
+	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
+	ck_assert_msg(g_spawn_sync(dir,
+				   (gchar **)argv,
+				   envp,
+				   G_SPAWN_DEFAULT,
+				   NULL,
+				   NULL,
+				   &out,
+				   &err,
+				   &status,
+				   &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "cdrdao: %s%s", out, err);
+	ck_assert(g_file_get_contents(image, &disc, &length, &error));
+	return g_bytes_new_take(disc, length);
+}

@@ -10,4 +10,31 @@
 
 G_BEGIN_DECLS
 
+/* ---- CUE tests (test-disc-cue.c); usable by any image test ---- */
+
+/* the byte at @offset of the deterministic pattern @seed */
+guint8 rb_disc_test_pattern_byte(guint seed, guint64 offset);
+/* @length bytes of pattern @seed into @path */
+void rb_disc_test_write_pattern(const gchar *path, gsize length, guint seed);
+/* a 44.1 kHz 16-bit stereo WAV whose sample data is @length bytes of pattern @seed */
+void rb_disc_test_write_wav(const gchar *path, gsize length, guint seed);
+/*
+ * @n_sectors raw 2352-byte data sectors as READ CD returns them (not
+ * scrambled), from LBA @first_lba, of @mode 1 or 2 (Mode 2: Form 1 and
+ * Form 2 in turn), user data from pattern @seed; with @xa_2336 only their
+ * 2336 bytes after the header (a CUE MODE2/2336 file).
+ */
+void rb_disc_test_write_data(const gchar *path,
+			     guint mode,
+			     gint32 first_lba,
+			     guint n_sectors,
+			     guint seed,
+			     gboolean xa_2336);
+/*
+ * Burns @sheet (in @dir, with its files) with cdrdao in raw mode onto the
+ * emulated drive (rawburn-vdrive-run --fast) and returns the exported disc:
+ * 2448 bytes per sector from the lead-in start of cd-r-80 (LBA -11634).
+ */
+GBytes *rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet);
+
 G_END_DECLS

@@ -40,7 +40,15 @@ typedef enum {
 	 * one (audio files whose size is no multiple of 2352 bytes, as cdrdao
 	 * and wodim pad them) */
 	RB_DISC_SEGMENT_PAD = 1 << 3,
+	/* CUE MODE2/2336: @data_length bytes of 2336-byte XA sectors (sub-header
+	 * and 2328 bytes), each built into a raw 2352-byte sector of the form its
+	 * sub-header says (sync, header of its LBA, EDC, ECC for Form 1) and
+	 * scrambled; @length counts the 2352-byte sectors */
+	RB_DISC_SEGMENT_XA_2336 = 1 << 4,
 } RbDiscSegmentFlags;
+
+/* a CUE MODE2/2336 sector in its file: sub-header and 2328 bytes */
+#define RB_CD_XA_INPUT_SIZE 2336
 
 typedef struct {
 	RbDiscSegmentKind kind;
@@ -71,7 +79,7 @@ struct _RbDiscImage {
 
 RbDiscImage *rb_disc_image_new(RbDiscImageFormat format, const gchar *path);
 /* @length bytes of @path from @offset (with PAD: rounded up to whole
- * 2352-byte sectors) */
+ * 2352-byte sectors; with XA_2336: 2352 bytes for every 2336 of the file) */
 void rb_disc_image_add_file(RbDiscImage *image,
 			    guint source,
 			    const gchar *path,

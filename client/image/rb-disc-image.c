@@ -94,6 +94,8 @@ rb_disc_image_add_file(RbDiscImage *image,
 		.length = length,
 	};
 
+	if ((flags & RB_DISC_SEGMENT_XA_2336) != 0)
+		segment.length = length / RB_CD_XA_INPUT_SIZE * RB_CD_MAIN_SIZE;
 	if ((flags & RB_DISC_SEGMENT_PAD) != 0 && length % RB_CD_MAIN_SIZE != 0)
 		segment.length += RB_CD_MAIN_SIZE - length % RB_CD_MAIN_SIZE;
 	rb_disc_image_append(image, source, &segment);

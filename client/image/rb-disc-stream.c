@@ -21,7 +21,12 @@
 #include "rb-scramble.h"
 
 #define RB_DISC_STREAM_TRANSFORMS                                                                  \
-	(RB_DISC_SEGMENT_SWAP16 | RB_DISC_SEGMENT_SCRAMBLE | RB_DISC_SEGMENT_SUB_CHANNELS)
+	(RB_DISC_SEGMENT_SWAP16 | RB_DISC_SEGMENT_SCRAMBLE | RB_DISC_SEGMENT_SUB_CHANNELS |        \
+	 RB_DISC_SEGMENT_XA_2336)
+/* the sub-header's submode byte and its form bit (CD-ROM XA) */
+#define RB_DISC_XA_SUBMODE 2
+#define RB_DISC_XA_FORM2 0x20
+#define RB_DISC_XA_FORM1_EDC_END 2072
 
 typedef struct {
 	guint segment;
@@ -77,12 +82,13 @@ rb_disc_image_stream_free(RbDiscImageStream *stream)
 	g_free(stream);
 }
 
-/* exactly @len bytes of the segment's file from byte @done of the segment */
+/* exactly @len bytes of the segment's file from byte @at of the segment */
 static gboolean
 rb_disc_stream_pread(RbDiscSourceState *state,
 		     const RbDiscSegment *segment,
 		     guint8 *buf,
 		     gsize len,
+		     guint64 at,
 		     GError **error)
 {
 	gsize got = 0;
@@ -102,10 +108,8 @@ rb_disc_stream_pread(RbDiscSourceState *state,
 		}
 	}
 	while (got < len) {
-		gssize n = pread(state->fd,
-				 buf + got,
-				 len - got,
-				 (off_t)(segment->offset + state->done + got));
+		gssize n =
+			pread(state->fd, buf + got, len - got, (off_t)(segment->offset + at + got));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -121,7 +125,7 @@ rb_disc_stream_pread(RbDiscSourceState *state,
 					   " while it was being burned: was it changed?")
 				       : _("Reading “%s” at byte %" G_GUINT64_FORMAT " failed: %s"),
 				segment->path,
-				segment->offset + state->done + got,
+				segment->offset + at + got,
 				g_strerror(errsv));
 			return FALSE;
 		}
@@ -142,7 +146,8 @@ rb_disc_stream_file_bytes(RbDiscSourceState *state,
 
 	if (state->done < segment->data_length)
 		from_file = (gsize)MIN((guint64)len, segment->data_length - state->done);
-	if (from_file > 0 && !rb_disc_stream_pread(state, segment, buf, from_file, error))
+	if (from_file > 0 &&
+	    !rb_disc_stream_pread(state, segment, buf, from_file, state->done, error))
 		return FALSE;
 	memset(buf + from_file, 0, len - from_file);
 	return TRUE;
@@ -162,6 +167,30 @@ rb_disc_stream_interleave_channels(guint8 *unit)
 		}
 	}
 	memcpy(unit, symbols, sizeof(symbols));
+}
+
+/*
+ * A 2336-byte XA sector into its raw sector: Form 2 (the sub-header's form
+ * bit) as the image core builds Form 2, EDC over 16-2347 included; Form 1
+ * with the file's sub-header kept, EDC over 16-2071 and P/Q parity with the
+ * header taken as zero (CD-ROM XA); then scrambled, as raw sectors go.
+ */
+static void
+rb_disc_stream_build_xa(const guint8 *input, gint32 lba, guint8 *out)
+{
+	if ((input[RB_DISC_XA_SUBMODE] & RB_DISC_XA_FORM2) != 0) {
+		rb_cd_sector_encode(RB_CD_SECTOR_MODE2_FORM2, lba, input, out);
+	} else {
+		guint32 edc;
+
+		/* formless Mode 2 gives the sync, the header and the 2336 bytes */
+		rb_cd_sector_encode(RB_CD_SECTOR_MODE2_FORM0, lba, input, out);
+		edc = rb_cd_sector_edc(out + 16, RB_DISC_XA_FORM1_EDC_END - 16);
+		for (guint i = 0; i < 4; i++)
+			out[RB_DISC_XA_FORM1_EDC_END + i] = (guint8)(edc >> (8 * i));
+		rb_cd_sector_ecc(out, TRUE);
+	}
+	rb_scramble_sector(out);
 }
 
 static gboolean
@@ -186,6 +215,21 @@ rb_disc_stream_stage(RbDiscImageStream *stream,
 
 		rb_cd_sector_encode(rb_disc_stream_cooked(t->type), lba, zeros, state->unit);
 		rb_scramble_sector(state->unit);
+	} else if ((segment->flags & RB_DISC_SEGMENT_XA_2336) != 0) {
+		const RbImageTrack *t = rb_image_layout_get_track(stream->image->layout, source);
+		guint64 sector = state->done / RB_CD_MAIN_SIZE;
+		gint32 lba = t->pregap_start +
+			     (gint32)((state->position + state->done) / RB_CD_MAIN_SIZE);
+		guint8 input[RB_CD_XA_INPUT_SIZE];
+
+		if (!rb_disc_stream_pread(state,
+					  segment,
+					  input,
+					  sizeof(input),
+					  sector * RB_CD_XA_INPUT_SIZE,
+					  error))
+			return FALSE;
+		rb_disc_stream_build_xa(input, lba, state->unit);
 	} else if (!rb_disc_stream_file_bytes(state, segment, state->unit, want, error)) {
 		return FALSE;
 	}
