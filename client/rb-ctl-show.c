@@ -264,12 +264,12 @@ rb_ctl_show_text_fits(GString *out, gint32 leadout, gint32 limit, guint minutes)
 {
 	if (leadout <= limit)
 		g_string_append_printf(out,
-				       _("Fits a %u-minute blank: yes, %d sectors to spare\n"),
+				       _("%u-minute blank: fits, %d sectors to spare\n"),
 				       minutes,
 				       limit - leadout);
 	else
 		g_string_append_printf(out,
-				       _("Fits a %u-minute blank: no, %d sectors too long\n"),
+				       _("%u-minute blank: too long by %d sectors\n"),
 				       minutes,
 				       leadout - limit);
 }

@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "rb-cd-sector.h"
 #include "rb-disc-test.h"
@@ -172,4 +174,80 @@ rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet)
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "cdrdao: %s%s", out, err);
 	ck_assert(g_file_get_contents(image, &disc, &length, &error));
 	return g_bytes_new_take(disc, length);
+}
+
+/* ---- burning image files with rawburnctl (test-disc-burn.c) ---- */
+
+void
+rb_disc_test_write_wav_full(
+	const gchar *path, guint64 length, guint rate, guint channels, guint seed, gboolean sparse)
+{
+	guint8 header[44] = {0};
+	gint fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	ck_assert_msg(fd >= 0, "%s", path);
+	memcpy(header, "RIFF", 4);
+	rb_disc_test_le(header + 4, (guint32)MIN(36 + length, G_MAXUINT32), 4);
+	memcpy(header + 8, "WAVEfmt ", 8);
+	rb_disc_test_le(header + 16, 16, 4);
+	rb_disc_test_le(header + 20, 1, 2); /* PCM */
+	rb_disc_test_le(header + 22, channels, 2);
+	rb_disc_test_le(header + 24, rate, 4);
+	rb_disc_test_le(header + 28, rate * channels * 2, 4);
+	rb_disc_test_le(header + 32, channels * 2, 2);
+	rb_disc_test_le(header + 34, 16, 2);
+	memcpy(header + 36, "data", 4);
+	rb_disc_test_le(header + 40, (guint32)MIN(length, G_MAXUINT32), 4);
+	ck_assert_int_eq(write(fd, header, sizeof(header)), sizeof(header));
+	if (sparse) {
+		ck_assert_int_eq(ftruncate(fd, (off_t)(sizeof(header) + length)), 0);
+	} else {
+		g_autofree guint8 *data = g_malloc(length);
+
+		rb_disc_test_fill(data, length, seed, 0);
+		ck_assert_int_eq(write(fd, data, length), (gssize)length);
+	}
+	close(fd);
+}
+
+gchar *
+rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *command)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *tool =
+		g_build_filename(RB_TEST_ABS_BUILDDIR, "tests", "rawburn-vdrive-run", NULL);
+	g_auto(GStrv) envp = g_environ_unsetenv(g_get_environ(), "LD_PRELOAD");
+	g_autofree gchar *err = NULL;
+	gchar *out = NULL;
+	gint status = 0;
+	const gchar *argv[] = {tool, "--fast", "--disc", disc, "sh", "-c", command, NULL};
+
+	/* the tool puts itself under umockdev's preload: not under ours */
+	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
+	ck_assert_msg(g_spawn_sync(dir,
+				   (gchar **)argv,
+				   envp,
+				   G_SPAWN_DEFAULT,
+				   NULL,
+				   NULL,
+				   &out,
+				   &err,
+				   &status,
+				   &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "%s failed: %s%s",
+		      command,
+		      out,
+		      err);
+	return out;
+}
+
+gchar *
+rb_disc_test_msf(gint32 lba)
+{
+	gint32 frames = lba + 150;
+
+	return g_strdup_printf("%02d:%02d:%02d", frames / 75 / 60, frames / 75 % 60, frames % 75);
 }

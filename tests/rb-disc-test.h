@@ -37,4 +37,20 @@ void rb_disc_test_write_data(const gchar *path,
  */
 GBytes *rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet);
 
+/* ---- burning image files with rawburnctl (test-disc-burn.c) ---- */
+
+/* a WAV header for @length bytes of 16-bit PCM with @rate and @channels,
+ * then @length bytes of pattern @seed; with @sparse no data is written and
+ * the file is extended with a hole: a long disc at no cost */
+void rb_disc_test_write_wav_full(
+	const gchar *path, guint64 length, guint rate, guint channels, guint seed, gboolean sparse);
+/*
+ * Runs `sh -c @command` in @dir under the emulated drive (rawburn-vdrive-run
+ * --fast) with the exported disc @disc in it, /dev/sr0 its device; fails
+ * the test unless it exits 0; returns its standard output.
+ */
+gchar *rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *command);
+/* @lba as cd-info prints it: "MM:SS:FF" of @lba + 150 */
+gchar *rb_disc_test_msf(gint32 lba);
+
 G_END_DECLS
