@@ -260,7 +260,15 @@ rb_ctl_commands_description(void)
 	for (guint i = 0; i < G_N_ELEMENTS(rb_ctl_commands); i++) {
 		g_autofree gchar *usage =
 			g_strdup_printf("%s %s", rb_ctl_commands[i].name, rb_ctl_commands[i].args);
-		g_string_append_printf(text, "\n  %-20s %s", usage, _(rb_ctl_commands[i].summary));
+		/* padded by characters: “…” is three bytes */
+		glong width = g_utf8_strlen(usage, -1);
+
+		g_string_append_printf(text,
+				       "\n  %s%*s %s",
+				       usage,
+				       (gint)MAX(20 - width, 0),
+				       "",
+				       _(rb_ctl_commands[i].summary));
 	}
 	return g_string_free(text, FALSE);
 }

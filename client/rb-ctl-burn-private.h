@@ -49,6 +49,12 @@ int rb_ctl_burn_session(RbCtl *ctl,
 			RbCtlBurnStream *stream,
 			const RbCtlBurnOptions *options,
 			GError **error);
+/* a raw DAO file, or "-" for standard input, sent as it is */
+int rb_ctl_burn_raw(RbCtl *ctl,
+		    const gchar *recorder,
+		    const gchar *path,
+		    RbCtlBurnOptions *options,
+		    GError **error);
 /* on the main thread: the producer failed, the service must stop the
  * write (CancelWrite, asked again until the write has started and ends) */
 void rb_ctl_burn_cancel(RbCtlBurn *burn);

@@ -1,14 +1,14 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * "rawburnctl burn": an image onto a recorder through the service, the way
- * an IMAPI application drives IDiscFormat2RawCD: ClientName, PrepareMedia,
- * the per-client settings, WriteMedia2 with the stream's file descriptor,
- * progress from the Update signals, ReleaseMedia. A raw DAO file goes as
- * it is; an image file (a sheet, WAV files) through a pipe its producer
- * fills (rb-ctl-burn-image.c). SIGINT and SIGTERM cancel the write through
- * the service instead of killing the client, so the disc is closed off the
- * way the service does it.
+ * "rawburnctl burn" with the service, the way an IMAPI application drives
+ * IDiscFormat2RawCD: ClientName, PrepareMedia, the per-client settings,
+ * WriteMedia2 with the stream's file descriptor, progress from the Update
+ * signals, ReleaseMedia. A raw DAO file goes as it is; an image file (a
+ * sheet, WAV files) through a pipe its producer fills
+ * (rb-ctl-burn-image.c, which also holds the command's options). SIGINT
+ * and SIGTERM cancel the write through the service instead of killing the
+ * client, so the disc is closed off the way the service does it.
  */
 #include "config.h"
 
@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "rb-ctl-burn-private.h"
-#include "rb-ctl-burn.h"
 #include "rb-ctl-progress.h"
 #include "rb-error.h"
 
@@ -33,15 +32,6 @@
 #define RB_CTL_BURN_IS_RAW RB_CTL_SECTOR_IS_RAW
 /* a CancelWrite that came before the write started is asked again */
 #define RB_CTL_BURN_CANCEL_RETRY_MS 100
-
-static void
-rb_ctl_burn_options_clear(RbCtlBurnOptions *options)
-{
-	g_clear_pointer(&options->client_name, g_free);
-	rb_ctl_cdtext_options_clear(&options->cdtext);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCtlBurnOptions, rb_ctl_burn_options_clear)
 
 /* the state of one WriteMedia2 call, shared by the main loop's callbacks */
 struct _RbCtlBurn {
@@ -427,37 +417,6 @@ rb_ctl_burn_prepared(RbCtl *ctl,
 	return rb_ctl_burn_write(ctl, format, stream, options, error);
 }
 
-static gboolean
-rb_ctl_burn_check_options(const RbCtlBurnOptions *options, GError **error)
-{
-	if (options->sector_type < 0 || options->sector_type > RB_CTL_BURN_IS_RAW) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--sector-type is 1 (PQ_ONLY, 2368-byte sectors), 2 (IS_COOKED) or "
-			      "3 (IS_RAW, both 2448-byte sectors), not %d"),
-			    options->sector_type);
-		return FALSE;
-	}
-	if (options->lead_in < 0) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--lead-in counts the sectors before LBA 0 and cannot be "
-			      "negative"));
-		return FALSE;
-	}
-	if (options->speed == 0 || options->speed < -1) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--speed is in sectors per second (75 for 1×), or -1 for the "
-			      "fastest"));
-		return FALSE;
-	}
-	return rb_ctl_cdtext_options_check(&options->cdtext, error);
-}
-
 int
 rb_ctl_burn_session(RbCtl *ctl,
 		    RbDiscFormat2RawCD *format,
@@ -509,7 +468,7 @@ rb_ctl_burn_session(RbCtl *ctl,
 }
 
 /* a raw DAO file or standard input, passed to the service as it is */
-static int
+int
 rb_ctl_burn_raw(RbCtl *ctl,
 		const gchar *recorder,
 		const gchar *path,
@@ -538,111 +497,4 @@ rb_ctl_burn_raw(RbCtl *ctl,
 	status = rb_ctl_burn_session(ctl, format, &stream, options, error);
 	g_clear_object(&stream.fds);
 	return status;
-}
-
-int
-rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
-{
-	g_auto(RbCtlBurnOptions) options = {
-		.lead_in = RB_CTL_BURN_DEFAULT_LEAD_IN,
-		.speed = -1,
-	};
-	const GOptionEntry own_entries[] = {
-		{"sector-type",
-		 0,
-		 0,
-		 G_OPTION_ARG_INT,
-		 &options.sector_type,
-		 N_("1 PQ_ONLY (2368-byte sectors), 2 IS_COOKED or 3 IS_RAW (2448); default for "
-		    "a raw image 1 when only 2368 divides its size, else 2; for an image file "
-		    "the best the recorder writes, 3 first"),
-		 "1|2|3"},
-		{"lead-in",
-		 0,
-		 0,
-		 G_OPTION_ARG_INT,
-		 &options.lead_in,
-		 N_("A raw image's first sector is LBA -SECTORS (default 22650, 95:00:00)"),
-		 N_("SECTORS")},
-		{"speed",
-		 0,
-		 0,
-		 G_OPTION_ARG_INT,
-		 &options.speed,
-		 N_("Write speed in sectors per second, 75 per 1× (default -1, the fastest)"),
-		 N_("SECTORS_PER_S")},
-		{"no-burnfree",
-		 0,
-		 0,
-		 G_OPTION_ARG_NONE,
-		 &options.no_burnfree,
-		 N_("Turn buffer underrun protection off"),
-		 NULL},
-		{"client-name",
-		 0,
-		 0,
-		 G_OPTION_ARG_STRING,
-		 &options.client_name,
-		 N_("The name others see while the recorder is locked (default rawburnctl)"),
-		 N_("NAME")},
-	};
-	g_autoptr(GArray) entries = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
-	g_autoptr(RbDiscImage) image = NULL;
-	const gchar *const *files;
-
-	g_array_append_vals(entries, own_entries, G_N_ELEMENTS(own_entries));
-	rb_ctl_cdtext_options_add_entries(&options.cdtext, entries);
-	if (!rb_ctl_parse_command_range(
-		    ctl,
-		    "burn",
-		    _("RECORDER FILE…"),
-		    _("Burns an image file (CUE, TOC, NRG, CloneCD), WAV files (a track each) or a "
-		      "raw disc-at-once image, “-” for standard input."),
-		    (const GOptionEntry *)entries->data,
-		    2,
-		    RB_IMAGE_MAX_TRACKS + 1,
-		    _("“burn” needs a RECORDER and an IMAGE (an image file, WAV files, or “-” "
-		      "for a raw image on standard input)"),
-		    &argc,
-		    &argv,
-		    error))
-		return RB_CTL_EXIT_USAGE;
-	if (!rb_ctl_burn_check_options(&options, error))
-		return RB_CTL_EXIT_USAGE;
-	if (options.client_name == NULL)
-		options.client_name = g_strdup("rawburnctl");
-	files = (const gchar *const *)argv + 2;
-
-	/* standard input can only be a raw stream: nothing is read before the service */
-	if (argc == 3 && g_strcmp0(files[0], "-") == 0) {
-		if (rb_ctl_cdtext_options_is_set(&options.cdtext)) {
-			g_set_error(error,
-				    G_OPTION_ERROR,
-				    G_OPTION_ERROR_BAD_VALUE,
-				    _("The CD-TEXT options need an image file or WAV files, not a "
-				      "raw image on standard input"));
-			return RB_CTL_EXIT_USAGE;
-		}
-		return rb_ctl_burn_raw(ctl, argv[1], files[0], &options, error);
-	}
-	image = rb_ctl_image_open(files, error);
-	if (image == NULL)
-		return rb_ctl_image_exit_status(*error);
-	if (rb_disc_image_get_layout(image) == NULL) {
-		if (rb_ctl_cdtext_options_is_set(&options.cdtext)) {
-			/* says why, as a usage error */
-			rb_ctl_image_apply_cdtext(image, &options.cdtext, error);
-			return RB_CTL_EXIT_USAGE;
-		}
-		return rb_ctl_burn_raw(ctl, argv[1], files[0], &options, error);
-	}
-	if (options.lead_in != RB_CTL_BURN_DEFAULT_LEAD_IN) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--lead-in is for raw images: an image file's stream starts at "
-			      "95:00:00 (22650)"));
-		return RB_CTL_EXIT_USAGE;
-	}
-	return rb_ctl_burn_image(ctl, argv[1], image, &options, error);
 }

@@ -52,5 +52,31 @@ void rb_disc_test_write_wav_full(
 gchar *rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *command);
 /* @lba as cd-info prints it: "MM:SS:FF" of @lba + 150 */
 gchar *rb_disc_test_msf(gint32 lba);
+/* what python3 prints of @expression on @json, parsed as d */
+gchar *rb_disc_test_json_query(const gchar *json, const gchar *expression);
+
+/* what a burned audio disc must read back as */
+typedef struct {
+	guint n_tracks;
+	gint32 starts[3];
+	gint32 leadout;
+	/* the program area's audio, LBA 0 to the lead-out */
+	GByteArray *audio;
+	/* CD-TEXT block 0: [0] the disc, [1…] the tracks */
+	const gchar *titles[3];
+	const gchar *performers[3];
+} RbDiscTestExpected;
+
+void rb_disc_test_expected_clear(RbDiscTestExpected *expected);
+/* @length bytes of pattern @seed from @offset, or of silence for seed 0 */
+void
+rb_disc_test_expect_audio(RbDiscTestExpected *expected, guint seed, guint64 offset, gsize length);
+/* cd-info's TOC and CD-TEXT, and cd-read's audio, of the exported @disc
+ * under the emulated drive (working files in @dir) */
+void rb_disc_test_assert_read_back(const gchar *dir,
+				   const gchar *disc,
+				   const RbDiscTestExpected *expected);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbDiscTestExpected, rb_disc_test_expected_clear)
 
 G_END_DECLS

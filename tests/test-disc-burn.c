@@ -38,35 +38,6 @@ static const gchar *const rb_fast_cd_r[] = {
 
 /* ---- helpers ---- */
 
-/* JSON is checked by a real parser: python3 prints what the test compares */
-static gchar *
-rb_json_query(const gchar *json, const gchar *expression)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GSubprocess) python = NULL;
-	g_autofree gchar *program = g_strdup_printf(
-		"import json, sys\nd = json.load(sys.stdin)\nprint(%s)\n", expression);
-	g_autofree gchar *out = NULL;
-	g_autofree gchar *err = NULL;
-
-	python = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-					  G_SUBPROCESS_FLAGS_STDERR_PIPE,
-				  &error,
-				  "python3",
-				  "-c",
-				  program,
-				  NULL);
-	ck_assert_msg(python != NULL, "python3: %s", error ? error->message : "");
-	ck_assert(g_subprocess_communicate_utf8(python, json, NULL, &out, &err, &error));
-	ck_assert_msg(g_subprocess_get_if_exited(python) &&
-			      g_subprocess_get_exit_status(python) == 0,
-		      "python3 on %s: %s",
-		      json,
-		      err);
-	g_strchomp(out);
-	return g_steal_pointer(&out);
-}
-
 static gchar *
 rb_path(RbTestService *service, const gchar *name)
 {
@@ -203,40 +174,10 @@ rb_assert_untouched(RbTestService *service, const gchar *path)
 
 /* ---- what a disc must read back as ---- */
 
-typedef struct {
-	guint n_tracks;
-	gint32 starts[3];
-	gint32 leadout;
-	/* the program area's audio, LBA 0 to the lead-out */
-	GByteArray *audio;
-	/* [0] the disc, [1…] the tracks */
-	const gchar *titles[3];
-	const gchar *performers[3];
-} RbExpectedDisc;
-
-static void
-rb_expected_clear(RbExpectedDisc *expected)
-{
-	g_clear_pointer(&expected->audio, g_byte_array_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbExpectedDisc, rb_expected_clear)
-
-static void
-rb_expected_append(RbExpectedDisc *expected, guint seed, guint64 offset, gsize length)
-{
-	gsize at = expected->audio->len;
-
-	g_byte_array_set_size(expected->audio, at + length);
-	for (gsize i = 0; i < length; i++)
-		expected->audio->data[at + i] =
-			seed == 0 ? 0 : rb_disc_test_pattern_byte(seed, offset + i);
-}
-
 /* the recorder's report is clean and complete with the expected tracks;
  * the exported disc equals the stream "image -o" wrote from the lead-in on */
 static gchar *
-rb_assert_burned(RbTestService *service, const RbExpectedDisc *expected, const gchar *stream)
+rb_assert_burned(RbTestService *service, const RbDiscTestExpected *expected, const gchar *stream)
 {
 	g_autoptr(GVariant) report =
 		rb_property(service, RB_VIRTUAL0, RB_TEST_VIRTUAL, "ValidationReport");
@@ -262,50 +203,11 @@ rb_assert_burned(RbTestService *service, const RbExpectedDisc *expected, const g
 	return disc;
 }
 
-/* cd-info's TOC and CD-TEXT, and cd-read's audio, of the exported disc */
-static void
-rb_assert_read_back(RbTestService *service, const gchar *disc, const RbExpectedDisc *expected)
-{
-	g_autofree gchar *command =
-		g_strdup_printf("cd-info --no-header --no-device-info /dev/sr0 && "
-				"cd-read -m audio -s 0 -n %d -o audio.pcm /dev/sr0 >/dev/null",
-				expected->leadout);
-	g_autofree gchar *info = rb_disc_test_read_disc(service->tmpdir, disc, command);
-	g_autofree gchar *pcm_path = rb_path(service, "audio.pcm");
-	g_autofree gchar *pcm = NULL;
-	g_autofree gchar *leadout_msf = rb_disc_test_msf(expected->leadout);
-	g_autofree gchar *leadout_line = NULL;
-	gsize pcm_len = 0;
-
-	for (guint i = 0; i < expected->n_tracks; i++) {
-		g_autofree gchar *msf = rb_disc_test_msf(expected->starts[i]);
-		g_autofree gchar *line =
-			g_strdup_printf("%3u: %s  %06d audio", i + 1, msf, expected->starts[i]);
-
-		rb_assert_contains(info, line);
-	}
-	leadout_line = g_strdup_printf("170: %s  %06d leadout", leadout_msf, expected->leadout);
-	rb_assert_contains(info, leadout_line);
-	for (guint item = 0; item <= expected->n_tracks; item++) {
-		g_autofree gchar *heading =
-			item == 0 ? g_strdup("CD-TEXT for Disc:\n")
-				  : g_strdup_printf("CD-TEXT for Track %2u:\n", item);
-		g_autofree gchar *text = g_strdup_printf("%s\tTITLE: %s\n\tPERFORMER: %s\n",
-							 heading,
-							 expected->titles[item],
-							 expected->performers[item]);
-
-		rb_assert_contains(info, text);
-	}
-	ck_assert(g_file_get_contents(pcm_path, &pcm, &pcm_len, NULL));
-	ck_assert_uint_eq(pcm_len, expected->audio->len);
-	ck_assert_msg(memcmp(pcm, expected->audio->data, pcm_len) == 0,
-		      "the audio read back differs from the files'");
-}
-
 /* "image -o" with @args, then "burn" with the same, checked end to end */
 static void
-rb_burn_and_check(RbTestService *service, const gchar *const *args, const RbExpectedDisc *expected)
+rb_burn_and_check(RbTestService *service,
+		  const gchar *const *args,
+		  const RbDiscTestExpected *expected)
 {
 	g_autofree gchar *stream = rb_path(service, "stream.raw");
 	const gchar *const image_head[] = {"image", "-o", stream, NULL};
@@ -326,7 +228,7 @@ rb_burn_and_check(RbTestService *service, const gchar *const *args, const RbExpe
 	ck_assert_uint_eq(watch.n_locks, 1);
 	ck_assert_str_eq(watch.owner, "rawburnctl");
 	disc = rb_assert_burned(service, expected, stream);
-	rb_assert_read_back(service, disc, expected);
+	rb_disc_test_assert_read_back(service->tmpdir, disc, expected);
 	g_dbus_connection_signal_unsubscribe(service->connection, watch_id);
 	g_free(watch.owner);
 }
@@ -361,7 +263,7 @@ START_TEST(test_burn_wav_files)
 	const gchar *const show_head[] = {"--json", "show", NULL};
 	g_auto(GStrv) with_text = rb_args(files, rb_wav_cdtext);
 	g_auto(GStrv) show_args = rb_args(show_head, (const gchar *const *)with_text);
-	g_auto(RbExpectedDisc) expected = {
+	g_auto(RbDiscTestExpected) expected = {
 		.n_tracks = 2,
 		.titles = {"Disc Title", "First Song", "Second Song"},
 		.performers = {"Disc Performer", "Singer One", "Singer Two"},
@@ -378,14 +280,13 @@ START_TEST(test_burn_wav_files)
 	expected.starts[0] = 0;
 	expected.starts[1] = (gint32)((len_a + RB_MAIN - 1) / RB_MAIN) + RB_PAUSE;
 	expected.leadout = expected.starts[1] + (gint32)(len_b / RB_MAIN);
-	expected.audio = g_byte_array_new();
-	rb_expected_append(&expected, 1, 0, len_a);
-	rb_expected_append(&expected, 0, 0, (gsize)expected.starts[1] * RB_MAIN - len_a);
-	rb_expected_append(&expected, 2, 0, len_b);
+	rb_disc_test_expect_audio(&expected, 1, 0, len_a);
+	rb_disc_test_expect_audio(&expected, 0, 0, (gsize)expected.starts[1] * RB_MAIN - len_a);
+	rb_disc_test_expect_audio(&expected, 2, 0, len_b);
 
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
 	err = rb_ctl(service, 0, &out, (const gchar *const *)show_args);
-	summary = rb_json_query(
+	summary = rb_disc_test_json_query(
 		out,
 		"'%s %s %s %s %d %d %s %s %s %s %s %s' % (d['format'], [t['start'] for t in "
 		"d['tracks']], [t['pregap'] for t in d['tracks']], [t['type'] for t in "
@@ -417,7 +318,7 @@ START_TEST(test_burn_cue)
 	g_autofree gchar *bin = rb_path(service, "disc.bin");
 	g_autofree gchar *cue = rb_path(service, "disc.cue");
 	const gchar *const args[] = {cue, "--track-title", "2=Replaced", NULL};
-	g_auto(RbExpectedDisc) expected = {
+	g_auto(RbDiscTestExpected) expected = {
 		.n_tracks = 2,
 		.starts = {0, 600},
 		.leadout = 1125,
@@ -441,8 +342,7 @@ START_TEST(test_burn_cue)
 				      "    INDEX 01 00:08:00\n",
 				      -1,
 				      NULL));
-	expected.audio = g_byte_array_new();
-	rb_expected_append(&expected, 3, 0, 1125 * RB_MAIN);
+	rb_disc_test_expect_audio(&expected, 3, 0, 1125 * RB_MAIN);
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
 	rb_burn_and_check(service, args, &expected);
 	rb_test_service_stop_daemon(service);
@@ -457,7 +357,7 @@ START_TEST(test_burn_toc)
 	g_autofree gchar *wav = rb_path(service, "disc.wav");
 	g_autofree gchar *toc = rb_path(service, "disc.toc");
 	const gchar *const args[] = {toc, NULL};
-	g_auto(RbExpectedDisc) expected = {
+	g_auto(RbDiscTestExpected) expected = {
 		.n_tracks = 2,
 		.starts = {0, 600},
 		.leadout = 1125,
@@ -482,8 +382,7 @@ START_TEST(test_burn_toc)
 		"START 00:02:00\n",
 		-1,
 		NULL));
-	expected.audio = g_byte_array_new();
-	rb_expected_append(&expected, 4, 0, 1125 * RB_MAIN);
+	rb_disc_test_expect_audio(&expected, 4, 0, 1125 * RB_MAIN);
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
 	rb_burn_and_check(service, args, &expected);
 	rb_test_service_stop_daemon(service);
@@ -557,7 +456,7 @@ START_TEST(test_refusals)
 			"--json", "show", "long1.wav", "long2.wav", "long3.wav", "long4.wav", NULL};
 		g_autofree gchar *err = rb_ctl(service, 0, &long_show, args);
 	}
-	summary = rb_json_query(long_show, "'%s %s' % (d['fits74'], d['fits80'])");
+	summary = rb_disc_test_json_query(long_show, "'%s %s' % (d['fits74'], d['fits80'])");
 	ck_assert_str_eq(summary, "False True");
 	rb_lock_watch_flush(service);
 	ck_assert_uint_eq(watch.n_locks, 0);
@@ -611,7 +510,7 @@ START_TEST(test_progress_tracks)
 		"d[-1]['percent'], all(u['percent'] is not None for u in d if u['action'] == "
 		"'writing'))",
 		2250 + RB_PAUSE + 2250);
-	summary = rb_json_query(json->str, check);
+	summary = rb_disc_test_json_query(json->str, check);
 	ck_assert_msg(!g_str_has_prefix(summary, "0 "), "no update named a track: %s", out);
 	ck_assert_msg(strstr(summary, " 0 100 True") != NULL, "%s in %s", summary, out);
 	rb_test_service_stop_daemon(service);
