@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -88,7 +89,7 @@ rb_ctl_producer_run(gpointer user_data)
 			g_set_error(&producer->error,
 				    RB_DISC_IMAGE_ERROR,
 				    RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT,
-				    _("the image gave %" G_GUINT64_FORMAT
+				    _("the image gave %" PRIu64
 				      " sectors of %u; a file changed while it was read"),
 				    total,
 				    n_sectors);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -407,7 +408,7 @@ rb_ctl_image_write_stream(RbDiscImage *image, gint fd, const gchar *out, GError 
 		g_set_error(error,
 			    RB_DISC_IMAGE_ERROR,
 			    RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT,
-			    _("%s: the image gave %" G_GUINT64_FORMAT
+			    _("%s: the image gave %" PRIu64
 			      " sectors of %u; a file changed while it was read"),
 			    rb_disc_image_get_path(image),
 			    total,

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 
@@ -293,12 +294,12 @@ rb_ctl_show_text(RbCtlShow *show)
 	g_string_append_printf(
 		out, _("MCN: %s\n"), mcn != NULL && mcn[0] != '\0' ? mcn : _("none"));
 	rb_ctl_show_text_cdtext(show, out);
-	g_string_append_printf(out,
-			       _("Stream: %" G_GUINT64_FORMAT
-				 " bytes, %u sectors of %" G_GSIZE_FORMAT " bytes from 95:00:00\n"),
-			       (guint64)show->n_sectors * show->sector_size,
-			       show->n_sectors,
-			       show->sector_size);
+	g_string_append_printf(
+		out,
+		_("Stream: %" PRIu64 " bytes, %u sectors of %u bytes from 95:00:00\n"),
+		(guint64)show->n_sectors * show->sector_size,
+		show->n_sectors,
+		(guint)show->sector_size);
 	g_string_append_printf(out, _("Playing time: %s\n"), playing);
 	g_string_append_printf(out, _("Lead-out: LBA %d (%s)\n"), show->leadout, leadout);
 	rb_ctl_show_text_fits(out, show->leadout, RB_CTL_SHOW_LEADOUT_74, 74);
@@ -496,7 +497,7 @@ rb_ctl_show_raw(RbCtl *ctl, RbDiscImage *image)
 		g_print("%s", out->str);
 	} else {
 		g_print(_("Image: %s (raw)\n"), path);
-		g_print(_("A raw disc-at-once stream of %" G_GUINT64_FORMAT
+		g_print(_("A raw disc-at-once stream of %" PRIu64
 			  " bytes, burned as it is (“rawburnctl burn --sector-type”)\n"),
 			size);
 	}
