@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "rb-ctl-burn.h"
+#include "rb-ctl-image.h"
 #include "rb-ctl-json.h"
 #include "rb-ctl-virtual.h"
 #include "rb-ctl.h"
@@ -228,9 +229,18 @@ static const RbCtlCommand rb_ctl_commands[] = {
 	{"list", "", N_("List the CD recorders"), rb_ctl_cmd_list},
 	{"info", "RECORDER", N_("Show everything about one recorder"), rb_ctl_cmd_info},
 	{"burn",
-	 "RECORDER IMAGE",
-	 N_("Burn a raw disc-at-once image (“-” for standard input)"),
+	 "RECORDER FILE…",
+	 N_("Burn an image file (CUE, TOC, NRG, CloneCD), WAV files or a raw disc-at-once "
+	    "image (“-” for standard input)"),
 	 rb_ctl_cmd_burn},
+	{"show",
+	 "FILE…",
+	 N_("Show the tracks, CD-TEXT and length of an image file or of WAV files"),
+	 rb_ctl_cmd_show},
+	{"image",
+	 "FILE… -o OUT",
+	 N_("Write the raw disc-at-once stream “burn” would send for an image file"),
+	 rb_ctl_cmd_image},
 	{"report",
 	 "RECORDER",
 	 N_("Show a virtual recorder's check of the last burn"),
@@ -250,7 +260,15 @@ rb_ctl_commands_description(void)
 	for (guint i = 0; i < G_N_ELEMENTS(rb_ctl_commands); i++) {
 		g_autofree gchar *usage =
 			g_strdup_printf("%s %s", rb_ctl_commands[i].name, rb_ctl_commands[i].args);
-		g_string_append_printf(text, "\n  %-20s %s", usage, _(rb_ctl_commands[i].summary));
+		/* padded by characters: “…” is three bytes */
+		glong width = g_utf8_strlen(usage, -1);
+
+		g_string_append_printf(text,
+				       "\n  %s%*s %s",
+				       usage,
+				       (gint)MAX(20 - width, 0),
+				       "",
+				       _(rb_ctl_commands[i].summary));
 	}
 	return g_string_free(text, FALSE);
 }
@@ -282,7 +300,8 @@ main(int argc, char **argv)
 	context = g_option_context_new(_("COMMAND [ARGUMENTS…]"));
 	g_option_context_set_summary(
 		context,
-		_("Lists CD recorders and burns raw CD images through the rawburn service."));
+		_("Lists CD recorders and burns CD images (raw, CUE, TOC, NRG, CloneCD, WAV) "
+		  "through the rawburn service."));
 	description = rb_ctl_commands_description();
 	g_option_context_set_description(context, description);
 	rb_ctl_add_global_entries(&ctl, context);

@@ -1,11 +1,13 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * "rawburnctl burn": a raw image onto a recorder through the service, the
- * way an IMAPI application drives IDiscFormat2RawCD: ClientName,
- * PrepareMedia, the per-client settings, WriteMedia2 with the image's file
- * descriptor, progress from the Update signals, ReleaseMedia. SIGINT and
- * SIGTERM cancel the write through the service instead of killing the
+ * "rawburnctl burn" with the service, the way an IMAPI application drives
+ * IDiscFormat2RawCD: ClientName, PrepareMedia, the per-client settings,
+ * WriteMedia2 with the stream's file descriptor, progress from the Update
+ * signals, ReleaseMedia. A raw DAO file goes as it is; an image file (a
+ * sheet, WAV files) through a pipe its producer fills
+ * (rb-ctl-burn-image.c, which also holds the command's options). SIGINT
+ * and SIGTERM cancel the write through the service instead of killing the
  * client, so the disc is closed off the way the service does it.
  */
 #include "config.h"
@@ -20,47 +22,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rb-ctl-burn.h"
+#include "rb-ctl-burn-private.h"
 #include "rb-ctl-progress.h"
+#include "rb-error.h"
 
 #define RB_CTL_BURN_FORMAT_IFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
-/* 95:00:00, where IMAPI's WriteMedia streams start */
-#define RB_CTL_BURN_DEFAULT_LEAD_IN 22650
-/* IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE */
-#define RB_CTL_BURN_PQ_ONLY 1
-#define RB_CTL_BURN_IS_COOKED 2
-#define RB_CTL_BURN_IS_RAW 3
-
-typedef struct {
-	gint sector_type; /* 0: decide from the image */
-	gint lead_in;
-	gint speed;
-	gboolean no_burnfree;
-	gchar *client_name;
-} RbCtlBurnOptions;
-
-static void
-rb_ctl_burn_options_clear(RbCtlBurnOptions *options)
-{
-	g_clear_pointer(&options->client_name, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCtlBurnOptions, rb_ctl_burn_options_clear)
+#define RB_CTL_BURN_PQ_ONLY RB_CTL_SECTOR_PQ_ONLY
+#define RB_CTL_BURN_IS_COOKED RB_CTL_SECTOR_IS_COOKED
+#define RB_CTL_BURN_IS_RAW RB_CTL_SECTOR_IS_RAW
+/* a CancelWrite that came before the write started is asked again */
+#define RB_CTL_BURN_CANCEL_RETRY_MS 100
 
 /* the state of one WriteMedia2 call, shared by the main loop's callbacks */
-typedef struct {
+struct _RbCtlBurn {
 	RbCtl *ctl;
 	RbDiscFormat2RawCD *format;
 	GMainLoop *loop;
 	gsize sector_size;
 	gboolean size_known;
+	/* an image file's: the tracks, and the LBA its stream ends at */
+	const RbImageLayout *layout;
+	gint32 end_lba;
 	gboolean tty;
 	gboolean bar_shown; /* a progress bar waits for its newline */
 	gboolean writing;   /* the WriteMedia2 reply is due */
 	gboolean cancelling;
 	guint pending_cancel; /* CancelWrite replies due */
+	guint cancel_retry_id;
 	GError *error;
-} RbCtlBurn;
+};
 
 static gsize
 rb_ctl_burn_sector_size(gint sector_type)
@@ -198,18 +188,31 @@ rb_ctl_burn_on_update(RbDiscFormat2RawCD *format,
 				    total_system_buffer,
 				    used_system_buffer,
 				    free_system_buffer};
+	RbCtlUpdate shown = update;
 	g_autofree gchar *text = NULL;
 
+	/*
+	 * From a pipe the service learns the stream's size only at its end,
+	 * but an image file's size is known here: the percentage counts to
+	 * the stream's end from where the service starts (the lead-in).
+	 */
+	if (burn->layout != NULL) {
+		gint track = rb_ctl_image_track_at(burn->layout, last_written_lba);
+
+		shown.sector_count = burn->end_lba - start_lba;
+		shown.n_tracks = rb_image_layout_get_n_tracks(burn->layout);
+		shown.track = track >= 0 ? (guint)track + 1 : 0;
+	}
 	if (burn->ctl->json) {
-		text = rb_ctl_progress_format_json(&update, burn->sector_size, burn->size_known);
+		text = rb_ctl_progress_format_json(&shown, burn->sector_size, burn->size_known);
 		g_print("%s\n", text);
 	} else if (burn->tty) {
 		/* redrawn in place; ESC [ K clears what a longer line left */
-		text = rb_ctl_progress_format_bar(&update, burn->sector_size, burn->size_known);
+		text = rb_ctl_progress_format_bar(&shown, burn->sector_size, burn->size_known);
 		g_print("\r%s\033[K", text);
 		burn->bar_shown = TRUE;
 	} else {
-		text = rb_ctl_progress_format_line(&update, burn->sector_size, burn->size_known);
+		text = rb_ctl_progress_format_line(&shown, burn->sector_size, burn->size_known);
 		g_print("%s\n", text);
 	}
 	/* a log or a pipe sees each line as it happens */
@@ -235,6 +238,18 @@ rb_ctl_burn_on_written(GObject *source, GAsyncResult *result, gpointer user_data
 	rb_ctl_burn_maybe_quit(burn);
 }
 
+static void rb_ctl_burn_send_cancel(RbCtlBurn *burn);
+
+static gboolean
+rb_ctl_burn_on_cancel_retry(gpointer user_data)
+{
+	RbCtlBurn *burn = user_data;
+
+	burn->cancel_retry_id = 0;
+	rb_ctl_burn_send_cancel(burn);
+	return G_SOURCE_REMOVE;
+}
+
 static void
 rb_ctl_burn_on_cancelled(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -242,11 +257,45 @@ rb_ctl_burn_on_cancelled(GObject *source, GAsyncResult *result, gpointer user_da
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) reply = g_dbus_proxy_call_finish(G_DBUS_PROXY(source), result, &error);
 
-	/* WriteNotInProgress: the write ended on its own meanwhile; its reply says how */
-	if (reply == NULL)
-		g_debug("CancelWrite: %s", error->message);
 	burn->pending_cancel--;
+	/*
+	 * WriteNotInProgress: the write ended on its own meanwhile (its reply
+	 * says how), or has not started yet (the service may still be asking
+	 * polkit): then ask again, as the stream waits for the cancel.
+	 */
+	if (reply == NULL) {
+		g_debug("CancelWrite: %s", error->message);
+		if (burn->writing &&
+		    g_error_matches(error, RB_ERROR, RB_ERROR_WRITE_NOT_IN_PROGRESS)) {
+			burn->cancel_retry_id = g_timeout_add(
+				RB_CTL_BURN_CANCEL_RETRY_MS, rb_ctl_burn_on_cancel_retry, burn);
+			return;
+		}
+	}
 	rb_ctl_burn_maybe_quit(burn);
+}
+
+static void
+rb_ctl_burn_send_cancel(RbCtlBurn *burn)
+{
+	burn->pending_cancel++;
+	g_dbus_proxy_call(G_DBUS_PROXY(burn->format),
+			  "CancelWrite",
+			  NULL,
+			  RB_CTL_CALL_FLAGS,
+			  -1,
+			  NULL,
+			  rb_ctl_burn_on_cancelled,
+			  burn);
+}
+
+void
+rb_ctl_burn_cancel(RbCtlBurn *burn)
+{
+	if (!burn->writing || burn->cancelling)
+		return;
+	burn->cancelling = TRUE;
+	rb_ctl_burn_send_cancel(burn);
 }
 
 /* SIGINT, SIGTERM: ask the service to stop, then wait for WriteMedia2's reply */
@@ -257,18 +306,9 @@ rb_ctl_burn_on_signal(gpointer user_data)
 
 	if (!burn->writing || burn->cancelling)
 		return G_SOURCE_CONTINUE;
-	burn->cancelling = TRUE;
 	rb_ctl_burn_end_bar(burn);
 	g_printerr(_("rawburnctl: cancelling the burn…\n"));
-	burn->pending_cancel++;
-	g_dbus_proxy_call(G_DBUS_PROXY(burn->format),
-			  "CancelWrite",
-			  NULL,
-			  RB_CTL_CALL_FLAGS,
-			  -1,
-			  NULL,
-			  rb_ctl_burn_on_cancelled,
-			  burn);
+	rb_ctl_burn_cancel(burn);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -280,9 +320,8 @@ rb_ctl_burn_on_signal(gpointer user_data)
 static gboolean
 rb_ctl_burn_write(RbCtl *ctl,
 		  RbDiscFormat2RawCD *format,
-		  GUnixFDList *fds,
+		  RbCtlBurnStream *stream,
 		  const RbCtlBurnOptions *options,
-		  gboolean size_known,
 		  GError **error)
 {
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
@@ -291,14 +330,20 @@ rb_ctl_burn_write(RbCtl *ctl,
 		.format = format,
 		.loop = loop,
 		.sector_size = rb_ctl_burn_sector_size(options->sector_type),
-		.size_known = size_known,
+		.size_known = stream->size_known,
+		.layout = stream->layout,
+		.end_lba = stream->layout != NULL ? rb_image_layout_get_end_lba(stream->layout) : 0,
 		.tty = isatty(STDOUT_FILENO) == 1,
 		.writing = TRUE,
 	};
+	g_autoptr(GError) error_producer = NULL;
+	gboolean produced = TRUE;
 	gulong update_id;
 	guint sigint_id;
 	guint sigterm_id;
 
+	/* the service's error names map to RB_ERROR once its domain is registered */
+	rb_error_quark();
 	update_id = g_signal_connect(format, "update", G_CALLBACK(rb_ctl_burn_on_update), &burn);
 	sigint_id = g_unix_signal_add(SIGINT, rb_ctl_burn_on_signal, &burn);
 	sigterm_id = g_unix_signal_add(SIGTERM, rb_ctl_burn_on_signal, &burn);
@@ -307,15 +352,31 @@ rb_ctl_burn_write(RbCtl *ctl,
 					    g_variant_new("(hi)", 0, options->lead_in),
 					    RB_CTL_CALL_FLAGS,
 					    G_MAXINT,
-					    fds,
+					    stream->fds,
 					    NULL,
 					    rb_ctl_burn_on_written,
 					    &burn);
+	/* the message holds the descriptor until it is sent: a pipe's read end
+	 * left open here would keep its writer from seeing the service stop */
+	g_clear_object(&stream->fds);
+	if (stream->start != NULL)
+		stream->start(&burn, stream->user_data);
 	g_main_loop_run(loop);
 	g_source_remove(sigint_id);
 	g_source_remove(sigterm_id);
+	if (burn.cancel_retry_id != 0)
+		g_source_remove(burn.cancel_retry_id);
 	g_signal_handler_disconnect(format, update_id);
 	rb_ctl_burn_end_bar(&burn);
+	if (stream->finish != NULL)
+		produced = stream->finish(stream->user_data, &error_producer);
+	/* the producer's failure is why the service cancelled */
+	if (!produced) {
+		g_clear_error(&burn.error);
+		g_propagate_prefixed_error(
+			error, g_steal_pointer(&error_producer), _("The burn was cancelled: "));
+		return FALSE;
+	}
 	if (burn.error != NULL)
 		return rb_ctl_burn_fail(error, burn.error);
 	if (!ctl->json)
@@ -327,9 +388,8 @@ rb_ctl_burn_write(RbCtl *ctl,
 static gboolean
 rb_ctl_burn_prepared(RbCtl *ctl,
 		     RbDiscFormat2RawCD *format,
-		     GUnixFDList *fds,
+		     RbCtlBurnStream *stream,
 		     const RbCtlBurnOptions *options,
-		     gboolean size_known,
 		     GError **error)
 {
 	g_autoptr(GVariant) reply = NULL;
@@ -354,126 +414,24 @@ rb_ctl_burn_prepared(RbCtl *ctl,
 				       &error_local);
 	if (reply == NULL)
 		return rb_ctl_burn_fail(error, error_local);
-	return rb_ctl_burn_write(ctl, format, fds, options, size_known, error);
-}
-
-static gboolean
-rb_ctl_burn_check_options(const RbCtlBurnOptions *options, GError **error)
-{
-	if (options->sector_type < 0 || options->sector_type > RB_CTL_BURN_IS_RAW) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--sector-type is 1 (PQ_ONLY, 2368-byte sectors), 2 (IS_COOKED) or "
-			      "3 (IS_RAW, both 2448-byte sectors), not %d"),
-			    options->sector_type);
-		return FALSE;
-	}
-	if (options->lead_in < 0) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--lead-in counts the sectors before LBA 0 and cannot be "
-			      "negative"));
-		return FALSE;
-	}
-	if (options->speed == 0 || options->speed < -1) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--speed is in sectors per second (75 for 1×), or -1 for the "
-			      "fastest"));
-		return FALSE;
-	}
-	return TRUE;
+	return rb_ctl_burn_write(ctl, format, stream, options, error);
 }
 
 int
-rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
+rb_ctl_burn_session(RbCtl *ctl,
+		    RbDiscFormat2RawCD *format,
+		    RbCtlBurnStream *stream,
+		    const RbCtlBurnOptions *options,
+		    GError **error)
 {
-	g_auto(RbCtlBurnOptions) options = {
-		.lead_in = RB_CTL_BURN_DEFAULT_LEAD_IN,
-		.speed = -1,
-	};
-	const GOptionEntry entries[] = {
-		{"sector-type",
-		 0,
-		 0,
-		 G_OPTION_ARG_INT,
-		 &options.sector_type,
-		 N_("1 PQ_ONLY (2368-byte sectors), 2 IS_COOKED or 3 IS_RAW (2448); default 1 "
-		    "when only 2368 divides the image's size, else 2"),
-		 "1|2|3"},
-		{"lead-in",
-		 0,
-		 0,
-		 G_OPTION_ARG_INT,
-		 &options.lead_in,
-		 N_("The image's first sector is LBA -SECTORS (default 22650, 95:00:00)"),
-		 N_("SECTORS")},
-		{"speed",
-		 0,
-		 0,
-		 G_OPTION_ARG_INT,
-		 &options.speed,
-		 N_("Write speed in sectors per second, 75 per 1× (default -1, the fastest)"),
-		 N_("SECTORS_PER_S")},
-		{"no-burnfree",
-		 0,
-		 0,
-		 G_OPTION_ARG_NONE,
-		 &options.no_burnfree,
-		 N_("Turn buffer underrun protection off"),
-		 NULL},
-		{"client-name",
-		 0,
-		 0,
-		 G_OPTION_ARG_STRING,
-		 &options.client_name,
-		 N_("The name others see while the recorder is locked (default rawburnctl)"),
-		 N_("NAME")},
-		{NULL}};
-	g_autoptr(GDBusObject) object = NULL;
-	g_autoptr(RbDiscFormat2RawCD) format = NULL;
 	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GError) error_release = NULL;
-	g_autoptr(GUnixFDList) fds = NULL;
 	GError *error_local = NULL;
-	struct stat st;
 	gboolean ok;
 
-	if (!rb_ctl_parse_command(ctl,
-				  "burn",
-				  _("RECORDER IMAGE"),
-				  _("Burns a raw disc-at-once image, “-” for standard input."),
-				  entries,
-				  2,
-				  _("“burn” needs a RECORDER and an IMAGE (a file, or “-” for "
-				    "standard input)"),
-				  &argc,
-				  &argv,
-				  error))
-		return RB_CTL_EXIT_USAGE;
-	if (!rb_ctl_burn_check_options(&options, error))
-		return RB_CTL_EXIT_USAGE;
-	if (options.client_name == NULL)
-		options.client_name = g_strdup("rawburnctl");
-
-	fds = rb_ctl_burn_open_image(argv[2], &st, error);
-	if (fds == NULL)
-		return EXIT_FAILURE;
-	if (options.sector_type == 0)
-		options.sector_type = rb_ctl_burn_guess_sector_type(&st);
-
-	if (!rb_ctl_connect(ctl, error))
-		return EXIT_FAILURE;
-	object = rb_ctl_find_recorder(ctl, argv[1], error);
-	if (object == NULL)
-		return EXIT_FAILURE;
-	format = rb_object_get_disc_format2_raw_cd(RB_OBJECT(object));
 	/* ClientName is fixed once prepared: it goes first */
 	if (!rb_ctl_burn_set_property(
-		    format, "ClientName", g_variant_new_string(options.client_name), error))
+		    format, "ClientName", g_variant_new_string(options->client_name), error))
 		return EXIT_FAILURE;
 	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
 				       "PrepareMedia",
@@ -488,7 +446,7 @@ rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	}
 	g_clear_pointer(&reply, g_variant_unref);
 
-	ok = rb_ctl_burn_prepared(ctl, format, fds, &options, S_ISREG(st.st_mode), error);
+	ok = rb_ctl_burn_prepared(ctl, format, stream, options, error);
 
 	/* the lock, and the logind inhibitor with it, go whatever happened */
 	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
@@ -507,4 +465,36 @@ rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		g_printerr("rawburnctl: %s\n", error_release->message);
 	}
 	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* a raw DAO file or standard input, passed to the service as it is */
+int
+rb_ctl_burn_raw(RbCtl *ctl,
+		const gchar *recorder,
+		const gchar *path,
+		RbCtlBurnOptions *options,
+		GError **error)
+{
+	g_autoptr(GDBusObject) object = NULL;
+	g_autoptr(RbDiscFormat2RawCD) format = NULL;
+	RbCtlBurnStream stream = {0};
+	struct stat st;
+	int status;
+
+	stream.fds = rb_ctl_burn_open_image(path, &st, error);
+	if (stream.fds == NULL)
+		return EXIT_FAILURE;
+	stream.size_known = S_ISREG(st.st_mode);
+	if (options->sector_type == 0)
+		options->sector_type = rb_ctl_burn_guess_sector_type(&st);
+	if (rb_ctl_connect(ctl, error))
+		object = rb_ctl_find_recorder(ctl, recorder, error);
+	if (object == NULL) {
+		g_clear_object(&stream.fds);
+		return EXIT_FAILURE;
+	}
+	format = rb_object_get_disc_format2_raw_cd(RB_OBJECT(object));
+	status = rb_ctl_burn_session(ctl, format, &stream, options, error);
+	g_clear_object(&stream.fds);
+	return status;
 }

@@ -102,11 +102,29 @@ rb_ctl_progress_format_bar(const RbCtlUpdate *update, gsize sector_size, gboolea
 	g_autofree gchar *percent_text =
 		percent >= 0 ? g_strdup_printf("%3d%%", percent) : g_strdup(" --%");
 	gchar bar[RB_CTL_PROGRESS_BAR_WIDTH + 1];
-	guint filled = percent >= 0 ? (guint)percent * RB_CTL_PROGRESS_BAR_WIDTH / 100 : 0;
 
-	for (guint i = 0; i < RB_CTL_PROGRESS_BAR_WIDTH; i++)
+	/* a shorter bar leaves room for the track within 80 columns */
+	guint width = update->track > 0 ? RB_CTL_PROGRESS_BAR_WIDTH / 2 : RB_CTL_PROGRESS_BAR_WIDTH;
+	guint filled = percent >= 0 ? (guint)percent * width / 100 : 0;
+
+	for (guint i = 0; i < width; i++)
 		bar[i] = i < filled ? '#' : '.';
-	bar[RB_CTL_PROGRESS_BAR_WIDTH] = '\0';
+	bar[width] = '\0';
+	if (update->track > 0)
+		/* TRANSLATORS: the progress bar of an image file: action, bar,
+		 * percent, the track being written of all tracks, megabytes
+		 * written, fill of the service's buffer, elapsed and remaining time */
+		return g_strdup_printf(
+			_("%-10s [%s] %s track %u/%u %7.1f MB  FIFO %3d%%  %s, %s left"),
+			rb_ctl_progress_action_label(update->action),
+			bar,
+			percent_text,
+			update->track,
+			update->n_tracks,
+			rb_ctl_progress_megabytes(update, sector_size),
+			rb_ctl_progress_fifo_percent(update),
+			elapsed,
+			remaining);
 	/* TRANSLATORS: the progress bar: action, bar, percent, megabytes
 	 * written, fill of the service's buffer, elapsed and remaining time */
 	return g_strdup_printf(_("%-10s [%s] %s %7.1f MB  FIFO %3d%%  %s, %s left"),
@@ -128,6 +146,21 @@ rb_ctl_progress_format_line(const RbCtlUpdate *update, gsize sector_size, gboole
 	g_autofree gchar *percent_text =
 		percent >= 0 ? g_strdup_printf("%d%%", percent) : g_strdup("--%");
 
+	if (update->track > 0)
+		/* TRANSLATORS: one progress line per Update of an image file when
+		 * not on a terminal: action, percent, the track being written of
+		 * all tracks, sectors written, megabytes, buffer fill, times */
+		return g_strdup_printf(_("%s: %s, track %u/%u, %" PRId64
+					 " sectors, %.1f MB, FIFO %d%%, %s elapsed, %s left"),
+				       rb_ctl_progress_action_label(update->action),
+				       percent_text,
+				       update->track,
+				       update->n_tracks,
+				       rb_ctl_progress_written(update),
+				       rb_ctl_progress_megabytes(update, sector_size),
+				       rb_ctl_progress_fifo_percent(update),
+				       elapsed,
+				       remaining);
 	/* TRANSLATORS: one progress line per Update when not on a terminal:
 	 * action, percent, sectors written, megabytes, buffer fill, times */
 	return g_strdup_printf(
@@ -169,8 +202,13 @@ rb_ctl_progress_format_json(const RbCtlUpdate *update, gsize sector_size, gboole
 			       rb_ctl_progress_written(update),
 			       rb_ctl_progress_written(update) * (gint64)sector_size);
 	if (percent >= 0)
-		g_string_append_printf(out, "%d}", percent);
+		g_string_append_printf(out, "%d", percent);
 	else
-		g_string_append(out, "null}");
+		g_string_append(out, "null");
+	/* an image file's: which of its tracks is being written */
+	if (update->track > 0)
+		g_string_append_printf(
+			out, ",\"track\":%u,\"trackCount\":%u", update->track, update->n_tracks);
+	g_string_append_c(out, '}');
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }

@@ -23,6 +23,10 @@ typedef struct {
 	gint total_system_buffer;
 	gint used_system_buffer;
 	gint free_system_buffer;
+	/* not the signal's: the track being written (1-based in the image's
+	 * order) of @n_tracks, from the image's layout; 0 = none or unknown */
+	guint track;
+	guint n_tracks;
 } RbCtlUpdate;
 
 gchar *

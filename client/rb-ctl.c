@@ -50,16 +50,17 @@ rb_ctl_add_global_entries(RbCtl *ctl, GOptionContext *context)
  * here with its own options added.
  */
 gboolean
-rb_ctl_parse_command(RbCtl *ctl,
-		     const gchar *command,
-		     const gchar *parameters,
-		     const gchar *summary,
-		     const GOptionEntry *entries,
-		     guint n_args,
-		     const gchar *wrong_args,
-		     gint *argc,
-		     gchar ***argv,
-		     GError **error)
+rb_ctl_parse_command_range(RbCtl *ctl,
+			   const gchar *command,
+			   const gchar *parameters,
+			   const gchar *summary,
+			   const GOptionEntry *entries,
+			   guint min_args,
+			   guint max_args,
+			   const gchar *wrong_args,
+			   gint *argc,
+			   gchar ***argv,
+			   GError **error)
 {
 	g_autofree gchar *usage = g_strdup_printf("%s %s", command, parameters);
 	g_autoptr(GOptionContext) context = g_option_context_new(usage);
@@ -79,11 +80,36 @@ rb_ctl_parse_command(RbCtl *ctl,
 		return FALSE;
 	}
 	/* argv[0] is the command */
-	if (*argc != (gint)n_args + 1) {
+	if (*argc < (gint)min_args + 1 || *argc > (gint)max_args + 1) {
 		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, wrong_args);
 		return FALSE;
 	}
 	return TRUE;
+}
+
+gboolean
+rb_ctl_parse_command(RbCtl *ctl,
+		     const gchar *command,
+		     const gchar *parameters,
+		     const gchar *summary,
+		     const GOptionEntry *entries,
+		     guint n_args,
+		     const gchar *wrong_args,
+		     gint *argc,
+		     gchar ***argv,
+		     GError **error)
+{
+	return rb_ctl_parse_command_range(ctl,
+					  command,
+					  parameters,
+					  summary,
+					  entries,
+					  n_args,
+					  n_args,
+					  wrong_args,
+					  argc,
+					  argv,
+					  error);
 }
 
 static const gchar *

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 
 /* exit codes: 1 for failures, 2 for a wrong command line */
 #define RB_CTL_EXIT_USAGE 2
+/* an image file that is wrong or does not fit (sysexits.h EX_DATAERR), or
+ * one that is missing or unreadable (EX_NOINPUT): a script tells a bad
+ * image from a failed burn, and knows the recorder was not touched */
+#define RB_CTL_EXIT_DATAERR 65
+#define RB_CTL_EXIT_NOINPUT 66
 /* a person waits at the other end: polkit may ask them to authenticate */
 #define RB_CTL_CALL_FLAGS G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION
 /* for calls that may ask: D-Bus's default 25 s is short for typing a password,
@@ -41,6 +46,18 @@ gboolean rb_ctl_parse_command(RbCtl *ctl,
 			      gint *argc,
 			      gchar ***argv,
 			      GError **error);
+/* the same for a command taking @min_args to @max_args arguments */
+gboolean rb_ctl_parse_command_range(RbCtl *ctl,
+				    const gchar *command,
+				    const gchar *parameters,
+				    const gchar *summary,
+				    const GOptionEntry *entries,
+				    guint min_args,
+				    guint max_args,
+				    const gchar *wrong_args,
+				    gint *argc,
+				    gchar ***argv,
+				    GError **error);
 gboolean rb_ctl_connect(RbCtl *ctl, GError **error);
 gchar **rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error);
 gchar *rb_ctl_recorder_name(const gchar *object_path);

@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <check.h>
+#include <unistd.h>
+#include <gio/gio.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -293,4 +296,177 @@ rb_disc_test_run(const gchar *dir, const gchar *const *argv)
 		      out,
 		      err);
 	return out;
+}
+
+/* ---- burning image files with rawburnctl (test-disc-burn.c) ---- */
+
+void
+rb_disc_test_write_wav_full(
+	const gchar *path, guint64 length, guint rate, guint channels, guint seed, gboolean sparse)
+{
+	guint8 header[44] = {0};
+	gint fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	ck_assert_msg(fd >= 0, "%s", path);
+	memcpy(header, "RIFF", 4);
+	rb_disc_test_le(header + 4, (guint32)MIN(36 + length, G_MAXUINT32), 4);
+	memcpy(header + 8, "WAVEfmt ", 8);
+	rb_disc_test_le(header + 16, 16, 4);
+	rb_disc_test_le(header + 20, 1, 2); /* PCM */
+	rb_disc_test_le(header + 22, channels, 2);
+	rb_disc_test_le(header + 24, rate, 4);
+	rb_disc_test_le(header + 28, rate * channels * 2, 4);
+	rb_disc_test_le(header + 32, channels * 2, 2);
+	rb_disc_test_le(header + 34, 16, 2);
+	memcpy(header + 36, "data", 4);
+	rb_disc_test_le(header + 40, (guint32)MIN(length, G_MAXUINT32), 4);
+	ck_assert_int_eq(write(fd, header, sizeof(header)), sizeof(header));
+	if (sparse) {
+		ck_assert_int_eq(ftruncate(fd, (off_t)(sizeof(header) + length)), 0);
+	} else {
+		g_autofree guint8 *data = g_malloc(length);
+
+		rb_disc_test_fill(data, length, seed, 0);
+		ck_assert_int_eq(write(fd, data, length), (gssize)length);
+	}
+	close(fd);
+}
+
+gchar *
+rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *command)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *tool =
+		g_build_filename(RB_TEST_ABS_BUILDDIR, "tests", "rawburn-vdrive-run", NULL);
+	g_auto(GStrv) envp = g_environ_unsetenv(g_get_environ(), "LD_PRELOAD");
+	g_autofree gchar *err = NULL;
+	gchar *out = NULL;
+	gint status = 0;
+	const gchar *argv[] = {tool, "--fast", "--disc", disc, "sh", "-c", command, NULL};
+
+	/* the tool puts itself under umockdev's preload: not under ours */
+	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
+	ck_assert_msg(g_spawn_sync(dir,
+				   (gchar **)argv,
+				   envp,
+				   G_SPAWN_DEFAULT,
+				   NULL,
+				   NULL,
+				   &out,
+				   &err,
+				   &status,
+				   &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "%s failed: %s%s",
+		      command,
+		      out,
+		      err);
+	return out;
+}
+
+gchar *
+rb_disc_test_msf(gint32 lba)
+{
+	gint32 frames = lba + 150;
+
+	return g_strdup_printf("%02d:%02d:%02d", frames / 75 / 60, frames / 75 % 60, frames % 75);
+}
+
+gchar *
+rb_disc_test_json_query(const gchar *json, const gchar *expression)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GSubprocess) python = NULL;
+	g_autofree gchar *program = g_strdup_printf(
+		"import json, sys\nd = json.load(sys.stdin)\nprint(%s)\n", expression);
+	g_autofree gchar *err = NULL;
+	gchar *out = NULL;
+
+	python = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+					  G_SUBPROCESS_FLAGS_STDERR_PIPE,
+				  &error,
+				  "python3",
+				  "-c",
+				  program,
+				  NULL);
+	ck_assert_msg(python != NULL, "python3: %s", error ? error->message : "");
+	ck_assert(g_subprocess_communicate_utf8(python, json, NULL, &out, &err, &error));
+	ck_assert_msg(g_subprocess_get_if_exited(python) &&
+			      g_subprocess_get_exit_status(python) == 0,
+		      "python3 on %s: %s",
+		      json,
+		      err);
+	g_strchomp(out);
+	return out;
+}
+
+void
+rb_disc_test_expected_clear(RbDiscTestExpected *expected)
+{
+	g_clear_pointer(&expected->audio, g_byte_array_unref);
+}
+
+void
+rb_disc_test_expect_audio(RbDiscTestExpected *expected, guint seed, guint64 offset, gsize length)
+{
+	gsize at;
+
+	if (expected->audio == NULL)
+		expected->audio = g_byte_array_new();
+	at = expected->audio->len;
+	g_byte_array_set_size(expected->audio, at + length);
+	for (gsize i = 0; i < length; i++)
+		expected->audio->data[at + i] =
+			seed == 0 ? 0 : rb_disc_test_pattern_byte(seed, offset + i);
+}
+
+static void
+rb_disc_test_assert_contains(const gchar *haystack, const gchar *needle)
+{
+	ck_assert_msg(strstr(haystack, needle) != NULL, "“%s” not in:\n%s", needle, haystack);
+}
+
+void
+rb_disc_test_assert_read_back(const gchar *dir,
+			      const gchar *disc,
+			      const RbDiscTestExpected *expected)
+{
+	g_autofree gchar *command =
+		g_strdup_printf("cd-info --no-header --no-device-info /dev/sr0 && "
+				"cd-read -m audio -s 0 -n %d -o read-back.pcm /dev/sr0 >/dev/null",
+				expected->leadout);
+	g_autofree gchar *info = rb_disc_test_read_disc(dir, disc, command);
+	g_autofree gchar *pcm_path = g_build_filename(dir, "read-back.pcm", NULL);
+	g_autofree gchar *pcm = NULL;
+	g_autofree gchar *leadout_msf = rb_disc_test_msf(expected->leadout);
+	g_autofree gchar *leadout_line = NULL;
+	gsize pcm_len = 0;
+
+	for (guint i = 0; i < expected->n_tracks; i++) {
+		g_autofree gchar *msf = rb_disc_test_msf(expected->starts[i]);
+		g_autofree gchar *line =
+			g_strdup_printf("%3u: %s  %06d audio", i + 1, msf, expected->starts[i]);
+
+		rb_disc_test_assert_contains(info, line);
+	}
+	leadout_line = g_strdup_printf("170: %s  %06d leadout", leadout_msf, expected->leadout);
+	rb_disc_test_assert_contains(info, leadout_line);
+	/* cd-info reads the CD-TEXT with READ TOC format 0101b */
+	for (guint item = 0; item <= expected->n_tracks; item++) {
+		g_autofree gchar *heading =
+			item == 0 ? g_strdup("CD-TEXT for Disc:\n")
+				  : g_strdup_printf("CD-TEXT for Track %2u:\n", item);
+		g_autofree gchar *text = g_strdup_printf("%s\tTITLE: %s\n\tPERFORMER: %s\n",
+							 heading,
+							 expected->titles[item],
+							 expected->performers[item]);
+
+		rb_disc_test_assert_contains(info, text);
+	}
+	ck_assert(g_file_get_contents(pcm_path, &pcm, &pcm_len, NULL));
+	ck_assert_uint_eq(pcm_len, expected->audio->len);
+	ck_assert_msg(memcmp(pcm, expected->audio->data, pcm_len) == 0,
+		      "the audio read back differs from the files'");
 }

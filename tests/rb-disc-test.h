@@ -59,4 +59,46 @@ GBytes *rb_disc_test_stream(gpointer image);
 /* a command's standard output, run in @dir (Check assertions inside) */
 gchar *rb_disc_test_run(const gchar *dir, const gchar *const *argv);
 
+/* ---- burning image files with rawburnctl (test-disc-burn.c) ---- */
+
+/* a WAV header for @length bytes of 16-bit PCM with @rate and @channels,
+ * then @length bytes of pattern @seed; with @sparse no data is written and
+ * the file is extended with a hole: a long disc at no cost */
+void rb_disc_test_write_wav_full(
+	const gchar *path, guint64 length, guint rate, guint channels, guint seed, gboolean sparse);
+/*
+ * Runs `sh -c @command` in @dir under the emulated drive (rawburn-vdrive-run
+ * --fast) with the exported disc @disc in it, /dev/sr0 its device; fails
+ * the test unless it exits 0; returns its standard output.
+ */
+gchar *rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *command);
+/* @lba as cd-info prints it: "MM:SS:FF" of @lba + 150 */
+gchar *rb_disc_test_msf(gint32 lba);
+/* what python3 prints of @expression on @json, parsed as d */
+gchar *rb_disc_test_json_query(const gchar *json, const gchar *expression);
+
+/* what a burned audio disc must read back as */
+typedef struct {
+	guint n_tracks;
+	gint32 starts[3];
+	gint32 leadout;
+	/* the program area's audio, LBA 0 to the lead-out */
+	GByteArray *audio;
+	/* CD-TEXT block 0: [0] the disc, [1…] the tracks */
+	const gchar *titles[3];
+	const gchar *performers[3];
+} RbDiscTestExpected;
+
+void rb_disc_test_expected_clear(RbDiscTestExpected *expected);
+/* @length bytes of pattern @seed from @offset, or of silence for seed 0 */
+void
+rb_disc_test_expect_audio(RbDiscTestExpected *expected, guint seed, guint64 offset, gsize length);
+/* cd-info's TOC and CD-TEXT, and cd-read's audio, of the exported @disc
+ * under the emulated drive (working files in @dir) */
+void rb_disc_test_assert_read_back(const gchar *dir,
+				   const gchar *disc,
+				   const RbDiscTestExpected *expected);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbDiscTestExpected, rb_disc_test_expected_clear)
+
 G_END_DECLS
