@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "rb-test-service.h"
-#include "test-cdtext.h"
+#include "rb-cdtext-test.h"
 
 /*
  * What cdrdao 1.2.4 writes into the lead-in for this TOC (`cdrdao write

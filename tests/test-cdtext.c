@@ -16,7 +16,7 @@
 #include "rb-cdtext.h"
 #include "rb-subchannel.h"
 #include "rb-test-service.h"
-#include "test-cdtext.h"
+#include "rb-cdtext-test.h"
 
 /* the CRC as a pack carries it: plain CRC-16 of bytes 0-15, inverted, big-endian */
 gboolean
