@@ -79,7 +79,9 @@ RbCdTextCharset rb_cdtext_get_charset(const RbCdText *cdtext, guint block);
 /*
  * @utf8 for pack type @type (TITLE … MESSAGE, DISC_ID, UPC_ISRC; not
  * GENRE, TOC_INFO*, SIZE_INFO) of @track (0 = the disc) in @block,
- * converted to the block's character set; NULL or "" removes it.
+ * converted to the block's character set; NULL or "" removes it. DISC_ID
+ * is the disc's only; DISC_ID, UPC_ISRC and the genre's text are ASCII in
+ * any block. Control characters are refused (RB_CDTEXT_ERROR_CHARSET).
  */
 gboolean rb_cdtext_set_text(RbCdText *cdtext,
 			    guint block,
@@ -87,24 +89,27 @@ gboolean rb_cdtext_set_text(RbCdText *cdtext,
 			    guint track,
 			    const gchar *utf8,
 			    GError **error);
-/* UTF-8, or NULL when not set */
+/* UTF-8, or NULL when not set; @type GENRE with @track 0: the genre's text */
 const gchar *
 rb_cdtext_get_text(const RbCdText *cdtext, guint block, RbCdTextPackType type, guint track);
 /* the disc's genre: a code of the CD-TEXT genre table and a free text */
 gboolean
 rb_cdtext_set_genre(RbCdText *cdtext, guint block, guint16 code, const gchar *utf8, GError **error);
 guint16 rb_cdtext_get_genre_code(const RbCdText *cdtext, guint block);
+/* the same blocks (language, character set) with the same text and genre */
+gboolean rb_cdtext_equal(const RbCdText *a, const RbCdText *b);
 
 /*
  * The packs of every block, RB_CDTEXT_PACK_SIZE bytes each with the CRC,
  * for a disc whose tracks are @first_track…@last_track: what a lead-in's
- * R-W repeats.
+ * R-W repeats. Empty when no block is used.
  */
 GBytes *
 rb_cdtext_encode(const RbCdText *cdtext, guint first_track, guint last_track, GError **error);
 /*
  * Packs back into text: @len a multiple of RB_CDTEXT_PACK_SIZE, or the
- * same after a 4-byte READ TOC header (a .cdt CDTEXTFILE has either).
+ * same after a 4-byte READ TOC header (a .cdt CDTEXTFILE has either), either
+ * optionally followed by one NUL byte (as some .cdt files end).
  */
 RbCdText *rb_cdtext_decode(const guint8 *data, gsize len, GError **error);
 
