@@ -8,8 +8,10 @@
 # drive, is judged again, and a real reader (libcdio's cd-info) reads its
 # tracks from the emulated drive at /dev/sr0. Last, an app's way: two plain
 # audio tracks become a disc through the service's image creator
-# (tests/rb-burn-tracks.py, Python with Gio), judged clean. Run by "make
-# demo"; RAWBURND, RAWBURNCTL, MAKE_IMAGE (rawburn-make-image), VDRIVE_RUN
+# (tests/rb-burn-tracks.py, Python with Gio), judged clean. Then the way
+# people hold discs: a CUE sheet of two WAV files with CD-TEXT, shown,
+# burned with rawburnctl, judged clean, and read back by cd-info, CD-TEXT
+# included. Run by "make demo"; RAWBURND, RAWBURNCTL, MAKE_IMAGE (rawburn-make-image), VDRIVE_RUN
 # (rawburn-vdrive-run), BURN_TRACKS (rb-burn-tracks.py) and DBUS_DAEMON
 # name the programs.
 set -eu
@@ -162,6 +164,72 @@ head -c $((375 * 2352)) /dev/urandom >"$workdir/track2.raw"
 "$RAWBURNCTL" --session --json report virtual0 >"$workdir/report.json"
 check_report
 echo "the image creator's disc is judged clean: 2 tracks, no sub-channel written by the app"
+
+echo
+echo "== a CUE sheet with CD-TEXT: two WAV files (8 s and 6 s), a second index, an ISRC, a pregap"
+# the samples: two tones, made with Python's standard library
+python3 - "$workdir" <<'WAV'
+import math, struct, sys, wave
+for name, seconds, hz in (("intro.wav", 8, 440), ("outro.wav", 6, 660)):
+    with wave.open(f"{sys.argv[1]}/{name}", "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(44100)
+        one = [int(8000 * math.sin(2 * math.pi * hz * i / 44100)) for i in range(44100)]
+        second = b"".join(struct.pack("<hh", v, v) for v in one)
+        out.writeframes(second * seconds)
+WAV
+cat >"$workdir/disc.cue" <<'CUE'
+CATALOG 4006381333931
+PERFORMER "The Virtual Band"
+TITLE "Raw Sessions"
+FILE "intro.wav" WAVE
+  TRACK 01 AUDIO
+    TITLE "Intro"
+    PERFORMER "The Virtual Band"
+    ISRC DEXX12600001
+    INDEX 01 00:00:00
+    INDEX 02 00:04:00
+FILE "outro.wav" WAVE
+  TRACK 02 AUDIO
+    TITLE "Outro"
+    PERFORMER "The Virtual Band"
+    PREGAP 00:02:00
+    INDEX 01 00:00:00
+CUE
+cat "$workdir/disc.cue"
+echo
+echo "== rawburnctl show disc.cue"
+"$RAWBURNCTL" show "$workdir/disc.cue"
+echo
+echo "== rawburnctl --session burn virtual0 disc.cue (a fresh blank first)"
+"$RAWBURNCTL" --session virtual insert virtual0 cd-r-80
+"$RAWBURNCTL" --session burn virtual0 "$workdir/disc.cue"
+"$RAWBURNCTL" --session --json report virtual0 >"$workdir/report.json"
+check_report
+python3 - "$workdir/report.json" <<'CHECK'
+import json, sys
+r = json.load(open(sys.argv[1]))
+if not r.get("CdTextPacks"):
+    sys.exit("the drive found no CD-TEXT in the lead-in")
+print("the drive's report is clean; the lead-in carried %d CD-TEXT packs" % r["CdTextPacks"])
+CHECK
+"$RAWBURNCTL" --session export virtual0 "$workdir/cue-disc.raw"
+echo
+echo "== rawburn-vdrive-run --disc cue-disc.raw cd-info /dev/sr0: libcdio reads the tracks and the CD-TEXT"
+"$VDRIVE_RUN" --disc "$workdir/cue-disc.raw" cd-info --no-header --no-device-info --no-cddb \
+	--no-vcd --no-ioctl /dev/sr0 >"$workdir/cd-info.txt" 2>&1 || {
+	cat "$workdir/cd-info.txt" >&2
+	exit 1
+}
+sed -n '/CD-ROM Track List/,/leadout/p;/CD-TEXT/,$p' "$workdir/cd-info.txt" | grep -v "^$"
+for text in "Raw Sessions" "Intro" "Outro" "The Virtual Band"; do
+	grep -q "$text" "$workdir/cd-info.txt" || {
+		echo "cd-info does not read “$text” back from the disc's CD-TEXT" >&2
+		exit 1
+	}
+done
+echo "the CUE sheet's disc reads back with its CD-TEXT"
 
 kill "$daemon_pid"
 if wait "$daemon_pid"; then
