@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <fcntl.h>
 #include <string.h>
@@ -122,7 +123,7 @@ rb_disc_check_raw_header(const RbDiscImage *image,
 		g_set_error(error,
 			    RB_DISC_IMAGE_ERROR,
 			    RB_DISC_IMAGE_ERROR_MISMATCH,
-			    _("%s: the sector at byte %" G_GUINT64_FORMAT
+			    _("%s: the sector at byte %" PRIu64
 			      " of “%s” says %02x:%02x:%02x mode %u, but the sheet puts it at "
 			      "%02u:%02u:%02u (track %u, mode %u): the data file does not belong "
 			      "to this sheet, or starts at another address"),
@@ -182,9 +183,9 @@ rb_disc_check_segments(RbDiscImage *image, guint source, GError **error)
 				g_set_error(error,
 					    RB_DISC_IMAGE_ERROR,
 					    RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT,
-					    _("%s: “%s” has %" G_GUINT64_FORMAT
-					      " bytes, but the tracks need %" G_GUINT64_FORMAT
-					      " from byte %" G_GUINT64_FORMAT
+					    _("%s: “%s” has %" PRIu64
+					      " bytes, but the tracks need %" PRIu64
+					      " from byte %" PRIu64
 					      ": the file is truncated or the sheet is wrong"),
 					    where,
 					    segment->path,
@@ -218,8 +219,8 @@ rb_disc_check_sources(RbDiscImage *image, GError **error)
 			g_set_error(error,
 				    RB_DISC_IMAGE_ERROR,
 				    RB_DISC_IMAGE_ERROR_INVALID,
-				    _("%s: source %u of the image has %" G_GUINT64_FORMAT
-				      " bytes for %" G_GUINT64_FORMAT
+				    _("%s: source %u of the image has %" PRIu64
+				      " bytes for %" PRIu64
 				      " needed; please report this with the sheet"),
 				    image->path,
 				    source,

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -261,7 +262,7 @@ rb_disc_image_describe_track_source(const RbDiscImage *image, guint track_index)
 		if (segment->kind != RB_DISC_SEGMENT_FILE)
 			continue;
 		base = g_path_get_basename(segment->path);
-		data = g_strdup_printf(_("%s from byte %" G_GUINT64_FORMAT), base, segment->offset);
+		data = g_strdup_printf(_("%s from byte %" PRIu64), base, segment->offset);
 	}
 	if (data == NULL)
 		data = g_strdup(_("silence or empty sectors"));

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -116,17 +117,16 @@ rb_disc_stream_pread(RbDiscSourceState *state,
 		if (n <= 0) {
 			gint errsv = errno;
 
-			g_set_error(
-				error,
-				RB_DISC_IMAGE_ERROR,
-				n == 0 ? RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT
-				       : RB_DISC_IMAGE_ERROR_FILE,
-				n == 0 ? _("“%s” ended at byte %" G_GUINT64_FORMAT
-					   " while it was being burned: was it changed?")
-				       : _("Reading “%s” at byte %" G_GUINT64_FORMAT " failed: %s"),
-				segment->path,
-				segment->offset + at + got,
-				g_strerror(errsv));
+			g_set_error(error,
+				    RB_DISC_IMAGE_ERROR,
+				    n == 0 ? RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT
+					   : RB_DISC_IMAGE_ERROR_FILE,
+				    n == 0 ? _("“%s” ended at byte %" PRIu64
+					       " while it was being burned: was it changed?")
+					   : _("Reading “%s” at byte %" PRIu64 " failed: %s"),
+				    segment->path,
+				    segment->offset + at + got,
+				    g_strerror(errsv));
 			return FALSE;
 		}
 		got += (gsize)n;
