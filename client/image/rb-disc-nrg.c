@@ -36,19 +36,26 @@ rb_nrg_track_type(
 	guint8 submode = 0;
 
 	switch (t->mode) {
-	case 0x00:
+	case RB_NRG_MODE1_2048:
 		*type = RB_CD_SECTOR_MODE1;
 		size = 2048;
 		break;
-	case 0x02:
+	case RB_NRG_MODE2_FORM1_2048:
 		*type = RB_CD_SECTOR_MODE2_FORM1;
 		size = 2048;
 		break;
-	case 0x05:
+	case RB_NRG_MODE2_2336:
+		/* sub-header and 2328 bytes: each sector is built into a raw
+		 * one of its own form on the way (rb-disc-stream.c), so the
+		 * track takes the formless raw type, as a CUE MODE2/2336 track */
+		*type = RB_CD_SECTOR_MODE2_FORM0_RAW;
+		size = RB_CD_XA_INPUT_SIZE;
+		break;
+	case RB_NRG_MODE1_2352:
 		*type = RB_CD_SECTOR_MODE1_RAW;
 		size = RB_CD_MAIN_SIZE;
 		break;
-	case 0x06:
+	case RB_NRG_MODE2_2352:
 		/* CD-ROM XA: the first sector's sub-mode (byte 18) says its form;
 		 * a track keeps one form for the disc's Q and TOC */
 		if (pread(fd, &submode, 1, (off_t)t->offsets[1] + 18) != 1)
@@ -57,19 +64,10 @@ rb_nrg_track_type(
 					      : RB_CD_SECTOR_MODE2_FORM1_RAW;
 		size = RB_CD_MAIN_SIZE;
 		break;
-	case 0x07:
+	case RB_NRG_AUDIO_2352:
 		*type = RB_CD_SECTOR_AUDIO;
 		size = RB_CD_MAIN_SIZE;
 		break;
-	case 0x03:
-		return rb_nrg_fail(error,
-				   RB_DISC_IMAGE_ERROR_UNSUPPORTED,
-				   nrg,
-				   t->dao_at,
-				   _("track %u is Mode 2 with 2336-byte sectors, which rawburn "
-				     "does not burn from an NRG yet: convert the image to CUE/BIN "
-				     "with 2352-byte sectors"),
-				   t->number);
 	case 0x0F:
 	case 0x10:
 	case 0x11:
@@ -166,6 +164,7 @@ rb_nrg_add_track(RbDiscImage *image, const RbNrg *nrg, gint fd, guint i, GError 
 	guint32 file_pregap = 0;
 	guint32 pregap;
 	gsize in_size;
+	RbDiscSegmentFlags flags = RB_DISC_SEGMENT_NONE;
 	g_autoptr(GError) error_local = NULL;
 
 	if (!rb_nrg_track_type(nrg, fd, t, &type, error) ||
@@ -229,14 +228,12 @@ rb_nrg_add_track(RbDiscImage *image, const RbNrg *nrg, gint fd, guint i, GError 
 		else
 			rb_disc_image_add_zero(image, i, (guint64)(pregap - file_pregap) * in_size);
 	}
-	rb_disc_image_add_file(image,
-			       i,
-			       nrg->path,
-			       t->offsets[0],
-			       t->offsets[2] - t->offsets[0],
-			       rb_cd_sector_type_is_data(type) && rb_cd_sector_type_is_raw(type)
-				       ? RB_DISC_SEGMENT_SCRAMBLE
-				       : RB_DISC_SEGMENT_NONE);
+	if (t->mode == RB_NRG_MODE2_2336)
+		flags = RB_DISC_SEGMENT_XA_2336;
+	else if (rb_cd_sector_type_is_data(type) && rb_cd_sector_type_is_raw(type))
+		flags = RB_DISC_SEGMENT_SCRAMBLE;
+	rb_disc_image_add_file(
+		image, i, nrg->path, t->offsets[0], t->offsets[2] - t->offsets[0], flags);
 	rb_disc_image_set_origin(image, i, nrg->path, 0);
 	return TRUE;
 }
