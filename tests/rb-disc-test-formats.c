@@ -414,10 +414,9 @@ rb_assert_contains(const gchar *haystack, const gchar *needle)
 GBytes *
 rb_disc_test_read_back_disc(const gchar *dir, const gchar *disc, const RbDiscTestDisc *expected)
 {
-	/* --no-analyze: cd-info would read the data track's file system with
-	 * read() on the device, which the emulation does not serve */
+	/* cd-info prints the CD-TEXT in its analysis of the disc */
 	g_autofree gchar *command =
-		g_strdup_printf("cd-info --no-header --no-device-info --no-analyze /dev/sr0 && "
+		g_strdup_printf("cd-info --no-header --no-device-info /dev/sr0 && "
 				"cd-read -m audio -s %d -n %u -o read-back.pcm /dev/sr0 >/dev/null",
 				expected->audio_start,
 				expected->audio_sectors);

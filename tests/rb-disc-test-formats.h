@@ -98,7 +98,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbDiscTestCcd, rb_disc_test_ccd_free)
 typedef struct {
 	guint n_tracks;
 	gint32 starts[3];
-	/* cd-info's name of each track's format: "audio", "data", "XA" */
+	/* cd-info's name of each track's format: "audio", "data" (Mode 2 too) */
 	const gchar *formats[3];
 	gint32 leadout;
 	/* CD-TEXT block 0: [0] the disc, [1…] the tracks */
