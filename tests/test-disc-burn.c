@@ -10,7 +10,8 @@
  * parsed by python3, "image -o" must equal what was burned, every refusal
  * leaves the recorder untouched (no lock was ever taken: no
  * ExclusiveAccessOwner change on the bus), and an image that fails
- * mid-burn cancels the write through the service.
+ * mid-burn cancels the write through the service. NRG and CloneCD images
+ * are burned in test-disc-burn-formats.c.
  */
 #include "config.h"
 
