@@ -149,8 +149,15 @@ rb_disc_image_get_source_length(const RbDiscImage *image, guint source)
 
 	if (source >= RB_DISC_IMAGE_N_SOURCES || image->sources[source] == NULL)
 		return 0;
-	for (guint i = 0; i < image->sources[source]->len; i++)
-		total += g_array_index(image->sources[source], RbDiscSegment, i).length;
+	/* a hostile sheet's lengths must not wrap round to the sum the layout
+	 * expects: G_MAXUINT64 never equals it */
+	for (guint i = 0; i < image->sources[source]->len; i++) {
+		if (!g_uint64_checked_add(
+			    &total,
+			    total,
+			    g_array_index(image->sources[source], RbDiscSegment, i).length))
+			return G_MAXUINT64;
+	}
 	return total;
 }
 
@@ -164,7 +171,9 @@ rb_disc_image_resolve_path(RbDiscImage *image, const gchar *name)
 	g_autoptr(GDir) listing = NULL;
 	const gchar *entry;
 
-	path = g_path_is_absolute(name) ? g_strdup(name) : g_build_filename(dir, name, NULL);
+	/* absolute: the path is handed on to libcdio, which resolves relative
+	 * names against its own working folder */
+	path = g_canonicalize_filename(name, dir);
 	if (g_file_test(path, G_FILE_TEST_EXISTS))
 		return g_steal_pointer(&path);
 

@@ -249,6 +249,8 @@ rb_disc_stream_stage(RbDiscImageStream *stream,
 	state->unit_len = want;
 	state->unit_pos = 0;
 	state->done += want;
+	if (state->done == segment->length)
+		rb_disc_stream_close_segment(state);
 	return TRUE;
 }
 
@@ -295,6 +297,10 @@ rb_disc_stream_read_source(gpointer user_data, guint source, guint8 *buf, gsize 
 	else if (!rb_disc_stream_file_bytes(state, segment, buf, n, error))
 		return -1;
 	state->done += n;
+	/* a finished track's source is never read again: its file goes now,
+	 * not with the stream (99 tracks would hold 99 descriptors) */
+	if (state->done == segment->length)
+		rb_disc_stream_close_segment(state);
 	return (gssize)n;
 }
 
