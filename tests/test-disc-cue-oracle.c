@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "rb-cdtext.h"
 #include "rb-disc-cue-test.h"
 #include "rb-disc-image-private.h"
 #include "rb-disc-oracle-test.h"
@@ -228,6 +229,96 @@ START_TEST(test_cdrdao_oracle)
 }
 END_TEST
 
+/*
+ * CD-TEXT: cdrdao 1.2.4 takes TITLE, PERFORMER and SONGWRITER from a sheet
+ * (COMPOSER, ARRANGER, MESSAGE, DISC_ID, GENRE and UPC_EAN it refuses as
+ * "Unknown command"), and writes no UPC/ISRC packs for a sheet's ISRCs,
+ * which rawburn adds: so a sheet of these three keywords without ISRC, on
+ * the disc and on every track. Where a track lacks a keyword the disc has,
+ * cdrdao writes the disc's text for that track (seen with SONGWRITER), the
+ * CUE reader nothing. And cdrdao copies a sheet's bytes into the packs as
+ * they are: a UTF-8 sheet's "é" (C3h A9h) becomes "Ã©" in the ISO-8859-1
+ * block, where the CUE reader takes valid UTF-8 as UTF-8 and writes E9h
+ * (it reads other sheets as ISO-8859-1, where both agree). The first sheet
+ * is ASCII with every keyword on every track: the packs must be the same
+ * bytes; the second shows both differences, and only them.
+ */
+static const gchar *const rb_test_cdtext_sheets[] = {
+	"TITLE \"Disc Title\"\nPERFORMER \"Disc Performer\"\nSONGWRITER \"Disc Writer\"\n"
+	"FILE \"disc.bin\" BINARY\n"
+	"  TRACK 01 AUDIO\n    TITLE \"One\"\n    PERFORMER \"Perf One\"\n"
+	"    SONGWRITER \"Writer One\"\n    INDEX 01 00:00:00\n"
+	"  TRACK 02 AUDIO\n    TITLE \"Two\"\n    PERFORMER \"Perf Two\"\n"
+	"    SONGWRITER \"Writer Two\"\n    INDEX 01 00:08:00\n",
+	"TITLE \"Disc Title\"\nPERFORMER \"Disc Performer\"\nSONGWRITER \"Disc Writer\"\n"
+	"FILE \"disc.bin\" BINARY\n"
+	"  TRACK 01 AUDIO\n    TITLE \"One\"\n    PERFORMER \"Perf One\"\n"
+	"    SONGWRITER \"Writer One\"\n    INDEX 01 00:00:00\n"
+	"  TRACK 02 AUDIO\n    TITLE \"Two \xC3\xA9\"\n    PERFORMER \"Perf Two\"\n"
+	"    INDEX 01 00:08:00\n",
+};
+
+START_TEST(test_cdrdao_cdtext)
+{
+	RbCueTestSet set;
+	g_autoptr(RbDiscImage) image = NULL;
+	g_autoptr(GBytes) ours = NULL;
+	g_autoptr(GBytes) theirs = NULL;
+	g_autoptr(GBytes) our_packs = NULL;
+	g_autoptr(GBytes) their_packs = NULL;
+	g_autoptr(RbCdText) our_text = NULL;
+	g_autoptr(RbCdText) their_text = NULL;
+	g_autoptr(GError) error = NULL;
+	gsize n_ours;
+	gsize n_theirs;
+
+	rb_cue_test_audio_set(&set, rb_test_cdtext_sheets[_i]);
+	image = rb_cue_test_open(&set);
+	ck_assert_ptr_nonnull(rb_disc_image_get_cdtext(image));
+	ours = rb_disc_test_stream(image);
+	theirs = rb_disc_test_cdrdao_burn(set.dir, "disc.cue");
+	our_packs = rb_disc_oracle_leadin_packs(ours, RB_IMAGE_FIRST_LBA);
+	their_packs = rb_disc_oracle_leadin_packs(theirs, RB_DISC_TEST_LEADIN);
+	n_ours = g_bytes_get_size(our_packs) / RB_CDTEXT_PACK_SIZE;
+	n_theirs = g_bytes_get_size(their_packs) / RB_CDTEXT_PACK_SIZE;
+	ck_assert_uint_gt(n_ours, 0);
+	ck_assert_uint_gt(n_theirs, 0);
+	our_text = rb_cdtext_decode(
+		g_bytes_get_data(our_packs, NULL), g_bytes_get_size(our_packs), &error);
+	ck_assert_msg(our_text != NULL, "%s", error != NULL ? error->message : "");
+	their_text = rb_cdtext_decode(
+		g_bytes_get_data(their_packs, NULL), g_bytes_get_size(their_packs), &error);
+	ck_assert_msg(their_text != NULL, "%s", error != NULL ? error->message : "");
+	/* what the lead-in carries is what the sheet said */
+	ck_assert(rb_cdtext_equal(our_text, rb_disc_image_get_cdtext(image)));
+	g_print("CD-TEXT sheet %d: %zu packs ours, %zu cdrdao's; bytes %s\n",
+		_i,
+		n_ours,
+		n_theirs,
+		g_bytes_equal(our_packs, their_packs) ? "identical" : "differ");
+	if (_i == 0) {
+		ck_assert(rb_cdtext_equal(our_text, their_text));
+		ck_assert(g_bytes_equal(our_packs, their_packs));
+	} else {
+		ck_assert_ptr_null(rb_cdtext_get_text(our_text, 0, RB_CDTEXT_SONGWRITER, 2));
+		ck_assert_str_eq(rb_cdtext_get_text(their_text, 0, RB_CDTEXT_SONGWRITER, 2),
+				 "Disc Writer");
+		ck_assert_str_eq(rb_cdtext_get_text(our_text, 0, RB_CDTEXT_TITLE, 2),
+				 "Two \xC3\xA9");
+		ck_assert_str_eq(rb_cdtext_get_text(their_text, 0, RB_CDTEXT_TITLE, 2),
+				 "Two \xC3\x83\xC2\xA9");
+		ck_assert(!rb_cdtext_equal(our_text, their_text));
+		/* with those two set as cdrdao has them, both say the same */
+		ck_assert(rb_cdtext_set_text(
+			our_text, 0, RB_CDTEXT_SONGWRITER, 2, "Disc Writer", &error));
+		ck_assert(rb_cdtext_set_text(
+			our_text, 0, RB_CDTEXT_TITLE, 2, "Two \xC3\x83\xC2\xA9", &error));
+		ck_assert(rb_cdtext_equal(our_text, their_text));
+	}
+	rb_cue_test_set_clear(&set);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -236,6 +327,7 @@ main(void)
 
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_loop_test(tc, test_cdrdao_oracle, 0, G_N_ELEMENTS(rb_test_oracles));
+	tcase_add_loop_test(tc, test_cdrdao_cdtext, 0, G_N_ELEMENTS(rb_test_cdtext_sheets));
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
