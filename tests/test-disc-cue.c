@@ -403,6 +403,92 @@ START_TEST(test_bad_sheet)
 }
 END_TEST
 
+/* ---- CDTEXTFILE ---- */
+
+/*
+ * A .cdt file of two languages (what the sheet's lines cannot say), as
+ * rb_cdtext_encode() writes packs: bare, and after the 4-byte header READ
+ * TOC format 0101b gives (data length, two reserved bytes). Its text is the
+ * image's, the sheet's TITLE/PERFORMER lines are ignored with a note
+ * (rb-disc-cue-text.c: CDTEXTFILE wins).
+ */
+START_TEST(test_cdtextfile)
+{
+	g_autoptr(RbCdText) cdt = rb_cdtext_new();
+	g_autoptr(GBytes) packs = NULL;
+	g_autoptr(GByteArray) file = g_byte_array_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDiscImage) image = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *sheet = NULL;
+	RbCueTestSet set;
+	RbCdText *cdtext;
+	gsize len;
+
+	ck_assert(rb_cdtext_set_block(cdt, 0, 0x09, RB_CDTEXT_CHARSET_ISO8859_1, &error));
+	ck_assert(rb_cdtext_set_block(cdt, 1, 0x08, RB_CDTEXT_CHARSET_ISO8859_1, &error));
+	ck_assert(rb_cdtext_set_text(cdt, 0, RB_CDTEXT_TITLE, 0, "File Title", &error));
+	ck_assert(rb_cdtext_set_text(cdt, 1, RB_CDTEXT_TITLE, 0, "Dateititel \xC3\xBC", &error));
+	ck_assert(rb_cdtext_set_text(cdt, 0, RB_CDTEXT_TITLE, 1, "File One", &error));
+	ck_assert(rb_cdtext_set_text(cdt, 1, RB_CDTEXT_TITLE, 1, "Eins", &error));
+	packs = rb_cdtext_encode(cdt, 1, 1, &error);
+	ck_assert_msg(packs != NULL, "%s", error != NULL ? error->message : "");
+	len = g_bytes_get_size(packs);
+	if (_i == 1) {
+		/* the data length counts the two reserved bytes and the packs */
+		const guint8 header[4] = {(guint8)((len + 2) >> 8), (guint8)(len + 2), 0, 0};
+
+		g_byte_array_append(file, header, sizeof(header));
+	}
+	g_byte_array_append(file, g_bytes_get_data(packs, NULL), len);
+	sheet = g_strdup("CDTEXTFILE \"disc.cdt\"\nTITLE \"Sheet Title\"\n"
+			 "FILE \"a.bin\" BINARY\n  TRACK 01 AUDIO\n    TITLE \"Sheet One\"\n"
+			 "    PERFORMER \"Sheet Performer\"\n    INDEX 01 00:00:00\n");
+	rb_cue_test_set_init(&set, sheet);
+	path = rb_cue_test_set_path(&set, "disc.cdt");
+	ck_assert(g_file_set_contents(path, (const gchar *)file->data, file->len, &error));
+	g_free(path);
+	path = rb_cue_test_set_path(&set, "a.bin");
+	rb_disc_test_write_pattern(path, 600 * RB_CD_MAIN_SIZE, 6);
+	image = rb_cue_test_open(&set);
+	cdtext = rb_disc_image_get_cdtext(image);
+	ck_assert_ptr_nonnull(cdtext);
+	ck_assert(rb_cdtext_equal(cdtext, cdt));
+	ck_assert_uint_eq(rb_cdtext_get_n_blocks(cdtext), 2);
+	ck_assert_str_eq(rb_cdtext_get_text(cdtext, 1, RB_CDTEXT_TITLE, 0), "Dateititel \xC3\xBC");
+	/* nothing of the sheet's lines */
+	ck_assert_ptr_null(rb_cdtext_get_text(cdtext, 0, RB_CDTEXT_PERFORMER, 1));
+	ck_assert(rb_test_has_note(image, "CDTEXTFILE"));
+	rb_cue_test_set_clear(&set);
+}
+END_TEST
+
+/* a CDTEXTFILE that holds no packs is refused naming its line */
+START_TEST(test_cdtextfile_bad)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDiscImage) image = NULL;
+	g_autofree gchar *path = NULL;
+	RbCueTestSet set;
+
+	rb_cue_test_set_init(&set,
+			     "REM\nCDTEXTFILE \"disc.cdt\"\nFILE \"a.bin\" BINARY\n"
+			     "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n");
+	path = rb_cue_test_set_path(&set, "disc.cdt");
+	ck_assert(g_file_set_contents(path, "not CD-TEXT at all, 35 bytes long.", -1, NULL));
+	g_free(path);
+	path = rb_cue_test_set_path(&set, "a.bin");
+	rb_disc_test_write_pattern(path, 600 * RB_CD_MAIN_SIZE, 6);
+	image = rb_disc_image_open(set.sheet, &error);
+	ck_assert(image == NULL);
+	ck_assert_msg(g_error_matches(error, RB_DISC_IMAGE_ERROR, RB_DISC_IMAGE_ERROR_SYNTAX) &&
+			      strstr(error->message, "line 2:") != NULL,
+		      "%s",
+		      error->message);
+	rb_cue_test_set_clear(&set);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -411,6 +497,8 @@ main(void)
 	TCase *tc_stream = tcase_create("stream");
 
 	tcase_add_test(tc, test_audio_layout);
+	tcase_add_loop_test(tc, test_cdtextfile, 0, 2);
+	tcase_add_test(tc, test_cdtextfile_bad);
 	tcase_add_loop_test(tc, test_bad_sheet, 0, G_N_ELEMENTS(rb_test_bad));
 	tcase_set_timeout(tc_stream, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc_stream, test_audio_stream);
