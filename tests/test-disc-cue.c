@@ -4,10 +4,9 @@
  * The CUE sheet reader (client/image/rb-disc-cue.c): sample sets written
  * by the test (sheets, BIN/MOTOROLA/WAVE files of known patterns); their
  * layout against the sheet and against libcdio's own reading; the
- * streamed sectors' main channel against the files' bytes; cdrdao, which
- * reads .cue files itself, burning the same sheet onto the emulated drive
- * as the oracle of the whole disc; and every malformed sheet refused with
- * its file and line.
+ * streamed sectors' main channel against the files' bytes; CDTEXTFILE;
+ * and every malformed sheet refused with its file and line. cdrdao burning
+ * the same sheets is test-disc-cue-oracle.c.
  */
 #include "config.h"
 
@@ -17,114 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rb-disc-cue-test.h"
 #include "rb-disc-image-private.h"
 #include "rb-disc-test.h"
 #include "rb-scramble.h"
 #include "rb-test-service.h"
 
 #define RB_TEST_SECTOR (RB_CD_MAIN_SIZE + RB_SUBCHANNEL_PW_SIZE)
-#define RB_TEST_LEADIN (-11634)
 #define RB_TEST_CHUNK 75
-#define RB_TEST_MAX_PRINTED 8
-
-typedef struct {
-	gchar *dir;
-	gchar *sheet;
-} RbTestSet;
-
-static void
-rb_test_set_init(RbTestSet *set, const gchar *sheet_text)
-{
-	g_autoptr(GError) error = NULL;
-
-	set->dir = g_dir_make_tmp("rawburn-cue-test-XXXXXX", &error);
-	ck_assert_msg(set->dir != NULL, "%s", error != NULL ? error->message : "");
-	set->sheet = g_build_filename(set->dir, "disc.cue", NULL);
-	ck_assert(g_file_set_contents(set->sheet, sheet_text, -1, &error));
-}
-
-static gchar *
-rb_test_set_path(const RbTestSet *set, const gchar *name)
-{
-	return g_build_filename(set->dir, name, NULL);
-}
-
-static void
-rb_test_set_clear(RbTestSet *set)
-{
-	g_autoptr(GDir) dir = g_dir_open(set->dir, 0, NULL);
-	const gchar *name;
-
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		g_autofree gchar *path = g_build_filename(set->dir, name, NULL);
-		g_unlink(path);
-	}
-	g_rmdir(set->dir);
-	g_free(set->dir);
-	g_free(set->sheet);
-}
-
-/* ---- the audio set: BINARY with INDEX 00/02, MOTOROLA with PREGAP, WAVE with POSTGAP ---- */
-
-/* 4006381333931: an EAN-13 with a valid check digit */
-static const gchar rb_test_audio_sheet[] = "REM a sheet written by the test\n"
-					   "CATALOG 4006381333931\n"
-					   "PERFORMER \"Disc Performer \xC3\xA9\"\n"
-					   "TITLE \"Disc Title\"\n"
-					   "FILE \"disc.bin\" BINARY\n"
-					   "  TRACK 01 AUDIO\n"
-					   "    TITLE \"One\"\n"
-					   "    PERFORMER \"P\xE9rformer\"\n"
-					   "    ISRC USRC17607839\n"
-					   "    FLAGS DCP PRE\n"
-					   "    INDEX 00 00:00:00\n"
-					   "    INDEX 01 00:02:00\n"
-					   "    INDEX 02 00:05:00\n"
-					   "  TRACK 02 AUDIO\n"
-					   "    TITLE \"Two\"\n"
-					   "    FLAGS SCMS\n"
-					   "    INDEX 00 00:08:00\n"
-					   "    INDEX 01 00:10:00\n"
-					   "FILE \"swapped.raw\" MOTOROLA\n"
-					   "  TRACK 03 AUDIO\n"
-					   "    TITLE \"Three\"\n"
-					   "    PREGAP 00:01:00\n"
-					   "    INDEX 01 00:00:00\n"
-					   "FILE \"tail.wav\" WAVE\n"
-					   "  TRACK 04 AUDIO\n"
-					   "    INDEX 01 00:00:00\n"
-					   "    POSTGAP 00:02:00\n";
-
-#define RB_TEST_DISC_BIN_SECTORS 1200
-#define RB_TEST_SWAPPED_SECTORS 400
-#define RB_TEST_WAV_BYTES (350 * RB_CD_MAIN_SIZE + 100)
-
-static void
-rb_test_audio_set(RbTestSet *set, const gchar *sheet)
-{
-	g_autofree gchar *bin = NULL;
-	g_autofree gchar *raw = NULL;
-	g_autofree gchar *wav = NULL;
-
-	rb_test_set_init(set, sheet);
-	bin = rb_test_set_path(set, "disc.bin");
-	raw = rb_test_set_path(set, "swapped.raw");
-	wav = rb_test_set_path(set, "tail.wav");
-	rb_disc_test_write_pattern(bin, RB_TEST_DISC_BIN_SECTORS * RB_CD_MAIN_SIZE, 1);
-	rb_disc_test_write_pattern(raw, RB_TEST_SWAPPED_SECTORS * RB_CD_MAIN_SIZE, 2);
-	rb_disc_test_write_wav(wav, RB_TEST_WAV_BYTES, 3);
-}
-
-static RbDiscImage *
-rb_test_open(const RbTestSet *set)
-{
-	g_autoptr(GError) error = NULL;
-	RbDiscImage *image = rb_disc_image_open(set->sheet, &error);
-
-	ck_assert_msg(image != NULL, "%s", error != NULL ? error->message : "");
-	ck_assert_int_eq(rb_disc_image_get_format(image), RB_DISC_IMAGE_FORMAT_CUE);
-	return image;
-}
 
 static gboolean
 rb_test_has_note(RbDiscImage *image, const gchar *part)
@@ -140,7 +39,7 @@ rb_test_has_note(RbDiscImage *image, const gchar *part)
 
 START_TEST(test_audio_layout)
 {
-	RbTestSet set;
+	RbCueTestSet set;
 	g_autoptr(RbDiscImage) image = NULL;
 	RbImageLayout *layout;
 	const RbImageTrack *t;
@@ -150,8 +49,8 @@ START_TEST(test_audio_layout)
 	g_autofree gchar *libcdio_cue = NULL;
 	g_autofree gchar *libcdio_bin = NULL;
 
-	rb_test_audio_set(&set, rb_test_audio_sheet);
-	image = rb_test_open(&set);
+	rb_cue_test_audio_set(&set, rb_cue_test_audio_sheet());
+	image = rb_cue_test_open(&set);
 	layout = rb_disc_image_get_layout(image);
 	ck_assert_uint_eq(rb_image_layout_get_n_tracks(layout), 4);
 	ck_assert_str_eq(rb_image_layout_get_mcn(layout), "4006381333931");
@@ -172,19 +71,19 @@ START_TEST(test_audio_layout)
 	ck_assert_uint_eq(t->pregap_sectors, 150);
 	ck_assert_int_eq(t->pregap_start, 600);
 	ck_assert_int_eq(t->start, 750);
-	ck_assert_uint_eq(t->n_sectors, RB_TEST_DISC_BIN_SECTORS - 750);
+	ck_assert_uint_eq(t->n_sectors, RB_CUE_TEST_DISC_BIN_SECTORS - 750);
 	ck_assert_int_eq(t->copy, RB_IMAGE_COPY_SCMS);
 	ck_assert(!t->preemphasis);
 	/* track 3: PREGAP generated, the whole MOTOROLA file from index 1 */
 	t = rb_image_layout_get_track(layout, 2);
 	ck_assert_uint_eq(t->pregap_sectors, 75);
-	ck_assert_int_eq(t->start, RB_TEST_DISC_BIN_SECTORS + 75);
-	ck_assert_uint_eq(t->n_sectors, RB_TEST_SWAPPED_SECTORS);
+	ck_assert_int_eq(t->start, RB_CUE_TEST_DISC_BIN_SECTORS + 75);
+	ck_assert_uint_eq(t->n_sectors, RB_CUE_TEST_SWAPPED_SECTORS);
 	ck_assert_int_eq(t->copy, RB_IMAGE_COPY_PROHIBITED);
 	/* track 4: the WAV padded to whole sectors, then 2 s of POSTGAP */
 	t = rb_image_layout_get_track(layout, 3);
 	ck_assert_uint_eq(t->pregap_sectors, 0);
-	ck_assert_uint_eq(t->n_sectors, RB_TEST_WAV_BYTES / RB_CD_MAIN_SIZE + 1 + 150);
+	ck_assert_uint_eq(t->n_sectors, RB_CUE_TEST_WAV_BYTES / RB_CD_MAIN_SIZE + 1 + 150);
 	ck_assert(rb_test_has_note(image, "REM"));
 	ck_assert(rb_test_has_note(image, "zeros"));
 
@@ -209,11 +108,11 @@ START_TEST(test_audio_layout)
 	cdio_loglevel_default = CDIO_LOG_ERROR;
 	{
 		/* libcdio 2.1 refuses POSTGAP, and wants its .bin beside the sheet */
-		g_auto(GStrv) parts = g_strsplit(rb_test_audio_sheet, "    POSTGAP", -1);
+		g_auto(GStrv) parts = g_strsplit(rb_cue_test_audio_sheet(), "    POSTGAP", -1);
 		g_autofree gchar *text = g_strjoinv("REM POSTGAP", parts);
 
-		libcdio_cue = rb_test_set_path(&set, "libcdio.cue");
-		libcdio_bin = rb_test_set_path(&set, "libcdio.bin");
+		libcdio_cue = rb_cue_test_set_path(&set, "libcdio.cue");
+		libcdio_bin = rb_cue_test_set_path(&set, "libcdio.bin");
 		ck_assert(g_file_set_contents(libcdio_cue, text, -1, NULL));
 		ck_assert_int_eq(symlink("disc.bin", libcdio_bin), 0);
 	}
@@ -229,14 +128,14 @@ START_TEST(test_audio_layout)
 	isrc = cdio_get_track_isrc(cdio, 1);
 	ck_assert_str_eq(isrc, rb_image_layout_get_track(layout, 0)->isrc);
 	cdio_destroy(cdio);
-	rb_test_set_clear(&set);
+	rb_cue_test_set_clear(&set);
 }
 END_TEST
 
 /* ---- the stream against the files ---- */
 
 /* the main channel the disc must get at @lba; FALSE when the test gives none */
-typedef gboolean (*RbTestExpect)(const RbTestSet *set, gint32 lba, guint8 out[RB_CD_MAIN_SIZE]);
+typedef gboolean (*RbTestExpect)(const RbCueTestSet *set, gint32 lba, guint8 out[RB_CD_MAIN_SIZE]);
 
 static void
 rb_test_read_at(const gchar *path, guint64 offset, guint8 *buf, gsize len)
@@ -254,20 +153,20 @@ rb_test_read_at(const gchar *path, guint64 offset, guint8 *buf, gsize len)
 }
 
 static gboolean
-rb_test_audio_expect(const RbTestSet *set, gint32 lba, guint8 out[RB_CD_MAIN_SIZE])
+rb_test_audio_expect(const RbCueTestSet *set, gint32 lba, guint8 out[RB_CD_MAIN_SIZE])
 {
-	g_autofree gchar *bin = rb_test_set_path(set, "disc.bin");
-	g_autofree gchar *raw = rb_test_set_path(set, "swapped.raw");
-	g_autofree gchar *wav = rb_test_set_path(set, "tail.wav");
-	gint32 t3 = RB_TEST_DISC_BIN_SECTORS + 75;
-	gint32 t4 = t3 + RB_TEST_SWAPPED_SECTORS;
+	g_autofree gchar *bin = rb_cue_test_set_path(set, "disc.bin");
+	g_autofree gchar *raw = rb_cue_test_set_path(set, "swapped.raw");
+	g_autofree gchar *wav = rb_cue_test_set_path(set, "tail.wav");
+	gint32 t3 = RB_CUE_TEST_DISC_BIN_SECTORS + 75;
+	gint32 t4 = t3 + RB_CUE_TEST_SWAPPED_SECTORS;
 
 	memset(out, 0, RB_CD_MAIN_SIZE);
 	if (lba < -150)
 		return FALSE;
-	if (lba < 0 || (lba >= RB_TEST_DISC_BIN_SECTORS && lba < t3))
+	if (lba < 0 || (lba >= RB_CUE_TEST_DISC_BIN_SECTORS && lba < t3))
 		return TRUE;
-	if (lba < RB_TEST_DISC_BIN_SECTORS) {
+	if (lba < RB_CUE_TEST_DISC_BIN_SECTORS) {
 		rb_test_read_at(bin, (guint64)lba * RB_CD_MAIN_SIZE, out, RB_CD_MAIN_SIZE);
 	} else if (lba < t4) {
 		rb_test_read_at(raw, (guint64)(lba - t3) * RB_CD_MAIN_SIZE, out, RB_CD_MAIN_SIZE);
@@ -277,17 +176,18 @@ rb_test_audio_expect(const RbTestSet *set, gint32 lba, guint8 out[RB_CD_MAIN_SIZ
 			out[i] = out[i + 1];
 			out[i + 1] = b;
 		}
-	} else if ((guint64)(lba - t4) * RB_CD_MAIN_SIZE < RB_TEST_WAV_BYTES) {
+	} else if ((guint64)(lba - t4) * RB_CD_MAIN_SIZE < RB_CUE_TEST_WAV_BYTES) {
 		guint64 at = (guint64)(lba - t4) * RB_CD_MAIN_SIZE;
 
-		rb_test_read_at(wav, 44 + at, out, MIN(RB_CD_MAIN_SIZE, RB_TEST_WAV_BYTES - at));
+		rb_test_read_at(
+			wav, 44 + at, out, MIN(RB_CD_MAIN_SIZE, RB_CUE_TEST_WAV_BYTES - at));
 	}
 	return TRUE;
 }
 
 /* streams @image and checks each sector's main channel; returns the stream's sectors */
 static GBytes *
-rb_test_stream(RbDiscImage *image, const RbTestSet *set, RbTestExpect expect, gint32 upto)
+rb_test_stream(RbDiscImage *image, const RbCueTestSet *set, RbTestExpect expect, gint32 upto)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(RbDiscImageStream) stream = NULL;
@@ -330,92 +230,29 @@ rb_test_stream(RbDiscImage *image, const RbTestSet *set, RbTestExpect expect, gi
 
 START_TEST(test_audio_stream)
 {
-	RbTestSet set;
+	RbCueTestSet set;
 	g_autoptr(RbDiscImage) image = NULL;
 	g_autoptr(GBytes) stream = NULL;
 	gint32 leadout = 0;
 
-	rb_test_audio_set(&set, rb_test_audio_sheet);
-	image = rb_test_open(&set);
+	rb_cue_test_audio_set(&set, rb_cue_test_audio_sheet());
+	image = rb_cue_test_open(&set);
 	ck_assert(
 		rb_image_layout_get_leadout_start(rb_disc_image_get_layout(image), &leadout, NULL));
 	stream = rb_test_stream(image, &set, rb_test_audio_expect, leadout);
-	rb_test_set_clear(&set);
+	rb_cue_test_set_clear(&set);
 }
 END_TEST
 
 /* ---- data tracks ---- */
 
-typedef struct {
-	const gchar *name;
-	const gchar *sheet;
-	guint mode;       /* 1 or 2 */
-	gboolean xa_2336; /* the file has 2336-byte sectors */
-	gboolean cooked;  /* the file has 2048-byte user data */
-	RbCdSectorType type;
-} RbTestData;
-
-static const RbTestData rb_test_data[] = {
-	{"MODE1/2048 + audio",
-	 "FILE \"data.bin\" BINARY\n  TRACK 01 MODE1/2048\n    INDEX 01 00:00:00\n"
-	 "FILE \"audio.bin\" BINARY\n  TRACK 02 AUDIO\n    PREGAP 00:02:00\n"
-	 "    INDEX 01 00:00:00\n",
-	 1,
-	 FALSE,
-	 TRUE,
-	 RB_CD_SECTOR_MODE1},
-	{"MODE1/2352 + audio",
-	 "FILE \"data.bin\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n"
-	 "    POSTGAP 00:02:00\n"
-	 "FILE \"audio.bin\" BINARY\n  TRACK 02 AUDIO\n    PREGAP 00:02:00\n"
-	 "    INDEX 01 00:00:00\n",
-	 1,
-	 FALSE,
-	 FALSE,
-	 RB_CD_SECTOR_MODE1_RAW},
-	{"MODE2/2336",
-	 "FILE \"data.bin\" BINARY\n  TRACK 01 MODE2/2336\n    INDEX 01 00:00:00\n",
-	 2,
-	 TRUE,
-	 FALSE,
-	 RB_CD_SECTOR_MODE2_FORM0_RAW},
-	{"MODE2/2352",
-	 "FILE \"data.bin\" BINARY\n  TRACK 01 MODE2/2352\n    INDEX 01 00:00:00\n",
-	 2,
-	 FALSE,
-	 FALSE,
-	 RB_CD_SECTOR_MODE2_FORM0_RAW},
-};
-
-#define RB_TEST_DATA_SECTORS 400
-#define RB_TEST_AUDIO_SECTORS 300
-
-static void
-rb_test_data_set(RbTestSet *set, const RbTestData *desc)
-{
-	g_autofree gchar *data = NULL;
-	g_autofree gchar *audio = NULL;
-
-	rb_test_set_init(set, desc->sheet);
-	data = rb_test_set_path(set, "data.bin");
-	audio = rb_test_set_path(set, "audio.bin");
-	if (desc->cooked)
-		rb_disc_test_write_pattern(data, RB_TEST_DATA_SECTORS * 2048, 4);
-	else
-		rb_disc_test_write_data(
-			data, desc->mode, 0, RB_TEST_DATA_SECTORS, 4, desc->xa_2336);
-	rb_disc_test_write_pattern(audio, RB_TEST_AUDIO_SECTORS * RB_CD_MAIN_SIZE, 5);
-}
-
-static const RbTestData *rb_test_data_current;
-
 static gboolean
-rb_test_data_expect(const RbTestSet *set, gint32 lba, guint8 out[RB_CD_MAIN_SIZE])
+rb_test_data_expect(const RbCueTestSet *set, gint32 lba, guint8 out[RB_CD_MAIN_SIZE])
 {
-	const RbTestData *desc = rb_test_data_current;
-	g_autofree gchar *data = rb_test_set_path(set, "data.bin");
+	const RbCueTestData *desc = set->data;
+	g_autofree gchar *data = rb_cue_test_set_path(set, "data.bin");
 
-	if (lba < 0 || lba >= RB_TEST_DATA_SECTORS)
+	if (lba < 0 || lba >= RB_CUE_TEST_DATA_SECTORS)
 		return FALSE;
 	if (desc->cooked) {
 		guint8 user[2048];
@@ -438,20 +275,19 @@ rb_test_data_expect(const RbTestSet *set, gint32 lba, guint8 out[RB_CD_MAIN_SIZE
 
 START_TEST(test_data_stream)
 {
-	const RbTestData *desc = &rb_test_data[_i];
-	RbTestSet set;
+	const RbCueTestData *desc = rb_cue_test_data((guint)_i);
+	RbCueTestSet set;
 	g_autoptr(RbDiscImage) image = NULL;
 	g_autoptr(GBytes) stream = NULL;
 	const RbImageTrack *t;
 
-	rb_test_data_set(&set, desc);
-	image = rb_test_open(&set);
+	rb_cue_test_data_set(&set, desc);
+	image = rb_cue_test_open(&set);
 	t = rb_image_layout_get_track(rb_disc_image_get_layout(image), 0);
 	ck_assert_int_eq(t->type, desc->type);
 	ck_assert_int_eq(t->start, 0);
-	rb_test_data_current = desc;
-	stream = rb_test_stream(image, &set, rb_test_data_expect, RB_TEST_DATA_SECTORS);
-	rb_test_set_clear(&set);
+	stream = rb_test_stream(image, &set, rb_test_data_expect, RB_CUE_TEST_DATA_SECTORS);
+	rb_cue_test_set_clear(&set);
 }
 END_TEST
 
@@ -541,11 +377,11 @@ START_TEST(test_bad_sheet)
 	g_autofree gchar *a = NULL;
 	g_autofree gchar *odd = NULL;
 	g_autofree gchar *where = NULL;
-	RbTestSet set;
+	RbCueTestSet set;
 
-	rb_test_set_init(&set, bad->sheet);
-	a = rb_test_set_path(&set, "a.bin");
-	odd = rb_test_set_path(&set, "odd.bin");
+	rb_cue_test_set_init(&set, bad->sheet);
+	a = rb_cue_test_set_path(&set, "a.bin");
+	odd = rb_cue_test_set_path(&set, "odd.bin");
 	/* 8 s of audio; 300.5 cooked data sectors */
 	rb_disc_test_write_pattern(a, 600 * RB_CD_MAIN_SIZE, 6);
 	rb_disc_test_write_pattern(odd, 300 * 2048 + 1024, 7);
@@ -563,185 +399,93 @@ START_TEST(test_bad_sheet)
 		      error->message,
 		      where,
 		      bad->says);
-	rb_test_set_clear(&set);
+	rb_cue_test_set_clear(&set);
 }
 END_TEST
 
-/* ---- cdrdao as the oracle ---- */
-
-typedef struct {
-	const gchar *name;
-	void (*make)(RbTestSet *set, const gchar *sheet);
-	const gchar *sheet;
-	/* the LBAs of audio from BINARY files: cdrdao reads them as big-endian
-	 * samples (its raw audio files' order; toc2cue's .bin files are known
-	 * to need swapping for other readers), CDRWIN's BINARY is little-endian
-	 * ("Intel"): there cdrdao's disc has every sample's bytes swapped */
-	gint32 swapped_from;
-	gint32 swapped_to;
-} RbTestOracle;
-
-static void
-rb_test_oracle_audio(RbTestSet *set, const gchar *sheet)
-{
-	rb_test_audio_set(set, sheet);
-}
-
-static void
-rb_test_oracle_data(RbTestSet *set, const gchar *sheet)
-{
-	RbTestData desc = rb_test_data[1];
-
-	desc.sheet = sheet;
-	rb_test_data_set(set, &desc);
-}
+/* ---- CDTEXTFILE ---- */
 
 /*
- * cdrdao 1.2.4 places an INDEX 02 of a track that has an INDEX 00 by the
- * time from index 1 rather than from the file's start (show-toc: "INDEX 00
- * 00:00:00, INDEX 01 00:02:00, INDEX 02 00:05:00" gives index 2 at 00:07:00,
- * against CDRWIN's file times), and refuses one in the last track ("Index
- * beyond track end"): INDEX 02 is compared in a track whose index 1 is at
- * its file's start, where both readings agree.
+ * A .cdt file of two languages (what the sheet's lines cannot say), as
+ * rb_cdtext_encode() writes packs: bare, and after the 4-byte header READ
+ * TOC format 0101b gives (data length, two reserved bytes). Its text is the
+ * image's, the sheet's TITLE/PERFORMER lines are ignored with a note
+ * (rb-disc-cue-text.c: CDTEXTFILE wins).
  */
-static const RbTestOracle rb_test_oracles[] = {
-	{"audio: INDEX 00 in track 1, INDEX 02, PREGAP, POSTGAP, ISRC, FLAGS, CATALOG, "
-	 "BINARY, MOTOROLA, WAVE",
-	 rb_test_oracle_audio,
-	 "CATALOG 4006381333931\n"
-	 "FILE \"disc.bin\" BINARY\n"
-	 "  TRACK 01 AUDIO\n    ISRC USRC17607839\n    FLAGS DCP PRE\n"
-	 "    INDEX 00 00:00:00\n    INDEX 01 00:02:00\n"
-	 "  TRACK 02 AUDIO\n    INDEX 00 00:08:00\n    INDEX 01 00:10:00\n"
-	 "FILE \"swapped.raw\" MOTOROLA\n"
-	 "  TRACK 03 AUDIO\n    PREGAP 00:01:00\n    INDEX 01 00:00:00\n    INDEX 02 00:02:00\n"
-	 "FILE \"tail.wav\" WAVE\n"
-	 "  TRACK 04 AUDIO\n    INDEX 01 00:00:00\n    POSTGAP 00:02:00\n",
-	 0,
-	 RB_TEST_DISC_BIN_SECTORS},
-	{"mixed mode: MODE1/2352 + audio", rb_test_oracle_data, NULL, 700, 1000},
-};
-
-static gboolean
-rb_test_equal_swapped(const guint8 *a, const guint8 *b)
+START_TEST(test_cdtextfile)
 {
-	for (guint i = 0; i < RB_CD_MAIN_SIZE; i += 2) {
-		if (a[i] != b[i + 1] || a[i + 1] != b[i])
-			return FALSE;
-	}
-	return TRUE;
-}
-
-START_TEST(test_cdrdao_oracle)
-{
-	const RbTestOracle *desc = &rb_test_oracles[_i];
-	const gchar *sheet = desc->sheet != NULL ? desc->sheet : rb_test_data[1].sheet;
-	RbTestSet set;
-	g_autoptr(RbDiscImage) image = NULL;
-	g_autoptr(GBytes) theirs = NULL;
-	g_autoptr(GBytes) ours = NULL;
+	g_autoptr(RbCdText) cdt = rb_cdtext_new();
+	g_autoptr(GBytes) packs = NULL;
+	g_autoptr(GByteArray) file = g_byte_array_new();
 	g_autoptr(GError) error = NULL;
-	const guint8 *a;
-	const guint8 *b;
-	gsize a_len;
-	gsize b_len;
-	guint main_differ = 0;
-	guint q_differ = 0;
-	guint q_compared = 0;
-	guint code_frames = 0;
-	guint swapped = 0;
-	gint32 leadout = 0;
-	gint32 end;
+	g_autoptr(RbDiscImage) image = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *sheet = NULL;
+	RbCueTestSet set;
+	RbCdText *cdtext;
+	gsize len;
 
-	desc->make(&set, sheet);
-	image = rb_test_open(&set);
-	ck_assert(rb_image_layout_set_image_type(
-		rb_disc_image_get_layout(image), RB_DATA_BLOCK_TYPE_RAW_PW, &error));
-	ck_assert(
-		rb_image_layout_get_leadout_start(rb_disc_image_get_layout(image), &leadout, NULL));
-	{
-		g_autoptr(RbDiscImageStream) stream = rb_disc_image_stream_new(image, &error);
-		g_autoptr(GByteArray) all = g_byte_array_new();
-		g_autofree guint8 *chunk = g_malloc(RB_TEST_CHUNK * RB_TEST_SECTOR);
-		guint n = 0;
+	ck_assert(rb_cdtext_set_block(cdt, 0, 0x09, RB_CDTEXT_CHARSET_ISO8859_1, &error));
+	ck_assert(rb_cdtext_set_block(cdt, 1, 0x08, RB_CDTEXT_CHARSET_ISO8859_1, &error));
+	ck_assert(rb_cdtext_set_text(cdt, 0, RB_CDTEXT_TITLE, 0, "File Title", &error));
+	ck_assert(rb_cdtext_set_text(cdt, 1, RB_CDTEXT_TITLE, 0, "Dateititel \xC3\xBC", &error));
+	ck_assert(rb_cdtext_set_text(cdt, 0, RB_CDTEXT_TITLE, 1, "File One", &error));
+	ck_assert(rb_cdtext_set_text(cdt, 1, RB_CDTEXT_TITLE, 1, "Eins", &error));
+	packs = rb_cdtext_encode(cdt, 1, 1, &error);
+	ck_assert_msg(packs != NULL, "%s", error != NULL ? error->message : "");
+	len = g_bytes_get_size(packs);
+	if (_i == 1) {
+		/* the data length counts the two reserved bytes and the packs */
+		const guint8 header[4] = {(guint8)((len + 2) >> 8), (guint8)(len + 2), 0, 0};
 
-		ck_assert_msg(stream != NULL, "%s", error != NULL ? error->message : "");
-		while (rb_disc_image_stream_read(stream, chunk, RB_TEST_CHUNK, &n, &error) && n > 0)
-			g_byte_array_append(all, chunk, n * RB_TEST_SECTOR);
-		ck_assert_msg(error == NULL, "%s", error != NULL ? error->message : "");
-		ours = g_byte_array_free_to_bytes(g_steal_pointer(&all));
+		g_byte_array_append(file, header, sizeof(header));
 	}
-	theirs = rb_disc_test_cdrdao_burn(set.dir, "disc.cue");
-	a = g_bytes_get_data(ours, &a_len);
-	b = g_bytes_get_data(theirs, &b_len);
-	end = RB_IMAGE_FIRST_LBA + (gint32)(a_len / RB_TEST_SECTOR);
-	ck_assert_msg(RB_TEST_LEADIN + (gint32)(b_len / RB_TEST_SECTOR) == end,
-		      "%s: cdrdao's disc ends at LBA %d, ours at %d",
-		      desc->name,
-		      RB_TEST_LEADIN + (gint32)(b_len / RB_TEST_SECTOR),
-		      end);
-	/* from LBA -150: the lead-in's data sectors are addressed differently
-	 * by design (test-image-oracle.c says how) */
-	for (gint32 lba = -150; lba < end; lba++) {
-		const guint8 *x = a + (gsize)(lba - RB_IMAGE_FIRST_LBA) * RB_TEST_SECTOR;
-		const guint8 *y = b + (gsize)(lba - RB_TEST_LEADIN) * RB_TEST_SECTOR;
-		guint8 qx[RB_SUBQ_SIZE];
-		guint8 qy[RB_SUBQ_SIZE];
+	g_byte_array_append(file, g_bytes_get_data(packs, NULL), len);
+	sheet = g_strdup("CDTEXTFILE \"disc.cdt\"\nTITLE \"Sheet Title\"\n"
+			 "FILE \"a.bin\" BINARY\n  TRACK 01 AUDIO\n    TITLE \"Sheet One\"\n"
+			 "    PERFORMER \"Sheet Performer\"\n    INDEX 01 00:00:00\n");
+	rb_cue_test_set_init(&set, sheet);
+	path = rb_cue_test_set_path(&set, "disc.cdt");
+	ck_assert(g_file_set_contents(path, (const gchar *)file->data, file->len, &error));
+	g_free(path);
+	path = rb_cue_test_set_path(&set, "a.bin");
+	rb_disc_test_write_pattern(path, 600 * RB_CD_MAIN_SIZE, 6);
+	image = rb_cue_test_open(&set);
+	cdtext = rb_disc_image_get_cdtext(image);
+	ck_assert_ptr_nonnull(cdtext);
+	ck_assert(rb_cdtext_equal(cdtext, cdt));
+	ck_assert_uint_eq(rb_cdtext_get_n_blocks(cdtext), 2);
+	ck_assert_str_eq(rb_cdtext_get_text(cdtext, 1, RB_CDTEXT_TITLE, 0), "Dateititel \xC3\xBC");
+	/* nothing of the sheet's lines */
+	ck_assert_ptr_null(rb_cdtext_get_text(cdtext, 0, RB_CDTEXT_PERFORMER, 1));
+	ck_assert(rb_test_has_note(image, "CDTEXTFILE"));
+	rb_cue_test_set_clear(&set);
+}
+END_TEST
 
-		if (lba >= desc->swapped_from && lba < desc->swapped_to &&
-		    rb_test_equal_swapped(x, y))
-			swapped++;
-		else if (memcmp(x, y, RB_CD_MAIN_SIZE) != 0 && main_differ++ < RB_TEST_MAX_PRINTED)
-			g_print("%s: LBA %d main channel differs\n", desc->name, lba);
-		rb_subchannel_pw_get_q(x + RB_CD_MAIN_SIZE, qx);
-		rb_subchannel_pw_get_q(y + RB_CD_MAIN_SIZE, qy);
-		/* MCN/ISRC frames are placed differently by design: position frames only */
-		if ((qx[0] & 0x0F) != RB_SUBQ_ADR_POSITION ||
-		    (qy[0] & 0x0F) != RB_SUBQ_ADR_POSITION) {
-			code_frames++;
-			continue;
-		}
-		/* cdrdao's lead-out CTL has the data bit only (test-image-oracle.c) */
-		if (lba >= leadout && qx[0] != qy[0] && (qx[0] & 0x4F) == (qy[0] & 0x4F)) {
-			qx[0] &= 0x4F;
-			rb_subq_set_crc(qx);
-		}
-		q_compared++;
-		if (memcmp(qx, qy, RB_SUBQ_SIZE) != 0 && q_differ++ < RB_TEST_MAX_PRINTED) {
-			g_print("%s: LBA %d Q ours %02x %02x %02x %02x %02x %02x, cdrdao's %02x "
-				"%02x "
-				"%02x %02x %02x %02x\n",
-				desc->name,
-				lba,
-				qx[0],
-				qx[1],
-				qx[2],
-				qx[3],
-				qx[4],
-				qx[5],
-				qy[0],
-				qy[1],
-				qy[2],
-				qy[3],
-				qy[4],
-				qy[5]);
-		}
-	}
-	g_print("%s: main channel of %d sectors from LBA -150: %u differ; Q: %u of %u position "
-		"frames equal, %u code frames not compared\n",
-		desc->name,
-		end + 150,
-		main_differ,
-		q_compared - q_differ,
-		q_compared,
-		code_frames);
-	g_print("%s: %u audio sectors of BINARY files equal with their samples' bytes swapped "
-		"(cdrdao reads BINARY as big-endian)\n",
-		desc->name,
-		swapped);
-	ck_assert_uint_eq(main_differ, 0);
-	ck_assert_uint_eq(q_differ, 0);
-	rb_test_set_clear(&set);
+/* a CDTEXTFILE that holds no packs is refused naming its line */
+START_TEST(test_cdtextfile_bad)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDiscImage) image = NULL;
+	g_autofree gchar *path = NULL;
+	RbCueTestSet set;
+
+	rb_cue_test_set_init(&set,
+			     "REM\nCDTEXTFILE \"disc.cdt\"\nFILE \"a.bin\" BINARY\n"
+			     "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n");
+	path = rb_cue_test_set_path(&set, "disc.cdt");
+	ck_assert(g_file_set_contents(path, "not CD-TEXT at all, 35 bytes long.", -1, NULL));
+	g_free(path);
+	path = rb_cue_test_set_path(&set, "a.bin");
+	rb_disc_test_write_pattern(path, 600 * RB_CD_MAIN_SIZE, 6);
+	image = rb_disc_image_open(set.sheet, &error);
+	ck_assert(image == NULL);
+	ck_assert_msg(g_error_matches(error, RB_DISC_IMAGE_ERROR, RB_DISC_IMAGE_ERROR_SYNTAX) &&
+			      strstr(error->message, "line 2:") != NULL,
+		      "%s",
+		      error->message);
+	rb_cue_test_set_clear(&set);
 }
 END_TEST
 
@@ -751,17 +495,15 @@ main(void)
 	Suite *suite = suite_create("disc-cue");
 	TCase *tc = tcase_create("sheet");
 	TCase *tc_stream = tcase_create("stream");
-	TCase *tc_oracle = tcase_create("cdrdao");
 
 	tcase_add_test(tc, test_audio_layout);
+	tcase_add_loop_test(tc, test_cdtextfile, 0, 2);
+	tcase_add_test(tc, test_cdtextfile_bad);
 	tcase_add_loop_test(tc, test_bad_sheet, 0, G_N_ELEMENTS(rb_test_bad));
 	tcase_set_timeout(tc_stream, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc_stream, test_audio_stream);
-	tcase_add_loop_test(tc_stream, test_data_stream, 0, G_N_ELEMENTS(rb_test_data));
-	tcase_set_timeout(tc_oracle, RB_TEST_TIMEOUT_SECONDS);
-	tcase_add_loop_test(tc_oracle, test_cdrdao_oracle, 0, G_N_ELEMENTS(rb_test_oracles));
+	tcase_add_loop_test(tc_stream, test_data_stream, 0, rb_cue_test_n_data());
 	suite_add_tcase(suite, tc);
 	suite_add_tcase(suite, tc_stream);
-	suite_add_tcase(suite, tc_oracle);
 	return rb_test_run_suite(suite);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "rb-disc-image-private.h"
+#include "rb-disc-oracle-test.h"
 #include "rb-disc-test.h"
 #include "rb-scramble.h"
 #include "rb-test-service.h"
@@ -183,9 +184,10 @@ rb_set_xa(void)
 
 	rb_disc_test_pattern(f1, 400 * 2048, 4);
 	rb_disc_test_pattern(mix, 350 * 2336, 5);
-	/* Form 2 sub-headers (form bit 0x20), other bits varying */
+	/* Form 2 sub-headers (form bit 0x20) with every third block Form 1,
+	 * other bits varying */
 	for (guint i = 0; i < 350; i++) {
-		guint8 submode = (guint8)(0x20 | (i % 2 ? 0x08 : 0));
+		guint8 submode = (guint8)((i % 3 == 0 ? 0x08 : 0x20) | (i % 2 ? 0x01 : 0));
 		const guint8 sub[8] = {1, (guint8)i, submode, 0, 1, (guint8)i, submode, 0};
 
 		memcpy(mix + (gsize)i * 2336, sub, 8);
@@ -395,10 +397,20 @@ rb_check_sector(const RbExpect *e, gint32 lba, const guint8 *stream_sector)
 		return;
 	case RB_EXPECT_MIX:
 		rb_scramble_sector(sector);
-		/* sub-header and user data as given; the EDC is the core's */
-		ck_assert_msg(sector[15] == 2 && memcmp(sector + 16, want, 2332) == 0,
-			      "LBA %d: Mode 2 Form 2 data differs",
+		/* sub-header and user data as given, by the sub-header's form:
+		 * Form 2 2324 bytes and the EDC, Form 1 2048 and EDC/ECC */
+		ck_assert_msg(sector[15] == 2 &&
+				      memcmp(sector + 16, want, (want[2] & 0x20) ? 2332 : 2056) ==
+					      0,
+			      "LBA %d: Mode 2 data differs",
 			      lba);
+		if ((want[2] & 0x20) == 0)
+			ck_assert_msg(rb_cd_sector_edc(sector + 16, 2056) ==
+					      (guint32)(sector[2072] | sector[2073] << 8 |
+							sector[2074] << 16 |
+							(guint32)sector[2075] << 24),
+				      "LBA %d: Form 1 EDC",
+				      lba);
 		return;
 	}
 }
@@ -432,6 +444,63 @@ END_TEST
 
 /* ---- cdrdao as the oracle ---- */
 
+/* the MCN and ISRCs of both discs' code frames: the TOC's */
+static void
+rb_toc_assert_codes(RbDiscImage *image, GBytes *ours, GBytes *theirs)
+{
+	RbImageLayout *layout = rb_disc_image_get_layout(image);
+	const gchar *mcn = rb_image_layout_get_mcn(layout);
+	RbDiscOracleCodes a;
+	RbDiscOracleCodes b;
+
+	rb_disc_oracle_codes(ours, RB_IMAGE_FIRST_LBA, &a);
+	rb_disc_oracle_codes(theirs, RB_DISC_TEST_LEADIN, &b);
+	ck_assert_str_eq(a.mcn, mcn != NULL ? mcn : "");
+	ck_assert_str_eq(b.mcn, a.mcn);
+	for (guint t = 1; t <= RB_DISC_ORACLE_MAX_TRACKS; t++) {
+		const gchar *isrc = t <= rb_image_layout_get_n_tracks(layout)
+					    ? rb_image_layout_get_track(layout, t - 1)->isrc
+					    : "";
+
+		ck_assert_msg(strcmp(a.isrc[t], isrc) == 0 && strcmp(b.isrc[t], isrc) == 0,
+			      "track %u ISRC ours “%s”, cdrdao's “%s”, the TOC's “%s”",
+			      t,
+			      a.isrc[t],
+			      b.isrc[t],
+			      isrc);
+	}
+}
+
+/* the lead-in's CD-TEXT packs of both discs: the same text, the same bytes */
+static void
+rb_toc_assert_cdtext(RbDiscImage *image, GBytes *ours, GBytes *theirs)
+{
+	g_autoptr(GBytes) our_packs = rb_disc_oracle_leadin_packs(ours, RB_IMAGE_FIRST_LBA);
+	g_autoptr(GBytes) their_packs = rb_disc_oracle_leadin_packs(theirs, RB_DISC_TEST_LEADIN);
+	g_autoptr(RbCdText) our_text = NULL;
+	g_autoptr(RbCdText) their_text = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (rb_disc_image_get_cdtext(image) == NULL) {
+		ck_assert_uint_eq(g_bytes_get_size(our_packs), 0);
+		ck_assert_uint_eq(g_bytes_get_size(their_packs), 0);
+		return;
+	}
+	our_text = rb_cdtext_decode(
+		g_bytes_get_data(our_packs, NULL), g_bytes_get_size(our_packs), &error);
+	ck_assert_msg(our_text != NULL, "%s", error != NULL ? error->message : "");
+	their_text = rb_cdtext_decode(
+		g_bytes_get_data(their_packs, NULL), g_bytes_get_size(their_packs), &error);
+	ck_assert_msg(their_text != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert(rb_cdtext_equal(our_text, rb_disc_image_get_cdtext(image)));
+	ck_assert(rb_cdtext_equal(our_text, their_text));
+	ck_assert_uint_eq(rb_cdtext_get_n_blocks(their_text), 2);
+	ck_assert_msg(g_bytes_equal(our_packs, their_packs),
+		      "%zu packs ours, %zu cdrdao's: the same text, other bytes",
+		      g_bytes_get_size(our_packs) / RB_CDTEXT_PACK_SIZE,
+		      g_bytes_get_size(their_packs) / RB_CDTEXT_PACK_SIZE);
+}
+
 /*
  * cdrdao burns the TOC, rawburn's stream is compared with its disc by LBA:
  * the main channel from LBA -150 on (before it, a data disc's lead-in
@@ -440,7 +509,10 @@ END_TEST
  * from LBA -150 on wherever both sides have a position frame (ADR 1). MCN
  * and ISRC frames are placed differently by the two writers (cdrdao where
  * LBA % 90 is 0 or 50, the core at its own frames; test-image-oracle.c
- * explains it), so there each side's frame is counted, not compared.
+ * explains it), so there each side's frame is counted, not compared; the
+ * values they carry must be the TOC's on both discs. The lead-in's CD-TEXT
+ * packs (the audio set's two languages) must decode to the same text and
+ * be the same bytes.
  */
 START_TEST(test_toc_cdrdao_oracle)
 {
@@ -457,7 +529,6 @@ START_TEST(test_toc_cdrdao_oracle)
 	guint main_compared = 0;
 	gint32 leadout = 0;
 
-	rb_disc_image_set_cdtext(image, NULL);
 	ours = rb_disc_test_stream(image);
 	ck_assert(
 		rb_image_layout_get_leadout_start(rb_disc_image_get_layout(image), &leadout, NULL));
@@ -478,35 +549,13 @@ START_TEST(test_toc_cdrdao_oracle)
 		guint8 qy[12];
 
 		if (lba >= -150 || audio_disc) {
-			/* the lead-out after a MODE2_FORM_MIX track: cdrdao writes
-			 * empty Form 1 sectors (zero sub-header), the core empty
-			 * sectors of the last track's type, Form 2 (form bit and
-			 * EDC); both are readable empty Mode 2 sectors: their sync
-			 * and header (address, mode) must agree */
-			if (lba >= leadout && rb_sets[_i] == rb_set_xa) {
-				guint8 sx[S];
-				guint8 sy[S];
-
-				memcpy(sx, x, S);
-				memcpy(sy, y, S);
-				rb_scramble_sector(sx);
-				rb_scramble_sector(sy);
-				ck_assert_msg(
-					memcmp(sx, sy, 16) == 0, "LBA %d: lead-out header", lba);
-			} else {
-				ck_assert_msg(
-					memcmp(x, y, S) == 0, "LBA %d: main channel differs", lba);
-			}
+			ck_assert_msg(memcmp(x, y, S) == 0, "LBA %d: main channel differs", lba);
 			main_compared++;
 		}
 		if (lba < -150)
 			continue;
-		for (guint k = 0; k < 96; k++) {
-			if (k % 8 == 0)
-				qx[k / 8] = qy[k / 8] = 0;
-			qx[k / 8] |= (guint8)(((x[S + k] >> 6) & 1) << (7 - k % 8));
-			qy[k / 8] |= (guint8)(((y[S + k] >> 6) & 1) << (7 - k % 8));
-		}
+		rb_disc_oracle_q(ours, RB_IMAGE_FIRST_LBA, lba, qx);
+		rb_disc_oracle_q(theirs, RB_DISC_TEST_LEADIN, lba, qy);
 		if ((qx[0] & 0x0F) != 1 || (qy[0] & 0x0F) != 1)
 			continue;
 		/* the lead-out's CTL: cdrdao gives it the last track's data bit
@@ -526,6 +575,8 @@ START_TEST(test_toc_cdrdao_oracle)
 	/* nearly all of the disc: a code frame every tenth of a second at most */
 	ck_assert_uint_gt(q_compared, (set->expect->len + 6750) * 8 / 10);
 	ck_assert_uint_ge(main_compared, set->expect->len + 6750);
+	rb_toc_assert_codes(image, ours, theirs);
+	rb_toc_assert_cdtext(image, ours, theirs);
 	rb_set_free(set);
 }
 END_TEST

@@ -1,15 +1,18 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The CUE reader's sheet as its own scanner reads it (rb-disc-cue.c),
- * shared with the second reading by libcdio that must agree with it
- * (rb-disc-cue-cdio.c).
+ * The CUE reader's sheet as its own scanner reads it (rb-disc-cue-scan.c,
+ * rb-disc-cue-track.c), shared with the second reading by libcdio that
+ * must agree with it (rb-disc-cue-cdio.c) and with the builders of the
+ * image (rb-disc-cue-build.c, rb-disc-cue-text.c); rb-disc-cue.c runs them.
  */
 #pragma once
 
 #include "rb-disc-image-private.h"
 
 G_BEGIN_DECLS
+
+#define RB_CUE_FRAMES_PER_SECOND 75
 
 typedef enum {
 	RB_CUE_FILE_BINARY,   /* little-endian samples, or sectors */
@@ -87,6 +90,27 @@ typedef struct {
 	/* the sheet's lines, for the second reading */
 	gchar **lines;
 } RbCueSheet;
+
+/* RB_DISC_IMAGE_ERROR @code: "<sheet> line <line>: <what>" */
+gboolean rb_disc_cue_fail(
+	const RbCueSheet *sheet, guint line, GError **error, gint code, const gchar *format, ...)
+	G_GNUC_PRINTF(5, 6);
+
+/* rb-disc-cue-scan.c: the sheet's lines into @sheet (its path set) */
+gboolean rb_disc_cue_scan(RbDiscImage *image, RbCueSheet *sheet, GError **error);
+
+/* rb-disc-cue-track.c: a TRACK, INDEX, PREGAP or POSTGAP line's words */
+gboolean rb_disc_cue_read_track(RbCueSheet *sheet, guint line, GPtrArray *words, GError **error);
+gboolean rb_disc_cue_read_index(
+	RbCueSheet *sheet, RbCueTrack *track, guint line, GPtrArray *words, GError **error);
+gboolean rb_disc_cue_read_gap(
+	RbCueSheet *sheet, RbCueTrack *track, guint line, GPtrArray *words, GError **error);
+
+/* rb-disc-cue-build.c: the layout, the segments, then the CD-TEXT */
+gboolean rb_disc_cue_build(RbDiscImage *image, RbCueSheet *sheet, GError **error);
+
+/* rb-disc-cue-text.c: the sheet's CD-TEXT lines, or its CDTEXTFILE, into @image */
+gboolean rb_disc_cue_build_cdtext(RbDiscImage *image, const RbCueSheet *sheet, GError **error);
 
 /*
  * libcdio's reading of @sheet against ours: every fact both keep must be

@@ -40,8 +40,8 @@ typedef enum {
 	 * one (audio files whose size is no multiple of 2352 bytes, as cdrdao
 	 * and wodim pad them) */
 	RB_DISC_SEGMENT_PAD = 1 << 3,
-	/* CUE MODE2/2336: @data_length bytes of 2336-byte XA sectors (sub-header
-	 * and 2328 bytes), each built into a raw 2352-byte sector of the form its
+	/* CUE MODE2/2336, TOC MODE2_FORM_MIX: @data_length bytes of 2336-byte XA sectors
+	 * (sub-header and 2328 bytes), each built into a raw 2352-byte sector of the form its
 	 * sub-header says (sync, header of its LBA, EDC, ECC for Form 1) and
 	 * scrambled; @length counts the 2352-byte sectors */
 	RB_DISC_SEGMENT_XA_2336 = 1 << 4,

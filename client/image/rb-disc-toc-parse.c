@@ -67,8 +67,9 @@ static const struct {
 	{"MODE2_FORM1", RB_CD_SECTOR_MODE2_FORM1, 2048},
 	/* 2324 user bytes a block: no IMAPI type takes these; refused by the reader */
 	{"MODE2_FORM2", RB_CD_SECTOR_MODE2_FORM2, 2324},
-	/* sub-header included; the reader checks that every block is Form 2 */
-	{"MODE2_FORM_MIX", RB_CD_SECTOR_MODE2_FORM2, 2336},
+	/* sub-header included: each block built raw in the form its sub-header
+	 * says (RB_DISC_SEGMENT_XA_2336), as a CUE MODE2/2336 track */
+	{"MODE2_FORM_MIX", RB_CD_SECTOR_MODE2_FORM0_RAW, 2336},
 	/* 2352 as read: whichever form each sector is, it passes as it is */
 	{"MODE2_RAW", RB_CD_SECTOR_MODE2_FORM0_RAW, 2352},
 };

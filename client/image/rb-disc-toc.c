@@ -53,6 +53,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -110,7 +111,7 @@ rb_toc_audio_piece(const RbToc *toc, const RbTocSegment *segment, RbTocPiece *pi
 				   RB_DISC_IMAGE_ERROR_UNSUPPORTED,
 				   toc,
 				   segment->line,
-				   _("“#%" G_GUINT64_FORMAT "” before a WAV file's header: rawburn "
+				   _("“#%" PRIu64 "” before a WAV file's header: rawburn "
 				     "reads WAV files from their start; remove the offset"),
 				   segment->offset);
 	if (wave) {
@@ -135,9 +136,8 @@ rb_toc_audio_piece(const RbToc *toc, const RbTocSegment *segment, RbTocPiece *pi
 				   RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT,
 				   toc,
 				   segment->line,
-				   _("“%s” has %" G_GUINT64_FORMAT " bytes of audio, but the "
-				     "statement wants %" G_GUINT64_FORMAT
-				     " from byte %" G_GUINT64_FORMAT
+				   _("“%s” has %" PRIu64 " bytes of audio, but the "
+				     "statement wants %" PRIu64 " from byte %" PRIu64
 				     ": the file is truncated or the start or length is wrong"),
 				   segment->name,
 				   data_length,
@@ -179,9 +179,8 @@ rb_toc_data_piece(const RbToc *toc,
 				   RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT,
 				   toc,
 				   segment->line,
-				   _("“%s” has %" G_GUINT64_FORMAT
-				     " bytes, but the statement wants "
-				     "%" G_GUINT64_FORMAT " from byte %" G_GUINT64_FORMAT
+				   _("“%s” has %" PRIu64 " bytes, but the statement wants "
+				     "%" PRIu64 " from byte %" PRIu64
 				     ": the file is truncated or the length is wrong"),
 				   segment->name,
 				   size,
@@ -189,42 +188,6 @@ rb_toc_data_piece(const RbToc *toc,
 				   segment->offset);
 	piece->flags = rb_cd_sector_type_is_raw(track->type) ? RB_DISC_SEGMENT_SCRAMBLE
 							     : RB_DISC_SEGMENT_NONE;
-	return TRUE;
-}
-
-/*
- * MODE2_FORM_MIX blocks carry their sub-header, which says each block's
- * form; the image core writes one form per track (Form 2: the sub-header
- * as given, its form bit set, the EDC computed). A Form 1 block among them
- * would get a wrong EDC and no ECC, so it is refused.
- */
-static gboolean
-rb_toc_check_form2(const RbToc *toc,
-		   const RbTocSegment *segment,
-		   const RbTocPiece *piece,
-		   GError **error)
-{
-	g_autoptr(GMappedFile) mapped = g_mapped_file_new(piece->path, FALSE, NULL);
-	const guint8 *data;
-
-	if (mapped == NULL)
-		return TRUE; /* the file check tells */
-	data = (const guint8 *)g_mapped_file_get_contents(mapped);
-	for (guint64 at = piece->offset;
-	     at + 8 <= piece->offset + piece->length && at + 8 <= g_mapped_file_get_length(mapped);
-	     at += 2336) {
-		if ((data[at + 2] & 0x20) == 0)
-			return rb_toc_fail(
-				error,
-				RB_DISC_IMAGE_ERROR_UNSUPPORTED,
-				toc,
-				segment->line,
-				_("the MODE2_FORM_MIX block at byte %" G_GUINT64_FORMAT
-				  " of “%s” is Form 1: rawburn writes a track's blocks in "
-				  "one form; put the Form 1 blocks in a MODE2_FORM1 track"),
-				at,
-				segment->name);
-	}
 	return TRUE;
 }
 
@@ -240,6 +203,9 @@ rb_toc_add_segments(RbDiscImage *image,
 	const RbTocTrack *track = g_ptr_array_index(toc->tracks, index);
 	gboolean audio = track->type == RB_CD_SECTOR_AUDIO;
 	gboolean raw = rb_cd_sector_type_is_raw(track->type);
+	/* MODE2_FORM_MIX: 2336-byte blocks in the files, raw sectors on the disc */
+	gboolean xa = raw && track->block_size == RB_CD_XA_INPUT_SIZE;
+	gsize raw_unit = xa ? RB_CD_XA_INPUT_SIZE : RB_CD_MAIN_SIZE;
 	gint cut = -1;
 
 	*total = 0;
@@ -276,18 +242,18 @@ rb_toc_add_segments(RbDiscImage *image,
 						? segment->length * RB_TOC_SAMPLE_SIZE
 						: segment->length;
 
-			if (raw && bytes % RB_CD_MAIN_SIZE != 0)
+			if (raw && bytes % raw_unit != 0)
 				return rb_toc_fail(error,
 						   RB_DISC_IMAGE_ERROR_UNSUPPORTED,
 						   toc,
 						   segment->line,
-						   _("ZERO of %" G_GUINT64_FORMAT " bytes in a %s "
+						   _("ZERO of %" PRIu64 " bytes in a %s "
 						     "track: give whole blocks (MM:SS:FF)"),
 						   bytes,
 						   track->mode);
 			if (raw)
 				rb_disc_image_add_empty_raw(
-					image, index, (guint32)(bytes / RB_CD_MAIN_SIZE));
+					image, index, (guint32)(bytes / raw_unit));
 			else
 				rb_disc_image_add_zero(image, index, bytes);
 			*total += bytes;
@@ -323,9 +289,20 @@ rb_toc_add_segments(RbDiscImage *image,
 		if (audio ? !rb_toc_audio_piece(toc, segment, &piece, error)
 			  : !rb_toc_data_piece(toc, track, segment, &piece, error))
 			return FALSE;
-		if (g_strcmp0(track->mode, "MODE2_FORM_MIX") == 0 &&
-		    !rb_toc_check_form2(toc, segment, &piece, error))
-			return FALSE;
+		if (xa) {
+			if (piece.length % RB_CD_XA_INPUT_SIZE != 0)
+				return rb_toc_fail(error,
+						   RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT,
+						   toc,
+						   segment->line,
+						   _("“%s” gives %" PRIu64
+						     " bytes, no whole number "
+						     "of 2336-byte MODE2_FORM_MIX blocks: the file "
+						     "is truncated or the length is wrong"),
+						   segment->name,
+						   piece.length);
+			piece.flags = RB_DISC_SEGMENT_XA_2336;
+		}
 		rb_disc_image_add_file(image, index, path, piece.offset, piece.length, piece.flags);
 		*total += piece.length;
 	}
@@ -375,9 +352,10 @@ rb_toc_add_track(RbDiscImage *image, const RbToc *toc, guint index, GError **err
 				   RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT,
 				   toc,
 				   track->line,
-				   _("the %s track's data ends inside a 2352-byte block; the "
+				   _("the %s track's data ends inside a %zu-byte block; the "
 				     "file is truncated"),
-				   track->mode);
+				   track->mode,
+				   block);
 	rb_disc_image_add_zero(image, index, (guint64)n_blocks * block - total);
 	if (track->start_line != 0)
 		pregap = track->start_given ? track->start_frames
