@@ -317,6 +317,12 @@ rb_disc_test_ccd_new(const RbDiscTestCcdOptions *o)
 			q[2] = 0x02; /* index 02 where the sheet has 01 */
 			rb_subq_set_crc(q);
 		}
+		if (o->bad_crc_lba > 0 && lba == o->bad_crc_lba)
+			q[RB_SUBQ_SIZE - 1] ^= 0x5A;
+		if (o->bad_adr_lba > 0 && lba == o->bad_adr_lba) {
+			q[0] &= 0xF0;
+			rb_subq_set_crc(q);
+		}
 		rb_subchannel_pw_build(q, p, pw);
 		/* R-W: a pattern that is not zero, 6 bits per symbol */
 		for (guint k = 0; k < 96; k++)

@@ -70,12 +70,16 @@ typedef struct {
 	gchar *ccd;
 	gchar *img;
 	gchar *sub;
-	guint8 *symbols; /* the .sub as P-W symbols, 96 per sector */
+	guint8 *symbols; /* the .sub as P-W symbols, 96 per sector (damage included) */
 } RbDiscTestCcd;
 
 typedef struct {
 	guint sessions;
 	gint32 bad_q_lba; /* >= 0: this sector's Q says another index */
+	/* > 0: this sector's Q has a wrong CRC (a read error of the disc) */
+	gint32 bad_crc_lba;
+	/* > 0: this sector's Q has ADR 0 and a good CRC */
+	gint32 bad_adr_lba;
 	gboolean short_sub;
 	gboolean no_img;
 } RbDiscTestCcdOptions;
