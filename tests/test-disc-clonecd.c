@@ -207,6 +207,94 @@ START_TEST(test_clonecd_refuses_q_disagreement)
 }
 END_TEST
 
+/*
+ * The set's .ccd with the first @from (whose line says @line_of, or @from
+ * itself when NULL) replaced by @to; returns the line @line_of is on
+ */
+static guint
+rb_ccd_edit(const RbDiscTestCcd *set, const gchar *from, const gchar *to, const gchar *line_of)
+{
+	g_autofree gchar *text = NULL;
+	g_autoptr(GString) edited = NULL;
+	const gchar *at;
+	guint line = 1;
+
+	ck_assert(g_file_get_contents(set->ccd, &text, NULL, NULL));
+	at = strstr(text, from);
+	ck_assert_msg(at != NULL, "no “%s” in the sheet", from);
+	edited = g_string_new_len(text, at - text);
+	g_string_append(edited, to);
+	g_string_append(edited, at + strlen(from));
+	at = strstr(edited->str, line_of != NULL ? line_of : to);
+	ck_assert(at != NULL);
+	for (const gchar *c = edited->str; c < at; c++)
+		line += *c == '\n' ? 1 : 0;
+	ck_assert(g_file_set_contents(set->ccd, edited->str, (gssize)edited->len, NULL));
+	return line;
+}
+
+/* the .ccd edited, then refused with @says on the line @line_of is on */
+static void
+rb_ccd_assert_sheet_refused(const gchar *from,
+			    const gchar *to,
+			    const gchar *line_of,
+			    const gchar *says)
+{
+	RbDiscTestCcdOptions o = {.sessions = 1, .bad_q_lba = -1};
+	g_autoptr(RbDiscTestCcd) set = rb_disc_test_ccd_new(&o);
+	guint line = rb_ccd_edit(set, from, to, line_of);
+	g_autofree gchar *want = g_strdup_printf("disc.ccd line %u: %s", line, says);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDiscImage) image = rb_disc_clonecd_read(set->ccd, &error);
+
+	ck_assert(image == NULL);
+	ck_assert_msg(g_error_matches(error, RB_DISC_IMAGE_ERROR, RB_DISC_IMAGE_ERROR_SYNTAX),
+		      "%s",
+		      error != NULL ? error->message : "");
+	ck_assert_msg(
+		strstr(error->message, want) != NULL, "“%s” lacks “%s”", error->message, want);
+}
+
+/* track 2's entry is at 00:08:00 (LBA 450), the lead-out's at 00:13:25 (LBA 850) */
+START_TEST(test_clonecd_refuses_times_out_of_range)
+{
+	/* 256 was taken as minute 0: the same LBA, silently */
+	rb_ccd_assert_sheet_refused("PMin=0\r\nPSec=8\r\nPFrame=0\r\nPLBA=450\r\n",
+				    "PMin=256\r\nPSec=8\r\nPFrame=0\r\n",
+				    "PMin=256",
+				    "PMin=256 is out of range (0 to 99)");
+	rb_ccd_assert_sheet_refused(
+		"PSec=8\r\n", "PSec=60\r\n", "PSec=60", "PSec=60 is out of range (0 to 59)");
+	rb_ccd_assert_sheet_refused("PFrame=25\r\nPLBA=850\r\n",
+				    "PFrame=75\r\n",
+				    "PFrame=75",
+				    "PFrame=75 is out of range (0 to 74)");
+	rb_ccd_assert_sheet_refused("PSec=8\r\nPFrame=0\r\nPLBA=450\r\n",
+				    "PSec=-1\r\nPFrame=0\r\nPLBA=450\r\n",
+				    "PSec=-1",
+				    "PSec=-1 is out of range (0 to 59)");
+	rb_ccd_assert_sheet_refused(
+		"PLBA=850", "PLBA=449850", NULL, "PLBA=449850 is out of range (-150 to 449849)");
+}
+END_TEST
+
+START_TEST(test_clonecd_refuses_plba_disagreement)
+{
+	rb_ccd_assert_sheet_refused(
+		"PLBA=450", "PLBA=451", NULL, "PLBA=451 but PMin/PSec/PFrame say LBA 450");
+}
+END_TEST
+
+/* without PSec and PLBA the start would have been made up of a zero */
+START_TEST(test_clonecd_refuses_entry_without_time)
+{
+	rb_ccd_assert_sheet_refused("PSec=8\r\nPFrame=0\r\nPLBA=450\r\n",
+				    "PFrame=0\r\n",
+				    "[Entry 4]",
+				    "the entry lacks PMin, PSec or PFrame");
+}
+END_TEST
+
 START_TEST(test_clonecd_refuses_missing_img)
 {
 	RbDiscTestCcdOptions o = {.sessions = 1, .bad_q_lba = -1, .no_img = TRUE};
@@ -239,6 +327,9 @@ main(void)
 	tcase_add_test(tc, test_clonecd_stream);
 	tcase_add_test(tc, test_clonecd_repairs_unreadable_q);
 	tcase_add_test(tc, test_clonecd_refuses_q_disagreement);
+	tcase_add_test(tc, test_clonecd_refuses_times_out_of_range);
+	tcase_add_test(tc, test_clonecd_refuses_plba_disagreement);
+	tcase_add_test(tc, test_clonecd_refuses_entry_without_time);
 	tcase_add_test(tc, test_clonecd_refuses_missing_img);
 	tcase_add_test(tc, test_clonecd_refuses_short_sub);
 	tcase_add_test(tc, test_clonecd_refuses_two_sessions);
