@@ -37,6 +37,11 @@ typedef struct {
 	guint8 bad_mode;     /* track 2's mode code replaced */
 	gboolean bad_offset; /* the last track's end offset past the data */
 	gboolean cut_cue;    /* the cue chunk's length past the footer */
+	/* hostile cue sheet entries (damaged_at: the entry the reader must
+	 * stop at): */
+	guint drop_index1;     /* > 0: this track's index 1 entry left out */
+	guint hostile_track;   /* > 0: this track's index 0 entry at: */
+	gint32 hostile_index0; /* any LBA, written as the signed 32 bits of CUEX */
 	/* set by the writer: */
 	guint64 damaged_at;  /* the byte offset the damage is at */
 	guint64 data_length; /* bytes of sector data */
