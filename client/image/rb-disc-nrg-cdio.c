@@ -70,6 +70,14 @@ rb_nrg_cdtext_safe_for_cdio(const RbNrg *nrg)
 	return used == sized;
 }
 
+/* what both readers say of a track, one whole translatable phrase per copy flag */
+static gchar *
+rb_nrg_describe_track(gint32 lba, const gchar *isrc, gboolean copy)
+{
+	return copy ? g_strdup_printf(_("LBA %d, ISRC %s, copy permitted"), lba, isrc)
+		    : g_strdup_printf(_("LBA %d, ISRC %s, copy prohibited"), lba, isrc);
+}
+
 /*
  * libcdio's reading of the same facts (the file header comment says what it
  * knows); only for the images it reads without asserting.
@@ -105,14 +113,10 @@ rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
 				CDIO_TRACK_FLAG_TRUE;
 		lsn_t lsn = cdio_get_track_lsn(cdio, (track_t)t->number);
 		g_autofree gchar *what = g_strdup_printf(_("track %u"), t->number);
-		g_autofree gchar *ours = g_strdup_printf(_("LBA %d, ISRC %s, copy %s"),
-							 t->indexes[0],
-							 t->isrc,
-							 t->ctl & RB_NRG_CTL_COPY ? "yes" : "no");
-		g_autofree gchar *theirs = g_strdup_printf(_("LBA %d, ISRC %s, copy %s"),
-							   lsn,
-							   isrc != NULL ? isrc : "",
-							   copy ? "yes" : "no");
+		g_autofree gchar *ours =
+			rb_nrg_describe_track(t->indexes[0], t->isrc, t->ctl & RB_NRG_CTL_COPY);
+		g_autofree gchar *theirs =
+			rb_nrg_describe_track(lsn, isrc != NULL ? isrc : "", copy);
 
 		if (strcmp(ours, theirs) != 0)
 			ok = rb_nrg_disagree(error, nrg, what, ours, theirs);
