@@ -11,6 +11,7 @@
 
 #include <cdio/cdio.h>
 #include <cdio/cdtext.h>
+#include <cdio/logging.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -291,6 +292,48 @@ START_TEST(test_nrg_refuses_subchannel_sectors)
 }
 END_TEST
 
+/* what libcdio logs through the handler the program set */
+static guint rb_nrg_cdio_messages;
+
+static void
+rb_nrg_count_cdio_log(cdio_log_level_t level, const char *message)
+{
+	(void)level;
+	(void)message;
+	rb_nrg_cdio_messages++;
+}
+
+/*
+ * libcdio's messages while it reads an NRG (at every level, so that there
+ * are some) go to rawburn's debug log, not to the program's handler
+ * (rawburnctl's stderr); the program's handler is back after.
+ */
+START_TEST(test_nrg_cdio_messages_not_on_stderr)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("rb-nrg-XXXXXX", NULL);
+	RbDiscTestNrg w = {.v2 = TRUE, .tracks = rb_mixed, .n_tracks = 3, .cdtext = TRUE};
+	g_autofree gchar *path = rb_disc_test_write_nrg(dir, "log.nrg", &w);
+	cdio_log_level_t level = cdio_loglevel_default;
+	cdio_log_handler_t previous = cdio_log_set_handler(rb_nrg_count_cdio_log);
+	g_autoptr(RbDiscImage) image = NULL;
+	CdIo_t *cdio;
+
+	cdio_loglevel_default = CDIO_LOG_DEBUG;
+	rb_nrg_cdio_messages = 0;
+	image = rb_nrg_open(path);
+	ck_assert_uint_eq(rb_nrg_cdio_messages, 0);
+	/* the same reading outside the reader does log: the test can fail */
+	cdio = cdio_open_nrg(path);
+	ck_assert(cdio != NULL);
+	cdio_destroy(cdio);
+	ck_assert_uint_gt(rb_nrg_cdio_messages, 0);
+	cdio_log_set_handler(previous);
+	cdio_loglevel_default = level;
+	g_unlink(path);
+	g_rmdir(dir);
+}
+END_TEST
+
 /* a track without index 1: the next track's checks read its index 1 */
 START_TEST(test_nrg_refuses_track_without_index1)
 {
@@ -348,6 +391,7 @@ main(void)
 	tcase_add_test(tc, test_nrg_refuses_offset_past_end);
 	tcase_add_test(tc, test_nrg_refuses_unknown_mode);
 	tcase_add_test(tc, test_nrg_refuses_subchannel_sectors);
+	tcase_add_test(tc, test_nrg_cdio_messages_not_on_stderr);
 	tcase_add_test(tc, test_nrg_refuses_track_without_index1);
 	tcase_add_test(tc, test_nrg_refuses_hostile_lbas);
 	tcase_add_test(tc, test_nrg_refuses_overlapping_index0);

@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "rb-disc-cdio.h"
 #include "rb-disc-nrg-private.h"
 
 static gboolean
@@ -78,25 +79,14 @@ rb_nrg_describe_track(gint32 lba, const gchar *isrc, gboolean copy)
 		    : g_strdup_printf(_("LBA %d, ISRC %s, copy prohibited"), lba, isrc);
 }
 
-/*
- * libcdio's reading of the same facts (the file header comment says what it
- * knows); only for the images it reads without asserting.
- */
-gboolean
-rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
+/* what libcdio reads of the facts the file header comment lists, against ours */
+static gboolean
+rb_nrg_compare(const RbNrg *nrg, GError **error)
 {
 	CdIo_t *cdio;
 	gboolean ok = TRUE;
 	g_autofree gchar *cdio_mcn = NULL;
 
-	if (!nrg->v2 || !nrg->cue_is_cdio_shape || nrg->chain_len > RB_NRG_CDIO_CHAIN_MAX ||
-	    nrg->odd_chunk_sizes > 0 || nrg->tracks[0].number != 1 ||
-	    !rb_nrg_cdtext_safe_for_cdio(nrg)) {
-		rb_disc_image_add_note(image,
-				       _("libcdio 2.1 cannot read this NRG's layout; it was "
-					 "checked by rawburn's own reading only"));
-		return TRUE;
-	}
 	cdio = cdio_open_nrg(nrg->path);
 	if (cdio == NULL)
 		return rb_nrg_disagree(error, nrg, _("the image"), _("an NRG"), _("unreadable"));
@@ -151,5 +141,30 @@ rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
 		}
 	}
 	cdio_destroy(cdio);
+	return ok;
+}
+
+/*
+ * libcdio's reading of the same facts (the file header comment says what it
+ * knows); only for the images it reads without asserting, its complaints
+ * in the debug log rather than on the user's terminal.
+ */
+gboolean
+rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
+{
+	gboolean ok;
+
+	if (!nrg->v2 || !nrg->cue_is_cdio_shape || nrg->chain_len > RB_NRG_CDIO_CHAIN_MAX ||
+	    nrg->odd_chunk_sizes > 0 || nrg->tracks[0].number != 1 ||
+	    !rb_nrg_cdtext_safe_for_cdio(nrg)) {
+		rb_disc_image_add_note(image,
+				       _("libcdio 2.1 cannot read this NRG's layout; it was "
+					 "checked by rawburn's own reading only"));
+		return TRUE;
+	}
+	rb_disc_cdio_log_begin();
+	ok = rb_nrg_compare(nrg, error);
+	/* its complaints are in the debug log; the comparison says what matters */
+	g_free(rb_disc_cdio_log_end());
 	return ok;
 }
