@@ -107,18 +107,44 @@ rb_image_producer_get_lba(const RbImageProducer *producer)
 	return producer->lba;
 }
 
-static const gchar *
-rb_image_source_name(guint source, gchar *buf, gsize len)
+/*
+ * @source's read failure (READ_FAILED) or early end (DATA_ENDED_EARLY) at
+ * @lba: whole sentences per kind of source, as translators need them
+ */
+static void
+rb_image_set_source_error(GError **error, gint code, guint source, gint32 lba)
 {
+	gboolean ended = code == RB_IMAGE_ERROR_DATA_ENDED_EARLY;
+
 	if (source == RB_IMAGE_SOURCE_SPECIAL_PREGAP)
-		g_strlcpy(buf, "the special pregap", len);
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    code,
+			    ended ? _("the data of the special pregap ended early, at LBA %d")
+				  : _("reading the special pregap failed at LBA %d"),
+			    lba);
 	else if (source == RB_IMAGE_SOURCE_RW)
-		g_strlcpy(buf, "the R-W generator", len);
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    code,
+			    ended ? _("the data of the R-W generator ended early, at LBA %d")
+				  : _("reading the R-W generator failed at LBA %d"),
+			    lba);
 	else if (source == RB_IMAGE_SOURCE_SUBCHANNEL)
-		g_strlcpy(buf, "the sub-channel source", len);
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    code,
+			    ended ? _("the data of the sub-channel source ended early, at LBA %d")
+				  : _("reading the sub-channel source failed at LBA %d"),
+			    lba);
 	else
-		g_snprintf(buf, len, "track %u", source + 1);
-	return buf;
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    code,
+			    ended ? _("the data of track %u ended early, at LBA %d")
+				  : _("reading track %u failed at LBA %d"),
+			    source + 1,
+			    lba);
 }
 
 /* exactly @len bytes of @source, for the sector at @lba */
@@ -127,7 +153,6 @@ rb_image_read_full(
 	RbImageProducer *self, guint source, guint8 *buf, gsize len, gint32 lba, GError **error)
 {
 	gsize done = 0;
-	gchar name[32];
 
 	while (done < len) {
 		GError *read_error = NULL;
@@ -138,22 +163,14 @@ rb_image_read_full(
 			if (read_error != NULL) {
 				g_propagate_error(error, read_error);
 			} else {
-				g_set_error(error,
-					    RB_IMAGE_ERROR,
-					    RB_IMAGE_ERROR_READ_FAILED,
-					    _("reading %s failed at LBA %d"),
-					    rb_image_source_name(source, name, sizeof(name)),
-					    lba);
+				rb_image_set_source_error(
+					error, RB_IMAGE_ERROR_READ_FAILED, source, lba);
 			}
 			return FALSE;
 		}
 		if (n == 0) {
-			g_set_error(error,
-				    RB_IMAGE_ERROR,
-				    RB_IMAGE_ERROR_DATA_ENDED_EARLY,
-				    _("the data of %s ended early, at LBA %d"),
-				    rb_image_source_name(source, name, sizeof(name)),
-				    lba);
+			rb_image_set_source_error(
+				error, RB_IMAGE_ERROR_DATA_ENDED_EARLY, source, lba);
 			return FALSE;
 		}
 		done += (gsize)n;

@@ -169,6 +169,7 @@ rb_disc_test_write_nrg(const gchar *dir, const gchar *name, RbDiscTestNrg *w)
 	gint32 lba = -150;
 	guint64 chain;
 	guint64 dao_at;
+	guint damaged_entry = 0; /* 0 = none: the lead-in entry is never damaged */
 
 	rb_cue_entry(cue, !w->v2, w->tracks[0].ctl, 0, 0, -150);
 	for (guint t = 0; t < w->n_tracks; t++) {
@@ -177,7 +178,17 @@ rb_disc_test_write_nrg(const gchar *dir, const gchar *name, RbDiscTestNrg *w)
 		guint8 sector[2352];
 
 		w->offsets[t][0] = file->len;
-		rb_cue_entry(cue, !w->v2, s->ctl, rb_bcd(t + 1), 0, lba);
+		if (w->hostile_track == t + 1)
+			damaged_entry = cue->len / 8;
+		/* a dropped index 1 shows at the next track's first entry */
+		if (w->drop_index1 > 0 && w->drop_index1 == t)
+			damaged_entry = cue->len / 8;
+		rb_cue_entry(cue,
+			     !w->v2,
+			     s->ctl,
+			     rb_bcd(t + 1),
+			     0,
+			     w->hostile_track == t + 1 ? w->hostile_index0 : lba);
 		for (guint32 i = 0; i < s->pregap + s->n_sectors; i++, lba++) {
 			rb_disc_test_nrg_sector(s->mode, lba, sector);
 			if (i == s->pregap)
@@ -185,7 +196,9 @@ rb_disc_test_write_nrg(const gchar *dir, const gchar *name, RbDiscTestNrg *w)
 			g_byte_array_append(file, sector + skip, s->size);
 		}
 		w->offsets[t][2] = file->len;
-		rb_cue_entry(cue, !w->v2, s->ctl, rb_bcd(t + 1), 1, lba - (gint32)s->n_sectors);
+		if (w->drop_index1 != t + 1)
+			rb_cue_entry(
+				cue, !w->v2, s->ctl, rb_bcd(t + 1), 1, lba - (gint32)s->n_sectors);
 		if (s->index2 > 0)
 			rb_cue_entry(cue,
 				     !w->v2,
@@ -203,6 +216,8 @@ rb_disc_test_write_nrg(const gchar *dir, const gchar *name, RbDiscTestNrg *w)
 	chain = file->len;
 	if (w->cut_cue)
 		w->damaged_at = file->len;
+	if (damaged_entry > 0)
+		w->damaged_at = chain + 8 + 8 * (guint64)damaged_entry;
 	rb_chunk(file, w->v2 ? "CUEX" : "CUES", cue, w->cut_cue ? 100000 : cue->len);
 	dao_at = file->len;
 	rb_chunk(file, w->v2 ? "DAOX" : "DAOI", dao, dao->len);
@@ -315,6 +330,12 @@ rb_disc_test_ccd_new(const RbDiscTestCcdOptions *o)
 		ck_assert(rb_image_layout_get_subq(layout, lba, q, &p));
 		if (lba == o->bad_q_lba) {
 			q[2] = 0x02; /* index 02 where the sheet has 01 */
+			rb_subq_set_crc(q);
+		}
+		if (o->bad_crc_lba > 0 && lba == o->bad_crc_lba)
+			q[RB_SUBQ_SIZE - 1] ^= 0x5A;
+		if (o->bad_adr_lba > 0 && lba == o->bad_adr_lba) {
+			q[0] &= 0xF0;
 			rb_subq_set_crc(q);
 		}
 		rb_subchannel_pw_build(q, p, pw);

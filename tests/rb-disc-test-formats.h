@@ -37,6 +37,11 @@ typedef struct {
 	guint8 bad_mode;     /* track 2's mode code replaced */
 	gboolean bad_offset; /* the last track's end offset past the data */
 	gboolean cut_cue;    /* the cue chunk's length past the footer */
+	/* hostile cue sheet entries (damaged_at: the entry the reader must
+	 * stop at): */
+	guint drop_index1;     /* > 0: this track's index 1 entry left out */
+	guint hostile_track;   /* > 0: this track's index 0 entry at: */
+	gint32 hostile_index0; /* any LBA, written as the signed 32 bits of CUEX */
 	/* set by the writer: */
 	guint64 damaged_at;  /* the byte offset the damage is at */
 	guint64 data_length; /* bytes of sector data */
@@ -70,12 +75,16 @@ typedef struct {
 	gchar *ccd;
 	gchar *img;
 	gchar *sub;
-	guint8 *symbols; /* the .sub as P-W symbols, 96 per sector */
+	guint8 *symbols; /* the .sub as P-W symbols, 96 per sector (damage included) */
 } RbDiscTestCcd;
 
 typedef struct {
 	guint sessions;
 	gint32 bad_q_lba; /* >= 0: this sector's Q says another index */
+	/* > 0: this sector's Q has a wrong CRC (a read error of the disc) */
+	gint32 bad_crc_lba;
+	/* > 0: this sector's Q has ADR 0 and a good CRC */
+	gint32 bad_adr_lba;
 	gboolean short_sub;
 	gboolean no_img;
 } RbDiscTestCcdOptions;

@@ -9,7 +9,8 @@
  * put into the image. The data sectors and, for CloneCD, the sub-channel
  * are compared on the exported disc itself, as a drive's READ CD would
  * give them (data descrambled, raw P-W): a copy of a disc without copy
- * protection must come out exact, R-W included.
+ * protection must come out exact, R-W included; a CloneCD dump's
+ * unreadable Q is burned repaired, not as it is (which would stop the burn).
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #include "rb-cd-sector.h"
 #include "rb-disc-test-formats.h"
 #include "rb-disc-test.h"
+#include "rb-subchannel.h"
 #include "rb-test-client.h"
 
 #define RB_VIRTUAL0 "/org/rawburn/RawBurn1/recorders/virtual0"
@@ -31,10 +33,12 @@ static const gchar *const rb_fast_cd_r[] = {
 /*
  * "rawburnctl burn virtual0 @image", the recorder's report clean and
  * complete with @n_tracks tracks, then "export": the disc, 2352 + 96 bytes
- * per sector from the lead-in, and its path in *@path
+ * per sector from the lead-in, its path in *@path, and the burn's stderr
+ * (the image's notes) in *@warnings unless NULL
  */
 static GBytes *
-rb_burn_and_export(RbTestService *service, const gchar *image, guint n_tracks, gchar **path)
+rb_burn_and_export(
+	RbTestService *service, const gchar *image, guint n_tracks, gchar **path, gchar **warnings)
 {
 	g_autoptr(RbTestClient) client = rb_test_client_new(service);
 	g_autofree gchar *disc = g_build_filename(service->tmpdir, "disc.img", NULL);
@@ -56,6 +60,8 @@ rb_burn_and_export(RbTestService *service, const gchar *image, guint n_tracks, g
 	rb_test_assert_report_clean(report);
 	ck_assert(g_variant_lookup(report, "Complete", "b", &complete) && complete);
 	ck_assert_uint_eq(rb_test_report_number(report, "Tracks"), n_tracks);
+	if (warnings != NULL)
+		*warnings = g_steal_pointer(&err);
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);
 	status = rb_test_run_rawburnctl(service, export, &out, &err);
@@ -118,7 +124,7 @@ START_TEST(test_burn_nrg)
 	g_autoptr(GBytes) pcm = NULL;
 
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
-	disc = rb_burn_and_export(service, nrg, 2, &path);
+	disc = rb_burn_and_export(service, nrg, 2, &path, NULL);
 	pcm = rb_disc_test_read_back_disc(service->tmpdir, path, &expected);
 	rb_assert_audio(pcm, expected.audio_start, expected.audio_sectors, rb_nrg_audio_sector);
 	/* the data track from its pregap on: each XA sector whole, its
@@ -137,11 +143,17 @@ END_TEST
 
 /* ---- CloneCD ---- */
 
-START_TEST(test_burn_clonecd)
+/*
+ * A CloneCD set burned and read back: the .img's sectors and the .sub's
+ * P-W, except where its Q was unreadable (@o->bad_crc_lba): there the Q is
+ * the .sub's own with its CRC right (what the layout generates), P and R-W
+ * the .sub's; the burn's warnings in *@warnings
+ */
+static void
+rb_burn_clonecd(const RbDiscTestCcdOptions *o, gchar **warnings)
 {
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
-	RbDiscTestCcdOptions o = {.sessions = 1, .bad_q_lba = -1};
-	g_autoptr(RbDiscTestCcd) set = rb_disc_test_ccd_new(&o);
+	g_autoptr(RbDiscTestCcd) set = rb_disc_test_ccd_new(o);
 	const RbDiscTestDisc expected = {
 		.n_tracks = 2,
 		.starts = {0, RB_DISC_TEST_CCD_T1_SECTORS + RB_DISC_TEST_CCD_T2_PREGAP},
@@ -158,7 +170,7 @@ START_TEST(test_burn_clonecd)
 	guint rw_nonzero = 0;
 
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
-	disc = rb_burn_and_export(service, set->ccd, 2, &path);
+	disc = rb_burn_and_export(service, set->ccd, 2, &path, warnings);
 	pcm = rb_disc_test_read_back_disc(service->tmpdir, path, &expected);
 	rb_assert_audio(pcm, expected.audio_start, expected.audio_sectors, rb_disc_test_ccd_sector);
 	/* the .img's sectors and the .sub's P-W, LBA 0 to the lead-out */
@@ -170,7 +182,23 @@ START_TEST(test_burn_clonecd)
 		rb_disc_test_export_sector(disc, lba, got);
 		rb_disc_test_ccd_sector(lba, want);
 		ck_assert_msg(memcmp(got, want, RB_MAIN) == 0, "main channel at LBA %d", lba);
-		ck_assert_msg(memcmp(got + RB_MAIN, pw, RB_PW) == 0, "P-W at LBA %d", lba);
+		if (o->bad_crc_lba > 0 && lba == o->bad_crc_lba) {
+			guint8 q_got[RB_SUBQ_SIZE];
+			guint8 q_want[RB_SUBQ_SIZE];
+
+			rb_subchannel_pw_get_q(got + RB_MAIN, q_got);
+			rb_subchannel_pw_get_q(pw, q_want);
+			ck_assert(!rb_subq_check_crc(q_want));
+			rb_subq_set_crc(q_want);
+			ck_assert_msg(memcmp(q_got, q_want, RB_SUBQ_SIZE) == 0, "Q at LBA %d", lba);
+			/* P is bit 7 of each symbol, Q bit 6, R-W bits 5-0 */
+			for (guint k = 0; k < RB_PW; k++)
+				ck_assert_msg((got[RB_MAIN + k] & 0xBF) == (pw[k] & 0xBF),
+					      "P or R-W at LBA %d",
+					      lba);
+		} else {
+			ck_assert_msg(memcmp(got + RB_MAIN, pw, RB_PW) == 0, "P-W at LBA %d", lba);
+		}
 		for (guint k = 0; k < RB_PW; k++)
 			rw_nonzero += (pw[k] & 0x3F) != 0 ? 1 : 0;
 	}
@@ -178,6 +206,31 @@ START_TEST(test_burn_clonecd)
 	 * would have written anyway */
 	ck_assert_uint_gt(rw_nonzero, RB_DISC_TEST_CCD_LEADOUT * RB_PW / 2);
 	rb_test_service_stop_daemon(service);
+}
+
+START_TEST(test_burn_clonecd)
+{
+	RbDiscTestCcdOptions o = {.sessions = 1, .bad_q_lba = -1};
+
+	rb_burn_clonecd(&o, NULL);
+}
+END_TEST
+
+/*
+ * A dump with one unreadable Q (a flipped CRC at LBA 500): the service's
+ * stream check would stop the burn there; the reader repairs it, so the
+ * burn completes with a clean report (no bad Q CRC on the disc), and says so
+ */
+START_TEST(test_burn_clonecd_repaired_q)
+{
+	RbDiscTestCcdOptions o = {.sessions = 1, .bad_q_lba = -1, .bad_crc_lba = 500};
+	g_autofree gchar *warnings = NULL;
+
+	rb_burn_clonecd(&o, &warnings);
+	ck_assert_msg(warnings != NULL && strstr(warnings, "1 sector of the .sub") != NULL &&
+			      strstr(warnings, "LibCrypt") != NULL,
+		      "%s",
+		      warnings != NULL ? warnings : "");
 }
 END_TEST
 
@@ -190,6 +243,7 @@ main(void)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_burn_nrg);
 	tcase_add_test(tc, test_burn_clonecd);
+	tcase_add_test(tc, test_burn_clonecd_repaired_q);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

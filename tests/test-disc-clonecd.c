@@ -5,8 +5,9 @@
  * data track then an audio track, the .sub's P-Q the disc's own (from a
  * layout built independently with the image core) and its R-W a pattern;
  * the layout read back, the stream's P-W and main channel against the
- * files, and the refusals (a .sub whose Q disagrees, no .img, a truncated
- * .sub, two sessions).
+ * files, unreadable Q repaired so that the service's stream check passes,
+ * and the refusals (a .sub whose Q disagrees, no .img, a truncated .sub,
+ * two sessions).
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include "rb-disc-image-private.h"
 #include "rb-disc-test-formats.h"
 #include "rb-scramble.h"
+#include "rb-stream-check.h"
 #include "rb-test-service.h"
 
 #define RB_T1_SECTORS RB_DISC_TEST_CCD_T1_SECTORS
@@ -105,6 +107,84 @@ START_TEST(test_clonecd_stream)
 }
 END_TEST
 
+static gboolean
+rb_ccd_has_note(RbDiscImage *image, const gchar *part)
+{
+	const GPtrArray *notes = rb_disc_image_get_notes(image);
+
+	for (guint i = 0; i < notes->len; i++) {
+		if (strstr(g_ptr_array_index(notes, i), part) != NULL)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * A scratched disc's dump: Q unreadable at two LBAs (a bad CRC, ADR 0). The
+ * stream must pass the service's own check (rb_stream_check, what stops a
+ * burn with StreamInvalid), those two sectors with the layout's Q and the
+ * .sub's P and R-W, every other sector's P-W the .sub's.
+ */
+START_TEST(test_clonecd_repairs_unreadable_q)
+{
+	RbDiscTestCcdOptions o = {
+		.sessions = 1, .bad_q_lba = -1, .bad_crc_lba = 500, .bad_adr_lba = 600};
+	g_autoptr(RbDiscTestCcd) set = rb_disc_test_ccd_new(&o);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDiscImage) image = rb_disc_clonecd_read(set->ccd, &error);
+	g_autoptr(RbDiscImageStream) stream = NULL;
+	g_autoptr(RbStreamCheck) check = NULL;
+	g_autofree guint8 *buf = NULL;
+	gsize size;
+	guint n = 0;
+	guint repaired = 0;
+	gint32 lba = RB_IMAGE_FIRST_LBA;
+
+	ck_assert_msg(image != NULL, "%s", error != NULL ? error->message : "");
+	ck_assert(rb_ccd_has_note(image, "2 sectors of the .sub"));
+	ck_assert(rb_ccd_has_note(image, "LibCrypt"));
+	stream = rb_disc_image_stream_new(image, &error);
+	ck_assert_msg(stream != NULL, "%s", error != NULL ? error->message : "");
+	size = rb_disc_image_stream_get_sector_size(stream);
+	check = rb_stream_check_new(3, RB_IMAGE_FIRST_LBA, G_MAXINT32);
+	buf = g_malloc(size * 64);
+	while (rb_disc_image_stream_read(stream, buf, 64, &n, &error) && n > 0) {
+		ck_assert_msg(rb_stream_check_sectors(check, buf, n, &error),
+			      "%s",
+			      error != NULL ? error->message : "");
+		for (guint s = 0; s < n; s++, lba++) {
+			const guint8 *pw = buf + s * size + 2352;
+			const guint8 *sub = set->symbols + (gsize)lba * 96;
+			guint8 q[RB_SUBQ_SIZE];
+			guint8 want[RB_SUBQ_SIZE];
+			gboolean p = FALSE;
+
+			if (lba < 0 || lba >= RB_LEADOUT)
+				continue;
+			if (lba != o.bad_crc_lba && lba != o.bad_adr_lba) {
+				ck_assert_msg(memcmp(pw, sub, 96) == 0, "P-W at LBA %d", lba);
+				continue;
+			}
+			/* Q generated, P (bit 7) and R-W (bits 5-0) as the .sub has them */
+			ck_assert(rb_image_layout_get_subq(
+				rb_disc_image_get_layout(image), lba, want, &p));
+			rb_subchannel_pw_get_q(pw, q);
+			ck_assert_msg(memcmp(q, want, sizeof(q)) == 0, "Q at LBA %d", lba);
+			for (guint k = 0; k < 96; k++)
+				ck_assert_msg((pw[k] & 0xBF) == (sub[k] & 0xBF),
+					      "P or R-W at LBA %d, symbol %u",
+					      lba,
+					      k);
+			repaired++;
+		}
+	}
+	ck_assert_msg(error == NULL, "%s", error != NULL ? error->message : "");
+	ck_assert_uint_eq(repaired, 2);
+	ck_assert_msg(
+		rb_stream_check_finish(check, &error), "%s", error != NULL ? error->message : "");
+}
+END_TEST
+
 static void
 rb_ccd_assert_refused(const RbDiscTestCcdOptions *o, gint code, const gchar *says)
 {
@@ -124,6 +204,94 @@ START_TEST(test_clonecd_refuses_q_disagreement)
 {
 	RbDiscTestCcdOptions o = {.sessions = 1, .bad_q_lba = 500};
 	rb_ccd_assert_refused(&o, RB_DISC_IMAGE_ERROR_MISMATCH, "LBA 500");
+}
+END_TEST
+
+/*
+ * The set's .ccd with the first @from (whose line says @line_of, or @from
+ * itself when NULL) replaced by @to; returns the line @line_of is on
+ */
+static guint
+rb_ccd_edit(const RbDiscTestCcd *set, const gchar *from, const gchar *to, const gchar *line_of)
+{
+	g_autofree gchar *text = NULL;
+	g_autoptr(GString) edited = NULL;
+	const gchar *at;
+	guint line = 1;
+
+	ck_assert(g_file_get_contents(set->ccd, &text, NULL, NULL));
+	at = strstr(text, from);
+	ck_assert_msg(at != NULL, "no “%s” in the sheet", from);
+	edited = g_string_new_len(text, at - text);
+	g_string_append(edited, to);
+	g_string_append(edited, at + strlen(from));
+	at = strstr(edited->str, line_of != NULL ? line_of : to);
+	ck_assert(at != NULL);
+	for (const gchar *c = edited->str; c < at; c++)
+		line += *c == '\n' ? 1 : 0;
+	ck_assert(g_file_set_contents(set->ccd, edited->str, (gssize)edited->len, NULL));
+	return line;
+}
+
+/* the .ccd edited, then refused with @says on the line @line_of is on */
+static void
+rb_ccd_assert_sheet_refused(const gchar *from,
+			    const gchar *to,
+			    const gchar *line_of,
+			    const gchar *says)
+{
+	RbDiscTestCcdOptions o = {.sessions = 1, .bad_q_lba = -1};
+	g_autoptr(RbDiscTestCcd) set = rb_disc_test_ccd_new(&o);
+	guint line = rb_ccd_edit(set, from, to, line_of);
+	g_autofree gchar *want = g_strdup_printf("disc.ccd line %u: %s", line, says);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDiscImage) image = rb_disc_clonecd_read(set->ccd, &error);
+
+	ck_assert(image == NULL);
+	ck_assert_msg(g_error_matches(error, RB_DISC_IMAGE_ERROR, RB_DISC_IMAGE_ERROR_SYNTAX),
+		      "%s",
+		      error != NULL ? error->message : "");
+	ck_assert_msg(
+		strstr(error->message, want) != NULL, "“%s” lacks “%s”", error->message, want);
+}
+
+/* track 2's entry is at 00:08:00 (LBA 450), the lead-out's at 00:13:25 (LBA 850) */
+START_TEST(test_clonecd_refuses_times_out_of_range)
+{
+	/* 256 was taken as minute 0: the same LBA, silently */
+	rb_ccd_assert_sheet_refused("PMin=0\r\nPSec=8\r\nPFrame=0\r\nPLBA=450\r\n",
+				    "PMin=256\r\nPSec=8\r\nPFrame=0\r\n",
+				    "PMin=256",
+				    "PMin=256 is out of range (0 to 99)");
+	rb_ccd_assert_sheet_refused(
+		"PSec=8\r\n", "PSec=60\r\n", "PSec=60", "PSec=60 is out of range (0 to 59)");
+	rb_ccd_assert_sheet_refused("PFrame=25\r\nPLBA=850\r\n",
+				    "PFrame=75\r\n",
+				    "PFrame=75",
+				    "PFrame=75 is out of range (0 to 74)");
+	rb_ccd_assert_sheet_refused("PSec=8\r\nPFrame=0\r\nPLBA=450\r\n",
+				    "PSec=-1\r\nPFrame=0\r\nPLBA=450\r\n",
+				    "PSec=-1",
+				    "PSec=-1 is out of range (0 to 59)");
+	rb_ccd_assert_sheet_refused(
+		"PLBA=850", "PLBA=449850", NULL, "PLBA=449850 is out of range (-150 to 449849)");
+}
+END_TEST
+
+START_TEST(test_clonecd_refuses_plba_disagreement)
+{
+	rb_ccd_assert_sheet_refused(
+		"PLBA=450", "PLBA=451", NULL, "PLBA=451 but PMin/PSec/PFrame say LBA 450");
+}
+END_TEST
+
+/* without PSec and PLBA the start would have been made up of a zero */
+START_TEST(test_clonecd_refuses_entry_without_time)
+{
+	rb_ccd_assert_sheet_refused("PSec=8\r\nPFrame=0\r\nPLBA=450\r\n",
+				    "PFrame=0\r\n",
+				    "[Entry 4]",
+				    "the entry lacks PMin, PSec or PFrame");
 }
 END_TEST
 
@@ -157,7 +325,11 @@ main(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_clonecd_layout);
 	tcase_add_test(tc, test_clonecd_stream);
+	tcase_add_test(tc, test_clonecd_repairs_unreadable_q);
 	tcase_add_test(tc, test_clonecd_refuses_q_disagreement);
+	tcase_add_test(tc, test_clonecd_refuses_times_out_of_range);
+	tcase_add_test(tc, test_clonecd_refuses_plba_disagreement);
+	tcase_add_test(tc, test_clonecd_refuses_entry_without_time);
 	tcase_add_test(tc, test_clonecd_refuses_missing_img);
 	tcase_add_test(tc, test_clonecd_refuses_short_sub);
 	tcase_add_test(tc, test_clonecd_refuses_two_sessions);

@@ -11,6 +11,7 @@
 
 #include <cdio/cdio.h>
 #include <cdio/cdtext.h>
+#include <cdio/logging.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -239,8 +240,9 @@ START_TEST(test_nrg_v2_mode2_2336)
 }
 END_TEST
 
+/* @w refused with @code at its damaged byte, saying @says unless NULL */
 static void
-rb_nrg_assert_refused(RbDiscTestNrg *w, gint code)
+rb_nrg_assert_refused(RbDiscTestNrg *w, gint code, const gchar *says)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("rb-nrg-XXXXXX", NULL);
 	g_autofree gchar *path = rb_disc_test_write_nrg(dir, "bad.nrg", w);
@@ -254,6 +256,10 @@ rb_nrg_assert_refused(RbDiscTestNrg *w, gint code)
 		      error != NULL ? error->message : "");
 	ck_assert_msg(strstr(error->message, where) != NULL, "%s lacks %s", error->message, where);
 	ck_assert(strstr(error->message, path) != NULL);
+	ck_assert_msg(says == NULL || strstr(error->message, says) != NULL,
+		      "%s lacks %s",
+		      error->message,
+		      says);
 	g_unlink(path);
 	g_rmdir(dir);
 }
@@ -261,28 +267,112 @@ rb_nrg_assert_refused(RbDiscTestNrg *w, gint code)
 START_TEST(test_nrg_refuses_truncated_chunk)
 {
 	RbDiscTestNrg w = {.v2 = TRUE, .tracks = rb_audio, .n_tracks = 2, .cut_cue = TRUE};
-	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_SYNTAX);
+	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_SYNTAX, NULL);
 }
 END_TEST
 
 START_TEST(test_nrg_refuses_offset_past_end)
 {
 	RbDiscTestNrg w = {.v2 = FALSE, .tracks = rb_raw, .n_tracks = 2, .bad_offset = TRUE};
-	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_SYNTAX);
+	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_SYNTAX, NULL);
 }
 END_TEST
 
 START_TEST(test_nrg_refuses_unknown_mode)
 {
 	RbDiscTestNrg w = {.v2 = TRUE, .tracks = rb_audio, .n_tracks = 2, .bad_mode = 0x42};
-	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_UNSUPPORTED);
+	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_UNSUPPORTED, NULL);
 }
 END_TEST
 
 START_TEST(test_nrg_refuses_subchannel_sectors)
 {
 	RbDiscTestNrg w = {.v2 = TRUE, .tracks = rb_audio, .n_tracks = 2, .bad_mode = 0x10};
-	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_UNSUPPORTED);
+	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_UNSUPPORTED, NULL);
+}
+END_TEST
+
+/* what libcdio logs through the handler the program set */
+static guint rb_nrg_cdio_messages;
+
+static void
+rb_nrg_count_cdio_log(cdio_log_level_t level, const char *message)
+{
+	(void)level;
+	(void)message;
+	rb_nrg_cdio_messages++;
+}
+
+/*
+ * libcdio's messages while it reads an NRG (at every level, so that there
+ * are some) go to rawburn's debug log, not to the program's handler
+ * (rawburnctl's stderr); the program's handler is back after.
+ */
+START_TEST(test_nrg_cdio_messages_not_on_stderr)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("rb-nrg-XXXXXX", NULL);
+	RbDiscTestNrg w = {.v2 = TRUE, .tracks = rb_mixed, .n_tracks = 3, .cdtext = TRUE};
+	g_autofree gchar *path = rb_disc_test_write_nrg(dir, "log.nrg", &w);
+	cdio_log_level_t level = cdio_loglevel_default;
+	cdio_log_handler_t previous = cdio_log_set_handler(rb_nrg_count_cdio_log);
+	g_autoptr(RbDiscImage) image = NULL;
+	CdIo_t *cdio;
+
+	cdio_loglevel_default = CDIO_LOG_DEBUG;
+	rb_nrg_cdio_messages = 0;
+	image = rb_nrg_open(path);
+	ck_assert_uint_eq(rb_nrg_cdio_messages, 0);
+	/* the same reading outside the reader does log: the test can fail */
+	cdio = cdio_open_nrg(path);
+	ck_assert(cdio != NULL);
+	cdio_destroy(cdio);
+	ck_assert_uint_gt(rb_nrg_cdio_messages, 0);
+	cdio_log_set_handler(previous);
+	cdio_loglevel_default = level;
+	g_unlink(path);
+	g_rmdir(dir);
+}
+END_TEST
+
+/* a track without index 1: the next track's checks read its index 1 */
+START_TEST(test_nrg_refuses_track_without_index1)
+{
+	RbDiscTestNrg w = {.v2 = TRUE, .tracks = rb_audio, .n_tracks = 2, .drop_index1 = 1};
+	rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_SYNTAX, "track 1 has no index 1");
+}
+END_TEST
+
+/* LBAs whose differences overflow 32 bits, and one before the disc */
+START_TEST(test_nrg_refuses_hostile_lbas)
+{
+	const gint32 lbas[] = {G_MININT32, G_MAXINT32, -151, 449850};
+
+	for (guint i = 0; i < G_N_ELEMENTS(lbas); i++) {
+		for (guint track = 1; track <= 2; track++) {
+			RbDiscTestNrg w = {.v2 = TRUE,
+					   .tracks = rb_audio,
+					   .n_tracks = 2,
+					   .hostile_track = track,
+					   .hostile_index0 = lbas[i]};
+			g_autofree gchar *says =
+				g_strdup_printf("is at LBA %d, outside a disc", lbas[i]);
+
+			rb_nrg_assert_refused(&w, RB_DISC_IMAGE_ERROR_SYNTAX, says);
+		}
+	}
+}
+END_TEST
+
+/* track 2's index 0 before track 1's index 1: track 1 of -100 sectors */
+START_TEST(test_nrg_refuses_overlapping_index0)
+{
+	RbDiscTestNrg w = {.v2 = TRUE,
+			   .tracks = rb_audio,
+			   .n_tracks = 2,
+			   .hostile_track = 2,
+			   .hostile_index0 = -100};
+	rb_nrg_assert_refused(
+		&w, RB_DISC_IMAGE_ERROR_SYNTAX, "track 2 index 0 (LBA -100) is not after track 1");
 }
 END_TEST
 
@@ -301,6 +391,10 @@ main(void)
 	tcase_add_test(tc, test_nrg_refuses_offset_past_end);
 	tcase_add_test(tc, test_nrg_refuses_unknown_mode);
 	tcase_add_test(tc, test_nrg_refuses_subchannel_sectors);
+	tcase_add_test(tc, test_nrg_cdio_messages_not_on_stderr);
+	tcase_add_test(tc, test_nrg_refuses_track_without_index1);
+	tcase_add_test(tc, test_nrg_refuses_hostile_lbas);
+	tcase_add_test(tc, test_nrg_refuses_overlapping_index0);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -55,8 +55,9 @@ typedef struct {
 	guint entry_point;
 	guint entry_adr;
 	guint entry_session;
-	gint32 entry_p[4]; /* PMin, PSec, PFrame, PLBA */
-	gboolean entry_has_plba;
+	guint entry_line;
+	gint32 entry_p[4];      /* PMin, PSec, PFrame, PLBA */
+	guint entry_p_lines[4]; /* where each was given, 0 = not given */
 	guint entry_control;
 } RbCcd;
 

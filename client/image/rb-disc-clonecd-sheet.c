@@ -10,6 +10,8 @@
  * AMin/ASec/AFrame/ALBA, Zero, PMin/PSec/PFrame/PLBA): point A0h/A1h hold
  * the first/last track in PMin, A2h the lead-out, 01h-63h the tracks'
  * index 1; [TRACK N] MODE (0 audio, 1, 2), INDEX n=LBA, ISRC, FLAGS.
+ * An entry's time is its PMin/PSec/PFrame, each in a Q time's range (they
+ * become Q's bytes), and PLBA, when given, must say the same LBA.
  * Anything else is refused rather than guessed, and so are more than one
  * session and scrambled data tracks.
  */
@@ -64,8 +66,9 @@ rb_ccd_int(const gchar *text, gint64 min, gint64 max, gint64 *value)
 
 /* the [Entry N] just read: a point of the TOC */
 static gboolean
-rb_ccd_close_entry(RbCcd *ccd, guint line, GError **error)
+rb_ccd_close_entry(RbCcd *ccd, GError **error)
 {
+	guint line = ccd->entry_line; /* its [Entry N] */
 	gint32 lba;
 	RbMsf msf = {(guint8)ccd->entry_p[0], (guint8)ccd->entry_p[1], (guint8)ccd->entry_p[2]};
 
@@ -86,13 +89,21 @@ rb_ccd_close_entry(RbCcd *ccd, guint line, GError **error)
 		ccd->ignored_entries++;
 		return TRUE;
 	}
-	/* A0h/A1h hold numbers in PMin/PSec, CloneCD's PLBA is still their MSF's */
-	lba = rb_msf_to_lba(msf);
-	if (ccd->entry_has_plba && lba != ccd->entry_p[3])
+	/* the point's time is its MSF, as Q has it; without all three a
+	 * start would be made up of zeros */
+	if (ccd->entry_p_lines[0] == 0 || ccd->entry_p_lines[1] == 0 || ccd->entry_p_lines[2] == 0)
 		return rb_ccd_fail(error,
 				   RB_DISC_IMAGE_ERROR_SYNTAX,
 				   ccd,
 				   line,
+				   _("the entry lacks PMin, PSec or PFrame: fix the sheet"));
+	/* A0h/A1h hold numbers in PMin/PSec, CloneCD's PLBA is still their MSF's */
+	lba = rb_msf_to_lba(msf);
+	if (ccd->entry_p_lines[3] != 0 && lba != ccd->entry_p[3])
+		return rb_ccd_fail(error,
+				   RB_DISC_IMAGE_ERROR_SYNTAX,
+				   ccd,
+				   ccd->entry_p_lines[3],
 				   _("PLBA=%d but PMin/PSec/PFrame say LBA %d: fix the sheet"),
 				   ccd->entry_p[3],
 				   lba);
@@ -130,10 +141,11 @@ rb_ccd_section(RbCcd *ccd, gchar *name, guint line, GError **error)
 	static const gchar *numbered[] = {"Session", "Entry", "TRACK"};
 	static const gchar *plain[] = {"CloneCD", "Disc", "CDText"};
 
-	if (!rb_ccd_close_entry(ccd, line, error))
+	if (!rb_ccd_close_entry(ccd, error))
 		return FALSE;
 	memset(ccd->entry_p, 0, sizeof(ccd->entry_p));
-	ccd->entry_has_plba = FALSE;
+	memset(ccd->entry_p_lines, 0, sizeof(ccd->entry_p_lines));
+	ccd->entry_line = line;
 	ccd->entry_point = ccd->entry_adr = ccd->entry_control = 0;
 	ccd->entry_session = 1;
 	for (guint i = 0; i < G_N_ELEMENTS(plain); i++) {
@@ -247,17 +259,32 @@ rb_ccd_key(RbCcd *ccd, const gchar *key, const gchar *value, guint line, GError 
 	}
 	if (strcmp(s, "entry") == 0) {
 		static const gchar *p_keys[] = {"PMin", "PSec", "PFrame", "PLBA"};
+		/* a time's fields, and the LBAs from 00:00:00 to 99:59:74
+		 * (the greatest time Q can say) */
+		static const gint64 p_min[] = {0, 0, 0, -RB_CD_MSF_OFFSET};
+		static const gint64 p_max[] = {99, 59, 74, 449849};
 		static const gchar *ignored[] = {
 			"TrackNo", "AMin", "ASec", "AFrame", "ALBA", "Zero"};
 
 		if (!rb_ccd_int(value, -1000000, 1000000, &v))
 			return FALSE;
 		for (guint i = 0; i < G_N_ELEMENTS(p_keys); i++) {
-			if (g_ascii_strcasecmp(key, p_keys[i]) == 0) {
-				ccd->entry_p[i] = (gint32)v;
-				ccd->entry_has_plba |= i == 3;
-				return TRUE;
-			}
+			if (g_ascii_strcasecmp(key, p_keys[i]) != 0)
+				continue;
+			if (v < p_min[i] || v > p_max[i])
+				return rb_ccd_fail(error,
+						   RB_DISC_IMAGE_ERROR_SYNTAX,
+						   ccd,
+						   line,
+						   _("%s=%s is out of range (%d to %d): fix the "
+						     "sheet"),
+						   key,
+						   value,
+						   (gint)p_min[i],
+						   (gint)p_max[i]);
+			ccd->entry_p[i] = (gint32)v;
+			ccd->entry_p_lines[i] = line;
+			return TRUE;
 		}
 		for (guint i = 0; i < G_N_ELEMENTS(ignored); i++) {
 			if (g_ascii_strcasecmp(key, ignored[i]) == 0)
@@ -362,7 +389,7 @@ rb_ccd_parse(RbCcd *ccd, const gchar *text, GError **error)
 					   eq + 1);
 		}
 	}
-	return rb_ccd_close_entry(ccd, n, error);
+	return rb_ccd_close_entry(ccd, error);
 }
 
 /* the .ccd's tracks, checked against each other and the TOC entries */

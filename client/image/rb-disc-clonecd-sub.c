@@ -8,7 +8,9 @@
  * of every sector with a good CRC and ADR 1 must say the track, index and
  * absolute time the .ccd's layout gives that LBA; a .sub that disagrees is
  * refused (a protected or damaged image needs a tool that burns it as
- * such).
+ * such). The sectors whose Q has a bad CRC or an ADR other than 1-3 are
+ * counted: the stream burns the layout's Q there (rb-disc-clonecd.c says
+ * why), and the note says so.
  */
 #include "config.h"
 
@@ -55,7 +57,7 @@ gboolean
 rb_ccd_check_sub(RbDiscImage *image, const RbCcd *ccd, const gchar *sub, GError **error)
 {
 	g_autofree guint8 *buf = g_malloc(RB_CCD_SUB_CHUNK * RB_SUBCHANNEL_PW_SIZE);
-	guint bad_crc = 0;
+	guint repaired = 0;
 	struct stat st;
 	gint fd = g_open(sub, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 	guint64 need = (guint64)ccd->leadout * RB_SUBCHANNEL_PW_SIZE;
@@ -99,8 +101,10 @@ rb_ccd_check_sub(RbDiscImage *image, const RbCcd *ccd, const gchar *sub, GError 
 			RbMsf msf = {0};
 			gint32 at = lba + (gint32)s;
 
-			if (!rb_subq_check_crc(q)) {
-				bad_crc++;
+			/* what RB_DISC_SEGMENT_REPAIR_Q replaces in the stream */
+			if (!rb_subq_check_crc(q) || (q[0] & 0x0F) < RB_SUBQ_ADR_POSITION ||
+			    (q[0] & 0x0F) > RB_SUBQ_ADR_ISRC) {
+				repaired++;
 				continue;
 			}
 			if ((q[0] & 0x0F) != RB_SUBQ_ADR_POSITION)
@@ -133,10 +137,21 @@ rb_ccd_check_sub(RbDiscImage *image, const RbCcd *ccd, const gchar *sub, GError 
 		}
 	}
 	close(fd);
-	if (bad_crc > 0)
-		rb_disc_image_add_note(image,
-				       _("%u sectors of the .sub have a bad Q CRC (read errors "
-					 "of the source disc): they are burned as they are"),
-				       bad_crc);
+	if (repaired > 0)
+		rb_disc_image_add_note(
+			image,
+			g_dngettext(GETTEXT_PACKAGE,
+				    "%u sector of the .sub has a Q with a bad CRC or an unknown "
+				    "mode (a read error of the source disc): it was repaired, its "
+				    "Q burned as the sheet gives it, its P and R-W as the .sub "
+				    "has them; copy protection relying on bad Q (LibCrypt) is not "
+				    "kept",
+				    "%u sectors of the .sub have a Q with a bad CRC or an unknown "
+				    "mode (read errors of the source disc): they were repaired, "
+				    "their Q burned as the sheet gives it, their P and R-W as the "
+				    ".sub has them; copy protection relying on bad Q (LibCrypt) is "
+				    "not kept",
+				    repaired),
+			repaired);
 	return TRUE;
 }

@@ -8,6 +8,16 @@
  * (rb-disc-clonecd-sub.c). The .sub is then burned as it is (the core's
  * sub-channel source, raw P-W), so R-W data (CD+G, CD-TEXT in the program
  * area) is copied exactly; without a .sub the sub-channel is generated.
+ * Except for one thing: a sector whose .sub Q has a bad CRC, or an ADR
+ * other than 1, 2 or 3, gets the layout's Q in its place, P and R-W kept
+ * (RB_DISC_SEGMENT_REPAIR_Q). Dumps of scratched discs have such sectors,
+ * and the service stops a burn at the first (its stream check refuses a Q
+ * it cannot read), which would cost the disc half-way; a read error is not
+ * worth copying, and rawburn burns what the sheet says, not a copy
+ * protection, so protections that rely on bad Q (LibCrypt) are not kept
+ * (the note says so and counts the sectors). A Q with a good CRC that
+ * disagrees with the sheet is still refused before burning: that is no
+ * read error.
  * A data track's mode is its first sector's, which must agree with the
  * sheet's MODE.
  */
@@ -222,7 +232,8 @@ rb_disc_clonecd_read(const gchar *path, GError **error)
 					       sub,
 					       0,
 					       (guint64)ccd->leadout * RB_SUBCHANNEL_PW_SIZE,
-					       RB_DISC_SEGMENT_SUB_CHANNELS);
+					       RB_DISC_SEGMENT_SUB_CHANNELS |
+						       RB_DISC_SEGMENT_REPAIR_Q);
 	} else if (ok) {
 		rb_disc_image_add_note(image,
 				       _("no .sub beside the .ccd: the sub-channel is generated "

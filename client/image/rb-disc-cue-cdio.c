@@ -13,36 +13,12 @@
 
 #include <cdio/cdio.h>
 #include <cdio/cdtext.h>
-#include <cdio/logging.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rb-disc-cdio.h"
 #include "rb-disc-cue-private.h"
-
-/*
- * libcdio reports why it refused a sheet only through its process-wide log
- * handler, which takes no user data: the first message of a reading is
- * kept here, under a lock, while that reading runs.
- */
-G_LOCK_DEFINE_STATIC(rb_cue_cdio);
-static gchar *rb_cue_cdio_message = NULL;
-
-static void
-rb_cue_cdio_log(cdio_log_level_t level, const gchar *message)
-{
-	if (level < CDIO_LOG_WARN)
-		return;
-	if (rb_cue_cdio_message == NULL) {
-		rb_cue_cdio_message = g_strdup(message);
-	} else {
-		/* libcdio says "line N after word X:" and the reason in two messages */
-		gchar *both = g_strconcat(rb_cue_cdio_message, " ", message, NULL);
-
-		g_free(rb_cue_cdio_message);
-		rb_cue_cdio_message = both;
-	}
-}
 
 static gboolean
 rb_cue_cdio_differ(const RbCueSheet *sheet,
@@ -233,7 +209,6 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 	g_autofree gchar *copy = NULL;
 	g_autofree gchar *bin = NULL;
 	g_autofree gchar *message = NULL;
-	cdio_log_handler_t previous;
 	CdIo_t *cdio;
 	gboolean ok;
 
@@ -248,12 +223,10 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 			g_rmdir(dir);
 		return FALSE;
 	}
-	G_LOCK(rb_cue_cdio);
-	previous = cdio_log_set_handler(rb_cue_cdio_log);
+	/* libcdio says why it refused a sheet only through its log */
+	rb_disc_cdio_log_begin();
 	cdio = cdio_open_cue(copy);
-	cdio_log_set_handler(previous);
-	message = g_steal_pointer(&rb_cue_cdio_message);
-	G_UNLOCK(rb_cue_cdio);
+	message = rb_disc_cdio_log_end();
 
 	bin = g_build_filename(dir, "sheet.bin", NULL);
 	g_unlink(bin);

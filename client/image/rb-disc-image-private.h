@@ -45,6 +45,12 @@ typedef enum {
 	 * sub-header says (sync, header of its LBA, EDC, ECC for Form 1) and
 	 * scrambled; @length counts the 2352-byte sectors */
 	RB_DISC_SEGMENT_XA_2336 = 1 << 4,
+	/* with SUB_CHANNELS, on the sub-channel source (which starts at LBA 0:
+	 * a unit's LBA is its position / 96): a Q (the unit's bytes 12-23)
+	 * whose CRC is wrong or whose ADR is not 1, 2 or 3 is replaced by the
+	 * layout's (rb_image_layout_get_subq()), P and R-W kept; the service's
+	 * stream check would stop the burn at such a Q (a dump's read error) */
+	RB_DISC_SEGMENT_REPAIR_Q = 1 << 5,
 } RbDiscSegmentFlags;
 
 /* a CUE MODE2/2336 sector in its file: sub-header and 2328 bytes */

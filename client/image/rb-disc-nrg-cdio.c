@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "rb-disc-cdio.h"
 #include "rb-disc-nrg-private.h"
 
 static gboolean
@@ -70,25 +71,22 @@ rb_nrg_cdtext_safe_for_cdio(const RbNrg *nrg)
 	return used == sized;
 }
 
-/*
- * libcdio's reading of the same facts (the file header comment says what it
- * knows); only for the images it reads without asserting.
- */
-gboolean
-rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
+/* what both readers say of a track, one whole translatable phrase per copy flag */
+static gchar *
+rb_nrg_describe_track(gint32 lba, const gchar *isrc, gboolean copy)
+{
+	return copy ? g_strdup_printf(_("LBA %d, ISRC %s, copy permitted"), lba, isrc)
+		    : g_strdup_printf(_("LBA %d, ISRC %s, copy prohibited"), lba, isrc);
+}
+
+/* what libcdio reads of the facts the file header comment lists, against ours */
+static gboolean
+rb_nrg_compare(const RbNrg *nrg, GError **error)
 {
 	CdIo_t *cdio;
 	gboolean ok = TRUE;
 	g_autofree gchar *cdio_mcn = NULL;
 
-	if (!nrg->v2 || !nrg->cue_is_cdio_shape || nrg->chain_len > RB_NRG_CDIO_CHAIN_MAX ||
-	    nrg->odd_chunk_sizes > 0 || nrg->tracks[0].number != 1 ||
-	    !rb_nrg_cdtext_safe_for_cdio(nrg)) {
-		rb_disc_image_add_note(image,
-				       _("libcdio 2.1 cannot read this NRG's layout; it was "
-					 "checked by rawburn's own reading only"));
-		return TRUE;
-	}
 	cdio = cdio_open_nrg(nrg->path);
 	if (cdio == NULL)
 		return rb_nrg_disagree(error, nrg, _("the image"), _("an NRG"), _("unreadable"));
@@ -105,14 +103,10 @@ rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
 				CDIO_TRACK_FLAG_TRUE;
 		lsn_t lsn = cdio_get_track_lsn(cdio, (track_t)t->number);
 		g_autofree gchar *what = g_strdup_printf(_("track %u"), t->number);
-		g_autofree gchar *ours = g_strdup_printf(_("LBA %d, ISRC %s, copy %s"),
-							 t->indexes[0],
-							 t->isrc,
-							 t->ctl & RB_NRG_CTL_COPY ? "yes" : "no");
-		g_autofree gchar *theirs = g_strdup_printf(_("LBA %d, ISRC %s, copy %s"),
-							   lsn,
-							   isrc != NULL ? isrc : "",
-							   copy ? "yes" : "no");
+		g_autofree gchar *ours =
+			rb_nrg_describe_track(t->indexes[0], t->isrc, t->ctl & RB_NRG_CTL_COPY);
+		g_autofree gchar *theirs =
+			rb_nrg_describe_track(lsn, isrc != NULL ? isrc : "", copy);
 
 		if (strcmp(ours, theirs) != 0)
 			ok = rb_nrg_disagree(error, nrg, what, ours, theirs);
@@ -147,5 +141,30 @@ rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
 		}
 	}
 	cdio_destroy(cdio);
+	return ok;
+}
+
+/*
+ * libcdio's reading of the same facts (the file header comment says what it
+ * knows); only for the images it reads without asserting, its complaints
+ * in the debug log rather than on the user's terminal.
+ */
+gboolean
+rb_nrg_cross_check(RbDiscImage *image, const RbNrg *nrg, GError **error)
+{
+	gboolean ok;
+
+	if (!nrg->v2 || !nrg->cue_is_cdio_shape || nrg->chain_len > RB_NRG_CDIO_CHAIN_MAX ||
+	    nrg->odd_chunk_sizes > 0 || nrg->tracks[0].number != 1 ||
+	    !rb_nrg_cdtext_safe_for_cdio(nrg)) {
+		rb_disc_image_add_note(image,
+				       _("libcdio 2.1 cannot read this NRG's layout; it was "
+					 "checked by rawburn's own reading only"));
+		return TRUE;
+	}
+	rb_disc_cdio_log_begin();
+	ok = rb_nrg_compare(nrg, error);
+	/* its complaints are in the debug log; the comparison says what matters */
+	g_free(rb_disc_cdio_log_end());
 	return ok;
 }

@@ -165,6 +165,22 @@ rb_nrg_parse_cue(RbNrg *nrg, const guint8 *body, guint32 len, gboolean msf, GErr
 				i,
 				e[1],
 				e[2]);
+		/* a time Q can say (00:00:00 to 99:59:74), so that no
+		 * difference of two overflows and no start is made up */
+		if (lba < RB_NRG_LBA_MIN || lba > RB_NRG_LBA_MAX)
+			return rb_nrg_fail(
+				error,
+				RB_DISC_IMAGE_ERROR_SYNTAX,
+				nrg,
+				e_at,
+				_("cue sheet entry %u (track %02x index %02x) is at LBA %d, "
+				  "outside a disc (%d to %d): the image is damaged"),
+				i,
+				e[1],
+				e[2],
+				lba,
+				RB_NRG_LBA_MIN,
+				RB_NRG_LBA_MAX);
 		if (i == 0) {
 			/* the lead-in entry; libcdio asserts it is at -150 */
 			if (e[1] != 0 || lba != -150)
@@ -183,6 +199,31 @@ rb_nrg_parse_cue(RbNrg *nrg, const guint8 *body, guint32 len, gboolean msf, GErr
 			continue;
 		}
 		if (nrg->n_tracks == 0 || nrg->tracks[nrg->n_tracks - 1].number != track) {
+			const RbNrgTrack *previous =
+				nrg->n_tracks > 0 ? &nrg->tracks[nrg->n_tracks - 1] : NULL;
+
+			/* every later check reads the previous track's index 1 */
+			if (previous != NULL && previous->n_indexes == 0)
+				return rb_nrg_fail(error,
+						   RB_DISC_IMAGE_ERROR_SYNTAX,
+						   nrg,
+						   e_at,
+						   _("track %u has no index 1 before track %u "
+						     "in the cue sheet: the image is damaged"),
+						   previous->number,
+						   track);
+			if (previous != NULL && index == 0 &&
+			    lba <= previous->indexes[previous->n_indexes - 1])
+				return rb_nrg_fail(error,
+						   RB_DISC_IMAGE_ERROR_SYNTAX,
+						   nrg,
+						   e_at,
+						   _("track %u index 0 (LBA %d) is not after track "
+						     "%u's last index in the cue sheet: the image "
+						     "is damaged"),
+						   track,
+						   lba,
+						   previous->number);
 			if (nrg->n_tracks == RB_IMAGE_MAX_TRACKS ||
 			    (nrg->n_tracks > 0 &&
 			     track != nrg->tracks[nrg->n_tracks - 1].number + 1) ||

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 #define RB_NRG_CDIO_CHAIN_MAX 4096
 #define RB_NRG_DAO_HEADER 22
 #define RB_NRG_LEADOUT 0xAA
+/* the cue sheet's LBAs: the times Q can say, 00:00:00 to 99:59:74 */
+#define RB_NRG_LBA_MIN (-150)
+#define RB_NRG_LBA_MAX 449849
 /* the cue sheet entries' control nibble, as Q's */
 #define RB_NRG_CTL_DATA 0x4
 #define RB_NRG_CTL_COPY 0x2

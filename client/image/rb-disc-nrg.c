@@ -112,7 +112,10 @@ rb_nrg_check_offsets(const RbNrg *nrg, guint i, guint32 *file_pregap, GError **e
 			      ? (nrg->tracks[i + 1].has_index0 ? nrg->tracks[i + 1].index0
 							       : nrg->tracks[i + 1].indexes[0])
 			      : nrg->leadout;
-	gint32 cue_pregap = t->has_index0 ? t->indexes[0] - t->index0 : 0;
+	/* 64-bit: no difference of two 32-bit LBAs can overflow, whatever the
+	 * chunk says (the parse range-checks them too) */
+	gint64 cue_pregap = t->has_index0 ? (gint64)t->indexes[0] - t->index0 : 0;
+	gint64 cue_sectors = (gint64)next - t->indexes[0];
 	guint64 n_sectors;
 
 	if (t->offsets[0] > t->offsets[1] || t->offsets[1] >= t->offsets[2] ||
@@ -137,8 +140,8 @@ rb_nrg_check_offsets(const RbNrg *nrg, guint i, guint32 *file_pregap, GError **e
 	n_sectors = (t->offsets[2] - t->offsets[1]) / t->sector_size;
 	/* track 1's first 150 sectors may be left out of the file (never part
 	 * of a disc's user data); every other pregap is in the file whole */
-	if (n_sectors != (guint64)(next - t->indexes[0]) ||
-	    (i > 0 && *file_pregap != (guint32)cue_pregap) ||
+	if (cue_sectors < 1 || cue_pregap < 0 || n_sectors != (guint64)cue_sectors ||
+	    (i > 0 && (guint64)*file_pregap != (guint64)cue_pregap) ||
 	    (i == 0 && (t->indexes[0] != 0 || *file_pregap > RB_IMAGE_PREGAP_SECTORS)))
 		return rb_nrg_fail(error,
 				   RB_DISC_IMAGE_ERROR_MISMATCH,
@@ -146,13 +149,14 @@ rb_nrg_check_offsets(const RbNrg *nrg, guint i, guint32 *file_pregap, GError **e
 				   t->dao_at,
 				   _("track %u: the data has %u pregap and %" PRIu64
 				     " track sectors, the cue sheet puts index 1 at LBA %d with "
-				     "%d pregap and %d track sectors: the image is damaged"),
+				     "%" PRId64 " pregap and %" PRId64
+				     " track sectors: the image is damaged"),
 				   t->number,
 				   *file_pregap,
 				   n_sectors,
 				   t->indexes[0],
 				   cue_pregap,
-				   next - t->indexes[0]);
+				   cue_sectors);
 	return TRUE;
 }
 
@@ -207,11 +211,21 @@ rb_nrg_add_track(RbDiscImage *image, const RbNrg *nrg, gint fd, guint i, GError 
 				   t->number,
 				   error_local->message);
 	for (guint k = 1; k < t->n_indexes; k++) {
-		if (!rb_image_layout_track_add_index(image->layout,
-						     i,
-						     (guint32)(t->indexes[k] - t->indexes[0]),
-						     NULL,
-						     &error_local))
+		/* after index 1 (the parse's order), within 32 bits (its range) */
+		gint64 offset = (gint64)t->indexes[k] - t->indexes[0];
+
+		if (offset < 1 || offset > G_MAXUINT32)
+			return rb_nrg_fail(error,
+					   RB_DISC_IMAGE_ERROR_SYNTAX,
+					   nrg,
+					   t->dao_at,
+					   _("track %u index %u is at LBA %d, not after its index "
+					     "1: the image is damaged"),
+					   t->number,
+					   k + 1,
+					   t->indexes[k]);
+		if (!rb_image_layout_track_add_index(
+			    image->layout, i, (guint32)offset, NULL, &error_local))
 			return rb_nrg_fail(error,
 					   RB_DISC_IMAGE_ERROR_INVALID,
 					   nrg,

@@ -5,7 +5,8 @@
  * source's bytes in order, and this reads them from the segments the
  * reader listed, one file open per source at a time and one sector staged
  * for the conversions (byte-swapped samples, scrambling of raw data
- * sectors, built empty raw sectors, CloneCD's sub-channel order), so
+ * sectors, built empty raw sectors, CloneCD's sub-channel order and its
+ * unreadable Q repaired), so
  * memory stays constant whatever the image's size.
  */
 #include "config.h"
@@ -23,7 +24,7 @@
 
 #define RB_DISC_STREAM_TRANSFORMS                                                                  \
 	(RB_DISC_SEGMENT_SWAP16 | RB_DISC_SEGMENT_SCRAMBLE | RB_DISC_SEGMENT_SUB_CHANNELS |        \
-	 RB_DISC_SEGMENT_XA_2336)
+	 RB_DISC_SEGMENT_XA_2336 | RB_DISC_SEGMENT_REPAIR_Q)
 /* the sub-header's submode byte and its form bit (CD-ROM XA) */
 #define RB_DISC_XA_SUBMODE 2
 #define RB_DISC_XA_FORM2 0x20
@@ -170,6 +171,25 @@ rb_disc_stream_interleave_channels(guint8 *unit)
 }
 
 /*
+ * A CloneCD unit's Q (12 bytes after P's 12) that the service's stream check
+ * refuses, a bad CRC or a mode that cannot be in the program area, as the
+ * layout gives it for @lba: the source disc's read error, not the disc.
+ */
+static void
+rb_disc_stream_repair_q(const RbImageLayout *layout, gint32 lba, guint8 *unit)
+{
+	guint8 *q = unit + RB_SUBQ_SIZE;
+	guint adr = q[0] & 0x0F;
+	guint8 generated[RB_SUBQ_SIZE];
+	gboolean p = FALSE;
+
+	if (rb_subq_check_crc(q) && adr >= RB_SUBQ_ADR_POSITION && adr <= RB_SUBQ_ADR_ISRC)
+		return;
+	if (rb_image_layout_get_subq(layout, lba, generated, &p))
+		memcpy(q, generated, sizeof(generated));
+}
+
+/*
  * A 2336-byte XA sector into its raw sector: Form 2 (the sub-header's form
  * bit) as the image core builds Form 2, EDC over 16-2347 included; Form 1
  * with the file's sub-header kept, EDC over 16-2071 and P/Q parity with the
@@ -244,6 +264,11 @@ rb_disc_stream_stage(RbDiscImageStream *stream,
 	if ((segment->flags & RB_DISC_SEGMENT_SCRAMBLE) != 0 && want == RB_CD_MAIN_SIZE &&
 	    rb_scramble_has_sync(state->unit))
 		rb_scramble_sector(state->unit);
+	if ((segment->flags & RB_DISC_SEGMENT_REPAIR_Q) != 0 && want == RB_SUBCHANNEL_PW_SIZE)
+		rb_disc_stream_repair_q(
+			stream->image->layout,
+			(gint32)((state->position + state->done) / RB_SUBCHANNEL_PW_SIZE),
+			state->unit);
 	if ((segment->flags & RB_DISC_SEGMENT_SUB_CHANNELS) != 0 && want == RB_SUBCHANNEL_PW_SIZE)
 		rb_disc_stream_interleave_channels(state->unit);
 	state->unit_len = want;
