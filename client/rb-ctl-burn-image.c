@@ -19,7 +19,6 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -193,8 +192,6 @@ rb_ctl_burn_image_pipe(RbCtlProducer *producer, GError **error)
 	producer->write_fd = ends[1];
 	if (index < 0 || !g_unix_set_fd_nonblocking(ends[1], TRUE, error))
 		return NULL;
-	/* a service that stops reading is EPIPE for the worker, not a signal */
-	signal(SIGPIPE, SIG_IGN);
 	return g_steal_pointer(&fds);
 }
 
