@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include "rb-ctl-burn.h"
@@ -292,6 +293,10 @@ main(int argc, char **argv)
 	const RbCtlCommand *command = NULL;
 	int status;
 
+	/* "burn" writes an image's stream into a pipe the service reads: a
+	 * service that stopped reading (it failed, or went away) must give the
+	 * writer EPIPE, and the service's error, not kill the client */
+	signal(SIGPIPE, SIG_IGN);
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");

@@ -10,7 +10,8 @@
  * image in constant memory. When the image fails mid-burn (a file
  * vanished, a read error) the write is cancelled through the service
  * rather than ended early: a stream that merely stopped would be burned
- * short and closed as if complete.
+ * short and closed as if complete. The pipe is closed once the cancel was
+ * answered, so that the service can never wait on it for ever.
  */
 #include "config.h"
 
@@ -19,7 +20,6 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -105,7 +105,8 @@ rb_ctl_producer_run(gpointer user_data)
 			return NULL;
 		total += n;
 	}
-	/* the pipe stays open until the service has cancelled */
+	/* the pipe stays open until the service was asked to cancel: one that
+	 * merely ended would be burned short (rb_ctl_burn_abort()) */
 	if (producer->error != NULL)
 		g_cancellable_cancel(producer->failed);
 	return NULL;
@@ -116,8 +117,21 @@ rb_ctl_producer_on_failed(GCancellable *cancellable, gpointer user_data)
 {
 	RbCtlProducer *producer = user_data;
 
-	rb_ctl_burn_cancel(producer->burn);
+	rb_ctl_burn_abort(producer->burn);
 	return G_SOURCE_REMOVE;
+}
+
+/* the worker failed and has returned: its end of the pipe can go */
+static void
+rb_ctl_producer_abandon(gpointer user_data)
+{
+	RbCtlProducer *producer = user_data;
+
+	if (producer->thread != NULL)
+		g_thread_join(g_steal_pointer(&producer->thread));
+	if (producer->write_fd >= 0)
+		close(producer->write_fd);
+	producer->write_fd = -1;
 }
 
 static void
@@ -193,8 +207,6 @@ rb_ctl_burn_image_pipe(RbCtlProducer *producer, GError **error)
 	producer->write_fd = ends[1];
 	if (index < 0 || !g_unix_set_fd_nonblocking(ends[1], TRUE, error))
 		return NULL;
-	/* a service that stops reading is EPIPE for the worker, not a signal */
-	signal(SIGPIPE, SIG_IGN);
 	return g_steal_pointer(&fds);
 }
 
@@ -281,6 +293,7 @@ rb_ctl_burn_image(RbCtl *ctl,
 	stream.layout = rb_disc_image_get_layout(image);
 	stream.start = rb_ctl_producer_start;
 	stream.finish = rb_ctl_producer_finish;
+	stream.abandon = rb_ctl_producer_abandon;
 	stream.user_data = &producer;
 	status = rb_ctl_burn_session(ctl, format, &stream, options, error);
 	g_clear_object(&stream.fds);

@@ -40,6 +40,9 @@ typedef struct {
 	void (*start)(RbCtlBurn *burn, gpointer user_data);
 	/* once WriteMedia2 replied: stop producing; FALSE with why it failed */
 	gboolean (*finish)(gpointer user_data, GError **error);
+	/* on the main thread, after rb_ctl_burn_abort(): close the stream's
+	 * end, so that the service reads its end rather than wait for ever */
+	void (*abandon)(gpointer user_data);
 	gpointer user_data;
 } RbCtlBurnStream;
 
@@ -56,8 +59,9 @@ int rb_ctl_burn_raw(RbCtl *ctl,
 		    RbCtlBurnOptions *options,
 		    GError **error);
 /* on the main thread: the producer failed, the service must stop the
- * write (CancelWrite, asked again until the write has started and ends) */
-void rb_ctl_burn_cancel(RbCtlBurn *burn);
+ * write: CancelWrite, asked again until it succeeds or the write ends; the
+ * stream is abandoned once a CancelWrite was answered, however */
+void rb_ctl_burn_abort(RbCtlBurn *burn);
 
 /* rb-ctl-burn-image.c: an image file (not a raw DAO stream) onto @recorder */
 int rb_ctl_burn_image(RbCtl *ctl,

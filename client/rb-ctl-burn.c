@@ -30,8 +30,14 @@
 #define RB_CTL_BURN_PQ_ONLY RB_CTL_SECTOR_PQ_ONLY
 #define RB_CTL_BURN_IS_COOKED RB_CTL_SECTOR_IS_COOKED
 #define RB_CTL_BURN_IS_RAW RB_CTL_SECTOR_IS_RAW
-/* a CancelWrite that came before the write started is asked again */
+/* a CancelWrite that failed (the write not started yet, a timeout, a lost
+ * reply) is asked again, after twice as long each time up to the maximum */
 #define RB_CTL_BURN_CANCEL_RETRY_MS 100
+#define RB_CTL_BURN_CANCEL_RETRY_MAX_MS 5000
+/* the lock holder's CancelWrite needs no polkit and is answered at once; a
+ * call left unanswered (a stuck service, a lost reply) must not hold the
+ * failed stream open for ever, nor the client */
+#define RB_CTL_BURN_CANCEL_TIMEOUT_MS 30000
 
 /* the state of one WriteMedia2 call, shared by the main loop's callbacks */
 struct _RbCtlBurn {
@@ -46,9 +52,14 @@ struct _RbCtlBurn {
 	gboolean tty;
 	gboolean bar_shown; /* a progress bar waits for its newline */
 	gboolean writing;   /* the WriteMedia2 reply is due */
-	gboolean cancelling;
-	guint pending_cancel; /* CancelWrite replies due */
+	RbCtlBurnStream *stream;
+	gboolean cancelling;      /* CancelWrite was asked: by a signal, or for the producer */
+	gboolean cancel_answered; /* one CancelWrite was answered, however */
+	gboolean cancel_done;     /* one CancelWrite succeeded */
+	gboolean stream_failed;   /* the producer failed: its stream must end */
+	guint pending_cancel;     /* CancelWrite replies due */
 	guint cancel_retry_id;
+	guint cancel_retry_ms;
 	GError *error;
 };
 
@@ -64,6 +75,49 @@ rb_ctl_burn_fail(GError **error, GError *error_remote)
 {
 	g_dbus_error_strip_remote_error(error_remote);
 	g_propagate_error(error, error_remote);
+	return FALSE;
+}
+
+/*
+ * The image failed mid-burn: its error says why, the service's what became
+ * of the write (RequestCancelled: the cancel came first; another: the
+ * stream ended short, or the drive failed meanwhile). Neither hides the
+ * other; the service's name shows which it was.
+ */
+static gboolean
+rb_ctl_burn_fail_image(GError **error, GError *error_image, GError *error_service)
+{
+	g_autoptr(GError) image = error_image;
+	g_autoptr(GError) service = error_service;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *said = NULL;
+
+	if (service == NULL) {
+		g_set_error(error,
+			    image->domain,
+			    image->code,
+			    _("The image failed mid-burn: %s"),
+			    image->message);
+		return FALSE;
+	}
+	name = g_dbus_error_get_remote_error(service);
+	g_dbus_error_strip_remote_error(service);
+	said = name != NULL ? g_strdup_printf("%s: %s", name, service->message)
+			    : g_strdup(service->message);
+	if (g_error_matches(service, RB_ERROR, RB_ERROR_REQUEST_CANCELLED))
+		g_set_error(error,
+			    image->domain,
+			    image->code,
+			    _("The burn was cancelled: %s\nThe service: %s"),
+			    image->message,
+			    said);
+	else
+		g_set_error(error,
+			    image->domain,
+			    image->code,
+			    _("The image failed mid-burn: %s\nThe write failed as well: %s"),
+			    image->message,
+			    said);
 	return FALSE;
 }
 
@@ -240,14 +294,38 @@ rb_ctl_burn_on_written(GObject *source, GAsyncResult *result, gpointer user_data
 
 static void rb_ctl_burn_send_cancel(RbCtlBurn *burn);
 
+/*
+ * A failed producer's stream ends once the service was asked to cancel:
+ * it has then either cancelled (and says RequestCancelled whatever it
+ * reads after) or reads a short stream; both end the write, where a pipe
+ * held open would keep the service waiting on it for ever.
+ */
+static void
+rb_ctl_burn_end_failed_stream(RbCtlBurn *burn)
+{
+	if (burn->stream_failed && burn->stream->abandon != NULL)
+		burn->stream->abandon(burn->stream->user_data);
+}
+
 static gboolean
 rb_ctl_burn_on_cancel_retry(gpointer user_data)
 {
 	RbCtlBurn *burn = user_data;
 
 	burn->cancel_retry_id = 0;
-	rb_ctl_burn_send_cancel(burn);
+	if (burn->writing && !burn->cancel_done)
+		rb_ctl_burn_send_cancel(burn);
 	return G_SOURCE_REMOVE;
+}
+
+static void
+rb_ctl_burn_schedule_cancel(RbCtlBurn *burn)
+{
+	if (burn->cancel_done || burn->cancel_retry_id != 0 || burn->pending_cancel > 0)
+		return;
+	burn->cancel_retry_id =
+		g_timeout_add(burn->cancel_retry_ms, rb_ctl_burn_on_cancel_retry, burn);
+	burn->cancel_retry_ms = MIN(burn->cancel_retry_ms * 2, RB_CTL_BURN_CANCEL_RETRY_MAX_MS);
 }
 
 static void
@@ -258,20 +336,22 @@ rb_ctl_burn_on_cancelled(GObject *source, GAsyncResult *result, gpointer user_da
 	g_autoptr(GVariant) reply = g_dbus_proxy_call_finish(G_DBUS_PROXY(source), result, &error);
 
 	burn->pending_cancel--;
-	/*
-	 * WriteNotInProgress: the write ended on its own meanwhile (its reply
-	 * says how), or has not started yet (the service may still be asking
-	 * polkit): then ask again, as the stream waits for the cancel.
-	 */
-	if (reply == NULL) {
+	burn->cancel_answered = TRUE;
+	if (reply != NULL) {
+		burn->cancel_done = TRUE;
+		g_clear_handle_id(&burn->cancel_retry_id, g_source_remove);
+	} else {
+		/*
+		 * Whatever failed, ask again while the write goes on: it may not
+		 * have started yet (WriteNotInProgress while the service asks
+		 * polkit), the call may have timed out or its reply been lost.
+		 * A write that ended on its own meanwhile says how in its reply.
+		 */
 		g_debug("CancelWrite: %s", error->message);
-		if (burn->writing &&
-		    g_error_matches(error, RB_ERROR, RB_ERROR_WRITE_NOT_IN_PROGRESS)) {
-			burn->cancel_retry_id = g_timeout_add(
-				RB_CTL_BURN_CANCEL_RETRY_MS, rb_ctl_burn_on_cancel_retry, burn);
-			return;
-		}
+		if (burn->writing)
+			rb_ctl_burn_schedule_cancel(burn);
 	}
+	rb_ctl_burn_end_failed_stream(burn);
 	rb_ctl_burn_maybe_quit(burn);
 }
 
@@ -283,13 +363,13 @@ rb_ctl_burn_send_cancel(RbCtlBurn *burn)
 			  "CancelWrite",
 			  NULL,
 			  RB_CTL_CALL_FLAGS,
-			  -1,
+			  RB_CTL_BURN_CANCEL_TIMEOUT_MS,
 			  NULL,
 			  rb_ctl_burn_on_cancelled,
 			  burn);
 }
 
-void
+static void
 rb_ctl_burn_cancel(RbCtlBurn *burn)
 {
 	if (!burn->writing || burn->cancelling)
@@ -298,17 +378,35 @@ rb_ctl_burn_cancel(RbCtlBurn *burn)
 	rb_ctl_burn_send_cancel(burn);
 }
 
+void
+rb_ctl_burn_abort(RbCtlBurn *burn)
+{
+	burn->stream_failed = TRUE;
+	/* the write is over, or a cancel (a signal's) was answered already */
+	if (!burn->writing || burn->cancel_answered)
+		rb_ctl_burn_end_failed_stream(burn);
+	rb_ctl_burn_cancel(burn);
+}
+
 /* SIGINT, SIGTERM: ask the service to stop, then wait for WriteMedia2's reply */
 static gboolean
 rb_ctl_burn_on_signal(gpointer user_data)
 {
 	RbCtlBurn *burn = user_data;
 
-	if (!burn->writing || burn->cancelling)
+	if (!burn->writing)
 		return G_SOURCE_CONTINUE;
 	rb_ctl_burn_end_bar(burn);
-	g_printerr(_("rawburnctl: cancelling the burn…\n"));
-	rb_ctl_burn_cancel(burn);
+	if (!burn->cancelling) {
+		g_printerr(_("rawburnctl: cancelling the burn…\n"));
+		rb_ctl_burn_cancel(burn);
+		return G_SOURCE_CONTINUE;
+	}
+	/* the user insists: the first CancelWrite may be failing, or unanswered */
+	g_printerr(_("rawburnctl: asking the service again to cancel the burn…\n"));
+	g_clear_handle_id(&burn->cancel_retry_id, g_source_remove);
+	rb_ctl_burn_send_cancel(burn);
+	rb_ctl_burn_end_failed_stream(burn);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -335,6 +433,8 @@ rb_ctl_burn_write(RbCtl *ctl,
 		.end_lba = stream->layout != NULL ? rb_image_layout_get_end_lba(stream->layout) : 0,
 		.tty = isatty(STDOUT_FILENO) == 1,
 		.writing = TRUE,
+		.stream = stream,
+		.cancel_retry_ms = RB_CTL_BURN_CANCEL_RETRY_MS,
 	};
 	g_autoptr(GError) error_producer = NULL;
 	gboolean produced = TRUE;
@@ -370,13 +470,9 @@ rb_ctl_burn_write(RbCtl *ctl,
 	rb_ctl_burn_end_bar(&burn);
 	if (stream->finish != NULL)
 		produced = stream->finish(stream->user_data, &error_producer);
-	/* the producer's failure is why the service cancelled */
-	if (!produced) {
-		g_clear_error(&burn.error);
-		g_propagate_prefixed_error(
-			error, g_steal_pointer(&error_producer), _("The burn was cancelled: "));
-		return FALSE;
-	}
+	if (!produced)
+		return rb_ctl_burn_fail_image(
+			error, g_steal_pointer(&error_producer), g_steal_pointer(&burn.error));
 	if (burn.error != NULL)
 		return rb_ctl_burn_fail(error, burn.error);
 	if (!ctl->json)

@@ -9,14 +9,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <inttypes.h>
-#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "rb-ctl-image.h"
+#include "rb-ctl-output.h"
 
 /* sectors per read of the stream: 78 KB at 2448 bytes */
 #define RB_CTL_IMAGE_CHUNK_SECTORS 32
@@ -418,36 +417,6 @@ rb_ctl_image_write_stream(RbDiscImage *image, gint fd, const gchar *out, GError 
 	return TRUE;
 }
 
-static gint
-rb_ctl_image_open_output(const gchar *out, GError **error)
-{
-	gint fd;
-
-	if (g_strcmp0(out, "-") == 0) {
-		if (isatty(STDOUT_FILENO)) {
-			g_set_error(error,
-				    G_OPTION_ERROR,
-				    G_OPTION_ERROR_BAD_VALUE,
-				    _("Standard output is a terminal; redirect it to a file or a "
-				      "program, or name a file with -o"));
-			return -1;
-		}
-		return dup(STDOUT_FILENO);
-	}
-	fd = g_open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-	if (fd < 0) {
-		gint errsv = errno;
-
-		g_set_error(error,
-			    G_IO_ERROR,
-			    g_io_error_from_errno(errsv),
-			    _("Cannot create “%s”: %s"),
-			    out,
-			    g_strerror(errsv));
-	}
-	return fd;
-}
-
 int
 rb_ctl_cmd_image(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 {
@@ -473,8 +442,8 @@ rb_ctl_cmd_image(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		 "1|2|3"},
 	};
 	g_autoptr(RbDiscImage) image = NULL;
-	gboolean ok;
-	gint fd;
+	g_autoptr(GPtrArray) inputs = NULL;
+	g_autoptr(RbCtlOutput) output = NULL;
 
 	g_array_append_vals(entries, own_entries, G_N_ELEMENTS(own_entries));
 	rb_ctl_cdtext_options_add_entries(&cdtext, entries);
@@ -529,26 +498,13 @@ rb_ctl_cmd_image(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		return rb_ctl_image_exit_status(*error);
 	rb_ctl_image_print_notes(image);
 
-	fd = rb_ctl_image_open_output(out, error);
-	if (fd < 0)
+	/* before anything is written: the output may be one of the image's files */
+	inputs = rb_disc_image_get_files(image);
+	output = rb_ctl_output_open(out, inputs, error);
+	if (output == NULL)
 		return rb_ctl_image_exit_status(*error);
-	ok = rb_ctl_image_write_stream(image, fd, out, error);
-	if (close(fd) != 0 && ok) {
-		gint errsv = errno;
-
-		g_set_error(error,
-			    G_IO_ERROR,
-			    g_io_error_from_errno(errsv),
-			    _("Cannot write “%s”: %s"),
-			    out,
-			    g_strerror(errsv));
-		ok = FALSE;
-	}
-	if (!ok) {
-		/* no half an image left to be burned by mistake */
-		if (g_strcmp0(out, "-") != 0)
-			g_unlink(out);
+	if (!rb_ctl_image_write_stream(image, rb_ctl_output_get_fd(output), out, error) ||
+	    !rb_ctl_output_commit(output, error))
 		return rb_ctl_image_exit_status(*error);
-	}
 	return EXIT_SUCCESS;
 }

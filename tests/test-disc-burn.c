@@ -519,7 +519,8 @@ START_TEST(test_progress_tracks)
 END_TEST
 
 /* a WAV file cut short while the disc is written: the image fails, the
- * client cancels the write through the service and says why */
+ * client cancels the write through the service and says why, and what the
+ * service answered */
 START_TEST(test_image_fails_midway)
 {
 	/* a small FIFO keeps the stream near the drive: the second track is
@@ -570,6 +571,8 @@ START_TEST(test_image_fails_midway)
 	ck_assert_int_eq(g_subprocess_get_exit_status(ctl), 1);
 	rb_assert_contains(err, "The burn was cancelled: ");
 	rb_assert_contains(err, "b.wav");
+	/* the service's answer: cancelled, not a stream that merely ended short */
+	rb_assert_contains(err, "The service: " RB_TEST_ERROR("RequestCancelled") ": 0xC0AA0002");
 	report = rb_property(service, RB_VIRTUAL0, RB_TEST_VIRTUAL, "ValidationReport");
 	ck_assert(g_variant_lookup(report, "Complete", "b", &complete));
 	ck_assert(!complete);

@@ -253,6 +253,27 @@ rb_disc_image_get_notes(const RbDiscImage *image)
 	return image->notes;
 }
 
+GPtrArray *
+rb_disc_image_get_files(const RbDiscImage *image)
+{
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+
+	g_ptr_array_add(files, g_strdup(image->path));
+	for (guint i = 0; i < RB_DISC_IMAGE_N_SOURCES; i++) {
+		GArray *segments = image->sources[i];
+
+		for (guint j = 0; segments != NULL && j < segments->len; j++) {
+			const RbDiscSegment *segment = &g_array_index(segments, RbDiscSegment, j);
+
+			if (segment->kind == RB_DISC_SEGMENT_FILE &&
+			    !g_ptr_array_find_with_equal_func(
+				    files, segment->path, g_str_equal, NULL))
+				g_ptr_array_add(files, g_strdup(segment->path));
+		}
+	}
+	return files;
+}
+
 gchar *
 rb_disc_image_describe_track_source(const RbDiscImage *image, guint track_index)
 {

@@ -78,6 +78,10 @@ RbCdText *rb_disc_image_get_cdtext(RbDiscImage *image);
 void rb_disc_image_set_cdtext(RbDiscImage *image, RbCdText *cdtext);
 /* what the reader ignored or assumed, one sentence each ("REM lines ignored") */
 const GPtrArray *rb_disc_image_get_notes(const RbDiscImage *image);
+/* every file the image reads: the one it was opened from (the sheet, or the
+ * first WAV file), then each file its sectors come from, each path once;
+ * for refusing an output that would overwrite one of them */
+GPtrArray *rb_disc_image_get_files(const RbDiscImage *image);
 /* for "show": the file and position that track @track_index's data starts at */
 gchar *rb_disc_image_describe_track_source(const RbDiscImage *image, guint track_index);
 

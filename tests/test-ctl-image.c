@@ -1,0 +1,227 @@
+/*
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * "rawburnctl image -o" never costs the user a file: an output that is one
+ * of the files the image reads (the BIN of a CUE sheet, the sheet, through
+ * a link or standard output) is refused before anything is written, and a
+ * stream that fails half-way leaves neither a partial file nor a changed
+ * output behind. No service is needed: "image" works on files alone.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rb-test-service.h"
+
+#define RB_MAIN 2352
+/* 4 s, the shortest track the rules allow */
+#define RB_BIN_SECTORS 300
+/* the stream from 95:00:00 through the 6750-sector lead-out, 2448-byte sectors */
+#define RB_STREAM_BYTES ((gsize)(22650 + RB_BIN_SECTORS + 6750) * 2448)
+
+typedef struct {
+	gchar *dir;
+	gchar *bin;
+	gchar *cue;
+	GBytes *bin_data;
+} RbFixture;
+
+static void
+rb_fixture_clear(RbFixture *fixture)
+{
+	g_autoptr(GDir) dir = g_dir_open(fixture->dir, 0, NULL);
+	const gchar *name;
+
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *path = g_build_filename(fixture->dir, name, NULL);
+
+		g_unlink(path);
+	}
+	g_rmdir(fixture->dir);
+	g_free(fixture->dir);
+	g_free(fixture->bin);
+	g_free(fixture->cue);
+	g_bytes_unref(fixture->bin_data);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbFixture, rb_fixture_clear)
+
+/* a CUE sheet and its BIN of one audio track, in a directory of their own */
+static void
+rb_fixture_init(RbFixture *fixture)
+{
+	g_autoptr(GError) error = NULL;
+	guint8 *data = g_malloc(RB_BIN_SECTORS * RB_MAIN);
+
+	fixture->dir = g_dir_make_tmp("rb-ctl-image-XXXXXX", &error);
+	ck_assert_msg(fixture->dir != NULL, "%s", error ? error->message : "");
+	fixture->bin = g_build_filename(fixture->dir, "disc.bin", NULL);
+	fixture->cue = g_build_filename(fixture->dir, "disc.cue", NULL);
+	for (gsize i = 0; i < RB_BIN_SECTORS * RB_MAIN; i++)
+		data[i] = (guint8)(i * 7 + i / RB_MAIN + 1);
+	fixture->bin_data = g_bytes_new_take(data, RB_BIN_SECTORS * RB_MAIN);
+	ck_assert(g_file_set_contents(fixture->bin,
+				      g_bytes_get_data(fixture->bin_data, NULL),
+				      (gssize)g_bytes_get_size(fixture->bin_data),
+				      NULL));
+	ck_assert(g_file_set_contents(fixture->cue,
+				      "FILE \"disc.bin\" BINARY\n"
+				      "  TRACK 01 AUDIO\n"
+				      "    INDEX 01 00:00:00\n",
+				      -1,
+				      NULL));
+}
+
+/* `sh -c @script` in the fixture's directory, $R the rawburnctl under test;
+ * returns the exit status, *@err its standard error */
+static gint
+rb_sh(RbFixture *fixture, const gchar *script, gchar **err)
+{
+	g_auto(GStrv) envp = g_environ_setenv(g_get_environ(), "R", rb_test_get_rawburnctl(), TRUE);
+	g_autofree gchar *in_dir = g_strdup_printf("cd '%s' && %s", fixture->dir, script);
+	const gchar *const argv[] = {"/bin/sh", "-c", in_dir, NULL};
+	g_autofree gchar *out = NULL;
+
+	envp = g_environ_setenv(envp, "LC_ALL", "C.UTF-8", TRUE);
+	return rb_test_run(argv, envp, &out, err);
+}
+
+static void
+rb_assert_contents(const gchar *path, GBytes *expected)
+{
+	g_autofree gchar *data = NULL;
+	gsize len = 0;
+
+	ck_assert_msg(g_file_get_contents(path, &data, &len, NULL), "%s is gone", path);
+	ck_assert_msg(len == g_bytes_get_size(expected) &&
+			      memcmp(data, g_bytes_get_data(expected, NULL), len) == 0,
+		      "%s changed (%zu bytes)",
+		      path,
+		      len);
+}
+
+/* the directory holds exactly @names (NULL-terminated): no temporary file left */
+static void
+rb_assert_files(RbFixture *fixture, const gchar *const *names)
+{
+	g_autoptr(GDir) dir = g_dir_open(fixture->dir, 0, NULL);
+	const gchar *name;
+	guint n = 0;
+
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		ck_assert_msg(g_strv_contains(names, name), "%s left in the directory", name);
+		n++;
+	}
+	ck_assert_uint_eq(n, g_strv_length((gchar **)names));
+}
+
+/* the BIN (by name, symbolic and hard link, standard output) and the sheet
+ * as the output: refused as a usage error, every file as it was */
+START_TEST(test_output_is_input)
+{
+	g_auto(RbFixture) fixture = {0};
+	const gchar *const scripts[] = {
+		"$R image \"$PWD/disc.cue\" -o disc.bin",
+		"$R image \"$PWD/disc.cue\" -o \"$PWD/disc.bin\"",
+		"$R image \"$PWD/disc.cue\" -o link.bin",
+		"$R image \"$PWD/disc.cue\" -o hard.bin",
+		"$R image \"$PWD/disc.cue\" -o disc.cue",
+		"$R image \"$PWD/disc.cue\" -o - >>disc.bin",
+	};
+	const gchar *const names[] = {"disc.bin", "disc.cue", "link.bin", "hard.bin", NULL};
+	g_autoptr(GBytes) cue_data = NULL;
+	g_autofree gchar *link_path = NULL;
+	g_autofree gchar *hard_path = NULL;
+	gchar *cue_text = NULL;
+	gsize cue_len = 0;
+
+	rb_fixture_init(&fixture);
+	link_path = g_build_filename(fixture.dir, "link.bin", NULL);
+	hard_path = g_build_filename(fixture.dir, "hard.bin", NULL);
+	ck_assert_int_eq(symlink("disc.bin", link_path), 0);
+	ck_assert_int_eq(link(fixture.bin, hard_path), 0);
+	ck_assert(g_file_get_contents(fixture.cue, &cue_text, &cue_len, NULL));
+	cue_data = g_bytes_new_take(cue_text, cue_len);
+	for (guint i = 0; i < G_N_ELEMENTS(scripts); i++) {
+		g_autofree gchar *err = NULL;
+		gint status = rb_sh(&fixture, scripts[i], &err);
+
+		ck_assert_msg(status == 2, "%s: exit %d: %s", scripts[i], status, err);
+		ck_assert_msg(strstr(err, "which the image reads") != NULL ||
+				      strstr(err, "The image reads") != NULL,
+			      "%s: %s",
+			      scripts[i],
+			      err);
+		ck_assert_msg(strstr(err, "disc.") != NULL, "%s: %s", scripts[i], err);
+		rb_assert_contents(fixture.bin, fixture.bin_data);
+		rb_assert_contents(fixture.cue, cue_data);
+		rb_assert_files(&fixture, names);
+	}
+}
+END_TEST
+
+/* a stream that fails half-way (a file size limit: EFBIG) leaves the output
+ * as it was and no temporary file; the same command without the limit then
+ * replaces the output, keeping its permissions */
+START_TEST(test_failed_stream_leaves_output)
+{
+	g_auto(RbFixture) fixture = {0};
+	g_autoptr(GBytes) precious = g_bytes_new_static("precious\n", 9);
+	const gchar *const names[] = {"disc.bin", "disc.cue", "out.raw", NULL};
+	const gchar *const names_new[] = {"disc.bin", "disc.cue", "out.raw", "new.raw", NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *fresh = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *err_ok = NULL;
+	g_autofree gchar *err_new = NULL;
+	GStatBuf st;
+
+	rb_fixture_init(&fixture);
+	out = g_build_filename(fixture.dir, "out.raw", NULL);
+	fresh = g_build_filename(fixture.dir, "new.raw", NULL);
+	ck_assert(g_file_set_contents(out, "precious\n", -1, NULL));
+	ck_assert_int_eq(g_chmod(out, 0600), 0);
+	/* ulimit -f counts 512-byte blocks in sh: 1 MB of the 70 MB stream */
+	ck_assert_int_eq(
+		rb_sh(&fixture,
+		      "ulimit -f 2048; trap '' XFSZ; $R image \"$PWD/disc.cue\" -o out.raw",
+		      &err),
+		1);
+	ck_assert_msg(strstr(err, "Cannot write") != NULL, "%s", err);
+	rb_assert_contents(out, precious);
+	rb_assert_files(&fixture, names);
+	/* a new output is not created at all */
+	g_clear_pointer(&err, g_free);
+	ck_assert_int_eq(
+		rb_sh(&fixture,
+		      "ulimit -f 2048; trap '' XFSZ; $R image \"$PWD/disc.cue\" -o new.raw",
+		      &err),
+		1);
+	rb_assert_files(&fixture, names);
+
+	ck_assert_int_eq(rb_sh(&fixture, "$R image \"$PWD/disc.cue\" -o out.raw", &err_ok), 0);
+	ck_assert_int_eq(g_stat(out, &st), 0);
+	ck_assert_uint_eq((guint64)st.st_size, RB_STREAM_BYTES);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(rb_sh(&fixture, "$R image \"$PWD/disc.cue\" -o new.raw", &err_new), 0);
+	ck_assert_int_eq(g_stat(fresh, &st), 0);
+	ck_assert_uint_eq((guint64)st.st_size, RB_STREAM_BYTES);
+	rb_assert_files(&fixture, names_new);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *suite = suite_create("ctl-image");
+	TCase *tc = tcase_create("ctl-image");
+
+	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
+	tcase_add_test(tc, test_output_is_input);
+	tcase_add_test(tc, test_failed_stream_leaves_output);
+	suite_add_tcase(suite, tc);
+	return rb_test_run_suite(suite);
+}
