@@ -165,6 +165,8 @@ gchar *
 rb_disc_image_resolve_path(RbDiscImage *image, const gchar *name)
 {
 	g_autofree gchar *dir = g_path_get_dirname(image->path);
+	/* NULL: relative to the working folder */
+	g_autofree gchar *folder_abs = g_canonicalize_filename(dir, NULL);
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *folder = NULL;
 	g_autofree gchar *base = NULL;
@@ -173,7 +175,7 @@ rb_disc_image_resolve_path(RbDiscImage *image, const gchar *name)
 
 	/* absolute: the path is handed on to libcdio, which resolves relative
 	 * names against its own working folder */
-	path = g_canonicalize_filename(name, dir);
+	path = g_canonicalize_filename(name, folder_abs);
 	if (g_file_test(path, G_FILE_TEST_EXISTS))
 		return g_steal_pointer(&path);
 
