@@ -129,7 +129,7 @@ rb_toc_view_build(RbTocView *view,
 			rb_toc_view_add(view, track->line, "PRE_EMPHASIS");
 		if (track->isrc != NULL)
 			rb_toc_view_add(view, track->isrc_line, "ISRC \"%s\"", track->isrc);
-		rb_toc_view_cdtext(view, toc, i + 1, block);
+		rb_toc_view_cdtext(view, toc, rb_toc_track_number(toc, i), block);
 		/* libcdio wants a file for the track's length; given with a
 		 * length, since it divides by a block size it leaves 0 for
 		 * MODE2, MODE2_FORM1 and MODE2_FORM2 to find the length itself */
@@ -273,6 +273,10 @@ rb_toc_cdio_cdtext(CdIo_t *cdio, const RbToc *toc, RbDiscImage *image, guint blo
 	gint ours_block = rb_toc_cdio_block(toc, block);
 
 	for (guint track = 0; track <= toc->tracks->len; track++) {
+		/* libcdio refuses FIRST_TRACK_NO, so it is not given it and
+		 * numbers the tracks from 1; ours are the disc's numbers */
+		guint number = track == 0 ? 0 : rb_toc_track_number(toc, track - 1);
+
 		for (guint f = 0; f < G_N_ELEMENTS(fields); f++) {
 			const gchar *theirs =
 				cdtext != NULL
@@ -284,13 +288,13 @@ rb_toc_cdio_cdtext(CdIo_t *cdio, const RbToc *toc, RbDiscImage *image, guint blo
 			for (guint i = 0; i < toc->texts->len; i++) {
 				const RbTocText *text = &g_array_index(toc->texts, RbTocText, i);
 
-				if (text->block == block && text->track == track &&
+				if (text->block == block && text->track == number &&
 				    text->type == fields[f].type && rb_toc_view_readable(text)) {
 					line = text->line;
 					ours = rb_cdtext_get_text(image->cdtext,
 								  (guint)ours_block,
 								  text->type,
-								  track);
+								  number);
 				}
 			}
 			if (line == 0 && theirs == NULL)
