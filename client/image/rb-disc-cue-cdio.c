@@ -21,9 +21,16 @@
 #include "rb-disc-cue-private.h"
 
 /*
- * libcdio reports why it refused a sheet only through its process-wide log
- * handler, which takes no user data: the first message of a reading is
- * kept here, under a lock, while that reading runs.
+ * A global, because libcdio leaves no other way: cdio_open_cue() returns
+ * NULL without a reason, and says why (the line and the word) only through
+ * cdio_log(), whose handler (cdio_log_set_handler(), one per process) is
+ * called with the level and the text and no user data. So the handler
+ * appends the messages here while the lock is held and the reading runs;
+ * the handler is set just before cdio_open_cue() and the previous one put
+ * back right after it, on every path (nothing between them can return).
+ * Other libcdio calls in the process that run meanwhile without this lock
+ * (rb-disc-toc-cdio.c, rb-disc-nrg-cdio.c) would have their messages
+ * caught here too: the readers run one at a time in rawburnctl.
  */
 G_LOCK_DEFINE_STATIC(rb_cue_cdio);
 static gchar *rb_cue_cdio_message = NULL;
@@ -66,7 +73,20 @@ rb_cue_cdio_differ(const RbCueSheet *sheet,
 	return FALSE;
 }
 
-/* the copy of the sheet that libcdio reads, in @dir */
+/* @dir and what rb_cue_cdio_copy() wrote there, whatever it wrote */
+static void
+rb_cue_cdio_remove(const gchar *dir)
+{
+	g_autofree gchar *cue = g_build_filename(dir, "sheet.cue", NULL);
+	g_autofree gchar *bin = g_build_filename(dir, "sheet.bin", NULL);
+
+	g_unlink(cue);
+	g_unlink(bin);
+	g_rmdir(dir);
+}
+
+/* the copy of the sheet that libcdio reads, in @dir (rb_cue_cdio_remove()
+ * removes it, also after a failure) */
 static gchar *
 rb_cue_cdio_copy(const RbCueSheet *sheet, const gchar *dir, GError **error)
 {
@@ -231,7 +251,6 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *dir = g_dir_make_tmp("rawburn-cue-XXXXXX", &error_local);
 	g_autofree gchar *copy = NULL;
-	g_autofree gchar *bin = NULL;
 	g_autofree gchar *message = NULL;
 	cdio_log_handler_t previous;
 	CdIo_t *cdio;
@@ -245,7 +264,7 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 			    sheet->path,
 			    error_local->message);
 		if (dir != NULL)
-			g_rmdir(dir);
+			rb_cue_cdio_remove(dir);
 		return FALSE;
 	}
 	G_LOCK(rb_cue_cdio);
@@ -255,10 +274,7 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 	message = g_steal_pointer(&rb_cue_cdio_message);
 	G_UNLOCK(rb_cue_cdio);
 
-	bin = g_build_filename(dir, "sheet.bin", NULL);
-	g_unlink(bin);
-	g_unlink(copy);
-	g_rmdir(dir);
+	rb_cue_cdio_remove(dir);
 	if (cdio == NULL) {
 		/* its messages name the copy: put the sheet's name in its place */
 		g_autofree gchar *why = NULL;
