@@ -82,12 +82,17 @@ rb_cue_span(RbCueBuild *b,
 	gsize size = rb_cue_mode_file_size(track->mode);
 	guint last = to != NULL ? to->file : b->sheet->files->len - 1;
 	RbDiscSegmentFlags flags = RB_DISC_SEGMENT_NONE;
+	/* a stretch longer than a disc is refused before it is counted: the
+	 * files' sizes (whole files between two INDEX lines, the last track's
+	 * up to the end of its files) could add up to more than 32 bits hold,
+	 * and a wrapped count would make a short track that skips their data */
+	const guint64 max = RB_IMAGE_LAST_USER_LBA + 1 + RB_IMAGE_PREGAP_SECTORS;
+	guint64 total = 0;
 
 	if (track->mode == RB_CUE_MODE_MODE1_2352 || track->mode == RB_CUE_MODE_MODE2_2352)
 		flags = RB_DISC_SEGMENT_SCRAMBLE;
 	else if (track->mode == RB_CUE_MODE_MODE2_2336)
 		flags = RB_DISC_SEGMENT_XA_2336;
-	*n_sectors = 0;
 	for (guint f = from->file; f <= last; f++) {
 		const RbCueFile *file = g_ptr_array_index(b->sheet->files, f);
 		guint64 start = b->file_byte[f];
@@ -131,12 +136,26 @@ rb_cue_span(RbCueBuild *b,
 				b->padded = TRUE;
 			}
 		}
+		/* total <= max here: the difference cannot wrap */
+		if (bytes / size + (bytes % size != 0 ? 1 : 0) > max - total)
+			return rb_disc_cue_fail(
+				b->sheet,
+				file->line,
+				error,
+				RB_DISC_IMAGE_ERROR_TOO_LONG,
+				_("track %02u takes more than the %" PRIu64 " sectors a CD "
+				  "holds from “%s”: the file is not this sheet's, or an INDEX "
+				  "is missing"),
+				track->number,
+				max,
+				file->path);
+		total += bytes / size + (bytes % size != 0 ? 1 : 0);
 		if (bytes > 0)
 			rb_disc_image_add_file(
 				b->image, t, file->path, file->offset + start, bytes, these);
-		*n_sectors += (guint32)((bytes + size - 1) / size);
 		b->file_byte[f] = start + bytes;
 	}
+	*n_sectors = (guint32)total;
 	return TRUE;
 }
 
@@ -177,6 +196,8 @@ rb_cue_build_track(RbCueBuild *b, guint t, GError **error)
 	guint32 generated = (t == 0 ? RB_IMAGE_PREGAP_SECTORS : 0) + track->pregap;
 	guint32 in_file_pregap = 0;
 	guint32 offsets[RB_IMAGE_MAX_INDEXES] = {0};
+	/* at most 99 spans of a disc each (rb_cue_span) and a POSTGAP under
+	 * 1000 minutes: far from wrapping */
 	guint32 n_main = 0;
 	g_autoptr(GError) error_local = NULL;
 

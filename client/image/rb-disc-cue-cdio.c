@@ -42,7 +42,20 @@ rb_cue_cdio_differ(const RbCueSheet *sheet,
 	return FALSE;
 }
 
-/* the copy of the sheet that libcdio reads, in @dir */
+/* @dir and what rb_cue_cdio_copy() wrote there, whatever it wrote */
+static void
+rb_cue_cdio_remove(const gchar *dir)
+{
+	g_autofree gchar *cue = g_build_filename(dir, "sheet.cue", NULL);
+	g_autofree gchar *bin = g_build_filename(dir, "sheet.bin", NULL);
+
+	g_unlink(cue);
+	g_unlink(bin);
+	g_rmdir(dir);
+}
+
+/* the copy of the sheet that libcdio reads, in @dir (rb_cue_cdio_remove()
+ * removes it, also after a failure) */
 static gchar *
 rb_cue_cdio_copy(const RbCueSheet *sheet, const gchar *dir, GError **error)
 {
@@ -207,7 +220,6 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *dir = g_dir_make_tmp("rawburn-cue-XXXXXX", &error_local);
 	g_autofree gchar *copy = NULL;
-	g_autofree gchar *bin = NULL;
 	g_autofree gchar *message = NULL;
 	CdIo_t *cdio;
 	gboolean ok;
@@ -220,7 +232,7 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 			    sheet->path,
 			    error_local->message);
 		if (dir != NULL)
-			g_rmdir(dir);
+			rb_cue_cdio_remove(dir);
 		return FALSE;
 	}
 	/* libcdio says why it refused a sheet only through its log */
@@ -228,10 +240,7 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 	cdio = cdio_open_cue(copy);
 	message = rb_disc_cdio_log_end();
 
-	bin = g_build_filename(dir, "sheet.bin", NULL);
-	g_unlink(bin);
-	g_unlink(copy);
-	g_rmdir(dir);
+	rb_cue_cdio_remove(dir);
 	if (cdio == NULL) {
 		/* its messages name the copy: put the sheet's name in its place */
 		g_autofree gchar *why = NULL;

@@ -13,6 +13,9 @@
 G_BEGIN_DECLS
 
 #define RB_CUE_FRAMES_PER_SECOND 75
+/* a CDTEXTFILE holds at most 8 blocks of 256 packs, maybe after READ TOC's
+ * 4-byte header, maybe with a NUL after them (rb_cdtext_decode()) */
+#define RB_CUE_CDT_MAX_SIZE (8 * 256 * RB_CDTEXT_PACK_SIZE + 4 + 1)
 
 typedef enum {
 	RB_CUE_FILE_BINARY,   /* little-endian samples, or sectors */

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rb-disc-cue-private.h"
@@ -203,6 +204,43 @@ rb_cue_read_text(RbCueSheet *sheet,
 	return TRUE;
 }
 
+/*
+ * CDTEXTFILE: checked here, before libcdio and rb-disc-cue-text.c read it
+ * whole: a FIFO or a device would hang them or fill the memory, and no
+ * file of CD-TEXT packs is larger than a disc's eight blocks.
+ */
+static gboolean
+rb_cue_read_cdtextfile(
+	RbDiscImage *image, RbCueSheet *sheet, guint line, const gchar *name, GError **error)
+{
+	g_autofree gchar *path = rb_disc_image_resolve_path(image, name);
+	GStatBuf st;
+
+	if (g_stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return rb_disc_cue_fail(sheet,
+					line,
+					error,
+					RB_DISC_IMAGE_ERROR_FILE,
+					_("the CD-TEXT file “%s” is missing or no regular file: "
+					  "put the .cdt file beside the sheet or remove the line"),
+					name);
+	if ((guint64)st.st_size > RB_CUE_CDT_MAX_SIZE)
+		return rb_disc_cue_fail(sheet,
+					line,
+					error,
+					RB_DISC_IMAGE_ERROR_SYNTAX,
+					_("“%s” has %" PRIu64 " bytes, more than the %u of eight "
+					  "blocks of CD-TEXT packs: it is no .cdt file; name the "
+					  "right one or remove the line"),
+					name,
+					(guint64)st.st_size,
+					(guint)RB_CUE_CDT_MAX_SIZE);
+	g_free(sheet->cdtextfile);
+	sheet->cdtextfile = g_steal_pointer(&path);
+	sheet->cdtextfile_line = line;
+	return TRUE;
+}
+
 static gboolean
 rb_cue_read_line(RbDiscImage *image,
 		 RbCueSheet *sheet,
@@ -256,13 +294,10 @@ rb_cue_read_line(RbDiscImage *image,
 					  "UPC/EAN"));
 			g_strlcpy(sheet->mcn, mcn, sizeof(sheet->mcn));
 			sheet->mcn_line = line;
-		} else {
-			g_free(sheet->cdtextfile);
-			sheet->cdtextfile =
-				rb_disc_image_resolve_path(image, g_ptr_array_index(words, 1));
-			sheet->cdtextfile_line = line;
+			return TRUE;
 		}
-		return TRUE;
+		return rb_cue_read_cdtextfile(
+			image, sheet, line, g_ptr_array_index(words, 1), error);
 	}
 	if (track == NULL &&
 	    (g_strcmp0(keyword, "FLAGS") == 0 || g_strcmp0(keyword, "ISRC") == 0 ||

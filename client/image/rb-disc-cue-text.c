@@ -14,9 +14,6 @@
 
 #include "rb-disc-cue-private.h"
 
-/* a .cdt holds at most 8 blocks of 256 packs, maybe after a 4-byte header */
-#define RB_CUE_CDT_MAX_SIZE (8 * 256 * RB_CDTEXT_PACK_SIZE + 4)
-
 static const RbCdTextPackType rb_cue_text_packs[RB_CUE_N_TEXT] = {
 	RB_CDTEXT_TITLE,
 	RB_CDTEXT_PERFORMER,
@@ -78,6 +75,7 @@ rb_disc_cue_build_cdtext(RbDiscImage *image, const RbCueSheet *sheet, GError **e
 		gsize length = 0;
 		RbCdText *decoded;
 
+		/* its size and type were checked when its line was read */
 		if (!g_file_get_contents(sheet->cdtextfile, &data, &length, &error_local))
 			return rb_disc_cue_fail(sheet,
 						sheet->cdtextfile_line,

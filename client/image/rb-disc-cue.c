@@ -35,6 +35,17 @@
  * difference refuses the sheet naming the line: two readings that disagree
  * are a misunderstood image. rb-disc-cue-build.c then makes the layout and
  * the segments, rb-disc-cue-text.c the CD-TEXT.
+ *
+ * BINARY audio is read little-endian, MOTOROLA big-endian, although cdrdao
+ * 1.2.4 (the oracle of test-disc-cue-oracle.c) reads BINARY big-endian, as
+ * its own raw audio files are: CDRWIN's User's Guide (Annex A, as GNU
+ * ccd2cue's manual quotes it, "C.6 FILE") defines BINARY as "Intel binary
+ * raw data, little-endian" and MOTOROLA as its big-endian twin, the order
+ * READ CD returns samples in and the one rippers write .bin files in;
+ * libcdio's bincue driver hands BINARY sectors on unswapped, so a .bin it
+ * reads plays right only little-endian. cdrdao's difference is known
+ * (toc2cue's .bin files need swapping for other readers): the oracle test
+ * swaps its audio samples rather than rawburn following it.
  */
 #include "config.h"
 

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rb-disc-cdio.h"
 #include "rb-disc-toc-private.h"
 
 typedef struct {
@@ -129,7 +130,7 @@ rb_toc_view_build(RbTocView *view,
 			rb_toc_view_add(view, track->line, "PRE_EMPHASIS");
 		if (track->isrc != NULL)
 			rb_toc_view_add(view, track->isrc_line, "ISRC \"%s\"", track->isrc);
-		rb_toc_view_cdtext(view, toc, i + 1, block);
+		rb_toc_view_cdtext(view, toc, rb_toc_track_number(toc, i), block);
 		/* libcdio wants a file for the track's length; given with a
 		 * length, since it divides by a block size it leaves 0 for
 		 * MODE2, MODE2_FORM1 and MODE2_FORM2 to find the length itself */
@@ -273,6 +274,10 @@ rb_toc_cdio_cdtext(CdIo_t *cdio, const RbToc *toc, RbDiscImage *image, guint blo
 	gint ours_block = rb_toc_cdio_block(toc, block);
 
 	for (guint track = 0; track <= toc->tracks->len; track++) {
+		/* libcdio refuses FIRST_TRACK_NO, so it is not given it and
+		 * numbers the tracks from 1; ours are the disc's numbers */
+		guint number = track == 0 ? 0 : rb_toc_track_number(toc, track - 1);
+
 		for (guint f = 0; f < G_N_ELEMENTS(fields); f++) {
 			const gchar *theirs =
 				cdtext != NULL
@@ -284,13 +289,13 @@ rb_toc_cdio_cdtext(CdIo_t *cdio, const RbToc *toc, RbDiscImage *image, guint blo
 			for (guint i = 0; i < toc->texts->len; i++) {
 				const RbTocText *text = &g_array_index(toc->texts, RbTocText, i);
 
-				if (text->block == block && text->track == track &&
+				if (text->block == block && text->track == number &&
 				    text->type == fields[f].type && rb_toc_view_readable(text)) {
 					line = text->line;
 					ours = rb_cdtext_get_text(image->cdtext,
 								  (guint)ours_block,
 								  text->type,
-								  track);
+								  number);
 				}
 			}
 			if (line == 0 && theirs == NULL)
@@ -315,6 +320,7 @@ rb_toc_cdio_read(
 	RbTocView view = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(guint))};
 	g_autofree gchar *name = NULL;
 	g_autoptr(GError) error_local = NULL;
+	g_autofree gchar *message = NULL;
 	CdIo_t *cdio = NULL;
 	gboolean ok;
 	gint fd;
@@ -326,8 +332,12 @@ rb_toc_cdio_read(
 	     g_file_set_contents(name, view.text->str, (gssize)view.text->len, &error_local);
 	if (fd >= 0)
 		close(fd);
-	if (ok)
+	if (ok) {
+		/* its complaints belong in our message, not on the terminal */
+		rb_disc_cdio_log_begin();
 		cdio = cdio_open_cdrdao(name);
+		message = rb_disc_cdio_log_end();
+	}
 	if (name != NULL)
 		g_unlink(name);
 	g_string_free(view.text, TRUE);
@@ -344,8 +354,9 @@ rb_toc_cdio_read(
 				   RB_DISC_IMAGE_ERROR_MISMATCH,
 				   toc,
 				   0,
-				   _("libcdio cannot read the TOC file's statements (its warning "
-				     "above says which); please report this with the TOC file"));
+				   _("libcdio cannot read the TOC file's statements (%s); please "
+				     "report this with the TOC file"),
+				   message != NULL ? message : _("it gave no reason"));
 	ok = rb_toc_cdio_tracks(cdio, toc, image, error) &&
 	     (block < 0 || rb_toc_cdio_cdtext(cdio, toc, image, (guint)block, error));
 	cdio_destroy(cdio);

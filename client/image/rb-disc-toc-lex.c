@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rb-disc-toc-private.h"
@@ -251,7 +252,7 @@ rb_toc_parse_uint(RbTocParser *p, guint64 max, guint64 *value, GError **error)
 				   RB_DISC_IMAGE_ERROR_SYNTAX,
 				   p->toc,
 				   token->line,
-				   _("%s is out of range (0 to %" G_GUINT64_FORMAT ")"),
+				   _("%s is out of range (0 to %" PRIu64 ")"),
 				   (const gchar *)token->text->data,
 				   max);
 	rb_toc_next(p);

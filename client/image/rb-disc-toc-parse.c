@@ -330,7 +330,7 @@ rb_toc_parse_track(RbTocParser *p, GError **error)
 	if (!rb_toc_parse_flags(p, track, error))
 		return FALSE;
 	if (rb_toc_is_word(rb_toc_peek(p, 0), "CD_TEXT") &&
-	    !rb_toc_parse_cdtext(p, p->toc->tracks->len + 1, error))
+	    !rb_toc_parse_cdtext(p, rb_toc_track_number(p->toc, p->toc->tracks->len), error))
 		return FALSE;
 	/* PREGAP: as SILENCE (audio) or ZERO (data) of that length, then START */
 	token = rb_toc_peek(p, 0);

@@ -93,6 +93,14 @@ typedef struct {
 	gboolean ascii[RB_TOC_MAX_LANGUAGES]; /* ENCODING_ASCII */
 } RbToc;
 
+/* the disc's number of the track at @index: the layout, the CD-TEXT and
+ * cdrdao number tracks from FIRST_TRACK_NO on */
+static inline guint
+rb_toc_track_number(const RbToc *toc, guint index)
+{
+	return (toc->first_track != 0 ? toc->first_track : 1) + index;
+}
+
 /* rb-disc-toc-lex.c: tokens and the grammar's small pieces */
 
 typedef enum {

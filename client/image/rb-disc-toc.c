@@ -191,6 +191,38 @@ rb_toc_data_piece(const RbToc *toc,
 	return TRUE;
 }
 
+/*
+ * @bytes more of the track's data: refused once no disc could hold the
+ * track (from LBA -150 to the last user LBA), which also keeps *@total
+ * from wrapping round, whatever the statements' lengths add up to: a
+ * wrapped total would make a short track of a long TOC, and its padding
+ * would replace the files' data with zeros.
+ */
+static gboolean
+rb_toc_count(const RbToc *toc,
+	     const RbTocTrack *track,
+	     const RbTocSegment *segment,
+	     guint64 bytes,
+	     guint64 *total,
+	     GError **error)
+{
+	guint64 max =
+		(guint64)(RB_IMAGE_LAST_USER_LBA + 1 + RB_IMAGE_PREGAP_SECTORS) * track->block_size;
+
+	/* *total <= max here: the difference cannot wrap */
+	if (bytes > max - *total)
+		return rb_toc_fail(error,
+				   RB_DISC_IMAGE_ERROR_TOO_LONG,
+				   toc,
+				   segment->line,
+				   _("the track is longer than a CD can hold (%" PRIu64
+				     " bytes of %s blocks at most): the length is wrong"),
+				   max,
+				   track->mode);
+	*total += bytes;
+	return TRUE;
+}
+
 /* the track's segments into the image; its data bytes in *@total */
 static gboolean
 rb_toc_add_segments(RbDiscImage *image,
@@ -251,12 +283,13 @@ rb_toc_add_segments(RbDiscImage *image,
 						     "track: give whole blocks (MM:SS:FF)"),
 						   bytes,
 						   track->mode);
+			if (!rb_toc_count(toc, track, segment, bytes, total, error))
+				return FALSE;
 			if (raw)
 				rb_disc_image_add_empty_raw(
 					image, index, (guint32)(bytes / raw_unit));
 			else
 				rb_disc_image_add_zero(image, index, bytes);
-			*total += bytes;
 			continue;
 		}
 		if (g_strcmp0(segment->name, "-") == 0)
@@ -303,8 +336,9 @@ rb_toc_add_segments(RbDiscImage *image,
 						   piece.length);
 			piece.flags = RB_DISC_SEGMENT_XA_2336;
 		}
+		if (!rb_toc_count(toc, track, segment, piece.length, total, error))
+			return FALSE;
 		rb_disc_image_add_file(image, index, path, piece.offset, piece.length, piece.flags);
-		*total += piece.length;
 	}
 	if (track->start_segments == track->segments->len)
 		*before_start = *total;
@@ -322,6 +356,7 @@ rb_toc_add_track(RbDiscImage *image, const RbToc *toc, guint index, GError **err
 	guint32 generated = index == 0 ? RB_IMAGE_PREGAP_SECTORS : 0;
 	guint64 total = 0;
 	guint64 before_start = 0;
+	guint64 n_blocks64;
 	guint32 n_blocks;
 	guint32 pregap = 0;
 	g_autoptr(GError) error_local = NULL;
@@ -346,7 +381,10 @@ rb_toc_add_track(RbDiscImage *image, const RbToc *toc, guint index, GError **err
 	if (!rb_toc_add_segments(image, toc, index, &total, &before_start, error))
 		return FALSE;
 	/* cdrdao Track::update: zeros complete the last block */
-	n_blocks = (guint32)((total + block - 1) / block);
+	n_blocks64 = total / block + (total % block != 0 ? 1 : 0);
+	/* rb_toc_count() bounds total to a disc's blocks, so this fits in 32 bits */
+	g_assert(n_blocks64 <= RB_IMAGE_LAST_USER_LBA + 1 + RB_IMAGE_PREGAP_SECTORS);
+	n_blocks = (guint32)n_blocks64;
 	if (rb_cd_sector_type_is_raw(track->type) && total % block != 0)
 		return rb_toc_fail(error,
 				   RB_DISC_IMAGE_ERROR_FILE_TOO_SHORT,
@@ -356,6 +394,7 @@ rb_toc_add_track(RbDiscImage *image, const RbToc *toc, guint index, GError **err
 				     "file is truncated"),
 				   track->mode,
 				   block);
+	g_assert(total <= (guint64)n_blocks * block);
 	rb_disc_image_add_zero(image, index, (guint64)n_blocks * block - total);
 	if (track->start_line != 0)
 		pregap = track->start_given ? track->start_frames
@@ -376,7 +415,7 @@ rb_toc_add_track(RbDiscImage *image, const RbToc *toc, guint index, GError **err
 				   track->line,
 				   _("track %u is %.2f s long after its pregap; a CD track needs "
 				     "at least 4 s: lengthen it or join it to its neighbour"),
-				   index + 1,
+				   rb_toc_track_number(toc, index),
 				   (n_blocks - pregap) / 75.0);
 	if (!rb_image_layout_add_track(
 		    layout, track->type, n_blocks - pregap, NULL, &error_local) ||
@@ -399,7 +438,7 @@ rb_toc_add_track(RbDiscImage *image, const RbToc *toc, guint index, GError **err
 				RB_DISC_IMAGE_ERROR_SYNTAX,
 				toc,
 				mark->line,
-				_("an index %" G_GINT64_FORMAT " blocks after the track's "
+				_("an index %" PRId64 " blocks after the track's "
 				  "START, but it has %u: an index lies inside the track"),
 				offset,
 				n_blocks - pregap);
