@@ -213,6 +213,35 @@ START_TEST(test_failed_stream_leaves_output)
 }
 END_TEST
 
+/* a sheet named by a relative path finds its files beside it, wherever
+ * rawburnctl runs from: the same stream as by the absolute path */
+START_TEST(test_relative_sheet_path)
+{
+	g_auto(RbFixture) fixture = {0};
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *err_up = NULL;
+	g_autofree gchar *by_name = NULL;
+	g_autofree gchar *from_parent = NULL;
+	g_autofree gchar *base = NULL;
+	g_autofree gchar *script = NULL;
+	GStatBuf st;
+
+	rb_fixture_init(&fixture);
+	ck_assert_int_eq(rb_sh(&fixture, "$R image disc.cue -o by-name.raw", &err), 0);
+	ck_assert_msg(strstr(err, "CRITICAL") == NULL && strstr(err, "WARNING") == NULL, "%s", err);
+	by_name = g_build_filename(fixture.dir, "by-name.raw", NULL);
+	ck_assert_int_eq(g_stat(by_name, &st), 0);
+	ck_assert_uint_eq((guint64)st.st_size, RB_STREAM_BYTES);
+	/* from the parent folder: "dir/disc.cue", whose "disc.bin" is dir's */
+	base = g_path_get_basename(fixture.dir);
+	script = g_strdup_printf("cd .. && $R image '%s/disc.cue' -o '%s/up.raw'", base, base);
+	ck_assert_int_eq(rb_sh(&fixture, script, &err_up), 0);
+	from_parent = g_build_filename(fixture.dir, "up.raw", NULL);
+	ck_assert_int_eq(g_stat(from_parent, &st), 0);
+	ck_assert_uint_eq((guint64)st.st_size, RB_STREAM_BYTES);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -222,6 +251,7 @@ main(void)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_output_is_input);
 	tcase_add_test(tc, test_failed_stream_leaves_output);
+	tcase_add_test(tc, test_relative_sheet_path);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
