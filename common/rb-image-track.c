@@ -74,7 +74,7 @@ rb_image_track_ctl(const RbImageTrack *track)
 	return ctl;
 }
 
-static RbImageTrack *
+RbImageTrack *
 rb_image_layout_track_for_change(RbImageLayout *layout, guint track_index, GError **error)
 {
 	if (!rb_image_layout_check_writable(layout, error))
