@@ -305,6 +305,19 @@ rb_disc_image_describe_track_source(const RbDiscImage *image, guint track_index)
 	return g_steal_pointer(&data);
 }
 
+void
+rb_disc_image_set_sheet_error_valist(
+	GError **error, gint code, const gchar *path, guint line, const gchar *format, va_list args)
+{
+	g_autofree gchar *what = g_strdup_vprintf(format, args);
+
+	if (line > 0)
+		g_set_error(
+			error, RB_DISC_IMAGE_ERROR, code, _("%s line %u: %s"), path, line, what);
+	else
+		g_set_error(error, RB_DISC_IMAGE_ERROR, code, "%s: %s", path, what);
+}
+
 gint
 rb_disc_image_open_file(const gchar *path, struct stat *st, GError **error)
 {
