@@ -230,6 +230,23 @@ rb_cd_sector_type_is_raw(RbCdSectorType type)
 	return type >= RB_CD_SECTOR_MODE1_RAW;
 }
 
+RbCdSectorType
+rb_cd_sector_type_get_cooked(RbCdSectorType type)
+{
+	switch (type) {
+	case RB_CD_SECTOR_MODE1_RAW:
+		return RB_CD_SECTOR_MODE1;
+	case RB_CD_SECTOR_MODE2_FORM0_RAW:
+		return RB_CD_SECTOR_MODE2_FORM0;
+	case RB_CD_SECTOR_MODE2_FORM1_RAW:
+		return RB_CD_SECTOR_MODE2_FORM1;
+	case RB_CD_SECTOR_MODE2_FORM2_RAW:
+		return RB_CD_SECTOR_MODE2_FORM2;
+	default:
+		return type;
+	}
+}
+
 guint32
 rb_cd_sector_edc(const guint8 *data, gsize len)
 {

@@ -40,6 +40,9 @@ gboolean rb_cd_sector_type_is_data(RbCdSectorType type);
 guint rb_cd_sector_type_get_mode(RbCdSectorType type);
 /* whether the track hands over whole 2352-byte sectors */
 gboolean rb_cd_sector_type_is_raw(RbCdSectorType type);
+/* the cooked type of the same mode as raw @type (@type itself when it is
+ * cooked or audio): what empty sectors of a raw track are encoded as */
+RbCdSectorType rb_cd_sector_type_get_cooked(RbCdSectorType type);
 
 /*
  * The 2352-byte main channel of the sector at @lba (its header says MSF

@@ -91,7 +91,5 @@ gboolean rb_cdtext_store_text(RbCdText *cdtext,
  * whatever code the disc has) */
 gboolean rb_cdtext_store_genre(
 	RbCdText *cdtext, guint block, guint16 code, const gchar *utf8, GError **error);
-/* the pack's inverted CRC-16, as bytes 16-17 carry it */
-guint16 rb_cdtext_pack_crc(const guint8 *pack);
 
 G_END_DECLS

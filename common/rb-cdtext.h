@@ -115,4 +115,7 @@ RbCdText *rb_cdtext_decode(const guint8 *data, gsize len, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbCdText, rb_cdtext_free)
 
+/* the pack's inverted CRC-16, as bytes 16-17 carry it */
+guint16 rb_cdtext_pack_crc(const guint8 *pack);
+
 G_END_DECLS

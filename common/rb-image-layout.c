@@ -116,6 +116,19 @@ rb_image_layout_check_writable(const RbImageLayout *layout, GError **error)
 	return TRUE;
 }
 
+gboolean
+rb_image_layout_check_has_tracks(const RbImageLayout *layout, GError **error)
+{
+	if (layout->n_tracks == 0) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_NO_TRACKS,
+			    _("the image has no tracks"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 rb_image_layout_check_no_tracks(const RbImageLayout *layout, const gchar *what, GError **error)
 {
@@ -244,7 +257,7 @@ rb_image_layout_get_image_type(const RbImageLayout *layout)
 	return layout->image_type;
 }
 
-static gboolean
+gboolean
 rb_image_layout_check_space(const RbImageLayout *layout, GError **error)
 {
 	gint32 limit =
@@ -528,13 +541,8 @@ gboolean
 rb_image_layout_validate(const RbImageLayout *layout, GError **error)
 {
 	g_return_val_if_fail(layout != NULL, FALSE);
-	if (layout->n_tracks == 0) {
-		g_set_error(error,
-			    RB_IMAGE_ERROR,
-			    RB_IMAGE_ERROR_NO_TRACKS,
-			    _("the image has no tracks"));
+	if (!rb_image_layout_check_has_tracks(layout, error))
 		return FALSE;
-	}
 	if (layout->special_pregap > 0 && layout->tracks[0].type != RB_CD_SECTOR_AUDIO) {
 		g_set_error(error,
 			    RB_IMAGE_ERROR,

@@ -50,6 +50,13 @@ struct _RbImageLayout {
 /* positions and the lead-in TOC, from the tracks and the settings */
 void rb_image_layout_update(RbImageLayout *layout);
 gboolean rb_image_layout_check_writable(const RbImageLayout *layout, GError **error);
+/* the lead-out within the disc and the lead-out limit */
+gboolean rb_image_layout_check_space(const RbImageLayout *layout, GError **error);
+/* at least one track, or RB_IMAGE_ERROR_NO_TRACKS */
+gboolean rb_image_layout_check_has_tracks(const RbImageLayout *layout, GError **error);
+/* track @track_index of a writable layout, or NULL with the error */
+RbImageTrack *
+rb_image_layout_track_for_change(RbImageLayout *layout, guint track_index, GError **error);
 
 /* the sector types' properties (rb-cd-sector.h) */
 gsize rb_image_type_input_size(RbCdSectorType type);

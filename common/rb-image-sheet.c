@@ -68,6 +68,40 @@
 G_STATIC_ASSERT(RB_IMAGE_CDTEXT_SYMBOLS_PER_PACK *RB_IMAGE_CDTEXT_PACKS_PER_SECTOR ==
 		RB_SUBCHANNEL_PW_SIZE);
 
+/* the special pregap is IMAPI's track 1 pregap; in sheet mode track 1's
+ * source brings it */
+static gboolean
+rb_image_sheet_check_special_pregap(const RbImageLayout *layout, GError **error)
+{
+	if (layout->special_pregap > 0) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
+			    _("sheet mode takes track 1's pregap from track 1's source; "
+			      "leave out the special pregap"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* track 1's pregap of @n_sectors holds the 2 s before index 1 */
+static gboolean
+rb_image_sheet_check_first_pregap(const RbImageTrack *first, guint32 n_sectors, GError **error)
+{
+	if (n_sectors < RB_IMAGE_PREGAP_SECTORS) {
+		g_set_error(error,
+			    RB_IMAGE_ERROR,
+			    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
+			    _("track %u's pregap has %u sectors; the first track needs at "
+			      "least %u (2 s) before index 1"),
+			    first->number,
+			    n_sectors,
+			    (guint)RB_IMAGE_PREGAP_SECTORS);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 rb_image_layout_set_explicit_gaps(RbImageLayout *layout, gboolean explicit_gaps, GError **error)
 {
@@ -81,14 +115,8 @@ rb_image_layout_set_explicit_gaps(RbImageLayout *layout, gboolean explicit_gaps,
 			    _("sheet mode must be chosen before the first track"));
 		return FALSE;
 	}
-	if (explicit_gaps && layout->special_pregap > 0) {
-		g_set_error(error,
-			    RB_IMAGE_ERROR,
-			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    _("sheet mode takes track 1's pregap from track 1's source; "
-			      "leave out the special pregap"));
+	if (explicit_gaps && !rb_image_sheet_check_special_pregap(layout, error))
 		return FALSE;
-	}
 	layout->explicit_gaps = explicit_gaps;
 	return TRUE;
 }
@@ -119,26 +147,11 @@ rb_image_layout_track_set_pregap(RbImageLayout *layout,
 			      "layout places the gaps"));
 		return FALSE;
 	}
-	if (track_index >= layout->n_tracks) {
-		g_set_error(error,
-			    RB_IMAGE_ERROR,
-			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    _("there is no track %u"),
-			    track_index);
+	t = rb_image_layout_track_for_change(layout, track_index, error);
+	if (t == NULL)
 		return FALSE;
-	}
-	t = &layout->tracks[track_index];
-	if (track_index == 0 && n_sectors < RB_IMAGE_PREGAP_SECTORS) {
-		g_set_error(error,
-			    RB_IMAGE_ERROR,
-			    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
-			    _("track %u's pregap has %u sectors; the first track needs at "
-			      "least %u (2 s) before index 1"),
-			    t->number,
-			    n_sectors,
-			    (guint)RB_IMAGE_PREGAP_SECTORS);
+	if (track_index == 0 && !rb_image_sheet_check_first_pregap(t, n_sectors, error))
 		return FALSE;
-	}
 	if (n_sectors > RB_IMAGE_LAST_USER_LBA + 1) {
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
@@ -150,8 +163,8 @@ rb_image_layout_track_set_pregap(RbImageLayout *layout,
 	old = t->pregap_sectors;
 	t->pregap_sectors = n_sectors;
 	rb_image_layout_update(layout);
-	if (layout->leadout_start > RB_IMAGE_LAST_USER_LBA + 1 ||
-	    (layout->leadout_limit > 0 && layout->leadout_start > layout->leadout_limit)) {
+	/* the same test as a new track's, with a message that names the pregap */
+	if (!rb_image_layout_check_space(layout, NULL)) {
 		g_set_error(error,
 			    RB_IMAGE_ERROR,
 			    RB_IMAGE_ERROR_INSUFFICIENT_SPACE,
@@ -171,7 +184,7 @@ rb_image_layout_track_set_pregap(RbImageLayout *layout,
 static gboolean
 rb_image_check_pack(const guint8 *pack, guint n, GError **error)
 {
-	guint16 expected = (guint16)~rb_cd_crc16(pack, RB_IMAGE_CDTEXT_PACK_DATA);
+	guint16 expected = rb_cdtext_pack_crc(pack);
 	guint16 stored = (guint16)((pack[RB_IMAGE_CDTEXT_PACK_DATA] << 8) |
 				   pack[RB_IMAGE_CDTEXT_PACK_DATA + 1]);
 
@@ -280,26 +293,10 @@ rb_image_layout_validate_sheet(const RbImageLayout *layout, GError **error)
 	}
 	if (!layout->explicit_gaps)
 		return TRUE;
-	if (layout->special_pregap > 0) {
-		g_set_error(error,
-			    RB_IMAGE_ERROR,
-			    RB_IMAGE_ERROR_INVALID_ARGUMENT,
-			    _("sheet mode takes track 1's pregap from track 1's source; "
-			      "leave out the special pregap"));
+	if (!rb_image_sheet_check_special_pregap(layout, error))
 		return FALSE;
-	}
-	if (layout->tracks[0].pregap_sectors < RB_IMAGE_PREGAP_SECTORS) {
-		g_set_error(error,
-			    RB_IMAGE_ERROR,
-			    RB_IMAGE_ERROR_TRACK_TOO_SHORT,
-			    _("track %u's pregap has %u sectors; the first track needs at "
-			      "least %u (2 s) before index 1"),
-			    layout->tracks[0].number,
-			    layout->tracks[0].pregap_sectors,
-			    (guint)RB_IMAGE_PREGAP_SECTORS);
-		return FALSE;
-	}
-	return TRUE;
+	return rb_image_sheet_check_first_pregap(
+		&layout->tracks[0], layout->tracks[0].pregap_sectors, error);
 }
 
 gboolean

@@ -79,13 +79,8 @@ gboolean
 rb_image_layout_get_leadout_start(const RbImageLayout *layout, gint32 *lba, GError **error)
 {
 	g_return_val_if_fail(layout != NULL, FALSE);
-	if (layout->n_tracks == 0) {
-		g_set_error(error,
-			    RB_IMAGE_ERROR,
-			    RB_IMAGE_ERROR_NO_TRACKS,
-			    _("the image has no tracks"));
+	if (!rb_image_layout_check_has_tracks(layout, error))
 		return FALSE;
-	}
 	*lba = layout->leadout_start;
 	return TRUE;
 }

@@ -29,18 +29,7 @@ rb_image_type_is_data(RbCdSectorType type)
 RbCdSectorType
 rb_image_type_cooked(RbCdSectorType type)
 {
-	switch (type) {
-	case RB_CD_SECTOR_MODE1_RAW:
-		return RB_CD_SECTOR_MODE1;
-	case RB_CD_SECTOR_MODE2_FORM0_RAW:
-		return RB_CD_SECTOR_MODE2_FORM0;
-	case RB_CD_SECTOR_MODE2_FORM1_RAW:
-		return RB_CD_SECTOR_MODE2_FORM1;
-	case RB_CD_SECTOR_MODE2_FORM2_RAW:
-		return RB_CD_SECTOR_MODE2_FORM2;
-	default:
-		return type;
-	}
+	return rb_cd_sector_type_get_cooked(type);
 }
 
 /* the mixing groups of imapi-reference §4.6 */
@@ -74,7 +63,7 @@ rb_image_track_ctl(const RbImageTrack *track)
 	return ctl;
 }
 
-static RbImageTrack *
+RbImageTrack *
 rb_image_layout_track_for_change(RbImageLayout *layout, guint track_index, GError **error)
 {
 	if (!rb_image_layout_check_writable(layout, error))

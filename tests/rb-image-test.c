@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "rb-image-test.h"
 #include "rb-test-service.h"
@@ -51,34 +50,12 @@ rb_image_test_sector(GBytes *image, const RbImageLayout *layout, gint32 lba)
 	       (gsize)(lba - RB_IMAGE_FIRST_LBA) * size;
 }
 
-/* a fast drive with a blank CD-R 80 in raw mode of @block_type */
-static RbVdrive *
-rb_image_test_drive_new(guint8 block_type)
-{
-	RbVdrive *drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
-	const guint8 tur[6] = {RB_MMC_TEST_UNIT_READY};
-	guint8 sense[10] = {RB_MMC_MODE_SENSE_10, 0, 0x05, 0, 0, 0, 0, 0, 255};
-	guint8 buf[255] = {0};
-	guint8 select[10] = {RB_MMC_MODE_SELECT_10, 0x10, 0, 0, 0, 0, 0, 0, 8 + 2 + 0x32};
-	guint8 list[8 + 2 + 0x32] = {0};
-
-	rb_cmd(drive, tur, sizeof(tur), RB_MMC_DIR_NONE, NULL, 0); /* unit attention */
-	rb_assert_good(rb_cmd(drive, sense, sizeof(sense), RB_MMC_DIR_IN, buf, sizeof(buf)));
-	memcpy(list + 8, buf + 8, 2 + 0x32);
-	list[8] &= 0x7F;
-	list[8 + 2] = 0x40 | RB_MMC_WRITE_TYPE_RAW; /* BUFE */
-	list[8 + 3] = 0;
-	list[8 + 4] = block_type;
-	rb_assert_good(rb_cmd(drive, select, sizeof(select), RB_MMC_DIR_OUT, list, sizeof(list)));
-	return drive;
-}
-
 /* burns from the ATIP lead-in start, as WriteMedia2 does */
 RbVdrive *
 rb_image_test_burn(const RbImageLayout *layout, GBytes *image, RbVdriveReport *report)
 {
 	g_autoptr(RbVdrive) drive =
-		rb_image_test_drive_new((guint8)rb_image_layout_get_image_type(layout));
+		rb_vdrive_test_new_raw((guint8)rb_image_layout_get_image_type(layout));
 	gsize size = rb_image_layout_get_sector_size(layout);
 	gint32 end = rb_image_layout_get_end_lba(layout);
 	const guint8 sync[10] = {RB_MMC_SYNCHRONIZE_CACHE};

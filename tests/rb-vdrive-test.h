@@ -16,6 +16,8 @@ typedef struct {
 } RbCommand;
 
 RbVdrive *rb_vdrive_test_new(const gchar *spec_text);
+/* a fast blank CD-R 80 set to raw writing of @block_type */
+RbVdrive *rb_vdrive_test_new_raw(guint8 block_type);
 RbCommand rb_cmd(RbVdrive *drive,
 		 const guint8 *cdb,
 		 gsize cdb_len,

@@ -2,13 +2,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The image core's additions for image files: sheet mode (each track's
- * source brings its own pregap, of any length after track 1), CD-TEXT in
- * the lead-in and a sub-channel source. Each disc is produced and burned on
- * the emulated drive, whose judge must find nothing wrong, whose TOC must
- * be ExpectedTableOfContents and whose report must count the CD-TEXT packs;
- * the pregap sectors, the packs' six-bit symbols and the sub-channel
- * source's bytes are checked in the stream against what the test's sources
- * gave, decoded here independently of the image core. And the refusals.
+ * source brings its own pregap, of any length after track 1) and a
+ * sub-channel source. Each disc is produced and burned on the emulated
+ * drive, whose judge must find nothing wrong and whose TOC must be
+ * ExpectedTableOfContents; the pregap sectors and the sub-channel source's
+ * bytes are checked in the stream against what the test's sources gave.
+ * And the refusals, CD-TEXT's included (CD-TEXT in the lead-in itself:
+ * test-image-cdtext.c).
  */
 #include "config.h"
 
@@ -16,12 +16,11 @@
 #include <string.h>
 
 #include "rb-image-private.h"
+#include "rb-image-sheet-test.h"
 #include "rb-image-test.h"
 #include "rb-scramble.h"
 #include "rb-test-service.h"
 #include "rb-vdrive-test.h"
-
-#define RB_PACK 18
 
 #define rb_assert_error(call, expected_code)                                                       \
 	G_STMT_START                                                                               \
@@ -35,123 +34,6 @@
 			      rb_error->message);                                                  \
 	}                                                                                          \
 	G_STMT_END
-
-/* --- the sources ------------------------------------------------------------------------ */
-
-typedef struct {
-	const RbImageLayout *layout;
-	guint64 offset[RB_IMAGE_SOURCE_SUBCHANNEL + 1];
-	/* the R-W generator puts a 1 in the lead-in at this stream sector, or -1 */
-	gint64 rw_leadin_byte;
-	/* the sub-channel source: the sector last built */
-	gint64 sub_sector;
-	guint8 sub[RB_SUBCHANNEL_PW_SIZE];
-} RbSource;
-
-static guint8
-rb_pattern(guint source, guint64 pos)
-{
-	return (guint8)(pos * 13u + source * 29u + (pos >> 10));
-}
-
-/* a track's source: its pregap's sectors, then its own */
-static guint64
-rb_track_size(const RbImageLayout *layout, guint i)
-{
-	const RbImageTrack *t = rb_image_layout_get_track(layout, i);
-
-	return (guint64)(t->pregap_sectors + t->n_sectors) * rb_image_type_input_size(t->type);
-}
-
-static guint64
-rb_source_size(const RbSource *src, guint source)
-{
-	gint32 leadout = 0;
-
-	if (source == RB_IMAGE_SOURCE_RW)
-		return (guint64)rb_image_layout_get_n_sectors(src->layout) * RB_SUBCHANNEL_PW_SIZE;
-	if (source == RB_IMAGE_SOURCE_SUBCHANNEL) {
-		ck_assert(rb_image_layout_get_leadout_start(src->layout, &leadout, NULL));
-		return (guint64)leadout * RB_SUBCHANNEL_PW_SIZE;
-	}
-	ck_assert_uint_lt(source, rb_image_layout_get_n_tracks(src->layout));
-	return rb_track_size(src->layout, source);
-}
-
-/* what the sub-channel source gives for the program-area sector at @lba:
- * P and Q as a reader expects them, and R-W that no generator would make */
-static void
-rb_sub_source_sector(const RbImageLayout *layout, gint32 lba, guint8 out[RB_SUBCHANNEL_PW_SIZE])
-{
-	guint8 q[RB_SUBQ_SIZE];
-	gboolean p = FALSE;
-
-	ck_assert(rb_image_layout_get_subq(layout, lba, q, &p));
-	rb_subchannel_pw_build(q, p, out);
-	for (guint k = 0; k < RB_SUBCHANNEL_PW_SIZE; k++)
-		out[k] |= rb_pattern(RB_IMAGE_SOURCE_SUBCHANNEL, (guint64)lba * 96 + k) & 0x3F;
-}
-
-static guint8
-rb_source_byte(RbSource *src, guint source, guint64 pos)
-{
-	if (source == RB_IMAGE_SOURCE_RW) {
-		gint64 sector = (gint64)(pos / RB_SUBCHANNEL_PW_SIZE);
-		if (RB_IMAGE_FIRST_LBA + sector < -150)
-			return src->rw_leadin_byte == (gint64)pos ? 1 : 0;
-		return rb_pattern(source, pos) & 0x3F;
-	}
-	if (source == RB_IMAGE_SOURCE_SUBCHANNEL) {
-		gint64 sector = (gint64)(pos / RB_SUBCHANNEL_PW_SIZE);
-		if (sector != src->sub_sector) {
-			rb_sub_source_sector(src->layout, (gint32)sector, src->sub);
-			src->sub_sector = sector;
-		}
-		return src->sub[pos % RB_SUBCHANNEL_PW_SIZE];
-	}
-	return rb_pattern(source, pos);
-}
-
-static gssize
-rb_source_read(gpointer user_data, guint source, guint8 *buf, gsize len, GError **error)
-{
-	RbSource *src = user_data;
-	guint64 size = rb_source_size(src, source);
-	guint64 *offset = &src->offset[source];
-	/* short reads: the producer must ask again */
-	gsize n = MIN(len, 1000);
-
-	(void)error;
-	if (*offset >= size)
-		return 0;
-	n = (gsize)MIN((guint64)n, size - *offset);
-	for (gsize i = 0; i < n; i++)
-		buf[i] = rb_source_byte(src, source, *offset + i);
-	*offset += n;
-	return (gssize)n;
-}
-
-static void
-rb_source_init(RbSource *src, const RbImageLayout *layout)
-{
-	memset(src, 0, sizeof(*src));
-	src->layout = layout;
-	src->rw_leadin_byte = -1;
-	src->sub_sector = -1;
-}
-
-/* --- producing -------------------------------------------------------------------------- */
-
-/* the whole stream; every track's source, its pregap included, read to its end */
-static GBytes *
-rb_produce(const RbImageLayout *layout, RbSource *src)
-{
-	GBytes *image = rb_image_test_produce(layout, rb_source_read, src);
-
-	for (guint i = 0; i < rb_image_layout_get_n_tracks(layout); i++)
-		ck_assert_uint_eq(src->offset[i], rb_source_size(src, i));
-	return image;
-}
 
 /* the descriptor of POINT @point in ExpectedTableOfContents */
 static const guint8 *
@@ -178,7 +60,7 @@ rb_expected_main(const RbImageTrack *t, guint i, guint32 k, gint32 lba, guint8 *
 	guint8 input[RB_CD_MAIN_SIZE];
 
 	for (gsize b = 0; b < size; b++)
-		input[b] = rb_pattern(i, (guint64)k * size + b);
+		input[b] = rb_sheet_test_pattern(i, (guint64)k * size + b);
 	if (t->type == RB_CD_SECTOR_AUDIO) {
 		memcpy(out, input, RB_CD_MAIN_SIZE);
 		return;
@@ -201,27 +83,6 @@ rb_assert_track_sector(GBytes *image, const RbImageLayout *layout, guint i, guin
 		      i + 1,
 		      k,
 		      lba);
-}
-
-/* Q (bytes 1-5: TNO, index, relative time) and P of the layout at @lba */
-static void
-rb_assert_q(const RbImageLayout *layout, gint32 lba, guint tno, guint index, guint rel, gboolean p)
-{
-	guint8 q[RB_SUBQ_SIZE];
-	gboolean p_out = !p;
-
-	ck_assert(rb_image_layout_get_subq(layout, lba, q, &p_out));
-	ck_assert_msg(q[1] == tno && q[2] == index, "LBA %d: TNO %02X index %02X", lba, q[1], q[2]);
-	ck_assert_msg((guint)(q[3] >> 4) * 10 + (q[3] & 0x0F) == rel / 4500 &&
-			      (guint)(q[4] >> 4) * 10 + (q[4] & 0x0F) == rel / 75 % 60 &&
-			      (guint)(q[5] >> 4) * 10 + (q[5] & 0x0F) == rel % 75,
-		      "LBA %d: relative %02X:%02X:%02X, expected %u frames",
-		      lba,
-		      q[3],
-		      q[4],
-		      q[5],
-		      rel);
-	ck_assert_msg(p_out == p, "LBA %d: P %d", lba, p_out);
 }
 
 /* --- sheet-mode discs -------------------------------------------------------------------- */
@@ -277,7 +138,7 @@ START_TEST(test_sheet_disc)
 	g_autoptr(GBytes) image = NULL;
 	g_autoptr(RbVdrive) drive = NULL;
 	RbVdriveReport report;
-	RbSource src;
+	RbSheetSource src;
 	gint32 at = -150;
 	gint32 leadout = 0;
 
@@ -301,8 +162,8 @@ START_TEST(test_sheet_disc)
 	ck_assert_int_eq(leadout, at);
 	ck_assert_uint_eq(rb_toc_point(toc, 0xA0)[9], disc->disc_type);
 
-	rb_source_init(&src, layout);
-	image = rb_produce(layout, &src);
+	rb_sheet_test_source_init(&src, layout);
+	image = rb_sheet_test_produce(layout, &src);
 	drive = rb_image_test_burn(layout, image, &report);
 	rb_image_test_assert_clean(&report, layout);
 	rb_image_test_assert_toc(drive, layout);
@@ -347,239 +208,35 @@ START_TEST(test_sheet_subq)
 		rb_sheet_layout(&rb_sheet_discs[1], RB_DATA_BLOCK_TYPE_RAW_PW);
 
 	/* track 1: pregap -150..-1, index 1 from 0 to 299 */
-	rb_assert_q(layout, -150, 0x01, 0x00, 150, TRUE);
-	rb_assert_q(layout, -1, 0x01, 0x00, 1, TRUE);
-	rb_assert_q(layout, 0, 0x01, 0x01, 0, FALSE);
-	rb_assert_q(layout, 149, 0x01, 0x01, 149, FALSE);
+	rb_sheet_test_assert_q(layout, -150, 0x01, 0x00, 150, TRUE);
+	rb_sheet_test_assert_q(layout, -1, 0x01, 0x00, 1, TRUE);
+	rb_sheet_test_assert_q(layout, 0, 0x01, 0x01, 0, FALSE);
+	rb_sheet_test_assert_q(layout, 149, 0x01, 0x01, 149, FALSE);
 	/* track 2 has no pregap: P's 2 s before its start lie in track 1 */
-	rb_assert_q(layout, 150, 0x01, 0x01, 150, TRUE);
-	rb_assert_q(layout, 299, 0x01, 0x01, 299, TRUE);
-	rb_assert_q(layout, 300, 0x02, 0x01, 0, FALSE);
+	rb_sheet_test_assert_q(layout, 150, 0x01, 0x01, 150, TRUE);
+	rb_sheet_test_assert_q(layout, 299, 0x01, 0x01, 299, TRUE);
+	rb_sheet_test_assert_q(layout, 300, 0x02, 0x01, 0, FALSE);
 	/* track 3: 75 sectors of pregap at 600, the flag from 525 */
-	rb_assert_q(layout, 524, 0x02, 0x01, 224, FALSE);
-	rb_assert_q(layout, 525, 0x02, 0x01, 225, TRUE);
-	rb_assert_q(layout, 599, 0x02, 0x01, 299, TRUE);
-	rb_assert_q(layout, 600, 0x03, 0x00, 75, TRUE);
-	rb_assert_q(layout, 674, 0x03, 0x00, 1, TRUE);
-	rb_assert_q(layout, 675, 0x03, 0x01, 0, FALSE);
+	rb_sheet_test_assert_q(layout, 524, 0x02, 0x01, 224, FALSE);
+	rb_sheet_test_assert_q(layout, 525, 0x02, 0x01, 225, TRUE);
+	rb_sheet_test_assert_q(layout, 599, 0x02, 0x01, 299, TRUE);
+	rb_sheet_test_assert_q(layout, 600, 0x03, 0x00, 75, TRUE);
+	rb_sheet_test_assert_q(layout, 674, 0x03, 0x00, 1, TRUE);
+	rb_sheet_test_assert_q(layout, 675, 0x03, 0x01, 0, FALSE);
 	/* track 4: a full pregap, the flag only there */
-	rb_assert_q(layout, 974, 0x03, 0x01, 299, FALSE);
-	rb_assert_q(layout, 975, 0x04, 0x00, 150, TRUE);
-	rb_assert_q(layout, 1125, 0x04, 0x01, 0, FALSE);
-	rb_assert_q(layout, 1425, 0xAA, 0x01, 0, FALSE);
+	rb_sheet_test_assert_q(layout, 974, 0x03, 0x01, 299, FALSE);
+	rb_sheet_test_assert_q(layout, 975, 0x04, 0x00, 150, TRUE);
+	rb_sheet_test_assert_q(layout, 1125, 0x04, 0x01, 0, FALSE);
+	rb_sheet_test_assert_q(layout, 1425, 0xAA, 0x01, 0, FALSE);
 
 	/* a hidden pregap: index 0 from -150 to 149 */
-	rb_assert_q(hidden, -150, 0x01, 0x00, 300, TRUE);
-	rb_assert_q(hidden, 0, 0x01, 0x00, 150, TRUE);
-	rb_assert_q(hidden, 149, 0x01, 0x00, 1, TRUE);
-	rb_assert_q(hidden, 150, 0x01, 0x01, 0, FALSE);
-	rb_assert_q(hidden, 299, 0x01, 0x01, 149, FALSE);
-	rb_assert_q(hidden, 300, 0x01, 0x01, 150, TRUE);
-	rb_assert_q(hidden, 450, 0x02, 0x01, 0, FALSE);
-}
-END_TEST
-
-/* --- CD-TEXT ----------------------------------------------------------------------------- */
-
-/* CRC-16 0x1021 from 0, bit by bit: independent of the project's table */
-static guint16
-rb_crc_ccitt(const guint8 *data, gsize len)
-{
-	guint16 crc = 0;
-
-	for (gsize i = 0; i < len; i++) {
-		crc ^= (guint16)(data[i] << 8);
-		for (guint b = 0; b < 8; b++)
-			crc = (crc & 0x8000) != 0 ? (guint16)((crc << 1) ^ 0x1021)
-						  : (guint16)(crc << 1);
-	}
-	return crc;
-}
-
-/* @n title packs of block 0 (type 80h), sequence numbers 0.., CRCs set */
-static GBytes *
-rb_packs_new(guint n)
-{
-	guint8 *packs = g_malloc0((gsize)n * RB_PACK);
-
-	for (guint k = 0; k < n; k++) {
-		guint8 *p = packs + k * RB_PACK;
-		guint16 crc;
-
-		p[0] = 0x80;
-		p[1] = (guint8)k;
-		p[2] = (guint8)k;
-		for (guint b = 4; b < 16; b++)
-			p[b] = (guint8)('A' + (k * 12 + b) % 26);
-		crc = (guint16)~rb_crc_ccitt(p, 16);
-		p[16] = (guint8)(crc >> 8);
-		p[17] = (guint8)crc;
-	}
-	return g_bytes_new_take(packs, (gsize)n * RB_PACK);
-}
-
-/* the 72 bytes of a sector's R-W symbols, four symbols to three bytes */
-static void
-rb_rw_bytes(const guint8 *pw, guint8 out[72])
-{
-	for (guint i = 0; i < 24; i++) {
-		guint32 v = 0;
-		for (guint s = 0; s < 4; s++)
-			v = (v << 6) | (pw[4 * i + s] & 0x3Fu);
-		out[3 * i] = (guint8)(v >> 16);
-		out[3 * i + 1] = (guint8)(v >> 8);
-		out[3 * i + 2] = (guint8)v;
-	}
-}
-
-static RbImageLayout *
-rb_audio_layout(guint type, guint n_tracks)
-{
-	RbImageLayout *layout = rb_image_layout_new();
-
-	ck_assert(rb_image_layout_set_image_type(layout, type, NULL));
-	/* 2 s pauses: tracks of 300 sectors need no gapless pregap */
-	ck_assert(rb_image_layout_set_disable_gapless_audio(layout, TRUE, NULL));
-	for (guint i = 0; i < n_tracks; i++)
-		ck_assert(rb_image_layout_add_track(layout, RB_CD_SECTOR_AUDIO, 300, NULL, NULL));
-	return layout;
-}
-
-/* 7 packs (not a multiple of 4: they run on across sectors), in sheet mode or not */
-START_TEST(test_cdtext_leadin)
-{
-	const guint n_packs = 7;
-	g_autoptr(GBytes) packs = rb_packs_new(n_packs);
-	g_autoptr(RbImageLayout) layout = rb_image_layout_new();
-	g_autoptr(RbImageLayout) plain = NULL;
-	g_autoptr(GBytes) image = NULL;
-	g_autoptr(GBytes) plain_image = NULL;
-	g_autoptr(RbVdrive) drive = NULL;
-	const guint8 *data = g_bytes_get_data(packs, NULL);
-	RbVdriveReport report;
-	RbSource src;
-
-	ck_assert(rb_image_layout_set_image_type(layout, RB_DATA_BLOCK_TYPE_RAW_PW, NULL));
-	ck_assert(rb_image_layout_set_explicit_gaps(layout, _i == 1, NULL));
-	ck_assert(rb_image_layout_set_disable_gapless_audio(layout, TRUE, NULL));
-	for (guint i = 0; i < 2; i++)
-		ck_assert(rb_image_layout_add_track(layout, RB_CD_SECTOR_AUDIO, 300, NULL, NULL));
-	plain = rb_image_layout_copy(layout);
-	ck_assert(rb_image_layout_set_cdtext(layout, packs, NULL));
-	ck_assert(rb_image_layout_get_cdtext(layout) == packs);
-	ck_assert(rb_image_layout_get_cdtext(plain) == NULL);
-
-	rb_source_init(&src, layout);
-	image = rb_produce(layout, &src);
-	rb_source_init(&src, plain);
-	plain_image = rb_produce(plain, &src);
-
-	/* sector k from the stream's start carries packs 4k..4k+3 modulo 7 */
-	for (gint32 lba = RB_IMAGE_FIRST_LBA; lba < 0; lba++) {
-		const guint8 *pw = rb_image_test_sector(image, layout, lba) + RB_CD_MAIN_SIZE;
-		const guint8 *plain_pw =
-			rb_image_test_sector(plain_image, plain, lba) + RB_CD_MAIN_SIZE;
-		guint64 k = (guint64)(lba - RB_IMAGE_FIRST_LBA);
-		guint8 bytes[72];
-
-		/* P and Q, and the main channel, as without CD-TEXT */
-		for (guint b = 0; b < RB_SUBCHANNEL_PW_SIZE; b++)
-			ck_assert_uint_eq(pw[b] & 0xC0, plain_pw[b]);
-		ck_assert(memcmp(rb_image_test_sector(image, layout, lba),
-				 rb_image_test_sector(plain_image, plain, lba),
-				 RB_CD_MAIN_SIZE) == 0);
-		if (lba >= -150) {
-			/* track 1's pregap: no R-W */
-			for (guint b = 0; b < RB_SUBCHANNEL_PW_SIZE; b++)
-				ck_assert_uint_eq(pw[b] & 0x3F, 0);
-			continue;
-		}
-		rb_rw_bytes(pw, bytes);
-		for (guint j = 0; j < 4; j++)
-			ck_assert_msg(memcmp(bytes + j * RB_PACK,
-					     data + ((4 * k + j) % n_packs) * RB_PACK,
-					     RB_PACK) == 0,
-				      "LBA %d pack %u",
-				      lba,
-				      j);
-	}
-
-	drive = rb_image_test_burn(layout, image, &report);
-	rb_image_test_assert_clean(&report, layout);
-	rb_image_test_assert_toc(drive, layout);
-	/* the drive found four good packs in every lead-in sector it got */
-	ck_assert_uint_eq(report.leadin_sectors, (guint64)(-151 - RB_IMAGE_TEST_LEADIN + 1));
-	ck_assert_uint_eq(report.cdtext_packs, 4 * report.leadin_sectors);
-	ck_assert_uint_eq(report.cdtext_crc_errors, 0);
-}
-END_TEST
-
-/* the drive counts a damaged pack: the count above means something */
-START_TEST(test_cdtext_judge_sees_damage)
-{
-	g_autoptr(RbImageLayout) layout = rb_audio_layout(RB_DATA_BLOCK_TYPE_RAW_PW, 1);
-	g_autoptr(GBytes) packs = rb_packs_new(4);
-	g_autoptr(GBytes) image = NULL;
-	g_autoptr(RbVdrive) drive = NULL;
-	RbVdriveReport report;
-	RbSource src;
-	guint8 *bytes;
-
-	ck_assert(rb_image_layout_set_cdtext(layout, packs, NULL));
-	rb_source_init(&src, layout);
-	image = rb_produce(layout, &src);
-	/* one symbol of pack 2 flipped in one burned sector */
-	bytes = (guint8 *)rb_image_test_sector(image, layout, -1000) + RB_CD_MAIN_SIZE;
-	bytes[24 + 5] ^= 0x01;
-	drive = rb_image_test_burn(layout, image, &report);
-	ck_assert_uint_eq(report.cdtext_crc_errors, 1);
-	ck_assert_uint_eq(report.cdtext_packs, 4 * report.leadin_sectors);
-}
-END_TEST
-
-/* with an R-W generator: its lead-in must be zero, the program area is its own */
-START_TEST(test_cdtext_rw_generator)
-{
-	g_autoptr(RbImageLayout) layout = rb_audio_layout(RB_DATA_BLOCK_TYPE_RAW_PW, 1);
-	g_autoptr(GBytes) packs = rb_packs_new(5);
-	g_autoptr(GBytes) image = NULL;
-	g_autoptr(RbVdrive) drive = NULL;
-	g_autoptr(RbImageProducer) producer = NULL;
-	g_autoptr(GError) error = NULL;
-	g_autofree guint8 *buf = NULL;
-	RbVdriveReport report;
-	RbSource src;
-	guint n = 0;
-	gboolean ok = TRUE;
-
-	ck_assert(rb_image_layout_set_cdtext(layout, packs, NULL));
-	ck_assert(rb_image_layout_add_rw_generator(layout, NULL));
-	rb_source_init(&src, layout);
-	image = rb_produce(layout, &src);
-	for (gint32 lba = 0; lba < 300; lba += 37) {
-		const guint8 *pw = rb_image_test_sector(image, layout, lba) + RB_CD_MAIN_SIZE;
-		guint64 pos = (guint64)(lba - RB_IMAGE_FIRST_LBA) * RB_SUBCHANNEL_PW_SIZE;
-		for (guint b = 0; b < RB_SUBCHANNEL_PW_SIZE; b++)
-			ck_assert_uint_eq(pw[b] & 0x3F,
-					  rb_pattern(RB_IMAGE_SOURCE_RW, pos + b) & 0x3F);
-	}
-	drive = rb_image_test_burn(layout, image, &report);
-	rb_image_test_assert_clean(&report, layout);
-	ck_assert_uint_eq(report.cdtext_packs, 4 * report.leadin_sectors);
-	ck_assert_uint_eq(report.cdtext_crc_errors, 0);
-
-	/* a 1 in the lead-in of the generator's data: refused, at its LBA */
-	rb_source_init(&src, layout);
-	src.rw_leadin_byte = 1000 * RB_SUBCHANNEL_PW_SIZE + 7;
-	producer = rb_image_producer_new(layout, rb_source_read, &src, &error);
-	ck_assert(producer != NULL);
-	buf = g_malloc(75 * rb_image_producer_get_sector_size(producer));
-	do
-		ok = rb_image_producer_read(producer, buf, 75, &n, &error);
-	while (ok && n > 0);
-	ck_assert(!ok);
-	ck_assert(g_error_matches(error, RB_IMAGE_ERROR, RB_IMAGE_ERROR_INVALID_ARGUMENT));
-	ck_assert_msg(strstr(error->message, "-21650") != NULL, "%s", error->message);
+	rb_sheet_test_assert_q(hidden, -150, 0x01, 0x00, 300, TRUE);
+	rb_sheet_test_assert_q(hidden, 0, 0x01, 0x00, 150, TRUE);
+	rb_sheet_test_assert_q(hidden, 149, 0x01, 0x00, 1, TRUE);
+	rb_sheet_test_assert_q(hidden, 150, 0x01, 0x01, 0, FALSE);
+	rb_sheet_test_assert_q(hidden, 299, 0x01, 0x01, 149, FALSE);
+	rb_sheet_test_assert_q(hidden, 300, 0x01, 0x01, 150, TRUE);
+	rb_sheet_test_assert_q(hidden, 450, 0x02, 0x01, 0, FALSE);
 }
 END_TEST
 
@@ -588,14 +245,14 @@ END_TEST
 START_TEST(test_subchannel_source)
 {
 	g_autoptr(RbImageLayout) layout =
-		_i == 0 ? rb_audio_layout(RB_DATA_BLOCK_TYPE_RAW_PW, 2)
+		_i == 0 ? rb_sheet_test_audio_layout(RB_DATA_BLOCK_TYPE_RAW_PW, 2)
 			: rb_sheet_layout(&rb_sheet_discs[0], RB_DATA_BLOCK_TYPE_RAW_PW);
 	g_autoptr(RbImageLayout) plain = NULL;
 	g_autoptr(GBytes) image = NULL;
 	g_autoptr(GBytes) plain_image = NULL;
 	g_autoptr(RbVdrive) drive = NULL;
 	RbVdriveReport report;
-	RbSource src;
+	RbSheetSource src;
 	gint32 leadout = 0;
 
 	plain = rb_image_layout_copy(layout);
@@ -603,12 +260,12 @@ START_TEST(test_subchannel_source)
 	ck_assert(rb_image_layout_add_subchannel_source(layout, NULL));
 	ck_assert(rb_image_layout_has_subchannel_source(layout));
 	ck_assert(rb_image_layout_get_leadout_start(layout, &leadout, NULL));
-	rb_source_init(&src, layout);
-	image = rb_produce(layout, &src);
+	rb_sheet_test_source_init(&src, layout);
+	image = rb_sheet_test_produce(layout, &src);
 	ck_assert_uint_eq(src.offset[RB_IMAGE_SOURCE_SUBCHANNEL],
 			  (guint64)leadout * RB_SUBCHANNEL_PW_SIZE);
-	rb_source_init(&src, plain);
-	plain_image = rb_produce(plain, &src);
+	rb_sheet_test_source_init(&src, plain);
+	plain_image = rb_sheet_test_produce(plain, &src);
 
 	/* verbatim from LBA 0 to the lead-out, generated elsewhere */
 	for (gint32 lba = RB_IMAGE_FIRST_LBA; lba < rb_image_layout_get_end_lba(layout); lba++) {
@@ -616,7 +273,7 @@ START_TEST(test_subchannel_source)
 		guint8 expected[RB_SUBCHANNEL_PW_SIZE];
 
 		if (lba >= 0 && lba < leadout)
-			rb_sub_source_sector(layout, lba, expected);
+			rb_sheet_test_sub_sector(layout, lba, expected);
 		else
 			memcpy(expected,
 			       rb_image_test_sector(plain_image, plain, lba) + RB_CD_MAIN_SIZE,
@@ -633,28 +290,28 @@ END_TEST
 
 START_TEST(test_refusals)
 {
-	g_autoptr(GBytes) good = rb_packs_new(3);
+	g_autoptr(GBytes) good = rb_sheet_test_packs_new(3);
 	const guint8 *data = g_bytes_get_data(good, NULL);
-	g_autoptr(GBytes) short_pack = g_bytes_new(data, 2 * RB_PACK - 1);
-	g_autoptr(GBytes) long_pack = g_bytes_new(data, 2 * RB_PACK + 1);
-	g_autofree guint8 *bad_crc = g_memdup2(data, 3 * RB_PACK);
-	g_autofree guint8 *bad_type = g_memdup2(data, 3 * RB_PACK);
+	g_autoptr(GBytes) short_pack = g_bytes_new(data, 2 * RB_SHEET_TEST_PACK - 1);
+	g_autoptr(GBytes) long_pack = g_bytes_new(data, 2 * RB_SHEET_TEST_PACK + 1);
+	g_autofree guint8 *bad_crc = g_memdup2(data, 3 * RB_SHEET_TEST_PACK);
+	g_autofree guint8 *bad_type = g_memdup2(data, 3 * RB_SHEET_TEST_PACK);
 	g_autoptr(GBytes) bad_crc_bytes = NULL;
 	g_autoptr(GBytes) bad_type_bytes = NULL;
 	g_autoptr(RbImageLayout) sheet = rb_image_layout_new();
-	g_autoptr(RbImageLayout) imapi = rb_audio_layout(RB_DATA_BLOCK_TYPE_RAW_PW, 1);
+	g_autoptr(RbImageLayout) imapi = rb_sheet_test_audio_layout(RB_DATA_BLOCK_TYPE_RAW_PW, 1);
 	g_autoptr(RbImageLayout) special = rb_image_layout_new();
 
-	bad_crc[RB_PACK + 17] ^= 0x01;
-	bad_type[2 * RB_PACK] = 0x7F;
+	bad_crc[RB_SHEET_TEST_PACK + 17] ^= 0x01;
+	bad_type[2 * RB_SHEET_TEST_PACK] = 0x7F;
 	/* a valid CRC over the wrong type: only the type is wrong */
 	{
-		guint16 crc = (guint16)~rb_crc_ccitt(bad_type + 2 * RB_PACK, 16);
-		bad_type[2 * RB_PACK + 16] = (guint8)(crc >> 8);
-		bad_type[2 * RB_PACK + 17] = (guint8)crc;
+		guint16 crc = (guint16)~rb_sheet_test_crc(bad_type + 2 * RB_SHEET_TEST_PACK, 16);
+		bad_type[2 * RB_SHEET_TEST_PACK + 16] = (guint8)(crc >> 8);
+		bad_type[2 * RB_SHEET_TEST_PACK + 17] = (guint8)crc;
 	}
-	bad_crc_bytes = g_bytes_new(bad_crc, 3 * RB_PACK);
-	bad_type_bytes = g_bytes_new(bad_type, 3 * RB_PACK);
+	bad_crc_bytes = g_bytes_new(bad_crc, 3 * RB_SHEET_TEST_PACK);
+	bad_type_bytes = g_bytes_new(bad_type, 3 * RB_SHEET_TEST_PACK);
 
 	/* bad packs; the layout keeps what it had */
 	ck_assert(rb_image_layout_set_cdtext(imapi, good, NULL));
@@ -672,19 +329,20 @@ START_TEST(test_refusals)
 	/* CD-TEXT or a sub-channel source in PQ-only or cooked images */
 	for (guint type = RB_DATA_BLOCK_TYPE_RAW_PQ; type < RB_DATA_BLOCK_TYPE_RAW_PW; type++) {
 		for (guint what = 0; what < 2; what++) {
-			g_autoptr(RbImageLayout) layout = rb_audio_layout(type, 1);
-			RbSource src;
+			g_autoptr(RbImageLayout) layout = rb_sheet_test_audio_layout(type, 1);
+			RbSheetSource src;
 
 			if (what == 0)
 				ck_assert(rb_image_layout_set_cdtext(layout, good, NULL));
 			else
 				ck_assert(rb_image_layout_add_subchannel_source(layout, NULL));
-			rb_source_init(&src, layout);
+			rb_sheet_test_source_init(&src, layout);
 			rb_assert_error(rb_image_layout_validate(layout, error),
 					RB_IMAGE_ERROR_NEEDS_RAW_SUBCHANNEL);
-			rb_assert_error(
-				rb_image_producer_new(layout, rb_source_read, &src, error) != NULL,
-				RB_IMAGE_ERROR_NEEDS_RAW_SUBCHANNEL);
+			rb_assert_error(rb_image_producer_new(
+						layout, rb_sheet_test_source_read, &src, error) !=
+						NULL,
+					RB_IMAGE_ERROR_NEEDS_RAW_SUBCHANNEL);
 			ck_assert(rb_image_layout_set_image_type(
 				layout, RB_DATA_BLOCK_TYPE_RAW_PW, NULL));
 			ck_assert(rb_image_layout_validate(layout, NULL));
@@ -761,8 +419,8 @@ START_TEST(test_imapi_mode_unchanged)
 	/* gapless: track 2's pregap is track 1's end */
 	ck_assert_int_eq(rb_image_layout_get_track(layout, 1)->pregap_start, 300);
 	ck_assert_int_eq(rb_image_layout_get_track(layout, 1)->start, 450);
-	rb_assert_q(layout, 299, 0x01, 0x01, 299, FALSE);
-	rb_assert_q(layout, 300, 0x02, 0x00, 150, TRUE);
+	rb_sheet_test_assert_q(layout, 299, 0x01, 0x01, 299, FALSE);
+	rb_sheet_test_assert_q(layout, 300, 0x02, 0x00, 150, TRUE);
 	ck_assert(rb_image_layout_validate(layout, NULL));
 }
 END_TEST
@@ -772,7 +430,6 @@ main(void)
 {
 	Suite *suite = suite_create("image-sheet");
 	TCase *tc_sheet = tcase_create("sheet");
-	TCase *tc_cdtext = tcase_create("cdtext");
 	TCase *tc_sub = tcase_create("subchannel");
 	TCase *tc_rules = tcase_create("rules");
 
@@ -780,12 +437,6 @@ main(void)
 	tcase_add_loop_test(tc_sheet, test_sheet_disc, 0, G_N_ELEMENTS(rb_sheet_discs));
 	tcase_add_test(tc_sheet, test_sheet_subq);
 	suite_add_tcase(suite, tc_sheet);
-
-	tcase_set_timeout(tc_cdtext, RB_TEST_TIMEOUT_SECONDS);
-	tcase_add_loop_test(tc_cdtext, test_cdtext_leadin, 0, 2);
-	tcase_add_test(tc_cdtext, test_cdtext_judge_sees_damage);
-	tcase_add_test(tc_cdtext, test_cdtext_rw_generator);
-	suite_add_tcase(suite, tc_cdtext);
 
 	tcase_set_timeout(tc_sub, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_loop_test(tc_sub, test_subchannel_source, 0, 2);

@@ -11,19 +11,16 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "rb-dao-stream.h"
 #include "rb-image-private.h"
+#include "rb-image-test.h"
 #include "rb-image.h"
 #include "rb-scramble.h"
 #include "rb-test-service.h"
 #include "rb-vdrive-test.h"
 
-#define RB_LEADIN (-11634)
-#define RB_CHUNK 26
-#define RB_MMC_READ_TOC_PMA_ATIP 0x43
 #define RB_MAX_SECTOR 2448
 
 /* --- the test's sources: a pattern per source, read in short pieces ------------------- */
@@ -145,64 +142,15 @@ rb_source_init(RbSource *src, const RbImageLayout *layout)
 
 /* --- producing and burning ------------------------------------------------------------ */
 
-/* a fast drive with a blank CD-R 80 in raw mode of @block_type */
-static RbVdrive *
-rb_drive_new(guint8 block_type)
-{
-	RbVdrive *drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
-	const guint8 tur[6] = {RB_MMC_TEST_UNIT_READY};
-	guint8 sense[10] = {RB_MMC_MODE_SENSE_10, 0, 0x05, 0, 0, 0, 0, 0, 255};
-	guint8 buf[255] = {0};
-	guint8 select[10] = {RB_MMC_MODE_SELECT_10, 0x10, 0, 0, 0, 0, 0, 0, 8 + 2 + 0x32};
-	guint8 list[8 + 2 + 0x32] = {0};
-
-	rb_cmd(drive, tur, sizeof(tur), RB_MMC_DIR_NONE, NULL, 0); /* unit attention */
-	rb_assert_good(rb_cmd(drive, sense, sizeof(sense), RB_MMC_DIR_IN, buf, sizeof(buf)));
-	memcpy(list + 8, buf + 8, 2 + 0x32);
-	list[8] &= 0x7F;
-	list[8 + 2] = 0x40 | RB_MMC_WRITE_TYPE_RAW; /* BUFE */
-	list[8 + 3] = 0;
-	list[8 + 4] = block_type;
-	rb_assert_good(rb_cmd(drive, select, sizeof(select), RB_MMC_DIR_OUT, list, sizeof(list)));
-	return drive;
-}
-
-/* the whole image in memory (the tests' images are small) */
+/* the whole image in memory, every source read to its end and no further */
 static GBytes *
 rb_produce(const RbImageLayout *layout, RbSource *src)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbImageProducer) producer =
-		rb_image_producer_new(layout, rb_source_read, src, &error);
-	gsize size;
-	guint8 *image;
-	guint n = 0;
+	GBytes *image = rb_image_test_produce(layout, rb_source_read, src);
 
-	ck_assert_msg(producer != NULL, "%s", error ? error->message : "");
-	size = rb_image_producer_get_sector_size(producer);
-	image = g_malloc((gsize)rb_image_producer_get_n_sectors(producer) * size);
-	for (gsize at = 0;; at += n) {
-		ck_assert_msg(rb_image_producer_read(producer, image + at * size, 75, &n, &error),
-			      "%s",
-			      error ? error->message : "");
-		if (n == 0) {
-			ck_assert_uint_eq(at, rb_image_producer_get_n_sectors(producer));
-			break;
-		}
-	}
-	/* every source was read to its end, no further */
 	for (guint i = 0; i < rb_image_layout_get_n_tracks(layout); i++)
 		ck_assert_uint_eq(src->offset[i], rb_source_size(src, i));
-	return g_bytes_new_take(image, (gsize)rb_image_producer_get_n_sectors(producer) * size);
-}
-
-static const guint8 *
-rb_sector(GBytes *image, const RbImageLayout *layout, gint32 lba)
-{
-	gsize size = rb_image_layout_get_sector_size(layout);
-
-	return (const guint8 *)g_bytes_get_data(image, NULL) +
-	       (gsize)(lba - RB_IMAGE_FIRST_LBA) * size;
+	return image;
 }
 
 static void
@@ -211,100 +159,10 @@ rb_sector_q(GBytes *image, const RbImageLayout *layout, gint32 lba, guint8 q[RB_
 	gboolean p;
 
 	ck_assert(rb_subchannel_get_q(rb_image_layout_get_image_type(layout),
-				      rb_sector(image, layout, lba) + RB_CD_MAIN_SIZE,
+				      rb_image_test_sector(image, layout, lba) + RB_CD_MAIN_SIZE,
 				      q,
 				      &p,
 				      NULL));
-}
-
-static void
-rb_burn(const RbImageLayout *layout, GBytes *image, RbVdriveReport *report, RbVdrive **out_drive)
-{
-	guint type = rb_image_layout_get_image_type(layout);
-	g_autoptr(RbVdrive) drive = rb_drive_new((guint8)type);
-	gsize size = rb_image_layout_get_sector_size(layout);
-	gint32 end = rb_image_layout_get_end_lba(layout);
-	const guint8 sync[10] = {RB_MMC_SYNCHRONIZE_CACHE};
-
-	for (gint32 lba = RB_LEADIN; lba < end;) {
-		guint n = (guint)MIN(RB_CHUNK, end - lba);
-		guint8 wr[10] = {RB_MMC_WRITE_10};
-
-		wr[2] = (guint8)((guint32)lba >> 24);
-		wr[3] = (guint8)((guint32)lba >> 16);
-		wr[4] = (guint8)((guint32)lba >> 8);
-		wr[5] = (guint8)lba;
-		wr[8] = (guint8)n;
-		rb_assert_good(rb_cmd(drive,
-				      wr,
-				      sizeof(wr),
-				      RB_MMC_DIR_OUT,
-				      (guint8 *)rb_sector(image, layout, lba),
-				      n * size));
-		lba += (gint32)n;
-	}
-	rb_assert_good(rb_cmd(drive, sync, sizeof(sync), RB_MMC_DIR_NONE, NULL, 0));
-	rb_vdrive_get_report(drive, report);
-	if (out_drive != NULL)
-		*out_drive = g_steal_pointer(&drive);
-}
-
-static void
-rb_assert_clean(const RbVdriveReport *r, const RbImageLayout *layout)
-{
-	gint32 leadout = 0;
-
-	for (guint i = 0; i < r->n_problems; i++)
-		g_printerr("problem at %d: %s: %s\n",
-			   r->problems[i].lba,
-			   r->problems[i].kind,
-			   r->problems[i].detail);
-	ck_assert_uint_eq(r->bad_q_crc, 0);
-	ck_assert_uint_eq(r->address_mismatches, 0);
-	ck_assert_uint_eq(r->toc_mismatches, 0);
-	ck_assert_uint_eq(r->toc_short_runs, 0);
-	ck_assert_uint_eq(r->relative_time_mismatches, 0);
-	ck_assert_uint_eq(r->sequence_errors, 0);
-	ck_assert_uint_eq(r->p_channel_mismatches, 0);
-	ck_assert_uint_eq(r->mcn_isrc_errors, 0);
-	ck_assert_uint_eq(r->cdtext_crc_errors, 0);
-	ck_assert_uint_eq(r->n_problems, 0);
-	ck_assert(r->complete);
-	ck_assert_uint_eq(r->tracks, rb_image_layout_get_n_tracks(layout));
-	ck_assert(rb_image_layout_get_leadout_start(layout, &leadout, NULL));
-	ck_assert_int_eq(r->leadout_start, leadout);
-}
-
-/* sorts format 2 descriptors: A0, A1, A2, then the tracks (the drive lists
- * the pointers in the order it first saw them) */
-static int
-rb_descriptor_cmp(const void *a, const void *b)
-{
-	guint pa = ((const guint8 *)a)[3];
-	guint pb = ((const guint8 *)b)[3];
-
-	pa = pa >= 0xA0 ? pa - 0xA0 : pa + 0x100;
-	pb = pb >= 0xA0 ? pb - 0xA0 : pb + 0x100;
-	return (gint)pa - (gint)pb;
-}
-
-static void
-rb_assert_toc(RbVdrive *drive, const RbImageLayout *layout)
-{
-	g_autoptr(GBytes) expected = rb_image_layout_get_expected_toc(layout, NULL);
-	guint8 cdb[10] = {RB_MMC_READ_TOC_PMA_ATIP, 0, 2, 0, 0, 0, 0, 0x10, 0, 0};
-	guint8 buf[4096] = {0};
-	gsize len;
-
-	ck_assert(expected != NULL);
-	rb_assert_good(rb_cmd(drive, cdb, sizeof(cdb), RB_MMC_DIR_IN, buf, sizeof(buf)));
-	len = (gsize)((buf[0] << 8) | buf[1]) + 2;
-	ck_assert_uint_eq(len, g_bytes_get_size(expected));
-	qsort(buf + 4,
-	      (len - 4) / RB_IMAGE_TOC_DESCRIPTOR_SIZE,
-	      RB_IMAGE_TOC_DESCRIPTOR_SIZE,
-	      rb_descriptor_cmp);
-	ck_assert_mem_eq(buf, g_bytes_get_data(expected, NULL), len);
 }
 
 /* READ CD user data of @lba: 2352 bytes of audio, 2048 of Mode 1, 2336 of Mode 2 */
@@ -372,9 +230,9 @@ rb_check_disc(const RbImageLayout *layout, RbVdriveReport *report)
 
 	rb_source_init(&src, layout);
 	image = rb_produce(layout, &src);
-	rb_burn(layout, image, report, &drive);
-	rb_assert_clean(report, layout);
-	rb_assert_toc(drive, layout);
+	drive = rb_image_test_burn(layout, image, report);
+	rb_image_test_assert_clean(report, layout);
+	rb_image_test_assert_toc(drive, layout);
 	for (guint i = 0; i < rb_image_layout_get_n_tracks(layout); i++) {
 		const RbImageTrack *t = rb_image_layout_get_track(layout, i);
 		guint8 audio[RB_CD_MAIN_SIZE];
@@ -489,16 +347,17 @@ START_TEST(test_audio_gapless)
 	image = rb_check_disc(layout, &report);
 	/* LBA 300: track 1's data, track 2's index 0, P set, 150 frames to go */
 	rb_track_audio(0, 300, audio);
-	ck_assert_mem_eq(rb_sector(image, layout, 300), audio, RB_CD_MAIN_SIZE);
+	ck_assert_mem_eq(rb_image_test_sector(image, layout, 300), audio, RB_CD_MAIN_SIZE);
 	rb_sector_q(image, layout, 300, q);
 	ck_assert_uint_eq(q[1], 0x02);
 	ck_assert_uint_eq(q[2], 0x00);
 	ck_assert_uint_eq(q[3], 0x00);
 	ck_assert_uint_eq(q[4], 0x02);
 	ck_assert_uint_eq(q[5], 0x00);
-	ck_assert(rb_subchannel_pw_get_p(rb_sector(image, layout, 300) + RB_CD_MAIN_SIZE));
+	ck_assert(
+		rb_subchannel_pw_get_p(rb_image_test_sector(image, layout, 300) + RB_CD_MAIN_SIZE));
 	rb_track_audio(1, 0, audio);
-	ck_assert_mem_eq(rb_sector(image, layout, 450), audio, RB_CD_MAIN_SIZE);
+	ck_assert_mem_eq(rb_image_test_sector(image, layout, 450), audio, RB_CD_MAIN_SIZE);
 }
 END_TEST
 
@@ -519,7 +378,8 @@ START_TEST(test_special_pregap)
 		for (gsize b = 0; b < RB_CD_MAIN_SIZE; b++)
 			expected[b] = rb_pattern(RB_IMAGE_SOURCE_SPECIAL_PREGAP,
 						 (guint64)(lba + 150) * RB_CD_MAIN_SIZE + b);
-		ck_assert_mem_eq(rb_sector(image, layout, lba), expected, RB_CD_MAIN_SIZE);
+		ck_assert_mem_eq(
+			rb_image_test_sector(image, layout, lba), expected, RB_CD_MAIN_SIZE);
 		rb_sector_q(image, layout, lba, q);
 		ck_assert_uint_eq(q[1], 0x01);
 		ck_assert_uint_eq(q[2], 0x00);
@@ -650,8 +510,10 @@ START_TEST(test_rw_generator)
 	plain_image = rb_produce(plain, &src);
 	n = rb_image_layout_get_n_sectors(layout);
 	for (guint32 s = 0; s < n; s++) {
-		const guint8 *a = rb_sector(image, layout, RB_IMAGE_FIRST_LBA + (gint32)s);
-		const guint8 *b = rb_sector(plain_image, plain, RB_IMAGE_FIRST_LBA + (gint32)s);
+		const guint8 *a =
+			rb_image_test_sector(image, layout, RB_IMAGE_FIRST_LBA + (gint32)s);
+		const guint8 *b =
+			rb_image_test_sector(plain_image, plain, RB_IMAGE_FIRST_LBA + (gint32)s);
 		RbSource gen;
 
 		rb_source_init(&gen, layout);
@@ -794,7 +656,7 @@ START_TEST(test_data_disc)
 	rb_sector_q(image, layout, rb_image_layout_get_end_lba(layout) - 1, q);
 	ck_assert_uint_eq(q[0], 0x41);
 	/* the pregap of track 2: an empty sector of its type, scrambled */
-	memcpy(sector, rb_sector(image, layout, 300), RB_CD_MAIN_SIZE);
+	memcpy(sector, rb_image_test_sector(image, layout, 300), RB_CD_MAIN_SIZE);
 	ck_assert(rb_scramble_has_sync(sector));
 	rb_scramble_sector(sector);
 	ck_assert_uint_eq(sector[12], 0x00);
@@ -803,7 +665,7 @@ START_TEST(test_data_disc)
 	ck_assert_uint_eq(sector[15], rb_cd_sector_type_get_mode(rb_data_discs[_i][1]));
 	/* the lead-out too, in the last track's mode */
 	memcpy(sector,
-	       rb_sector(image, layout, rb_image_layout_get_end_lba(layout) - 1),
+	       rb_image_test_sector(image, layout, rb_image_layout_get_end_lba(layout) - 1),
 	       RB_CD_MAIN_SIZE);
 	rb_scramble_sector(sector);
 	ck_assert_uint_eq(sector[15], rb_cd_sector_type_get_mode(rb_data_discs[_i][2]));
@@ -852,7 +714,7 @@ START_TEST(test_mixed_disc)
 	ck_assert_uint_eq(q[5], 0x00);
 	rb_sector_q(image, layout, 449, q);
 	ck_assert_uint_eq(q[1], 0x01);
-	memcpy(sector, rb_sector(image, layout, 449), RB_CD_MAIN_SIZE);
+	memcpy(sector, rb_image_test_sector(image, layout, 449), RB_CD_MAIN_SIZE);
 	rb_scramble_sector(sector);
 	{
 		guint8 expected[RB_CD_MAIN_SIZE];
@@ -865,8 +727,8 @@ START_TEST(test_mixed_disc)
 	ck_assert_uint_eq(q[0], 0x01);
 	ck_assert_uint_eq(q[1], 0x02);
 	ck_assert_uint_eq(q[2], 0x00);
-	ck_assert_mem_eq(rb_sector(image, layout, 450), zeros, RB_CD_MAIN_SIZE);
-	ck_assert_mem_eq(rb_sector(image, layout, 599), zeros, RB_CD_MAIN_SIZE);
+	ck_assert_mem_eq(rb_image_test_sector(image, layout, 450), zeros, RB_CD_MAIN_SIZE);
+	ck_assert_mem_eq(rb_image_test_sector(image, layout, 599), zeros, RB_CD_MAIN_SIZE);
 	rb_sector_q(image, layout, 600, q);
 	ck_assert_uint_eq(q[0], 0x01);
 	ck_assert_uint_eq(q[2], 0x01);
@@ -898,7 +760,9 @@ START_TEST(test_leadin_main_channel)
 				rb_cd_sector_encode(types[i], lba, zeros, expected);
 				rb_scramble_sector(expected);
 			}
-			ck_assert_mem_eq(rb_sector(image, layout, lba), expected, RB_CD_MAIN_SIZE);
+			ck_assert_mem_eq(rb_image_test_sector(image, layout, lba),
+					 expected,
+					 RB_CD_MAIN_SIZE);
 		}
 	}
 }

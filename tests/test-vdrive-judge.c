@@ -28,28 +28,6 @@
 #define RB_ISRC_PHASE 75
 #define RB_CDTEXT_PACK 18
 
-/* a fast drive with a blank CD-R 80 in raw mode of @block_type */
-static RbVdrive *
-rb_drive_new(guint8 block_type)
-{
-	RbVdrive *drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
-	const guint8 tur[6] = {RB_MMC_TEST_UNIT_READY};
-	guint8 sense[10] = {RB_MMC_MODE_SENSE_10, 0, 0x05, 0, 0, 0, 0, 0, 255};
-	guint8 buf[255] = {0};
-	guint8 select[10] = {RB_MMC_MODE_SELECT_10, 0x10, 0, 0, 0, 0, 0, 0, 8 + 2 + 0x32};
-	guint8 list[8 + 2 + 0x32] = {0};
-
-	rb_cmd(drive, tur, sizeof(tur), RB_MMC_DIR_NONE, NULL, 0); /* unit attention */
-	rb_assert_good(rb_cmd(drive, sense, sizeof(sense), RB_MMC_DIR_IN, buf, sizeof(buf)));
-	memcpy(list + 8, buf + 8, 2 + 0x32);
-	list[8] &= 0x7F;
-	list[8 + 2] = 0x40 | RB_MMC_WRITE_TYPE_RAW; /* BUFE */
-	list[8 + 3] = 0;
-	list[8 + 4] = block_type;
-	rb_assert_good(rb_cmd(drive, select, sizeof(select), RB_MMC_DIR_OUT, list, sizeof(list)));
-	return drive;
-}
-
 static guint8
 rb_bcd(guint value)
 {
@@ -308,7 +286,7 @@ rb_judge_burn(const RbJudgeDisc *disc,
 	      RbVdriveReport *report,
 	      RbVdrive **out_drive)
 {
-	g_autoptr(RbVdrive) drive = rb_drive_new(block_type);
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new_raw(block_type);
 	const RbDaoTrack tracks[] = {{0, RB_TRACK2_PAUSE}, {RB_TRACK2, RB_LEADOUT - RB_TRACK2}};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(RbDaoStream) stream = rb_dao_stream_new(RB_LEADIN,

@@ -27,22 +27,11 @@
 gboolean
 rb_ccd_fail(GError **error, gint code, const RbCcd *ccd, guint line, const gchar *format, ...)
 {
-	g_autofree gchar *what = NULL;
 	va_list args;
 
 	va_start(args, format);
-	what = g_strdup_vprintf(format, args);
+	rb_disc_image_set_sheet_error_valist(error, code, ccd->path, line, format, args);
 	va_end(args);
-	if (line > 0)
-		g_set_error(error,
-			    RB_DISC_IMAGE_ERROR,
-			    code,
-			    _("%s line %u: %s"),
-			    ccd->path,
-			    line,
-			    what);
-	else
-		g_set_error(error, RB_DISC_IMAGE_ERROR, code, "%s: %s", ccd->path, what);
 	return FALSE;
 }
 

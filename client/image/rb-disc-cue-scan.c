@@ -159,6 +159,18 @@ rb_cue_read_flags(
 }
 
 /* TITLE and the other CD-TEXT keywords; FALSE with no error when @keyword is none */
+/* @keyword belongs to the disc, not to a track */
+static gboolean
+rb_cue_fail_disc_only(const RbCueSheet *sheet, guint line, const gchar *keyword, GError **error)
+{
+	return rb_disc_cue_fail(sheet,
+				line,
+				error,
+				RB_DISC_IMAGE_ERROR_SYNTAX,
+				_("%s is the disc's: put it before the first TRACK"),
+				keyword);
+}
+
 static gboolean
 rb_cue_read_text(RbCueSheet *sheet,
 		 RbCueTrack *track,
@@ -183,13 +195,7 @@ rb_cue_read_text(RbCueSheet *sheet,
 						keyword);
 		if (track != NULL && (i == RB_CUE_TEXT_DISC_ID || i == RB_CUE_TEXT_GENRE ||
 				      i == RB_CUE_TEXT_UPC_EAN))
-			return rb_disc_cue_fail(
-				sheet,
-				line,
-				error,
-				RB_DISC_IMAGE_ERROR_SYNTAX,
-				_("%s is the disc's: put it before the first TRACK"),
-				keyword);
+			return rb_cue_fail_disc_only(sheet, line, keyword, error);
 		if (track != NULL) {
 			g_free(track->text[i]);
 			track->text[i] = g_strdup(g_ptr_array_index(words, 1));
@@ -267,13 +273,7 @@ rb_cue_read_line(RbDiscImage *image,
 		return TRUE;
 	if (g_strcmp0(keyword, "CATALOG") == 0 || g_strcmp0(keyword, "CDTEXTFILE") == 0) {
 		if (track != NULL)
-			return rb_disc_cue_fail(
-				sheet,
-				line,
-				error,
-				RB_DISC_IMAGE_ERROR_SYNTAX,
-				_("%s is the disc's: put it before the first TRACK"),
-				keyword);
+			return rb_cue_fail_disc_only(sheet, line, keyword, error);
 		if (words->len != 2)
 			return rb_disc_cue_fail(sheet,
 						line,

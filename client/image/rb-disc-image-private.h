@@ -11,6 +11,8 @@
  */
 #pragma once
 
+#include <sys/stat.h>
+
 #include "rb-disc-image.h"
 
 G_BEGIN_DECLS
@@ -96,6 +98,14 @@ void rb_disc_image_add_zero(RbDiscImage *image, guint source, guint64 length);
 void rb_disc_image_add_empty_raw(RbDiscImage *image, guint source, guint32 n_sectors);
 void rb_disc_image_set_origin(RbDiscImage *image, guint track_index, const gchar *file, guint line);
 void rb_disc_image_add_note(RbDiscImage *image, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+/* a sheet reader's error: "@path line @line: …", or "@path: …" when
+ * @line is 0 (an error of the whole sheet) */
+void rb_disc_image_set_sheet_error_valist(
+	GError **error, gint code, const gchar *path, guint line, const gchar *format, va_list args)
+	G_GNUC_PRINTF(5, 0);
+/* @path opened for reading and its status in @st: the descriptor, or -1
+ * with RB_DISC_IMAGE_ERROR_FILE naming the image */
+gint rb_disc_image_open_file(const gchar *path, struct stat *st, GError **error);
 /* the bytes source @source has in all */
 guint64 rb_disc_image_get_source_length(const RbDiscImage *image, guint source);
 

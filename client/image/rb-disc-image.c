@@ -305,16 +305,25 @@ rb_disc_image_describe_track_source(const RbDiscImage *image, guint track_index)
 	return g_steal_pointer(&data);
 }
 
-/* the first bytes of @path, and its size */
-static GBytes *
-rb_disc_image_sniff(const gchar *path, guint64 *size, GError **error)
+void
+rb_disc_image_set_sheet_error_valist(
+	GError **error, gint code, const gchar *path, guint line, const gchar *format, va_list args)
 {
-	g_autofree guint8 *head = g_malloc(RB_DISC_SNIFF_SIZE);
-	struct stat st;
-	gssize n;
+	g_autofree gchar *what = g_strdup_vprintf(format, args);
+
+	if (line > 0)
+		g_set_error(
+			error, RB_DISC_IMAGE_ERROR, code, _("%s line %u: %s"), path, line, what);
+	else
+		g_set_error(error, RB_DISC_IMAGE_ERROR, code, "%s: %s", path, what);
+}
+
+gint
+rb_disc_image_open_file(const gchar *path, struct stat *st, GError **error)
+{
 	gint fd = g_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 
-	if (fd < 0 || fstat(fd, &st) != 0) {
+	if (fd < 0 || fstat(fd, st) != 0) {
 		gint errsv = errno;
 
 		if (fd >= 0)
@@ -325,8 +334,22 @@ rb_disc_image_sniff(const gchar *path, guint64 *size, GError **error)
 			    _("Cannot open the image “%s”: %s"),
 			    path,
 			    g_strerror(errsv));
-		return NULL;
+		return -1;
 	}
+	return fd;
+}
+
+/* the first bytes of @path, and its size */
+static GBytes *
+rb_disc_image_sniff(const gchar *path, guint64 *size, GError **error)
+{
+	g_autofree guint8 *head = g_malloc(RB_DISC_SNIFF_SIZE);
+	struct stat st;
+	gssize n;
+	gint fd = rb_disc_image_open_file(path, &st, error);
+
+	if (fd < 0)
+		return NULL;
 	*size = S_ISREG(st.st_mode) ? (guint64)st.st_size : 0;
 	n = S_ISREG(st.st_mode) ? read(fd, head, RB_DISC_SNIFF_SIZE) : 0;
 	close(fd);

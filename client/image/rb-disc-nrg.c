@@ -303,21 +303,10 @@ rb_disc_nrg_read(const gchar *path, GError **error)
 	RbNrg nrg = {.path = path};
 	struct stat st;
 	gboolean ok;
-	gint fd = g_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+	gint fd = rb_disc_image_open_file(path, &st, error);
 
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		gint errsv = errno;
-
-		if (fd >= 0)
-			close(fd);
-		g_set_error(error,
-			    RB_DISC_IMAGE_ERROR,
-			    RB_DISC_IMAGE_ERROR_FILE,
-			    _("Cannot open the image “%s”: %s"),
-			    path,
-			    g_strerror(errsv));
+	if (fd < 0)
 		return NULL;
-	}
 	nrg.size = (guint64)st.st_size;
 	ok = rb_nrg_read_chain(&nrg, fd, error) && rb_nrg_parse_chain(&nrg, error) &&
 	     rb_nrg_build(image, &nrg, fd, error);

@@ -46,23 +46,6 @@ struct _RbDiscImageStream {
 	RbDiscSourceState states[RB_DISC_IMAGE_N_SOURCES];
 };
 
-static RbCdSectorType
-rb_disc_stream_cooked(RbCdSectorType type)
-{
-	switch (type) {
-	case RB_CD_SECTOR_MODE1_RAW:
-		return RB_CD_SECTOR_MODE1;
-	case RB_CD_SECTOR_MODE2_FORM0_RAW:
-		return RB_CD_SECTOR_MODE2_FORM0;
-	case RB_CD_SECTOR_MODE2_FORM1_RAW:
-		return RB_CD_SECTOR_MODE2_FORM1;
-	case RB_CD_SECTOR_MODE2_FORM2_RAW:
-		return RB_CD_SECTOR_MODE2_FORM2;
-	default:
-		return type;
-	}
-}
-
 static void
 rb_disc_stream_close_segment(RbDiscSourceState *state)
 {
@@ -233,7 +216,7 @@ rb_disc_stream_stage(RbDiscImageStream *stream,
 		gint32 lba = t->pregap_start +
 			     (gint32)((state->position + state->done) / RB_CD_MAIN_SIZE);
 
-		rb_cd_sector_encode(rb_disc_stream_cooked(t->type), lba, zeros, state->unit);
+		rb_cd_sector_encode(rb_cd_sector_type_get_cooked(t->type), lba, zeros, state->unit);
 		rb_scramble_sector(state->unit);
 	} else if ((segment->flags & RB_DISC_SEGMENT_XA_2336) != 0) {
 		const RbImageTrack *t = rb_image_layout_get_track(stream->image->layout, source);

@@ -19,22 +19,11 @@
 gboolean
 rb_toc_fail(GError **error, gint code, const RbToc *toc, guint line, const gchar *format, ...)
 {
-	g_autofree gchar *what = NULL;
 	va_list args;
 
 	va_start(args, format);
-	what = g_strdup_vprintf(format, args);
+	rb_disc_image_set_sheet_error_valist(error, code, toc->path, line, format, args);
 	va_end(args);
-	if (line > 0)
-		g_set_error(error,
-			    RB_DISC_IMAGE_ERROR,
-			    code,
-			    _("%s line %u: %s"),
-			    toc->path,
-			    line,
-			    what);
-	else
-		g_set_error(error, RB_DISC_IMAGE_ERROR, code, "%s: %s", toc->path, what);
 	return FALSE;
 }
 
