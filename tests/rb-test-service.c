@@ -21,6 +21,7 @@
 #include "rb-dao-stream.h"
 #include "rb-error.h"
 #include "rb-test-service.h"
+#include "rb-test-tools.h"
 
 #define RB_TEST_POLL_US (20 * 1000)
 
@@ -445,25 +446,7 @@ rb_test_service_free(RbTestService *self)
 gint
 rb_test_run(const gchar *const *argv, gchar **envp, gchar **standard_output, gchar **standard_error)
 {
-	g_autoptr(GError) error = NULL;
-	gint wait_status = 0;
-
-	ck_assert_msg(g_spawn_sync(NULL,
-				   (gchar **)argv,
-				   envp,
-				   G_SPAWN_SEARCH_PATH,
-				   NULL,
-				   NULL,
-				   standard_output,
-				   standard_error,
-				   &wait_status,
-				   &error),
-		      "cannot run %s: %s",
-		      argv[0],
-		      error ? error->message : "");
-	ck_assert_msg(
-		WIFEXITED(wait_status), "%s died of signal %d", argv[0], WTERMSIG(wait_status));
-	return WEXITSTATUS(wait_status);
+	return rb_test_run_in(NULL, argv, envp, standard_output, standard_error);
 }
 
 /* the first Python that has dbusmock; NULL when none has */

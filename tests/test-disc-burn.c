@@ -287,7 +287,7 @@ START_TEST(test_burn_wav_files)
 
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
 	err = rb_ctl(service, 0, &out, (const gchar *const *)show_args);
-	summary = rb_disc_test_json_query(
+	summary = rb_test_json_query(
 		out,
 		"'%s %s %s %s %d %d %s %s %s %s %s %s' % (d['format'], [t['start'] for t in "
 		"d['tracks']], [t['pregap'] for t in d['tracks']], [t['type'] for t in "
@@ -457,7 +457,7 @@ START_TEST(test_refusals)
 			"--json", "show", "long1.wav", "long2.wav", "long3.wav", "long4.wav", NULL};
 		g_autofree gchar *err = rb_ctl(service, 0, &long_show, args);
 	}
-	summary = rb_disc_test_json_query(long_show, "'%s %s' % (d['fits74'], d['fits80'])");
+	summary = rb_test_json_query(long_show, "'%s %s' % (d['fits74'], d['fits80'])");
 	ck_assert_str_eq(summary, "False True");
 	rb_lock_watch_flush(service);
 	ck_assert_uint_eq(watch.n_locks, 0);
@@ -511,7 +511,7 @@ START_TEST(test_progress_tracks)
 		"d[-1]['percent'], all(u['percent'] is not None for u in d if u['action'] == "
 		"'writing'))",
 		2250 + RB_PAUSE + 2250);
-	summary = rb_disc_test_json_query(json->str, check);
+	summary = rb_test_json_query(json->str, check);
 	ck_assert_msg(!g_str_has_prefix(summary, "0 "), "no update named a track: %s", out);
 	ck_assert_msg(strstr(summary, " 0 100 True") != NULL, "%s in %s", summary, out);
 	rb_test_service_stop_daemon(service);
