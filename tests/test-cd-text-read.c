@@ -47,10 +47,15 @@ START_TEST(test_same_run)
 	g_autofree gchar *err = NULL;
 	g_autoptr(GByteArray) packs = NULL;
 
-	rb_cd_text_test_require_program("cdrdao");
-	rb_cd_text_test_require_program("cd-info");
-	rb_cd_text_test_run(
-		dir, (const gchar *[]){"--report", "sh", "-c", script, NULL}, &out, &err);
+	rb_test_require_program("cdrdao");
+	rb_test_require_program("cd-info");
+	ck_assert_msg(rb_test_run_vdrive(dir,
+					 (const gchar *[]){"--report", "sh", "-c", script, NULL},
+					 &out,
+					 &err) == 0,
+		      "%s%s",
+		      out,
+		      err);
 	rb_cd_text_test_assert_readers(dir, out, "read.toc");
 	rb_cd_text_test_assert_contains(err, "Found CD-TEXT data.");
 	/* the drive's report: every lead-in sector carried 4 good packs */
@@ -95,7 +100,7 @@ START_TEST(test_read_toc_format_5)
 	for (guint i = 0; i < n; i++) {
 		const guint8 *pack = buf + 4 + i * RB_CD_TEXT_TEST_PACK;
 
-		ck_assert_msg(rb_cd_text_test_pack_crc_ok(pack), "pack %u", i);
+		ck_assert_msg(rb_test_cd_text_crc_ok(pack), "pack %u", i);
 		if (i > 0 && (pack[3] & 0x70) == (pack[3 - RB_CD_TEXT_TEST_PACK] & 0x70))
 			ck_assert_uint_eq(pack[2], pack[2 - RB_CD_TEXT_TEST_PACK] + 1);
 	}
@@ -125,17 +130,21 @@ START_TEST(test_tools_after_export)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 
-	rb_cd_text_test_require_program("cd-info");
-	rb_cd_text_test_run(dir,
-			    (const gchar *[]){"--disc",
-					      "disc.img",
-					      "sh",
-					      "-c",
-					      "cd-info --no-header --no-device-info /dev/sr0 && "
-					      "cdrdao read-toc --device /dev/sr0 loaded.toc",
-					      NULL},
-			    &out,
-			    &err);
+	rb_test_require_program("cd-info");
+	ck_assert_msg(rb_test_run_vdrive(
+			      dir,
+			      (const gchar *[]){"--disc",
+						"disc.img",
+						"sh",
+						"-c",
+						"cd-info --no-header --no-device-info /dev/sr0 && "
+						"cdrdao read-toc --device /dev/sr0 loaded.toc",
+						NULL},
+			      &out,
+			      &err) == 0,
+		      "%s%s",
+		      out,
+		      err);
 	rb_cd_text_test_assert_readers(dir, out, "loaded.toc");
 	rb_cd_text_test_remove_dir(dir);
 }
@@ -170,16 +179,20 @@ START_TEST(test_no_cdtext)
 	ck_assert_int_eq(cdio_get_num_tracks(cdio), 2);
 	cdio_destroy(cdio);
 
-	rb_cd_text_test_run(dir,
-			    (const gchar *[]){"--disc",
-					      "disc.img",
-					      "sh",
-					      "-c",
-					      "cd-info --no-header --no-device-info /dev/sr0 && "
-					      "cdrdao read-toc --device /dev/sr0 plain.toc",
-					      NULL},
-			    &out,
-			    &err);
+	ck_assert_msg(rb_test_run_vdrive(
+			      dir,
+			      (const gchar *[]){"--disc",
+						"disc.img",
+						"sh",
+						"-c",
+						"cd-info --no-header --no-device-info /dev/sr0 && "
+						"cdrdao read-toc --device /dev/sr0 plain.toc",
+						NULL},
+			      &out,
+			      &err) == 0,
+		      "%s%s",
+		      out,
+		      err);
 	rb_cd_text_test_assert_contains(out, "No CD-TEXT on Disc.");
 	rb_cd_text_test_assert_contains(out, "CD-ROM Track List (1 - 2)");
 	ck_assert_msg(strstr(err, "Found CD-TEXT data.") == NULL, "%s", err);
