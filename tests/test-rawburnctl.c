@@ -11,8 +11,11 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
+#include "rb-test-client.h"
 #include "rb-test-service.h"
 #include "rb-test-tools.h"
+
+#define RB_VIRTUAL0 "/org/rawburn/RawBurn1/recorders/virtual0"
 
 /* cd-r-80's lead-in start (ATIP) on the emulated drive: the exported disc starts there */
 #define RB_CD_R_80_LEADIN (-11634)
@@ -38,35 +41,14 @@ rb_make_image(RbTestService *service, const gchar *name, const gchar *sector_typ
 	return path;
 }
 
-static GVariant *
-rb_get_property(RbTestService *service, const gchar *interface, const gchar *property)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = NULL;
-	GVariant *value = NULL;
-
-	reply = g_dbus_connection_call_sync(service->connection,
-					    "org.rawburn.RawBurn1",
-					    "/org/rawburn/RawBurn1/recorders/virtual0",
-					    "org.freedesktop.DBus.Properties",
-					    "Get",
-					    g_variant_new("(ss)", interface, property),
-					    G_VARIANT_TYPE("(v)"),
-					    G_DBUS_CALL_FLAGS_NONE,
-					    -1,
-					    NULL,
-					    &error);
-	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
-	g_variant_get(reply, "(v)", &value);
-	return value;
-}
-
 /* the lock went with the burn: ReleaseMedia was called */
 static void
 rb_assert_released(RbTestService *service)
 {
-	g_autoptr(GVariant) owner =
-		rb_get_property(service, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+	g_autoptr(GVariant) owner = rb_test_get_property(service->connection,
+							 RB_VIRTUAL0,
+							 "org.rawburn.RawBurn1.Recorder",
+							 "ExclusiveAccessOwner");
 	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
 }
 
@@ -207,8 +189,10 @@ START_TEST(test_ctl_burn_refused)
 	ck_assert_msg(strstr(err, "not a whole number of 2448-byte sectors") != NULL, "%s", err);
 	ck_assert(strstr(err, "org.rawburn") == NULL);
 	rb_assert_released(service);
-	report = rb_get_property(
-		service, "org.rawburn.RawBurn1.VirtualRecorder", "ValidationReport");
+	report = rb_test_get_property(service->connection,
+				      RB_VIRTUAL0,
+				      "org.rawburn.RawBurn1.VirtualRecorder",
+				      "ValidationReport");
 	ck_assert(g_variant_lookup(report, "SectorsWritten", "t", &written));
 	ck_assert_uint_eq(written, 0);
 	rb_test_service_stop_daemon(service);
@@ -247,16 +231,21 @@ START_TEST(test_ctl_burn_cancel)
 	/* until the service writes for the client, under the name it gave */
 	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
 	for (;;) {
-		g_autoptr(GVariant) writing = rb_get_property(
-			service, "org.rawburn.RawBurn1.DiscFormat2RawCD", "WriteInProgress");
+		g_autoptr(GVariant) writing =
+			rb_test_get_property(service->connection,
+					     RB_VIRTUAL0,
+					     "org.rawburn.RawBurn1.DiscFormat2RawCD",
+					     "WriteInProgress");
 		if (g_variant_get_boolean(writing))
 			break;
 		ck_assert_msg(g_get_monotonic_time() < deadline, "the burn never started");
 		g_usleep(20 * 1000);
 	}
 	{
-		g_autoptr(GVariant) owner = rb_get_property(
-			service, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+		g_autoptr(GVariant) owner = rb_test_get_property(service->connection,
+								 RB_VIRTUAL0,
+								 "org.rawburn.RawBurn1.Recorder",
+								 "ExclusiveAccessOwner");
 		ck_assert_str_eq(g_variant_get_string(owner, NULL), "Cancel test");
 	}
 	g_subprocess_send_signal(ctl, SIGINT);
