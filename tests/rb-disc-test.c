@@ -322,6 +322,44 @@ rb_disc_test_assert_contains(const gchar *haystack, const gchar *needle)
 }
 
 void
+rb_disc_test_assert_cd_info(const gchar *info,
+			    guint n_tracks,
+			    const gint32 *starts,
+			    const gchar *const *formats,
+			    gint32 leadout,
+			    const gchar *const *titles,
+			    const gchar *const *performers)
+{
+	g_autofree gchar *leadout_msf = rb_disc_test_msf(leadout);
+	g_autofree gchar *leadout_line =
+		g_strdup_printf("170: %s  %06d leadout", leadout_msf, leadout);
+
+	for (guint i = 0; i < n_tracks; i++) {
+		g_autofree gchar *msf = rb_disc_test_msf(starts[i]);
+		g_autofree gchar *line = g_strdup_printf("%3u: %s  %06d %s ",
+							 i + 1,
+							 msf,
+							 starts[i],
+							 formats != NULL ? formats[i] : "audio");
+
+		rb_disc_test_assert_contains(info, line);
+	}
+	rb_disc_test_assert_contains(info, leadout_line);
+	/* cd-info reads the CD-TEXT with READ TOC format 0101b */
+	for (guint item = 0; item <= n_tracks; item++) {
+		g_autofree gchar *heading =
+			item == 0 ? g_strdup("CD-TEXT for Disc:\n")
+				  : g_strdup_printf("CD-TEXT for Track %2u:\n", item);
+		g_autofree gchar *text = g_strdup_printf("%s\tTITLE: %s\n\tPERFORMER: %s\n",
+							 heading,
+							 titles[item],
+							 performers[item]);
+
+		rb_disc_test_assert_contains(info, text);
+	}
+}
+
+void
 rb_disc_test_assert_read_back(const gchar *dir,
 			      const gchar *disc,
 			      const RbDiscTestExpected *expected)
@@ -333,31 +371,15 @@ rb_disc_test_assert_read_back(const gchar *dir,
 	g_autofree gchar *info = rb_disc_test_read_disc(dir, disc, command);
 	g_autofree gchar *pcm_path = g_build_filename(dir, "read-back.pcm", NULL);
 	g_autofree gchar *pcm = NULL;
-	g_autofree gchar *leadout_msf = rb_disc_test_msf(expected->leadout);
-	g_autofree gchar *leadout_line = NULL;
 	gsize pcm_len = 0;
 
-	for (guint i = 0; i < expected->n_tracks; i++) {
-		g_autofree gchar *msf = rb_disc_test_msf(expected->starts[i]);
-		g_autofree gchar *line =
-			g_strdup_printf("%3u: %s  %06d audio", i + 1, msf, expected->starts[i]);
-
-		rb_disc_test_assert_contains(info, line);
-	}
-	leadout_line = g_strdup_printf("170: %s  %06d leadout", leadout_msf, expected->leadout);
-	rb_disc_test_assert_contains(info, leadout_line);
-	/* cd-info reads the CD-TEXT with READ TOC format 0101b */
-	for (guint item = 0; item <= expected->n_tracks; item++) {
-		g_autofree gchar *heading =
-			item == 0 ? g_strdup("CD-TEXT for Disc:\n")
-				  : g_strdup_printf("CD-TEXT for Track %2u:\n", item);
-		g_autofree gchar *text = g_strdup_printf("%s\tTITLE: %s\n\tPERFORMER: %s\n",
-							 heading,
-							 expected->titles[item],
-							 expected->performers[item]);
-
-		rb_disc_test_assert_contains(info, text);
-	}
+	rb_disc_test_assert_cd_info(info,
+				    expected->n_tracks,
+				    expected->starts,
+				    NULL,
+				    expected->leadout,
+				    expected->titles,
+				    expected->performers);
 	ck_assert(g_file_get_contents(pcm_path, &pcm, &pcm_len, NULL));
 	ck_assert_uint_eq(pcm_len, expected->audio->len);
 	ck_assert_msg(memcmp(pcm, expected->audio->data, pcm_len) == 0,

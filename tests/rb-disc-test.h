@@ -77,6 +77,17 @@ gchar *rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *
 /* @lba as cd-info prints it: "MM:SS:FF" of @lba + 150 */
 gchar *rb_disc_test_msf(gint32 lba);
 
+/* cd-info's report @info shows @n_tracks tracks from @starts, of
+ * @formats (cd-info's names; NULL: all "audio"), the lead-out at @leadout,
+ * and CD-TEXT block 0's @titles and @performers ([0] the disc) */
+void rb_disc_test_assert_cd_info(const gchar *info,
+				 guint n_tracks,
+				 const gint32 *starts,
+				 const gchar *const *formats,
+				 gint32 leadout,
+				 const gchar *const *titles,
+				 const gchar *const *performers);
+
 /* what a burned audio disc must read back as */
 typedef struct {
 	guint n_tracks;
