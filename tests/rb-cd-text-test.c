@@ -90,19 +90,6 @@ rb_cd_text_test_inputs(gboolean cdtext)
 	return dir;
 }
 
-void
-rb_cd_text_test_remove_dir(const gchar *dir)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const gchar *name;
-
-	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-		g_autofree gchar *path = g_build_filename(dir, name, NULL);
-		g_unlink(path);
-	}
-	g_rmdir(dir);
-}
-
 /* the packs cdrdao's encoder made, from its verbosity-4 listing
  * "80 00 00 00: 44 69 … 46  CRC: 95 67", in its order */
 GByteArray *

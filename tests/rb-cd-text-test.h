@@ -35,7 +35,6 @@ extern const gchar rb_cd_text_test_burn[];
 
 void rb_cd_text_test_append_cd_text(GString *toc, guint item);
 gchar *rb_cd_text_test_inputs(gboolean cdtext);
-void rb_cd_text_test_remove_dir(const gchar *dir);
 GByteArray *rb_cd_text_test_cdrdao_packs(const gchar *log);
 gchar *rb_cd_text_test_burn_export(gboolean cdtext, GByteArray **packs, gchar **report);
 guint64 rb_cd_text_test_report_number(const gchar *report, const gchar *label);

@@ -404,22 +404,6 @@ rb_test_service_stop_daemon(RbTestService *self)
 	return WEXITSTATUS(wait_status);
 }
 
-/* the bus configuration, the logs, the socket and the files a test put there
- * with rb_test_service_write_file(); nothing below a subdirectory */
-static void
-rb_test_service_remove_tmpdir(const gchar *tmpdir)
-{
-	g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
-	const gchar *name;
-
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		g_autofree gchar *path = g_build_filename(tmpdir, name, NULL);
-		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
-			g_unlink(path);
-	}
-	g_rmdir(tmpdir);
-}
-
 void
 rb_test_service_free(RbTestService *self)
 {
@@ -436,7 +420,7 @@ rb_test_service_free(RbTestService *self)
 		waitpid(self->bus_pid, NULL, 0);
 	}
 	if (self->tmpdir != NULL)
-		rb_test_service_remove_tmpdir(self->tmpdir);
+		rb_test_remove_dir(self->tmpdir);
 	g_free(self->daemon_log);
 	g_free(self->bus_address);
 	g_free(self->tmpdir);

@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <sys/wait.h>
 
 #include "rb-test-tools.h"
@@ -95,4 +96,19 @@ rb_test_json_query(const gchar *json, const gchar *expression)
 		      err);
 	g_strchomp(out);
 	return out;
+}
+
+void
+rb_test_remove_dir(const gchar *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const gchar *name;
+
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+		g_autofree gchar *path = g_build_filename(dir, name, NULL);
+
+		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
+			g_unlink(path);
+	}
+	g_rmdir(dir);
 }

@@ -22,6 +22,8 @@ gint
 rb_test_run_in(const gchar *dir, const gchar *const *argv, gchar **envp, gchar **out, gchar **err);
 /* rawburn-vdrive-run --fast @args in @dir, as rb_test_run_in() */
 gint rb_test_run_vdrive(const gchar *dir, const gchar *const *args, gchar **out, gchar **err);
+/* @dir and the files in it (not below a subdirectory) removed */
+void rb_test_remove_dir(const gchar *dir);
 /* what python3 prints of @expression on @json, parsed as d; fails the
  * test unless @json is valid JSON */
 gchar *rb_test_json_query(const gchar *json, const gchar *expression);

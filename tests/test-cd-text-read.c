@@ -64,7 +64,7 @@ START_TEST(test_same_run)
 	ck_assert_uint_eq(rb_cd_text_test_report_number(err, "CD-TEXT CRC errors "), 0);
 	ck_assert_uint_eq(rb_cd_text_test_report_number(err, "CD-TEXT packs "),
 			  4 * rb_cd_text_test_report_leadin(err));
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 
@@ -119,7 +119,7 @@ START_TEST(test_read_toc_format_5)
 	ck_assert_uint_eq(report.cdtext_packs,
 			  rb_cd_text_test_report_number(report_text, "CD-TEXT packs "));
 	ck_assert_uint_eq(report.cdtext_packs, 4 * report.leadin_sectors);
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 
@@ -146,7 +146,7 @@ START_TEST(test_tools_after_export)
 		      out,
 		      err);
 	rb_cd_text_test_assert_readers(dir, out, "loaded.toc");
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 
@@ -210,7 +210,7 @@ START_TEST(test_no_cdtext)
 	rb_cd_text_test_read_cdtext(vdrive, sizeof(buf), FALSE, buf, sizeof(buf), &result);
 	ck_assert_uint_eq(result.sense[2] & 0x0F, RB_SENSE_NOT_READY);
 	ck_assert_uint_eq(result.sense[12], 0x3A);
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 
