@@ -129,19 +129,6 @@ rb_disc_test_write_data(const gchar *path,
 	rb_disc_test_set_contents(path, data, (gsize)n_sectors * out_size);
 }
 
-/* rawburn-vdrive-run --fast @args in @dir; fails the test unless it
- * exits 0; returns its standard output */
-static gchar *
-rb_disc_test_vdrive(const gchar *dir, const gchar *const *args, const gchar *what)
-{
-	g_autofree gchar *err = NULL;
-	gchar *out = NULL;
-
-	ck_assert_msg(
-		rb_test_run_vdrive(dir, args, &out, &err) == 0, "%s failed:\n%s%s", what, out, err);
-	return out;
-}
-
 GBytes *
 rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet)
 {
@@ -167,7 +154,7 @@ rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet)
 
 	/* the CUE and TOC readers need it as their oracle */
 	rb_test_require_program("cdrdao");
-	out = rb_disc_test_vdrive(dir, args, "cdrdao");
+	out = rb_test_run_vdrive(dir, args, NULL);
 	ck_assert(g_file_get_contents(image, &disc, &length, &error));
 	return g_bytes_new_take(disc, length);
 }
@@ -284,7 +271,7 @@ rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *command
 {
 	const gchar *args[] = {"--disc", disc, "sh", "-c", command, NULL};
 
-	return rb_disc_test_vdrive(dir, args, command);
+	return rb_test_run_vdrive(dir, args, NULL);
 }
 
 gchar *

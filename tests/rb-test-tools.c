@@ -51,11 +51,15 @@ rb_test_run_in(const gchar *dir, const gchar *const *argv, gchar **envp, gchar *
 	return WEXITSTATUS(wait_status);
 }
 
-gint
-rb_test_run_vdrive(const gchar *dir, const gchar *const *args, gchar **out, gchar **err)
+gchar *
+rb_test_run_vdrive(const gchar *dir, const gchar *const *args, gchar **err)
 {
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_auto(GStrv) envp = g_get_environ();
+	g_autofree gchar *command = g_strjoinv(" ", (gchar **)args);
+	g_autofree gchar *error_text = NULL;
+	gchar *out = NULL;
+	gint status;
 
 	/* the tool puts itself under umockdev's preload: not under ours */
 	envp = g_environ_unsetenv(envp, "LD_PRELOAD");
@@ -66,7 +70,16 @@ rb_test_run_vdrive(const gchar *dir, const gchar *const *args, gchar **out, gcha
 	for (guint i = 0; args[i] != NULL; i++)
 		g_ptr_array_add(argv, (gpointer)args[i]);
 	g_ptr_array_add(argv, NULL);
-	return rb_test_run_in(dir, (const gchar *const *)argv->pdata, envp, out, err);
+	status = rb_test_run_in(dir, (const gchar *const *)argv->pdata, envp, &out, &error_text);
+	ck_assert_msg(status == 0,
+		      "rawburn-vdrive-run %s: exit status %d\n%s%s",
+		      command,
+		      status,
+		      out,
+		      error_text);
+	if (err != NULL)
+		*err = g_steal_pointer(&error_text);
+	return out;
 }
 
 gchar *

@@ -20,8 +20,9 @@ void rb_test_require_program(const gchar *name);
  * returns its exit status */
 gint
 rb_test_run_in(const gchar *dir, const gchar *const *argv, gchar **envp, gchar **out, gchar **err);
-/* rawburn-vdrive-run --fast @args in @dir, as rb_test_run_in() */
-gint rb_test_run_vdrive(const gchar *dir, const gchar *const *args, gchar **out, gchar **err);
+/* rawburn-vdrive-run --fast @args in @dir; fails the test unless it exits
+ * 0; returns its standard output (@err: its standard error, or NULL) */
+gchar *rb_test_run_vdrive(const gchar *dir, const gchar *const *args, gchar **err);
 /* @dir and the files in it (not below a subdirectory) removed */
 void rb_test_remove_dir(const gchar *dir);
 /* what python3 prints of @expression on @json, parsed as d; fails the

@@ -49,13 +49,8 @@ START_TEST(test_same_run)
 
 	rb_test_require_program("cdrdao");
 	rb_test_require_program("cd-info");
-	ck_assert_msg(rb_test_run_vdrive(dir,
-					 (const gchar *[]){"--report", "sh", "-c", script, NULL},
-					 &out,
-					 &err) == 0,
-		      "%s%s",
-		      out,
-		      err);
+	out = rb_test_run_vdrive(
+		dir, (const gchar *[]){"--report", "sh", "-c", script, NULL}, &err);
 	rb_cd_text_test_assert_readers(dir, out, "read.toc");
 	rb_cd_text_test_assert_contains(err, "Found CD-TEXT data.");
 	/* the drive's report: every lead-in sector carried 4 good packs */
@@ -131,20 +126,16 @@ START_TEST(test_tools_after_export)
 	g_autofree gchar *err = NULL;
 
 	rb_test_require_program("cd-info");
-	ck_assert_msg(rb_test_run_vdrive(
-			      dir,
-			      (const gchar *[]){"--disc",
-						"disc.img",
-						"sh",
-						"-c",
-						"cd-info --no-header --no-device-info /dev/sr0 && "
-						"cdrdao read-toc --device /dev/sr0 loaded.toc",
-						NULL},
-			      &out,
-			      &err) == 0,
-		      "%s%s",
-		      out,
-		      err);
+	out = rb_test_run_vdrive(
+		dir,
+		(const gchar *[]){"--disc",
+				  "disc.img",
+				  "sh",
+				  "-c",
+				  "cd-info --no-header --no-device-info /dev/sr0 && "
+				  "cdrdao read-toc --device /dev/sr0 loaded.toc",
+				  NULL},
+		&err);
 	rb_cd_text_test_assert_readers(dir, out, "loaded.toc");
 	rb_test_remove_dir(dir);
 }
@@ -179,20 +170,16 @@ START_TEST(test_no_cdtext)
 	ck_assert_int_eq(cdio_get_num_tracks(cdio), 2);
 	cdio_destroy(cdio);
 
-	ck_assert_msg(rb_test_run_vdrive(
-			      dir,
-			      (const gchar *[]){"--disc",
-						"disc.img",
-						"sh",
-						"-c",
-						"cd-info --no-header --no-device-info /dev/sr0 && "
-						"cdrdao read-toc --device /dev/sr0 plain.toc",
-						NULL},
-			      &out,
-			      &err) == 0,
-		      "%s%s",
-		      out,
-		      err);
+	out = rb_test_run_vdrive(
+		dir,
+		(const gchar *[]){"--disc",
+				  "disc.img",
+				  "sh",
+				  "-c",
+				  "cd-info --no-header --no-device-info /dev/sr0 && "
+				  "cdrdao read-toc --device /dev/sr0 plain.toc",
+				  NULL},
+		&err);
 	rb_cd_text_test_assert_contains(out, "No CD-TEXT on Disc.");
 	rb_cd_text_test_assert_contains(out, "CD-ROM Track List (1 - 2)");
 	ck_assert_msg(strstr(err, "Found CD-TEXT data.") == NULL, "%s", err);
