@@ -118,6 +118,20 @@ START_TEST(test_read_toc_format_5)
 }
 END_TEST
 
+/* cd-info's report of @dir/disc.img inserted with --disc, and cdrdao
+ * read-toc's TOC of it in @dir/@toc_name; @err: what they said there */
+static gchar *
+rb_read_exported(const gchar *dir, const gchar *toc_name, gchar **err)
+{
+	g_autofree gchar *script =
+		g_strdup_printf("cd-info --no-header --no-device-info /dev/sr0 && "
+				"cdrdao read-toc --device /dev/sr0 %s",
+				toc_name);
+
+	return rb_test_run_vdrive(
+		dir, (const gchar *[]){"--disc", "disc.img", "sh", "-c", script, NULL}, err);
+}
+
 /* the exported disc inserted with --disc: cd-info and cdrdao read-toc */
 START_TEST(test_tools_after_export)
 {
@@ -126,16 +140,7 @@ START_TEST(test_tools_after_export)
 	g_autofree gchar *err = NULL;
 
 	rb_test_require_program("cd-info");
-	out = rb_test_run_vdrive(
-		dir,
-		(const gchar *[]){"--disc",
-				  "disc.img",
-				  "sh",
-				  "-c",
-				  "cd-info --no-header --no-device-info /dev/sr0 && "
-				  "cdrdao read-toc --device /dev/sr0 loaded.toc",
-				  NULL},
-		&err);
+	out = rb_read_exported(dir, "loaded.toc", &err);
 	rb_cd_text_test_assert_readers(dir, out, "loaded.toc");
 	rb_test_remove_dir(dir);
 }
@@ -170,16 +175,7 @@ START_TEST(test_no_cdtext)
 	ck_assert_int_eq(cdio_get_num_tracks(cdio), 2);
 	cdio_destroy(cdio);
 
-	out = rb_test_run_vdrive(
-		dir,
-		(const gchar *[]){"--disc",
-				  "disc.img",
-				  "sh",
-				  "-c",
-				  "cd-info --no-header --no-device-info /dev/sr0 && "
-				  "cdrdao read-toc --device /dev/sr0 plain.toc",
-				  NULL},
-		&err);
+	out = rb_read_exported(dir, "plain.toc", &err);
 	rb_cd_text_test_assert_contains(out, "No CD-TEXT on Disc.");
 	rb_cd_text_test_assert_contains(out, "CD-ROM Track List (1 - 2)");
 	ck_assert_msg(strstr(err, "Found CD-TEXT data.") == NULL, "%s", err);
