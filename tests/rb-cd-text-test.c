@@ -90,59 +90,6 @@ rb_cd_text_test_inputs(gboolean cdtext)
 	return dir;
 }
 
-void
-rb_cd_text_test_remove_dir(const gchar *dir)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const gchar *name;
-
-	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-		g_autofree gchar *path = g_build_filename(dir, name, NULL);
-		g_unlink(path);
-	}
-	g_rmdir(dir);
-}
-
-void
-rb_cd_text_test_require_program(const gchar *name)
-{
-	g_autofree gchar *path = g_find_program_in_path(name);
-
-	ck_assert_msg(path != NULL, "%s is missing: install it (.ci/build does)", name);
-}
-
-/* rawburn-vdrive-run --fast @args in @dir, without this process's preload
- * (the tool puts itself under it); asserts it succeeded */
-void
-rb_cd_text_test_run(const gchar *dir, const gchar *const *args, gchar **out, gchar **err)
-{
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_auto(GStrv) envp = g_get_environ();
-	g_autoptr(GError) error = NULL;
-	gint wait_status = 0;
-
-	envp = g_environ_unsetenv(envp, "LD_PRELOAD");
-	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
-	g_ptr_array_add(argv, (gpointer)rb_test_tool_path());
-	g_ptr_array_add(argv, (gpointer) "--fast");
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	ck_assert_msg(g_spawn_sync(dir,
-				   (gchar **)argv->pdata,
-				   envp,
-				   G_SPAWN_SEARCH_PATH,
-				   NULL,
-				   NULL,
-				   out,
-				   err,
-				   &wait_status,
-				   &error),
-		      "%s",
-		      error ? error->message : "");
-	ck_assert_msg(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0, "%s%s", *out, *err);
-}
-
 /* the packs cdrdao's encoder made, from its verbosity-4 listing
  * "80 00 00 00: 44 69 … 46  CRC: 95 67", in its order */
 GByteArray *
@@ -183,12 +130,11 @@ rb_cd_text_test_burn_export(gboolean cdtext, GByteArray **packs, gchar **report)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 
-	rb_cd_text_test_require_program("cdrdao");
-	rb_cd_text_test_run(
+	rb_test_require_program("cdrdao");
+	out = rb_test_run_vdrive(
 		dir,
 		(const gchar *[]){
 			"--report", "--export", "disc.img", "sh", "-c", rb_cd_text_test_burn, NULL},
-		&out,
 		&err);
 	if (packs != NULL)
 		*packs = rb_cd_text_test_cdrdao_packs(err);
@@ -222,22 +168,6 @@ void
 rb_cd_text_test_assert_contains(const gchar *haystack, const gchar *needle)
 {
 	ck_assert_msg(strstr(haystack, needle) != NULL, "“%s” not in:\n%s", needle, haystack);
-}
-
-/* CRC-16 x^16+x^12+x^5+1 from 0 over bytes 0-15, inverted, in 16-17
- * (Red Book CD-TEXT pack), computed here bit by bit */
-gboolean
-rb_cd_text_test_pack_crc_ok(const guint8 *pack)
-{
-	guint16 crc = 0;
-
-	for (guint i = 0; i < 16; i++) {
-		crc ^= (guint16)(pack[i] << 8);
-		for (guint bit = 0; bit < 8; bit++)
-			crc = (guint16)((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
-	}
-	crc = (guint16)~crc;
-	return pack[16] == (crc >> 8) && pack[17] == (crc & 0xFF);
 }
 
 /* cd-info's report of CD-TEXT and cdrdao read-toc's TOC in @dir */

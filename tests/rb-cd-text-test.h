@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "rb-test-cd-text-crc.h"
 #include "rb-umockdev-test.h"
 #include "rb-vdrive.h"
 
@@ -34,15 +35,11 @@ extern const gchar rb_cd_text_test_burn[];
 
 void rb_cd_text_test_append_cd_text(GString *toc, guint item);
 gchar *rb_cd_text_test_inputs(gboolean cdtext);
-void rb_cd_text_test_remove_dir(const gchar *dir);
-void rb_cd_text_test_require_program(const gchar *name);
-void rb_cd_text_test_run(const gchar *dir, const gchar *const *args, gchar **out, gchar **err);
 GByteArray *rb_cd_text_test_cdrdao_packs(const gchar *log);
 gchar *rb_cd_text_test_burn_export(gboolean cdtext, GByteArray **packs, gchar **report);
 guint64 rb_cd_text_test_report_number(const gchar *report, const gchar *label);
 guint64 rb_cd_text_test_report_leadin(const gchar *report);
 void rb_cd_text_test_assert_contains(const gchar *haystack, const gchar *needle);
-gboolean rb_cd_text_test_pack_crc_ok(const guint8 *pack);
 void rb_cd_text_test_assert_readers(const gchar *dir, const gchar *info, const gchar *toc_name);
 RbVdrive *rb_cd_text_test_vdrive_with_disc(const gchar *dir);
 void rb_cd_text_test_read_cdtext(

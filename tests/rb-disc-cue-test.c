@@ -32,14 +32,7 @@ rb_cue_test_set_path(const RbCueTestSet *set, const gchar *name)
 void
 rb_cue_test_set_clear(RbCueTestSet *set)
 {
-	g_autoptr(GDir) dir = g_dir_open(set->dir, 0, NULL);
-	const gchar *name;
-
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		g_autofree gchar *path = g_build_filename(set->dir, name, NULL);
-		g_unlink(path);
-	}
-	g_rmdir(set->dir);
+	rb_test_remove_dir(set->dir);
 	g_free(set->dir);
 	g_free(set->sheet);
 }

@@ -190,3 +190,90 @@ rb_disc_oracle_leadin_packs(GBytes *disc, gint32 first)
 	}
 	return g_byte_array_free_to_bytes(out);
 }
+
+gint32
+rb_disc_oracle_end(GBytes *disc, gint32 first)
+{
+	gsize len = g_bytes_get_size(disc);
+
+	ck_assert_uint_eq(len % RB_ORACLE_SECTOR, 0);
+	return first + (gint32)(len / RB_ORACLE_SECTOR);
+}
+
+const guint8 *
+rb_disc_oracle_main(GBytes *disc, gint32 first, gint32 lba)
+{
+	return rb_disc_oracle_sector(disc, first, lba);
+}
+
+RbDiscOracleQ
+rb_disc_oracle_compare_q(GBytes *ours,
+			 gint32 our_first,
+			 GBytes *theirs,
+			 gint32 their_first,
+			 gint32 lba,
+			 gint32 leadout,
+			 guint8 ours_q[12],
+			 guint8 theirs_q[12])
+{
+	rb_disc_oracle_q(ours, our_first, lba, ours_q);
+	rb_disc_oracle_q(theirs, their_first, lba, theirs_q);
+	if ((ours_q[0] & 0x0F) != RB_SUBQ_ADR_POSITION ||
+	    (theirs_q[0] & 0x0F) != RB_SUBQ_ADR_POSITION)
+		return RB_DISC_ORACLE_Q_CODE;
+	if (lba >= leadout && ours_q[0] != theirs_q[0] &&
+	    (ours_q[0] & 0x4F) == (theirs_q[0] & 0x4F)) {
+		ours_q[0] &= 0x4F;
+		rb_subq_set_crc(ours_q);
+	}
+	return memcmp(ours_q, theirs_q, RB_SUBQ_SIZE) == 0 ? RB_DISC_ORACLE_Q_EQUAL
+							   : RB_DISC_ORACLE_Q_DIFFER;
+}
+
+void
+rb_disc_oracle_assert_codes(GBytes *ours,
+			    gint32 our_first,
+			    GBytes *theirs,
+			    gint32 their_first,
+			    const gchar *mcn,
+			    const gchar *const *isrc,
+			    const gchar *what)
+{
+	RbDiscOracleCodes a;
+	RbDiscOracleCodes b;
+
+	rb_disc_oracle_codes(ours, our_first, &a);
+	rb_disc_oracle_codes(theirs, their_first, &b);
+	g_print("%s: MCN frames: ours %u, cdrdao's %u; ISRC frames: ours %u, cdrdao's %u\n",
+		what,
+		a.n_mcn,
+		b.n_mcn,
+		a.n_isrc,
+		b.n_isrc);
+	ck_assert_str_eq(a.mcn, mcn);
+	ck_assert_str_eq(b.mcn, mcn);
+	ck_assert_uint_eq(a.n_mcn > 0, mcn[0] != '\0');
+	ck_assert_uint_eq(b.n_mcn > 0, mcn[0] != '\0');
+	for (guint t = 1; t <= RB_DISC_ORACLE_MAX_TRACKS; t++) {
+		const gchar *want = isrc[t] != NULL ? isrc[t] : "";
+
+		ck_assert_msg(strcmp(a.isrc[t], want) == 0 && strcmp(b.isrc[t], want) == 0,
+			      "%s: track %u ISRC ours “%s”, cdrdao's “%s”, expected “%s”",
+			      what,
+			      t,
+			      a.isrc[t],
+			      b.isrc[t],
+			      want);
+	}
+}
+
+RbCdText *
+rb_disc_oracle_decode_text(GBytes *packs)
+{
+	g_autoptr(GError) error = NULL;
+	RbCdText *text =
+		rb_cdtext_decode(g_bytes_get_data(packs, NULL), g_bytes_get_size(packs), &error);
+
+	ck_assert_msg(text != NULL, "%s", error != NULL ? error->message : "");
+	return text;
+}

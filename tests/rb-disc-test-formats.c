@@ -426,12 +426,6 @@ rb_disc_test_ccd_new(const RbDiscTestCcdOptions *o)
 
 /* ---- a burned disc of audio and data tracks ---- */
 
-static void
-rb_assert_contains(const gchar *haystack, const gchar *needle)
-{
-	ck_assert_msg(strstr(haystack, needle) != NULL, "“%s” not in:\n%s", needle, haystack);
-}
-
 GBytes *
 rb_disc_test_read_back_disc(const gchar *dir, const gchar *disc, const RbDiscTestDisc *expected)
 {
@@ -443,32 +437,16 @@ rb_disc_test_read_back_disc(const gchar *dir, const gchar *disc, const RbDiscTes
 				expected->audio_sectors);
 	g_autofree gchar *info = rb_disc_test_read_disc(dir, disc, command);
 	g_autofree gchar *pcm_path = g_build_filename(dir, "read-back.pcm", NULL);
-	g_autofree gchar *leadout_msf = rb_disc_test_msf(expected->leadout);
-	g_autofree gchar *leadout_line = NULL;
 	gchar *pcm = NULL;
 	gsize pcm_len = 0;
 
-	for (guint i = 0; i < expected->n_tracks; i++) {
-		g_autofree gchar *msf = rb_disc_test_msf(expected->starts[i]);
-		g_autofree gchar *line = g_strdup_printf(
-			"%3u: %s  %06d %s ", i + 1, msf, expected->starts[i], expected->formats[i]);
-
-		rb_assert_contains(info, line);
-	}
-	leadout_line = g_strdup_printf("170: %s  %06d leadout", leadout_msf, expected->leadout);
-	rb_assert_contains(info, leadout_line);
-	/* cd-info reads the CD-TEXT with READ TOC format 0101b */
-	for (guint item = 0; item <= expected->n_tracks; item++) {
-		g_autofree gchar *heading =
-			item == 0 ? g_strdup("CD-TEXT for Disc:\n")
-				  : g_strdup_printf("CD-TEXT for Track %2u:\n", item);
-		g_autofree gchar *text = g_strdup_printf("%s\tTITLE: %s\n\tPERFORMER: %s\n",
-							 heading,
-							 expected->titles[item],
-							 expected->performers[item]);
-
-		rb_assert_contains(info, text);
-	}
+	rb_disc_test_assert_cd_info(info,
+				    expected->n_tracks,
+				    expected->starts,
+				    expected->formats,
+				    expected->leadout,
+				    expected->titles,
+				    expected->performers);
 	ck_assert(g_file_get_contents(pcm_path, &pcm, &pcm_len, NULL));
 	g_unlink(pcm_path);
 	ck_assert_uint_eq(pcm_len, (gsize)expected->audio_sectors * RB_CD_MAIN_SIZE);

@@ -12,11 +12,11 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "rb-disc-image.h"
 #include "rb-cd-sector.h"
 #include "rb-disc-test.h"
+#include "rb-test-tools.h"
 
 /* ---- CUE tests (test-disc-cue.c); usable by any image test ---- */
 
@@ -36,16 +36,23 @@ rb_disc_test_fill(guint8 *buf, gsize len, guint seed, guint64 offset)
 		buf[i] = rb_disc_test_pattern_byte(seed, offset + i);
 }
 
+static void
+rb_disc_test_set_contents(const gchar *path, const guint8 *data, gsize len)
+{
+	g_autoptr(GError) error = NULL;
+
+	ck_assert_msg(g_file_set_contents(path, (const gchar *)data, (gssize)len, &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+}
+
 void
 rb_disc_test_write_pattern(const gchar *path, gsize length, guint seed)
 {
 	g_autofree guint8 *data = g_malloc(length);
-	g_autoptr(GError) error = NULL;
 
-	rb_disc_test_fill(data, length, seed, 0);
-	ck_assert_msg(g_file_set_contents(path, (const gchar *)data, (gssize)length, &error),
-		      "%s",
-		      error != NULL ? error->message : "");
+	rb_disc_test_pattern(data, length, seed);
+	rb_disc_test_set_contents(path, data, length);
 }
 
 static void
@@ -55,28 +62,30 @@ rb_disc_test_le(guint8 *p, guint32 value, guint n)
 		p[i] = (guint8)(value >> (8 * i));
 }
 
+/* the 44-byte header of a WAV file of @length bytes of 16-bit PCM; sizes
+ * past 4 GiB are clamped (a sparse long disc's file says what it can) */
+static void
+rb_disc_test_wav_header(guint8 header[44], guint64 length, guint rate, guint channels)
+{
+	memset(header, 0, 44);
+	memcpy(header, "RIFF", 4);
+	rb_disc_test_le(header + 4, (guint32)MIN(36 + length, G_MAXUINT32), 4);
+	memcpy(header + 8, "WAVEfmt ", 8);
+	rb_disc_test_le(header + 16, 16, 4);
+	rb_disc_test_le(header + 20, 1, 2); /* PCM */
+	rb_disc_test_le(header + 22, channels, 2);
+	rb_disc_test_le(header + 24, rate, 4);
+	rb_disc_test_le(header + 28, rate * channels * 2, 4); /* bytes per second */
+	rb_disc_test_le(header + 32, channels * 2, 2);        /* block align */
+	rb_disc_test_le(header + 34, 16, 2);                  /* bits */
+	memcpy(header + 36, "data", 4);
+	rb_disc_test_le(header + 40, (guint32)MIN(length, G_MAXUINT32), 4);
+}
+
 void
 rb_disc_test_write_wav(const gchar *path, gsize length, guint seed)
 {
-	g_autofree guint8 *data = g_malloc0(44 + length);
-	g_autoptr(GError) error = NULL;
-
-	memcpy(data, "RIFF", 4);
-	rb_disc_test_le(data + 4, (guint32)(36 + length), 4);
-	memcpy(data + 8, "WAVEfmt ", 8);
-	rb_disc_test_le(data + 16, 16, 4);
-	rb_disc_test_le(data + 20, 1, 2);         /* PCM */
-	rb_disc_test_le(data + 22, 2, 2);         /* channels */
-	rb_disc_test_le(data + 24, 44100, 4);     /* rate */
-	rb_disc_test_le(data + 28, 44100 * 4, 4); /* bytes per second */
-	rb_disc_test_le(data + 32, 4, 2);         /* block align */
-	rb_disc_test_le(data + 34, 16, 2);        /* bits */
-	memcpy(data + 36, "data", 4);
-	rb_disc_test_le(data + 40, (guint32)length, 4);
-	rb_disc_test_fill(data + 44, length, seed, 0);
-	ck_assert_msg(g_file_set_contents(path, (const gchar *)data, (gssize)(44 + length), &error),
-		      "%s",
-		      error != NULL ? error->message : "");
+	rb_disc_test_write_wav_full(path, length, 44100, 2, seed, FALSE);
 }
 
 void
@@ -89,7 +98,6 @@ rb_disc_test_write_data(const gchar *path,
 {
 	gsize out_size = xa_2336 ? 2336 : RB_CD_MAIN_SIZE;
 	g_autofree guint8 *data = g_malloc((gsize)n_sectors * out_size);
-	g_autoptr(GError) error = NULL;
 
 	for (guint i = 0; i < n_sectors; i++) {
 		guint8 input[2336];
@@ -118,31 +126,18 @@ rb_disc_test_write_data(const gchar *path,
 		}
 		memcpy(data + (gsize)i * out_size, xa_2336 ? sector + 16 : sector, out_size);
 	}
-	ck_assert_msg(
-		g_file_set_contents(
-			path, (const gchar *)data, (gssize)((gsize)n_sectors * out_size), &error),
-		"%s",
-		error != NULL ? error->message : "");
+	rb_disc_test_set_contents(path, data, (gsize)n_sectors * out_size);
 }
 
 GBytes *
 rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *tool =
-		g_build_filename(RB_TEST_ABS_BUILDDIR, "tests", "rawburn-vdrive-run", NULL);
-	g_autofree gchar *program = g_find_program_in_path("cdrdao");
 	g_autofree gchar *image = g_build_filename(dir, "cdrdao-disc.img", NULL);
 	g_autofree gchar *out = NULL;
-	g_autofree gchar *err = NULL;
-	g_auto(GStrv) envp = g_get_environ();
 	gchar *disc = NULL;
 	gsize length = 0;
-	gint status = 0;
-	/* --fast: no real-time pacing; what is written is compared, not when */
-	const gchar *argv[] = {tool,
-			       "--speed=52",
-			       "--fast",
+	const gchar *args[] = {"--speed=52",
 			       "--media",
 			       "cd-r-80",
 			       "--export",
@@ -157,24 +152,9 @@ rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet)
 			       sheet,
 			       NULL};
 
-	ck_assert_msg(program != NULL,
-		      "cdrdao is missing: install it (.ci/build does); the CUE reader needs it "
-		      "as its oracle");
-	envp = g_environ_unsetenv(envp, "LD_PRELOAD");
-	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
-	ck_assert_msg(g_spawn_sync(dir,
-				   (gchar **)argv,
-				   envp,
-				   G_SPAWN_DEFAULT,
-				   NULL,
-				   NULL,
-				   &out,
-				   &err,
-				   &status,
-				   &error),
-		      "%s",
-		      error != NULL ? error->message : "");
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "cdrdao: %s%s", out, err);
+	/* the CUE and TOC readers need it as their oracle */
+	rb_test_require_program("cdrdao");
+	out = rb_test_run_vdrive(dir, args, NULL);
 	ck_assert(g_file_get_contents(image, &disc, &length, &error));
 	return g_bytes_new_take(disc, length);
 }
@@ -184,44 +164,24 @@ rb_disc_test_cdrdao_burn(const gchar *dir, const gchar *sheet)
 void
 rb_disc_test_pattern(guint8 *buf, gsize len, guint seed)
 {
-	for (gsize i = 0; i < len; i++)
-		buf[i] = (guint8)(i * 31 + i / 2352 * 7 + i / 251 + seed * 101 + 1);
+	rb_disc_test_fill(buf, len, seed, 0);
 }
 
 gchar *
 rb_disc_test_write(const gchar *dir, const gchar *name, const guint8 *data, gsize len)
 {
-	g_autoptr(GError) error = NULL;
 	gchar *path = g_build_filename(dir, name, NULL);
 
-	ck_assert_msg(g_file_set_contents(path, (const gchar *)data, (gssize)len, &error),
-		      "%s",
-		      error != NULL ? error->message : "");
+	rb_disc_test_set_contents(path, data, len);
 	return path;
-}
-
-static void
-rb_disc_test_le32(guint8 *p, guint32 v)
-{
-	for (guint i = 0; i < 4; i++)
-		p[i] = (guint8)(v >> (8 * i));
 }
 
 gchar *
 rb_disc_test_write_wav_data(const gchar *dir, const gchar *name, const guint8 *samples, gsize len)
 {
-	g_autofree guint8 *file = g_malloc0(44 + len);
+	g_autofree guint8 *file = g_malloc(44 + len);
 
-	memcpy(file, "RIFF", 4);
-	rb_disc_test_le32(file + 4, (guint32)(36 + len));
-	memcpy(file + 8, "WAVEfmt ", 8);
-	rb_disc_test_le32(file + 16, 16);
-	rb_disc_test_le32(file + 20, 1 | 2 << 16); /* PCM, 2 channels */
-	rb_disc_test_le32(file + 24, 44100);
-	rb_disc_test_le32(file + 28, 44100 * 4);
-	rb_disc_test_le32(file + 32, 4 | 16 << 16); /* block align, bits */
-	memcpy(file + 36, "data", 4);
-	rb_disc_test_le32(file + 40, (guint32)len);
+	rb_disc_test_wav_header(file, len, 44100, 2);
 	memcpy(file + 44, samples, len);
 	return rb_disc_test_write(dir, name, file, 44 + len);
 }
@@ -272,25 +232,10 @@ rb_disc_test_stream(gpointer image_pointer)
 gchar *
 rb_disc_test_run(const gchar *dir, const gchar *const *argv)
 {
-	g_autoptr(GError) error = NULL;
 	g_autofree gchar *err = NULL;
 	gchar *out = NULL;
-	gint status = -1;
 
-	ck_assert_msg(g_spawn_sync(dir,
-				   (gchar **)argv,
-				   NULL,
-				   G_SPAWN_SEARCH_PATH,
-				   NULL,
-				   NULL,
-				   &out,
-				   &err,
-				   &status,
-				   &error),
-		      "%s: %s",
-		      argv[0],
-		      error != NULL ? error->message : "");
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	ck_assert_msg(rb_test_run_in(dir, argv, NULL, &out, &err) == 0,
 		      "%s failed:\n%s%s",
 		      argv[0],
 		      out,
@@ -304,22 +249,11 @@ void
 rb_disc_test_write_wav_full(
 	const gchar *path, guint64 length, guint rate, guint channels, guint seed, gboolean sparse)
 {
-	guint8 header[44] = {0};
+	guint8 header[44];
 	gint fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	ck_assert_msg(fd >= 0, "%s", path);
-	memcpy(header, "RIFF", 4);
-	rb_disc_test_le(header + 4, (guint32)MIN(36 + length, G_MAXUINT32), 4);
-	memcpy(header + 8, "WAVEfmt ", 8);
-	rb_disc_test_le(header + 16, 16, 4);
-	rb_disc_test_le(header + 20, 1, 2); /* PCM */
-	rb_disc_test_le(header + 22, channels, 2);
-	rb_disc_test_le(header + 24, rate, 4);
-	rb_disc_test_le(header + 28, rate * channels * 2, 4);
-	rb_disc_test_le(header + 32, channels * 2, 2);
-	rb_disc_test_le(header + 34, 16, 2);
-	memcpy(header + 36, "data", 4);
-	rb_disc_test_le(header + 40, (guint32)MIN(length, G_MAXUINT32), 4);
+	rb_disc_test_wav_header(header, length, rate, channels);
 	ck_assert_int_eq(write(fd, header, sizeof(header)), sizeof(header));
 	if (sparse) {
 		ck_assert_int_eq(ftruncate(fd, (off_t)(sizeof(header) + length)), 0);
@@ -335,35 +269,9 @@ rb_disc_test_write_wav_full(
 gchar *
 rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *command)
 {
-	g_autoptr(GError) error = NULL;
-	g_autofree gchar *tool =
-		g_build_filename(RB_TEST_ABS_BUILDDIR, "tests", "rawburn-vdrive-run", NULL);
-	g_auto(GStrv) envp = g_environ_unsetenv(g_get_environ(), "LD_PRELOAD");
-	g_autofree gchar *err = NULL;
-	gchar *out = NULL;
-	gint status = 0;
-	const gchar *argv[] = {tool, "--fast", "--disc", disc, "sh", "-c", command, NULL};
+	const gchar *args[] = {"--disc", disc, "sh", "-c", command, NULL};
 
-	/* the tool puts itself under umockdev's preload: not under ours */
-	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
-	ck_assert_msg(g_spawn_sync(dir,
-				   (gchar **)argv,
-				   envp,
-				   G_SPAWN_DEFAULT,
-				   NULL,
-				   NULL,
-				   &out,
-				   &err,
-				   &status,
-				   &error),
-		      "%s",
-		      error != NULL ? error->message : "");
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		      "%s failed: %s%s",
-		      command,
-		      out,
-		      err);
-	return out;
+	return rb_test_run_vdrive(dir, args, NULL);
 }
 
 gchar *
@@ -372,34 +280,6 @@ rb_disc_test_msf(gint32 lba)
 	gint32 frames = lba + 150;
 
 	return g_strdup_printf("%02d:%02d:%02d", frames / 75 / 60, frames / 75 % 60, frames % 75);
-}
-
-gchar *
-rb_disc_test_json_query(const gchar *json, const gchar *expression)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GSubprocess) python = NULL;
-	g_autofree gchar *program = g_strdup_printf(
-		"import json, sys\nd = json.load(sys.stdin)\nprint(%s)\n", expression);
-	g_autofree gchar *err = NULL;
-	gchar *out = NULL;
-
-	python = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-					  G_SUBPROCESS_FLAGS_STDERR_PIPE,
-				  &error,
-				  "python3",
-				  "-c",
-				  program,
-				  NULL);
-	ck_assert_msg(python != NULL, "python3: %s", error ? error->message : "");
-	ck_assert(g_subprocess_communicate_utf8(python, json, NULL, &out, &err, &error));
-	ck_assert_msg(g_subprocess_get_if_exited(python) &&
-			      g_subprocess_get_exit_status(python) == 0,
-		      "python3 on %s: %s",
-		      json,
-		      err);
-	g_strchomp(out);
-	return out;
 }
 
 void
@@ -429,6 +309,44 @@ rb_disc_test_assert_contains(const gchar *haystack, const gchar *needle)
 }
 
 void
+rb_disc_test_assert_cd_info(const gchar *info,
+			    guint n_tracks,
+			    const gint32 *starts,
+			    const gchar *const *formats,
+			    gint32 leadout,
+			    const gchar *const *titles,
+			    const gchar *const *performers)
+{
+	g_autofree gchar *leadout_msf = rb_disc_test_msf(leadout);
+	g_autofree gchar *leadout_line =
+		g_strdup_printf("170: %s  %06d leadout", leadout_msf, leadout);
+
+	for (guint i = 0; i < n_tracks; i++) {
+		g_autofree gchar *msf = rb_disc_test_msf(starts[i]);
+		g_autofree gchar *line = g_strdup_printf("%3u: %s  %06d %s ",
+							 i + 1,
+							 msf,
+							 starts[i],
+							 formats != NULL ? formats[i] : "audio");
+
+		rb_disc_test_assert_contains(info, line);
+	}
+	rb_disc_test_assert_contains(info, leadout_line);
+	/* cd-info reads the CD-TEXT with READ TOC format 0101b */
+	for (guint item = 0; item <= n_tracks; item++) {
+		g_autofree gchar *heading =
+			item == 0 ? g_strdup("CD-TEXT for Disc:\n")
+				  : g_strdup_printf("CD-TEXT for Track %2u:\n", item);
+		g_autofree gchar *text = g_strdup_printf("%s\tTITLE: %s\n\tPERFORMER: %s\n",
+							 heading,
+							 titles[item],
+							 performers[item]);
+
+		rb_disc_test_assert_contains(info, text);
+	}
+}
+
+void
 rb_disc_test_assert_read_back(const gchar *dir,
 			      const gchar *disc,
 			      const RbDiscTestExpected *expected)
@@ -440,31 +358,15 @@ rb_disc_test_assert_read_back(const gchar *dir,
 	g_autofree gchar *info = rb_disc_test_read_disc(dir, disc, command);
 	g_autofree gchar *pcm_path = g_build_filename(dir, "read-back.pcm", NULL);
 	g_autofree gchar *pcm = NULL;
-	g_autofree gchar *leadout_msf = rb_disc_test_msf(expected->leadout);
-	g_autofree gchar *leadout_line = NULL;
 	gsize pcm_len = 0;
 
-	for (guint i = 0; i < expected->n_tracks; i++) {
-		g_autofree gchar *msf = rb_disc_test_msf(expected->starts[i]);
-		g_autofree gchar *line =
-			g_strdup_printf("%3u: %s  %06d audio", i + 1, msf, expected->starts[i]);
-
-		rb_disc_test_assert_contains(info, line);
-	}
-	leadout_line = g_strdup_printf("170: %s  %06d leadout", leadout_msf, expected->leadout);
-	rb_disc_test_assert_contains(info, leadout_line);
-	/* cd-info reads the CD-TEXT with READ TOC format 0101b */
-	for (guint item = 0; item <= expected->n_tracks; item++) {
-		g_autofree gchar *heading =
-			item == 0 ? g_strdup("CD-TEXT for Disc:\n")
-				  : g_strdup_printf("CD-TEXT for Track %2u:\n", item);
-		g_autofree gchar *text = g_strdup_printf("%s\tTITLE: %s\n\tPERFORMER: %s\n",
-							 heading,
-							 expected->titles[item],
-							 expected->performers[item]);
-
-		rb_disc_test_assert_contains(info, text);
-	}
+	rb_disc_test_assert_cd_info(info,
+				    expected->n_tracks,
+				    expected->starts,
+				    NULL,
+				    expected->leadout,
+				    expected->titles,
+				    expected->performers);
 	ck_assert(g_file_get_contents(pcm_path, &pcm, &pcm_len, NULL));
 	ck_assert_uint_eq(pcm_len, expected->audio->len);
 	ck_assert_msg(memcmp(pcm, expected->audio->data, pcm_len) == 0,

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "rb-test-tools.h"
+
 G_BEGIN_DECLS
 
 /* ---- CUE tests (test-disc-cue.c); usable by any image test ---- */
@@ -74,8 +76,17 @@ void rb_disc_test_write_wav_full(
 gchar *rb_disc_test_read_disc(const gchar *dir, const gchar *disc, const gchar *command);
 /* @lba as cd-info prints it: "MM:SS:FF" of @lba + 150 */
 gchar *rb_disc_test_msf(gint32 lba);
-/* what python3 prints of @expression on @json, parsed as d */
-gchar *rb_disc_test_json_query(const gchar *json, const gchar *expression);
+
+/* cd-info's report @info shows @n_tracks tracks from @starts, of
+ * @formats (cd-info's names; NULL: all "audio"), the lead-out at @leadout,
+ * and CD-TEXT block 0's @titles and @performers ([0] the disc) */
+void rb_disc_test_assert_cd_info(const gchar *info,
+				 guint n_tracks,
+				 const gint32 *starts,
+				 const gchar *const *formats,
+				 gint32 leadout,
+				 const gchar *const *titles,
+				 const gchar *const *performers);
 
 /* what a burned audio disc must read back as */
 typedef struct {

@@ -56,14 +56,7 @@ rb_toc_test_set_write_toc(RbTocTestSet *set, const gchar *toc)
 void
 rb_toc_test_set_free(RbTocTestSet *set)
 {
-	g_autoptr(GDir) dir = g_dir_open(set->dir, 0, NULL);
-	const gchar *name;
-
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		g_autofree gchar *path = g_build_filename(set->dir, name, NULL);
-		g_unlink(path);
-	}
-	g_rmdir(set->dir);
+	rb_test_remove_dir(set->dir);
 	g_free(set->dir);
 	g_free(set->toc);
 	g_free(set->toc_path);

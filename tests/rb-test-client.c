@@ -106,21 +106,38 @@ rb_test_client_call_reply(RbTestClient *client,
 }
 
 GVariant *
+rb_test_get_property(GDBusConnection *connection,
+		     const gchar *path,
+		     const gchar *interface,
+		     const gchar *property)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_sync(connection,
+					    RB_DBUS_NAME,
+					    path,
+					    "org.freedesktop.DBus.Properties",
+					    "Get",
+					    g_variant_new("(ss)", interface, property),
+					    G_VARIANT_TYPE("(v)"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    RB_TEST_TIMEOUT_SECONDS * 1000,
+					    NULL,
+					    &error);
+	GVariant *value = NULL;
+
+	ck_assert_msg(reply != NULL, "%s.%s: %s", interface, property, error ? error->message : "");
+	g_variant_get(reply, "(v)", &value);
+	return value;
+}
+
+GVariant *
 rb_test_client_get(RbTestClient *client,
 		   const gchar *path,
 		   const gchar *interface,
 		   const gchar *property)
 {
-	g_autoptr(GVariant) reply =
-		rb_test_client_call_reply(client,
-					  path,
-					  "org.freedesktop.DBus.Properties",
-					  "Get",
-					  g_variant_new("(ss)", interface, property));
-	GVariant *value = NULL;
-
-	g_variant_get(reply, "(v)", &value);
-	return value;
+	return rb_test_get_property(client->connection, path, interface, property);
 }
 
 gchar *

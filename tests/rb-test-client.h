@@ -40,6 +40,12 @@ GVariant *rb_test_client_call_reply(RbTestClient *client,
 				    const gchar *interface,
 				    const gchar *method,
 				    GVariant *params);
+/* @interface's @property of @path on rawburnd, over @connection: the one a
+ * test watches signals on, so that what it sent before is delivered first */
+GVariant *rb_test_get_property(GDBusConnection *connection,
+			       const gchar *path,
+			       const gchar *interface,
+			       const gchar *property);
 GVariant *rb_test_client_get(RbTestClient *client,
 			     const gchar *path,
 			     const gchar *interface,

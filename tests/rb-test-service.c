@@ -21,6 +21,7 @@
 #include "rb-dao-stream.h"
 #include "rb-error.h"
 #include "rb-test-service.h"
+#include "rb-test-tools.h"
 
 #define RB_TEST_POLL_US (20 * 1000)
 
@@ -403,22 +404,6 @@ rb_test_service_stop_daemon(RbTestService *self)
 	return WEXITSTATUS(wait_status);
 }
 
-/* the bus configuration, the logs, the socket and the files a test put there
- * with rb_test_service_write_file(); nothing below a subdirectory */
-static void
-rb_test_service_remove_tmpdir(const gchar *tmpdir)
-{
-	g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
-	const gchar *name;
-
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		g_autofree gchar *path = g_build_filename(tmpdir, name, NULL);
-		if (!g_file_test(path, G_FILE_TEST_IS_DIR))
-			g_unlink(path);
-	}
-	g_rmdir(tmpdir);
-}
-
 void
 rb_test_service_free(RbTestService *self)
 {
@@ -435,7 +420,7 @@ rb_test_service_free(RbTestService *self)
 		waitpid(self->bus_pid, NULL, 0);
 	}
 	if (self->tmpdir != NULL)
-		rb_test_service_remove_tmpdir(self->tmpdir);
+		rb_test_remove_dir(self->tmpdir);
 	g_free(self->daemon_log);
 	g_free(self->bus_address);
 	g_free(self->tmpdir);
@@ -445,25 +430,7 @@ rb_test_service_free(RbTestService *self)
 gint
 rb_test_run(const gchar *const *argv, gchar **envp, gchar **standard_output, gchar **standard_error)
 {
-	g_autoptr(GError) error = NULL;
-	gint wait_status = 0;
-
-	ck_assert_msg(g_spawn_sync(NULL,
-				   (gchar **)argv,
-				   envp,
-				   G_SPAWN_SEARCH_PATH,
-				   NULL,
-				   NULL,
-				   standard_output,
-				   standard_error,
-				   &wait_status,
-				   &error),
-		      "cannot run %s: %s",
-		      argv[0],
-		      error ? error->message : "");
-	ck_assert_msg(
-		WIFEXITED(wait_status), "%s died of signal %d", argv[0], WTERMSIG(wait_status));
-	return WEXITSTATUS(wait_status);
+	return rb_test_run_in(NULL, argv, envp, standard_output, standard_error);
 }
 
 /* the first Python that has dbusmock; NULL when none has */

@@ -22,12 +22,6 @@ rb_test_drive_new(const gchar *spec_text)
 	return drive;
 }
 
-const gchar *
-rb_test_tool_path(void)
-{
-	return RB_TEST_ABS_BUILDDIR "/tests/rawburn-vdrive-run";
-}
-
 /* runs @argv to completion and returns its wait status */
 gint
 rb_test_spawn(const gchar *const *argv, gchar **envp, gchar **out, gchar **err)

@@ -5,13 +5,12 @@
  */
 #pragma once
 
+#include "rb-test-tools.h"
 #include "rb-umockdev-drive.h"
 
 G_BEGIN_DECLS
 
 RbUmockdevDrive *rb_test_drive_new(const gchar *spec_text);
-/* the built rawburn-vdrive-run */
-const gchar *rb_test_tool_path(void);
 /* runs @argv to completion and returns its wait status */
 gint rb_test_spawn(const gchar *const *argv, gchar **envp, gchar **out, gchar **err);
 

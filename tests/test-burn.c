@@ -16,6 +16,7 @@
 
 #include "rb-dao-stream.h"
 #include "rb-error.h"
+#include "rb-test-client.h"
 #include "rb-test-service.h"
 
 #define RB_RECORDER RB_DBUS_RECORDERS_PATH "/virtual0"
@@ -226,36 +227,14 @@ rb_iterate_until(gboolean *flag)
 	}
 }
 
-static GVariant *
-rb_get(RbClient *client, const gchar *interface, const gchar *property)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply =
-		g_dbus_connection_call_sync(client->connection,
-					    RB_DBUS_NAME,
-					    RB_RECORDER,
-					    "org.freedesktop.DBus.Properties",
-					    "Get",
-					    g_variant_new("(ss)", interface, property),
-					    G_VARIANT_TYPE("(v)"),
-					    G_DBUS_CALL_FLAGS_NONE,
-					    -1,
-					    NULL,
-					    &error);
-	GVariant *value = NULL;
-
-	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
-	g_variant_get(reply, "(v)", &value);
-	return value;
-}
-
 static void
 rb_wait_for_drive(RbClient *client)
 {
 	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
 
 	for (;;) {
-		g_autoptr(GVariant) types = rb_get(client, RB_FORMAT, "SupportedSectorTypes");
+		g_autoptr(GVariant) types = rb_test_get_property(
+			client->connection, RB_RECORDER, RB_FORMAT, "SupportedSectorTypes");
 		if (g_variant_n_children(types) > 0)
 			return;
 		ck_assert_msg(g_get_monotonic_time() < deadline, "the drive never answered");
@@ -313,7 +292,8 @@ rb_assert_export_equals(RbClient *client, RbDaoStream *stream)
 static void
 rb_assert_report_clean(RbClient *client)
 {
-	g_autoptr(GVariant) report = rb_get(client, RB_VIRTUAL, "ValidationReport");
+	g_autoptr(GVariant) report = rb_test_get_property(
+		client->connection, RB_RECORDER, RB_VIRTUAL, "ValidationReport");
 	guint64 bad_crc = 1, address = 1, toc = 1;
 	gboolean complete = FALSE;
 
@@ -428,8 +408,10 @@ START_TEST(test_burn_full)
 	rb_assert_report_clean(client);
 	rb_assert_export_equals(client, stream);
 	{
-		g_autoptr(GVariant) blank = rb_get(client, RB_FORMAT, "MediaPhysicallyBlank");
-		g_autoptr(GVariant) writing = rb_get(client, RB_FORMAT, "WriteInProgress");
+		g_autoptr(GVariant) blank = rb_test_get_property(
+			client->connection, RB_RECORDER, RB_FORMAT, "MediaPhysicallyBlank");
+		g_autoptr(GVariant) writing = rb_test_get_property(
+			client->connection, RB_RECORDER, RB_FORMAT, "WriteInProgress");
 		ck_assert(!g_variant_get_boolean(writing));
 		(void)blank;
 	}
@@ -471,7 +453,8 @@ START_TEST(test_burn_refused_before_writing)
 	rb_iterate_until(&client->done);
 	ck_assert_str_eq(client->error_name, refusal->error);
 	/* nothing reached the drive */
-	report = rb_get(client, RB_VIRTUAL, "ValidationReport");
+	report = rb_test_get_property(
+		client->connection, RB_RECORDER, RB_VIRTUAL, "ValidationReport");
 	ck_assert(g_variant_lookup(report, "SectorsWritten", "t", &written));
 	ck_assert_uint_eq(written, 0);
 	ck_assert_ptr_null(rb_call(client, RB_FORMAT, "ReleaseMedia", NULL));
@@ -500,7 +483,8 @@ START_TEST(test_burn_cancel)
 	for (;;) {
 		g_autoptr(GVariant) writing = NULL;
 		g_main_context_iteration(NULL, FALSE);
-		writing = rb_get(client, RB_FORMAT, "WriteInProgress");
+		writing = rb_test_get_property(
+			client->connection, RB_RECORDER, RB_FORMAT, "WriteInProgress");
 		if (g_variant_get_boolean(writing))
 			break;
 		ck_assert(g_get_monotonic_time() < deadline);
@@ -556,9 +540,12 @@ START_TEST(test_burn_holder_killed)
 	g_dbus_connection_close_sync(doomed->connection, NULL, NULL);
 	deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
 	for (;;) {
-		g_autoptr(GVariant) owner =
-			rb_get(next, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
-		g_autoptr(GVariant) writing = rb_get(next, RB_FORMAT, "WriteInProgress");
+		g_autoptr(GVariant) owner = rb_test_get_property(next->connection,
+								 RB_RECORDER,
+								 "org.rawburn.RawBurn1.Recorder",
+								 "ExclusiveAccessOwner");
+		g_autoptr(GVariant) writing = rb_test_get_property(
+			next->connection, RB_RECORDER, RB_FORMAT, "WriteInProgress");
 		if (g_variant_get_string(owner, NULL)[0] == '\0' && !g_variant_get_boolean(writing))
 			break;
 		ck_assert_msg(g_get_monotonic_time() < deadline, "the lock outlived its holder");
@@ -575,7 +562,8 @@ START_TEST(test_burn_holder_killed)
 		rb_call(next, RB_VIRTUAL, "InsertMedia", g_variant_new("(s)", "cd-rw-80")));
 	deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
 	for (;;) {
-		g_autoptr(GVariant) blank = rb_get(next, RB_FORMAT, "MediaPhysicallyBlank");
+		g_autoptr(GVariant) blank = rb_test_get_property(
+			next->connection, RB_RECORDER, RB_FORMAT, "MediaPhysicallyBlank");
 		if (g_variant_get_boolean(blank))
 			break;
 		ck_assert(g_get_monotonic_time() < deadline);
@@ -646,7 +634,10 @@ START_TEST(test_burn_one_call)
 	rb_assert_report_clean(client);
 	rb_assert_export_equals(client, stream);
 	/* released at the end */
-	owner = rb_get(client, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+	owner = rb_test_get_property(client->connection,
+				     RB_RECORDER,
+				     "org.rawburn.RawBurn1.Recorder",
+				     "ExclusiveAccessOwner");
 	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
 	rb_test_service_stop_daemon(service);
 }
@@ -847,7 +838,8 @@ START_TEST(test_burn_preflight)
 	rb_write_start(client, fd, lead_in);
 	close(fd);
 	rb_iterate_until(&client->done);
-	report = rb_get(client, RB_VIRTUAL, "ValidationReport");
+	report = rb_test_get_property(
+		client->connection, RB_RECORDER, RB_VIRTUAL, "ValidationReport");
 	ck_assert(g_variant_lookup(report, "SectorsWritten", "t", &written));
 	if (bad == RB_GOOD_FULL) {
 		ck_assert_msg(client->error_name == NULL, "%s", client->error_name);
@@ -917,7 +909,10 @@ START_TEST(test_burn_write_error_named)
 	ck_assert_msg(strstr(error->message, "at LBA 250") != NULL, "%s", error->message);
 	ck_assert_msg(
 		strstr(error->message, "the WRITE carried LBA") != NULL, "%s", error->message);
-	owner = rb_get(client, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+	owner = rb_test_get_property(client->connection,
+				     RB_RECORDER,
+				     "org.rawburn.RawBurn1.Recorder",
+				     "ExclusiveAccessOwner");
 	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
 	rb_test_service_stop_daemon(service);
 }

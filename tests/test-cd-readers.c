@@ -31,6 +31,7 @@
 #include "rb-subchannel.h"
 #include "rb-test-client.h"
 #include "rb-test-service.h"
+#include "rb-test-tools.h"
 #include "rb-umockdev-drive.h"
 
 /* the disc: track 1 audio 0..299, a 2 s pause, track 2 Mode 1 450..749,
@@ -210,53 +211,6 @@ rb_burn_and_export(const gchar *dir)
 	return image;
 }
 
-static const gchar *
-rb_tool_path(void)
-{
-	return RB_TEST_ABS_BUILDDIR "/tests/rawburn-vdrive-run";
-}
-
-static void
-rb_require_program(const gchar *name)
-{
-	g_autofree gchar *path = g_find_program_in_path(name);
-
-	ck_assert_msg(path != NULL, "%s is missing: install it (.ci/build does)", name);
-}
-
-/* runs the tool with @args in @dir, without this process's preload (the
- * tool puts itself under it); returns its exit status */
-static gint
-rb_run_tool(const gchar *dir, const gchar *const *args, gchar **out, gchar **err)
-{
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_auto(GStrv) envp = g_get_environ();
-	g_autoptr(GError) error = NULL;
-	gint wait_status = 0;
-
-	envp = g_environ_unsetenv(envp, "LD_PRELOAD");
-	envp = g_environ_unsetenv(envp, "UMOCKDEV_DIR");
-	g_ptr_array_add(argv, (gpointer)rb_tool_path());
-	/* no real-time pacing: the readers check what is on the disc */
-	g_ptr_array_add(argv, (gpointer) "--fast");
-	for (guint i = 0; args[i] != NULL; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	ck_assert_msg(g_spawn_sync(dir,
-				   (gchar **)argv->pdata,
-				   envp,
-				   G_SPAWN_SEARCH_PATH,
-				   NULL,
-				   NULL,
-				   out,
-				   err,
-				   &wait_status,
-				   &error),
-		      "%s",
-		      error ? error->message : "");
-	return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128;
-}
-
 static void
 rb_assert_contains(const gchar *haystack, const gchar *needle)
 {
@@ -306,25 +260,22 @@ START_TEST(test_burned_disc_cd_info_cd_read)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 	g_autofree gchar *audio = NULL;
-	gint status;
 
-	rb_require_program("cd-info");
-	rb_require_program("cd-read");
+	rb_test_require_program("cd-info");
+	rb_test_require_program("cd-read");
 	image = rb_burn_and_export(dir);
 	audio = g_build_filename(dir, "audio.out", NULL);
 
-	status = rb_run_tool(dir,
-			     (const gchar *[]){"--disc",
-					       image,
-					       "cd-info",
-					       "--no-header",
-					       "--no-device-info",
-					       "--no-analyze",
-					       "/dev/sr0",
-					       NULL},
-			     &out,
-			     &err);
-	ck_assert_msg(status == 0, "%s%s", out, err);
+	out = rb_test_run_vdrive(dir,
+				 (const gchar *[]){"--disc",
+						   image,
+						   "cd-info",
+						   "--no-header",
+						   "--no-device-info",
+						   "--no-analyze",
+						   "/dev/sr0",
+						   NULL},
+				 &err);
 	rb_assert_contains(out, "CD-ROM Track List (1 - 2)");
 	rb_assert_contains(out, "  1: 00:02:00  000000 audio");
 	rb_assert_contains(out, "  2: 00:08:00  000450 data");
@@ -334,16 +285,15 @@ START_TEST(test_burned_disc_cd_info_cd_read)
 	g_clear_pointer(&err, g_free);
 
 	/* the user data of each track equals what was burned */
-	status = rb_run_tool(dir,
-			     (const gchar *[]){"--disc",
-					       image,
-					       "sh",
-					       "-c",
-					       "cd-read -m audio -s 10 -n 3 -o audio.out /dev/sr0",
-					       NULL},
-			     &out,
-			     &err);
-	ck_assert_msg(status == 0, "%s%s", out, err);
+	out = rb_test_run_vdrive(
+		dir,
+		(const gchar *[]){"--disc",
+				  image,
+				  "sh",
+				  "-c",
+				  "cd-read -m audio -s 10 -n 3 -o audio.out /dev/sr0",
+				  NULL},
+		&err);
 	rb_assert_file_bytes(audio, 10, 3, TRUE);
 	/* cd-read's Mode 1 reads go through read() on the block device,
 	 * which umockdev 0.17 forwards without the file offset
@@ -365,23 +315,20 @@ START_TEST(test_burned_disc_cdrdao_read_toc)
 	g_autofree gchar *toc = NULL;
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
-	gint status;
 
-	rb_require_program("cdrdao");
+	rb_test_require_program("cdrdao");
 	image = rb_burn_and_export(dir);
 	toc_path = g_build_filename(dir, "read.toc", NULL);
-	status = rb_run_tool(dir,
-			     (const gchar *[]){"--disc",
-					       image,
-					       "cdrdao",
-					       "read-toc",
-					       "--device",
-					       "/dev/sr0",
-					       "read.toc",
-					       NULL},
-			     &out,
-			     &err);
-	ck_assert_msg(status == 0, "%s%s", out, err);
+	out = rb_test_run_vdrive(dir,
+				 (const gchar *[]){"--disc",
+						   image,
+						   "cdrdao",
+						   "read-toc",
+						   "--device",
+						   "/dev/sr0",
+						   "read.toc",
+						   NULL},
+				 &err);
 	ck_assert_msg(strstr(err, "CRC") == NULL, "%s", err);
 	rb_assert_contains(err, " 1      AUDIO   0      00:00:00(     0)     00:06:00(   450)");
 	rb_assert_contains(err, " 2      DATA    4      00:06:00(   450)     00:04:00(   300)");
@@ -412,21 +359,18 @@ START_TEST(test_cdrdao_16_byte_burn_reads_back)
 	const gchar *script =
 		"cdrdao write --device /dev/sr0 --driver generic-mmc-raw -n disc.toc && "
 		"cdrdao read-toc --device /dev/sr0 same-run.toc";
-	gint status;
 
-	rb_require_program("cdrdao");
+	rb_test_require_program("cdrdao");
 	for (guint i = 0; i < 2352 * 600; i++)
 		track[i] = (guint8)(i * 31 + i / 2352);
 	ck_assert(g_file_set_contents(track_path, (const gchar *)track, 2352 * 600, &error));
 	ck_assert(g_file_set_contents(
 		toc_path, "CD_DA\nTRACK AUDIO\nFILE \"track.raw\" 0\n", -1, &error));
 
-	status = rb_run_tool(
+	out = rb_test_run_vdrive(
 		dir,
 		(const gchar *[]){"--report", "--export", "disc.img", "sh", "-c", script, NULL},
-		&out,
 		&err);
-	ck_assert_msg(status == 0, "%s%s", out, err);
 	/* every Q the host sent had the plain CRC; the disc has none wrong */
 	ck_assert_msg(strstr(err, "Q sub-channels with CRC errors") == NULL, "%s", err);
 	rb_assert_contains(err, "bad Q CRCs 0,");
@@ -436,18 +380,16 @@ START_TEST(test_cdrdao_16_byte_burn_reads_back)
 	g_clear_pointer(&err, g_free);
 
 	/* the same disc again, inserted from its image */
-	status = rb_run_tool(dir,
-			     (const gchar *[]){"--disc",
-					       "disc.img",
-					       "cdrdao",
-					       "read-toc",
-					       "--device",
-					       "/dev/sr0",
-					       "loaded.toc",
-					       NULL},
-			     &out,
-			     &err);
-	ck_assert_msg(status == 0, "%s%s", out, err);
+	out = rb_test_run_vdrive(dir,
+				 (const gchar *[]){"--disc",
+						   "disc.img",
+						   "cdrdao",
+						   "read-toc",
+						   "--device",
+						   "/dev/sr0",
+						   "loaded.toc",
+						   NULL},
+				 &err);
 	ck_assert_msg(strstr(err, "CRC") == NULL, "%s", err);
 	rb_assert_contains(err, "Reading of toc data finished successfully.");
 	read_toc = g_build_filename(dir, "loaded.toc", NULL);

@@ -65,7 +65,7 @@ START_TEST(test_libcdio_in_process)
 	/* it all went through the CD-ROM layer's packet ioctl */
 	ck_assert_uint_gt(rb_umockdev_drive_get_ioctl_count(drive, CDROM_SEND_PACKET), before);
 	cdio_destroy(cdio);
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 
@@ -145,7 +145,7 @@ START_TEST(test_send_packet_hostile)
 	ck_assert_uint_eq(cgc.buflen, 0);
 	ck_assert_int_eq(memcmp(whole + 4, packs->data, packs->len), 0);
 	close(fd);
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 

@@ -47,10 +47,10 @@ START_TEST(test_same_run)
 	g_autofree gchar *err = NULL;
 	g_autoptr(GByteArray) packs = NULL;
 
-	rb_cd_text_test_require_program("cdrdao");
-	rb_cd_text_test_require_program("cd-info");
-	rb_cd_text_test_run(
-		dir, (const gchar *[]){"--report", "sh", "-c", script, NULL}, &out, &err);
+	rb_test_require_program("cdrdao");
+	rb_test_require_program("cd-info");
+	out = rb_test_run_vdrive(
+		dir, (const gchar *[]){"--report", "sh", "-c", script, NULL}, &err);
 	rb_cd_text_test_assert_readers(dir, out, "read.toc");
 	rb_cd_text_test_assert_contains(err, "Found CD-TEXT data.");
 	/* the drive's report: every lead-in sector carried 4 good packs */
@@ -59,7 +59,7 @@ START_TEST(test_same_run)
 	ck_assert_uint_eq(rb_cd_text_test_report_number(err, "CD-TEXT CRC errors "), 0);
 	ck_assert_uint_eq(rb_cd_text_test_report_number(err, "CD-TEXT packs "),
 			  4 * rb_cd_text_test_report_leadin(err));
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 
@@ -95,7 +95,7 @@ START_TEST(test_read_toc_format_5)
 	for (guint i = 0; i < n; i++) {
 		const guint8 *pack = buf + 4 + i * RB_CD_TEXT_TEST_PACK;
 
-		ck_assert_msg(rb_cd_text_test_pack_crc_ok(pack), "pack %u", i);
+		ck_assert_msg(rb_test_cd_text_crc_ok(pack), "pack %u", i);
 		if (i > 0 && (pack[3] & 0x70) == (pack[3 - RB_CD_TEXT_TEST_PACK] & 0x70))
 			ck_assert_uint_eq(pack[2], pack[2 - RB_CD_TEXT_TEST_PACK] + 1);
 	}
@@ -114,9 +114,23 @@ START_TEST(test_read_toc_format_5)
 	ck_assert_uint_eq(report.cdtext_packs,
 			  rb_cd_text_test_report_number(report_text, "CD-TEXT packs "));
 	ck_assert_uint_eq(report.cdtext_packs, 4 * report.leadin_sectors);
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
+
+/* cd-info's report of @dir/disc.img inserted with --disc, and cdrdao
+ * read-toc's TOC of it in @dir/@toc_name; @err: what they said there */
+static gchar *
+rb_read_exported(const gchar *dir, const gchar *toc_name, gchar **err)
+{
+	g_autofree gchar *script =
+		g_strdup_printf("cd-info --no-header --no-device-info /dev/sr0 && "
+				"cdrdao read-toc --device /dev/sr0 %s",
+				toc_name);
+
+	return rb_test_run_vdrive(
+		dir, (const gchar *[]){"--disc", "disc.img", "sh", "-c", script, NULL}, err);
+}
 
 /* the exported disc inserted with --disc: cd-info and cdrdao read-toc */
 START_TEST(test_tools_after_export)
@@ -125,19 +139,10 @@ START_TEST(test_tools_after_export)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 
-	rb_cd_text_test_require_program("cd-info");
-	rb_cd_text_test_run(dir,
-			    (const gchar *[]){"--disc",
-					      "disc.img",
-					      "sh",
-					      "-c",
-					      "cd-info --no-header --no-device-info /dev/sr0 && "
-					      "cdrdao read-toc --device /dev/sr0 loaded.toc",
-					      NULL},
-			    &out,
-			    &err);
+	rb_test_require_program("cd-info");
+	out = rb_read_exported(dir, "loaded.toc", &err);
 	rb_cd_text_test_assert_readers(dir, out, "loaded.toc");
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 
@@ -170,16 +175,7 @@ START_TEST(test_no_cdtext)
 	ck_assert_int_eq(cdio_get_num_tracks(cdio), 2);
 	cdio_destroy(cdio);
 
-	rb_cd_text_test_run(dir,
-			    (const gchar *[]){"--disc",
-					      "disc.img",
-					      "sh",
-					      "-c",
-					      "cd-info --no-header --no-device-info /dev/sr0 && "
-					      "cdrdao read-toc --device /dev/sr0 plain.toc",
-					      NULL},
-			    &out,
-			    &err);
+	out = rb_read_exported(dir, "plain.toc", &err);
 	rb_cd_text_test_assert_contains(out, "No CD-TEXT on Disc.");
 	rb_cd_text_test_assert_contains(out, "CD-ROM Track List (1 - 2)");
 	ck_assert_msg(strstr(err, "Found CD-TEXT data.") == NULL, "%s", err);
@@ -197,7 +193,7 @@ START_TEST(test_no_cdtext)
 	rb_cd_text_test_read_cdtext(vdrive, sizeof(buf), FALSE, buf, sizeof(buf), &result);
 	ck_assert_uint_eq(result.sense[2] & 0x0F, RB_SENSE_NOT_READY);
 	ck_assert_uint_eq(result.sense[12], 0x3A);
-	rb_cd_text_test_remove_dir(dir);
+	rb_test_remove_dir(dir);
 }
 END_TEST
 

@@ -125,34 +125,12 @@ rb_lock_watch_start(RbTestService *service, RbLockWatch *watch)
 						  NULL);
 }
 
-static GVariant *
-rb_property(RbTestService *service, const gchar *path, const gchar *iface, const gchar *name)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(service->connection,
-								"org.rawburn.RawBurn1",
-								path,
-								"org.freedesktop.DBus.Properties",
-								"Get",
-								g_variant_new("(ss)", iface, name),
-								G_VARIANT_TYPE("(v)"),
-								G_DBUS_CALL_FLAGS_NONE,
-								-1,
-								NULL,
-								&error);
-	GVariant *value = NULL;
-
-	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
-	g_variant_get(reply, "(v)", &value);
-	return value;
-}
-
 /* the signals the service sent before answering a call are all handled */
 static void
 rb_lock_watch_flush(RbTestService *service)
 {
-	g_autoptr(GVariant) value =
-		rb_property(service, RB_VIRTUAL0, RB_TEST_RECORDER, "ExclusiveAccessOwner");
+	g_autoptr(GVariant) value = rb_test_get_property(
+		service->connection, RB_VIRTUAL0, RB_TEST_RECORDER, "ExclusiveAccessOwner");
 
 	while (g_main_context_iteration(NULL, FALSE))
 		;
@@ -162,10 +140,10 @@ rb_lock_watch_flush(RbTestService *service)
 static void
 rb_assert_untouched(RbTestService *service, const gchar *path)
 {
-	g_autoptr(GVariant) report =
-		rb_property(service, path, RB_TEST_VIRTUAL, "ValidationReport");
-	g_autoptr(GVariant) blank =
-		rb_property(service, path, RB_TEST_FORMAT, "MediaPhysicallyBlank");
+	g_autoptr(GVariant) report = rb_test_get_property(
+		service->connection, path, RB_TEST_VIRTUAL, "ValidationReport");
+	g_autoptr(GVariant) blank = rb_test_get_property(
+		service->connection, path, RB_TEST_FORMAT, "MediaPhysicallyBlank");
 	guint64 written = 0;
 
 	if (g_variant_lookup(report, "SectorsWritten", "t", &written))
@@ -180,8 +158,8 @@ rb_assert_untouched(RbTestService *service, const gchar *path)
 static gchar *
 rb_assert_burned(RbTestService *service, const RbDiscTestExpected *expected, const gchar *stream)
 {
-	g_autoptr(GVariant) report =
-		rb_property(service, RB_VIRTUAL0, RB_TEST_VIRTUAL, "ValidationReport");
+	g_autoptr(GVariant) report = rb_test_get_property(
+		service->connection, RB_VIRTUAL0, RB_TEST_VIRTUAL, "ValidationReport");
 	gchar *disc = rb_path(service, "disc.img");
 	const gchar *const export_args[] = {"export", "virtual0", disc, NULL};
 	g_autofree gchar *err = rb_ctl(service, 0, NULL, export_args);
@@ -287,7 +265,7 @@ START_TEST(test_burn_wav_files)
 
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
 	err = rb_ctl(service, 0, &out, (const gchar *const *)show_args);
-	summary = rb_disc_test_json_query(
+	summary = rb_test_json_query(
 		out,
 		"'%s %s %s %s %d %d %s %s %s %s %s %s' % (d['format'], [t['start'] for t in "
 		"d['tracks']], [t['pregap'] for t in d['tracks']], [t['type'] for t in "
@@ -457,7 +435,7 @@ START_TEST(test_refusals)
 			"--json", "show", "long1.wav", "long2.wav", "long3.wav", "long4.wav", NULL};
 		g_autofree gchar *err = rb_ctl(service, 0, &long_show, args);
 	}
-	summary = rb_disc_test_json_query(long_show, "'%s %s' % (d['fits74'], d['fits80'])");
+	summary = rb_test_json_query(long_show, "'%s %s' % (d['fits74'], d['fits80'])");
 	ck_assert_str_eq(summary, "False True");
 	rb_lock_watch_flush(service);
 	ck_assert_uint_eq(watch.n_locks, 0);
@@ -511,7 +489,7 @@ START_TEST(test_progress_tracks)
 		"d[-1]['percent'], all(u['percent'] is not None for u in d if u['action'] == "
 		"'writing'))",
 		2250 + RB_PAUSE + 2250);
-	summary = rb_disc_test_json_query(json->str, check);
+	summary = rb_test_json_query(json->str, check);
 	ck_assert_msg(!g_str_has_prefix(summary, "0 "), "no update named a track: %s", out);
 	ck_assert_msg(strstr(summary, " 0 100 True") != NULL, "%s in %s", summary, out);
 	rb_test_service_stop_daemon(service);
@@ -558,8 +536,8 @@ START_TEST(test_image_fails_midway)
 	ck_assert_msg(ctl != NULL, "%s", error ? error->message : "");
 	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
 	for (;;) {
-		g_autoptr(GVariant) writing =
-			rb_property(service, RB_VIRTUAL0, RB_TEST_FORMAT, "WriteInProgress");
+		g_autoptr(GVariant) writing = rb_test_get_property(
+			service->connection, RB_VIRTUAL0, RB_TEST_FORMAT, "WriteInProgress");
 
 		if (g_variant_get_boolean(writing))
 			break;
@@ -573,10 +551,12 @@ START_TEST(test_image_fails_midway)
 	rb_assert_contains(err, "b.wav");
 	/* the service's answer: cancelled, not a stream that merely ended short */
 	rb_assert_contains(err, "The service: " RB_TEST_ERROR("RequestCancelled") ": 0xC0AA0002");
-	report = rb_property(service, RB_VIRTUAL0, RB_TEST_VIRTUAL, "ValidationReport");
+	report = rb_test_get_property(
+		service->connection, RB_VIRTUAL0, RB_TEST_VIRTUAL, "ValidationReport");
 	ck_assert(g_variant_lookup(report, "Complete", "b", &complete));
 	ck_assert(!complete);
-	owner = rb_property(service, RB_VIRTUAL0, RB_TEST_RECORDER, "ExclusiveAccessOwner");
+	owner = rb_test_get_property(
+		service->connection, RB_VIRTUAL0, RB_TEST_RECORDER, "ExclusiveAccessOwner");
 	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
 	rb_test_service_stop_daemon(service);
 }

@@ -99,33 +99,17 @@ rb_test_oracle_set(RbCueTestSet *set, const RbTestOracle *desc)
 static void
 rb_test_assert_codes(const RbTestOracle *desc, GBytes *ours, GBytes *theirs)
 {
-	RbDiscOracleCodes a;
-	RbDiscOracleCodes b;
+	const gchar *isrc[RB_DISC_ORACLE_MAX_TRACKS + 1] = {NULL};
 
-	rb_disc_oracle_codes(ours, RB_IMAGE_FIRST_LBA, &a);
-	rb_disc_oracle_codes(theirs, RB_DISC_TEST_LEADIN, &b);
-	g_print("%s: MCN frames: ours %u, cdrdao's %u; ISRC frames: ours %u, cdrdao's %u\n",
-		desc->name,
-		a.n_mcn,
-		b.n_mcn,
-		a.n_isrc,
-		b.n_isrc);
-	ck_assert_str_eq(a.mcn, desc->mcn != NULL ? desc->mcn : "");
-	ck_assert_str_eq(b.mcn, a.mcn);
-	ck_assert_uint_eq(a.n_mcn > 0, desc->mcn != NULL);
-	ck_assert_uint_eq(b.n_mcn > 0, desc->mcn != NULL);
-	for (guint t = 1; t <= RB_DISC_ORACLE_MAX_TRACKS; t++) {
-		const gchar *want =
-			t < G_N_ELEMENTS(desc->isrc) && desc->isrc[t] != NULL ? desc->isrc[t] : "";
-
-		ck_assert_msg(strcmp(a.isrc[t], want) == 0 && strcmp(b.isrc[t], want) == 0,
-			      "%s: track %u ISRC ours “%s”, cdrdao's “%s”, the sheet's “%s”",
-			      desc->name,
-			      t,
-			      a.isrc[t],
-			      b.isrc[t],
-			      want);
-	}
+	for (guint t = 0; t < G_N_ELEMENTS(desc->isrc); t++)
+		isrc[t] = desc->isrc[t];
+	rb_disc_oracle_assert_codes(ours,
+				    RB_IMAGE_FIRST_LBA,
+				    theirs,
+				    RB_DISC_TEST_LEADIN,
+				    desc->mcn != NULL ? desc->mcn : "",
+				    isrc,
+				    desc->name);
 }
 
 START_TEST(test_cdrdao_oracle)
@@ -135,10 +119,6 @@ START_TEST(test_cdrdao_oracle)
 	g_autoptr(RbDiscImage) image = NULL;
 	g_autoptr(GBytes) theirs = NULL;
 	g_autoptr(GBytes) ours = NULL;
-	const guint8 *a;
-	const guint8 *b;
-	gsize a_len;
-	gsize b_len;
 	guint main_differ = 0;
 	guint q_differ = 0;
 	guint q_compared = 0;
@@ -153,44 +133,40 @@ START_TEST(test_cdrdao_oracle)
 		rb_image_layout_get_leadout_start(rb_disc_image_get_layout(image), &leadout, NULL));
 	ours = rb_disc_test_stream(image);
 	theirs = rb_disc_test_cdrdao_burn(set.dir, "disc.cue");
-	a = g_bytes_get_data(ours, &a_len);
-	b = g_bytes_get_data(theirs, &b_len);
-	end = RB_IMAGE_FIRST_LBA + (gint32)(a_len / RB_TEST_SECTOR);
-	ck_assert_msg(RB_DISC_TEST_LEADIN + (gint32)(b_len / RB_TEST_SECTOR) == end,
+	end = rb_disc_oracle_end(ours, RB_IMAGE_FIRST_LBA);
+	ck_assert_msg(rb_disc_oracle_end(theirs, RB_DISC_TEST_LEADIN) == end,
 		      "%s: cdrdao's disc ends at LBA %d, ours at %d",
 		      desc->name,
-		      RB_DISC_TEST_LEADIN + (gint32)(b_len / RB_TEST_SECTOR),
+		      rb_disc_oracle_end(theirs, RB_DISC_TEST_LEADIN),
 		      end);
 	/* from LBA -150: the lead-in's data sectors are addressed differently
 	 * by design (test-image-oracle.c says how) */
 	for (gint32 lba = -150; lba < end; lba++) {
-		const guint8 *x = a + (gsize)(lba - RB_IMAGE_FIRST_LBA) * RB_TEST_SECTOR;
-		const guint8 *y = b + (gsize)(lba - RB_DISC_TEST_LEADIN) * RB_TEST_SECTOR;
+		const guint8 *x = rb_disc_oracle_main(ours, RB_IMAGE_FIRST_LBA, lba);
+		const guint8 *y = rb_disc_oracle_main(theirs, RB_DISC_TEST_LEADIN, lba);
 		guint8 qx[RB_SUBQ_SIZE];
 		guint8 qy[RB_SUBQ_SIZE];
+		RbDiscOracleQ q;
 
 		if (lba >= desc->swapped_from && lba < desc->swapped_to &&
 		    rb_test_equal_swapped(x, y))
 			swapped++;
 		else if (memcmp(x, y, RB_CD_MAIN_SIZE) != 0 && main_differ++ < RB_TEST_MAX_PRINTED)
 			g_print("%s: LBA %d main channel differs\n", desc->name, lba);
-		rb_disc_oracle_q(ours, RB_IMAGE_FIRST_LBA, lba, qx);
-		rb_disc_oracle_q(theirs, RB_DISC_TEST_LEADIN, lba, qy);
-		/* MCN/ISRC frames are placed differently by design (cdrdao where
-		 * LBA % 90 is 0 or 50, the core at its own frames): position
-		 * frames here, the codes' values by rb_test_assert_codes() */
-		if ((qx[0] & 0x0F) != RB_SUBQ_ADR_POSITION ||
-		    (qy[0] & 0x0F) != RB_SUBQ_ADR_POSITION) {
+		q = rb_disc_oracle_compare_q(ours,
+					     RB_IMAGE_FIRST_LBA,
+					     theirs,
+					     RB_DISC_TEST_LEADIN,
+					     lba,
+					     leadout,
+					     qx,
+					     qy);
+		if (q == RB_DISC_ORACLE_Q_CODE) {
 			code_frames++;
 			continue;
 		}
-		/* cdrdao's lead-out CTL has the data bit only (test-image-oracle.c) */
-		if (lba >= leadout && qx[0] != qy[0] && (qx[0] & 0x4F) == (qy[0] & 0x4F)) {
-			qx[0] &= 0x4F;
-			rb_subq_set_crc(qx);
-		}
 		q_compared++;
-		if (memcmp(qx, qy, RB_SUBQ_SIZE) != 0 && q_differ++ < RB_TEST_MAX_PRINTED)
+		if (q == RB_DISC_ORACLE_Q_DIFFER && q_differ++ < RB_TEST_MAX_PRINTED)
 			g_print("%s: LBA %d Q ours %02x %02x %02x %02x %02x %02x, cdrdao's %02x "
 				"%02x %02x %02x %02x %02x\n",
 				desc->name,
@@ -283,12 +259,8 @@ START_TEST(test_cdrdao_cdtext)
 	n_theirs = g_bytes_get_size(their_packs) / RB_CDTEXT_PACK_SIZE;
 	ck_assert_uint_gt(n_ours, 0);
 	ck_assert_uint_gt(n_theirs, 0);
-	our_text = rb_cdtext_decode(
-		g_bytes_get_data(our_packs, NULL), g_bytes_get_size(our_packs), &error);
-	ck_assert_msg(our_text != NULL, "%s", error != NULL ? error->message : "");
-	their_text = rb_cdtext_decode(
-		g_bytes_get_data(their_packs, NULL), g_bytes_get_size(their_packs), &error);
-	ck_assert_msg(their_text != NULL, "%s", error != NULL ? error->message : "");
+	our_text = rb_disc_oracle_decode_text(our_packs);
+	their_text = rb_disc_oracle_decode_text(their_packs);
 	/* what the lead-in carries is what the sheet said */
 	ck_assert(rb_cdtext_equal(our_text, rb_disc_image_get_cdtext(image)));
 	g_print("CD-TEXT sheet %d: %zu packs ours, %zu cdrdao's; bytes %s\n",

@@ -11,41 +11,16 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
+#include "rb-test-client.h"
 #include "rb-test-service.h"
+#include "rb-test-tools.h"
+
+#define RB_VIRTUAL0 "/org/rawburn/RawBurn1/recorders/virtual0"
 
 /* cd-r-80's lead-in start (ATIP) on the emulated drive: the exported disc starts there */
 #define RB_CD_R_80_LEADIN (-11634)
 /* where rawburn-make-image's images start */
 #define RB_IMAGE_FIRST_LBA (-22650)
-
-/* JSON is checked by a real parser: python3 prints what the test compares */
-static gchar *
-rb_json_query(const gchar *json, const gchar *expression)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GSubprocess) python = NULL;
-	g_autofree gchar *program = g_strdup_printf(
-		"import json, sys\nd = json.load(sys.stdin)\nprint(%s)\n", expression);
-	g_autofree gchar *out = NULL;
-	g_autofree gchar *err = NULL;
-
-	python = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-					  G_SUBPROCESS_FLAGS_STDERR_PIPE,
-				  &error,
-				  "python3",
-				  "-c",
-				  program,
-				  NULL);
-	ck_assert_msg(python != NULL, "python3: %s", error ? error->message : "");
-	ck_assert(g_subprocess_communicate_utf8(python, json, NULL, &out, &err, &error));
-	ck_assert_msg(g_subprocess_get_if_exited(python) &&
-			      g_subprocess_get_exit_status(python) == 0,
-		      "not valid JSON (%s): %s",
-		      err,
-		      json);
-	g_strchomp(out);
-	return g_steal_pointer(&out);
-}
 
 static const gchar *const rb_fast_cd_r[] = {
 	"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
@@ -66,35 +41,14 @@ rb_make_image(RbTestService *service, const gchar *name, const gchar *sector_typ
 	return path;
 }
 
-static GVariant *
-rb_get_property(RbTestService *service, const gchar *interface, const gchar *property)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = NULL;
-	GVariant *value = NULL;
-
-	reply = g_dbus_connection_call_sync(service->connection,
-					    "org.rawburn.RawBurn1",
-					    "/org/rawburn/RawBurn1/recorders/virtual0",
-					    "org.freedesktop.DBus.Properties",
-					    "Get",
-					    g_variant_new("(ss)", interface, property),
-					    G_VARIANT_TYPE("(v)"),
-					    G_DBUS_CALL_FLAGS_NONE,
-					    -1,
-					    NULL,
-					    &error);
-	ck_assert_msg(reply != NULL, "%s", error ? error->message : "");
-	g_variant_get(reply, "(v)", &value);
-	return value;
-}
-
 /* the lock went with the burn: ReleaseMedia was called */
 static void
 rb_assert_released(RbTestService *service)
 {
-	g_autoptr(GVariant) owner =
-		rb_get_property(service, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+	g_autoptr(GVariant) owner = rb_test_get_property(service->connection,
+							 RB_VIRTUAL0,
+							 "org.rawburn.RawBurn1.Recorder",
+							 "ExclusiveAccessOwner");
 	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
 }
 
@@ -108,10 +62,10 @@ rb_assert_report_clean(RbTestService *service)
 	g_autofree gchar *summary = NULL;
 
 	ck_assert_msg(rb_test_run_rawburnctl(service, args, &out, &err) == 0, "%s", err);
-	summary = rb_json_query(out,
-				"'%s %d %d %d %d %d' % (d['Complete'], d['BadQCrc'], "
-				"d['AddressMismatches'], d['TocMismatches'], d['Tracks'], "
-				"d['FirstLba'])");
+	summary = rb_test_json_query(out,
+				     "'%s %d %d %d %d %d' % (d['Complete'], d['BadQCrc'], "
+				     "d['AddressMismatches'], d['TocMismatches'], d['Tracks'], "
+				     "d['FirstLba'])");
 	ck_assert_str_eq(summary, "True 0 0 0 2 -11634");
 }
 
@@ -201,9 +155,10 @@ START_TEST(test_ctl_burn_stdin_json)
 	for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
 		g_string_append_printf(json, "%s%s", i > 0 ? "," : "", lines[i]);
 	g_string_append(json, "]");
-	summary = rb_json_query(json->str,
-				"'%d %s %s %d %d' % (len(d) >= 2, d[-1]['action'], "
-				"d[-1]['percent'], d[-1]['startLba'], d[-1]['sectorsWritten'])");
+	summary =
+		rb_test_json_query(json->str,
+				   "'%d %s %s %d %d' % (len(d) >= 2, d[-1]['action'], "
+				   "d[-1]['percent'], d[-1]['startLba'], d[-1]['sectorsWritten'])");
 	ck_assert_str_eq(summary, "1 finishing 100 -11634 19134");
 	rb_assert_released(service);
 	rb_assert_report_clean(service);
@@ -234,8 +189,10 @@ START_TEST(test_ctl_burn_refused)
 	ck_assert_msg(strstr(err, "not a whole number of 2448-byte sectors") != NULL, "%s", err);
 	ck_assert(strstr(err, "org.rawburn") == NULL);
 	rb_assert_released(service);
-	report = rb_get_property(
-		service, "org.rawburn.RawBurn1.VirtualRecorder", "ValidationReport");
+	report = rb_test_get_property(service->connection,
+				      RB_VIRTUAL0,
+				      "org.rawburn.RawBurn1.VirtualRecorder",
+				      "ValidationReport");
 	ck_assert(g_variant_lookup(report, "SectorsWritten", "t", &written));
 	ck_assert_uint_eq(written, 0);
 	rb_test_service_stop_daemon(service);
@@ -274,16 +231,21 @@ START_TEST(test_ctl_burn_cancel)
 	/* until the service writes for the client, under the name it gave */
 	deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
 	for (;;) {
-		g_autoptr(GVariant) writing = rb_get_property(
-			service, "org.rawburn.RawBurn1.DiscFormat2RawCD", "WriteInProgress");
+		g_autoptr(GVariant) writing =
+			rb_test_get_property(service->connection,
+					     RB_VIRTUAL0,
+					     "org.rawburn.RawBurn1.DiscFormat2RawCD",
+					     "WriteInProgress");
 		if (g_variant_get_boolean(writing))
 			break;
 		ck_assert_msg(g_get_monotonic_time() < deadline, "the burn never started");
 		g_usleep(20 * 1000);
 	}
 	{
-		g_autoptr(GVariant) owner = rb_get_property(
-			service, "org.rawburn.RawBurn1.Recorder", "ExclusiveAccessOwner");
+		g_autoptr(GVariant) owner = rb_test_get_property(service->connection,
+								 RB_VIRTUAL0,
+								 "org.rawburn.RawBurn1.Recorder",
+								 "ExclusiveAccessOwner");
 		ck_assert_str_eq(g_variant_get_string(owner, NULL), "Cancel test");
 	}
 	g_subprocess_send_signal(ctl, SIGINT);
@@ -335,10 +297,10 @@ START_TEST(test_ctl_list_json)
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
 	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 0);
-	summary =
-		rb_json_query(out,
-			      "';'.join('%s,%s,%s,%s,%d' % (r['name'], r['object'], r['product'], "
-			      "r['mediaPresent'], r['mediaType']) for r in d)");
+	summary = rb_test_json_query(
+		out,
+		"';'.join('%s,%s,%s,%s,%d' % (r['name'], r['object'], r['product'], "
+		"r['mediaPresent'], r['mediaType']) for r in d)");
 	ck_assert_str_eq(summary,
 			 "virtual0,/org/rawburn/RawBurn1/recorders/virtual0,Virtual CD-RW,True,3;"
 			 "virtual1,/org/rawburn/RawBurn1/recorders/virtual1,Spare,False,0");
@@ -356,7 +318,7 @@ START_TEST(test_ctl_list_empty_json)
 
 	rb_test_service_start_daemon(service, NULL);
 	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 0);
-	count = rb_json_query(out, "len(d)");
+	count = rb_test_json_query(out, "len(d)");
 	ck_assert_str_eq(count, "0");
 	rb_test_service_stop_daemon(service);
 }
@@ -395,7 +357,7 @@ START_TEST(test_ctl_info_json)
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
 	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 0);
-	summary = rb_json_query(
+	summary = rb_test_json_query(
 		out,
 		"'%s %s %d %d %s %d %d' % (d['name'], d['Recorder']['VendorId'], "
 		"d['DiscFormat2RawCD']['CurrentPhysicalMediaType'], "

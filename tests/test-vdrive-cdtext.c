@@ -16,6 +16,7 @@
 
 #include <glib/gstdio.h>
 
+#include "rb-test-cd-text-crc.h"
 #include "rb-test-service.h"
 #include "rb-vdrive-test.h"
 
@@ -53,23 +54,6 @@ rb_read_cdtext(RbVdrive *vdrive, guint8 *buf, gsize len)
 #define RB_BUILT_LEADIN_SECTORS 20 /* -170 .. -151, then the pregap to 0 */
 #define RB_BUILT_SECTORS (1 - RB_BUILT_FIRST_LBA)
 
-/* CRC-16 x^16+x^12+x^5+1 from 0 over bytes 0-15, inverted, in 16-17
- * (Red Book CD-TEXT pack), computed here bit by bit */
-static void
-rb_pack_set_crc(guint8 *pack)
-{
-	guint16 crc = 0;
-
-	for (guint i = 0; i < 16; i++) {
-		crc ^= (guint16)(pack[i] << 8);
-		for (guint bit = 0; bit < 8; bit++)
-			crc = (guint16)((crc & 0x8000) ? (crc << 1) ^ 0x1021 : crc << 1);
-	}
-	crc = (guint16)~crc;
-	pack[16] = (guint8)(crc >> 8);
-	pack[17] = (guint8)crc;
-}
-
 /* pack @index of a set of 6: blocks 0 and 1, sequence numbers 0-2 */
 static void
 rb_built_pack(guint index, guint8 *pack)
@@ -83,7 +67,7 @@ rb_built_pack(guint index, guint8 *pack)
 	pack[2] = (guint8)seq;
 	pack[3] = (guint8)(block << 4);
 	g_snprintf((gchar *)pack + 4, 12, "b%u s%u", block, seq);
-	rb_pack_set_crc(pack);
+	rb_test_cd_text_crc_set(pack);
 }
 
 /* 72 bytes as 96 six-bit R-W symbols, 3 bytes to 4 (mmc-notes §8.1) */
@@ -131,7 +115,7 @@ rb_write_built_image(const gchar *dir, gboolean cdtext)
 			if (n == 7) {
 				ck_assert_uint_eq((n + 3) % 6, 4);
 				pack[4] = 'X';
-				rb_pack_set_crc(pack);
+				rb_test_cd_text_crc_set(pack);
 			}
 		}
 		rb_rw_from_packs(bytes, image + (gsize)s * RB_SECTOR + RB_MAIN);
