@@ -381,8 +381,10 @@ rb_ctl_image_write_all(gint fd, const guint8 *data, gsize len, const gchar *out,
 
 /* the whole stream into @fd; the number of sectors must be the layout's */
 static gboolean
-rb_ctl_image_write_stream(RbDiscImage *image, gint fd, const gchar *out, GError **error)
+rb_ctl_image_write_stream(RbDiscImage *image, RbCtlOutput *output, GError **error)
 {
+	gint fd = rb_ctl_output_get_fd(output);
+	const gchar *out = rb_ctl_output_get_path(output);
 	g_autoptr(RbDiscImageStream) stream = rb_disc_image_stream_new(image, error);
 	g_autofree guint8 *buf = NULL;
 	gsize sector_size;
@@ -395,7 +397,8 @@ rb_ctl_image_write_stream(RbDiscImage *image, gint fd, const gchar *out, GError 
 	for (;;) {
 		guint n = 0;
 
-		if (!rb_disc_image_stream_read(stream, buf, RB_CTL_IMAGE_CHUNK_SECTORS, &n, error))
+		if (!rb_ctl_output_check_signal(output, error) ||
+		    !rb_disc_image_stream_read(stream, buf, RB_CTL_IMAGE_CHUNK_SECTORS, &n, error))
 			return FALSE;
 		if (n == 0)
 			break;
@@ -503,7 +506,7 @@ rb_ctl_cmd_image(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	output = rb_ctl_output_open(out, inputs, error);
 	if (output == NULL)
 		return rb_ctl_image_exit_status(*error);
-	if (!rb_ctl_image_write_stream(image, rb_ctl_output_get_fd(output), out, error) ||
+	if (!rb_ctl_image_write_stream(image, output, error) ||
 	    !rb_ctl_output_commit(output, error))
 		return rb_ctl_image_exit_status(*error);
 	return EXIT_SUCCESS;

@@ -24,7 +24,11 @@ RbCtlOutput *rb_ctl_output_open(const gchar *path, const GPtrArray *inputs, GErr
 gint rb_ctl_output_get_fd(const RbCtlOutput *output);
 /* the name to show in messages: the output's, not the temporary file's */
 const gchar *rb_ctl_output_get_path(const RbCtlOutput *output);
-/* closes, and puts the complete file in place */
+/* between chunks: FALSE (G_IO_ERROR_CANCELLED) once SIGINT or SIGTERM
+ * came, for a file being replaced (the temporary file is then removed by
+ * rb_ctl_output_free(), where the signal would have left it) */
+gboolean rb_ctl_output_check_signal(RbCtlOutput *output, GError **error);
+/* syncs, closes, and puts the complete file in place */
 gboolean rb_ctl_output_commit(RbCtlOutput *output, GError **error);
 /* without a commit: closes, and removes the temporary file (nothing else) */
 void rb_ctl_output_free(RbCtlOutput *output);

@@ -10,10 +10,14 @@
 #include "config.h"
 
 #include <check.h>
+#include <gio/gio.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "rb-cdtext.h"
 #include "rb-test-service.h"
 
 #define RB_MAIN 2352
@@ -242,6 +246,143 @@ START_TEST(test_relative_sheet_path)
 }
 END_TEST
 
+/* the CDTEXTFILE is one of the files the image reads: refused as the output */
+START_TEST(test_output_is_cdtextfile)
+{
+	g_auto(RbFixture) fixture = {0};
+	g_autoptr(RbCdText) cdtext = rb_cdtext_new();
+	g_autoptr(GBytes) packs = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *cdt = NULL;
+	g_autofree gchar *err = NULL;
+	const gchar *const names[] = {"disc.bin", "disc.cue", "disc.cdt", NULL};
+
+	rb_fixture_init(&fixture);
+	ck_assert(rb_cdtext_set_text(cdtext, 0, RB_CDTEXT_TITLE, 0, "Album", &error));
+	packs = rb_cdtext_encode(cdtext, 1, 1, &error);
+	ck_assert_msg(packs != NULL, "%s", error ? error->message : "");
+	cdt = g_build_filename(fixture.dir, "disc.cdt", NULL);
+	ck_assert(g_file_set_contents(
+		cdt, g_bytes_get_data(packs, NULL), (gssize)g_bytes_get_size(packs), NULL));
+	ck_assert(g_file_set_contents(fixture.cue,
+				      "CDTEXTFILE \"disc.cdt\"\n"
+				      "FILE \"disc.bin\" BINARY\n"
+				      "  TRACK 01 AUDIO\n"
+				      "    INDEX 01 00:00:00\n",
+				      -1,
+				      NULL));
+	ck_assert_int_eq(rb_sh(&fixture, "$R image disc.cue -o disc.cdt", &err), 2);
+	ck_assert_msg(strstr(err, "disc.cdt") != NULL, "%s", err);
+	rb_assert_contents(cdt, packs);
+	rb_assert_files(&fixture, names);
+}
+END_TEST
+
+/* "-o" refuses what a plain write could not do: a read-only output stays;
+ * the replaced file's setuid bit is not copied; an output named near
+ * NAME_MAX is written (the temporary file's name is short) */
+START_TEST(test_output_like_plain_write)
+{
+	g_auto(RbFixture) fixture = {0};
+	g_autoptr(GBytes) precious = g_bytes_new_static("precious\n", 9);
+	g_autofree gchar *ro = NULL;
+	g_autofree gchar *suid = NULL;
+	g_autofree gchar *err = NULL;
+	g_autofree gchar *err_suid = NULL;
+	g_autofree gchar *err_long = NULL;
+	g_autofree gchar *long_name = g_strnfill(250, 'x');
+	g_autofree gchar *script = NULL;
+	g_autofree gchar *long_path = NULL;
+	GStatBuf st;
+
+	rb_fixture_init(&fixture);
+	ro = g_build_filename(fixture.dir, "ro.raw", NULL);
+	ck_assert(g_file_set_contents(ro, "precious\n", -1, NULL));
+	ck_assert_int_eq(g_chmod(ro, 0444), 0);
+	/* root writes anything: nothing to refuse */
+	if (geteuid() != 0) {
+		ck_assert_int_eq(rb_sh(&fixture, "$R image disc.cue -o ro.raw", &err), 1);
+		ck_assert_msg(strstr(err, "ro.raw") != NULL, "%s", err);
+		rb_assert_contents(ro, precious);
+	}
+	suid = g_build_filename(fixture.dir, "suid.raw", NULL);
+	ck_assert(g_file_set_contents(suid, "old\n", -1, NULL));
+	ck_assert_int_eq(g_chmod(suid, 04750), 0);
+	ck_assert_int_eq(rb_sh(&fixture, "$R image disc.cue -o suid.raw", &err_suid), 0);
+	ck_assert_int_eq(g_stat(suid, &st), 0);
+	ck_assert_uint_eq((guint64)st.st_size, RB_STREAM_BYTES);
+	ck_assert_uint_eq(st.st_mode & 07777, 0750);
+
+	script = g_strdup_printf("$R image disc.cue -o %s", long_name);
+	ck_assert_int_eq(rb_sh(&fixture, script, &err_long), 0);
+	long_path = g_build_filename(fixture.dir, long_name, NULL);
+	ck_assert_int_eq(g_stat(long_path, &st), 0);
+	ck_assert_uint_eq((guint64)st.st_size, RB_STREAM_BYTES);
+}
+END_TEST
+
+/* a regular file of @pid's, other than @bin, larger than @size: its
+ * output, named or not (/proc/PID/fd follows an O_TMPFILE too) */
+static gboolean
+rb_has_large_output(GPid pid, const gchar *bin, goffset size)
+{
+	g_autofree gchar *fds = g_strdup_printf("/proc/%d/fd", pid);
+	g_autoptr(GDir) dir = g_dir_open(fds, 0, NULL);
+	const gchar *name;
+	GStatBuf st_bin;
+
+	ck_assert_int_eq(g_stat(bin, &st_bin), 0);
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		g_autofree gchar *fd = g_build_filename(fds, name, NULL);
+		GStatBuf st;
+
+		if (g_stat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_ino != st_bin.st_ino &&
+		    st.st_size > size)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* SIGINT while "-o" writes a large stream (a sparse 600 MB BIN) leaves no
+ * temporary file and the output as it was */
+START_TEST(test_interrupted_output)
+{
+	g_auto(RbFixture) fixture = {0};
+	g_autoptr(GBytes) precious = g_bytes_new_static("precious\n", 9);
+	const gchar *const names[] = {"disc.bin", "disc.cue", "out.raw", NULL};
+	g_autoptr(GSubprocessLauncher) launcher =
+		g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr(GSubprocess) ctl = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+
+	rb_fixture_init(&fixture);
+	out = g_build_filename(fixture.dir, "out.raw", NULL);
+	ck_assert(g_file_set_contents(out, "precious\n", -1, NULL));
+	ck_assert_int_eq(truncate(fixture.bin, (off_t)255000 * RB_MAIN), 0);
+	g_subprocess_launcher_setenv(launcher, "LC_ALL", "C.UTF-8", TRUE);
+	ctl = g_subprocess_launcher_spawn(
+		launcher, &error, rb_test_get_rawburnctl(), "image", fixture.cue, "-o", out, NULL);
+	ck_assert_msg(ctl != NULL, "%s", error ? error->message : "");
+	/* the signal once the temporary file has grown past 10 MB */
+	while (!rb_has_large_output(
+		(GPid)atoi(g_subprocess_get_identifier(ctl)), fixture.bin, 10 << 20)) {
+		ck_assert_msg(g_get_monotonic_time() < deadline, "no output grew");
+		g_usleep(5 * 1000);
+	}
+	g_subprocess_send_signal(ctl, SIGINT);
+	ck_assert(g_subprocess_communicate_utf8(ctl, NULL, NULL, NULL, &err, &error));
+	ck_assert_msg(g_subprocess_get_if_exited(ctl) && g_subprocess_get_exit_status(ctl) == 1,
+		      "%s",
+		      err);
+	ck_assert_msg(strstr(err, "Interrupted") != NULL, "%s", err);
+	rb_assert_contents(out, precious);
+	rb_assert_files(&fixture, names);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -252,6 +393,9 @@ main(void)
 	tcase_add_test(tc, test_output_is_input);
 	tcase_add_test(tc, test_failed_stream_leaves_output);
 	tcase_add_test(tc, test_relative_sheet_path);
+	tcase_add_test(tc, test_output_is_cdtextfile);
+	tcase_add_test(tc, test_output_like_plain_write);
+	tcase_add_test(tc, test_interrupted_output);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

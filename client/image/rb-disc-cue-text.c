@@ -75,6 +75,7 @@ rb_disc_cue_build_cdtext(RbDiscImage *image, const RbCueSheet *sheet, GError **e
 		gsize length = 0;
 		RbCdText *decoded;
 
+		rb_disc_image_add_aux_file(image, sheet->cdtextfile);
 		/* its size and type were checked when its line was read */
 		if (!g_file_get_contents(sheet->cdtextfile, &data, &length, &error_local))
 			return rb_disc_cue_fail(sheet,

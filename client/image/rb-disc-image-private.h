@@ -83,6 +83,9 @@ struct _RbDiscImage {
 	GArray *sources[RB_DISC_IMAGE_N_SOURCES]; /* of RbDiscSegment, NULL = none */
 	RbDiscOrigin origins[RB_IMAGE_MAX_TRACKS];
 	GPtrArray *notes;
+	/* files a reader read besides the sheet and the segments' (a CUE
+	 * CDTEXTFILE): "image -o" must not write over them either */
+	GPtrArray *aux_files;
 };
 
 RbDiscImage *rb_disc_image_new(RbDiscImageFormat format, const gchar *path);
@@ -97,6 +100,8 @@ void rb_disc_image_add_file(RbDiscImage *image,
 void rb_disc_image_add_zero(RbDiscImage *image, guint source, guint64 length);
 void rb_disc_image_add_empty_raw(RbDiscImage *image, guint source, guint32 n_sectors);
 void rb_disc_image_set_origin(RbDiscImage *image, guint track_index, const gchar *file, guint line);
+/* a file the image's stream does not read but the reader did */
+void rb_disc_image_add_aux_file(RbDiscImage *image, const gchar *path);
 void rb_disc_image_add_note(RbDiscImage *image, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
 /* a sheet reader's error: "@path line @line: …", or "@path: …" when
  * @line is 0 (an error of the whole sheet) */

@@ -35,6 +35,7 @@ rb_disc_image_new(RbDiscImageFormat format, const gchar *path)
 	image->format = format;
 	image->path = g_strdup(path);
 	image->notes = g_ptr_array_new_with_free_func(g_free);
+	image->aux_files = g_ptr_array_new_with_free_func(g_free);
 	if (format != RB_DISC_IMAGE_FORMAT_RAW_DAO) {
 		image->layout = rb_image_layout_new();
 		/* sheet mode never fails on a new layout */
@@ -63,6 +64,7 @@ rb_disc_image_free(RbDiscImage *image)
 	g_clear_pointer(&image->layout, rb_image_layout_free);
 	g_clear_pointer(&image->cdtext, rb_cdtext_free);
 	g_ptr_array_unref(image->notes);
+	g_ptr_array_unref(image->aux_files);
 	g_free(image->path);
 	g_free(image);
 }
@@ -140,6 +142,13 @@ rb_disc_image_add_note(RbDiscImage *image, const gchar *format, ...)
 	va_start(args, format);
 	g_ptr_array_add(image->notes, g_strdup_vprintf(format, args));
 	va_end(args);
+}
+
+void
+rb_disc_image_add_aux_file(RbDiscImage *image, const gchar *path)
+{
+	if (!g_ptr_array_find_with_equal_func(image->aux_files, path, g_str_equal, NULL))
+		g_ptr_array_add(image->aux_files, g_strdup(path));
 }
 
 guint64
@@ -261,6 +270,8 @@ rb_disc_image_get_files(const RbDiscImage *image)
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
 
 	g_ptr_array_add(files, g_strdup(image->path));
+	for (guint i = 0; i < image->aux_files->len; i++)
+		g_ptr_array_add(files, g_strdup(g_ptr_array_index(image->aux_files, i)));
 	for (guint i = 0; i < RB_DISC_IMAGE_N_SOURCES; i++) {
 		GArray *segments = image->sources[i];
 
@@ -448,7 +459,14 @@ rb_disc_image_open(const gchar *path, GError **error)
 	const guint8 *data;
 	gsize len;
 	guint64 size = 0;
+	struct stat st;
 
+	/* a FIFO's writer dies of SIGPIPE when its reader opens and closes it
+	 * before the burn opens it again, and no reader reads a sheet from a
+	 * pipe or a device: anything but a regular file is a raw stream, left
+	 * unopened until the burn */
+	if (g_stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return rb_disc_image_new(RB_DISC_IMAGE_FORMAT_RAW_DAO, path);
 	head = rb_disc_image_sniff(path, &size, error);
 	if (head == NULL)
 		return NULL;

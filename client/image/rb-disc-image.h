@@ -79,7 +79,8 @@ void rb_disc_image_set_cdtext(RbDiscImage *image, RbCdText *cdtext);
 /* what the reader ignored or assumed, one sentence each ("REM lines ignored") */
 const GPtrArray *rb_disc_image_get_notes(const RbDiscImage *image);
 /* every file the image reads: the one it was opened from (the sheet, or the
- * first WAV file), then each file its sectors come from, each path once;
+ * first WAV file), the files the reader read besides (a CDTEXTFILE), then
+ * each file its sectors come from, each path once;
  * for refusing an output that would overwrite one of them */
 GPtrArray *rb_disc_image_get_files(const RbDiscImage *image);
 /* for "show": the file and position that track @track_index's data starts at */
