@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <glib/gstdio.h>
 #include <signal.h>
 
@@ -164,6 +166,45 @@ START_TEST(test_ctl_burn_stdin_json)
 	rb_assert_report_clean(service);
 	/* a pipe has no size: IS_COOKED, the default, and the same disc */
 	rb_assert_export_equals(service, image);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
+/*
+ * A named pipe is a raw stream like standard input: rawburnctl must open it
+ * once only (a second open would leave its writer with SIGPIPE and itself
+ * waiting on a pipe nobody writes): "mkfifo f; tool … > f & rawburnctl burn
+ * virtual0 f".
+ */
+START_TEST(test_ctl_burn_named_pipe)
+{
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autofree gchar *tool =
+		g_build_filename(rb_test_get_builddir(), "tests", "rawburn-make-image", NULL);
+	g_autofree gchar *image = rb_make_image(service, "image.raw", "3");
+	g_autofree gchar *fifo = g_build_filename(service->tmpdir, "stream", NULL);
+	g_auto(GStrv) envp = rb_test_service_get_environ(service);
+	const gchar *const argv[] = {
+		"/bin/sh",
+		"-c",
+		"\"$0\" --sector-type 3 --tracks 2 --seconds 8 - >\"$2\" & "
+		"\"$1\" --session burn virtual0 \"$2\" --sector-type 3; status=$?; wait $! && "
+		"exit $status",
+		tool,
+		rb_test_get_rawburnctl(),
+		fifo,
+		NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	rb_test_service_start_daemon(service, rb_fast_cd_r);
+	ck_assert_msg(rb_test_run(argv, envp, &out, &err) == 0, "%s", err);
+	ck_assert(g_str_has_suffix(out, "Burn complete.\n"));
+	rb_assert_released(service);
+	rb_assert_report_clean(service);
+	rb_assert_export_equals(service, image);
+	g_unlink(fifo);
 	rb_test_service_stop_daemon(service);
 }
 END_TEST
@@ -458,6 +499,7 @@ main(void)
 	tcase_add_loop_test(tc, test_ctl_usage_errors, 0, G_N_ELEMENTS(rb_ctl_usages));
 	tcase_add_test(tc, test_ctl_burn_file);
 	tcase_add_test(tc, test_ctl_burn_stdin_json);
+	tcase_add_test(tc, test_ctl_burn_named_pipe);
 	tcase_add_test(tc, test_ctl_burn_refused);
 	tcase_add_test(tc, test_ctl_burn_cancel);
 	suite_add_tcase(suite, tc);
