@@ -99,8 +99,9 @@ rb_disc_oracle_codes(GBytes *disc, gint32 first, RbDiscOracleCodes *codes)
 		guint adr;
 
 		rb_disc_oracle_q(disc, first, lba, q);
-		if (!rb_subq_check_crc(q))
-			continue;
+		/* neither writer writes a bad CRC: dropping such a frame would
+		 * hide the very bug that corrupted it */
+		ck_assert_msg(rb_subq_check_crc(q), "LBA %d: Q's CRC is wrong", lba);
 		adr = q[0] & 0x0F;
 		if (adr == RB_SUBQ_ADR_POSITION) {
 			guint8 number = 0;
@@ -206,6 +207,23 @@ rb_disc_oracle_main(GBytes *disc, gint32 first, gint32 lba)
 	return rb_disc_oracle_sector(disc, first, lba);
 }
 
+/* whether @q (sector @lba of @side) is an MCN or ISRC frame; it must have
+ * a good CRC and be one of those or a position frame */
+static gboolean
+rb_disc_oracle_is_code(const guint8 q[12], gint32 lba, const gchar *side)
+{
+	guint adr = q[0] & 0x0F;
+
+	ck_assert_msg(rb_subq_check_crc(q), "LBA %d: %s Q's CRC is wrong", lba, side);
+	ck_assert_msg(adr == RB_SUBQ_ADR_POSITION || adr == RB_SUBQ_ADR_MCN ||
+			      adr == RB_SUBQ_ADR_ISRC,
+		      "LBA %d: %s Q has ADR %u",
+		      lba,
+		      side,
+		      adr);
+	return adr != RB_SUBQ_ADR_POSITION;
+}
+
 RbDiscOracleQ
 rb_disc_oracle_compare_q(GBytes *ours,
 			 gint32 our_first,
@@ -213,13 +231,20 @@ rb_disc_oracle_compare_q(GBytes *ours,
 			 gint32 their_first,
 			 gint32 lba,
 			 gint32 leadout,
+			 RbDiscOracleCodeFrames *codes,
 			 guint8 ours_q[12],
 			 guint8 theirs_q[12])
 {
+	gboolean our_code;
+	gboolean their_code;
+
 	rb_disc_oracle_q(ours, our_first, lba, ours_q);
 	rb_disc_oracle_q(theirs, their_first, lba, theirs_q);
-	if ((ours_q[0] & 0x0F) != RB_SUBQ_ADR_POSITION ||
-	    (theirs_q[0] & 0x0F) != RB_SUBQ_ADR_POSITION)
+	our_code = rb_disc_oracle_is_code(ours_q, lba, "our");
+	their_code = rb_disc_oracle_is_code(theirs_q, lba, "cdrdao's");
+	codes->ours += our_code ? 1 : 0;
+	codes->theirs += their_code ? 1 : 0;
+	if (our_code || their_code)
 		return RB_DISC_ORACLE_Q_CODE;
 	if (lba >= leadout && ours_q[0] != theirs_q[0] &&
 	    (ours_q[0] & 0x4F) == (theirs_q[0] & 0x4F)) {
@@ -228,6 +253,26 @@ rb_disc_oracle_compare_q(GBytes *ours,
 	}
 	return memcmp(ours_q, theirs_q, RB_SUBQ_SIZE) == 0 ? RB_DISC_ORACLE_Q_EQUAL
 							   : RB_DISC_ORACLE_Q_DIFFER;
+}
+
+void
+rb_disc_oracle_assert_code_frames(const RbDiscOracleCodeFrames *codes,
+				  guint n_frames,
+				  const gchar *what)
+{
+	/* each writer: at most one MCN and one ISRC frame per 90 (the header
+	 * says where), and a period cut at either end of the range counts
+	 * whole, as may a frame moved on into the next period: 2.2 % */
+	guint most = RB_DISC_ORACLE_CODES_PER_PERIOD * (n_frames / RB_DISC_ORACLE_CODE_PERIOD + 2);
+
+	ck_assert_msg(codes->ours <= most && codes->theirs <= most,
+		      "%s: of %u frames, %u of ours and %u of cdrdao's are MCN/ISRC "
+		      "frames, not compared; at most %u may be",
+		      what,
+		      n_frames,
+		      codes->ours,
+		      codes->theirs,
+		      most);
 }
 
 void

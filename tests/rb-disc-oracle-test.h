@@ -51,8 +51,24 @@ gint32 rb_disc_oracle_end(GBytes *disc, gint32 first);
 /* the main channel (2352 bytes) of sector @lba of @disc */
 const guint8 *rb_disc_oracle_main(GBytes *disc, gint32 first, gint32 lba);
 
+/*
+ * MCN and ISRC frames: cdrdao puts one of each in every 90 frames, where
+ * LBA % 90 is 0 (MCN) and 50 (ISRC), PQChannelEncoder.cc; the core at
+ * frames 10 and 55 of each 90 from 00:00:00, one moving on by a few frames
+ * where it would fall on a part's first or last sector (rb-image-subq.c).
+ * So either writer's share of a disc's Q is 2/90 (2.2 %) at most.
+ */
+#define RB_DISC_ORACLE_CODE_PERIOD 90
+#define RB_DISC_ORACLE_CODES_PER_PERIOD 2
+
+/* each side's MCN and ISRC frames, counted by rb_disc_oracle_compare_q() */
+typedef struct {
+	guint ours;
+	guint theirs;
+} RbDiscOracleCodeFrames;
+
 typedef enum {
-	/* one side's frame is not a position frame (ADR 1): not compared */
+	/* one side's frame is an MCN or ISRC frame (ADR 2, 3): not compared */
 	RB_DISC_ORACLE_Q_CODE,
 	RB_DISC_ORACLE_Q_EQUAL,
 	RB_DISC_ORACLE_Q_DIFFER,
@@ -60,7 +76,10 @@ typedef enum {
 
 /*
  * The Q of sector @lba on both discs (into @ours_q and @theirs_q), compared
- * where both are position frames: MCN and ISRC frames are placed
+ * where both are position frames. Each frame's CRC must be good and its
+ * ADR 1, 2 or 3, else the test fails; the MCN and ISRC frames are counted
+ * in @codes (rb_disc_oracle_assert_code_frames() caps them) and not
+ * compared, as they are placed
  * differently by design (cdrdao where LBA % 90 is 0 or 50, the core at its
  * own frames; test-image-oracle.c explains it), their values are
  * rb_disc_oracle_assert_codes()'. From @leadout on, cdrdao's CTL has the
@@ -73,8 +92,15 @@ RbDiscOracleQ rb_disc_oracle_compare_q(GBytes *ours,
 				       gint32 their_first,
 				       gint32 lba,
 				       gint32 leadout,
+				       RbDiscOracleCodeFrames *codes,
 				       guint8 ours_q[12],
 				       guint8 theirs_q[12]);
+/* @codes, of @n_frames compared by LBA, within what the writers place
+ * (RB_DISC_ORACLE_CODE_PERIOD): more would let broken Q frames pass as
+ * codes; @what names the disc */
+void rb_disc_oracle_assert_code_frames(const RbDiscOracleCodeFrames *codes,
+				       guint n_frames,
+				       const gchar *what);
 /*
  * Both discs' MCN must be @mcn ("": none), carried by MCN frames exactly
  * when there is one, and each track's ISRC @isrc[its number] (NULL: none;

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rb-disc-image.h"
 #include "rb-cd-sector.h"
@@ -371,4 +372,53 @@ rb_disc_test_assert_read_back(const gchar *dir,
 	ck_assert_uint_eq(pcm_len, expected->audio->len);
 	ck_assert_msg(memcmp(pcm, expected->audio->data, pcm_len) == 0,
 		      "the audio read back differs from the files'");
+}
+
+/* a FIFO with no writer would block a reading for ever; a sparse file far
+ * over 1 MiB, read whole, would fill the memory */
+void
+rb_disc_test_sheet_refused(RbDiscImage *(*read)(const gchar *path, GError **error),
+			   const gchar *ext)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = g_dir_make_tmp("rawburn-sheet-XXXXXX", &error);
+	g_autofree gchar *fifo_name = g_strconcat("fifo.", ext, NULL);
+	g_autofree gchar *sparse_name = g_strconcat("sparse.", ext, NULL);
+	g_autofree gchar *fifo = NULL;
+	g_autofree gchar *sparse = NULL;
+	RbDiscImage *image;
+	gint fd;
+
+	ck_assert_msg(dir != NULL, "%s", error != NULL ? error->message : "");
+	fifo = g_build_filename(dir, fifo_name, NULL);
+	sparse = g_build_filename(dir, sparse_name, NULL);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	image = read(fifo, &error);
+	ck_assert(image == NULL);
+	ck_assert_msg(g_error_matches(error, RB_DISC_IMAGE_ERROR, RB_DISC_IMAGE_ERROR_FILE) &&
+			      strstr(error->message, fifo) != NULL &&
+			      strstr(error->message, "no regular file") != NULL,
+		      "%s",
+		      error->message);
+	g_clear_error(&error);
+	fd = g_open(sparse, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 400 * 1000 * 1000), 0);
+	close(fd);
+	/* the sniffing takes a file that large as no sheet, then goes by the
+	 * extension to the same reader */
+	for (guint i = 0; i < 2; i++) {
+		image = i == 0 ? read(sparse, &error) : rb_disc_image_open(sparse, &error);
+		ck_assert(image == NULL);
+		ck_assert_msg(
+			g_error_matches(error, RB_DISC_IMAGE_ERROR, RB_DISC_IMAGE_ERROR_FILE) &&
+				strstr(error->message, sparse) != NULL &&
+				strstr(error->message, "400000000 bytes") != NULL,
+			"%s",
+			error->message);
+		g_clear_error(&error);
+	}
+	g_unlink(fifo);
+	g_unlink(sparse);
+	g_rmdir(dir);
 }

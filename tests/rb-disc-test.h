@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "rb-disc-image.h"
 #include "rb-test-tools.h"
 
 G_BEGIN_DECLS
@@ -111,5 +112,13 @@ void rb_disc_test_assert_read_back(const gchar *dir,
 				   const RbDiscTestExpected *expected);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbDiscTestExpected, rb_disc_test_expected_clear)
+
+/*
+ * A sheet (@ext: "cue", "toc") that is a FIFO, then a sparse 400 MB file,
+ * given to @read and the second to rb_disc_image_open() too: each must be
+ * refused by its type or size, the file named.
+ */
+void rb_disc_test_sheet_refused(RbDiscImage *(*read)(const gchar *path, GError **error),
+				const gchar *ext);
 
 G_END_DECLS

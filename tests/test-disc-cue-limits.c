@@ -201,6 +201,13 @@ START_TEST(test_copy_cleaned_up)
 }
 END_TEST
 
+/* a FIFO and an oversized sparse sheet: refused unread (rb-disc-file.c) */
+START_TEST(test_cue_sheet_not_regular)
+{
+	rb_disc_test_sheet_refused(rb_disc_cue_read, "cue");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -213,6 +220,7 @@ main(void)
 	tcase_add_test(tc, test_cdtextfile_fifo);
 	tcase_add_test(tc, test_cdtextfile_too_large);
 	tcase_add_test(tc, test_copy_cleaned_up);
+	tcase_add_test(tc, test_cue_sheet_not_regular);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -277,6 +277,13 @@ START_TEST(test_toc_first_track_cdtext)
 }
 END_TEST
 
+/* a FIFO and an oversized sparse sheet: refused unread (rb-disc-file.c) */
+START_TEST(test_toc_sheet_not_regular)
+{
+	rb_disc_test_sheet_refused(rb_disc_toc_read, "toc");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -290,6 +297,7 @@ main(void)
 	tcase_add_loop_test(tc, test_toc_malformed, 0, G_N_ELEMENTS(rb_bad_tocs));
 	tcase_add_test(tc, test_toc_too_many_tracks);
 	tcase_add_test(tc, test_toc_length_wraps);
+	tcase_add_test(tc, test_toc_sheet_not_regular);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

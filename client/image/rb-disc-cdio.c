@@ -4,6 +4,12 @@
  * libcdio's log handler swapped around the readers' calls into it
  * (rb-disc-cdio.h says why). Its handler takes no user data, so the one
  * reading's state is file-static, under the lock that begin takes.
+ *
+ * Only one thread may use libcdio at a time: the handler is process-wide,
+ * so a call made outside begin..end while another thread is between them
+ * would log into that reading's message (or, after end, on stderr). The
+ * lock makes begin..end exclusive, so every libcdio call (opening, the
+ * getters, cdio_destroy) belongs between them.
  */
 #include "config.h"
 

@@ -7,7 +7,8 @@
  * stderr, which in rawburnctl is the user's terminal: between begin and
  * end its messages go to g_debug instead, and its warnings and errors are
  * kept for the reader, which may name them in its own error. One caller at
- * a time (a lock is held from begin to end).
+ * a time (a lock is held from begin to end): make every libcdio call,
+ * cdio_destroy() included, between begin and end.
  */
 #pragma once
 

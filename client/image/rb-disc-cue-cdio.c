@@ -222,7 +222,7 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 	g_autofree gchar *copy = NULL;
 	g_autofree gchar *message = NULL;
 	CdIo_t *cdio;
-	gboolean ok;
+	gboolean ok = FALSE;
 
 	if (dir == NULL || (copy = rb_cue_cdio_copy(sheet, dir, &error_local)) == NULL) {
 		g_set_error(error,
@@ -235,9 +235,14 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 			rb_cue_cdio_remove(dir);
 		return FALSE;
 	}
-	/* libcdio says why it refused a sheet only through its log */
+	/* libcdio says why it refused a sheet only through its log; its
+	 * getters and cdio_destroy() log too, so the swap spans them all */
 	rb_disc_cdio_log_begin();
 	cdio = cdio_open_cue(copy);
+	if (cdio != NULL) {
+		ok = rb_cue_cdio_compare(sheet, cdio, error);
+		cdio_destroy(cdio);
+	}
 	message = rb_disc_cdio_log_end();
 
 	rb_cue_cdio_remove(dir);
@@ -258,7 +263,5 @@ rb_disc_cue_cdio_agree(const RbCueSheet *sheet, GError **error)
 			    why != NULL ? why : _("no reason given"));
 		return FALSE;
 	}
-	ok = rb_cue_cdio_compare(sheet, cdio, error);
-	cdio_destroy(cdio);
 	return ok;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "rb-disc-cue-private.h"
+#include "rb-disc-file.h"
 
 static const gchar *const rb_cue_text_keywords[RB_CUE_N_TEXT] = {
 	"TITLE",
@@ -359,7 +360,8 @@ rb_disc_cue_scan(RbDiscImage *image, RbCueSheet *sheet, GError **error)
 	gsize length = 0;
 	guint n_rem = 0;
 
-	if (!g_file_get_contents(sheet->path, &text, &length, &error_local)) {
+	text = rb_disc_file_read(sheet->path, RB_DISC_FILE_SHEET_MAX, &length, &error_local);
+	if (text == NULL) {
 		g_set_error(error,
 			    RB_DISC_IMAGE_ERROR,
 			    RB_DISC_IMAGE_ERROR_FILE,

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "rb-disc-cue-private.h"
+#include "rb-disc-file.h"
 
 static const RbCdTextPackType rb_cue_text_packs[RB_CUE_N_TEXT] = {
 	RB_CDTEXT_TITLE,
@@ -76,8 +77,11 @@ rb_disc_cue_build_cdtext(RbDiscImage *image, const RbCueSheet *sheet, GError **e
 		RbCdText *decoded;
 
 		rb_disc_image_add_aux_file(image, sheet->cdtextfile);
-		/* its size and type were checked when its line was read */
-		if (!g_file_get_contents(sheet->cdtextfile, &data, &length, &error_local))
+		/* checked again on the descriptor read: it may have been swapped
+		 * since its line was read */
+		data = rb_disc_file_read(
+			sheet->cdtextfile, RB_CUE_CDT_MAX_SIZE, &length, &error_local);
+		if (data == NULL)
 			return rb_disc_cue_fail(sheet,
 						sheet->cdtextfile_line,
 						error,

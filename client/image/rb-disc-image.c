@@ -332,7 +332,8 @@ rb_disc_image_set_sheet_error_valist(
 gint
 rb_disc_image_open_file(const gchar *path, struct stat *st, GError **error)
 {
-	gint fd = g_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+	/* O_NONBLOCK: a FIFO swapped in for a file must not hang the open */
+	gint fd = g_open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 
 	if (fd < 0 || fstat(fd, st) != 0) {
 		gint errsv = errno;

@@ -322,6 +322,7 @@ rb_toc_cdio_read(
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *message = NULL;
 	CdIo_t *cdio = NULL;
+	gboolean compared = FALSE;
 	gboolean ok;
 	gint fd;
 
@@ -333,9 +334,16 @@ rb_toc_cdio_read(
 	if (fd >= 0)
 		close(fd);
 	if (ok) {
-		/* its complaints belong in our message, not on the terminal */
+		/* its complaints belong in our message, not on the terminal; its
+		 * getters and cdio_destroy() log too, so the swap spans them all */
 		rb_disc_cdio_log_begin();
 		cdio = cdio_open_cdrdao(name);
+		if (cdio != NULL) {
+			compared = rb_toc_cdio_tracks(cdio, toc, image, error) &&
+				   (block < 0 ||
+				    rb_toc_cdio_cdtext(cdio, toc, image, (guint)block, error));
+			cdio_destroy(cdio);
+		}
 		message = rb_disc_cdio_log_end();
 	}
 	if (name != NULL)
@@ -357,10 +365,7 @@ rb_toc_cdio_read(
 				   _("libcdio cannot read the TOC file's statements (%s); please "
 				     "report this with the TOC file"),
 				   message != NULL ? message : _("it gave no reason"));
-	ok = rb_toc_cdio_tracks(cdio, toc, image, error) &&
-	     (block < 0 || rb_toc_cdio_cdtext(cdio, toc, image, (guint)block, error));
-	cdio_destroy(cdio);
-	return ok;
+	return compared;
 }
 
 /* a file of the image that has a block: libcdio is given one in each track */

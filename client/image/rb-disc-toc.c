@@ -57,10 +57,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "rb-disc-file.h"
 #include "rb-disc-toc-private.h"
-
-/* a sheet is small; anything bigger is not a TOC file */
-#define RB_TOC_MAX_SIZE (1024 * 1024)
 
 static gboolean
 rb_toc_ext_is(const gchar *name, const gchar *ext)
@@ -496,7 +494,8 @@ rb_disc_toc_read(const gchar *path, GError **error)
 	g_autofree gchar *text = NULL;
 	gsize len = 0;
 
-	if (!g_file_get_contents(path, &text, &len, &error_local)) {
+	text = rb_disc_file_read(path, RB_DISC_FILE_SHEET_MAX, &len, &error_local);
+	if (text == NULL) {
 		g_set_error(error,
 			    RB_DISC_IMAGE_ERROR,
 			    RB_DISC_IMAGE_ERROR_FILE,
@@ -504,12 +503,12 @@ rb_disc_toc_read(const gchar *path, GError **error)
 			    error_local->message);
 		return NULL;
 	}
-	if (len > RB_TOC_MAX_SIZE || memchr(text, 0, len) != NULL) {
+	if (memchr(text, 0, len) != NULL) {
 		g_set_error(error,
 			    RB_DISC_IMAGE_ERROR,
 			    RB_DISC_IMAGE_ERROR_SYNTAX,
-			    _("%s is no TOC file (it is binary or larger than 1 MiB); name the "
-			      "image's .toc file, or the image itself"),
+			    _("%s is no TOC file (it is binary); name the image's .toc file, or "
+			      "the image itself"),
 			    path);
 		return NULL;
 	}
