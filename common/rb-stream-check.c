@@ -138,11 +138,11 @@ rb_stream_check_fail_adr(gint32 lba, const guint8 *q, GError **error)
 
 /* the CRC as a drive writing this data block type takes it */
 static gboolean
-rb_stream_check_crc(RbStreamCheck *self, gint32 lba, const guint8 *q, GError **error)
+rb_stream_check_crc(guint data_block_type, gint32 lba, const guint8 *q, GError **error)
 {
 	guint16 expected;
 
-	if (rb_subq_check_crc_for_block_type(q, self->data_block_type))
+	if (rb_subq_check_crc_for_block_type(q, data_block_type))
 		return TRUE;
 	/* the expected value only on failure: this runs on every sector */
 	expected = rb_subq_compute_crc(q);
@@ -230,14 +230,16 @@ rb_stream_check_tracks_started(RbStreamCheck *self, gint32 lba, GError **error)
 	return TRUE;
 }
 
-/* a mode-1 frame from LBA -150 on: a track or the lead-out, at LBA + 150 */
+/*
+ * A mode-1 frame from LBA -150 on by itself: a track or the lead-out, at
+ * LBA + 150; @track is its TNO (0 for the lead-out)
+ */
 static gboolean
-rb_stream_check_position(RbStreamCheck *self, gint32 lba, const guint8 *q, GError **error)
+rb_stream_check_q_position(gint32 lba, const guint8 *q, guint8 *track, GError **error)
 {
 	RbMsf absolute;
-	guint8 track = 0;
-	gboolean ok = TRUE;
 
+	*track = 0;
 	if (q[1] == RB_SUBQ_TNO_LEADIN)
 		return rb_stream_check_fail(error,
 					    RB_STREAM_CHECK_ERROR_AREA,
@@ -245,7 +247,7 @@ rb_stream_check_position(RbStreamCheck *self, gint32 lba, const guint8 *q, GErro
 					      "stream's lead-in is longer than streamLeadInSectors "
 					      "says — pass the right streamLeadInSectors"),
 					    lba);
-	if ((q[1] != RB_SUBQ_TNO_LEADOUT && !rb_bcd_decode(q[1], &track)) ||
+	if ((q[1] != RB_SUBQ_TNO_LEADOUT && !rb_bcd_decode(q[1], track)) ||
 	    !rb_bcd_is_valid(q[2]) || !rb_bcd_is_valid(q[3]) || !rb_bcd_is_valid(q[4]) ||
 	    !rb_bcd_is_valid(q[5]) || !rb_stream_check_decode_msf(q + 7, &absolute))
 		return rb_stream_check_fail_bcd(lba, q, error);
@@ -264,6 +266,56 @@ rb_stream_check_position(RbStreamCheck *self, gint32 lba, const guint8 *q, GErro
 					    text[0],
 					    text[1]);
 	}
+	return TRUE;
+}
+
+/*
+ * After its CRC, a Q from LBA -150 on by itself: a mode that can be there,
+ * and a mode-1 frame's fields; @track as rb_stream_check_q_position() gives
+ * it (0 for other modes)
+ */
+static gboolean
+rb_stream_check_q_program(gint32 lba, const guint8 *q, guint8 *track, GError **error)
+{
+	guint adr = q[0] & 0x0F;
+
+	*track = 0;
+	if (adr == RB_SUBQ_ADR_POSITION)
+		return rb_stream_check_q_position(lba, q, track, error);
+	/* MCN and ISRC: CRC only; their contents are another module's */
+	if (adr == RB_SUBQ_ADR_MCN || adr == RB_SUBQ_ADR_ISRC)
+		return TRUE;
+	return rb_stream_check_fail_adr(lba, q, error);
+}
+
+gboolean
+rb_stream_check_q(guint data_block_type, gint32 lba, const guint8 *q, GError **error)
+{
+	GError *error_local = NULL;
+	guint8 track = 0;
+
+	g_return_val_if_fail(rb_data_block_type_get_sector_size(data_block_type) != 0, FALSE);
+	g_return_val_if_fail(lba >= RB_STREAM_CHECK_PREGAP_START, FALSE);
+	g_return_val_if_fail(q != NULL, FALSE);
+	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+	/* the helpers set their error unconditionally: @error may be NULL */
+	if (rb_stream_check_crc(data_block_type, lba, q, &error_local) &&
+	    rb_stream_check_q_program(lba, q, &track, &error_local))
+		return TRUE;
+	g_propagate_error(error, error_local);
+	return FALSE;
+}
+
+/*
+ * A mode-1 frame from LBA -150 on that rb_stream_check_q_program() passed:
+ * the TOC against where track @track (0: the lead-out) starts
+ */
+static gboolean
+rb_stream_check_position(
+	RbStreamCheck *self, gint32 lba, const guint8 *q, guint8 track, GError **error)
+{
+	gboolean ok = TRUE;
 
 	/* the TOC is checked against the program area only once it was seen */
 	if (q[1] == RB_SUBQ_TNO_LEADOUT && !self->leadout_seen) {
@@ -286,13 +338,14 @@ rb_stream_check_sector(RbStreamCheck *self, gint32 lba, const guint8 *sector, GE
 {
 	const guint8 *subchannel = sector + RB_CD_MAIN_SIZE;
 	guint8 q[RB_SUBQ_SIZE];
+	guint8 track = 0;
 	guint adr;
 
 	if (self->data_block_type == RB_DATA_BLOCK_TYPE_RAW_PQ)
 		rb_subchannel_pq_get_q(subchannel, q);
 	else
 		rb_subchannel_pw_get_q(subchannel, q);
-	if (!rb_stream_check_crc(self, lba, q, error))
+	if (!rb_stream_check_crc(self->data_block_type, lba, q, error))
 		return FALSE;
 	adr = q[0] & 0x0F;
 
@@ -311,12 +364,12 @@ rb_stream_check_sector(RbStreamCheck *self, gint32 lba, const guint8 *sector, GE
 	 */
 	if (lba == RB_STREAM_CHECK_PREGAP_START && !rb_stream_check_leadin_end(self, lba, error))
 		return FALSE;
+	/* what rb_stream_check_q() judges, then what needs the stream around it */
+	if (!rb_stream_check_q_program(lba, q, &track, error))
+		return FALSE;
 	if (adr == RB_SUBQ_ADR_POSITION)
-		return rb_stream_check_position(self, lba, q, error);
-	/* MCN and ISRC: CRC only; their contents are another module's */
-	if (adr == RB_SUBQ_ADR_MCN || adr == RB_SUBQ_ADR_ISRC)
-		return TRUE;
-	return rb_stream_check_fail_adr(lba, q, error);
+		return rb_stream_check_position(self, lba, q, track, error);
+	return TRUE;
 }
 
 gboolean

@@ -55,6 +55,17 @@ gint32 rb_stream_check_get_next_lba(const RbStreamCheck *self);
 /* the end of the stream was reached: checks that need the whole stream */
 gboolean rb_stream_check_finish(RbStreamCheck *self, GError **error);
 
+/*
+ * What rb_stream_check_sectors() judges of one Q from LBA -150 on by itself,
+ * whatever the stream around it: the CRC as @data_block_type takes it, a
+ * mode that can be there, and a mode-1 frame's BCD fields, TNO (not the
+ * lead-in's) and absolute time (@lba + 150). A Q this refuses, the stream
+ * check refuses at @lba with the same error; one it accepts can still be
+ * refused for what only the whole stream shows (the lead-in TOC against the
+ * track starts). @q: RB_SUBQ_SIZE bytes; @lba >= -150.
+ */
+gboolean rb_stream_check_q(guint data_block_type, gint32 lba, const guint8 *q, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbStreamCheck, rb_stream_check_free)
 
 G_END_DECLS

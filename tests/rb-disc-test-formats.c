@@ -334,6 +334,10 @@ rb_disc_test_ccd_new(const RbDiscTestCcdOptions *o)
 		}
 		if (o->bad_crc_lba > 0 && lba == o->bad_crc_lba)
 			q[RB_SUBQ_SIZE - 1] ^= 0x5A;
+		if (o->bad_field_lba > 0 && lba == o->bad_field_lba) {
+			q[3] = 0xFF;
+			rb_subq_set_crc(q);
+		}
 		if (o->bad_adr_lba > 0 && lba == o->bad_adr_lba) {
 			q[0] &= 0xF0;
 			rb_subq_set_crc(q);

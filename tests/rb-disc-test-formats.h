@@ -85,6 +85,8 @@ typedef struct {
 	gint32 bad_crc_lba;
 	/* > 0: this sector's Q has ADR 0 and a good CRC */
 	gint32 bad_adr_lba;
+	/* > 0: this sector's Q has a relative minute that is no BCD, a good CRC */
+	gint32 bad_field_lba;
 	gboolean short_sub;
 	gboolean no_img;
 } RbDiscTestCcdOptions;

@@ -13,6 +13,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "rb-disc-image-private.h"
 #include "rb-disc-test-formats.h"
@@ -120,15 +122,20 @@ rb_ccd_has_note(RbDiscImage *image, const gchar *part)
 }
 
 /*
- * A scratched disc's dump: Q unreadable at two LBAs (a bad CRC, ADR 0). The
+ * A scratched disc's dump: Q unreadable at three LBAs (a bad CRC, ADR 0, a
+ * good CRC over a relative minute 0xFF, which the service's stream check
+ * refuses as no BCD: that one passed the reader and stopped the burn). The
  * stream must pass the service's own check (rb_stream_check, what stops a
  * burn with StreamInvalid), those two sectors with the layout's Q and the
  * .sub's P and R-W, every other sector's P-W the .sub's.
  */
 START_TEST(test_clonecd_repairs_unreadable_q)
 {
-	RbDiscTestCcdOptions o = {
-		.sessions = 1, .bad_q_lba = -1, .bad_crc_lba = 500, .bad_adr_lba = 600};
+	RbDiscTestCcdOptions o = {.sessions = 1,
+				  .bad_q_lba = -1,
+				  .bad_crc_lba = 500,
+				  .bad_adr_lba = 600,
+				  .bad_field_lba = 200};
 	g_autoptr(RbDiscTestCcd) set = rb_disc_test_ccd_new(&o);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(RbDiscImage) image = rb_disc_clonecd_read(set->ccd, &error);
@@ -141,7 +148,7 @@ START_TEST(test_clonecd_repairs_unreadable_q)
 	gint32 lba = RB_IMAGE_FIRST_LBA;
 
 	ck_assert_msg(image != NULL, "%s", error != NULL ? error->message : "");
-	ck_assert(rb_ccd_has_note(image, "2 sectors of the .sub"));
+	ck_assert(rb_ccd_has_note(image, "3 sectors of the .sub"));
 	ck_assert(rb_ccd_has_note(image, "LibCrypt"));
 	stream = rb_disc_image_stream_new(image, &error);
 	ck_assert_msg(stream != NULL, "%s", error != NULL ? error->message : "");
@@ -161,7 +168,8 @@ START_TEST(test_clonecd_repairs_unreadable_q)
 
 			if (lba < 0 || lba >= RB_LEADOUT)
 				continue;
-			if (lba != o.bad_crc_lba && lba != o.bad_adr_lba) {
+			if (lba != o.bad_crc_lba && lba != o.bad_adr_lba &&
+			    lba != o.bad_field_lba) {
 				ck_assert_msg(memcmp(pw, sub, 96) == 0, "P-W at LBA %d", lba);
 				continue;
 			}
@@ -179,7 +187,7 @@ START_TEST(test_clonecd_repairs_unreadable_q)
 		}
 	}
 	ck_assert_msg(error == NULL, "%s", error != NULL ? error->message : "");
-	ck_assert_uint_eq(repaired, 2);
+	ck_assert_uint_eq(repaired, 3);
 	ck_assert_msg(
 		rb_stream_check_finish(check, &error), "%s", error != NULL ? error->message : "");
 }
@@ -316,6 +324,190 @@ START_TEST(test_clonecd_refuses_two_sessions)
 }
 END_TEST
 
+/* the reviewer's set: one audio track, INDEX 1 at LBA 150, no INDEX 0 */
+#define RB_LATE_START 150
+#define RB_LATE_LEADOUT 750
+
+static void
+rb_late_sector(gint32 lba, guint8 out[2352])
+{
+	for (gsize i = 0; i < 2352; i++)
+		out[i] = (guint8)(lba * 7 + i * 13 + 1);
+}
+
+/* the .sub in CloneCD order from @layout's P-Q, R-W zero */
+static void
+rb_late_write_sub(const gchar *path, const RbImageLayout *layout)
+{
+	g_autoptr(GByteArray) sub = g_byte_array_new();
+
+	for (gint32 lba = 0; lba < RB_LATE_LEADOUT; lba++) {
+		guint8 q[RB_SUBQ_SIZE];
+		guint8 pw[96];
+		guint8 channels[96] = {0};
+		gboolean p = FALSE;
+
+		ck_assert(rb_image_layout_get_subq(layout, lba, q, &p));
+		rb_subchannel_pw_build(q, p, pw);
+		for (guint k = 0; k < 96; k++) {
+			for (guint c = 0; c < 8; c++) {
+				if ((pw[k] >> (7 - c)) & 1)
+					channels[c * 12 + k / 8] |= (guint8)(0x80 >> (k % 8));
+			}
+		}
+		g_byte_array_append(sub, channels, sizeof(channels));
+	}
+	ck_assert(g_file_set_contents(path, (const gchar *)sub->data, sub->len, NULL));
+}
+
+static void
+rb_late_entry(GString *ccd, guint i, guint point, guint pmin, gint32 lba)
+{
+	RbMsf msf = {0};
+
+	if (point >= 0xA0 && point != 0xA2)
+		msf = (RbMsf){pmin, 0, 0};
+	else
+		rb_msf_from_lba(lba, &msf);
+	g_string_append_printf(ccd,
+			       "[Entry %u]\r\nSession=1\r\nPoint=0x%02x\r\nADR=0x01\r\n"
+			       "Control=0x00\r\nTrackNo=0\r\nAMin=0\r\nASec=0\r\nAFrame=0\r\n"
+			       "ALBA=-150\r\nZero=0\r\nPMin=%u\r\nPSec=%u\r\nPFrame=%u\r\n"
+			       "PLBA=%d\r\n",
+			       i,
+			       point,
+			       msf.minute,
+			       msf.second,
+			       msf.frame,
+			       rb_msf_to_lba(msf));
+}
+
+/*
+ * Every .img sector at its own LBA, LBA 0-149 as track 1's index 0 (a
+ * pregap of 150 generated + 150 from the .img); with a .sub the disc's own
+ * Q, which the stream check must pass end to end
+ */
+static void
+rb_late_check(gboolean with_sub)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("rb-ccd-late-XXXXXX", NULL);
+	g_autofree gchar *ccd_path = g_build_filename(dir, "late.ccd", NULL);
+	g_autofree gchar *img_path = g_build_filename(dir, "late.img", NULL);
+	g_autofree gchar *sub_path = g_build_filename(dir, "late.sub", NULL);
+	g_autoptr(GString) ccd = g_string_new(NULL);
+	g_autoptr(GByteArray) img = g_byte_array_new();
+	g_autoptr(RbImageLayout) reference = rb_image_layout_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDiscImage) image = NULL;
+	g_autoptr(RbDiscImageStream) stream = NULL;
+	g_autoptr(RbStreamCheck) check = rb_stream_check_new(3, RB_IMAGE_FIRST_LBA, G_MAXINT32);
+	g_autofree guint8 *buf = NULL;
+	const RbImageTrack *t;
+	gsize size;
+	guint n = 0;
+	guint checked = 0;
+	gint32 lba = RB_IMAGE_FIRST_LBA;
+
+	g_string_append(ccd,
+			"[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=4\r\nSessions=1\r\n"
+			"DataTracksScrambled=0\r\nCDTextLength=0\r\n[Session 1]\r\n"
+			"PreGapMode=0\r\nPreGapSubC=0\r\n");
+	rb_late_entry(ccd, 0, 0xA0, 1, 0);
+	rb_late_entry(ccd, 1, 0xA1, 1, 0);
+	rb_late_entry(ccd, 2, 0xA2, 0, RB_LATE_LEADOUT);
+	rb_late_entry(ccd, 3, 1, 0, RB_LATE_START);
+	g_string_append_printf(ccd, "[TRACK 1]\r\nMODE=0\r\nINDEX 1=%d\r\n", RB_LATE_START);
+	ck_assert(g_file_set_contents(ccd_path, ccd->str, (gssize)ccd->len, NULL));
+	for (gint32 at = 0; at < RB_LATE_LEADOUT; at++) {
+		guint8 sector[2352];
+
+		rb_late_sector(at, sector);
+		g_byte_array_append(img, sector, sizeof(sector));
+	}
+	ck_assert(g_file_set_contents(img_path, (const gchar *)img->data, img->len, NULL));
+	ck_assert(rb_image_layout_set_explicit_gaps(reference, TRUE, NULL));
+	ck_assert(rb_image_layout_add_track(
+		reference, RB_CD_SECTOR_AUDIO, RB_LATE_LEADOUT - RB_LATE_START, NULL, NULL));
+	ck_assert(rb_image_layout_track_set_pregap(reference, 0, 150 + RB_LATE_START, NULL));
+	if (with_sub)
+		rb_late_write_sub(sub_path, reference);
+
+	image = rb_disc_clonecd_read(ccd_path, &error);
+	ck_assert_msg(image != NULL, "%s", error != NULL ? error->message : "");
+	t = rb_image_layout_get_track(rb_disc_image_get_layout(image), 0);
+	ck_assert_int_eq(t->start, RB_LATE_START);
+	ck_assert_uint_eq(t->pregap_sectors, 150 + RB_LATE_START);
+	ck_assert_uint_eq(t->n_sectors, RB_LATE_LEADOUT - RB_LATE_START);
+	stream = rb_disc_image_stream_new(image, &error);
+	ck_assert_msg(stream != NULL, "%s", error != NULL ? error->message : "");
+	size = rb_disc_image_stream_get_sector_size(stream);
+	buf = g_malloc(size * 64);
+	while (rb_disc_image_stream_read(stream, buf, 64, &n, &error) && n > 0) {
+		if (with_sub)
+			ck_assert_msg(rb_stream_check_sectors(check, buf, n, &error),
+				      "%s",
+				      error != NULL ? error->message : "");
+		for (guint s = 0; s < n; s++, lba++) {
+			guint8 want[2352];
+
+			if (lba < 0 || lba >= RB_LATE_LEADOUT)
+				continue;
+			rb_late_sector(lba, want);
+			ck_assert_msg(
+				memcmp(buf + s * size, want, 2352) == 0, "main at LBA %d", lba);
+			checked++;
+		}
+	}
+	ck_assert_msg(error == NULL, "%s", error != NULL ? error->message : "");
+	ck_assert_uint_eq(checked, RB_LATE_LEADOUT);
+	if (with_sub)
+		ck_assert_msg(rb_stream_check_finish(check, &error),
+			      "%s",
+			      error != NULL ? error->message : "");
+	g_unlink(ccd_path);
+	g_unlink(img_path);
+	g_unlink(sub_path);
+	g_rmdir(dir);
+}
+
+START_TEST(test_clonecd_first_index1_late)
+{
+	rb_late_check(FALSE);
+	rb_late_check(TRUE);
+}
+END_TEST
+
+/* the sheet is checked before it is read: a FIFO would wait for a writer,
+ * a huge sparse file fill memory */
+START_TEST(test_clonecd_refuses_odd_sheet_files)
+{
+	RbDiscTestCcdOptions o = {.sessions = 1, .bad_q_lba = -1};
+	g_autoptr(RbDiscTestCcd) set = rb_disc_test_ccd_new(&o);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDiscImage) image = NULL;
+
+	ck_assert_int_eq(g_unlink(set->ccd), 0);
+	ck_assert_int_eq(mkfifo(set->ccd, 0600), 0);
+	image = rb_disc_clonecd_read(set->ccd, &error);
+	ck_assert(image == NULL);
+	ck_assert_msg(g_error_matches(error, RB_DISC_IMAGE_ERROR, RB_DISC_IMAGE_ERROR_FILE) &&
+			      strstr(error->message, "no regular file") != NULL,
+		      "%s",
+		      error != NULL ? error->message : "");
+	g_clear_error(&error);
+
+	ck_assert_int_eq(g_unlink(set->ccd), 0);
+	ck_assert(g_file_set_contents(set->ccd, "[CloneCD]\r\n", -1, NULL));
+	ck_assert_int_eq(truncate(set->ccd, 400 * 1024 * 1024), 0);
+	image = rb_disc_clonecd_read(set->ccd, &error);
+	ck_assert(image == NULL);
+	ck_assert_msg(g_error_matches(error, RB_DISC_IMAGE_ERROR, RB_DISC_IMAGE_ERROR_FILE) &&
+			      strstr(error->message, "419430400 bytes") != NULL,
+		      "%s",
+		      error != NULL ? error->message : "");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -333,6 +525,8 @@ main(void)
 	tcase_add_test(tc, test_clonecd_refuses_missing_img);
 	tcase_add_test(tc, test_clonecd_refuses_short_sub);
 	tcase_add_test(tc, test_clonecd_refuses_two_sessions);
+	tcase_add_test(tc, test_clonecd_first_index1_late);
+	tcase_add_test(tc, test_clonecd_refuses_odd_sheet_files);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

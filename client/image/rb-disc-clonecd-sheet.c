@@ -429,6 +429,18 @@ rb_ccd_check_tracks(RbCcd *ccd, GError **error)
 			t->indexes[1] = t->start;
 			t->n_indexes = MAX(t->n_indexes, 1u);
 		}
+		/*
+		 * The .img starts at LBA 0, so the sectors before the first
+		 * track's INDEX 1 are its index 0 even where [TRACK] lacks INDEX
+		 * 0: without it they were dropped and every later sector burned
+		 * that many LBAs early. A later track needs no such rule: the
+		 * track before it runs up to its INDEX 0 or, lacking that, its
+		 * INDEX 1, so no sector lies between them.
+		 */
+		if (n == ccd->first && !t->has_index[0] && t->start > 0) {
+			t->has_index[0] = TRUE;
+			t->indexes[0] = 0;
+		}
 		if (n < ccd->last && ccd->tracks[n + 1].has_entry &&
 		    ccd->tracks[n + 1].has_index[0])
 			next = ccd->tracks[n + 1].indexes[0];

@@ -4,13 +4,15 @@
  * The CloneCD .sub as the reader's second opinion. libcdio 2.1 does not
  * read CloneCD images, so the reader is rawburn's own; the .sub holds the
  * source disc's sub-channel, 96 bytes per .img sector, channel after
- * channel (12 bytes of P, of Q, … of W). Before anything is burned, the Q
- * of every sector with a good CRC and ADR 1 must say the track, index and
- * absolute time the .ccd's layout gives that LBA; a .sub that disagrees is
- * refused (a protected or damaged image needs a tool that burns it as
- * such). The sectors whose Q has a bad CRC or an ADR other than 1-3 are
- * counted: the stream burns the layout's Q there (rb-disc-clonecd.c says
- * why), and the note says so.
+ * channel (12 bytes of P, of Q, … of W). Every Q is judged as the
+ * service's stream check judges it (rb_stream_check_q), so that no Q the
+ * service refuses mid-burn gets past this: the ones it cannot read (a bad
+ * CRC, an unknown mode, a field that is no BCD) are counted, the stream
+ * burns the layout's Q there (rb-disc-clonecd.c says why) and the note says
+ * so; every other mode-1 Q must say the track, index and absolute time the
+ * .ccd's layout gives that LBA, and a .sub that disagrees is refused before
+ * anything is burned (a protected or damaged image needs a tool that burns
+ * it as such).
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 
 #include "rb-disc-clonecd-private.h"
 #include "rb-msf.h"
+#include "rb-stream-check.h"
 
 #define RB_CCD_SUB_CHUNK 75 /* sectors read at once for the Q check */
 
@@ -94,6 +97,7 @@ rb_ccd_check_sub(RbDiscImage *image, const RbCcd *ccd, const gchar *sub, GError 
 		}
 		for (guint s = 0; s < n; s++) {
 			const guint8 *q = buf + s * RB_SUBCHANNEL_PW_SIZE + 12;
+			g_autoptr(GError) refused = NULL;
 			guint number;
 			guint index;
 			guint8 tno = 0;
@@ -101,17 +105,24 @@ rb_ccd_check_sub(RbDiscImage *image, const RbCcd *ccd, const gchar *sub, GError 
 			RbMsf msf = {0};
 			gint32 at = lba + (gint32)s;
 
-			/* what RB_DISC_SEGMENT_REPAIR_Q replaces in the stream */
-			if (!rb_subq_check_crc(q) || (q[0] & 0x0F) < RB_SUBQ_ADR_POSITION ||
-			    (q[0] & 0x0F) > RB_SUBQ_ADR_ISRC) {
+			/* what RB_DISC_SEGMENT_REPAIR_Q replaces in the stream: the
+			 * .sub is burned as raw P-W */
+			if (!rb_stream_check_q(RB_DATA_BLOCK_TYPE_RAW_PW, at, q, &refused) &&
+			    (g_error_matches(
+				     refused, RB_STREAM_CHECK_ERROR, RB_STREAM_CHECK_ERROR_Q_CRC) ||
+			     g_error_matches(refused,
+					     RB_STREAM_CHECK_ERROR,
+					     RB_STREAM_CHECK_ERROR_Q_MODE))) {
 				repaired++;
 				continue;
 			}
-			if ((q[0] & 0x0F) != RB_SUBQ_ADR_POSITION)
+			if (refused == NULL && (q[0] & 0x0F) != RB_SUBQ_ADR_POSITION)
 				continue;
+			/* a readable mode-1 Q: a lead-in TNO or another time is
+			 * refused as a disagreement, whatever the comparison says */
 			rb_ccd_expected(image->layout, at, &number, &index);
-			if (!rb_bcd_decode(q[1], &tno) || !rb_bcd_decode(q[2], &idx) ||
-			    !rb_bcd_decode(q[7], &msf.minute) ||
+			if (refused != NULL || !rb_bcd_decode(q[1], &tno) ||
+			    !rb_bcd_decode(q[2], &idx) || !rb_bcd_decode(q[7], &msf.minute) ||
 			    !rb_bcd_decode(q[8], &msf.second) || !rb_bcd_decode(q[9], &msf.frame) ||
 			    tno != number || idx != index || rb_msf_to_lba(msf) != at) {
 				close(fd);
@@ -141,13 +152,15 @@ rb_ccd_check_sub(RbDiscImage *image, const RbCcd *ccd, const gchar *sub, GError 
 		rb_disc_image_add_note(
 			image,
 			g_dngettext(GETTEXT_PACKAGE,
-				    "%u sector of the .sub has a Q with a bad CRC or an unknown "
-				    "mode (a read error of the source disc): it was repaired, its "
+				    "%u sector of the .sub has a Q with a bad CRC, an unknown "
+				    "mode or a field that is no BCD (a read error of the source "
+				    "disc): it was repaired, its "
 				    "Q burned as the sheet gives it, its P and R-W as the .sub "
 				    "has them; copy protection relying on bad Q (LibCrypt) is not "
 				    "kept",
-				    "%u sectors of the .sub have a Q with a bad CRC or an unknown "
-				    "mode (read errors of the source disc): they were repaired, "
+				    "%u sectors of the .sub have a Q with a bad CRC, an unknown "
+				    "mode or a field that is no BCD (read errors of the source "
+				    "disc): they were repaired, "
 				    "their Q burned as the sheet gives it, their P and R-W as the "
 				    ".sub has them; copy protection relying on bad Q (LibCrypt) is "
 				    "not kept",

@@ -8,8 +8,9 @@
  * (rb-disc-clonecd-sub.c). The .sub is then burned as it is (the core's
  * sub-channel source, raw P-W), so R-W data (CD+G, CD-TEXT in the program
  * area) is copied exactly; without a .sub the sub-channel is generated.
- * Except for one thing: a sector whose .sub Q has a bad CRC, or an ADR
- * other than 1, 2 or 3, gets the layout's Q in its place, P and R-W kept
+ * Except for one thing: a sector whose .sub Q the service's stream check
+ * cannot read (a bad CRC, an ADR other than 1, 2 or 3, a field that is no
+ * BCD: rb_stream_check_q) gets the layout's Q in its place, P and R-W kept
  * (RB_DISC_SEGMENT_REPAIR_Q). Dumps of scratched discs have such sectors,
  * and the service stops a burn at the first (its stream check refuses a Q
  * it cannot read), which would cost the disc half-way; a read error is not
@@ -27,7 +28,9 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rb-disc-clonecd-private.h"
@@ -162,6 +165,86 @@ rb_ccd_build(RbDiscImage *image, RbCcd *ccd, const gchar *img, gint fd, GError *
 	return TRUE;
 }
 
+/*
+ * The sheet's text: a regular file of at most RB_CCD_SHEET_MAX bytes, checked
+ * before it is read and read from the descriptor that was checked, so that a
+ * FIFO or a huge (sparse) file is refused without waiting or filling memory
+ */
+static gboolean
+rb_ccd_read_sheet(RbCcd *ccd, gchar **text, GError **error)
+{
+	struct stat st;
+	g_autofree gchar *buf = NULL;
+	gsize got = 0;
+	/* O_NONBLOCK: opening a FIFO without a writer would wait for one */
+	gint fd = g_open(ccd->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		gint errsv = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return rb_ccd_fail(error,
+				   RB_DISC_IMAGE_ERROR_FILE,
+				   ccd,
+				   0,
+				   _("the sheet cannot be read: %s"),
+				   g_strerror(errsv));
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > RB_CCD_SHEET_MAX) {
+		close(fd);
+		if (!S_ISREG(st.st_mode))
+			return rb_ccd_fail(
+				error,
+				RB_DISC_IMAGE_ERROR_FILE,
+				ccd,
+				0,
+				_("the sheet is no regular file: give the .ccd file itself"));
+		return rb_ccd_fail(error,
+				   RB_DISC_IMAGE_ERROR_FILE,
+				   ccd,
+				   0,
+				   _("the sheet has %" PRIu64 " bytes, more than a .ccd can have "
+				     "(%u): this is no CloneCD sheet"),
+				   (guint64)st.st_size,
+				   (guint)RB_CCD_SHEET_MAX);
+	}
+	/* one byte more than the limit: a file that grew since is seen */
+	buf = g_malloc(RB_CCD_SHEET_MAX + 2);
+	while (got <= RB_CCD_SHEET_MAX) {
+		gssize n = read(fd, buf + got, RB_CCD_SHEET_MAX + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			gint errsv = errno;
+
+			close(fd);
+			return rb_ccd_fail(error,
+					   RB_DISC_IMAGE_ERROR_FILE,
+					   ccd,
+					   0,
+					   _("the sheet cannot be read: %s"),
+					   g_strerror(errsv));
+		}
+		if (n == 0)
+			break;
+		got += (gsize)n;
+	}
+	close(fd);
+	if (got > RB_CCD_SHEET_MAX)
+		return rb_ccd_fail(error,
+				   RB_DISC_IMAGE_ERROR_FILE,
+				   ccd,
+				   0,
+				   _("the sheet grew past %u bytes while it was read: this is no "
+				     "CloneCD sheet"),
+				   (guint)RB_CCD_SHEET_MAX);
+	buf[got] = '\0';
+	*text = g_realloc(g_steal_pointer(&buf), got + 1);
+	return TRUE;
+}
+
 /* @ccd's stem with the extension @ext, in whatever case is there */
 static gchar *
 rb_ccd_sibling(RbDiscImage *image, const gchar *path, const gchar *ext)
@@ -183,7 +266,6 @@ rb_disc_clonecd_read(const gchar *path, GError **error)
 	g_autofree gchar *sub = NULL;
 	g_autoptr(GError) error_local = NULL;
 	RbCcd *ccd = g_new0(RbCcd, 1);
-	gsize len = 0;
 	gboolean ok;
 	gint fd;
 
@@ -191,17 +273,8 @@ rb_disc_clonecd_read(const gchar *path, GError **error)
 	ccd->cdtext = g_byte_array_new();
 	for (guint n = 0; n <= RB_IMAGE_MAX_TRACKS; n++)
 		ccd->tracks[n].mode = -1;
-	if (!g_file_get_contents(path, &text, &len, &error_local) || len > RB_CCD_SHEET_MAX) {
-		ok = rb_ccd_fail(error,
-				 RB_DISC_IMAGE_ERROR_FILE,
-				 ccd,
-				 0,
-				 "%s",
-				 error_local != NULL ? error_local->message
-						     : _("the sheet is too large for a .ccd"));
-	} else {
-		ok = rb_ccd_parse(ccd, text, error) && rb_ccd_check_tracks(ccd, error);
-	}
+	ok = rb_ccd_read_sheet(ccd, &text, error) && rb_ccd_parse(ccd, text, error) &&
+	     rb_ccd_check_tracks(ccd, error);
 	if (ok) {
 		img = rb_ccd_sibling(image, path, "img");
 		sub = rb_ccd_sibling(image, path, "sub");

@@ -21,6 +21,7 @@
 
 #include "rb-disc-image-private.h"
 #include "rb-scramble.h"
+#include "rb-stream-check.h"
 
 #define RB_DISC_STREAM_TRANSFORMS                                                                  \
 	(RB_DISC_SEGMENT_SWAP16 | RB_DISC_SEGMENT_SCRAMBLE | RB_DISC_SEGMENT_SUB_CHANNELS |        \
@@ -155,18 +156,21 @@ rb_disc_stream_interleave_channels(guint8 *unit)
 
 /*
  * A CloneCD unit's Q (12 bytes after P's 12) that the service's stream check
- * refuses, a bad CRC or a mode that cannot be in the program area, as the
- * layout gives it for @lba: the source disc's read error, not the disc.
+ * refuses by itself (rb_stream_check_q: a bad CRC, a mode that cannot be in
+ * the program area, a field that is no BCD), as the layout gives it for
+ * @lba: the source disc's read error, not the disc. The reader refused the
+ * image before if such a Q was a readable one that disagrees with the sheet
+ * (rb-disc-clonecd-sub.c), so only unreadable ones are left here.
  */
 static void
 rb_disc_stream_repair_q(const RbImageLayout *layout, gint32 lba, guint8 *unit)
 {
 	guint8 *q = unit + RB_SUBQ_SIZE;
-	guint adr = q[0] & 0x0F;
 	guint8 generated[RB_SUBQ_SIZE];
 	gboolean p = FALSE;
 
-	if (rb_subq_check_crc(q) && adr >= RB_SUBQ_ADR_POSITION && adr <= RB_SUBQ_ADR_ISRC)
+	/* the .sub is burned as raw P-W: the stream's data block type */
+	if (rb_stream_check_q(RB_DATA_BLOCK_TYPE_RAW_PW, lba, q, NULL))
 		return;
 	if (rb_image_layout_get_subq(layout, lba, generated, &p))
 		memcpy(q, generated, sizeof(generated));
