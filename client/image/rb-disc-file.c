@@ -61,11 +61,11 @@ rb_disc_file_read(const gchar *path, gsize max_size, gsize *length, GError **err
 		g_set_error(error,
 			    RB_DISC_IMAGE_ERROR,
 			    RB_DISC_IMAGE_ERROR_FILE,
-			    _("“%s” has %" PRIu64 " bytes, more than the %" G_GSIZE_FORMAT
+			    _("“%s” has %" PRIu64 " bytes, more than the %" PRIu64
 			      " such a file may have"),
 			    path,
 			    (guint64)st.st_size,
-			    max_size);
+			    (guint64)max_size);
 		return NULL;
 	}
 	/* one byte more than allowed: a file that grew since fstat is seen */
@@ -90,9 +90,9 @@ rb_disc_file_read(const gchar *path, gsize max_size, gsize *length, GError **err
 		g_set_error(error,
 			    RB_DISC_IMAGE_ERROR,
 			    RB_DISC_IMAGE_ERROR_FILE,
-			    _("“%s” grew beyond %" G_GSIZE_FORMAT " bytes while it was read"),
+			    _("“%s” grew beyond %" PRIu64 " bytes while it was read"),
 			    path,
-			    max_size);
+			    (guint64)max_size);
 		return NULL;
 	}
 	data[got] = '\0';
