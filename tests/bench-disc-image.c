@@ -18,29 +18,19 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
+#include "rb-bench.h"
 #include "rb-disc-image.h"
 
 #define RB_BENCH_RUNS 5
 #define RB_BENCH_SECTORS 127500 /* 28:20:00, 300 MB of 2352-byte sectors */
 #define RB_BENCH_CHUNK 32
-#define RB_BENCH_COPY_BUFFER (128 * 1024)
 
 typedef struct {
 	const gchar *name;
 	gdouble seconds[RB_BENCH_RUNS];
 } RbBenchFigure;
-
-static glong
-rb_bench_maxrss_kib(void)
-{
-	struct rusage usage;
-
-	getrusage(RUSAGE_SELF, &usage);
-	return usage.ru_maxrss;
-}
 
 /* RB_BENCH_SECTORS sectors: a pattern, or Mode 1 sectors as READ CD gives them */
 static void
@@ -103,36 +93,6 @@ rb_bench_stream(const gchar *cue, guint64 *stream_bytes)
 			g_error("%s", error->message);
 	} while (n > 0);
 	return (gdouble)(g_get_monotonic_time() - started) / G_USEC_PER_SEC;
-}
-
-/* seconds to copy @path to /dev/null with read(2) and write(2) */
-static gdouble
-rb_bench_cat(const gchar *path)
-{
-	g_autofree guint8 *buf = g_malloc(RB_BENCH_COPY_BUFFER);
-	gint in = open(path, O_RDONLY);
-	gint out = open("/dev/null", O_WRONLY);
-	gint64 started = g_get_monotonic_time();
-	gssize n;
-
-	if (in < 0 || out < 0)
-		g_error("cannot open %s or /dev/null", path);
-	while ((n = read(in, buf, RB_BENCH_COPY_BUFFER)) > 0) {
-		if (write(out, buf, (gsize)n) != n)
-			g_error("write to /dev/null failed");
-	}
-	close(in);
-	close(out);
-	return (gdouble)(g_get_monotonic_time() - started) / G_USEC_PER_SEC;
-}
-
-static gint
-rb_bench_compare(gconstpointer a, gconstpointer b)
-{
-	gdouble x = *(const gdouble *)a;
-	gdouble y = *(const gdouble *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static void

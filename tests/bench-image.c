@@ -16,16 +16,15 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
+#include "rb-bench.h"
 #include "rb-image.h"
 
 #define RB_BENCH_RUNS 5
 #define RB_BENCH_TRACK_BYTES (700ull * 1000 * 1000)
 #define RB_BENCH_PATTERN (1024 * 1024)
 #define RB_BENCH_CHUNK 64
-#define RB_BENCH_COPY_BUFFER (128 * 1024)
 
 typedef struct {
 	guint8 *pattern;
@@ -46,15 +45,6 @@ rb_bench_read(gpointer user_data, guint source, guint8 *buf, gsize len, GError *
 	memcpy(buf, src->pattern + at, n);
 	src->offset += n;
 	return (gssize)n;
-}
-
-static glong
-rb_bench_maxrss_kib(void)
-{
-	struct rusage usage;
-
-	getrusage(RUSAGE_SELF, &usage);
-	return usage.ru_maxrss;
 }
 
 /* seconds to produce the whole image of one track of @type */
@@ -85,36 +75,6 @@ rb_bench_produce(RbCdSectorType type, guint32 n_sectors, guint8 *pattern, guint6
 			g_error("%s", error->message);
 	} while (n > 0);
 	return (gdouble)(g_get_monotonic_time() - started) / G_USEC_PER_SEC;
-}
-
-/* seconds to copy @path to /dev/null with read(2) and write(2) */
-static gdouble
-rb_bench_cat(const gchar *path)
-{
-	g_autofree guint8 *buf = g_malloc(RB_BENCH_COPY_BUFFER);
-	gint in = open(path, O_RDONLY);
-	gint out = open("/dev/null", O_WRONLY);
-	gint64 started = g_get_monotonic_time();
-	gssize n;
-
-	if (in < 0 || out < 0)
-		g_error("cannot open %s or /dev/null", path);
-	while ((n = read(in, buf, RB_BENCH_COPY_BUFFER)) > 0) {
-		if (write(out, buf, (gsize)n) != n)
-			g_error("write to /dev/null failed");
-	}
-	close(in);
-	close(out);
-	return (gdouble)(g_get_monotonic_time() - started) / G_USEC_PER_SEC;
-}
-
-static gint
-rb_bench_compare(gconstpointer a, gconstpointer b)
-{
-	gdouble x = *(const gdouble *)a;
-	gdouble y = *(const gdouble *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static gdouble
