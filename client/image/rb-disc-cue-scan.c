@@ -414,6 +414,11 @@ rb_disc_cue_scan(RbDiscImage *image, RbCueSheet *sheet, GError **error)
 					RB_DISC_IMAGE_ERROR_SYNTAX,
 					_("the track has no INDEX 01"));
 	if (n_rem > 0)
-		rb_disc_image_add_note(image, _("%u REM line(s) ignored"), n_rem);
+		rb_disc_image_add_note(image,
+				       g_dngettext(GETTEXT_PACKAGE,
+						   "%u REM line ignored",
+						   "%u REM lines ignored",
+						   n_rem),
+				       n_rem);
 	return TRUE;
 }

@@ -76,12 +76,20 @@ rb_wav_check_format(const gchar *path, const guint8 *fmt, guint32 size, GError *
 		return rb_wav_fail(error, RB_DISC_IMAGE_ERROR_UNSUPPORTED, path, what);
 	}
 	if (channels != RB_WAV_CD_CHANNELS || rate != RB_WAV_CD_RATE || bits != RB_WAV_CD_BITS) {
-		what = g_strdup_printf(_("the WAV file has %u Hz, %u-bit, %u channel(s); an audio "
-					 "CD needs 44100 Hz, 16-bit, 2 channels: convert it, e.g. "
-					 "“sox IN -r 44100 -b 16 -c 2 OUT.wav”"),
-				       rate,
-				       bits,
-				       channels);
+		what = g_strdup_printf(
+			g_dngettext(GETTEXT_PACKAGE,
+				    "the WAV file has %u Hz, %u-bit, %u channel; an "
+				    "audio CD needs 44100 Hz, 16-bit, 2 channels: "
+				    "convert it, e.g. “sox IN -r 44100 -b 16 -c 2 "
+				    "OUT.wav”",
+				    "the WAV file has %u Hz, %u-bit, %u channels; an "
+				    "audio CD needs 44100 Hz, 16-bit, 2 channels: "
+				    "convert it, e.g. “sox IN -r 44100 -b 16 -c 2 "
+				    "OUT.wav”",
+				    channels),
+			rate,
+			bits,
+			channels);
 		return rb_wav_fail(error, RB_DISC_IMAGE_ERROR_UNSUPPORTED, path, what);
 	}
 	return TRUE;
