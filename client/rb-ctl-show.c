@@ -221,12 +221,16 @@ rb_ctl_show_text_cdtext_fields(GString *out, RbCdText *cdtext, guint block, guin
 		g_autofree gchar *who =
 			track == 0 ? g_strdup(_("disc")) : g_strdup_printf(_("track %u"), track);
 
-		if (text != NULL)
+		if (text != NULL) {
+			/* TRANSLATORS: a CD-TEXT value, quoted as your language quotes */
+			g_autofree gchar *quoted = g_strdup_printf(_("“%s”"), text);
+
 			g_string_append_printf(out,
-					       "  %-9s %-11s “%s”\n",
+					       "  %-9s %-11s %s\n",
 					       who,
 					       _(rb_ctl_show_fields[f].label),
-					       text);
+					       quoted);
+		}
 	}
 }
 

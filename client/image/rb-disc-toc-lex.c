@@ -186,11 +186,13 @@ rb_toc_describe(const RbTocToken *token)
 	case RB_TOC_TOKEN_EOF:
 		return g_strdup(_("the end of the file"));
 	case RB_TOC_TOKEN_PUNCT:
-		return g_strdup_printf("“%c”", token->punct);
+		/* TRANSLATORS: a character of the TOC file, quoted as your language quotes */
+		return g_strdup_printf(_("“%c”"), token->punct);
 	case RB_TOC_TOKEN_STRING:
 		return g_strdup_printf("\"%s\"", (const gchar *)token->text->data);
 	default:
-		return g_strdup_printf("“%s”", (const gchar *)token->text->data);
+		/* TRANSLATORS: a word of the TOC file, quoted as your language quotes */
+		return g_strdup_printf(_("“%s”"), (const gchar *)token->text->data);
 	}
 }
 
@@ -221,7 +223,7 @@ rb_toc_expected(RbTocParser *p, const gchar *what, GError **error)
 gboolean
 rb_toc_expect_punct(RbTocParser *p, gchar c, GError **error)
 {
-	g_autofree gchar *what = g_strdup_printf("“%c”", c);
+	g_autofree gchar *what = g_strdup_printf(_("“%c”"), c);
 
 	if (!rb_toc_is_punct(rb_toc_peek(p, 0), c))
 		return rb_toc_expected(p, what, error);
