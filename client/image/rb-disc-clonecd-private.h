@@ -67,7 +67,12 @@ gboolean
 rb_ccd_fail(GError **error, gint code, const RbCcd *ccd, guint line, const gchar *format, ...)
 	G_GNUC_PRINTF(5, 6);
 
-/* rb-disc-clonecd-sheet.c: the sheet's text into @ccd; then its tracks
+/* rb-disc-clonecd-sheet.c: an empty sheet of @path (borrowed), and its end */
+RbCcd *rb_ccd_new(const gchar *path);
+void rb_ccd_free(RbCcd *ccd);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbCcd, rb_ccd_free)
+
+/* the sheet's text into @ccd; then its tracks
  * checked against each other and the TOC entries (index 1 filled in from
  * the entries where [TRACK N] lacks it) */
 gboolean rb_ccd_parse(RbCcd *ccd, const gchar *text, GError **error);

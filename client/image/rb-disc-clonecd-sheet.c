@@ -24,6 +24,30 @@
 #include "rb-disc-clonecd-private.h"
 #include "rb-msf.h"
 
+RbCcd *
+rb_ccd_new(const gchar *path)
+{
+	RbCcd *ccd = g_new0(RbCcd, 1);
+
+	ccd->path = path;
+	ccd->cdtext = g_byte_array_new();
+	for (guint n = 0; n <= RB_IMAGE_MAX_TRACKS; n++)
+		ccd->tracks[n].mode = -1;
+	return ccd;
+}
+
+void
+rb_ccd_free(RbCcd *ccd)
+{
+	for (guint n = 0; n <= RB_IMAGE_MAX_TRACKS; n++) {
+		g_free(ccd->tracks[n].isrc);
+		g_free(ccd->tracks[n].flags);
+	}
+	g_free(ccd->catalog);
+	g_byte_array_unref(ccd->cdtext);
+	g_free(ccd);
+}
+
 gboolean
 rb_ccd_fail(GError **error, gint code, const RbCcd *ccd, guint line, const gchar *format, ...)
 {

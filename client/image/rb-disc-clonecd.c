@@ -265,14 +265,10 @@ rb_disc_clonecd_read(const gchar *path, GError **error)
 	g_autofree gchar *img = NULL;
 	g_autofree gchar *sub = NULL;
 	g_autoptr(GError) error_local = NULL;
-	RbCcd *ccd = g_new0(RbCcd, 1);
+	g_autoptr(RbCcd) ccd = rb_ccd_new(path);
 	gboolean ok;
 	gint fd;
 
-	ccd->path = path;
-	ccd->cdtext = g_byte_array_new();
-	for (guint n = 0; n <= RB_IMAGE_MAX_TRACKS; n++)
-		ccd->tracks[n].mode = -1;
 	ok = rb_ccd_read_sheet(ccd, &text, error) && rb_ccd_parse(ccd, text, error) &&
 	     rb_ccd_check_tracks(ccd, error);
 	if (ok) {
@@ -312,13 +308,6 @@ rb_disc_clonecd_read(const gchar *path, GError **error)
 				       _("no .sub beside the .ccd: the sub-channel is generated "
 					 "from the sheet, R-W data of the original is not copied"));
 	}
-	for (guint n = 0; n <= RB_IMAGE_MAX_TRACKS; n++) {
-		g_free(ccd->tracks[n].isrc);
-		g_free(ccd->tracks[n].flags);
-	}
-	g_free(ccd->catalog);
-	g_byte_array_unref(ccd->cdtext);
-	g_free(ccd);
 	if (!ok)
 		return NULL;
 	return g_steal_pointer(&image);

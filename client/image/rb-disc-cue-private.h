@@ -99,8 +99,18 @@ gboolean rb_disc_cue_fail(
 	const RbCueSheet *sheet, guint line, GError **error, gint code, const gchar *format, ...)
 	G_GNUC_PRINTF(5, 6);
 
+/* rb-disc-cue.c: an empty sheet of @path (borrowed), and its memory freed */
+void rb_disc_cue_sheet_init(RbCueSheet *sheet, const gchar *path);
+void rb_disc_cue_sheet_clear(RbCueSheet *sheet);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCueSheet, rb_disc_cue_sheet_clear)
+
 /* rb-disc-cue-scan.c: the sheet's lines into @sheet (its path set) */
 gboolean rb_disc_cue_scan(RbDiscImage *image, RbCueSheet *sheet, GError **error);
+/* the same from @text of @length bytes, NUL-terminated there, which the
+ * scan changes (a byte order mark blanked); what rb_disc_cue_scan() reads
+ * from the file, and the fuzz target's input */
+gboolean rb_disc_cue_scan_text(
+	RbDiscImage *image, RbCueSheet *sheet, gchar *text, gsize length, GError **error);
 
 /* rb-disc-cue-track.c: a TRACK, INDEX, PREGAP or POSTGAP line's words */
 gboolean rb_disc_cue_read_track(RbCueSheet *sheet, guint line, GPtrArray *words, GError **error);

@@ -358,7 +358,6 @@ rb_disc_cue_scan(RbDiscImage *image, RbCueSheet *sheet, GError **error)
 	g_autofree gchar *text = NULL;
 	g_autoptr(GError) error_local = NULL;
 	gsize length = 0;
-	guint n_rem = 0;
 
 	text = rb_disc_file_read(sheet->path, RB_DISC_FILE_SHEET_MAX, &length, &error_local);
 	if (text == NULL) {
@@ -369,6 +368,15 @@ rb_disc_cue_scan(RbDiscImage *image, RbCueSheet *sheet, GError **error)
 			    error_local->message);
 		return FALSE;
 	}
+	return rb_disc_cue_scan_text(image, sheet, text, length, error);
+}
+
+gboolean
+rb_disc_cue_scan_text(
+	RbDiscImage *image, RbCueSheet *sheet, gchar *text, gsize length, GError **error)
+{
+	guint n_rem = 0;
+
 	if (memchr(text, '\0', length) != NULL) {
 		g_set_error(error,
 			    RB_DISC_IMAGE_ERROR,

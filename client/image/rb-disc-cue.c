@@ -63,8 +63,15 @@ rb_cue_file_free(gpointer data)
 	g_free(file);
 }
 
-static void
-rb_cue_sheet_clear(RbCueSheet *sheet)
+void
+rb_disc_cue_sheet_init(RbCueSheet *sheet, const gchar *path)
+{
+	*sheet = (RbCueSheet){.path = path};
+	sheet->files = g_ptr_array_new_with_free_func(rb_cue_file_free);
+}
+
+void
+rb_disc_cue_sheet_clear(RbCueSheet *sheet)
 {
 	for (guint i = 0; i < RB_CUE_N_TEXT; i++) {
 		g_free(sheet->text[i]);
@@ -75,8 +82,6 @@ rb_cue_sheet_clear(RbCueSheet *sheet)
 	g_clear_pointer(&sheet->lines, g_strfreev);
 	g_free(sheet->cdtextfile);
 }
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCueSheet, rb_cue_sheet_clear)
 
 gboolean
 rb_disc_cue_fail(
@@ -96,9 +101,9 @@ RbDiscImage *
 rb_disc_cue_read(const gchar *path, GError **error)
 {
 	g_autoptr(RbDiscImage) image = rb_disc_image_new(RB_DISC_IMAGE_FORMAT_CUE, path);
-	g_auto(RbCueSheet) sheet = {.path = path};
+	g_auto(RbCueSheet) sheet = {0};
 
-	sheet.files = g_ptr_array_new_with_free_func(rb_cue_file_free);
+	rb_disc_cue_sheet_init(&sheet, path);
 	if (!rb_disc_cue_scan(image, &sheet, error) || !rb_disc_cue_cdio_agree(&sheet, error) ||
 	    !rb_disc_cue_build(image, &sheet, error))
 		return NULL;
