@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "rb-disc-image.h"
+#include "rb-test-service.h"
 #include "rb-test-tools.h"
 
 G_BEGIN_DECLS
@@ -63,6 +64,17 @@ GBytes *rb_disc_test_stream(gpointer image);
 gchar *rb_disc_test_run(const gchar *dir, const gchar *const *argv);
 
 /* ---- burning image files with rawburnctl (test-disc-burn.c) ---- */
+
+/*
+ * "rawburnctl burn virtual0 @image", the recorder's report clean and
+ * complete with @n_tracks tracks, then "export": the exported disc's path
+ * (2352 + 96 bytes per sector from the lead-in); the burn's standard error
+ * (the image's notes) in *@warnings unless NULL
+ */
+gchar *rb_disc_test_burn_and_export(RbTestService *service,
+				    const gchar *image,
+				    guint n_tracks,
+				    gchar **warnings);
 
 /* a WAV header for @length bytes of 16-bit PCM with @rate and @channels,
  * then @length bytes of pattern @seed; with @sparse no data is written and

@@ -32,37 +32,6 @@ static const gchar *const rb_fast_cd_r[] = {
 
 /* ---- burning ---- */
 
-/*
- * "rawburnctl burn virtual0 @image", the recorder's report clean and
- * complete with @n_tracks tracks; returns the exported disc's path
- */
-static gchar *
-rb_burn_and_export(RbTestService *service, const gchar *image, guint n_tracks)
-{
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
-	gchar *disc = g_build_filename(service->tmpdir, "disc.img", NULL);
-	const gchar *const burn[] = {"burn", "virtual0", image, NULL};
-	const gchar *const export[] = {"export", "virtual0", disc, NULL};
-	g_autoptr(GVariant) report = NULL;
-	g_autofree gchar *out = NULL;
-	g_autofree gchar *err = NULL;
-	gboolean complete = FALSE;
-	gint status;
-
-	status = rb_test_run_rawburnctl(service, burn, &out, &err);
-	ck_assert_msg(status == 0, "burn: exit %d: %s%s", status, out, err);
-	ck_assert_msg(g_str_has_suffix(out, "Burn complete.\n"), "%s", out);
-	report = rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_VIRTUAL, "ValidationReport");
-	rb_test_assert_report_clean(report);
-	ck_assert(g_variant_lookup(report, "Complete", "b", &complete) && complete);
-	ck_assert_uint_eq(rb_test_report_number(report, "Tracks"), n_tracks);
-	g_clear_pointer(&out, g_free);
-	g_clear_pointer(&err, g_free);
-	status = rb_test_run_rawburnctl(service, export, &out, &err);
-	ck_assert_msg(status == 0, "export: exit %d: %s%s", status, out, err);
-	return disc;
-}
-
 static void
 rb_assert_contains(const gchar *haystack, const gchar *needle)
 {
@@ -309,7 +278,7 @@ START_TEST(test_burn_cue_data)
 	data = rb_file_bytes(set.dir, "data.bin");
 	audio = rb_file_bytes(set.dir, "audio.bin");
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
-	disc = rb_burn_and_export(service, set.sheet, want->n_tracks);
+	disc = rb_disc_test_burn_and_export(service, set.sheet, want->n_tracks, NULL);
 
 	/* every sector from track 1's pregap to the lead-out; set -e: a READ
 	 * CD the drive refuses fails the test */
@@ -387,7 +356,7 @@ START_TEST(test_burn_toc_two_languages)
 	g_autofree gchar *leadout_line = NULL;
 
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
-	disc = rb_burn_and_export(service, set->toc_path, 2);
+	disc = rb_disc_test_burn_and_export(service, set->toc_path, 2, NULL);
 	info = rb_disc_test_read_disc(service->tmpdir, disc, command);
 	for (guint i = 0; i < G_N_ELEMENTS(starts); i++) {
 		g_autofree gchar *msf = rb_disc_test_msf(starts[i]);

@@ -40,36 +40,14 @@ static GBytes *
 rb_burn_and_export(
 	RbTestService *service, const gchar *image, guint n_tracks, gchar **path, gchar **warnings)
 {
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
-	g_autofree gchar *disc = g_build_filename(service->tmpdir, "disc.img", NULL);
-	const gchar *const burn[] = {"burn", "virtual0", image, NULL};
-	const gchar *const export[] = {"export", "virtual0", disc, NULL};
-	g_autoptr(GVariant) report = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *out = NULL;
-	g_autofree gchar *err = NULL;
-	gboolean complete = FALSE;
 	gchar *data = NULL;
 	gsize len = 0;
-	gint status;
 
-	status = rb_test_run_rawburnctl(service, burn, &out, &err);
-	ck_assert_msg(status == 0, "burn: exit %d: %s%s", status, out, err);
-	ck_assert_msg(g_str_has_suffix(out, "Burn complete.\n"), "%s", out);
-	report = rb_test_client_get(client, RB_VIRTUAL0, RB_TEST_VIRTUAL, "ValidationReport");
-	rb_test_assert_report_clean(report);
-	ck_assert(g_variant_lookup(report, "Complete", "b", &complete) && complete);
-	ck_assert_uint_eq(rb_test_report_number(report, "Tracks"), n_tracks);
-	if (warnings != NULL)
-		*warnings = g_steal_pointer(&err);
-	g_clear_pointer(&out, g_free);
-	g_clear_pointer(&err, g_free);
-	status = rb_test_run_rawburnctl(service, export, &out, &err);
-	ck_assert_msg(status == 0, "export: exit %d: %s%s", status, out, err);
-	ck_assert_msg(g_file_get_contents(disc, &data, &len, &error),
+	*path = rb_disc_test_burn_and_export(service, image, n_tracks, warnings);
+	ck_assert_msg(g_file_get_contents(*path, &data, &len, &error),
 		      "%s",
 		      error != NULL ? error->message : "");
-	*path = g_steal_pointer(&disc);
 	return g_bytes_new_take(data, len);
 }
 
