@@ -28,7 +28,7 @@ rb_test_require_program(const gchar *name)
 }
 
 gint
-rb_test_run_in(const gchar *dir, const gchar *const *argv, gchar **envp, gchar **out, gchar **err)
+rb_test_spawn_in(const gchar *dir, const gchar *const *argv, gchar **envp, gchar **out, gchar **err)
 {
 	g_autoptr(GError) error = NULL;
 	gint wait_status = 0;
@@ -46,6 +46,14 @@ rb_test_run_in(const gchar *dir, const gchar *const *argv, gchar **envp, gchar *
 		      "cannot run %s: %s",
 		      argv[0],
 		      error != NULL ? error->message : "");
+	return wait_status;
+}
+
+gint
+rb_test_run_in(const gchar *dir, const gchar *const *argv, gchar **envp, gchar **out, gchar **err)
+{
+	gint wait_status = rb_test_spawn_in(dir, argv, envp, out, err);
+
 	ck_assert_msg(
 		WIFEXITED(wait_status), "%s died of signal %d", argv[0], WTERMSIG(wait_status));
 	return WEXITSTATUS(wait_status);

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 const gchar *rb_test_tool_path(void);
 /* fails the test, saying what to install, unless @name is on PATH */
 void rb_test_require_program(const gchar *name);
+/* runs @argv (found in PATH) in @dir (NULL: here) to its end; fails the
+ * test if it cannot start; returns its wait status */
+gint rb_test_spawn_in(
+	const gchar *dir, const gchar *const *argv, gchar **envp, gchar **out, gchar **err);
 /* runs @argv (searching PATH) in @dir (NULL: ours) with @envp (NULL: ours)
  * to its end; fails the test if it cannot start or dies of a signal;
  * returns its exit status */

@@ -26,20 +26,5 @@ rb_test_drive_new(const gchar *spec_text)
 gint
 rb_test_spawn(const gchar *const *argv, gchar **envp, gchar **out, gchar **err)
 {
-	g_autoptr(GError) error = NULL;
-	gint wait_status = -1;
-
-	ck_assert_msg(g_spawn_sync(NULL,
-				   (gchar **)argv,
-				   envp,
-				   G_SPAWN_DEFAULT,
-				   NULL,
-				   NULL,
-				   out,
-				   err,
-				   &wait_status,
-				   &error),
-		      "%s",
-		      error != NULL ? error->message : "");
-	return wait_status;
+	return rb_test_spawn_in(NULL, argv, envp, out, err);
 }
