@@ -9,11 +9,12 @@
  */
 #pragma once
 
+#include "rb-disc-file.h"
 #include "rb-disc-image-private.h"
 
 G_BEGIN_DECLS
 
-#define RB_CCD_SHEET_MAX (1024 * 1024)
+#define RB_CCD_SHEET_MAX RB_DISC_FILE_SHEET_MAX
 /* the TOC entries' control nibble, as Q's */
 #define RB_CCD_CTL_DATA 0x4
 #define RB_CCD_CTL_COPY 0x2

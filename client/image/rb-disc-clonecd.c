@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "rb-disc-clonecd-private.h"
+#include "rb-disc-file.h"
 
 #define RB_CCD_IMAGE_TYPE_RAW 3 /* IS_RAW: the sub-channel source needs raw P-W */
 
@@ -165,86 +166,6 @@ rb_ccd_build(RbDiscImage *image, RbCcd *ccd, const gchar *img, gint fd, GError *
 	return TRUE;
 }
 
-/*
- * The sheet's text: a regular file of at most RB_CCD_SHEET_MAX bytes, checked
- * before it is read and read from the descriptor that was checked, so that a
- * FIFO or a huge (sparse) file is refused without waiting or filling memory
- */
-static gboolean
-rb_ccd_read_sheet(RbCcd *ccd, gchar **text, GError **error)
-{
-	struct stat st;
-	g_autofree gchar *buf = NULL;
-	gsize got = 0;
-	/* O_NONBLOCK: opening a FIFO without a writer would wait for one */
-	gint fd = g_open(ccd->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
-
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		gint errsv = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return rb_ccd_fail(error,
-				   RB_DISC_IMAGE_ERROR_FILE,
-				   ccd,
-				   0,
-				   _("the sheet cannot be read: %s"),
-				   g_strerror(errsv));
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > RB_CCD_SHEET_MAX) {
-		close(fd);
-		if (!S_ISREG(st.st_mode))
-			return rb_ccd_fail(
-				error,
-				RB_DISC_IMAGE_ERROR_FILE,
-				ccd,
-				0,
-				_("the sheet is no regular file: give the .ccd file itself"));
-		return rb_ccd_fail(error,
-				   RB_DISC_IMAGE_ERROR_FILE,
-				   ccd,
-				   0,
-				   _("the sheet has %" PRIu64 " bytes, more than a .ccd can have "
-				     "(%u): this is no CloneCD sheet"),
-				   (guint64)st.st_size,
-				   (guint)RB_CCD_SHEET_MAX);
-	}
-	/* one byte more than the limit: a file that grew since is seen */
-	buf = g_malloc(RB_CCD_SHEET_MAX + 2);
-	while (got <= RB_CCD_SHEET_MAX) {
-		gssize n = read(fd, buf + got, RB_CCD_SHEET_MAX + 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			gint errsv = errno;
-
-			close(fd);
-			return rb_ccd_fail(error,
-					   RB_DISC_IMAGE_ERROR_FILE,
-					   ccd,
-					   0,
-					   _("the sheet cannot be read: %s"),
-					   g_strerror(errsv));
-		}
-		if (n == 0)
-			break;
-		got += (gsize)n;
-	}
-	close(fd);
-	if (got > RB_CCD_SHEET_MAX)
-		return rb_ccd_fail(error,
-				   RB_DISC_IMAGE_ERROR_FILE,
-				   ccd,
-				   0,
-				   _("the sheet grew past %u bytes while it was read: this is no "
-				     "CloneCD sheet"),
-				   (guint)RB_CCD_SHEET_MAX);
-	buf[got] = '\0';
-	*text = g_realloc(g_steal_pointer(&buf), got + 1);
-	return TRUE;
-}
-
 /* @ccd's stem with the extension @ext, in whatever case is there */
 static gchar *
 rb_ccd_sibling(RbDiscImage *image, const gchar *path, const gchar *ext)
@@ -266,11 +187,13 @@ rb_disc_clonecd_read(const gchar *path, GError **error)
 	g_autofree gchar *sub = NULL;
 	g_autoptr(GError) error_local = NULL;
 	g_autoptr(RbCcd) ccd = rb_ccd_new(path);
+	gsize length = 0;
 	gboolean ok;
 	gint fd;
 
-	ok = rb_ccd_read_sheet(ccd, &text, error) && rb_ccd_parse(ccd, text, error) &&
-	     rb_ccd_check_tracks(ccd, error);
+	/* checked before it is read: a FIFO or a huge sparse file is refused */
+	text = rb_disc_file_read(path, RB_CCD_SHEET_MAX, &length, error);
+	ok = text != NULL && rb_ccd_parse(ccd, text, error) && rb_ccd_check_tracks(ccd, error);
 	if (ok) {
 		img = rb_ccd_sibling(image, path, "img");
 		sub = rb_ccd_sibling(image, path, "sub");
