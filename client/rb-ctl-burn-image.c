@@ -303,15 +303,8 @@ rb_ctl_burn_image(RbCtl *ctl,
 static gboolean
 rb_ctl_burn_check_options(const RbCtlBurnOptions *options, GError **error)
 {
-	if (options->sector_type < 0 || options->sector_type > RB_CTL_SECTOR_IS_RAW) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--sector-type is 1 (PQ_ONLY, 2368-byte sectors), 2 (IS_COOKED) or "
-			      "3 (IS_RAW, both 2448-byte sectors), not %d"),
-			    options->sector_type);
+	if (!rb_ctl_check_sector_type(options->sector_type, TRUE, error))
 		return FALSE;
-	}
 	if (options->lead_in < 0) {
 		g_set_error(error,
 			    G_OPTION_ERROR,

@@ -137,6 +137,21 @@ rb_ctl_cdtext_options_check(const RbCtlCdTextOptions *options, GError **error)
 	return TRUE;
 }
 
+gboolean
+rb_ctl_check_sector_type(gint type, gboolean zero_allowed, GError **error)
+{
+	if ((type == 0 && zero_allowed) ||
+	    (type >= RB_CTL_SECTOR_PQ_ONLY && type <= RB_CTL_SECTOR_IS_RAW))
+		return TRUE;
+	g_set_error(error,
+		    G_OPTION_ERROR,
+		    G_OPTION_ERROR_BAD_VALUE,
+		    _("--sector-type is 1 (PQ_ONLY, 2368-byte sectors), 2 (IS_COOKED) or "
+		      "3 (IS_RAW, both 2448-byte sectors), not %d"),
+		    type);
+	return FALSE;
+}
+
 RbDiscImage *
 rb_ctl_image_open(const gchar *const *files, GError **error)
 {
@@ -471,15 +486,8 @@ rb_ctl_cmd_image(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 			    _("“image” needs -o OUT, the file to write (“-” for standard output)"));
 		return RB_CTL_EXIT_USAGE;
 	}
-	if (sector_type < RB_CTL_SECTOR_PQ_ONLY || sector_type > RB_CTL_SECTOR_IS_RAW) {
-		g_set_error(error,
-			    G_OPTION_ERROR,
-			    G_OPTION_ERROR_BAD_VALUE,
-			    _("--sector-type is 1 (PQ_ONLY, 2368-byte sectors), 2 (IS_COOKED) or "
-			      "3 (IS_RAW, both 2448-byte sectors), not %d"),
-			    sector_type);
+	if (!rb_ctl_check_sector_type(sector_type, FALSE, error))
 		return RB_CTL_EXIT_USAGE;
-	}
 	if (!rb_ctl_cdtext_options_check(&cdtext, error))
 		return RB_CTL_EXIT_USAGE;
 

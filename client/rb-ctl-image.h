@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 #define RB_CTL_SECTOR_IS_COOKED 2
 #define RB_CTL_SECTOR_IS_RAW 3
 
+/* --sector-type: 1, 2 or 3, or 0 ("decide") where @zero_allowed */
+gboolean rb_ctl_check_sector_type(gint type, gboolean zero_allowed, GError **error);
+
 typedef struct {
 	gchar *title;
 	gchar *performer;
