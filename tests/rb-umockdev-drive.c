@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #define G_LOG_DOMAIN "RbUmockdevDrive"
 
 #include <errno.h>
@@ -112,6 +114,17 @@ rb_umockdev_drive_ensure_preload(gchar **argv, GError **error)
 		    RB_UMOCKDEV_PRELOAD,
 		    g_strerror(errno));
 	return FALSE;
+}
+
+void
+rb_umockdev_drive_ensure_preload_or_exit(gchar **argv)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
+		g_printerr("%s\n", error->message);
+		exit(99);
+	}
 }
 
 /* ------------------------------------------------------------------------ */

@@ -53,6 +53,9 @@ typedef struct _RbUmockdevDrive RbUmockdevDrive;
  * the library could not be loaded after all.
  */
 gboolean rb_umockdev_drive_ensure_preload(gchar **argv, GError **error);
+/* the same for a test's main(): on failure says why and exits with 99, a
+ * hard error to automake's test driver */
+void rb_umockdev_drive_ensure_preload_or_exit(gchar **argv);
 
 /*
  * Builds the testbed (which sets $UMOCKDEV_DIR for this process and its

@@ -200,14 +200,10 @@ END_TEST
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
 	Suite *suite;
 	TCase *tc;
 
-	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
-		g_printerr("%s\n", error->message);
-		return 99;
-	}
+	rb_umockdev_drive_ensure_preload_or_exit(argv);
 	suite = suite_create("cd-text-read");
 	tc = tcase_create("cd-text");
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);

@@ -409,15 +409,11 @@ END_TEST
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
 	Suite *suite;
 	TCase *tc;
 
 	/* libudev and SG_IO of the daemon, our child, go to the testbed */
-	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
-		g_printerr("%s\n", error->message);
-		return 99;
-	}
+	rb_umockdev_drive_ensure_preload_or_exit(argv);
 	suite = suite_create("hotplug");
 	tc = tcase_create("hotplug");
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);

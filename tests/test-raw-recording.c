@@ -293,15 +293,11 @@ END_TEST
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
 	Suite *suite;
 	TCase *tc;
 
 	/* the SG_IO cases need umockdev's preload in this process */
-	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
-		g_printerr("%s\n", error->message);
-		return 99;
-	}
+	rb_umockdev_drive_ensure_preload_or_exit(argv);
 	suite = suite_create("raw-recording");
 	tc = tcase_create("raw-recording");
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);

@@ -385,14 +385,10 @@ END_TEST
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
 	Suite *suite;
 	TCase *tc;
 
-	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
-		g_printerr("%s\n", error->message);
-		return 99; /* a hard error to automake's test driver */
-	}
+	rb_umockdev_drive_ensure_preload_or_exit(argv);
 	suite = suite_create("third-party-burners");
 	tc = tcase_create("third-party-burners");
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);

@@ -625,14 +625,10 @@ END_TEST
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
 	Suite *suite;
 	TCase *tc;
 
-	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
-		g_printerr("%s\n", error->message);
-		return 99; /* a hard error to automake's test driver */
-	}
+	rb_umockdev_drive_ensure_preload_or_exit(argv);
 
 	suite = suite_create("udev-provider");
 

@@ -1305,14 +1305,10 @@ rb_test_child_inquiry(const gchar *node)
 int
 main(int argc, char **argv)
 {
-	g_autoptr(GError) error = NULL;
 	Suite *suite;
 	TCase *tc;
 
-	if (!rb_umockdev_drive_ensure_preload(argv, &error)) {
-		g_printerr("%s\n", error->message);
-		return 99; /* a hard error to automake's test driver */
-	}
+	rb_umockdev_drive_ensure_preload_or_exit(argv);
 	if (argc == 3 && g_strcmp0(argv[1], "--inquiry") == 0)
 		return rb_test_child_inquiry(argv[2]);
 
