@@ -21,6 +21,7 @@
 #define RB_IFACE_MANAGER "org.rawburn.RawBurn1.Manager"
 #define RB_IFACE_RECORDER "org.rawburn.RawBurn1.Recorder"
 #define RB_IFACE_RAW_CD "org.rawburn.RawBurn1.DiscFormat2RawCD"
+#define RB_IFACE_ERASE "org.rawburn.RawBurn1.DiscFormat2Erase"
 #define RB_IFACE_VIRTUAL "org.rawburn.RawBurn1.VirtualRecorder"
 #define RB_IFACE_CREATOR "org.rawburn.RawBurn1.RawCDImageCreator"
 #define RB_IFACE_TRACK "org.rawburn.RawBurn1.RawCDImageTrackInfo"
@@ -54,6 +55,13 @@ static const RbAuthRule rb_auth_rules[] = {
 	{RB_IFACE_RAW_CD, "RequestedSectorType", TRUE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
 	{RB_IFACE_RAW_CD, "BufferUnderrunFreeDisabled", TRUE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
 	{RB_IFACE_RAW_CD, "Preflight", TRUE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
+	{RB_IFACE_RAW_CD, "TestWrite", TRUE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
+	/* reading back takes the recorder's lock for as long, so it asks as a burn does */
+	{RB_IFACE_RAW_CD, "VerifyMedia", FALSE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
+	/* DiscFormat2Erase */
+	{RB_IFACE_ERASE, "EraseMedia", FALSE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
+	{RB_IFACE_ERASE, "ClientName", TRUE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
+	{RB_IFACE_ERASE, "FullErase", TRUE, RB_AUTHORITY_ACTION_BURN, RB_MESSAGE_BURN},
 
 	{RB_IFACE_VIRTUAL, "InsertMedia", FALSE, RB_AUTHORITY_ACTION_MANAGE_VIRTUAL, RB_MESSAGE_VIRTUAL_DISC},
 	{RB_IFACE_VIRTUAL, "RemoveMedia", FALSE, RB_AUTHORITY_ACTION_MANAGE_VIRTUAL, RB_MESSAGE_VIRTUAL_DISC},

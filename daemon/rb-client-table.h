@@ -18,6 +18,8 @@ typedef struct {
 	gint32 requested_write_speed; /* sectors/s, -1 fastest */
 	gboolean requested_pure_cav;
 	RbPreflight preflight;
+	gboolean test_write; /* TestWrite */
+	gboolean full_erase; /* DiscFormat2Erase.FullErase */
 	guint watch_id;
 } RbClientState;
 

@@ -57,11 +57,14 @@ typedef struct {
 	gint32 write_speed;
 	gboolean pure_cav;
 	RbPreflight preflight;
+	gboolean test_write; /* simulate: the Test Write bit, nothing recorded */
+	gboolean verify;     /* read the disc back after FINISHING (Burn only) */
 	gboolean have_sector_type;
 	gboolean have_buffer_underrun_free_disabled;
 	gboolean have_write_speed;
 	gboolean have_pure_cav;
 	gboolean have_preflight;
+	gboolean have_test_write;
 } RbWriteArgs;
 
 #define RB_WRITE_ARGS_KEY "rb-write-args"

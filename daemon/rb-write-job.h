@@ -26,6 +26,8 @@ typedef enum {
 	RB_WRITE_ACTION_PREPARING = 1,
 	RB_WRITE_ACTION_WRITING = 2,
 	RB_WRITE_ACTION_FINISHING = 3,
+	/* rawburn's own: IMAPI's raw format has no verify */
+	RB_WRITE_ACTION_VERIFYING = 4,
 } RbWriteAction;
 
 typedef struct {

@@ -170,6 +170,7 @@ START_TEST(test_introspection_matches_contract)
 	const gchar *const manager_ifaces[] = {"org.rawburn.RawBurn1.Manager", NULL};
 	const gchar *const recorder_ifaces[] = {"org.rawburn.RawBurn1.Recorder",
 						"org.rawburn.RawBurn1.DiscFormat2RawCD",
+						"org.rawburn.RawBurn1.DiscFormat2Erase",
 						"org.rawburn.RawBurn1.VirtualRecorder",
 						NULL};
 	const gchar *const creator_ifaces[] = {"org.rawburn.RawBurn1.RawCDImageCreator", NULL};
@@ -277,11 +278,13 @@ START_TEST(test_introspection_contract_files)
 				"org.rawburn.RawBurn1.DiscFormat2RawCD",
 				"org.rawburn.RawBurn1.VirtualRecorder",
 				"org.rawburn.RawBurn1.RawCDImageCreator",
-				"org.rawburn.RawBurn1.RawCDImageTrackInfo"};
-	/* 0.2 adds DiscFormat2RawCD's Preflight property, VirtualRecorder's
-	 * LoadDisc and FinishingMilliseconds, Manager's CreateImageCreator and
-	 * the image creator's two interfaces */
-	const guint n_members[] = {4 + 2, 2 + 12, 7 + 1 + 21, 4 + 3, 5 + 10, 2 + 8};
+				"org.rawburn.RawBurn1.RawCDImageTrackInfo",
+				"org.rawburn.RawBurn1.DiscFormat2Erase"};
+	/* 0.2 adds DiscFormat2RawCD's Preflight and TestWrite properties and
+	 * VerifyMedia, VirtualRecorder's LoadDisc and FinishingMilliseconds,
+	 * Manager's CreateImageCreator, the image creator's two interfaces
+	 * and DiscFormat2Erase */
+	const guint n_members[] = {4 + 2, 2 + 12, 7 + 1 + 21 + 2, 4 + 3, 5 + 10, 2 + 8, 1 + 1 + 4};
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autoptr(GDBusNodeInfo) node = NULL;
@@ -309,7 +312,8 @@ START_TEST(test_introspection_auth_map_complete)
 				"org.rawburn.RawBurn1.DiscFormat2RawCD",
 				"org.rawburn.RawBurn1.VirtualRecorder",
 				"org.rawburn.RawBurn1.RawCDImageCreator",
-				"org.rawburn.RawBurn1.RawCDImageTrackInfo"};
+				"org.rawburn.RawBurn1.RawCDImageTrackInfo",
+				"org.rawburn.RawBurn1.DiscFormat2Erase"};
 	gsize n_rules = 0;
 	const RbAuthRule *rules = rb_auth_map_get_rules(&n_rules);
 	guint n_covered = 0;
