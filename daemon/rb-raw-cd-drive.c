@@ -27,6 +27,8 @@ rb_drive_op_data_free(RbDriveOpData *data)
 	g_clear_object(&data->connection);
 	g_clear_object(&data->transport);
 	rb_drive_state_free(data->state);
+	if (data->custom_data_free != NULL)
+		data->custom_data_free(data->custom_data);
 	/* last: the recorder owns the drive mutex */
 	g_clear_object(&data->recorder);
 	g_free(data);
@@ -119,6 +121,12 @@ rb_raw_cd_format_drive_thread(GTask *task,
 		/* the lock goes whatever the drive says: a gone drive must not keep it */
 		if (!rb_mmc_prevent_allow_medium_removal(data->transport, FALSE, &error))
 			g_debug("ALLOW MEDIUM REMOVAL: %s", error->message);
+		break;
+	case RB_DRIVE_OP_CUSTOM:
+		if (!data->custom(data->transport, data->custom_data, &error)) {
+			g_task_return_error(task, g_steal_pointer(&error));
+			return;
+		}
 		break;
 	case RB_DRIVE_OP_SET_SPEED:
 		data->state = rb_drive_state_new();

@@ -40,6 +40,10 @@ struct _RbRawCdFormat {
 	RbInhibitor *inhibitor; /* logind's, from PrepareMedia to ReleaseMedia */
 	guint update_id;
 	gsize fifo_size;
+	/* an erase or verify holding the lock (rb-raw-cd-operation.c), NULL when none */
+	const gchar *operation;
+	GCancellable *operation_cancellable; /* NULL: it cannot be stopped */
+	gboolean operation_took_lock;        /* else the caller held it before */
 };
 
 /*
@@ -79,6 +83,7 @@ typedef enum {
 	RB_DRIVE_OP_PREPARE,
 	RB_DRIVE_OP_RELEASE,
 	RB_DRIVE_OP_SET_SPEED,
+	RB_DRIVE_OP_CUSTOM, /* rb_raw_cd_format_run_on_drive() */
 } RbDriveOp;
 
 typedef struct {
@@ -93,6 +98,9 @@ typedef struct {
 	RbMmcTransport *transport;
 	GMutex *drive_mutex;
 	RbDriveState *state; /* result */
+	gboolean (*custom)(RbMmcTransport *transport, gpointer data, GError **error);
+	gpointer custom_data;
+	GDestroyNotify custom_data_free;
 	GAsyncReadyCallback callback;
 	gpointer user_data;
 } RbDriveOpData;
@@ -121,6 +129,8 @@ void rb_raw_cd_format_notify_client(RbRawCdFormat *self,
 				    const gchar *property,
 				    GVariant *value);
 gboolean rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender);
+void rb_raw_cd_format_set_owner(RbRawCdFormat *self, const gchar *sender, const gchar *client_name);
+void rb_raw_cd_format_inhibit(RbRawCdFormat *self, const gchar *why);
 gboolean rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type);
 gboolean rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 void rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation);

@@ -149,7 +149,7 @@ rb_raw_cd_format_authorize(RbRawCdFormat *self,
 
 /* --- PrepareMedia / ReleaseMedia --------------------------------------------------------- */
 
-static void
+void
 rb_raw_cd_format_set_owner(RbRawCdFormat *self, const gchar *sender, const gchar *client_name)
 {
 	g_free(self->holder);
@@ -187,13 +187,13 @@ rb_raw_cd_format_inhibitor_done(GObject *source, GAsyncResult *result, gpointer 
 	self->inhibitor = g_steal_pointer(&inhibitor);
 }
 
-/* a burn must not be cut short by suspend or shutdown, as IMAPI asks of apps */
-static void
-rb_raw_cd_format_inhibit(RbRawCdFormat *self)
+/* a burn (or an erase) must not be cut short by suspend or shutdown, as
+ * IMAPI asks of apps; @why is what logind shows */
+void
+rb_raw_cd_format_inhibit(RbRawCdFormat *self, const gchar *why)
 {
 	GDBusConnection *connection =
 		g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self));
-	g_autofree gchar *why = g_strdup_printf(_("Burning a CD for %s"), self->holder_name);
 
 	rb_inhibitor_acquire_async(connection,
 				   "rawburn",
@@ -210,6 +210,7 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 	g_autoptr(GDBusMethodInvocation) invocation = user_data;
 	RbDriveOpData *data = g_task_get_task_data(G_TASK(result));
 	g_autoptr(GError) error = NULL;
+	g_autofree gchar *why = NULL;
 
 	if (data->state != NULL && self->recorder != NULL) {
 		self->recorder_ops->apply_drive_state(self->recorder, data->state);
@@ -236,7 +237,8 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 		return;
 	}
 	rb_raw_cd_format_set_owner(self, data->sender, data->client_name);
-	rb_raw_cd_format_inhibit(self);
+	why = g_strdup_printf(_("Burning a CD for %s"), data->client_name);
+	rb_raw_cd_format_inhibit(self, why);
 	if (rb_write_args_get(invocation) != NULL) {
 		rb_raw_cd_write_start(self, invocation);
 		return;
@@ -327,6 +329,14 @@ rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 static void
 rb_raw_cd_format_release_stopping(RbRawCdFormat *self)
 {
+	/* an erase or verify ends first (a blank cannot be stopped; a verify
+	 * can), and releases what it took when it does */
+	if (self->operation != NULL) {
+		self->release_after_write = TRUE;
+		if (self->operation_cancellable != NULL)
+			g_cancellable_cancel(self->operation_cancellable);
+		return;
+	}
 	if (self->writing) {
 		self->release_after_write = TRUE;
 		g_cancellable_cancel(self->cancellable);
@@ -353,7 +363,7 @@ rb_raw_cd_format_handle_release_media(RbDiscFormat2RawCD *iface, GDBusMethodInvo
 		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	if (self->writing) {
+	if (self->writing || self->operation != NULL) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
@@ -447,12 +457,13 @@ rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface, GDBusMethodInvoc
 	RbRawCdFormat *self = RB_RAW_CD_FORMAT(iface);
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 
-	if (!rb_raw_cd_format_is_holder(self, sender) || !self->writing) {
+	if (!rb_raw_cd_format_is_holder(self, sender) ||
+	    (!self->writing && self->operation_cancellable == NULL)) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_NOT_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	/* the pending write replies RequestCancelled once both threads stopped */
-	g_cancellable_cancel(self->cancellable);
+	/* the pending write (or verify) replies RequestCancelled once its threads stopped */
+	g_cancellable_cancel(self->writing ? self->cancellable : self->operation_cancellable);
 	rb_disc_format2_raw_cd_complete_cancel_write(iface, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -467,6 +478,7 @@ rb_raw_cd_format_dispose(GObject *object)
 	if (self->cancellable != NULL)
 		g_cancellable_cancel(self->cancellable);
 	g_clear_object(&self->cancellable);
+	g_clear_object(&self->operation_cancellable);
 	g_clear_object(&self->clients);
 	if (self->inhibitor != NULL)
 		rb_inhibitor_release(self->inhibitor);
@@ -595,14 +607,16 @@ gboolean
 rb_raw_cd_format_is_busy(RbRawCdFormat *self)
 {
 	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), FALSE);
-	return self->holder != NULL || self->writing || self->pending > 0;
+	return self->holder != NULL || self->writing || self->operation != NULL ||
+	       self->pending > 0;
 }
 
+/* writing, erasing or verifying: the medium may not be moved or changed */
 gboolean
 rb_raw_cd_format_is_writing(RbRawCdFormat *self)
 {
 	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), FALSE);
-	return self->writing;
+	return self->writing || self->operation != NULL;
 }
 
 /* the holder's ClientName, or NULL when the recorder is free */

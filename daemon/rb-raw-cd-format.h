@@ -42,4 +42,29 @@ const gchar *rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self);
 gboolean rb_raw_cd_format_is_lock_holder(RbRawCdFormat *self, const gchar *sender);
 void rb_raw_cd_format_set_media_changed(RbRawCdFormat *self);
 
+/* rb-raw-cd-operation.c: erase and verify under the recorder's lock */
+gboolean rb_raw_cd_format_begin_operation(RbRawCdFormat *self,
+					  const gchar *operation,
+					  const gchar *sender,
+					  const gchar *client_name,
+					  const gchar *why,
+					  GCancellable *cancellable,
+					  GError **error);
+void rb_raw_cd_format_end_operation(RbRawCdFormat *self, const RbDriveState *state);
+const gchar *rb_raw_cd_format_get_operation(RbRawCdFormat *self);
+/* runs in a worker thread, holding the drive mutex */
+typedef gboolean (*RbFormatDriveFunc)(RbMmcTransport *transport,
+				      gpointer data,
+				      GCancellable *cancellable,
+				      GError **error);
+void rb_raw_cd_format_run_on_drive(RbRawCdFormat *self,
+				   RbFormatDriveFunc func,
+				   gpointer data,
+				   GDestroyNotify data_free,
+				   GCancellable *cancellable,
+				   GAsyncReadyCallback callback,
+				   gpointer user_data);
+gboolean
+rb_raw_cd_format_run_on_drive_finish(RbRawCdFormat *self, GAsyncResult *result, GError **error);
+
 G_END_DECLS

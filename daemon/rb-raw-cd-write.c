@@ -261,7 +261,7 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
 		return;
 	}
-	if (self->writing) {
+	if (self->writing || self->operation != NULL) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return;
 	}
