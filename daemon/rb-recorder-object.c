@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One exported recorder: the object at /org/rawburn/RawBurn1/recorders/<name>
- * carrying Recorder, DiscFormat2RawCD and, for emulated drives,
+ * carrying Recorder, DiscFormat2RawCD, DiscFormat2Erase and, for emulated drives,
  * VirtualRecorder. It owns the drive's transport and serializes the work
  * done on it; its properties come from what the drive answers.
  */
@@ -14,6 +14,7 @@
 
 #include "rb-auth-map.h"
 #include "rb-dbus-util.h"
+#include "rb-erase-format.h"
 #include "rb-error.h"
 #include "rb-raw-cd-format.h"
 #include "rb-recorder-drive.h"
@@ -28,6 +29,7 @@ struct _RbRecorderObject {
 	gchar *name;
 	RbRecorderSkeleton *recorder;
 	RbRawCdFormat *format;
+	RbEraseFormat *erase;        /* borrows the lock and the drive of format */
 	RbVirtualControls *controls; /* NULL for real drives */
 	RbVdrive *vdrive;            /* NULL for real drives */
 	RbMmcTransport *transport;   /* a real drive's: open while it is used */
@@ -53,9 +55,12 @@ rb_recorder_object_dispose(GObject *object)
 	/* whoever still holds them must not reach us any more */
 	if (self->format != NULL)
 		rb_raw_cd_format_detach(self->format);
+	if (self->erase != NULL)
+		rb_erase_format_detach(self->erase);
 	if (self->controls != NULL)
 		rb_virtual_controls_detach(self->controls);
 	g_clear_object(&self->format);
+	g_clear_object(&self->erase);
 	g_clear_object(&self->controls);
 	g_clear_object(&self->authority);
 	G_OBJECT_CLASS(rb_recorder_object_parent_class)->dispose(object);
@@ -129,7 +134,8 @@ rb_recorder_object_get_drive_mutex_op(gpointer recorder)
 static void
 rb_recorder_object_apply_drive_state_op(gpointer recorder, const RbDriveState *state)
 {
-	RbRecorder *iface = RB_RECORDER(RB_RECORDER_OBJECT(recorder)->recorder);
+	RbRecorderObject *self = RB_RECORDER_OBJECT(recorder);
+	RbRecorder *iface = RB_RECORDER(self->recorder);
 
 	rb_recorder_set_supported_profiles(iface, rb_recorder_object_au(state->supported_profiles));
 	rb_recorder_set_current_profiles(iface, rb_recorder_object_au(state->current_profiles));
@@ -139,6 +145,9 @@ rb_recorder_object_apply_drive_state_op(gpointer recorder, const RbDriveState *s
 					      rb_recorder_object_au(state->current_features));
 	rb_recorder_set_supported_mode_pages(iface, rb_recorder_object_au(state->mode_pages));
 	rb_recorder_set_media_present(iface, state->media_present);
+	/* wherever DiscFormat2RawCD learns the medium, DiscFormat2Erase does too */
+	if (self->erase != NULL)
+		rb_erase_format_apply_drive_state(self->erase, state);
 }
 
 static void
@@ -464,12 +473,15 @@ rb_recorder_object_new_virtual(const gchar *name,
 
 	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, G_OBJECT(self));
 	rb_raw_cd_format_set_fifo_size(self->format, fifo_size);
+	self->erase = rb_erase_format_new(path, name, self->format, G_OBJECT(self), authority);
 	self->controls = rb_virtual_controls_new(
 		self->vdrive, &rb_recorder_object_controls_ops, G_OBJECT(self));
 
 	rb_object_skeleton_set_recorder(RB_OBJECT_SKELETON(self), recorder);
 	rb_object_skeleton_set_disc_format2_raw_cd(RB_OBJECT_SKELETON(self),
 						   RB_DISC_FORMAT2_RAW_CD(self->format));
+	rb_object_skeleton_set_disc_format2_erase(RB_OBJECT_SKELETON(self),
+						  RB_DISC_FORMAT2_ERASE(self->erase));
 	rb_object_skeleton_set_virtual_recorder(RB_OBJECT_SKELETON(self),
 						RB_VIRTUAL_RECORDER(self->controls));
 	return self;
@@ -495,6 +507,7 @@ rb_recorder_object_is_busy(RbRecorderObject *self)
 {
 	g_return_val_if_fail(RB_IS_RECORDER_OBJECT(self), FALSE);
 	return self->pending > 0 || rb_raw_cd_format_is_busy(self->format) ||
+	       rb_erase_format_is_busy(self->erase) ||
 	       (self->controls != NULL && rb_virtual_controls_is_busy(self->controls));
 }
 
@@ -560,9 +573,13 @@ rb_recorder_object_new_real(const RbDriveInfo *info, RbAuthority *authority, gsi
 		rb_drive_info_has_feature(info, RB_MMC_FEATURE_REMOVABLE_MEDIUM, NULL));
 	self->format = rb_raw_cd_format_new(path, &rb_recorder_object_format_ops, G_OBJECT(self));
 	rb_raw_cd_format_set_fifo_size(self->format, fifo_size);
+	self->erase = rb_erase_format_new(
+		path, info->kernel_name, self->format, G_OBJECT(self), authority);
 	rb_object_skeleton_set_recorder(RB_OBJECT_SKELETON(self), RB_RECORDER(self->recorder));
 	rb_object_skeleton_set_disc_format2_raw_cd(RB_OBJECT_SKELETON(self),
 						   RB_DISC_FORMAT2_RAW_CD(self->format));
+	rb_object_skeleton_set_disc_format2_erase(RB_OBJECT_SKELETON(self),
+						  RB_DISC_FORMAT2_ERASE(self->erase));
 	rb_recorder_object_apply_info(self, info);
 	return self;
 }
@@ -587,6 +604,7 @@ rb_recorder_object_device_gone(RbRecorderObject *self)
 	g_return_if_fail(RB_IS_RECORDER_OBJECT(self));
 	self->gone = TRUE;
 	rb_raw_cd_format_device_gone(self->format);
+	rb_erase_format_device_gone(self->erase);
 	if (self->controls != NULL)
 		rb_virtual_controls_detach(self->controls);
 }
@@ -598,4 +616,5 @@ rb_recorder_object_shutdown(RbRecorderObject *self)
 	g_return_if_fail(RB_IS_RECORDER_OBJECT(self));
 	self->gone = TRUE;
 	rb_raw_cd_format_shutdown(self->format);
+	rb_erase_format_shutdown(self->erase);
 }

@@ -94,5 +94,11 @@ rb_virtual_report_to_variant(const RbVdriveReport *report)
 							  : report->leadout_start));
 	rb_virtual_report_add(b, "Complete", g_variant_new_boolean(report->complete));
 	rb_virtual_report_add(b, "FirstProblems", rb_virtual_report_problems(report));
+	rb_virtual_report_add(
+		b,
+		"LastBlank",
+		g_variant_new_string(report->last_blank == RB_VDRIVE_BLANK_FULL      ? "full"
+				     : report->last_blank == RB_VDRIVE_BLANK_MINIMAL ? "minimal"
+										     : ""));
 	return g_variant_builder_end(b);
 }

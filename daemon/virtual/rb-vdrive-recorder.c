@@ -340,6 +340,29 @@ rb_vdrive_cmd_read_buffer_capacity(
 	rb_vdrive_reply(result, buf, len, rb_vdrive_get_be16(cdb + 7), data, sizeof(data));
 }
 
+/*
+ * How long a BLANK takes: the sectors the drive rewrites at its write
+ * speed. Full: every sector from the lead-in to the end of the longest
+ * lead-out (90 s past the last possible lead-out start). Minimal: the PMA,
+ * the lead-in and the first track's pregap (cdrdao GenericMMC::blankDisk:
+ * "erase PMA, lead-in and 1st track's pre-gap"); the PMA, a few hundred
+ * sectors, is not counted.
+ */
+static guint
+rb_vdrive_blank_ms(RbVdrive *self, gboolean full)
+{
+	guint kbs = self->write_speed_kbs;
+	gint64 sectors = -(gint64)self->info.leadin_start + 150;
+	gdouble sectors_per_second;
+
+	if (full)
+		sectors = -(gint64)self->info.leadin_start + self->info.last_leadout_start + 6750;
+	if (kbs == 0)
+		kbs = (self->spec->max_speed * 1764 + 5) / 10;
+	sectors_per_second = (gdouble)kbs * 1000.0 / RB_VDRIVE_MAIN_SIZE;
+	return (guint)((gdouble)sectors * 1000.0 / MAX(sectors_per_second, 1.0));
+}
+
 void
 rb_vdrive_cmd_blank(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
 {
@@ -357,7 +380,15 @@ rb_vdrive_cmd_blank(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
 			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_INVALID_FIELD_IN_CDB, 0);
 		return;
 	}
+	/* a fresh report: the old recording is gone; which blank made the disc
+	 * blank stays in it, so that a test tells a full blank from a minimal
+	 * one without timing it */
 	rb_vdrive_media_reset(self);
-	rb_vdrive_start_long_operation(
-		self, self->finishing_ms, RB_ASCQ_OPERATION_IN_PROGRESS, (cdb[1] & 0x10) != 0);
+	self->report.last_blank = type == 0 ? RB_VDRIVE_BLANK_FULL : RB_VDRIVE_BLANK_MINIMAL;
+	/* a drive blanks at its writing speed; a fast test drive at once */
+	rb_vdrive_start_long_operation(self,
+				       self->spec->realtime ? rb_vdrive_blank_ms(self, type == 0)
+							    : 0,
+				       RB_ASCQ_OPERATION_IN_PROGRESS,
+				       (cdb[1] & 0x10) != 0);
 }

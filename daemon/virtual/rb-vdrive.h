@@ -36,6 +36,13 @@ typedef struct {
 	gchar detail[96];
 } RbVdriveProblem;
 
+/* the BLANK that left the disc blank, if one did */
+typedef enum {
+	RB_VDRIVE_BLANK_NONE,
+	RB_VDRIVE_BLANK_MINIMAL,
+	RB_VDRIVE_BLANK_FULL,
+} RbVdriveBlank;
+
 /* what a reader of the recorded disc would see, for tests and D-Bus */
 typedef struct {
 	guint64 sectors_written;
@@ -62,6 +69,7 @@ typedef struct {
 	guint cdtext_crc_errors;
 	guint n_problems;
 	RbVdriveProblem problems[RB_VDRIVE_MAX_PROBLEMS];
+	RbVdriveBlank last_blank; /* until the next recording */
 } RbVdriveReport;
 
 /* LBAs are negative in the lead-in, so "off" is this value (0 for counts) */
