@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "rb-ctl-burn.h"
+#include "rb-ctl-erase.h"
 #include "rb-ctl-image.h"
 #include "rb-ctl-json.h"
 #include "rb-ctl-virtual.h"
@@ -234,6 +235,10 @@ static const RbCtlCommand rb_ctl_commands[] = {
 	 N_("Burn an image file (CUE, TOC, NRG, CloneCD), WAV files or a raw disc-at-once "
 	    "image (“-” for standard input)"),
 	 rb_ctl_cmd_burn},
+	{"erase",
+	 "RECORDER",
+	 N_("Blank a CD-RW (minimally, or every sector with --full)"),
+	 rb_ctl_cmd_erase},
 	{"show",
 	 "FILE…",
 	 N_("Show the tracks, CD-TEXT and length of an image file or of WAV files"),

@@ -212,3 +212,59 @@ rb_ctl_progress_format_json(const RbCtlUpdate *update, gsize sector_size, gboole
 	g_string_append_c(out, '}');
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
+
+/* DiscFormat2Erase's Update: how far the blank is, as time */
+static gint
+rb_ctl_progress_erase_percent(gint elapsed_seconds, gint expected_seconds)
+{
+	if (expected_seconds <= 0)
+		return -1;
+	return CLAMP(elapsed_seconds * 100 / expected_seconds, 0, 100);
+}
+
+gchar *
+rb_ctl_progress_format_erase_bar(gint elapsed_seconds, gint expected_seconds)
+{
+	gint percent = rb_ctl_progress_erase_percent(elapsed_seconds, expected_seconds);
+	g_autofree gchar *elapsed = rb_ctl_progress_format_time(elapsed_seconds);
+	g_autofree gchar *expected = rb_ctl_progress_format_time(expected_seconds);
+	gchar bar[RB_CTL_PROGRESS_BAR_WIDTH + 1];
+	guint filled = percent >= 0 ? (guint)percent * RB_CTL_PROGRESS_BAR_WIDTH / 100 : 0;
+
+	for (guint i = 0; i < RB_CTL_PROGRESS_BAR_WIDTH; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[RB_CTL_PROGRESS_BAR_WIDTH] = '\0';
+	/* TRANSLATORS: the progress bar of an erase: bar, percent, elapsed
+	 * and expected time */
+	return g_strdup_printf(_("Erasing    [%s] %3d%%  %s of about %s"),
+			       bar,
+			       MAX(percent, 0),
+			       elapsed,
+			       expected);
+}
+
+gchar *
+rb_ctl_progress_format_erase_line(gint elapsed_seconds, gint expected_seconds)
+{
+	g_autofree gchar *elapsed = rb_ctl_progress_format_time(elapsed_seconds);
+	g_autofree gchar *expected = rb_ctl_progress_format_time(expected_seconds);
+
+	/* TRANSLATORS: one progress line per Update of an erase when not on a
+	 * terminal: percent, elapsed and expected time */
+	return g_strdup_printf(
+		_("Erasing: %d%%, %s elapsed of about %s"),
+		MAX(rb_ctl_progress_erase_percent(elapsed_seconds, expected_seconds), 0),
+		elapsed,
+		expected);
+}
+
+/* the signal's arguments under their D-Bus names, and the percentage */
+gchar *
+rb_ctl_progress_format_erase_json(gint elapsed_seconds, gint expected_seconds)
+{
+	return g_strdup_printf(
+		"{\"elapsedSeconds\":%d,\"expectedSeconds\":%d,\"percent\":%d}",
+		elapsed_seconds,
+		expected_seconds,
+		MAX(rb_ctl_progress_erase_percent(elapsed_seconds, expected_seconds), 0));
+}

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Turns the service's Update signal into what rawburnctl shows while it
- * burns: a progress bar for a terminal, a line of text for a log, or a
+ * burns or erases: a progress bar for a terminal, a line of text for a log, or a
  * JSON object per line for programs.
  */
 #pragma once
@@ -35,5 +35,10 @@ gchar *
 rb_ctl_progress_format_line(const RbCtlUpdate *update, gsize sector_size, gboolean size_known);
 gchar *
 rb_ctl_progress_format_json(const RbCtlUpdate *update, gsize sector_size, gboolean size_known);
+
+/* DiscFormat2Erase's Update(elapsedSeconds, expectedSeconds) */
+gchar *rb_ctl_progress_format_erase_bar(gint elapsed_seconds, gint expected_seconds);
+gchar *rb_ctl_progress_format_erase_line(gint elapsed_seconds, gint expected_seconds);
+gchar *rb_ctl_progress_format_erase_json(gint elapsed_seconds, gint expected_seconds);
 
 G_END_DECLS
