@@ -28,6 +28,7 @@
 #define RB_R "org.rawburn.RawBurn1.Recorder."
 #define RB_F "org.rawburn.RawBurn1.DiscFormat2RawCD."
 #define RB_V "org.rawburn.RawBurn1.VirtualRecorder."
+#define RB_E "org.rawburn.RawBurn1.DiscFormat2Erase."
 #define RB_SET "org.freedesktop.DBus.Properties.Set"
 #define RB_BURN RB_AUTHORITY_ACTION_BURN
 #define RB_VIRTUAL RB_AUTHORITY_ACTION_MANAGE_VIRTUAL
@@ -126,6 +127,31 @@ static const RbMember rb_members[] = {
 	 TRUE,
 	 FALSE,
 	 "ERROR " RB_DBUS_ERROR_PREFIX "StreamNotSupported "},
+	/* DiscFormat2Erase: authorized, then refused for the CD-R it finds */
+	{RB_V0,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.DiscFormat2Erase', 'ClientName', <'Matrix'>)",
+	 NULL,
+	 RB_BURN,
+	 FALSE,
+	 FALSE,
+	 "OK ()"},
+	{RB_V0,
+	 RB_SET,
+	 "('org.rawburn.RawBurn1.DiscFormat2Erase', 'FullErase', <true>)",
+	 NULL,
+	 RB_BURN,
+	 FALSE,
+	 FALSE,
+	 "OK ()"},
+	{RB_V0,
+	 RB_E "EraseMedia",
+	 NULL,
+	 NULL,
+	 RB_BURN,
+	 FALSE,
+	 FALSE,
+	 "ERROR " RB_DBUS_ERROR_PREFIX "EraseMediaIsNotSupported "},
 	/* the lock holder's own: no action */
 	{RB_V0,
 	 RB_F "CancelWrite",
