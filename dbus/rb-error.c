@@ -32,7 +32,7 @@ static const RbErrorInfo rb_error_info[] = {
 	[RB_ERROR_CLIENT_NAME_IS_NOT_VALID] = {RB_DBUS_ERROR_PREFIX "ClientNameIsNotValid", 0xC0AA0604,
 		N_("The client name is not valid; use 1 to 63 characters of A-Z a-z 0-9 space . , : ; - _.")},
 	[RB_ERROR_MEDIA_IS_NOT_BLANK] = {RB_DBUS_ERROR_PREFIX "MediaIsNotBlank", 0xC0AA0606,
-		N_("The medium is not blank; insert a blank disc or blank this one.")},
+		N_("The medium is not blank; insert a blank disc, or erase this one if it is a CD-RW (rawburnctl erase).")},
 	[RB_ERROR_MEDIA_IS_NOT_SUPPORTED] = {RB_DBUS_ERROR_PREFIX "MediaIsNotSupported", 0xC0AA0607,
 		N_("The medium cannot be written raw; insert a blank CD-R or CD-RW.")},
 	[RB_ERROR_NOT_ENOUGH_SPACE] = {RB_DBUS_ERROR_PREFIX "NotEnoughSpace", 0xC0AA0609,
