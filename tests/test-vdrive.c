@@ -843,6 +843,42 @@ START_TEST(test_vdrive_blank)
 }
 END_TEST
 
+/* BLANK with Immed: a real-time drive is busy (02/04/07, with progress)
+ * for as long as the sectors take at its speed, a fast one done at once;
+ * the report names the blank */
+START_TEST(test_vdrive_blank_immed)
+{
+	/* minimal at 4x: 11227 sectors at 300 a second, 37 s */
+	g_autoptr(RbVdrive) slow = rb_vdrive_test_new("media=cd-rw-80,speed=4,realtime=true");
+	g_autoptr(RbVdrive) fast = rb_vdrive_test_new("media=cd-rw-80,realtime=false");
+	g_autoptr(RbVdrive) empty = rb_vdrive_test_new("media=none,realtime=false");
+	const guint8 minimal[12] = {RB_MMC_BLANK, 0x11};
+	const guint8 full[12] = {RB_MMC_BLANK, 0x10};
+	RbVdriveReport report;
+	RbCommand cmd;
+
+	rb_clear_unit_attention(slow);
+	rb_clear_unit_attention(fast);
+	rb_assert_good(rb_cmd(slow, minimal, sizeof(minimal), RB_MMC_DIR_NONE, NULL, 0));
+	cmd = rb_tur(slow);
+	rb_assert_sense(cmd, RB_SENSE_NOT_READY, 0x04, 0x07);
+	ck_assert_uint_eq(cmd.result.sense[15] & 0x80, 0x80); /* SKSV: progress follows */
+	rb_vdrive_get_report(slow, &report);
+	ck_assert_int_eq(report.last_blank, RB_VDRIVE_BLANK_MINIMAL);
+
+	rb_assert_good(rb_cmd(fast, full, sizeof(full), RB_MMC_DIR_NONE, NULL, 0));
+	rb_assert_good(rb_tur(fast));
+	rb_vdrive_get_report(fast, &report);
+	ck_assert_int_eq(report.last_blank, RB_VDRIVE_BLANK_FULL);
+	ck_assert_uint_eq(report.sectors_written, 0);
+
+	rb_assert_sense(rb_cmd(empty, minimal, sizeof(minimal), RB_MMC_DIR_NONE, NULL, 0),
+			RB_SENSE_NOT_READY,
+			0x3A,
+			0x01);
+}
+END_TEST
+
 /* --- speeds ------------------------------------------------------------------------------ */
 
 START_TEST(test_vdrive_speeds)
@@ -1042,6 +1078,7 @@ main(void)
 	tcase_add_test(tc, test_vdrive_burn_after_test_write);
 	tcase_add_test(tc, test_vdrive_eject_and_load);
 	tcase_add_test(tc, test_vdrive_blank);
+	tcase_add_test(tc, test_vdrive_blank_immed);
 	tcase_add_test(tc, test_vdrive_speeds);
 	tcase_add_test(tc, test_vdrive_underrun_without_bufe);
 	tcase_add_test(tc, test_vdrive_underrun_with_bufe_pauses);
