@@ -301,6 +301,11 @@ rb_erase_format_erase_done(GObject *source, GAsyncResult *result, gpointer user_
 	g_free(call);
 	if (!ok) {
 		g_debug("erase on %s failed: %s", self->name, error->message);
+		/* unplugged mid-blank: that, not the wait we gave up, is the news */
+		if (self->life == RB_ERASE_GONE) {
+			rb_dbus_util_refuse(invocation, RB_ERROR_DEVICE_GONE);
+			return;
+		}
 		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
