@@ -181,7 +181,7 @@ rb_erase_send_blank(RbMmcTransport *transport, RbEraseJob *job, GError **error)
 	RbMmcEnv env = {.cancellable = job->cancellable};
 	RbMmcCdb cdb;
 
-	rb_mmc_cdb_blank(&cdb, job->full ? 0 : 1, 0, TRUE);
+	rb_mmc_cdb_blank(&cdb, job->full ? RB_MMC_BLANK_FULL : RB_MMC_BLANK_MINIMAL, 0, TRUE);
 	if (!rb_mmc_exec(transport, &cdb, RB_MMC_DIR_NONE, NULL, 0, &env, NULL, &error_local)) {
 		if (g_error_matches(error_local, RB_ERROR, RB_ERROR_REQUEST_CANCELLED)) {
 			g_propagate_error(error, g_steal_pointer(&error_local));
