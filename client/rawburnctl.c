@@ -234,6 +234,10 @@ static const RbCtlCommand rb_ctl_commands[] = {
 	 N_("Burn an image file (CUE, TOC, NRG, CloneCD), WAV files or a raw disc-at-once "
 	    "image (“-” for standard input)"),
 	 rb_ctl_cmd_burn},
+	{"verify",
+	 "RECORDER FILE…",
+	 N_("Read a burned disc back and compare it with the image it was burned from"),
+	 rb_ctl_cmd_verify},
 	{"show",
 	 "FILE…",
 	 N_("Show the tracks, CD-TEXT and length of an image file or of WAV files"),

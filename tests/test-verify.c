@@ -601,6 +601,48 @@ START_TEST(test_verify_cancel)
 }
 END_TEST
 
+/* rawburnctl burn --verify and verify, and a disc that reads back wrong */
+START_TEST(test_rawburnctl_verify)
+{
+	RbVerifyFixture f;
+	gint fd = rb_audio_stream_fd(2);
+	g_autofree gchar *path = g_strdup_printf("/proc/%d/fd/%d", (gint)getpid(), fd);
+	const gchar *burn[] = {"burn", "--verify", "virtual0", path, NULL};
+	const gchar *verify[] = {"verify", "virtual0", path, NULL};
+	const gchar *verify_json[] = {"--json", "verify", "virtual0", path, NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+
+	rb_fixture_setup(&f, "cd-rw-80");
+	ck_assert_msg(rb_test_run_rawburnctl(f.service, burn, &out, &err) == 0, "%s", err);
+	ck_assert_msg(strstr(out, "Verifying") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "Verified") != NULL, "%s", out);
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	ck_assert_msg(rb_test_run_rawburnctl(f.service, verify, &out, &err) == 0, "%s", err);
+	ck_assert_msg(strstr(out, "Verified") != NULL, "%s", out);
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	ck_assert_msg(rb_test_run_rawburnctl(f.service, verify_json, &out, &err) == 0, "%s", err);
+	ck_assert_msg(strstr(out, "\"verified\":true") != NULL, "%s", out);
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	rb_fixture_teardown(&f);
+
+	/* a fresh disc that reads back wrong at LBA 123 */
+	rb_fixture_setup(&f, "cd-r-80");
+	rb_set_faults(&f, "{'CorruptAtLba': <123>}");
+	ck_assert_int_ne(rb_test_run_rawburnctl(f.service, burn, &out, &err), 0);
+	ck_assert_msg(strstr(err, "LBA 123: main channel") != NULL, "%s", err);
+	g_clear_pointer(&out, g_free);
+	g_clear_pointer(&err, g_free);
+	ck_assert_int_ne(rb_test_run_rawburnctl(f.service, verify, &out, &err), 0);
+	ck_assert_msg(strstr(err, "LBA 123: main channel byte 1000") != NULL, "%s", err);
+	close(fd);
+	rb_fixture_teardown(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -617,6 +659,7 @@ main(void)
 	tcase_add_test(tc, test_verify_lock);
 	tcase_add_test(tc, test_verify_arguments);
 	tcase_add_test(tc, test_verify_cancel);
+	tcase_add_test(tc, test_rawburnctl_verify);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
