@@ -324,12 +324,15 @@ rb_ctl_burn_check_options(const RbCtlBurnOptions *options, GError **error)
 	return rb_ctl_cdtext_options_check(&options->cdtext, error);
 }
 
-int
-rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
+/* "burn" and "verify": the same image, the same stream; @verify_only:
+ * VerifyMedia rather than a write */
+static int
+rb_ctl_burn_command(RbCtl *ctl, gint argc, gchar **argv, gboolean verify_only, GError **error)
 {
 	g_auto(RbCtlBurnOptions) options = {
 		.lead_in = RB_CTL_BURN_DEFAULT_LEAD_IN,
 		.speed = -1,
+		.verify_only = verify_only,
 	};
 	const GOptionEntry own_entries[] = {
 		{"sector-type",
@@ -369,6 +372,13 @@ rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		 &options.client_name,
 		 N_("The name others see while the recorder is locked (default rawburnctl)"),
 		 N_("NAME")},
+		{"verify",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &options.verify,
+		 N_("After writing, read the disc back and compare it with the image (burn only)"),
+		 NULL},
 	};
 	g_autoptr(GArray) entries = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
 	g_autoptr(RbDiscImage) image = NULL;
@@ -378,19 +388,35 @@ rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	rb_ctl_cdtext_options_add_entries(&options.cdtext, entries);
 	if (!rb_ctl_parse_command_range(
 		    ctl,
-		    "burn",
+		    verify_only ? "verify" : "burn",
 		    _("RECORDER FILE…"),
-		    _("Burns an image file (CUE, TOC, NRG, CloneCD), WAV files (a track each) or a "
-		      "raw disc-at-once image, “-” for standard input."),
+		    verify_only
+			    ? _("Reads the disc in RECORDER back and compares it with an image "
+				"file "
+				"(CUE, TOC, NRG, CloneCD), WAV files or a raw disc-at-once image, "
+				"“-” for standard input: the stream “burn” sends.")
+			    : _("Burns an image file (CUE, TOC, NRG, CloneCD), WAV files (a track "
+				"each) or a raw disc-at-once image, “-” for standard input."),
 		    (const GOptionEntry *)entries->data,
 		    2,
 		    RB_IMAGE_MAX_TRACKS + 1,
-		    _("“burn” needs a RECORDER and an IMAGE (an image file, WAV files, or “-” "
-		      "for a raw image on standard input)"),
+		    verify_only
+			    ? _("“verify” needs a RECORDER and an IMAGE (an image file, WAV files, "
+				"or “-” for a raw image on standard input)")
+			    : _("“burn” needs a RECORDER and an IMAGE (an image file, WAV files, "
+				"or "
+				"“-” for a raw image on standard input)"),
 		    &argc,
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
+	if (verify_only && options.verify) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_BAD_VALUE,
+			    _("--verify is an option of “burn”; “verify” only reads back"));
+		return RB_CTL_EXIT_USAGE;
+	}
 	if (!rb_ctl_burn_check_options(&options, error))
 		return RB_CTL_EXIT_USAGE;
 	if (options.client_name == NULL)
@@ -429,4 +455,16 @@ rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		return RB_CTL_EXIT_USAGE;
 	}
 	return rb_ctl_burn_image(ctl, argv[1], image, &options, error);
+}
+
+int
+rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
+{
+	return rb_ctl_burn_command(ctl, argc, argv, FALSE, error);
+}
+
+int
+rb_ctl_cmd_verify(RbCtl *ctl, gint argc, gchar **argv, GError **error)
+{
+	return rb_ctl_burn_command(ctl, argc, argv, TRUE, error);
 }

@@ -25,6 +25,8 @@ typedef struct {
 	gboolean no_burnfree;
 	gchar *client_name;
 	RbCtlCdTextOptions cdtext;
+	gboolean verify;      /* Burn with Verify: read back after writing */
+	gboolean verify_only; /* "rawburnctl verify": VerifyMedia, nothing written */
 } RbCtlBurnOptions;
 
 /* the state of one WriteMedia2 call (rb-ctl-burn.c) */

@@ -61,6 +61,11 @@ struct _RbCtlBurn {
 	guint cancel_retry_id;
 	guint cancel_retry_ms;
 	GError *error;
+	/* the read-back, from its Update signals: when it began, where, and
+	 * the last LBA read */
+	gint64 verify_start_us;
+	gint32 verify_first_lba;
+	gint32 verify_last_lba;
 };
 
 static gsize
@@ -245,6 +250,15 @@ rb_ctl_burn_on_update(RbDiscFormat2RawCD *format,
 	RbCtlUpdate shown = update;
 	g_autofree gchar *text = NULL;
 
+	if (action == 4) {
+		if (burn->verify_start_us == 0) {
+			burn->verify_start_us = g_get_monotonic_time();
+			/* Burn's read-back starts at the pregap, VerifyMedia's where it says */
+			burn->verify_first_lba = MAX(start_lba, -150);
+		}
+		burn->verify_last_lba = last_read_lba;
+	}
+
 	/*
 	 * From a pipe the service learns the stream's size only at its end,
 	 * but an image file's size is known here: the percentage counts to
@@ -415,6 +429,9 @@ rb_ctl_burn_on_signal(gpointer user_data)
  * asynchronously with no timeout while the main loop delivers the Update
  * signals and the cancelling signal handlers.
  */
+static GVariant *rb_ctl_burn_write_params(const RbCtlBurnOptions *options);
+static void rb_ctl_burn_print_verified(RbCtlBurn *burn, const RbCtlBurnOptions *options);
+
 static gboolean
 rb_ctl_burn_write(RbCtl *ctl,
 		  RbDiscFormat2RawCD *format,
@@ -448,8 +465,10 @@ rb_ctl_burn_write(RbCtl *ctl,
 	sigint_id = g_unix_signal_add(SIGINT, rb_ctl_burn_on_signal, &burn);
 	sigterm_id = g_unix_signal_add(SIGTERM, rb_ctl_burn_on_signal, &burn);
 	g_dbus_proxy_call_with_unix_fd_list(G_DBUS_PROXY(format),
-					    "WriteMedia2",
-					    g_variant_new("(hi)", 0, options->lead_in),
+					    options->verify_only ? "VerifyMedia"
+					    : options->verify    ? "Burn"
+								 : "WriteMedia2",
+					    rb_ctl_burn_write_params(options),
 					    RB_CTL_CALL_FLAGS,
 					    G_MAXINT,
 					    stream->fds,
@@ -475,9 +494,70 @@ rb_ctl_burn_write(RbCtl *ctl,
 			error, g_steal_pointer(&error_producer), g_steal_pointer(&burn.error));
 	if (burn.error != NULL)
 		return rb_ctl_burn_fail(error, burn.error);
-	if (!ctl->json)
+	if (options->verify || options->verify_only)
+		rb_ctl_burn_print_verified(&burn, options);
+	else if (!ctl->json)
 		g_print(_("Burn complete.\n"));
 	return TRUE;
+}
+
+/* WriteMedia2's, or Burn's with Verify (which prepares and releases
+ * itself), or VerifyMedia's */
+static GVariant *
+rb_ctl_burn_write_params(const RbCtlBurnOptions *options)
+{
+	GVariantBuilder builder;
+
+	if (!options->verify && !options->verify_only)
+		return g_variant_new("(hi)", 0, options->lead_in);
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	g_variant_builder_add(&builder,
+			      "{sv}",
+			      "SectorType",
+			      g_variant_new_uint32((guint32)options->sector_type));
+	g_variant_builder_add(
+		&builder, "{sv}", "StreamLeadInSectors", g_variant_new_int32(options->lead_in));
+	g_variant_builder_add(
+		&builder, "{sv}", "ClientName", g_variant_new_string(options->client_name));
+	if (options->verify) {
+		g_variant_builder_add(&builder, "{sv}", "Verify", g_variant_new_boolean(TRUE));
+		g_variant_builder_add(
+			&builder, "{sv}", "WriteSpeed", g_variant_new_int32(options->speed));
+		g_variant_builder_add(&builder,
+				      "{sv}",
+				      "BufferUnderrunFreeDisabled",
+				      g_variant_new_boolean(options->no_burnfree));
+	}
+	return g_variant_new("(h@a{sv})", 0, g_variant_builder_end(&builder));
+}
+
+/* what was read back, and how fast: main channel bytes from the first LBA
+ * compared to the last */
+static void
+rb_ctl_burn_print_verified(RbCtlBurn *burn, const RbCtlBurnOptions *options)
+{
+	gint64 sectors = MAX((gint64)burn->verify_last_lba - burn->verify_first_lba + 1, 0);
+	gdouble mb = (gdouble)sectors * 2352 / 1e6;
+	gdouble seconds = burn->verify_start_us != 0
+				  ? (gdouble)(g_get_monotonic_time() - burn->verify_start_us) / 1e6
+				  : 0;
+	gdouble rate = seconds > 0 ? mb / seconds : 0;
+
+	if (burn->ctl->json) {
+		g_print("{\"result\":\"%s\",\"verified\":true,\"verifiedBytes\":%" G_GINT64_FORMAT
+			",\"verifySeconds\":%.3f}\n",
+			options->verify_only ? "verified" : "burned",
+			sectors * 2352,
+			seconds);
+		return;
+	}
+	if (!options->verify_only)
+		g_print(_("Burn complete.\n"));
+	/* TRANSLATORS: megabytes of the main channel read back, seconds, MB/s */
+	g_print(_("Verified: %.1f MB read back and equal to the image in %.1f s (%.1f MB/s).\n"),
+		mb,
+		seconds,
+		rate);
 }
 
 /* everything between PrepareMedia and ReleaseMedia */
@@ -525,6 +605,11 @@ rb_ctl_burn_session(RbCtl *ctl,
 	GError *error_local = NULL;
 	gboolean ok;
 
+	/* Burn with Verify prepares and releases by itself, and VerifyMedia
+	 * takes the lock for its own duration */
+	if (options->verify || options->verify_only)
+		return rb_ctl_burn_write(ctl, format, stream, options, error) ? EXIT_SUCCESS
+									      : EXIT_FAILURE;
 	/* ClientName is fixed once prepared: it goes first */
 	if (!rb_ctl_burn_set_property(
 		    format, "ClientName", g_variant_new_string(options->client_name), error))

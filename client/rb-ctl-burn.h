@@ -11,5 +11,7 @@
 G_BEGIN_DECLS
 
 int rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error);
+/* "rawburnctl verify": the same stream, read back rather than written */
+int rb_ctl_cmd_verify(RbCtl *ctl, gint argc, gchar **argv, GError **error);
 
 G_END_DECLS

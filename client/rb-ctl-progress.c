@@ -25,6 +25,8 @@ rb_ctl_progress_action_id(guint action)
 		return "writing";
 	case 3:
 		return "finishing";
+	case 4:
+		return "verifying";
 	default:
 		return "unknown";
 	}
@@ -40,6 +42,8 @@ rb_ctl_progress_action_label(guint action)
 		return C_("burn action", "Writing");
 	case 3:
 		return C_("burn action", "Finishing");
+	case 4:
+		return C_("burn action", "Verifying");
 	default:
 		return C_("burn action", "Starting");
 	}
@@ -49,6 +53,9 @@ rb_ctl_progress_action_label(guint action)
 static gint64
 rb_ctl_progress_written(const RbCtlUpdate *update)
 {
+	/* while verifying, how far the disc was read back */
+	if (update->action == 4)
+		return MAX((gint64)update->last_read_lba - update->start_lba + 1, 0);
 	return MAX((gint64)update->last_written_lba - update->start_lba + 1, 0);
 }
 
@@ -61,7 +68,7 @@ rb_ctl_progress_written(const RbCtlUpdate *update)
 static gint
 rb_ctl_progress_percent(const RbCtlUpdate *update, gboolean size_known)
 {
-	if ((!size_known && update->action != 3) || update->sector_count <= 0)
+	if ((!size_known && update->action < 3) || update->sector_count <= 0)
 		return -1;
 	return (gint)MIN(rb_ctl_progress_written(update) * 100 / update->sector_count, 100);
 }

@@ -149,4 +149,7 @@ void rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocatio
 void
 rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error);
 
+/* rb-raw-cd-verify.c */
+void rb_raw_cd_verify_init(RbRawCdFormat *self);
+
 G_END_DECLS

@@ -541,6 +541,7 @@ rb_raw_cd_format_init(RbRawCdFormat *self)
 			 G_CALLBACK(rb_raw_cd_format_handle_cancel_write),
 			 NULL);
 	rb_raw_cd_write_init(self);
+	rb_raw_cd_verify_init(self);
 }
 
 RbRawCdFormat *

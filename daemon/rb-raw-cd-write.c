@@ -121,6 +121,10 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 		if (!rb_preflight_parse(g_variant_get_string(value, NULL), &args->preflight, error))
 			return FALSE;
 		args->have_preflight = TRUE;
+	} else if (g_strcmp0(key, "Verify") == 0) {
+		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
+			return FALSE;
+		args->verify = g_variant_get_boolean(value);
 	} else if (g_strcmp0(key, RB_AUTH_OPTION_NO_USER_INTERACTION) == 0) {
 		return rb_auth_map_parse_no_user_interaction(value, &flag, error);
 	} else {
@@ -129,7 +133,7 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 			    G_DBUS_ERROR_INVALID_ARGS,
 			    _("Unknown Burn option “%s” of type “%s”; use ClientName (s), "
 			      "SectorType (u), BufferUnderrunFreeDisabled (b), WriteSpeed (i), "
-			      "PureCAV (b), StreamLeadInSectors (i), Preflight (s) or "
+			      "PureCAV (b), StreamLeadInSectors (i), Preflight (s), Verify (b) or "
 			      "auth.no_user_interaction (b)."),
 			    key,
 			    g_variant_get_type_string(value));
@@ -307,6 +311,7 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 		(args->have_pure_cav ? args->pure_cav : state->requested_pure_cav) ? 1 : 0;
 	params.preflight = args->have_preflight ? args->preflight : state->preflight;
 	params.fifo_size = self->fifo_size;
+	params.verify = args->burn && args->verify;
 	transport = self->recorder_ops->get_transport(self->recorder, &error);
 	self->job = transport != NULL ? rb_write_job_new(transport, &params, &error) : NULL;
 	/* the job holds its own duplicate */
@@ -411,6 +416,16 @@ rb_raw_cd_write_handle_burn(RbDiscFormat2RawCD *iface,
 			rb_dbus_util_return_error(invocation, error);
 			return G_DBUS_METHOD_INVOCATION_HANDLED;
 		}
+	}
+	if (args->verify && args->test_write) {
+		g_dbus_method_invocation_return_error(
+			invocation,
+			G_DBUS_ERROR,
+			G_DBUS_ERROR_INVALID_ARGS,
+			"%s",
+			_("The options “Verify” and “TestWrite” exclude each other: nothing is "
+			  "recorded in a simulation, so there is nothing to verify; drop one."));
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	/* the rest is PrepareMedia's way, continued by rb_raw_cd_write_start() */
 	rb_raw_cd_format_authorize(

@@ -44,6 +44,8 @@ rb_virtual_options_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **
 			lba = &out->remove_media_at_lba;
 		else if (g_strcmp0(key, "TimeoutAtLba") == 0)
 			lba = &out->timeout_at_lba;
+		else if (g_strcmp0(key, "CorruptAtLba") == 0)
+			lba = &out->corrupt_at_lba;
 		else if (g_strcmp0(key, "NotReadyCount") == 0)
 			count = &out->not_ready_count;
 		else if (g_strcmp0(key, "LongWriteSeconds") == 0)
@@ -54,7 +56,8 @@ rb_virtual_options_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **
 				    G_DBUS_ERROR_INVALID_ARGS,
 				    _("Unknown fault “%s”; use WriteErrorAtLba, NotReadyAfterLba, "
 				      "NotReadyCount, "
-				      "LongWriteSeconds, RemoveMediaAtLba or TimeoutAtLba."),
+				      "LongWriteSeconds, RemoveMediaAtLba, TimeoutAtLba or "
+				      "CorruptAtLba."),
 				    key);
 			return FALSE;
 		}

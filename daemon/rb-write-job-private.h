@@ -8,6 +8,7 @@
 #pragma once
 
 #include "rb-fifo.h"
+#include "rb-mmc-exec.h"
 #include "rb-write-job.h"
 
 G_BEGIN_DECLS
@@ -58,6 +59,7 @@ struct _RbWriteJob {
 	RbWriteAction action;
 	gint64 start_us;
 	gint64 write_start_us;
+	gint64 verify_start_us; /* Verify: when the read-back began */
 	gint64 end_us;
 	gint32 last_read_lba;
 	gint32 last_written_lba;
@@ -74,7 +76,18 @@ struct _RbWriteJob {
 
 	/* NULL when Preflight is off; fed by the reader before each commit */
 	RbPreflightCheck *check;
+
+	/* Verify: an RbVerifyDigest per sector from LBA -150 to the stream's
+	 * lead-out start, made by the writer (rb-write-job-verify.c); NULL
+	 * without Verify */
+	GArray *digests;
+	gint32 digest_leadout; /* G_MININT32 until the lead-out was sent */
 };
+
+/* rb-write-job-verify.c */
+void rb_write_job_verify_init(RbWriteJob *self);
+void rb_write_job_verify_digest(RbWriteJob *self, gint64 lba, const guint8 *data, guint n);
+gboolean rb_write_job_verify_run(RbWriteJob *self, const RbMmcEnv *env, GError **error);
 
 /* rb-write-job-stream.c */
 gboolean rb_write_job_check_fd(RbWriteJob *self, GError **error);

@@ -38,6 +38,7 @@ rb_write_job_finalize(GObject *object)
 		self->action_destroy(self->action_data);
 	g_clear_pointer(&self->fifo, rb_fifo_free);
 	g_clear_pointer(&self->check, rb_preflight_check_free);
+	g_clear_pointer(&self->digests, g_array_unref);
 	if (self->wake_id != 0)
 		g_cancellable_disconnect(self->wake, self->wake_id);
 	if (self->wake_fd >= 0)
@@ -147,6 +148,8 @@ rb_write_job_new(RbMmcTransport *transport, const RbWriteJobParams *params, GErr
 					     self->sector_size,
 					     params->leadin_start_lba,
 					     params->last_leadout_start_lba);
+	if (params->verify)
+		rb_write_job_verify_init(self);
 	self->fifo = rb_fifo_new(self->sector_size,
 				 self->chunk_sectors,
 				 params->fifo_size > 0 ? params->fifo_size : RB_FIFO_DEFAULT_SIZE,
@@ -440,6 +443,9 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 				     lba);
 			return FALSE;
 		}
+		/* digested from FIFO memory as it was sent, before it is reused */
+		if (self->digests != NULL)
+			rb_write_job_verify_digest(self, lba, data, n);
 		rb_fifo_read_release(self->fifo, n);
 		lba += n;
 		g_mutex_lock(&self->mutex);
@@ -560,7 +566,12 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 	}
 
 	rb_write_job_set_action(self, RB_WRITE_ACTION_FINISHING);
-	return rb_write_job_finish_disc(self, &env, error);
+	if (!rb_write_job_finish_disc(self, &env, error))
+		return FALSE;
+	if (self->digests == NULL)
+		return TRUE;
+	rb_write_job_set_action(self, RB_WRITE_ACTION_VERIFYING);
+	return rb_write_job_verify_run(self, &env, error);
 }
 
 /* the caller's cancellable no longer reaches the job */
@@ -605,6 +616,7 @@ rb_write_job_coordinator_thread(gpointer user_data)
 			     action == RB_WRITE_ACTION_PREPARING   ? _("preparing")
 			     : action == RB_WRITE_ACTION_WRITING   ? _("writing")
 			     : action == RB_WRITE_ACTION_FINISHING ? _("finishing")
+			     : action == RB_WRITE_ACTION_VERIFYING ? _("verifying")
 								   : _("starting"));
 		ok = FALSE;
 	}

@@ -41,6 +41,9 @@ typedef struct {
 	guint8 rotation;               /* RB_MMC_ROTATION_CLV or _PURE_CAV */
 	gsize fifo_size;               /* bytes; 0 for RB_FIFO_DEFAULT_SIZE */
 	RbPreflight preflight;
+	/* keep a digest of each sector written and, after FINISHING, read the
+	 * disc back against them (action VERIFYING) */
+	gboolean verify;
 } RbWriteJobParams;
 
 /* the IMAPI Update figures: IDiscFormat2RawCDEventArgs + IWriteEngine2EventArgs */

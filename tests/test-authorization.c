@@ -152,6 +152,15 @@ static const RbMember rb_members[] = {
 	 FALSE,
 	 FALSE,
 	 "ERROR " RB_DBUS_ERROR_PREFIX "EraseMediaIsNotSupported "},
+	/* the disc is still blank: the read-back fails at its first sector */
+	{RB_V0,
+	 RB_F "VerifyMedia",
+	 "(@h 0, @a{sv} {})",
+	 "pipe-eof",
+	 RB_BURN,
+	 TRUE,
+	 FALSE,
+	 "ERROR " RB_DBUS_ERROR_PREFIX "BurnVerificationFailed "},
 	/* the lock holder's own: no action */
 	{RB_V0,
 	 RB_F "CancelWrite",

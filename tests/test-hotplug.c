@@ -196,6 +196,68 @@ START_TEST(test_hotplug_burn_through_sg)
 }
 END_TEST
 
+/* Burn with Verify through SG_IO: the read-back's READ CDs reach the drive
+ * behind umockdev; a sector flipped after recording fails VerifyMedia */
+START_TEST(test_hotplug_burn_verify_through_sg)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	const RbDaoTrack tracks[] = {{0, 300}};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDaoStream) stream =
+		rb_dao_stream_new(-22650, tracks, 1, 3, rb_pattern_main, NULL, NULL, &error);
+	RbVdrive *vdrive = rb_umockdev_drive_get_vdrive(drive);
+	RbVdriveFaults faults;
+	gint fd;
+
+	ck_assert_ptr_nonnull(stream);
+	fd = rb_test_stream_to_file(stream);
+	rb_test_service_start_daemon(service, NULL);
+	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(2));
+	rb_vdrive_faults_init(&faults);
+	/* the last program sector: all before it compares clean through SG_IO */
+	faults.corrupt_at_lba = 299;
+	rb_vdrive_set_faults(vdrive, &faults);
+	for (guint pass = 0; pass < 2; pass++) {
+		g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+		g_autoptr(GVariant) reply = NULL;
+		g_autoptr(GError) call_error = NULL;
+		g_autofree gchar *remote = NULL;
+
+		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+		g_unix_fd_list_append(fds, fd, NULL);
+		reply = g_dbus_connection_call_with_unix_fd_list_sync(
+			service->connection,
+			RB_DBUS_NAME,
+			RB_SR0,
+			RB_FORMAT,
+			pass == 0 ? "Burn" : "VerifyMedia",
+			pass == 0 ? g_variant_new_parsed(
+					    "(@h 0, {'SectorType': <uint32 3>, 'Verify': <true>})")
+				  : g_variant_new_parsed("(@h 0, {'SectorType': <uint32 3>})"),
+			NULL,
+			G_DBUS_CALL_FLAGS_NONE,
+			G_MAXINT,
+			fds,
+			NULL,
+			NULL,
+			&call_error);
+		ck_assert_ptr_null(reply);
+		remote = g_dbus_error_get_remote_error(call_error);
+		ck_assert_str_eq(remote, "org.rawburn.RawBurn1.Error.BurnVerificationFailed");
+		ck_assert_msg(strstr(call_error->message,
+				     pass == 0 ? "LBA 299: main channel"
+					       : "LBA 299: main channel byte 1000 differs") != NULL,
+			      "%s",
+			      call_error->message);
+	}
+	/* read back through SG_IO, with READ CD */
+	ck_assert_uint_gt(rb_vdrive_get_command_count(vdrive, RB_MMC_READ_CD), 20);
+	close(fd);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 typedef struct {
 	gboolean done;
 	gchar *error_name;
@@ -419,6 +481,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_hotplug_discovery_and_changes);
 	tcase_add_test(tc, test_hotplug_burn_through_sg);
+	tcase_add_test(tc, test_hotplug_burn_verify_through_sg);
 	tcase_add_test(tc, test_hotplug_failed_prepare_closes_drive);
 	tcase_add_test(tc, test_hotplug_removed_while_writing);
 	tcase_add_test(tc, test_hotplug_sigterm_mid_burn);

@@ -120,6 +120,10 @@ rb_vdrive_store_sector(RbVdrive *self, gint32 lba, const guint8 *block)
 }
 
 /* normalize a written block to main channel + raw P-W and keep it */
+/* the main channel byte CorruptAtLba flips: inside the user data of any
+ * data mode, past sync and header */
+#define RB_VDRIVE_CORRUPT_BYTE 1000
+
 static gboolean
 rb_vdrive_accept_block(RbVdrive *self, gint32 lba, const guint8 *block)
 {
@@ -151,6 +155,13 @@ rb_vdrive_accept_block(RbVdrive *self, gint32 lba, const guint8 *block)
 	/* a test write moves the laser at low power: nothing is recorded */
 	if (self->recording_test_write)
 		return TRUE;
+	/* a disc that reads back wrong, for testing verification: judged as
+	 * sent, stored altered, and the WRITE still succeeds. XOR commutes with
+	 * the scrambler, so a data sector reads back with the same byte flipped */
+	if (lba == self->faults.corrupt_at_lba) {
+		self->faults.corrupt_at_lba = RB_VDRIVE_FAULT_OFF;
+		stored[RB_VDRIVE_CORRUPT_BYTE] ^= 0xFF;
+	}
 	return rb_vdrive_store_sector(self, lba, stored);
 }
 

@@ -62,6 +62,7 @@ rb_vdrive_faults_init(RbVdriveFaults *faults)
 	faults->not_ready_count = 0;
 	faults->remove_media_at_lba = RB_VDRIVE_FAULT_OFF;
 	faults->timeout_at_lba = RB_VDRIVE_FAULT_OFF;
+	faults->corrupt_at_lba = RB_VDRIVE_FAULT_OFF;
 	faults->long_write_ms = 0;
 }
 

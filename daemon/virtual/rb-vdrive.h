@@ -81,6 +81,7 @@ typedef struct {
 	guint not_ready_count;
 	gint32 remove_media_at_lba; /* the medium vanishes when this LBA is written */
 	gint32 timeout_at_lba;      /* the WRITE covering it never completes */
+	gint32 corrupt_at_lba;      /* once recorded, a byte of its main channel flips */
 	guint long_write_ms;        /* finishing takes this much longer */
 } RbVdriveFaults;
 

@@ -104,6 +104,7 @@ static const struct {
 	{"LongWriteSeconds", "u"},
 	{"RemoveMediaAtLba", "i"},
 	{"TimeoutAtLba", "i"},
+	{"CorruptAtLba", "i"},
 	{"auth.no_user_interaction", "b"},
 	{"Preflight", "s"},
 	{"TestWrite", "b"},
