@@ -11,7 +11,10 @@
 # (tests/rb-burn-tracks.py, Python with Gio), judged clean. Then the way
 # people hold discs: a CUE sheet of two WAV files with CD-TEXT, shown,
 # burned with rawburnctl, judged clean, and read back by cd-info, CD-TEXT
-# included. Run by "make demo"; RAWBURND, RAWBURNCTL, MAKE_IMAGE (rawburn-make-image), VDRIVE_RUN
+# included. Last, a CD-RW: the CUE sheet burned as a simulation (the disc
+# stays blank), then for real and verified by reading it back, a sector
+# spoiled behind the writer's back caught by verification, and the disc
+# erased and burned again. Run by "make demo"; RAWBURND, RAWBURNCTL, MAKE_IMAGE (rawburn-make-image), VDRIVE_RUN
 # (rawburn-vdrive-run), BURN_TRACKS (rb-burn-tracks.py) and DBUS_DAEMON
 # name the programs.
 set -eu
@@ -230,6 +233,51 @@ for text in "Raw Sessions" "Intro" "Outro" "The Virtual Band"; do
 	}
 done
 echo "the CUE sheet's disc reads back with its CD-TEXT"
+
+echo
+echo "== a CD-RW: a simulated burn, a burn verified by reading it back, an erase"
+"$RAWBURNCTL" --session virtual insert virtual0 cd-rw-80
+blank_state() {
+	"$RAWBURNCTL" --session --json info virtual0 |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["DiscFormat2RawCD"]["MediaPhysicallyBlank"])'
+}
+echo "== rawburnctl --session burn --simulate virtual0 disc.cue: everything runs, the laser stays off"
+"$RAWBURNCTL" --session burn --simulate virtual0 "$workdir/disc.cue"
+[ "$(blank_state)" = "True" ] || {
+	echo "the simulation recorded something: the disc is no longer blank" >&2
+	exit 1
+}
+echo "after the simulation the disc is still blank"
+echo
+echo "== rawburnctl --session burn --verify virtual0 disc.cue: digests kept while writing, the disc read back"
+"$RAWBURNCTL" --session burn --verify virtual0 "$workdir/disc.cue"
+echo
+echo "== rawburnctl --session verify virtual0 disc.cue: the disc compared with the CUE sheet's stream again"
+"$RAWBURNCTL" --session verify virtual0 "$workdir/disc.cue"
+echo
+echo "== the emulated drive spoils one stored sector behind the writer's back (fault CorruptAtLba 500): verify finds it"
+gdbus call --session --dest org.rawburn.RawBurn1 \
+	--object-path /org/rawburn/RawBurn1/recorders/virtual0 \
+	--method org.freedesktop.DBus.Properties.Set org.rawburn.RawBurn1.VirtualRecorder Faults \
+	"<{'CorruptAtLba': <500>}>" >/dev/null
+"$RAWBURNCTL" --session erase virtual0 >/dev/null
+if "$RAWBURNCTL" --session burn --verify virtual0 "$workdir/disc.cue" 2>"$workdir/verify.txt"; then
+	echo "verification missed a sector that reads back wrong" >&2
+	exit 1
+fi
+cat "$workdir/verify.txt"
+grep -q "BurnVerificationFailed\|0xC0AA0007" "$workdir/verify.txt"
+grep -q "LBA 500" "$workdir/verify.txt"
+echo
+echo "== rawburnctl --session erase virtual0: a minimal blank, then the CD-RW takes a burn again"
+[ "$(blank_state)" = "False" ]
+"$RAWBURNCTL" --session erase virtual0
+[ "$(blank_state)" = "True" ] || {
+	echo "the erased CD-RW does not read as blank" >&2
+	exit 1
+}
+"$RAWBURNCTL" --session burn --verify virtual0 "$workdir/disc.cue" >/dev/null
+echo "erased, burned again and verified"
 
 kill "$daemon_pid"
 if wait "$daemon_pid"; then

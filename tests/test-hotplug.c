@@ -196,8 +196,40 @@ START_TEST(test_hotplug_burn_through_sg)
 }
 END_TEST
 
-/* Burn with Verify through SG_IO: the read-back's READ CDs reach the drive
- * behind umockdev; a sector flipped after recording fails VerifyMedia */
+/* Burn (with Verify) or VerifyMedia of @fd as sector type 3 on the emulated
+ * /dev/sr0; NULL when it succeeded, else the remote error */
+static GError *
+rb_call_verified(RbTestService *service, const gchar *method, gint fd)
+{
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autoptr(GVariant) reply = NULL;
+	GError *error = NULL;
+
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	g_unix_fd_list_append(fds, fd, NULL);
+	reply = g_dbus_connection_call_with_unix_fd_list_sync(
+		service->connection,
+		RB_DBUS_NAME,
+		RB_SR0,
+		RB_FORMAT,
+		method,
+		g_strcmp0(method, "Burn") == 0
+			? g_variant_new_parsed(
+				  "(@h 0, {'SectorType': <uint32 3>, 'Verify': <true>})")
+			: g_variant_new_parsed("(@h 0, {'SectorType': <uint32 3>})"),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		G_MAXINT,
+		fds,
+		NULL,
+		NULL,
+		&error);
+	return error;
+}
+
+/* Burn with Verify and VerifyMedia through SG_IO: the read-back's READ CDs
+ * reach the drive behind umockdev. A clean disc verifies; a sector flipped
+ * after recording fails both at that LBA */
 START_TEST(test_hotplug_burn_verify_through_sg)
 {
 	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-r-80,realtime=false");
@@ -208,41 +240,34 @@ START_TEST(test_hotplug_burn_verify_through_sg)
 		rb_dao_stream_new(-22650, tracks, 1, 3, rb_pattern_main, NULL, NULL, &error);
 	RbVdrive *vdrive = rb_umockdev_drive_get_vdrive(drive);
 	RbVdriveFaults faults;
+	guint read_cds;
 	gint fd;
 
 	ck_assert_ptr_nonnull(stream);
 	fd = rb_test_stream_to_file(stream);
 	rb_test_service_start_daemon(service, NULL);
 	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(2));
+
+	for (guint pass = 0; pass < 2; pass++) {
+		g_autoptr(GError) call_error =
+			rb_call_verified(service, pass == 0 ? "Burn" : "VerifyMedia", fd);
+		ck_assert_msg(call_error == NULL, "%s", call_error->message);
+	}
+	/* read back through SG_IO, with READ CD */
+	read_cds = rb_vdrive_get_command_count(vdrive, RB_MMC_READ_CD);
+	ck_assert_uint_gt(read_cds, 20);
+
+	/* a fresh blank, and the last program sector spoiled once recorded */
+	ck_assert(rb_vdrive_insert_media(vdrive, RB_VIRTUAL_MEDIA_CD_R_80, NULL));
 	rb_vdrive_faults_init(&faults);
-	/* the last program sector: all before it compares clean through SG_IO */
 	faults.corrupt_at_lba = 299;
 	rb_vdrive_set_faults(vdrive, &faults);
 	for (guint pass = 0; pass < 2; pass++) {
-		g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
-		g_autoptr(GVariant) reply = NULL;
-		g_autoptr(GError) call_error = NULL;
+		g_autoptr(GError) call_error =
+			rb_call_verified(service, pass == 0 ? "Burn" : "VerifyMedia", fd);
 		g_autofree gchar *remote = NULL;
 
-		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-		g_unix_fd_list_append(fds, fd, NULL);
-		reply = g_dbus_connection_call_with_unix_fd_list_sync(
-			service->connection,
-			RB_DBUS_NAME,
-			RB_SR0,
-			RB_FORMAT,
-			pass == 0 ? "Burn" : "VerifyMedia",
-			pass == 0 ? g_variant_new_parsed(
-					    "(@h 0, {'SectorType': <uint32 3>, 'Verify': <true>})")
-				  : g_variant_new_parsed("(@h 0, {'SectorType': <uint32 3>})"),
-			NULL,
-			G_DBUS_CALL_FLAGS_NONE,
-			G_MAXINT,
-			fds,
-			NULL,
-			NULL,
-			&call_error);
-		ck_assert_ptr_null(reply);
+		ck_assert_ptr_nonnull(call_error);
 		remote = g_dbus_error_get_remote_error(call_error);
 		ck_assert_str_eq(remote, "org.rawburn.RawBurn1.Error.BurnVerificationFailed");
 		ck_assert_msg(strstr(call_error->message,
@@ -251,8 +276,7 @@ START_TEST(test_hotplug_burn_verify_through_sg)
 			      "%s",
 			      call_error->message);
 	}
-	/* read back through SG_IO, with READ CD */
-	ck_assert_uint_gt(rb_vdrive_get_command_count(vdrive, RB_MMC_READ_CD), 20);
+	ck_assert_uint_gt(rb_vdrive_get_command_count(vdrive, RB_MMC_READ_CD), read_cds);
 	close(fd);
 	rb_test_service_stop_daemon(service);
 }
