@@ -254,6 +254,8 @@ rb_test_assert_emulated_drive(const RbDriveInfo *info)
 	ck_assert(rb_drive_info_has_feature(info, RB_MMC_FEATURE_CD_MASTERING, NULL));
 	ck_assert(rb_drive_info_has_mode_page(info, RB_MMC_PAGE_WRITE_PARAMETERS));
 	ck_assert(rb_drive_info_has_mode_page(info, RB_MMC_PAGE_CAPABILITIES));
+	/* 002Eh's Test Write bit, with or without a medium */
+	ck_assert(info->test_write);
 }
 
 /* a blank 80 min CD-RW as the probe must report it */
@@ -319,6 +321,19 @@ START_TEST(test_probe_blank_cd_r)
 	ck_assert_int_lt(info->leadin_start, 0);
 	ck_assert(info->raw_supported);
 	ck_assert_uint_gt(info->sector_types->len, 0);
+}
+END_TEST
+
+/* a recorder without test writing writes raw all the same */
+START_TEST(test_probe_without_test_write)
+{
+	g_autoptr(RbDriveInfo) info =
+		rb_test_probe_direct("media=cd-rw-80,realtime=false,test-write=false");
+
+	ck_assert(info->probed);
+	ck_assert(info->raw_supported);
+	ck_assert(info->blank);
+	ck_assert(!info->test_write);
 }
 END_TEST
 
@@ -636,6 +651,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_probe_blank_cd_rw);
 	tcase_add_test(tc, test_probe_blank_cd_r);
+	tcase_add_test(tc, test_probe_without_test_write);
 	tcase_add_test(tc, test_probe_no_medium);
 	tcase_add_test(tc, test_probe_cancelled);
 	tcase_add_test(tc, test_probe_cannot_open);
