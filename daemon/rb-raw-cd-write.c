@@ -313,21 +313,22 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 		rb_raw_cd_write_failed(self, invocation, type_error);
 		return;
 	}
+	test_write = args->have_test_write ? args->test_write : state->test_write;
+	/* a simulation records nothing that could be read back */
+	if (test_write && args->verify) {
+		g_autoptr(GError) verify_error = g_error_new(
+			G_DBUS_ERROR,
+			G_DBUS_ERROR_INVALID_ARGS,
+			_("Verify and TestWrite do not go together: a simulation records "
+			  "nothing to read back; drop one of them."));
+		rb_raw_cd_write_failed(self, invocation, verify_error);
+		return;
+	}
 	/*
 	 * A simulation needs a drive that claims it (the Test Write bit of
 	 * feature 002Dh or 002Eh, or of page 2Ah), as PrepareMedia read it:
 	 * refused here, before the first MODE SELECT, so nothing is written.
 	 */
-	test_write = args->have_test_write ? args->test_write : state->test_write;
-	if (test_write && args->verify) {
-		g_autoptr(GError) verify_error =
-			g_error_new(G_DBUS_ERROR,
-				    G_DBUS_ERROR_INVALID_ARGS,
-				    _("Verify with TestWrite cannot be: a simulation records "
-				      "nothing to read back; drop one of them."));
-		rb_raw_cd_write_failed(self, invocation, verify_error);
-		return;
-	}
 	if (test_write && !self->test_write_supported) {
 		g_autoptr(GError) test_write_error = rb_error_new(
 			RB_ERROR_TEST_WRITE_NOT_SUPPORTED,
