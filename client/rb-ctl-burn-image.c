@@ -425,6 +425,14 @@ rb_ctl_burn_command(RbCtl *ctl, gint argc, gchar **argv, gboolean verify_only, G
 			    _("--verify is an option of “burn”; “verify” only reads back"));
 		return RB_CTL_EXIT_USAGE;
 	}
+	if (options.simulate && (verify_only || options.verify)) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_BAD_VALUE,
+			    _("--simulate records nothing, so there is nothing to read back; "
+			      "drop --simulate or the verification"));
+		return RB_CTL_EXIT_USAGE;
+	}
 	if (!rb_ctl_burn_check_options(&options, error))
 		return RB_CTL_EXIT_USAGE;
 	if (options.client_name == NULL)

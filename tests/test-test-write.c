@@ -845,6 +845,26 @@ START_TEST(test_test_write_rawburnctl)
 }
 END_TEST
 
+/* a simulation records nothing to read back: refused as a usage error,
+ * before the service is asked anything */
+START_TEST(test_test_write_rawburnctl_with_verify)
+{
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autofree gchar *image = rb_make_image(service, "image.raw");
+	const gchar *const burn[] = {"burn", "--simulate", "--verify", "virtual0", image, NULL};
+	const gchar *const verify[] = {"verify", "--simulate", "virtual0", image, NULL};
+	const gchar *const *const commands[] = {burn, verify};
+
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		g_autofree gchar *out = NULL;
+		g_autofree gchar *err = NULL;
+
+		ck_assert_int_eq(rb_test_run_rawburnctl(service, commands[i], &out, &err), 2);
+		ck_assert_msg(strstr(err, "--simulate") != NULL, "%s", err);
+	}
+}
+END_TEST
+
 /* a recorder without test writing: rawburnctl fails with the service's
  * named reason, the lock released and the disc blank */
 START_TEST(test_test_write_rawburnctl_not_supported)
@@ -888,6 +908,7 @@ main(void)
 	tcase_add_test(tc, test_test_write_bad_options);
 	tcase_add_loop_test(tc, test_test_write_rawburnctl, 0, G_N_ELEMENTS(rb_media));
 	tcase_add_test(tc, test_test_write_rawburnctl_not_supported);
+	tcase_add_test(tc, test_test_write_rawburnctl_with_verify);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
