@@ -365,6 +365,14 @@ rb_ctl_burn_command(RbCtl *ctl, gint argc, gchar **argv, gboolean verify_only, G
 		 &options.no_burnfree,
 		 N_("Turn buffer underrun protection off"),
 		 NULL},
+		{"simulate",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &options.simulate,
+		 N_("Simulate: the recorder does everything with the laser off (its test "
+		    "write), and the disc stays blank"),
+		 NULL},
 		{"client-name",
 		 0,
 		 0,
@@ -415,6 +423,14 @@ rb_ctl_burn_command(RbCtl *ctl, gint argc, gchar **argv, gboolean verify_only, G
 			    G_OPTION_ERROR,
 			    G_OPTION_ERROR_BAD_VALUE,
 			    _("--verify is an option of “burn”; “verify” only reads back"));
+		return RB_CTL_EXIT_USAGE;
+	}
+	if (options.simulate && (verify_only || options.verify)) {
+		g_set_error(error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_BAD_VALUE,
+			    _("--simulate records nothing, so there is nothing to read back; "
+			      "drop --simulate or the verification"));
 		return RB_CTL_EXIT_USAGE;
 	}
 	if (!rb_ctl_burn_check_options(&options, error))

@@ -23,6 +23,8 @@ typedef struct {
 	gint lead_in;
 	gint speed;
 	gboolean no_burnfree;
+	/* --simulate: the TestWrite property, the laser off, the disc left blank */
+	gboolean simulate;
 	gchar *client_name;
 	RbCtlCdTextOptions cdtext;
 	gboolean verify;      /* Burn with Verify: read back after writing */

@@ -50,6 +50,7 @@ struct _RbCtlBurn {
 	const RbImageLayout *layout;
 	gint32 end_lba;
 	gboolean tty;
+	gboolean simulated; /* --simulate: TestWrite was set */
 	gboolean bar_shown; /* a progress bar waits for its newline */
 	gboolean writing;   /* the WriteMedia2 reply is due */
 	RbCtlBurnStream *stream;
@@ -271,6 +272,7 @@ rb_ctl_burn_on_update(RbDiscFormat2RawCD *format,
 		shown.n_tracks = rb_image_layout_get_n_tracks(burn->layout);
 		shown.track = track >= 0 ? (guint)track + 1 : 0;
 	}
+	shown.simulated = burn->simulated;
 	if (burn->ctl->json) {
 		text = rb_ctl_progress_format_json(&shown, burn->sector_size, burn->size_known);
 		g_print("%s\n", text);
@@ -449,6 +451,7 @@ rb_ctl_burn_write(RbCtl *ctl,
 		.layout = stream->layout,
 		.end_lba = stream->layout != NULL ? rb_image_layout_get_end_lba(stream->layout) : 0,
 		.tty = isatty(STDOUT_FILENO) == 1,
+		.simulated = options->simulate,
 		.writing = TRUE,
 		.stream = stream,
 		.cancel_retry_ms = RB_CTL_BURN_CANCEL_RETRY_MS,
@@ -464,6 +467,11 @@ rb_ctl_burn_write(RbCtl *ctl,
 	update_id = g_signal_connect(format, "update", G_CALLBACK(rb_ctl_burn_on_update), &burn);
 	sigint_id = g_unix_signal_add(SIGINT, rb_ctl_burn_on_signal, &burn);
 	sigterm_id = g_unix_signal_add(SIGTERM, rb_ctl_burn_on_signal, &burn);
+	if (options->simulate && !ctl->json) {
+		g_print(_("Simulating the burn: the recorder goes through every step with the "
+			  "laser off; nothing will be recorded.\n"));
+		fflush(stdout);
+	}
 	g_dbus_proxy_call_with_unix_fd_list(G_DBUS_PROXY(format),
 					    options->verify_only ? "VerifyMedia"
 					    : options->verify    ? "Burn"
@@ -496,6 +504,9 @@ rb_ctl_burn_write(RbCtl *ctl,
 		return rb_ctl_burn_fail(error, burn.error);
 	if (options->verify || options->verify_only)
 		rb_ctl_burn_print_verified(&burn, options);
+	else if (!ctl->json && options->simulate)
+		g_print(_("Simulation complete: nothing was recorded, the disc is still "
+			  "blank.\n"));
 	else if (!ctl->json)
 		g_print(_("Burn complete.\n"));
 	return TRUE;
@@ -580,6 +591,11 @@ rb_ctl_burn_prepared(RbCtl *ctl,
 				      "BufferUnderrunFreeDisabled",
 				      g_variant_new_boolean(options->no_burnfree),
 				      error))
+		return FALSE;
+	/* a recorder that cannot simulate says so when the write starts
+	 * (TestWriteNotSupported), before anything reaches the disc */
+	if (options->simulate &&
+	    !rb_ctl_burn_set_property(format, "TestWrite", g_variant_new_boolean(TRUE), error))
 		return FALSE;
 	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
 				       "SetWriteSpeed",

@@ -216,6 +216,8 @@ rb_ctl_progress_format_json(const RbCtlUpdate *update, gsize sector_size, gboole
 	if (update->track > 0)
 		g_string_append_printf(
 			out, ",\"track\":%u,\"trackCount\":%u", update->track, update->n_tracks);
+	/* a simulation's sectors went to the drive, none onto the disc */
+	g_string_append_printf(out, ",\"simulated\":%s", update->simulated ? "true" : "false");
 	g_string_append_c(out, '}');
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }

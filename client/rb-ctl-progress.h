@@ -27,6 +27,8 @@ typedef struct {
 	 * order) of @n_tracks, from the image's layout; 0 = none or unknown */
 	guint track;
 	guint n_tracks;
+	/* a simulation (TestWrite): nothing is recorded */
+	gboolean simulated;
 } RbCtlUpdate;
 
 gchar *

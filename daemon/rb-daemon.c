@@ -152,11 +152,12 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 	g_ptr_array_add(self->recorders, g_object_ref(recorder));
 	/* the properties follow once the drive has answered, off the main thread */
 	rb_recorder_object_refresh(recorder);
-	g_debug("added virtual recorder %s (media %s, %ux, realtime %s)",
+	g_debug("added virtual recorder %s (media %s, %ux, realtime %s, test write %s)",
 		g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)),
 		rb_virtual_media_to_string(spec->media),
 		spec->max_speed,
-		spec->realtime ? "yes" : "no");
+		spec->realtime ? "yes" : "no",
+		spec->test_write ? "yes" : "no");
 	return g_strdup(g_dbus_object_get_object_path(G_DBUS_OBJECT(recorder)));
 }
 

@@ -154,6 +154,11 @@ typedef struct {
 	RbMmcTransport *transport;
 	const gchar *device; /* for messages */
 	RbMmcEnv env;
+	/* the Test Write claims: of features 002Dh and 002Eh when the drive
+	 * lists either, of page 2Ah otherwise */
+	gboolean write_features_listed;
+	gboolean features_test_write;
+	gboolean page_2a_test_write;
 } RbDriveProbe;
 
 /* Runs one command. TRUE with *refused set when the drive answered with a
@@ -235,6 +240,29 @@ rb_drive_probe_inquiry(RbDriveProbe *probe, RbDriveInfo *info, GError **error)
 	return TRUE;
 }
 
+/* the Test Write bit (byte 4 bit 2, mmc-notes §4) of feature 002Dh CD
+ * Track-at-Once or 002Eh CD Mastering: a drive that lists either claims
+ * test writing through them, current or not (the medium may be absent) */
+static void
+rb_drive_probe_feature_test_write(RbDriveProbe *probe, const RbMmcConfiguration *config)
+{
+	const RbMmcFeature *tao = rb_mmc_configuration_get_feature(config, RB_MMC_FEATURE_CD_TAO);
+	const RbMmcFeature *mastering =
+		rb_mmc_configuration_get_feature(config, RB_MMC_FEATURE_CD_MASTERING);
+	RbMmcFeatureCdTao tao_data;
+	RbMmcFeatureCdMastering mastering_data;
+
+	if (tao != NULL && rb_mmc_feature_parse_cd_tao(tao, &tao_data, NULL)) {
+		probe->write_features_listed = TRUE;
+		probe->features_test_write |= tao_data.test_write;
+	}
+	if (mastering != NULL &&
+	    rb_mmc_feature_parse_cd_mastering(mastering, &mastering_data, NULL)) {
+		probe->write_features_listed = TRUE;
+		probe->features_test_write |= mastering_data.test_write;
+	}
+}
+
 static gboolean
 rb_drive_probe_configuration(RbDriveProbe *probe, RbDriveInfo *info, GError **error)
 {
@@ -285,6 +313,7 @@ rb_drive_probe_configuration(RbDriveProbe *probe, RbDriveInfo *info, GError **er
 			RbDriveFeature feature = {.code = f->code, .current = f->current};
 			g_array_append_val(info->features, feature);
 		}
+		rb_drive_probe_feature_test_write(probe, config);
 		return TRUE;
 	}
 }
@@ -323,6 +352,10 @@ rb_drive_probe_mode_pages(RbDriveProbe *probe, RbDriveInfo *info, GError **error
 			continue;
 		}
 		g_array_append_val(info->mode_pages, page_codes[i]);
+		if (page_codes[i] == RB_MMC_PAGE_CAPABILITIES) {
+			g_autoptr(RbMmcCapabilities) caps = rb_mmc_capabilities_parse(&page, NULL);
+			probe->page_2a_test_write = caps != NULL && caps->test_write;
+		}
 	}
 	return TRUE;
 }
@@ -438,6 +471,10 @@ rb_drive_probe(const RbDriveInfo *seed,
 		return NULL;
 	if (!rb_drive_probe_mode_pages(&probe, info, error))
 		return NULL;
+	/* page 2Ah only speaks for drives without the write features: MMC-1
+	 * drives, which have no GET CONFIGURATION */
+	info->test_write =
+		probe.write_features_listed ? probe.features_test_write : probe.page_2a_test_write;
 	if (!rb_drive_probe_medium_present(&probe, &info->media_present, error))
 		return NULL;
 	if (info->media_present) {

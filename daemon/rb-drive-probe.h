@@ -47,6 +47,9 @@ typedef struct {
 	GArray *profiles;   /* RbMmcProfile, in reply order */
 	GArray *features;   /* RbDriveFeature, in reply order */
 	GArray *mode_pages; /* guint8: the codes of the pages MODE SENSE answered */
+	/* the drive claims test writing: the Test Write bit of feature 002Dh
+	 * or 002Eh, or of page 2Ah for a drive that lists neither */
+	gboolean test_write;
 
 	gboolean media_present;
 	RbDriveMediaType media_type;

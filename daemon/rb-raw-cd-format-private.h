@@ -33,6 +33,8 @@ struct _RbRawCdFormat {
 	gboolean release_after_write; /* the holder left while writing */
 	/* the holder ejected or loaded the medium: what PrepareMedia read is stale */
 	gboolean media_changed;
+	/* the drive claims test writing, as last read (PrepareMedia reads it) */
+	gboolean test_write_supported;
 	RbFormatLife life;
 	guint pending;             /* authorizations and drive operations in flight */
 	GCancellable *cancellable; /* of the write running */

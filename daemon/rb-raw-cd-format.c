@@ -585,6 +585,7 @@ rb_raw_cd_format_apply_drive_state(RbRawCdFormat *self, const RbDriveState *stat
 		iface, state->media_present && state->media_blank);
 	rb_disc_format2_raw_cd_set_current_media_supported(iface, supported && state->media_blank);
 	rb_disc_format2_raw_cd_set_recorder_supported(iface, state->raw_supported);
+	self->test_write_supported = state->test_write;
 	rb_disc_format2_raw_cd_set_supported_sector_types(
 		iface,
 		g_variant_new_fixed_array(G_VARIANT_TYPE_UINT32,

@@ -40,6 +40,8 @@ rb_raw_cd_format_get_property(GDBusConnection *connection,
 	if (g_strcmp0(property_name, "Preflight") == 0)
 		return g_variant_new_string(rb_preflight_to_string(
 			state != NULL ? state->preflight : RB_PREFLIGHT_LEAD_IN));
+	if (g_strcmp0(property_name, "TestWrite") == 0)
+		return g_variant_new_boolean(state != NULL && state->test_write);
 	if (g_strcmp0(property_name, "RequestedWriteSpeed") == 0)
 		return g_variant_new_int32(state != NULL ? state->requested_write_speed
 							 : RB_WRITE_SPEED_FASTEST);
@@ -126,6 +128,10 @@ rb_raw_cd_format_apply_property(RbRawCdFormat *self,
 		state->buffer_underrun_free_disabled = g_variant_get_boolean(value);
 	} else if (g_strcmp0(property_name, "Preflight") == 0) {
 		rb_preflight_from_string(g_variant_get_string(value, NULL), &state->preflight);
+	} else if (g_strcmp0(property_name, "TestWrite") == 0) {
+		/* prepared or not: whether the drive can simulate is asked when
+		 * the write starts, from what PrepareMedia read */
+		state->test_write = g_variant_get_boolean(value);
 	} else {
 		return rb_dbus_util_refuse_property_write(
 			RB_RAW_CD_INTERFACE, property_name, error);

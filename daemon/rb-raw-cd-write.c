@@ -125,6 +125,11 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
 			return FALSE;
 		args->verify = g_variant_get_boolean(value);
+	} else if (g_strcmp0(key, "TestWrite") == 0) {
+		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
+			return FALSE;
+		args->test_write = g_variant_get_boolean(value);
+		args->have_test_write = TRUE;
 	} else if (g_strcmp0(key, RB_AUTH_OPTION_NO_USER_INTERACTION) == 0) {
 		return rb_auth_map_parse_no_user_interaction(value, &flag, error);
 	} else {
@@ -133,8 +138,8 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 			    G_DBUS_ERROR_INVALID_ARGS,
 			    _("Unknown Burn option “%s” of type “%s”; use ClientName (s), "
 			      "SectorType (u), BufferUnderrunFreeDisabled (b), WriteSpeed (i), "
-			      "PureCAV (b), StreamLeadInSectors (i), Preflight (s), Verify (b) or "
-			      "auth.no_user_interaction (b)."),
+			      "PureCAV (b), StreamLeadInSectors (i), Preflight (s), TestWrite (b), "
+			      "Verify (b) or auth.no_user_interaction (b)."),
 			    key,
 			    g_variant_get_type_string(value));
 		return FALSE;
@@ -145,24 +150,30 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 /* --- the write ------------------------------------------------------------------------------ */
 
 static void
+rb_raw_cd_write_emit_progress(RbRawCdFormat *self, const RbWriteProgress *p)
+{
+	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self), p->action);
+	/* FIFO figures in bytes, clamped to the signal's 32-bit fields */
+	rb_disc_format2_raw_cd_emit_update(RB_DISC_FORMAT2_RAW_CD(self),
+					   p->action,
+					   p->elapsed_seconds,
+					   p->remaining_seconds,
+					   p->start_lba,
+					   p->sector_count,
+					   p->last_read_lba,
+					   p->last_written_lba,
+					   (gint32)MIN(p->fifo_total, G_MAXINT32),
+					   (gint32)MIN(p->fifo_used, G_MAXINT32),
+					   (gint32)MIN(p->fifo_free, G_MAXINT32));
+}
+
+static void
 rb_raw_cd_write_emit_update(RbRawCdFormat *self)
 {
 	RbWriteProgress progress;
 
 	rb_write_job_get_progress(self->job, &progress);
-	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self), progress.action);
-	/* FIFO figures in bytes, clamped to the signal's 32-bit fields */
-	rb_disc_format2_raw_cd_emit_update(RB_DISC_FORMAT2_RAW_CD(self),
-					   progress.action,
-					   progress.elapsed_seconds,
-					   progress.remaining_seconds,
-					   progress.start_lba,
-					   progress.sector_count,
-					   progress.last_read_lba,
-					   progress.last_written_lba,
-					   (gint32)MIN(progress.fifo_total, G_MAXINT32),
-					   (gint32)MIN(progress.fifo_used, G_MAXINT32),
-					   (gint32)MIN(progress.fifo_free, G_MAXINT32));
+	rb_raw_cd_write_emit_progress(self, &progress);
 }
 
 static gboolean
@@ -176,10 +187,22 @@ static void
 rb_raw_cd_write_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_data)
 {
 	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
+	RbWriteProgress progress;
 
 	/* the job may have ended already: only the live one reports */
-	if (self->job == job)
-		rb_raw_cd_write_emit_update(self);
+	if (self->job != job)
+		return;
+	/*
+	 * Each action gets its Update, however briefly it lasted (PREPARING
+	 * of a fast drive is over before this runs), unless a later one was
+	 * already reported: the actions never go back.
+	 */
+	if (action <
+	    (RbWriteAction)rb_disc_format2_raw_cd_get_current_action(RB_DISC_FORMAT2_RAW_CD(self)))
+		return;
+	rb_write_job_get_progress(job, &progress);
+	progress.action = action;
+	rb_raw_cd_write_emit_progress(self, &progress);
 }
 
 /* a Burn releases the medium it prepared before it replies */
@@ -260,6 +283,7 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	RbWriteJobParams params = {0};
 	RbMmcTransport *transport;
 	guint32 sector_type;
+	gboolean test_write;
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
@@ -289,11 +313,37 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 		rb_raw_cd_write_failed(self, invocation, type_error);
 		return;
 	}
+	test_write = args->have_test_write ? args->test_write : state->test_write;
+	/* a simulation records nothing that could be read back */
+	if (test_write && args->verify) {
+		g_autoptr(GError) verify_error = g_error_new(
+			G_DBUS_ERROR,
+			G_DBUS_ERROR_INVALID_ARGS,
+			_("Verify and TestWrite do not go together: a simulation records "
+			  "nothing to read back; drop one of them."));
+		rb_raw_cd_write_failed(self, invocation, verify_error);
+		return;
+	}
+	/*
+	 * A simulation needs a drive that claims it (the Test Write bit of
+	 * feature 002Dh or 002Eh, or of page 2Ah), as PrepareMedia read it:
+	 * refused here, before the first MODE SELECT, so nothing is written.
+	 */
+	if (test_write && !self->test_write_supported) {
+		g_autoptr(GError) test_write_error = rb_error_new(
+			RB_ERROR_TEST_WRITE_NOT_SUPPORTED,
+			_("The recorder does not claim test writing (no Test Write bit in "
+			  "feature 002Dh, 002Eh or page 2Ah), so it cannot simulate; nothing "
+			  "was written. Burn without simulation or use another recorder."));
+		rb_raw_cd_write_failed(self, invocation, test_write_error);
+		return;
+	}
 	if (!rb_fd_limit_check(RB_WRITE_FDS_NEEDED, &error)) {
 		rb_raw_cd_write_failed(self, invocation, error);
 		return;
 	}
 	params.fd = args->fd;
+	params.test_write = test_write;
 	/* the stream's first sector is LBA -|streamLeadInSectors| */
 	params.stream_first_lba =
 		args->lead_in_sectors == G_MININT32 ? G_MININT32 : -ABS(args->lead_in_sectors);

@@ -133,6 +133,7 @@ rb_drive_state_new_from_info(const RbDriveInfo *info)
 	state->media_blank = info->blank;
 	state->raw_supported = info->raw_supported;
 	state->buf = info->buf;
+	state->test_write = info->test_write;
 	for (guint i = 0; info->sector_types != NULL && i < info->sector_types->len; i++) {
 		guint32 type = g_array_index(info->sector_types, guint, i);
 		g_array_append_val(state->sector_types, type);

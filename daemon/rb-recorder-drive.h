@@ -23,6 +23,7 @@ typedef struct {
 	gboolean media_blank;
 	gboolean raw_supported;
 	gboolean buf;
+	gboolean test_write;  /* the drive claims test writing (RbDriveInfo) */
 	GArray *sector_types; /* guint32, IMAPI */
 	GArray *write_speeds; /* RbMmcSpeedDescriptor, fastest first */
 	gint32 leadin_start;

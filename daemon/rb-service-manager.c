@@ -102,6 +102,9 @@ rb_service_manager_parse_options(GDBusMethodInvocation *invocation,
 		} else if (g_strcmp0(key, "Realtime") == 0 &&
 			   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
 			spec->realtime = g_variant_get_boolean(value);
+		} else if (g_strcmp0(key, "TestWrite") == 0 &&
+			   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
+			spec->test_write = g_variant_get_boolean(value);
 		} else if (g_strcmp0(key, "Backing") == 0 &&
 			   g_variant_is_of_type(value, G_VARIANT_TYPE_HANDLE)) {
 			if (spec->backing_fd >= 0)
@@ -125,7 +128,7 @@ rb_service_manager_parse_options(GDBusMethodInvocation *invocation,
 				    G_DBUS_ERROR,
 				    G_DBUS_ERROR_INVALID_ARGS,
 				    _("Unknown option “%s” of type “%s”; use Media (s), MaxSpeed "
-				      "(u), Realtime (b), Name (s), Backing (h) or "
+				      "(u), Realtime (b), TestWrite (b), Name (s), Backing (h) or "
 				      "auth.no_user_interaction (b)."),
 				    key,
 				    g_variant_get_type_string(value));

@@ -93,6 +93,12 @@ rb_virtual_report_to_variant(const RbVdriveReport *report)
 							  ? 0
 							  : report->leadout_start));
 	rb_virtual_report_add(b, "Complete", g_variant_new_boolean(report->complete));
+	rb_virtual_report_add(b, "TestWrite", g_variant_new_boolean(report->test_write));
+	/* what reached the disc: nothing of a test write */
+	rb_virtual_report_add(
+		b,
+		"SectorsRecorded",
+		g_variant_new_uint64(report->test_write ? 0 : report->sectors_written));
 	rb_virtual_report_add(b, "FirstProblems", rb_virtual_report_problems(report));
 	rb_virtual_report_add(
 		b,

@@ -313,6 +313,25 @@ rb_write_job_env_init(RbWriteJob *self, RbMmcEnv *env)
 
 /* ---- PREPARING ---- */
 
+/* a drive that refuses the write parameters of a simulation (ILLEGAL
+ * REQUEST on MODE SELECT: invalid field in parameter list) has no test
+ * writing, whatever it claimed; nothing was written yet */
+static void
+rb_write_job_name_test_write_refusal(RbWriteJob *self, GError **error)
+{
+	g_autoptr(GError) refusal = NULL;
+
+	if (!self->params.test_write || error == NULL ||
+	    !g_error_matches(*error, RB_ERROR, RB_ERROR_INVALID_MODE_PARAMETERS))
+		return;
+	refusal = g_steal_pointer(error);
+	rb_error_set(error,
+		     RB_ERROR_TEST_WRITE_NOT_SUPPORTED,
+		     _("The recorder refused to simulate (%s); nothing was written. Burn "
+		       "without simulation or use another recorder."),
+		     refusal->message);
+}
+
 static gboolean
 rb_write_job_prepare(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 {
@@ -339,7 +358,12 @@ rb_write_job_prepare(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 	wp.write_type = RB_MMC_WRITE_TYPE_RAW;
 	wp.data_block_type = self->data_block_type;
 	wp.bufe = self->params.bufe;
-	wp.test_write = FALSE;
+	/* MMC leaves Test Write undefined for write type raw (wodim's
+	 * README.raw: "the MMC standard does not allow -dummy in RAW mode"),
+	 * yet cdrdao's simulate and wodim's -dummy set it with raw all the same
+	 * (mmc-notes §"10. Measured"), and drives that claim test writing
+	 * honour it; FINISHING checks that the disc stayed blank */
+	wp.test_write = self->params.test_write;
 	wp.multi_session = 0;
 	wp.track_mode = 0;
 	wp.session_format = 0;
@@ -350,8 +374,10 @@ rb_write_job_prepare(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 		return FALSE;
 	len = rb_mmc_mode_select_build(&page, data);
 	rb_mmc_cdb_mode_select_10(&cdb, (guint16)len);
-	if (!rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_OUT, data, len, env, NULL, error))
+	if (!rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_OUT, data, len, env, NULL, error)) {
+		rb_write_job_name_test_write_refusal(self, error);
 		return FALSE;
+	}
 
 	rb_mmc_cdb_set_cd_speed(
 		&cdb, self->params.rotation, RB_MMC_SPEED_MAX, self->params.write_speed_kbps);
@@ -493,6 +519,19 @@ rb_write_job_finish_disc(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 		return FALSE;
 	if (!rb_mmc_disc_info_parse(data, info.transferred, &disc_info, error))
 		return FALSE;
+	/* a simulation leaves the disc as it found it; a drive that recorded
+	 * all the same ignored the Test Write bit, which the caller must hear
+	 * of: the disc is written now */
+	if (self->params.test_write) {
+		if (disc_info.disc_status == RB_MMC_DISC_STATUS_BLANK)
+			return TRUE;
+		rb_error_set(error,
+			     RB_ERROR_TEST_WRITE_NOT_SUPPORTED,
+			     _("The recorder was asked to simulate but recorded the disc (it "
+			       "ignores the Test Write bit in raw mode): the disc is no longer "
+			       "blank. Do not simulate with this recorder."));
+		return FALSE;
+	}
 	if (disc_info.disc_status != RB_MMC_DISC_STATUS_COMPLETE) {
 		rb_error_set(error,
 			     RB_ERROR_STREAM_NOT_SUPPORTED,

@@ -44,6 +44,9 @@ typedef struct {
 	/* keep a digest of each sector written and, after FINISHING, read the
 	 * disc back against them (action VERIFYING) */
 	gboolean verify;
+	/* simulate: page 05h's Test Write bit; the drive records nothing and
+	 * the disc must still be blank after FINISHING */
+	gboolean test_write;
 } RbWriteJobParams;
 
 /* the IMAPI Update figures: IDiscFormat2RawCDEventArgs + IWriteEngine2EventArgs */

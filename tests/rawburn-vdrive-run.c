@@ -134,7 +134,9 @@ rb_run_print_report(RbVdrive *vdrive)
 		   report.leadout_start,
 		   report.tracks,
 		   report.toc_entries,
-		   report.complete ? "complete" : "not complete");
+		   report.test_write ? "blank (a test write: nothing recorded)"
+		   : report.complete ? "complete"
+				     : "not complete");
 	g_printerr("rawburn-vdrive-run: bad Q CRCs %" G_GUINT64_FORMAT
 		   ", address mismatches %" G_GUINT64_FORMAT ", TOC mismatches %" G_GUINT64_FORMAT
 		   ", TOC entries not repeated 3 times %u\n",

@@ -20,6 +20,7 @@
 #include "rb-error.h"
 #include "rb-mmc-types.h"
 #include "rb-test-client.h"
+#include "rb-test-tools.h"
 #include "rb-umockdev-drive.h"
 
 #define RB_SR0 RB_DBUS_RECORDERS_PATH "/sr0"
@@ -282,6 +283,147 @@ START_TEST(test_hotplug_burn_verify_through_sg)
 }
 END_TEST
 
+/* READ DISC INFORMATION's disc status (byte 2, bits 1-0: 0 blank, 2
+ * complete) as sg_raw gets it from /dev/sr0: another program, through the
+ * same SG_IO path as rawburnd */
+static guint
+rb_sg_raw_disc_status(void)
+{
+	const gchar *const argv[] = {"sg_raw",
+				     "-r",
+				     "34",
+				     "/dev/sr0",
+				     "51",
+				     "00",
+				     "00",
+				     "00",
+				     "00",
+				     "00",
+				     "00",
+				     "00",
+				     "22",
+				     "00",
+				     NULL};
+	g_autofree gchar *out = NULL;
+	g_autofree gchar *err = NULL;
+	const gchar *row;
+	guint bytes[3] = {0xFF, 0xFF, 0xFF};
+
+	rb_test_require_program("sg_raw");
+	ck_assert_msg(rb_test_run(argv, NULL, &out, &err) == 0, "sg_raw: %s%s", out, err);
+	/* "Received 34 bytes of data:" then " 00     00 20 0e ..." */
+	row = strstr(err, "\n 00 ");
+	ck_assert_msg(row != NULL, "sg_raw printed: %s%s", out, err);
+	ck_assert_int_eq(sscanf(row + 4, " %x %x %x", &bytes[0], &bytes[1], &bytes[2]), 3);
+	return bytes[2] & 0x03;
+}
+
+static void
+rb_write_media(RbTestService *service, RbDaoStream *stream)
+{
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+	gint fd = rb_test_stream_to_file(stream);
+
+	g_unix_fd_list_append(fds, fd, NULL);
+	close(fd);
+	reply = g_dbus_connection_call_with_unix_fd_list_sync(service->connection,
+							      RB_DBUS_NAME,
+							      RB_SR0,
+							      RB_FORMAT,
+							      "WriteMedia",
+							      g_variant_new("(h)", 0),
+							      NULL,
+							      G_DBUS_CALL_FLAGS_NONE,
+							      G_MAXINT,
+							      fds,
+							      NULL,
+							      NULL,
+							      &error);
+	ck_assert_msg(reply != NULL, "WriteMedia: %s", error ? error->message : "");
+}
+
+/* a simulated burn through SG_IO: the drive behind /dev/sr0 is sent every
+ * sector with Test Write set and records none; the disc reads blank to
+ * rawburnd and to sg_raw, and then takes the real burn */
+START_TEST(test_hotplug_simulated_burn_through_sg)
+{
+	g_autoptr(RbUmockdevDrive) drive = rb_drive_new("media=cd-rw-80,realtime=false");
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	const RbDaoTrack tracks[] = {{0, 300}};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDaoStream) stream =
+		rb_dao_stream_new(-22650, tracks, 1, 2, rb_pattern_main, NULL, NULL, &error);
+	g_autoptr(GVariant) set = NULL;
+	g_autofree gchar *failure = NULL;
+	RbVdriveReport report;
+	guint sg_io_before;
+
+	ck_assert_ptr_nonnull(stream);
+	rb_test_service_start_daemon(service, NULL);
+	rb_wait_for(service, RB_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(3));
+	ck_assert_uint_eq(rb_sg_raw_disc_status(), 0);
+	set = g_dbus_connection_call_sync(
+		service->connection,
+		RB_DBUS_NAME,
+		RB_SR0,
+		"org.freedesktop.DBus.Properties",
+		"Set",
+		g_variant_new("(ssv)", RB_FORMAT, "TestWrite", g_variant_new_boolean(TRUE)),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		NULL,
+		&error);
+	ck_assert_msg(set != NULL, "%s", error ? error->message : "");
+	g_clear_pointer(&set, g_variant_unref);
+	sg_io_before = rb_umockdev_drive_get_ioctl_count(drive, SG_IO);
+	failure = rb_call(service, "PrepareMedia", NULL);
+	ck_assert_msg(failure == NULL, "%s", failure);
+	rb_write_media(service, stream);
+	failure = rb_call(service, "ReleaseMedia", NULL);
+	ck_assert_msg(failure == NULL, "%s", failure);
+	ck_assert_uint_gt(rb_umockdev_drive_get_ioctl_count(drive, SG_IO) - sg_io_before, 700);
+
+	rb_vdrive_get_report(rb_umockdev_drive_get_vdrive(drive), &report);
+	ck_assert(report.test_write);
+	ck_assert_uint_eq(report.sectors_written,
+			  (guint64)(rb_dao_stream_get_end_lba(stream) + 11077));
+	ck_assert_uint_eq(report.bad_q_crc, 0);
+	ck_assert_uint_eq(report.address_mismatches, 0);
+	ck_assert(!report.complete);
+	rb_wait_for(service, RB_FORMAT, "MediaPhysicallyBlank", g_variant_new_boolean(TRUE));
+	ck_assert_uint_eq(rb_sg_raw_disc_status(), 0);
+
+	/* the same blank disc, for real */
+	set = g_dbus_connection_call_sync(
+		service->connection,
+		RB_DBUS_NAME,
+		RB_SR0,
+		"org.freedesktop.DBus.Properties",
+		"Set",
+		g_variant_new("(ssv)", RB_FORMAT, "TestWrite", g_variant_new_boolean(FALSE)),
+		NULL,
+		G_DBUS_CALL_FLAGS_NONE,
+		-1,
+		NULL,
+		&error);
+	ck_assert_msg(set != NULL, "%s", error ? error->message : "");
+	failure = rb_call(service, "PrepareMedia", NULL);
+	ck_assert_msg(failure == NULL, "%s", failure);
+	rb_write_media(service, stream);
+	failure = rb_call(service, "ReleaseMedia", NULL);
+	ck_assert_msg(failure == NULL, "%s", failure);
+	rb_vdrive_get_report(rb_umockdev_drive_get_vdrive(drive), &report);
+	ck_assert(!report.test_write);
+	ck_assert(report.complete);
+	rb_wait_for(service, RB_FORMAT, "MediaPhysicallyBlank", g_variant_new_boolean(FALSE));
+	ck_assert_uint_eq(rb_sg_raw_disc_status(), 2);
+	rb_test_service_stop_daemon(service);
+}
+END_TEST
+
 typedef struct {
 	gboolean done;
 	gchar *error_name;
@@ -506,6 +648,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_hotplug_discovery_and_changes);
 	tcase_add_test(tc, test_hotplug_burn_through_sg);
 	tcase_add_test(tc, test_hotplug_burn_verify_through_sg);
+	tcase_add_test(tc, test_hotplug_simulated_burn_through_sg);
 	tcase_add_test(tc, test_hotplug_failed_prepare_closes_drive);
 	tcase_add_test(tc, test_hotplug_removed_while_writing);
 	tcase_add_test(tc, test_hotplug_sigterm_mid_burn);

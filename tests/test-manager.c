@@ -202,13 +202,15 @@ START_TEST(test_manager_recorder_properties)
 	const gchar *owner = NULL;
 	gint32 speed = 0;
 	guint32 sector_type = 0;
+	gboolean test_write = TRUE;
 
 	rb_test_service_start_daemon(service, args);
 	recorder = rb_wait_for_drive(service, path);
 	format = rb_get_all(service, path, "org.rawburn.RawBurn1.DiscFormat2RawCD");
 	controls = rb_get_all(service, path, "org.rawburn.RawBurn1.VirtualRecorder");
 	ck_assert_uint_eq(g_variant_n_children(recorder), 12);
-	ck_assert_uint_eq(g_variant_n_children(format), 21);
+	/* IMAPI's, Preflight and TestWrite */
+	ck_assert_uint_eq(g_variant_n_children(format), 22);
 	/* Faults, ValidationReport, FinishingMilliseconds */
 	ck_assert_uint_eq(g_variant_n_children(controls), 3);
 
@@ -224,6 +226,8 @@ START_TEST(test_manager_recorder_properties)
 	ck_assert_int_eq(speed, -1);
 	ck_assert(g_variant_lookup(format, "RequestedSectorType", "u", &sector_type));
 	ck_assert_uint_eq(sector_type, 2);
+	ck_assert(g_variant_lookup(format, "TestWrite", "b", &test_write));
+	ck_assert(!test_write);
 	rb_test_service_stop_daemon(service);
 }
 END_TEST

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "rb-drive-probe.h"
 #include "rb-mmc-cdb.h"
 #include "rb-mmc-mode-pages.h"
 #include "rb-mmc-probe.h"
@@ -382,6 +383,83 @@ START_TEST(test_probe_bad_page_05)
 }
 END_TEST
 
+/* ---- the drive's claim of test writing (rb_drive_probe) ---- */
+
+typedef struct {
+	gboolean mmc1;             /* GET CONFIGURATION refused */
+	gint tao_test_write;       /* feature 002Dh: -1 absent, else its Test Write bit */
+	gint mastering_test_write; /* feature 002Eh, likewise */
+	gboolean page_2a_test_write;
+	gboolean claimed;
+} RbClaimCase;
+
+static const RbClaimCase rb_claim_cases[] = {
+	/* an MMC-1 drive: page 2Ah says it */
+	{TRUE, -1, -1, TRUE, TRUE},
+	{TRUE, -1, -1, FALSE, FALSE},
+	/* the features speak when the drive lists them */
+	{FALSE, 1, -1, FALSE, TRUE},
+	{FALSE, 0, -1, TRUE, FALSE},
+	{FALSE, 0, 1, FALSE, TRUE},
+	{FALSE, -1, 0, TRUE, FALSE},
+	/* a drive with neither feature listed: page 2Ah again */
+	{FALSE, -1, -1, TRUE, TRUE},
+};
+
+static void
+rb_push_feature(GByteArray *reply, guint16 code, gint test_write)
+{
+	const guint8 descriptor[8] = {(guint8)(code >> 8),
+				      (guint8)code,
+				      0x02,
+				      4,
+				      (guint8)(0x40 | (test_write ? 0x04 : 0))};
+
+	if (test_write >= 0)
+		g_byte_array_append(reply, descriptor, sizeof(descriptor));
+}
+
+START_TEST(test_drive_probe_test_write_claim)
+{
+	const RbClaimCase *c = &rb_claim_cases[_i];
+	g_autoptr(RbDriveInfo) seed = rb_drive_info_new("sr9", NULL, NULL);
+	g_autoptr(RbDriveInfo) info = NULL;
+	g_autoptr(GError) error = NULL;
+	guint8 inquiry[36] = {0x05, 0x80, 0x05, 0x32, 31};
+	guint8 page_05[RB_PAGE_05_LEN];
+	guint8 page_2a[22] = {0x2A, 20, 0x03, 0x03};
+
+	memcpy(inquiry + 8, "TEST    Old recorder    1.00", 28);
+	rb_test_fake_transport_push_good(rb_fake, inquiry, sizeof(inquiry));
+	if (c->mmc1) {
+		rb_test_fake_transport_push_check(rb_fake, 0x05, 0x20, 0x00);
+	} else {
+		g_autoptr(GByteArray) reply = g_byte_array_new();
+		const guint8 header[8] = {0};
+
+		g_byte_array_append(reply, header, sizeof(header));
+		rb_push_feature(reply, 0x002D, c->tao_test_write);
+		rb_push_feature(reply, 0x002E, c->mastering_test_write);
+		reply->data[3] = (guint8)(reply->len - 4);
+		rb_test_fake_transport_push_good(rb_fake, reply->data, reply->len);
+	}
+	rb_fill_page_05(page_05, 1, 8);
+	rb_push_page(page_05, sizeof(page_05));
+	if (c->page_2a_test_write)
+		page_2a[3] |= 0x04;
+	rb_push_page(page_2a, sizeof(page_2a));
+	/* no medium: the probe ends there, the claim is the drive's own */
+	rb_test_fake_transport_push_check(rb_fake, 0x02, 0x3A, 0x00);
+
+	info = rb_drive_probe(seed, RB_MMC_TRANSPORT(rb_fake), NULL, &error);
+	ck_assert_msg(info != NULL, "%s", error ? error->message : "");
+	ck_assert(info->probed);
+	ck_assert(!info->media_present);
+	ck_assert_int_eq(info->test_write, c->claimed);
+	ck_assert_uint_eq(rb_test_fake_transport_get_n_pending(rb_fake), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -396,6 +474,7 @@ main(void)
 	tcase_add_test(tc, test_probe_no_write_parameters);
 	tcase_add_test(tc, test_probe_device_gone);
 	tcase_add_test(tc, test_probe_bad_page_05);
+	tcase_add_loop_test(tc, test_drive_probe_test_write_claim, 0, G_N_ELEMENTS(rb_claim_cases));
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

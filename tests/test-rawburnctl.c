@@ -404,7 +404,7 @@ START_TEST(test_ctl_info_json)
 		"d['DiscFormat2RawCD']['CurrentPhysicalMediaType'], "
 		"d['DiscFormat2RawCD']['RequestedWriteSpeed'], "
 		"d['Recorder']['MediaPresent'], len(d['Recorder']), len(d['DiscFormat2RawCD']))");
-	ck_assert_str_eq(summary, "virtual0 RAWBURN 3 -1 True 12 21");
+	ck_assert_str_eq(summary, "virtual0 RAWBURN 3 -1 True 12 22");
 	rb_test_service_stop_daemon(service);
 }
 END_TEST

@@ -236,6 +236,38 @@ rb_test_arrays_equal(GArray *a, GArray *b)
 	       memcmp(a->data, b->data, (gsize)a->len * g_array_get_element_size(a)) == 0;
 }
 
+/* field by field: RbMmcProfile and RbDriveFeature have padding, which
+ * memcmp() would compare */
+static gboolean
+rb_test_profiles_equal(GArray *a, GArray *b)
+{
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const RbMmcProfile *pa = &g_array_index(a, RbMmcProfile, i);
+		const RbMmcProfile *pb = &g_array_index(b, RbMmcProfile, i);
+
+		if (pa->number != pb->number || pa->current != pb->current)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+rb_test_features_equal(GArray *a, GArray *b)
+{
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const RbDriveFeature *fa = &g_array_index(a, RbDriveFeature, i);
+		const RbDriveFeature *fb = &g_array_index(b, RbDriveFeature, i);
+
+		if (fa->code != fb->code || fa->current != fb->current)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* the emulated CD-RW recorder's answers, whichever medium it holds */
 static void
 rb_test_assert_emulated_drive(const RbDriveInfo *info)
@@ -254,6 +286,8 @@ rb_test_assert_emulated_drive(const RbDriveInfo *info)
 	ck_assert(rb_drive_info_has_feature(info, RB_MMC_FEATURE_CD_MASTERING, NULL));
 	ck_assert(rb_drive_info_has_mode_page(info, RB_MMC_PAGE_WRITE_PARAMETERS));
 	ck_assert(rb_drive_info_has_mode_page(info, RB_MMC_PAGE_CAPABILITIES));
+	/* 002Eh's Test Write bit, with or without a medium */
+	ck_assert(info->test_write);
 }
 
 /* a blank 80 min CD-RW as the probe must report it */
@@ -322,6 +356,19 @@ START_TEST(test_probe_blank_cd_r)
 }
 END_TEST
 
+/* a recorder without test writing writes raw all the same */
+START_TEST(test_probe_without_test_write)
+{
+	g_autoptr(RbDriveInfo) info =
+		rb_test_probe_direct("media=cd-rw-80,realtime=false,test-write=false");
+
+	ck_assert(info->probed);
+	ck_assert(info->raw_supported);
+	ck_assert(info->blank);
+	ck_assert(!info->test_write);
+}
+END_TEST
+
 START_TEST(test_probe_no_medium)
 {
 	g_autoptr(RbDriveInfo) info = rb_test_probe_direct(RB_TEST_SPEC_EMPTY);
@@ -387,8 +434,8 @@ START_TEST(test_coldplug)
 
 	/* through SG_IO, exactly what the drive says by function call */
 	ck_assert_uint_eq(info->current_profile, expected->current_profile);
-	ck_assert(rb_test_arrays_equal(info->profiles, expected->profiles));
-	ck_assert(rb_test_arrays_equal(info->features, expected->features));
+	ck_assert(rb_test_profiles_equal(info->profiles, expected->profiles));
+	ck_assert(rb_test_features_equal(info->features, expected->features));
 	ck_assert(rb_test_arrays_equal(info->mode_pages, expected->mode_pages));
 	ck_assert(rb_test_arrays_equal(info->sector_types, expected->sector_types));
 	ck_assert(rb_test_arrays_equal(info->write_speeds, expected->write_speeds));
@@ -636,6 +683,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_probe_blank_cd_rw);
 	tcase_add_test(tc, test_probe_blank_cd_r);
+	tcase_add_test(tc, test_probe_without_test_write);
 	tcase_add_test(tc, test_probe_no_medium);
 	tcase_add_test(tc, test_probe_cancelled);
 	tcase_add_test(tc, test_probe_cannot_open);

@@ -786,6 +786,82 @@ START_TEST(test_vdrive_burn_after_test_write)
 }
 END_TEST
 
+/* after a test write the report says so, the disc reads blank and there
+ * is nothing to export */
+START_TEST(test_vdrive_test_write_report)
+{
+	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-rw-80,realtime=false");
+	g_autoptr(RbDaoStream) stream = rb_stream_new(-11077, RB_MMC_DBT_RAW_PW, rb_pattern_main);
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *path = NULL;
+	RbVdriveReport report;
+	gint fd;
+
+	rb_clear_unit_attention(drive);
+	rb_select_raw(drive, RB_MMC_DBT_RAW_PW, TRUE, TRUE);
+	rb_assert_good(rb_record(drive, stream, 26));
+	rb_assert_good(rb_sync_cache(drive, FALSE));
+	rb_vdrive_get_report(drive, &report);
+	ck_assert(report.test_write);
+	ck_assert(!report.complete);
+	ck_assert_uint_eq(report.sectors_written, rb_dao_stream_get_n_sectors(stream));
+	fd = g_file_open_tmp("rawburn-export-XXXXXX", &path, NULL);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(!rb_vdrive_export_image(drive, fd, &error));
+	ck_assert_msg(strstr(error->message, "simulation") != NULL, "%s", error->message);
+	close(fd);
+	g_unlink(path);
+}
+END_TEST
+
+/*
+ * A recorder without test writing (test-write=false): no Test Write bit in
+ * feature 002Eh nor in page 2Ah, not changeable in page 05h, and a MODE
+ * SELECT that sets it is refused with 05/26/00, as real drives without the
+ * feature answer; the same page without the bit is taken.
+ */
+START_TEST(test_vdrive_without_test_write)
+{
+	g_autoptr(RbVdrive) drive =
+		rb_vdrive_test_new("media=cd-r-80,realtime=false,test-write=false");
+	g_autoptr(RbVdrive) with = rb_vdrive_test_new("media=cd-r-80,realtime=false");
+	const guint8 one[10] = {RB_MMC_GET_CONFIGURATION, 2, 0x00, 0x2E, 0, 0, 0, 0, 64};
+	const guint8 caps[10] = {RB_MMC_MODE_SENSE_10, 0, 0x2A, 0, 0, 0, 0, 0, 255};
+	RbVdrive *drives[] = {drive, with};
+	guint8 page[2 + 0x32];
+	guint8 buf[255];
+
+	for (guint i = 0; i < G_N_ELEMENTS(drives); i++) {
+		guint8 tw = i == 0 ? 0x00 : 0x04;
+
+		rb_clear_unit_attention(drives[i]);
+		rb_assert_good(rb_cmd(drives[i], one, sizeof(one), RB_MMC_DIR_IN, buf, 64));
+		ck_assert_uint_eq((buf[8] << 8) | buf[9], 0x002E);
+		ck_assert_uint_eq(buf[12] & 0x04, tw);
+		ck_assert_uint_eq(buf[12] & 0x08, 0x08); /* raw all the same */
+		rb_assert_good(
+			rb_cmd(drives[i], caps, sizeof(caps), RB_MMC_DIR_IN, buf, sizeof(buf)));
+		ck_assert_uint_eq(buf[8], 0x2A);
+		ck_assert_uint_eq(buf[8 + 3] & 0x04, tw);
+		ck_assert_uint_eq(buf[8 + 3] & 0x03, 0x03); /* writes CD-R and CD-RW */
+		rb_mode_sense_05(drives[i], 1, page);
+		ck_assert_uint_eq(page[2] & 0x10, tw << 2);
+	}
+
+	rb_mode_sense_05(drive, 0, page);
+	page[0] &= 0x7F;
+	page[2] = 0x40 | 0x10 | RB_MMC_WRITE_TYPE_RAW;
+	page[3] = 0;
+	page[4] = RB_MMC_DBT_RAW_PW;
+	rb_assert_sense(
+		rb_mode_select_05(drive, page, sizeof(page)), RB_SENSE_ILLEGAL_REQUEST, 0x26, 0x00);
+	page[2] &= (guint8)~0x10;
+	rb_assert_good(rb_mode_select_05(drive, page, sizeof(page)));
+	rb_mode_sense_05(drive, 0, page);
+	ck_assert_uint_eq(page[2] & 0x1F, RB_MMC_WRITE_TYPE_RAW);
+}
+END_TEST
+
 START_TEST(test_vdrive_eject_and_load)
 {
 	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
@@ -1076,6 +1152,8 @@ main(void)
 	tcase_add_test(tc, test_vdrive_sync_cache_fast_drive_done_at_once);
 	tcase_add_test(tc, test_vdrive_test_write_records_nothing);
 	tcase_add_test(tc, test_vdrive_burn_after_test_write);
+	tcase_add_test(tc, test_vdrive_test_write_report);
+	tcase_add_test(tc, test_vdrive_without_test_write);
 	tcase_add_test(tc, test_vdrive_eject_and_load);
 	tcase_add_test(tc, test_vdrive_blank);
 	tcase_add_test(tc, test_vdrive_blank_immed);

@@ -17,6 +17,7 @@ START_TEST(test_spec_defaults)
 	ck_assert_int_eq(spec->media, RB_VIRTUAL_MEDIA_CD_R_80);
 	ck_assert_uint_eq(spec->max_speed, 48);
 	ck_assert(spec->realtime);
+	ck_assert(spec->test_write);
 	ck_assert_ptr_null(spec->name);
 }
 END_TEST
@@ -25,12 +26,13 @@ START_TEST(test_spec_all_keys)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(RbVirtualSpec) spec = rb_virtual_spec_parse(
-		"media=cd-rw-74,speed=16,realtime=false,name=Bench drive", &error);
+		"media=cd-rw-74,speed=16,realtime=false,test-write=no,name=Bench drive", &error);
 
 	ck_assert_msg(spec != NULL, "%s", error ? error->message : "");
 	ck_assert_int_eq(spec->media, RB_VIRTUAL_MEDIA_CD_RW_74);
 	ck_assert_uint_eq(spec->max_speed, 16);
 	ck_assert(!spec->realtime);
+	ck_assert(!spec->test_write);
 	ck_assert_str_eq(spec->name, "Bench drive");
 }
 END_TEST
@@ -65,6 +67,8 @@ static const RbBadSpec rb_bad_specs[] = {
 	{"speed=fast", "fast"},
 	{"speed=-4", "speed"},
 	{"realtime=maybe", "true or false"},
+	{"test-write=sometimes", "test-write"},
+	{"testwrite=false", "test-write"},
 	{"name=", "name"},
 	{"colour=red", "colour"},
 	{"cd-r-80", "KEY=VALUE"},

@@ -46,6 +46,10 @@ struct _RbGateTransport {
 	gint gate_opcode; /* -1: none */
 	gboolean open;
 	guint counts[256];
+	/* page 05h byte 2 of the last MODE SELECT(10), as the job sent it */
+	guint8 page05_byte2;
+	/* a drive that ignores Test Write: the bit never reaches it */
+	gboolean strip_test_write;
 };
 
 G_DEFINE_TYPE(RbGateTransport, rb_gate_transport, RB_TYPE_MMC_TRANSPORT)
@@ -65,6 +69,12 @@ rb_gate_transport_execute(RbMmcTransport *transport,
 
 	g_mutex_lock(&self->mutex);
 	self->counts[cdb[0]]++;
+	/* the 8-byte mode header, then the page: byte 2 has Test Write (bit 4) */
+	if (cdb[0] == RB_MMC_MODE_SELECT_10 && buffer_len > 8 + 2) {
+		self->page05_byte2 = buffer[8 + 2];
+		if (self->strip_test_write)
+			buffer[8 + 2] &= (guint8)~0x10;
+	}
 	while (cdb[0] == self->gate_opcode && !self->open)
 		g_cond_wait(&self->cond, &self->mutex);
 	g_mutex_unlock(&self->mutex);
@@ -157,6 +167,7 @@ typedef struct {
 	gint32 leadin;
 	gint32 last_leadout;
 	RbPreflight preflight; /* lead-in unless a test wants the job's own checks */
+	gboolean test_write;   /* simulate */
 } RbBed;
 
 static void
@@ -308,6 +319,7 @@ rb_job_new(RbBed *bed, gint fd, guint sector_type, GError **error)
 		.rotation = RB_MMC_ROTATION_CLV,
 		.fifo_size = 4 * 1024 * 1024,
 		.preflight = bed->preflight,
+		.test_write = bed->test_write,
 	};
 	RbWriteJob *job = rb_write_job_new(RB_MMC_TRANSPORT(bed->transport), &params, error);
 
@@ -1033,6 +1045,119 @@ START_TEST(test_write_job_drive_errors)
 }
 END_TEST
 
+/* ---- simulation: page 05h's Test Write bit ---- */
+
+/* READ DISC INFORMATION's disc status, through the job's transport */
+static guint8
+rb_disc_status(RbBed *bed)
+{
+	RbMmcResult result = {0};
+	guint8 cdb[10] = {RB_MMC_READ_DISC_INFORMATION, 0, 0, 0, 0, 0, 0, 0, 34};
+	guint8 data[34] = {0};
+	g_autoptr(GError) error = NULL;
+
+	ck_assert_msg(rb_mmc_transport_execute(RB_MMC_TRANSPORT(bed->transport),
+					       cdb,
+					       sizeof(cdb),
+					       RB_MMC_DIR_IN,
+					       data,
+					       sizeof(data),
+					       10000,
+					       &result,
+					       &error),
+		      "%s",
+		      error ? error->message : "");
+	ck_assert_uint_eq(result.status, RB_SCSI_STATUS_GOOD);
+	return data[2] & 0x03;
+}
+
+typedef enum {
+	RB_SIMULATE_HONOURED, /* the drive simulates: the disc stays blank */
+	RB_SIMULATE_IGNORED,  /* the drive records all the same */
+	RB_SIMULATE_REFUSED,  /* a drive without test writing refuses page 05h */
+	RB_SIMULATE_N_CASES,
+} RbSimulateCase;
+
+/*
+ * The job sets Test Write and goes through PREPARING, WRITING and
+ * FINISHING; the drive records nothing and FINISHING finds the disc blank.
+ * A drive that ignores the bit (it never reaches it here) records the disc,
+ * and the job says so rather than succeed: this also fails if the job
+ * stops sending the bit. A drive without test writing refuses page 05h
+ * before the first WRITE.
+ */
+START_TEST(test_write_job_test_write)
+{
+	RbSimulateCase simulate_case = (RbSimulateCase)_i;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbWriteJob) job = NULL;
+	RbBed bed = {0};
+	RbVdriveReport report;
+	RbRun run;
+	gint32 end;
+	gint fd;
+
+	rb_bed_init(&bed,
+		    simulate_case == RB_SIMULATE_REFUSED ? RB_SPEC ",test-write=false" : RB_SPEC,
+		    3,
+		    RB_DAO_STREAM_LEADIN_ANCHOR);
+	bed.test_write = TRUE;
+	bed.transport->strip_test_write = simulate_case == RB_SIMULATE_IGNORED;
+	end = rb_dao_stream_get_end_lba(bed.stream);
+	fd = rb_stream_to_file(bed.stream, 0);
+	job = rb_job_new(&bed, fd, 3, &error);
+	ck_assert_msg(job != NULL, "%s", error ? error->message : "");
+	close(fd);
+	rb_run_init(&run, job);
+	error = rb_run(&run);
+	/* what the job sent: raw, BUFE and Test Write */
+	ck_assert_uint_eq(bed.transport->page05_byte2 & 0x5F, 0x40 | 0x10 | RB_MMC_WRITE_TYPE_RAW);
+	rb_vdrive_get_report(bed.drive, &report);
+
+	switch (simulate_case) {
+	case RB_SIMULATE_HONOURED:
+		ck_assert_msg(error == NULL, "%s", error->message);
+		ck_assert_uint_eq(run.actions->len, 3);
+		ck_assert_int_eq(g_array_index(run.actions, RbWriteAction, 2),
+				 RB_WRITE_ACTION_FINISHING);
+		ck_assert_int_eq(run.last.last_written_lba, end - 1);
+		ck_assert_uint_eq(rb_gate_transport_count(bed.transport, RB_MMC_SYNCHRONIZE_CACHE),
+				  1);
+		ck_assert(report.test_write);
+		ck_assert_uint_eq(report.sectors_written, (guint64)(end - bed.leadin));
+		ck_assert_uint_eq(report.bad_q_crc, 0);
+		ck_assert(!report.complete);
+		ck_assert_uint_eq(rb_disc_status(&bed), 0); /* blank */
+		break;
+	case RB_SIMULATE_IGNORED:
+		rb_assert_error(error, RB_ERROR, RB_ERROR_TEST_WRITE_NOT_SUPPORTED);
+		ck_assert_msg(
+			strstr(error->message, "recorded the disc") != NULL, "%s", error->message);
+		ck_assert_int_eq(run.last.action, RB_WRITE_ACTION_FINISHING);
+		ck_assert(!report.test_write);
+		ck_assert(report.complete);
+		ck_assert_uint_ne(rb_disc_status(&bed), 0);
+		break;
+	case RB_SIMULATE_REFUSED:
+		rb_assert_error(error, RB_ERROR, RB_ERROR_TEST_WRITE_NOT_SUPPORTED);
+		ck_assert_msg(strstr(error->message, "05/26/00") != NULL, "%s", error->message);
+		ck_assert_msg(strstr(error->message, "nothing was written") != NULL,
+			      "%s",
+			      error->message);
+		ck_assert_int_eq(run.last.action, RB_WRITE_ACTION_PREPARING);
+		ck_assert_uint_eq(rb_gate_transport_count(bed.transport, RB_MMC_WRITE_10), 0);
+		ck_assert_uint_eq(report.sectors_written, 0);
+		ck_assert_uint_eq(rb_disc_status(&bed), 0);
+		break;
+	case RB_SIMULATE_N_CASES:
+		g_assert_not_reached();
+	}
+	rb_run_clear(&run);
+	g_clear_object(&job);
+	rb_bed_clear(&bed);
+}
+END_TEST
+
 /* ---- Preflight: what the stream's own sub-channel proves ---- */
 
 /* one Q bit of @lba's sector in a file of 2448-byte P-W sectors: its CRC no
@@ -1172,6 +1297,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_write_job_cancel_before_run);
 	tcase_add_test(tc, test_write_job_cancel_external);
 	tcase_add_loop_test(tc, test_write_job_drive_errors, 0, 2);
+	tcase_add_loop_test(tc, test_write_job_test_write, 0, RB_SIMULATE_N_CASES);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -139,8 +139,9 @@ rb_vdrive_cmd_get_configuration(
 	const guint8 removable[4] = {(0x01 << 5) | 0x08 | 0x01};
 	const guint8 cd_read[4] = {0x00};
 	/* BUF, Raw, Test Write, CD-RW, R-W; no SAO and no raw multi-session:
-	 * the drive only claims what it emulates */
-	const guint8 mastering[4] = {0x40 | 0x08 | 0x04 | 0x02 | 0x01, 0, 0, 0};
+	 * the drive only claims what it emulates (Test Write unless the spec
+	 * says it has none) */
+	guint8 mastering[4] = {0x40 | 0x08 | 0x04 | 0x02 | 0x01, 0, 0, 0};
 	const guint8 cd_rw_write[4] = {0x00, 0x01 /* subtype 0 */};
 	guint8 header[8] = {0};
 
@@ -149,6 +150,8 @@ rb_vdrive_cmd_get_configuration(
 			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_INVALID_FIELD_IN_CDB, 0);
 		return;
 	}
+	if (!self->spec->test_write)
+		mastering[0] &= (guint8)~0x04;
 	for (guint i = 0; i < G_N_ELEMENTS(profiles); i++) {
 		rb_vdrive_put_be16(profile_list + 4 * i, profiles[i]);
 		profile_list[4 * i + 2] = profiles[i] == current_profile ? 0x01 : 0x00;
@@ -216,7 +219,7 @@ rb_vdrive_reset_write_parameters(RbVdrive *self)
 }
 
 static void
-rb_vdrive_page05_changeable(guint8 *page)
+rb_vdrive_page05_changeable(RbVdrive *self, guint8 *page)
 {
 	memset(page, 0, RB_VDRIVE_PAGE_05_LEN + 2);
 	page[0] = RB_MMC_PAGE_WRITE_PARAMETERS;
@@ -230,6 +233,9 @@ rb_vdrive_page05_changeable(guint8 *page)
 	memset(page + 10, 0xFF, 4);   /* packet size */
 	memset(page + 14, 0xFF, 2);   /* audio pause length */
 	memset(page + 16, 0xFF, 36);  /* MCN, ISRC, sub-header */
+	/* a drive without test writing cannot change the bit */
+	if (!self->spec->test_write)
+		page[2] &= (guint8)~0x10;
 }
 
 /* page 2Ah, built afresh: it reflects the speed in effect */
@@ -248,6 +254,8 @@ rb_vdrive_page2a(RbVdrive *self, guint8 *page, gsize size)
 	page[2] = 0x03;               /* reads CD-R and CD-RW */
 	page[3] = 0x01 | 0x02 | 0x04; /* writes CD-R, CD-RW; test write */
 	page[4] = 0x80 | 0x40;        /* BUF, multi-session */
+	if (!self->spec->test_write)
+		page[3] &= (guint8)~0x04;
 	/* READ CD of CD-DA (accurate), R-W; ISRC and UPC through READ SUB-CHANNEL */
 	page[5] = 0x01 | 0x02 | 0x04 | 0x20 | 0x40;
 	page[6] = (0x01 << 5) | 0x08 | 0x01 | (self->prevent_removal ? 0x02 : 0x00);
@@ -290,7 +298,7 @@ rb_vdrive_cmd_mode_sense(
 	if (code == RB_MMC_PAGE_WRITE_PARAMETERS || code == 0x3F) {
 		guint8 *page = data + total;
 		if (pc == 1)
-			rb_vdrive_page05_changeable(page);
+			rb_vdrive_page05_changeable(self, page);
 		else if (pc == 2)
 			memcpy(page,
 			       (guint8[]){RB_MMC_PAGE_WRITE_PARAMETERS,
@@ -364,7 +372,14 @@ rb_vdrive_cmd_mode_select(
 			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_INVALID_FIELD_IN_PARAMETERS, 0);
 		return;
 	}
-	rb_vdrive_page05_changeable(changeable);
+	/* a recorder without test writing refuses the bit outright, as real
+	 * drives without the feature do: invalid field in parameter list */
+	if (!self->spec->test_write && (page[2] & 0x10) != 0) {
+		rb_vdrive_set_sense(
+			result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_INVALID_FIELD_IN_PARAMETERS, 0x00);
+		return;
+	}
+	rb_vdrive_page05_changeable(self, changeable);
 	for (gsize i = 2; i < page_len; i++) {
 		if (((page[i] ^ self->page05[i]) & ~changeable[i]) != 0) {
 			rb_vdrive_set_sense(result,

@@ -218,6 +218,7 @@ rb_vdrive_cmd_write(
 		self->disc_status = RB_VDRIVE_DISC_INCOMPLETE;
 		self->recording_data_block_type = data_block_type;
 		self->recording_test_write = (self->page05[2] & 0x10) != 0;
+		self->report.test_write = self->recording_test_write;
 		self->next_lba = lba;
 		self->report.first_lba = lba;
 		self->buffer_time_us = g_get_monotonic_time();

@@ -77,6 +77,7 @@ rb_vdrive_new(const RbVirtualSpec *spec)
 	self->spec->media = spec->media;
 	self->spec->max_speed = spec->max_speed;
 	self->spec->realtime = spec->realtime;
+	self->spec->test_write = spec->test_write;
 	self->spec->name = g_strdup(spec->name);
 	self->media = spec->media;
 	self->write_speed_kbs = 0; /* fastest */
@@ -496,6 +497,14 @@ rb_vdrive_export_image(RbVdrive *self, gint fd, GError **error)
 			    G_IO_ERROR,
 			    G_IO_ERROR_NOT_FOUND,
 			    _("Nothing was recorded on this virtual disc; burn an image first."));
+		return FALSE;
+	}
+	if (self->report.test_write) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_NOT_FOUND,
+			    _("Nothing was recorded on this virtual disc: the last burn was a "
+			      "simulation (test write); burn it without simulating first."));
 		return FALSE;
 	}
 	for (gint32 lba = self->report.first_lba; lba < self->next_lba; lba++) {

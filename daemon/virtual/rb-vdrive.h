@@ -58,6 +58,10 @@ typedef struct {
 	gint32 first_lba;
 	gint32 leadout_start;
 	gboolean complete;
+	/* the recording was a test write (page 05h's Test Write bit): every
+	 * sector was checked as sent, nothing reached the disc, which stayed
+	 * blank */
+	gboolean test_write;
 	guint64 plain_q_crc; /* 16-byte mode: Q CRCs that came non-inverted (regenerated) */
 	guint relative_time_mismatches; /* Q bytes 3-5 not counting as the position asks */
 	guint sequence_errors;          /* TNO or index going backwards or skipping */

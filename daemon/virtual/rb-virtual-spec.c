@@ -38,6 +38,7 @@ rb_virtual_spec_new(void)
 	spec->media = RB_VIRTUAL_MEDIA_CD_R_80;
 	spec->max_speed = RB_VIRTUAL_SPEED_DEFAULT;
 	spec->realtime = TRUE;
+	spec->test_write = TRUE;
 	spec->backing_fd = -1;
 	return spec;
 }
@@ -204,6 +205,9 @@ rb_virtual_spec_parse(const gchar *text, GError **error)
 		} else if (g_strcmp0(key, "realtime") == 0) {
 			if (!rb_virtual_spec_parse_bool(key, value, &spec->realtime, error))
 				return NULL;
+		} else if (g_strcmp0(key, "test-write") == 0) {
+			if (!rb_virtual_spec_parse_bool(key, value, &spec->test_write, error))
+				return NULL;
 		} else if (g_strcmp0(key, "name") == 0) {
 			if (!rb_virtual_spec_parse_name(value, &spec->name, error))
 				return NULL;
@@ -211,7 +215,8 @@ rb_virtual_spec_parse(const gchar *text, GError **error)
 			g_set_error(error,
 				    G_OPTION_ERROR,
 				    G_OPTION_ERROR_BAD_VALUE,
-				    _("Unknown key “%s”; use media, speed, realtime or name"),
+				    _("Unknown key “%s”; use media, speed, realtime, test-write or "
+				      "name"),
 				    key);
 			return NULL;
 		}

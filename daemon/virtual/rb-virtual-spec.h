@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The description of a virtual recorder, as given to --virtual-recorder
- * ("media=cd-r-80,speed=48,realtime=false,name=Test") or, later, to
+ * ("media=cd-r-80,speed=48,realtime=false,test-write=false,name=Test") or, later, to
  * Manager.AddVirtualRecorder.
  */
 #pragma once
@@ -26,6 +26,10 @@ typedef struct {
 	RbVirtualMedia media;
 	guint max_speed;
 	gboolean realtime;
+	/* whether the drive claims test writing (the Test Write bit of feature
+	 * 002Eh and page 2Ah) and takes page 05h with it; without it, a drive
+	 * refuses a simulation as real drives without the feature do */
+	gboolean test_write;
 	gchar *name;
 	gint backing_fd; /* the disc's file, owned by the spec; -1: an anonymous one */
 } RbVirtualSpec;

@@ -45,10 +45,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rb_fuzz_check_spec(spec);
 
 	/* every key written out reads back to the same recorder */
-	written = g_strdup_printf("media=%s,speed=%u,realtime=%s%s%s",
+	written = g_strdup_printf("media=%s,speed=%u,realtime=%s,test-write=%s%s%s",
 				  rb_virtual_media_to_string(spec->media),
 				  spec->max_speed,
 				  spec->realtime ? "true" : "false",
+				  spec->test_write ? "true" : "false",
 				  spec->name != NULL ? ",name=" : "",
 				  spec->name != NULL ? spec->name : "");
 	again = rb_virtual_spec_parse(written, &error);
@@ -56,6 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rb_fuzz_check(again->media == spec->media);
 	rb_fuzz_check(again->max_speed == spec->max_speed);
 	rb_fuzz_check(again->realtime == spec->realtime);
+	rb_fuzz_check(again->test_write == spec->test_write);
 	rb_fuzz_check(g_strcmp0(again->name, spec->name) == 0);
 
 	/* the media names are a bijection */
