@@ -265,7 +265,7 @@ rb_ctl_burn_on_update(RbDiscFormat2RawCD *format,
 	 * but an image file's size is known here: the percentage counts to
 	 * the stream's end from where the service starts (the lead-in).
 	 */
-	if (burn->layout != NULL) {
+	if (burn->layout != NULL && action != 4) {
 		gint track = rb_ctl_image_track_at(burn->layout, last_written_lba);
 
 		shown.sector_count = burn->end_lba - start_lba;
@@ -564,6 +564,13 @@ rb_ctl_burn_print_verified(RbCtlBurn *burn, const RbCtlBurnOptions *options)
 	}
 	if (!options->verify_only)
 		g_print(_("Burn complete.\n"));
+	/* the clock starts at the first Update of the read-back, up to 0.5 s
+	 * after it began: a rate from less than that would be noise */
+	if (seconds < 1.0) {
+		/* TRANSLATORS: megabytes of the main channel read back */
+		g_print(_("Verified: %.1f MB read back and equal to the image.\n"), mb);
+		return;
+	}
 	/* TRANSLATORS: megabytes of the main channel read back, seconds, MB/s */
 	g_print(_("Verified: %.1f MB read back and equal to the image in %.1f s (%.1f MB/s).\n"),
 		mb,

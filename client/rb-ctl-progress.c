@@ -84,6 +84,9 @@ rb_ctl_progress_fifo_percent(const RbCtlUpdate *update)
 static gdouble
 rb_ctl_progress_megabytes(const RbCtlUpdate *update, gsize sector_size)
 {
+	/* what is read back is the main channel (2352 bytes), not a stream sector */
+	if (update->action == 4)
+		sector_size = 2352;
 	return (gdouble)rb_ctl_progress_written(update) * (gdouble)sector_size / 1e6;
 }
 

@@ -200,8 +200,7 @@ rb_raw_cd_write_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_d
 	if (action <
 	    (RbWriteAction)rb_disc_format2_raw_cd_get_current_action(RB_DISC_FORMAT2_RAW_CD(self)))
 		return;
-	rb_write_job_get_progress(job, &progress);
-	progress.action = action;
+	rb_write_job_get_progress_as(job, action, &progress);
 	rb_raw_cd_write_emit_progress(self, &progress);
 }
 

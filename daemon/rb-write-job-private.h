@@ -59,7 +59,9 @@ struct _RbWriteJob {
 	RbWriteAction action;
 	gint64 start_us;
 	gint64 write_start_us;
-	gint64 verify_start_us; /* Verify: when the read-back began */
+	gint64 verify_start_us;  /* Verify: when the read-back began */
+	gint32 verify_first_lba; /* … the range it reads, for progress */
+	gint32 verify_end_lba;
 	gint64 end_us;
 	gint32 last_read_lba;
 	gint32 last_written_lba;

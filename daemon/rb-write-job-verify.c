@@ -31,6 +31,8 @@ rb_write_job_verify_init(RbWriteJob *self)
 	self->digests = g_array_sized_new(
 		FALSE, FALSE, sizeof(RbVerifyDigest), (guint)CLAMP(sectors, 0, G_MAXINT32));
 	self->digest_leadout = G_MININT32;
+	self->verify_first_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
+	self->verify_end_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
 }
 
 /* the writer thread: @n sectors from @lba, as sent */
@@ -95,6 +97,8 @@ rb_write_job_verify_progress(gint32 last_read_lba,
 
 	g_mutex_lock(&self->mutex);
 	self->last_read_lba = last_read_lba;
+	self->verify_first_lba = first_lba;
+	self->verify_end_lba = end_lba;
 	g_mutex_unlock(&self->mutex);
 }
 
@@ -107,6 +111,8 @@ rb_write_job_verify_run(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 
 	g_mutex_lock(&self->mutex);
 	self->last_read_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA - 1;
+	self->verify_first_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
+	self->verify_end_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
 	self->verify_start_us = g_get_monotonic_time();
 	g_mutex_unlock(&self->mutex);
 	return rb_verify_disc(self->transport,

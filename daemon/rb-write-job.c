@@ -245,6 +245,15 @@ rb_write_job_set_action(RbWriteJob *self, RbWriteAction action)
 void
 rb_write_job_get_progress(RbWriteJob *self, RbWriteProgress *out)
 {
+	rb_write_job_get_progress_as(self, RB_WRITE_ACTION_UNKNOWN, out);
+}
+
+/* the progress as @action reports it (UNKNOWN: the job's current action):
+ * an action's own Update may come after the job moved on, and the
+ * read-back's range is not the write's */
+void
+rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProgress *out)
+{
 	RbFifoStats stats;
 	gint64 now = g_get_monotonic_time();
 	gint64 written;
@@ -255,7 +264,7 @@ rb_write_job_get_progress(RbWriteJob *self, RbWriteProgress *out)
 
 	rb_fifo_get_stats(self->fifo, &stats);
 	g_mutex_lock(&self->mutex);
-	out->action = self->action;
+	out->action = action != RB_WRITE_ACTION_UNKNOWN ? action : self->action;
 	out->start_lba = self->params.leadin_start_lba;
 	total = self->total_sectors >= 0 ? self->total_sectors : self->sectors_read;
 	out->sector_count = (gint32)MIN(total, G_MAXINT32);
@@ -273,6 +282,21 @@ rb_write_job_get_progress(RbWriteJob *self, RbWriteProgress *out)
 		gdouble rate =
 			(gdouble)written * G_USEC_PER_SEC / (gdouble)(now - self->write_start_us);
 		out->remaining_seconds = (gint32)((gdouble)(self->total_sectors - written) / rate);
+	}
+	/* the read-back reports its own range, as VerifyMedia's Update does */
+	if (out->action == RB_WRITE_ACTION_VERIFYING) {
+		gint64 done = (gint64)self->last_read_lba - self->verify_first_lba + 1;
+
+		out->start_lba = self->verify_first_lba;
+		out->sector_count = MAX(self->verify_end_lba - self->verify_first_lba, 0);
+		if (self->verify_end_lba > self->verify_first_lba && done > 0 &&
+		    now > self->verify_start_us) {
+			gdouble rate = (gdouble)done * G_USEC_PER_SEC /
+				       (gdouble)(now - self->verify_start_us);
+			out->remaining_seconds =
+				(gint32)((gdouble)(self->verify_end_lba - self->last_read_lba - 1) /
+					 rate);
+		}
 	}
 	g_mutex_unlock(&self->mutex);
 	out->fifo_total = stats.size;

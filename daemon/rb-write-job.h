@@ -103,6 +103,7 @@ void rb_write_job_cancel(RbWriteJob *self);
 
 /* from any thread */
 void rb_write_job_get_progress(RbWriteJob *self, RbWriteProgress *out);
+void rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProgress *out);
 gsize rb_write_job_get_sector_size(RbWriteJob *self);
 /* sectors per WRITE(10) */
 guint rb_write_job_get_chunk_sectors(RbWriteJob *self);
