@@ -1,9 +1,11 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What the write job's parts share: its state (rb-write-job.c: the job,
- * PREPARING, the writer, FINISHING, the coordinator) and the stream's side
- * (rb-write-job-stream.c: the up-front checks and the reader thread).
+ * What the write job's parts share: its state (rb-write-job.c: the job, the
+ * writer, the coordinator), the drive's side (rb-write-job-drive.c:
+ * PREPARING, FINISHING), the progress (rb-write-job-progress.c) and the
+ * stream's side (rb-write-job-stream.c: the up-front checks and the reader
+ * thread).
  */
 #pragma once
 
@@ -90,6 +92,13 @@ struct _RbWriteJob {
 void rb_write_job_verify_init(RbWriteJob *self);
 void rb_write_job_verify_digest(RbWriteJob *self, gint64 lba, const guint8 *data, guint n);
 gboolean rb_write_job_verify_run(RbWriteJob *self, const RbMmcEnv *env, GError **error);
+
+/* rb-write-job-drive.c */
+gboolean rb_write_job_prepare(RbWriteJob *self, const RbMmcEnv *env, GError **error);
+gboolean rb_write_job_finish_disc(RbWriteJob *self, const RbMmcEnv *env, GError **error);
+
+/* rb-write-job-progress.c */
+void rb_write_job_set_action(RbWriteJob *self, RbWriteAction action);
 
 /* rb-write-job-stream.c */
 gboolean rb_write_job_check_fd(RbWriteJob *self, GError **error);

@@ -1,12 +1,12 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The raw write job: PREPARING (page 05h, SET CD SPEED), WRITING (reader
- * thread: stream fd -> FIFO; writer thread: FIFO -> WRITE(10)) and
- * FINISHING (SYNCHRONIZE CACHE, the finishing poll, READ DISC INFORMATION).
- * A coordinator runs in a thread of its own and joins both workers before
- * the result goes back to the caller's context; the stream's side is in
- * rb-write-job-stream.c. See rb-write-job.h.
+ * The raw write job: PREPARING, WRITING (reader thread: stream fd -> FIFO;
+ * writer thread: FIFO -> WRITE(10)) and FINISHING. A coordinator runs in a
+ * thread of its own and joins both workers before the result goes back to
+ * the caller's context. The stream's side is in rb-write-job-stream.c, the
+ * drive's commands before and after the stream in rb-write-job-drive.c, the
+ * progress in rb-write-job-progress.c. See rb-write-job.h.
  */
 #include "config.h"
 
@@ -23,8 +23,6 @@
 #include "rb-error.h"
 #include "rb-mmc-cdb.h"
 #include "rb-mmc-exec.h"
-#include "rb-mmc-mode-pages.h"
-#include "rb-mmc-replies.h"
 #include "rb-write-job-private.h"
 
 G_DEFINE_TYPE(RbWriteJob, rb_write_job, G_TYPE_OBJECT)
@@ -196,114 +194,6 @@ rb_write_job_get_chunk_sectors(RbWriteJob *self)
 	return self->chunk_sectors;
 }
 
-/* ---- progress ---- */
-
-typedef struct {
-	RbWriteJob *job;
-	RbWriteAction action;
-} RbWriteJobActionCall;
-
-static gboolean
-rb_write_job_action_cb(gpointer user_data)
-{
-	RbWriteJobActionCall *call = user_data;
-
-	call->job->action_func(call->job, call->action, call->job->action_data);
-	return G_SOURCE_REMOVE;
-}
-
-static void
-rb_write_job_action_call_free(gpointer user_data)
-{
-	RbWriteJobActionCall *call = user_data;
-
-	g_object_unref(call->job);
-	g_free(call);
-}
-
-static void
-rb_write_job_set_action(RbWriteJob *self, RbWriteAction action)
-{
-	RbWriteJobActionCall *call;
-
-	g_mutex_lock(&self->mutex);
-	self->action = action;
-	g_mutex_unlock(&self->mutex);
-	if (self->action_func == NULL)
-		return;
-	/* the caller's objects live on its context: never call it from here */
-	call = g_new0(RbWriteJobActionCall, 1);
-	call->job = g_object_ref(self);
-	call->action = action;
-	g_main_context_invoke_full(self->context,
-				   G_PRIORITY_DEFAULT,
-				   rb_write_job_action_cb,
-				   call,
-				   rb_write_job_action_call_free);
-}
-
-void
-rb_write_job_get_progress(RbWriteJob *self, RbWriteProgress *out)
-{
-	rb_write_job_get_progress_as(self, RB_WRITE_ACTION_UNKNOWN, out);
-}
-
-/* the progress as @action reports it (UNKNOWN: the job's current action):
- * an action's own Update may come after the job moved on, and the
- * read-back's range is not the write's */
-void
-rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProgress *out)
-{
-	RbFifoStats stats;
-	gint64 now = g_get_monotonic_time();
-	gint64 written;
-	gint64 total;
-
-	g_return_if_fail(RB_IS_WRITE_JOB(self));
-	g_return_if_fail(out != NULL);
-
-	rb_fifo_get_stats(self->fifo, &stats);
-	g_mutex_lock(&self->mutex);
-	out->action = action != RB_WRITE_ACTION_UNKNOWN ? action : self->action;
-	out->start_lba = self->params.leadin_start_lba;
-	total = self->total_sectors >= 0 ? self->total_sectors : self->sectors_read;
-	out->sector_count = (gint32)MIN(total, G_MAXINT32);
-	out->last_read_lba = self->last_read_lba;
-	out->last_written_lba = self->last_written_lba;
-	if (self->start_us == 0)
-		now = 0;
-	else if (self->end_us != 0)
-		now = self->end_us;
-	out->elapsed_seconds = (gint32)((now - self->start_us) / G_USEC_PER_SEC);
-	written = (gint64)self->last_written_lba - self->params.leadin_start_lba + 1;
-	out->remaining_seconds = -1;
-	if (self->action == RB_WRITE_ACTION_WRITING && self->total_sectors >= 0 && written > 0 &&
-	    now > self->write_start_us) {
-		gdouble rate =
-			(gdouble)written * G_USEC_PER_SEC / (gdouble)(now - self->write_start_us);
-		out->remaining_seconds = (gint32)((gdouble)(self->total_sectors - written) / rate);
-	}
-	/* the read-back reports its own range, as VerifyMedia's Update does */
-	if (out->action == RB_WRITE_ACTION_VERIFYING) {
-		gint64 done = (gint64)self->last_read_lba - self->verify_first_lba + 1;
-
-		out->start_lba = self->verify_first_lba;
-		out->sector_count = MAX(self->verify_end_lba - self->verify_first_lba, 0);
-		if (self->verify_end_lba > self->verify_first_lba && done > 0 &&
-		    now > self->verify_start_us) {
-			gdouble rate = (gdouble)done * G_USEC_PER_SEC /
-				       (gdouble)(now - self->verify_start_us);
-			out->remaining_seconds =
-				(gint32)((gdouble)(self->verify_end_lba - self->last_read_lba - 1) /
-					 rate);
-		}
-	}
-	g_mutex_unlock(&self->mutex);
-	out->fifo_total = stats.size;
-	out->fifo_used = stats.used;
-	out->fifo_free = stats.size - stats.used;
-}
-
 /* ---- the MMC layer's clock ---- */
 
 static gint64
@@ -333,79 +223,6 @@ rb_write_job_env_init(RbWriteJob *self, RbMmcEnv *env)
 	env->sleep_us = rb_write_job_sleep_us;
 	env->user_data = self;
 	env->cancellable = self->wake;
-}
-
-/* ---- PREPARING ---- */
-
-/* a drive that refuses the write parameters of a simulation (ILLEGAL
- * REQUEST on MODE SELECT: invalid field in parameter list) has no test
- * writing, whatever it claimed; nothing was written yet */
-static void
-rb_write_job_name_test_write_refusal(RbWriteJob *self, GError **error)
-{
-	g_autoptr(GError) refusal = NULL;
-
-	if (!self->params.test_write || error == NULL ||
-	    !g_error_matches(*error, RB_ERROR, RB_ERROR_INVALID_MODE_PARAMETERS))
-		return;
-	refusal = g_steal_pointer(error);
-	rb_error_set(error,
-		     RB_ERROR_TEST_WRITE_NOT_SUPPORTED,
-		     _("The recorder refused to simulate (%s); nothing was written. Burn "
-		       "without simulation or use another recorder."),
-		     refusal->message);
-}
-
-static gboolean
-rb_write_job_prepare(RbWriteJob *self, const RbMmcEnv *env, GError **error)
-{
-	guint8 data[RB_WRITE_JOB_MODE_SENSE_LEN];
-	RbMmcWriteParameters wp;
-	RbMmcModePage page;
-	RbMmcExecInfo info;
-	RbMmcCdb cdb;
-	gsize len;
-
-	rb_mmc_cdb_mode_sense_10(
-		&cdb, RB_MMC_PC_CURRENT, RB_MMC_PAGE_WRITE_PARAMETERS, sizeof(data));
-	if (!rb_mmc_exec(
-		    self->transport, &cdb, RB_MMC_DIR_IN, data, sizeof(data), env, &info, error))
-		return FALSE;
-	if (!rb_mmc_mode_sense_parse(
-		    data, info.transferred, RB_MMC_PAGE_WRITE_PARAMETERS, &page, error))
-		return FALSE;
-	if (!rb_mmc_write_parameters_parse(&page, &wp, error))
-		return FALSE;
-	/* raw DAO of one whole disc: the stream carries all subcode, the TOC
-	 * included, so track mode and session format stay 0 and no next
-	 * session is opened (mmc-notes 1.2) */
-	wp.write_type = RB_MMC_WRITE_TYPE_RAW;
-	wp.data_block_type = self->data_block_type;
-	wp.bufe = self->params.bufe;
-	/* MMC leaves Test Write undefined for write type raw (wodim's
-	 * README.raw: "the MMC standard does not allow -dummy in RAW mode"),
-	 * yet cdrdao's simulate and wodim's -dummy set it with raw all the same
-	 * (mmc-notes §"10. Measured"), and drives that claim test writing
-	 * honour it; FINISHING checks that the disc stayed blank */
-	wp.test_write = self->params.test_write;
-	wp.multi_session = 0;
-	wp.track_mode = 0;
-	wp.session_format = 0;
-	wp.fp = FALSE;
-	wp.copy = FALSE;
-	wp.ls_v = FALSE;
-	if (!rb_mmc_write_parameters_apply(&wp, &page, error))
-		return FALSE;
-	len = rb_mmc_mode_select_build(&page, data);
-	rb_mmc_cdb_mode_select_10(&cdb, (guint16)len);
-	if (!rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_OUT, data, len, env, NULL, error)) {
-		rb_write_job_name_test_write_refusal(self, error);
-		return FALSE;
-	}
-
-	rb_mmc_cdb_set_cd_speed(
-		&cdb, self->params.rotation, RB_MMC_SPEED_MAX, self->params.write_speed_kbps);
-	return rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_NONE, NULL, 0, env, NULL, error);
 }
 
 /* ---- the writer thread ---- */
@@ -515,56 +332,6 @@ rb_write_job_writer_thread(gpointer user_data)
 		g_cancellable_cancel(self->wake);
 	}
 	return NULL;
-}
-
-/* ---- FINISHING ---- */
-
-static gboolean
-rb_write_job_finish_disc(RbWriteJob *self, const RbMmcEnv *env, GError **error)
-{
-	guint8 data[RB_MMC_DISC_INFO_LEN];
-	RbMmcDiscInfo disc_info;
-	RbMmcExecInfo info;
-	RbMmcCdb cdb;
-
-	/* Immed, then poll: a drive closing the disc inside the command would
-	 * hold the host for minutes without a word of progress */
-	rb_mmc_cdb_synchronize_cache(&cdb, TRUE);
-	if (!rb_mmc_exec(self->transport, &cdb, RB_MMC_DIR_NONE, NULL, 0, env, NULL, error))
-		return FALSE;
-	if (!rb_mmc_wait_until_ready(
-		    self->transport, env, RB_MMC_FINISH_TIMEOUT_S, NULL, NULL, error))
-		return FALSE;
-	/* a stream that stopped before its lead-out leaves the disc open;
-	 * only the drive can tell, so ask it (mmc-notes 10, step 12) */
-	rb_mmc_cdb_read_disc_information(&cdb, sizeof(data));
-	if (!rb_mmc_exec(
-		    self->transport, &cdb, RB_MMC_DIR_IN, data, sizeof(data), env, &info, error))
-		return FALSE;
-	if (!rb_mmc_disc_info_parse(data, info.transferred, &disc_info, error))
-		return FALSE;
-	/* a simulation leaves the disc as it found it; a drive that recorded
-	 * all the same ignored the Test Write bit, which the caller must hear
-	 * of: the disc is written now */
-	if (self->params.test_write) {
-		if (disc_info.disc_status == RB_MMC_DISC_STATUS_BLANK)
-			return TRUE;
-		rb_error_set(error,
-			     RB_ERROR_TEST_WRITE_NOT_SUPPORTED,
-			     _("The recorder was asked to simulate but recorded the disc (it "
-			       "ignores the Test Write bit in raw mode): the disc is no longer "
-			       "blank. Do not simulate with this recorder."));
-		return FALSE;
-	}
-	if (disc_info.disc_status != RB_MMC_DISC_STATUS_COMPLETE) {
-		rb_error_set(error,
-			     RB_ERROR_STREAM_NOT_SUPPORTED,
-			     _("The stream ended at LBA %d without a complete lead-out, so the "
-			       "disc was left unfinished; pass a complete disc image."),
-			     self->last_written_lba);
-		return FALSE;
-	}
-	return TRUE;
 }
 
 /* ---- the coordinator ---- */
