@@ -324,9 +324,7 @@ rb_ctl_burn_check_options(const RbCtlBurnOptions *options, GError **error)
 	return rb_ctl_cdtext_options_check(&options->cdtext, error);
 }
 
-/* "burn" and "verify": the same image, the same stream; @verify_only:
- * VerifyMedia rather than a write */
-static int
+int
 rb_ctl_burn_command(RbCtl *ctl, gint argc, gchar **argv, gboolean verify_only, GError **error)
 {
 	g_auto(RbCtlBurnOptions) options = {
@@ -477,10 +475,4 @@ int
 rb_ctl_cmd_burn(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 {
 	return rb_ctl_burn_command(ctl, argc, argv, FALSE, error);
-}
-
-int
-rb_ctl_cmd_verify(RbCtl *ctl, gint argc, gchar **argv, GError **error)
-{
-	return rb_ctl_burn_command(ctl, argc, argv, TRUE, error);
 }

@@ -31,6 +31,14 @@ typedef struct {
 	gboolean verify_only; /* "rawburnctl verify": VerifyMedia, nothing written */
 } RbCtlBurnOptions;
 
+/* the read-back, from its Update signals: when it began, where, and the
+ * last LBA read (rb-ctl-verify.c) */
+typedef struct {
+	gint64 start_us;
+	gint32 first_lba;
+	gint32 last_lba;
+} RbCtlVerifyProgress;
+
 /* the state of one WriteMedia2 call (rb-ctl-burn.c) */
 typedef struct _RbCtlBurn RbCtlBurn;
 
@@ -56,7 +64,8 @@ int rb_ctl_burn_session(RbCtl *ctl,
 			RbCtlBurnStream *stream,
 			const RbCtlBurnOptions *options,
 			GError **error);
-/* a raw DAO file, or "-" for standard input, sent as it is */
+/* rb-ctl-burn-raw.c: a raw DAO file, or "-" for standard input, sent as
+ * it is */
 int rb_ctl_burn_raw(RbCtl *ctl,
 		    const gchar *recorder,
 		    const gchar *path,
@@ -66,6 +75,21 @@ int rb_ctl_burn_raw(RbCtl *ctl,
  * write: CancelWrite, asked again until it succeeds or the write ends; the
  * stream is abandoned once a CancelWrite was answered, however */
 void rb_ctl_burn_abort(RbCtlBurn *burn);
+
+/* rb-ctl-burn-image.c: "burn" and "verify", the same image, the same
+ * stream; @verify_only: VerifyMedia rather than a write */
+int rb_ctl_burn_command(RbCtl *ctl, gint argc, gchar **argv, gboolean verify_only, GError **error);
+
+/* rb-ctl-verify.c: Burn's parameters with Verify, or VerifyMedia's */
+GVariant *rb_ctl_verify_params(const RbCtlBurnOptions *options);
+/* an Update with action 4 VERIFYING */
+void rb_ctl_verify_progress_update(RbCtlVerifyProgress *progress,
+				   gint32 start_lba,
+				   gint32 last_read_lba);
+/* the result of a read-back that found the disc equal to the image */
+void rb_ctl_verify_print(RbCtl *ctl,
+			 const RbCtlVerifyProgress *progress,
+			 const RbCtlBurnOptions *options);
 
 /* rb-ctl-burn-image.c: an image file (not a raw DAO stream) onto @recorder */
 int rb_ctl_burn_image(RbCtl *ctl,

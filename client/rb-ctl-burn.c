@@ -4,22 +4,21 @@
  * "rawburnctl burn" with the service, the way an IMAPI application drives
  * IDiscFormat2RawCD: ClientName, PrepareMedia, the per-client settings,
  * WriteMedia2 with the stream's file descriptor, progress from the Update
- * signals, ReleaseMedia. A raw DAO file goes as it is; an image file (a
- * sheet, WAV files) through a pipe its producer fills
- * (rb-ctl-burn-image.c, which also holds the command's options). SIGINT
+ * signals, ReleaseMedia. A raw DAO file goes as it is (rb-ctl-burn-raw.c);
+ * an image file (a sheet, WAV files) through a pipe its producer fills
+ * (rb-ctl-burn-image.c, which also holds the command's options). Burn with
+ * Verify and VerifyMedia take the same path, their options and result
+ * from rb-ctl-verify.c. SIGINT
  * and SIGTERM cancel the write through the service instead of killing the
  * client, so the disc is closed off the way the service does it.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <gio/gunixfdlist.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rb-ctl-burn-private.h"
@@ -28,8 +27,6 @@
 
 #define RB_CTL_BURN_FORMAT_IFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
 #define RB_CTL_BURN_PQ_ONLY RB_CTL_SECTOR_PQ_ONLY
-#define RB_CTL_BURN_IS_COOKED RB_CTL_SECTOR_IS_COOKED
-#define RB_CTL_BURN_IS_RAW RB_CTL_SECTOR_IS_RAW
 /* a CancelWrite that failed (the write not started yet, a timeout, a lost
  * reply) is asked again, after twice as long each time up to the maximum */
 #define RB_CTL_BURN_CANCEL_RETRY_MS 100
@@ -62,11 +59,7 @@ struct _RbCtlBurn {
 	guint cancel_retry_id;
 	guint cancel_retry_ms;
 	GError *error;
-	/* the read-back, from its Update signals: when it began, where, and
-	 * the last LBA read */
-	gint64 verify_start_us;
-	gint32 verify_first_lba;
-	gint32 verify_last_lba;
+	RbCtlVerifyProgress verify; /* the read-back, from its Update signals */
 };
 
 static gsize
@@ -150,70 +143,6 @@ rb_ctl_burn_set_property(RbDiscFormat2RawCD *format,
 	return TRUE;
 }
 
-static GUnixFDList *
-rb_ctl_burn_open_failed(const gchar *path, gint errsv, GError **error)
-{
-	g_set_error(error,
-		    G_IO_ERROR,
-		    g_io_error_from_errno(errsv),
-		    _("Cannot open the image “%s”: %s"),
-		    path,
-		    g_strerror(errsv));
-	return NULL;
-}
-
-/*
- * "-" is standard input, passed on as it is: usually a pipe. The image ends
- * up in a GUnixFDList, which owns it from then on.
- */
-static GUnixFDList *
-rb_ctl_burn_open_image(const gchar *path, struct stat *st, GError **error)
-{
-	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
-	gint fd;
-	gint index;
-
-	if (g_strcmp0(path, "-") == 0) {
-		if (isatty(STDIN_FILENO)) {
-			g_set_error(error,
-				    G_IO_ERROR,
-				    G_IO_ERROR_INVALID_ARGUMENT,
-				    _("Standard input is a terminal; pipe the image into "
-				      "rawburnctl or name its file."));
-			return NULL;
-		}
-		fd = dup(STDIN_FILENO);
-	} else {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	}
-	if (fd < 0)
-		return rb_ctl_burn_open_failed(path, errno, error);
-	/* the list keeps a duplicate */
-	index = g_unix_fd_list_append(fds, fd, error);
-	close(fd);
-	if (index < 0)
-		return NULL;
-	if (fstat(g_unix_fd_list_peek_fds(fds, NULL)[index], st) != 0)
-		return rb_ctl_burn_open_failed(path, errno, error);
-	if (S_ISDIR(st->st_mode))
-		return rb_ctl_burn_open_failed(path, EISDIR, error);
-	return g_steal_pointer(&fds);
-}
-
-/*
- * No header says which sectors an image holds. 2448 bytes (P-W sub-channel)
- * is IMAPI's default and the common case; an image whose size only 2368
- * divides can only be PQ_ONLY. From a pipe the size is unknown: 2448.
- */
-static gint
-rb_ctl_burn_guess_sector_type(const struct stat *st)
-{
-	if (S_ISREG(st->st_mode) && st->st_size > 0 && st->st_size % 2368 == 0 &&
-	    st->st_size % 2448 != 0)
-		return RB_CTL_BURN_PQ_ONLY;
-	return RB_CTL_BURN_IS_COOKED;
-}
-
 static void
 rb_ctl_burn_end_bar(RbCtlBurn *burn)
 {
@@ -251,14 +180,8 @@ rb_ctl_burn_on_update(RbDiscFormat2RawCD *format,
 	RbCtlUpdate shown = update;
 	g_autofree gchar *text = NULL;
 
-	if (action == 4) {
-		if (burn->verify_start_us == 0) {
-			burn->verify_start_us = g_get_monotonic_time();
-			/* Burn's read-back starts at the pregap, VerifyMedia's where it says */
-			burn->verify_first_lba = MAX(start_lba, -150);
-		}
-		burn->verify_last_lba = last_read_lba;
-	}
+	if (action == 4)
+		rb_ctl_verify_progress_update(&burn->verify, start_lba, last_read_lba);
 
 	/*
 	 * From a pipe the service learns the stream's size only at its end,
@@ -431,8 +354,6 @@ rb_ctl_burn_on_signal(gpointer user_data)
  * asynchronously with no timeout while the main loop delivers the Update
  * signals and the cancelling signal handlers.
  */
-static GVariant *rb_ctl_burn_write_params(const RbCtlBurnOptions *options);
-static void rb_ctl_burn_print_verified(RbCtlBurn *burn, const RbCtlBurnOptions *options);
 
 static gboolean
 rb_ctl_burn_write(RbCtl *ctl,
@@ -476,7 +397,9 @@ rb_ctl_burn_write(RbCtl *ctl,
 					    options->verify_only ? "VerifyMedia"
 					    : options->verify    ? "Burn"
 								 : "WriteMedia2",
-					    rb_ctl_burn_write_params(options),
+					    options->verify || options->verify_only
+						    ? rb_ctl_verify_params(options)
+						    : g_variant_new("(hi)", 0, options->lead_in),
 					    RB_CTL_CALL_FLAGS,
 					    G_MAXINT,
 					    stream->fds,
@@ -503,79 +426,13 @@ rb_ctl_burn_write(RbCtl *ctl,
 	if (burn.error != NULL)
 		return rb_ctl_burn_fail(error, burn.error);
 	if (options->verify || options->verify_only)
-		rb_ctl_burn_print_verified(&burn, options);
+		rb_ctl_verify_print(ctl, &burn.verify, options);
 	else if (!ctl->json && options->simulate)
 		g_print(_("Simulation complete: nothing was recorded, the disc is still "
 			  "blank.\n"));
 	else if (!ctl->json)
 		g_print(_("Burn complete.\n"));
 	return TRUE;
-}
-
-/* WriteMedia2's, or Burn's with Verify (which prepares and releases
- * itself), or VerifyMedia's */
-static GVariant *
-rb_ctl_burn_write_params(const RbCtlBurnOptions *options)
-{
-	GVariantBuilder builder;
-
-	if (!options->verify && !options->verify_only)
-		return g_variant_new("(hi)", 0, options->lead_in);
-	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-	g_variant_builder_add(&builder,
-			      "{sv}",
-			      "SectorType",
-			      g_variant_new_uint32((guint32)options->sector_type));
-	g_variant_builder_add(
-		&builder, "{sv}", "StreamLeadInSectors", g_variant_new_int32(options->lead_in));
-	g_variant_builder_add(
-		&builder, "{sv}", "ClientName", g_variant_new_string(options->client_name));
-	if (options->verify) {
-		g_variant_builder_add(&builder, "{sv}", "Verify", g_variant_new_boolean(TRUE));
-		g_variant_builder_add(
-			&builder, "{sv}", "WriteSpeed", g_variant_new_int32(options->speed));
-		g_variant_builder_add(&builder,
-				      "{sv}",
-				      "BufferUnderrunFreeDisabled",
-				      g_variant_new_boolean(options->no_burnfree));
-	}
-	return g_variant_new("(h@a{sv})", 0, g_variant_builder_end(&builder));
-}
-
-/* what was read back, and how fast: main channel bytes from the first LBA
- * compared to the last */
-static void
-rb_ctl_burn_print_verified(RbCtlBurn *burn, const RbCtlBurnOptions *options)
-{
-	gint64 sectors = MAX((gint64)burn->verify_last_lba - burn->verify_first_lba + 1, 0);
-	gdouble mb = (gdouble)sectors * 2352 / 1e6;
-	gdouble seconds = burn->verify_start_us != 0
-				  ? (gdouble)(g_get_monotonic_time() - burn->verify_start_us) / 1e6
-				  : 0;
-	gdouble rate = seconds > 0 ? mb / seconds : 0;
-
-	if (burn->ctl->json) {
-		g_print("{\"result\":\"%s\",\"verified\":true,\"verifiedBytes\":%" G_GINT64_FORMAT
-			",\"verifySeconds\":%.3f}\n",
-			options->verify_only ? "verified" : "burned",
-			sectors * 2352,
-			seconds);
-		return;
-	}
-	if (!options->verify_only)
-		g_print(_("Burn complete.\n"));
-	/* the clock starts at the first Update of the read-back, up to 0.5 s
-	 * after it began: a rate from less than that would be noise */
-	if (seconds < 1.0) {
-		/* TRANSLATORS: megabytes of the main channel read back */
-		g_print(_("Verified: %.1f MB read back and equal to the image.\n"), mb);
-		return;
-	}
-	/* TRANSLATORS: megabytes of the main channel read back, seconds, MB/s */
-	g_print(_("Verified: %.1f MB read back and equal to the image in %.1f s (%.1f MB/s).\n"),
-		mb,
-		seconds,
-		rate);
 }
 
 /* everything between PrepareMedia and ReleaseMedia */
@@ -669,36 +526,4 @@ rb_ctl_burn_session(RbCtl *ctl,
 		g_printerr("rawburnctl: %s\n", error_release->message);
 	}
 	return ok ? EXIT_SUCCESS : EXIT_FAILURE;
-}
-
-/* a raw DAO file or standard input, passed to the service as it is */
-int
-rb_ctl_burn_raw(RbCtl *ctl,
-		const gchar *recorder,
-		const gchar *path,
-		RbCtlBurnOptions *options,
-		GError **error)
-{
-	g_autoptr(GDBusObject) object = NULL;
-	g_autoptr(RbDiscFormat2RawCD) format = NULL;
-	RbCtlBurnStream stream = {0};
-	struct stat st;
-	int status;
-
-	stream.fds = rb_ctl_burn_open_image(path, &st, error);
-	if (stream.fds == NULL)
-		return EXIT_FAILURE;
-	stream.size_known = S_ISREG(st.st_mode);
-	if (options->sector_type == 0)
-		options->sector_type = rb_ctl_burn_guess_sector_type(&st);
-	if (rb_ctl_connect(ctl, error))
-		object = rb_ctl_find_recorder(ctl, recorder, error);
-	if (object == NULL) {
-		g_clear_object(&stream.fds);
-		return EXIT_FAILURE;
-	}
-	format = rb_object_get_disc_format2_raw_cd(RB_OBJECT(object));
-	status = rb_ctl_burn_session(ctl, format, &stream, options, error);
-	g_clear_object(&stream.fds);
-	return status;
 }

@@ -65,7 +65,13 @@ rb_verify_crc32(guint32 crc, const guint8 *data, gsize len)
 	return ~crc;
 }
 
-gboolean
+/*
+ * The Q of a stream sector of @data_block_type (1 P-Q, 2 or 3 P-W) as the
+ * disc holds it: in P-Q mode a CRC sent uninverted (cdrdao, libburn) is
+ * recorded inverted, as the drive encodes it (mmc-notes 8.3); otherwise as
+ * sent. FALSE for an unknown block type.
+ */
+static gboolean
 rb_verify_sector_disc_q(guint data_block_type, const guint8 *subchannel, guint8 q[RB_SUBQ_SIZE])
 {
 	if (!rb_subchannel_get_q(data_block_type, subchannel, q, NULL, NULL))

@@ -35,15 +35,6 @@ G_STATIC_ASSERT(sizeof(RbVerifyDigest) == 16);
 /* CRC-32 (IEEE 802.3, reflected, as zlib's crc32()): @crc 0 to start */
 guint32 rb_verify_crc32(guint32 crc, const guint8 *data, gsize len);
 
-/*
- * The Q of a stream sector of @data_block_type (1 P-Q, 2 or 3 P-W) as the
- * disc holds it: in P-Q mode a CRC sent uninverted (cdrdao, libburn) is
- * recorded inverted, as the drive encodes it (mmc-notes 8.3); otherwise as
- * sent. FALSE for an unknown block type.
- */
-gboolean
-rb_verify_sector_disc_q(guint data_block_type, const guint8 *subchannel, guint8 q[RB_SUBQ_SIZE]);
-
 /* a data sector: its Q says data track (control bit 2) and it opens with
  * the sync pattern; the drive descrambles those and only those */
 gboolean rb_verify_sector_is_data(const guint8 main_channel[RB_CD_MAIN_SIZE],

@@ -154,4 +154,10 @@ rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, c
 /* rb-raw-cd-verify.c */
 void rb_raw_cd_verify_init(RbRawCdFormat *self);
 
+/* StreamLeadInSectors (any int32, as IMAPI's streamLeadInSectors) to the
+ * stream's first LBA, -|sectors|; the same for Burn, WriteMedia2 and
+ * VerifyMedia */
+gboolean rb_raw_cd_parse_stream_lead_in(GVariant *value, gint32 *out, GError **error);
+gint32 rb_raw_cd_stream_first_lba(gint32 lead_in_sectors);
+
 G_END_DECLS

@@ -65,9 +65,8 @@ rb_verify_parse_option(RbVerifyCall *call, const gchar *key, GVariant *value, GE
 			return FALSE;
 		call->sector_type = (guint)number;
 	} else if (g_strcmp0(key, "StreamLeadInSectors") == 0) {
-		if (!rb_dbus_util_parse_integer(key, value, 0, G_MAXINT32, &number, error))
+		if (!rb_raw_cd_parse_stream_lead_in(value, &call->lead_in_sectors, error))
 			return FALSE;
-		call->lead_in_sectors = (gint32)number;
 	} else if (g_strcmp0(key, "ClientName") == 0) {
 		if (!g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
 			g_set_error(error,
@@ -159,17 +158,20 @@ rb_verify_run(RbMmcTransport *transport, gpointer data, GCancellable *cancellabl
 	gint fd = call->fd;
 
 	call->fd = -1;
-	stream = rb_verify_stream_new(
-		fd, call->sector_type, -call->lead_in_sectors, cancellable, error);
+	stream = rb_verify_stream_new(fd,
+				      call->sector_type,
+				      rb_raw_cd_stream_first_lba(call->lead_in_sectors),
+				      cancellable,
+				      error);
 	if (stream == NULL)
 		return FALSE;
 	return rb_verify_disc(transport,
 			      &env,
 			      rb_verify_stream_get_funcs(),
 			      stream,
+			      RB_VERIFY_LEADOUT_UNKNOWN,
 			      rb_verify_on_progress,
 			      call,
-			      NULL,
 			      error);
 }
 

@@ -112,9 +112,8 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 		args->pure_cav = g_variant_get_boolean(value);
 		args->have_pure_cav = TRUE;
 	} else if (g_strcmp0(key, "StreamLeadInSectors") == 0) {
-		if (!rb_dbus_util_parse_integer(key, value, G_MININT32, G_MAXINT32, &number, error))
+		if (!rb_raw_cd_parse_stream_lead_in(value, &args->lead_in_sectors, error))
 			return FALSE;
-		args->lead_in_sectors = (gint32)number;
 	} else if (g_strcmp0(key, "Preflight") == 0) {
 		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_STRING, error))
 			return FALSE;
@@ -343,9 +342,7 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	}
 	params.fd = args->fd;
 	params.test_write = test_write;
-	/* the stream's first sector is LBA -|streamLeadInSectors| */
-	params.stream_first_lba =
-		args->lead_in_sectors == G_MININT32 ? G_MININT32 : -ABS(args->lead_in_sectors);
+	params.stream_first_lba = rb_raw_cd_stream_first_lba(args->lead_in_sectors);
 	params.sector_type = sector_type;
 	params.leadin_start_lba = rb_disc_format2_raw_cd_get_start_of_next_session(iface);
 	params.last_leadout_start_lba =
@@ -480,6 +477,27 @@ rb_raw_cd_write_handle_burn(RbDiscFormat2RawCD *iface,
 	rb_raw_cd_format_authorize(
 		RB_RAW_CD_FORMAT(iface), invocation, options, rb_raw_cd_format_prepare_authorized);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+gboolean
+rb_raw_cd_parse_stream_lead_in(GVariant *value, gint32 *out, GError **error)
+{
+	gint64 number = 0;
+
+	/* the stream starts at LBA -|StreamLeadInSectors| (WriteMedia2's rule): any
+	 * int32, its sign free */
+	if (!rb_dbus_util_parse_integer(
+		    "StreamLeadInSectors", value, G_MININT32, G_MAXINT32, &number, error))
+		return FALSE;
+	*out = (gint32)number;
+	return TRUE;
+}
+
+gint32
+rb_raw_cd_stream_first_lba(gint32 lead_in_sectors)
+{
+	/* -|G_MININT32| does not fit: it stays, earlier than any lead-in */
+	return lead_in_sectors == G_MININT32 ? G_MININT32 : -ABS(lead_in_sectors);
 }
 
 void

@@ -46,24 +46,25 @@ typedef void (*RbVerifyProgressFunc)(gint32 last_read_lba,
 				     gint32 end_lba,
 				     gpointer user_data);
 
-typedef struct {
-	gint32 first_lba;   /* where comparing began */
-	gint32 leadout_lba; /* the disc's lead-out start: comparing ended before it */
-} RbVerifyResult;
+/* rb_verify_disc()'s @written_leadout when the caller does not know it */
+#define RB_VERIFY_LEADOUT_UNKNOWN G_MININT32
 
 /*
- * Compares the disc in the drive with @source. Errors:
- * RB_ERROR_BURN_VERIFICATION_FAILED naming the first LBA that differs and
- * how (a blank disc: its first sector), RB_ERROR_REQUEST_CANCELLED when
- * @env's cancellable fires, device errors. @result may be NULL.
+ * Compares the disc in the drive with @source, up to @written_leadout (the
+ * lead-out start the caller wrote itself) or, when that is
+ * RB_VERIFY_LEADOUT_UNKNOWN, the lead-out READ TOC reports. Errors:
+ * RB_ERROR_BURN_VERIFICATION_FAILED naming the first LBA that differs or
+ * cannot be read and how (a blank disc: its first sector), or the count of
+ * unreadable Q frames when they pass 1 % of the sectors;
+ * RB_ERROR_REQUEST_CANCELLED when @env's cancellable fires; device errors.
  */
 gboolean rb_verify_disc(RbMmcTransport *transport,
 			const RbMmcEnv *env,
 			const RbVerifySourceFuncs *funcs,
 			gpointer source,
+			gint32 written_leadout,
 			RbVerifyProgressFunc progress,
 			gpointer user_data,
-			RbVerifyResult *result,
 			GError **error);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ rb_virtual_options_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **
 		const GVariantType *want = G_VARIANT_TYPE_INT32;
 		gint32 *lba = NULL;
 		guint *count = NULL;
+		gboolean *flag = NULL;
 
 		if (g_strcmp0(key, "WriteErrorAtLba") == 0)
 			lba = &out->write_error_at_lba;
@@ -46,6 +47,14 @@ rb_virtual_options_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **
 			lba = &out->timeout_at_lba;
 		else if (g_strcmp0(key, "CorruptAtLba") == 0)
 			lba = &out->corrupt_at_lba;
+		else if (g_strcmp0(key, "BadQCrcAtLba") == 0)
+			lba = &out->bad_q_crc_at_lba;
+		else if (g_strcmp0(key, "UnreadableAtLba") == 0)
+			lba = &out->unreadable_at_lba;
+		else if (g_strcmp0(key, "RefusePregapRead") == 0)
+			flag = &out->refuse_pregap_read;
+		else if (g_strcmp0(key, "StaleToc") == 0)
+			flag = &out->stale_toc;
 		else if (g_strcmp0(key, "NotReadyCount") == 0)
 			count = &out->not_ready_count;
 		else if (g_strcmp0(key, "LongWriteSeconds") == 0)
@@ -55,14 +64,16 @@ rb_virtual_options_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **
 				    G_DBUS_ERROR,
 				    G_DBUS_ERROR_INVALID_ARGS,
 				    _("Unknown fault “%s”; use WriteErrorAtLba, NotReadyAfterLba, "
-				      "NotReadyCount, "
-				      "LongWriteSeconds, RemoveMediaAtLba, TimeoutAtLba or "
-				      "CorruptAtLba."),
+				      "NotReadyCount, LongWriteSeconds, RemoveMediaAtLba, "
+				      "TimeoutAtLba, CorruptAtLba, BadQCrcAtLba, UnreadableAtLba, "
+				      "RefusePregapRead or StaleToc."),
 				    key);
 			return FALSE;
 		}
 		if (count != NULL)
 			want = G_VARIANT_TYPE_UINT32;
+		else if (flag != NULL)
+			want = G_VARIANT_TYPE_BOOLEAN;
 		if (!g_variant_is_of_type(value, want)) {
 			g_set_error(error,
 				    G_DBUS_ERROR,
@@ -75,6 +86,8 @@ rb_virtual_options_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **
 		}
 		if (lba != NULL)
 			*lba = g_variant_get_int32(value);
+		else if (flag != NULL)
+			*flag = g_variant_get_boolean(value);
 		else
 			*count = g_variant_get_uint32(value);
 	}

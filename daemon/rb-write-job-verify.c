@@ -55,24 +55,18 @@ rb_write_job_verify_digest(RbWriteJob *self, gint64 lba, const guint8 *data, gui
 	}
 }
 
-typedef struct {
-	RbWriteJob *job;
-	gint32 first_lba;
-} RbWriteJobVerifySource;
-
+/* the digests begin at the first sector a reader can reach, so wherever the
+ * drive lets comparing begin is covered */
 static gboolean
 rb_write_job_verify_start(gpointer source, gint32 *lba, GError **error)
 {
-	RbWriteJobVerifySource *self = source;
-
-	self->first_lba = *lba;
 	return TRUE;
 }
 
 static gboolean
 rb_write_job_verify_next(gpointer source, gint32 lba, RbVerifyExpected *out, GError **error)
 {
-	RbWriteJob *job = ((RbWriteJobVerifySource *)source)->job;
+	RbWriteJob *job = source;
 	gint64 index = (gint64)lba - RB_WRITE_JOB_VERIFY_FIRST_LBA;
 
 	out->main = NULL;
@@ -107,20 +101,21 @@ rb_write_job_verify_run(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 {
 	static const RbVerifySourceFuncs funcs = {rb_write_job_verify_start,
 						  rb_write_job_verify_next};
-	RbWriteJobVerifySource source = {self, RB_WRITE_JOB_VERIFY_FIRST_LBA};
-
 	g_mutex_lock(&self->mutex);
 	self->last_read_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA - 1;
 	self->verify_first_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
 	self->verify_end_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
 	self->verify_start_us = g_get_monotonic_time();
 	g_mutex_unlock(&self->mutex);
+	/* the end is the lead-out written, not READ TOC's: a drive may show the
+	 * TOC of before straight after a raw DAO write (rb-verify-disc.c) */
 	return rb_verify_disc(self->transport,
 			      env,
 			      &funcs,
-			      &source,
+			      self,
+			      self->digest_leadout != G_MININT32 ? self->digest_leadout
+								 : RB_VERIFY_LEADOUT_UNKNOWN,
 			      rb_write_job_verify_progress,
 			      self,
-			      NULL,
 			      error);
 }

@@ -121,9 +121,28 @@ rb_stream_new(gint32 leadin, guint block_type, RbDaoStreamMainFunc main_func)
 	return stream;
 }
 
-/* writes the whole stream in WRITE(10)s of @chunk blocks; returns the first failure */
+/* the Q of every track sector (pregaps too) of a P-W @buf says data track,
+ * as a Mode 1 track's does: a drive descrambles by the track's mode */
+static void
+rb_mark_data_track(guint8 *buf, guint n, gsize sector_size)
+{
+	for (guint i = 0; i < n; i++) {
+		guint8 *pw = buf + (gsize)i * sector_size + RB_CD_MAIN_SIZE;
+		guint8 q[RB_SUBQ_SIZE];
+
+		rb_subchannel_pw_get_q(pw, q);
+		if (q[1] == RB_SUBQ_TNO_LEADIN || q[1] == RB_SUBQ_TNO_LEADOUT)
+			continue;
+		q[0] |= 0x40;
+		rb_subq_set_crc(q);
+		rb_subchannel_pw_build(q, rb_subchannel_pw_get_p(pw), pw);
+	}
+}
+
+/* writes the whole stream in WRITE(10)s of @chunk blocks, its tracks data
+ * tracks with @data (P-W only); returns the first failure */
 static RbCommand
-rb_record(RbVdrive *drive, RbDaoStream *stream, guint chunk)
+rb_record_as(RbVdrive *drive, RbDaoStream *stream, guint chunk, gboolean data)
 {
 	gsize sector_size = rb_dao_stream_get_sector_size(stream);
 	g_autofree guint8 *buf = g_malloc(chunk * sector_size);
@@ -133,6 +152,8 @@ rb_record(RbVdrive *drive, RbDaoStream *stream, guint chunk)
 	for (gint32 lba = rb_dao_stream_get_first_lba(stream); lba < end;) {
 		guint n = (guint)MIN((gint32)chunk, end - lba);
 		ck_assert(rb_dao_stream_get_sectors(stream, lba, n, buf, NULL));
+		if (data)
+			rb_mark_data_track(buf, n, sector_size);
 		cmd = rb_write(drive, lba, (guint16)n, buf, n * sector_size);
 		if (cmd.result.status == RB_SCSI_STATUS_CHECK_CONDITION &&
 		    (cmd.result.sense[2] & 0x0F) == RB_SENSE_NOT_READY &&
@@ -145,6 +166,12 @@ rb_record(RbVdrive *drive, RbDaoStream *stream, guint chunk)
 		lba += (gint32)n;
 	}
 	return cmd;
+}
+
+static RbCommand
+rb_record(RbVdrive *drive, RbDaoStream *stream, guint chunk)
+{
+	return rb_record_as(drive, stream, chunk, FALSE);
 }
 
 /* --- identity ----------------------------------------------------------------- */
@@ -585,7 +612,8 @@ START_TEST(test_vdrive_export_image)
 }
 END_TEST
 
-/* data sectors go in scrambled and READ CD gives them back descrambled */
+/* data sectors go in scrambled and READ CD gives them back descrambled;
+ * the same bytes in an audio track come back as written */
 START_TEST(test_vdrive_data_sectors_descrambled)
 {
 	g_autoptr(RbVdrive) drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
@@ -598,7 +626,7 @@ START_TEST(test_vdrive_data_sectors_descrambled)
 
 	rb_clear_unit_attention(drive);
 	rb_select_raw(drive, RB_MMC_DBT_RAW_PW, TRUE, FALSE);
-	rb_assert_good(rb_record(drive, stream, 26));
+	rb_assert_good(rb_record_as(drive, stream, 26, TRUE));
 	rb_assert_good(rb_sync_cache(drive, FALSE));
 	rb_pattern_main(10, expected, NULL, NULL);
 	rb_scramble_set_sync(expected);
@@ -612,6 +640,21 @@ START_TEST(test_vdrive_data_sectors_descrambled)
 		RB_SENSE_ILLEGAL_REQUEST,
 		0x64,
 		0x00);
+
+	/* an audio track's sector is never descrambled, whatever it looks like */
+	{
+		g_autoptr(RbVdrive) audio = rb_vdrive_test_new("media=cd-r-80,realtime=false");
+		guint8 scrambled[2352];
+
+		rb_clear_unit_attention(audio);
+		rb_select_raw(audio, RB_MMC_DBT_RAW_PW, TRUE, FALSE);
+		rb_assert_good(rb_record(audio, stream, 26));
+		rb_assert_good(rb_sync_cache(audio, FALSE));
+		rb_data_main(10, scrambled, NULL, NULL);
+		rb_assert_good(
+			rb_cmd(audio, read_cd, sizeof(read_cd), RB_MMC_DIR_IN, buf, sizeof(buf)));
+		ck_assert(memcmp(buf, scrambled, 2352) == 0);
+	}
 }
 END_TEST
 

@@ -21,6 +21,10 @@
 #define RB_ASC_INVALID_FIELD_IN_CDB 0x24
 #define RB_ASC_LBA_OUT_OF_RANGE 0x21
 #define RB_ASC_ILLEGAL_MODE 0x64
+#define RB_ASC_NO_SEEK_COMPLETE 0x02
+#define RB_ASC_MEDIUM_ERROR_UNRECOVERED 0x11
+/* Q control bit 2 (byte 0 bit 6): a data track */
+#define RB_Q_CONTROL_DATA 0x40
 #define RB_ADR_Q_POSITION 0x10
 
 /* READ CD byte 9: which parts of the main channel (MMC field bits) */
@@ -286,6 +290,15 @@ rb_vdrive_toc_atip(RbVdrive *self, GByteArray *out)
 	g_byte_array_append(out, d, sizeof(d));
 }
 
+/* the fault StaleToc: the TOC still that of the blank disc after a raw
+ * DAO write, which is why wodim reloads the tray before reading it
+ * (mmc-notes) */
+static gboolean
+rb_vdrive_toc_current(RbVdrive *self)
+{
+	return rb_vdrive_recorded(self) && !self->faults.stale_toc;
+}
+
 void
 rb_vdrive_cmd_read_toc(
 	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result)
@@ -304,13 +317,13 @@ rb_vdrive_cmd_read_toc(
 	g_byte_array_append(out, header, sizeof(header));
 	switch (format) {
 	case 0:
-		ok = rb_vdrive_recorded(self) && rb_vdrive_toc_format_0(self, cdb, out);
+		ok = rb_vdrive_toc_current(self) && rb_vdrive_toc_format_0(self, cdb, out);
 		break;
 	case 1:
-		ok = rb_vdrive_recorded(self) && rb_vdrive_toc_format_1(self, cdb, out);
+		ok = rb_vdrive_toc_current(self) && rb_vdrive_toc_format_1(self, cdb, out);
 		break;
 	case 2:
-		ok = rb_vdrive_recorded(self) && rb_vdrive_toc_format_2(self, out);
+		ok = rb_vdrive_toc_current(self) && rb_vdrive_toc_format_2(self, out);
 		break;
 	case 4:
 		rb_vdrive_toc_atip(self, out);
@@ -389,6 +402,25 @@ rb_vdrive_read_cd_part(const guint8 *sector,
 	}
 }
 
+/*
+ * Whether a stored sector is read back descrambled. A real drive goes by
+ * the track's mode, which the TOC's control field (made from Q's) gives,
+ * not by what the bytes look like: a data track's sector opens with the
+ * sync pattern, but so may a few audio samples. The sector's own Q control
+ * says the track's mode here; the sync is required too, since a data
+ * track's sector without one (a damaged or deliberately odd stream) has
+ * nothing a drive could descramble. The rule is the daemon's
+ * rb_verify_sector_is_data(), so that both read a disc alike.
+ */
+gboolean
+rb_vdrive_stored_is_data(const guint8 *stored)
+{
+	guint8 q[RB_SUBQ_SIZE];
+
+	rb_subchannel_pw_get_q(stored + RB_VDRIVE_MAIN_SIZE, q);
+	return (q[0] & RB_Q_CONTROL_DATA) != 0 && rb_scramble_has_sync(stored);
+}
+
 /* FALSE when @buf is full */
 static gboolean
 rb_vdrive_read_cd_append(guint8 *buf, gsize len, gsize *offset, const guint8 *part, gsize part_len)
@@ -438,6 +470,22 @@ rb_vdrive_cmd_read_cd(
 		rb_vdrive_set_sense(result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_LBA_OUT_OF_RANGE, 0);
 		return;
 	}
+	/* the fault RefusePregapRead: firmware that cannot seek into the
+	 * pregap answers NO SEEK COMPLETE rather than ILLEGAL REQUEST */
+	if (self->faults.refuse_pregap_read && lba < 0) {
+		rb_vdrive_set_sense(result, RB_SENSE_MEDIUM_ERROR, RB_ASC_NO_SEEK_COMPLETE, 0);
+		return;
+	}
+	/* the fault UnreadableAtLba: a sector no retry recovers fails the whole
+	 * READ CD with UNRECOVERED READ ERROR, its LBA in INFORMATION */
+	if (self->faults.unreadable_at_lba != RB_VDRIVE_FAULT_OFF &&
+	    self->faults.unreadable_at_lba >= lba &&
+	    (gint64)self->faults.unreadable_at_lba < (gint64)lba + count) {
+		rb_vdrive_set_sense(
+			result, RB_SENSE_MEDIUM_ERROR, RB_ASC_MEDIUM_ERROR_UNRECOVERED, 0);
+		rb_vdrive_set_sense_information(result, self->faults.unreadable_at_lba);
+		return;
+	}
 	for (guint32 i = 0; i < count; i++) {
 		guint8 stored[RB_VDRIVE_STORED_SIZE];
 		guint8 *main_channel = stored;
@@ -446,11 +494,13 @@ rb_vdrive_cmd_read_cd(
 		gsize part_len = 0;
 
 		if (!rb_vdrive_read_stored(self, lba + (gint32)i, stored)) {
-			rb_vdrive_set_sense(result, RB_SENSE_MEDIUM_ERROR, 0x11, 0x00);
+			rb_vdrive_set_sense(
+				result, RB_SENSE_MEDIUM_ERROR, RB_ASC_MEDIUM_ERROR_UNRECOVERED, 0);
 			return;
 		}
-		/* the drive descrambles what it reads; audio was never scrambled */
-		is_data = rb_scramble_has_sync(main_channel);
+		/* the drive descrambles a sector of a data track; audio was never
+		 * scrambled, even where its samples happen to look like a sync */
+		is_data = rb_vdrive_stored_is_data(stored);
 		if (is_data)
 			rb_scramble_sector(main_channel);
 		if ((expected_type == 1 && is_data) || (expected_type == 2 && !is_data)) {

@@ -238,6 +238,9 @@ void rb_vdrive_cmd_read_toc(
 void rb_vdrive_cmd_read_cd(
 	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
 gboolean rb_vdrive_read_stored(RbVdrive *self, gint32 lba, guint8 *out);
+/* a stored sector (main channel + raw P-W) of a data track, which the drive
+ * descrambles when reading */
+gboolean rb_vdrive_stored_is_data(const guint8 *stored);
 
 /* rb-vdrive-read.c: READ CAPACITY, READ(10), READ SUB-CHANNEL, REZERO UNIT */
 void rb_vdrive_cmd_rezero_unit(RbVdrive *self, RbMmcResult *result);

@@ -93,7 +93,7 @@ rb_vdrive_cmd_read_10(
 				result, RB_SENSE_MEDIUM_ERROR, RB_ASC_MEDIUM_ERROR_UNRECOVERED, 0);
 			return;
 		}
-		if (!rb_scramble_has_sync(stored)) {
+		if (!rb_vdrive_stored_is_data(stored)) {
 			rb_vdrive_set_sense(
 				result, RB_SENSE_ILLEGAL_REQUEST, RB_ASC_ILLEGAL_MODE, 0);
 			return;

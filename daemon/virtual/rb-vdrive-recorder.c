@@ -123,6 +123,8 @@ rb_vdrive_store_sector(RbVdrive *self, gint32 lba, const guint8 *block)
 /* the main channel byte CorruptAtLba flips: inside the user data of any
  * data mode, past sync and header */
 #define RB_VDRIVE_CORRUPT_BYTE 1000
+/* Q in each interleaved sub-channel symbol (P is bit 7) */
+#define RB_VDRIVE_PW_BIT_Q 0x40
 
 static gboolean
 rb_vdrive_accept_block(RbVdrive *self, gint32 lba, const guint8 *block)
@@ -161,6 +163,13 @@ rb_vdrive_accept_block(RbVdrive *self, gint32 lba, const guint8 *block)
 	if (lba == self->faults.corrupt_at_lba) {
 		self->faults.corrupt_at_lba = RB_VDRIVE_FAULT_OFF;
 		stored[RB_VDRIVE_CORRUPT_BYTE] ^= 0xFF;
+	}
+	/* a Q that reads back with a CRC error, as real discs give several a
+	 * second: the top bit of its first CRC byte (Q byte 10, the first of
+	 * its 8 interleaved symbols) flips, its data stays */
+	if (lba == self->faults.bad_q_crc_at_lba) {
+		self->faults.bad_q_crc_at_lba = RB_VDRIVE_FAULT_OFF;
+		stored[RB_VDRIVE_MAIN_SIZE + 8 * RB_SUBQ_DATA_SIZE] ^= RB_VDRIVE_PW_BIT_Q;
 	}
 	return rb_vdrive_store_sector(self, lba, stored);
 }

@@ -63,6 +63,10 @@ rb_vdrive_faults_init(RbVdriveFaults *faults)
 	faults->remove_media_at_lba = RB_VDRIVE_FAULT_OFF;
 	faults->timeout_at_lba = RB_VDRIVE_FAULT_OFF;
 	faults->corrupt_at_lba = RB_VDRIVE_FAULT_OFF;
+	faults->bad_q_crc_at_lba = RB_VDRIVE_FAULT_OFF;
+	faults->unreadable_at_lba = RB_VDRIVE_FAULT_OFF;
+	faults->refuse_pregap_read = FALSE;
+	faults->stale_toc = FALSE;
 	faults->long_write_ms = 0;
 }
 

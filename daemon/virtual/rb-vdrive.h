@@ -83,10 +83,14 @@ typedef struct {
 	gint32 write_error_at_lba;  /* WRITE covering it: 03/0C/00 */
 	gint32 not_ready_after_lba; /* then not_ready_count WRITEs answer 02/04/08 */
 	guint not_ready_count;
-	gint32 remove_media_at_lba; /* the medium vanishes when this LBA is written */
-	gint32 timeout_at_lba;      /* the WRITE covering it never completes */
-	gint32 corrupt_at_lba;      /* once recorded, a byte of its main channel flips */
-	guint long_write_ms;        /* finishing takes this much longer */
+	gint32 remove_media_at_lba;  /* the medium vanishes when this LBA is written */
+	gint32 timeout_at_lba;       /* the WRITE covering it never completes */
+	gint32 corrupt_at_lba;       /* once recorded, a byte of its main channel flips */
+	gint32 bad_q_crc_at_lba;     /* once recorded, its Q's CRC is broken */
+	gint32 unreadable_at_lba;    /* READ CD covering it: 03/11/00 naming it */
+	gboolean refuse_pregap_read; /* READ CD below LBA 0: 03/02/00 */
+	gboolean stale_toc;          /* READ TOC answers as for the blank disc */
+	guint long_write_ms;         /* finishing takes this much longer */
 } RbVdriveFaults;
 
 /* FinishingMilliseconds of a real-time drive (a fast one has none) */
