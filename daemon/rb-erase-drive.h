@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "rb-mmc-replies.h"
 #include "rb-mmc-transport.h"
 #include "rb-recorder-drive.h"
 
@@ -49,7 +50,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbEraseJob, rb_erase_job_free)
 
 /* a BLANK of a disc this size at this speed takes about this long, for the
  * Update signal until the drive gives its own progress */
-gint rb_erase_estimate_seconds(const RbDriveState *state, gboolean full);
+gint rb_erase_estimate_seconds(const RbDriveState *state, const RbMmcAtip *atip, gboolean full);
 
 /* blocking: call from a worker thread only, holding the drive */
 gboolean rb_erase_drive_run(RbMmcTransport *transport, RbEraseJob *job, GError **error);
