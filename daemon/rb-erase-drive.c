@@ -40,6 +40,7 @@ rb_erase_progress_init(RbEraseProgress *progress)
 	g_mutex_init(&progress->lock);
 	progress->started_us = 0;
 	progress->fraction = -1.0;
+	progress->fraction_us = 0;
 	progress->estimate_s = 0;
 }
 
@@ -51,6 +52,7 @@ rb_erase_progress_reset(RbEraseProgress *progress)
 
 	progress->started_us = 0;
 	progress->fraction = -1.0;
+	progress->fraction_us = 0;
 	progress->estimate_s = 0;
 }
 
@@ -64,12 +66,14 @@ void
 rb_erase_progress_get(RbEraseProgress *progress,
 		      gint64 *started_us,
 		      gdouble *fraction,
+		      gint64 *fraction_us,
 		      gint *estimate_s)
 {
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&progress->lock);
 
 	*started_us = progress->started_us;
 	*fraction = progress->fraction;
+	*fraction_us = progress->fraction_us;
 	*estimate_s = progress->estimate_s;
 }
 
@@ -89,6 +93,7 @@ rb_erase_on_progress(gdouble fraction, gpointer user_data)
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&progress->lock);
 
 	progress->fraction = fraction;
+	progress->fraction_us = g_get_monotonic_time();
 }
 
 void

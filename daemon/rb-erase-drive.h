@@ -22,9 +22,10 @@ G_BEGIN_DECLS
 /* what the worker tells the main loop, under @lock */
 typedef struct {
 	GMutex lock;
-	gint64 started_us; /* monotonic, when the drive took BLANK; 0 before */
-	gdouble fraction;  /* the drive's progress 0..1, negative while it gives none */
-	gint estimate_s;   /* what the medium and the speed suggest */
+	gint64 started_us;  /* monotonic, when the drive took BLANK; 0 before */
+	gdouble fraction;   /* the drive's progress 0..1, negative while it gives none */
+	gint64 fraction_us; /* monotonic, when the drive said so */
+	gint estimate_s;    /* what the medium and the speed suggest */
 } RbEraseProgress;
 
 void rb_erase_progress_init(RbEraseProgress *progress);
@@ -33,6 +34,7 @@ void rb_erase_progress_clear(RbEraseProgress *progress);
 void rb_erase_progress_get(RbEraseProgress *progress,
 			   gint64 *started_us,
 			   gdouble *fraction,
+			   gint64 *fraction_us,
 			   gint *estimate_s);
 
 typedef struct {

@@ -212,24 +212,32 @@ rb_erase_format_get_vtable(GDBusInterfaceSkeleton *skeleton)
 
 /* --- EraseMedia ----------------------------------------------------------------------------- */
 
-/* the expected total: the drive's own figure once it gives progress, else the estimate */
+/* the drive's progress is trusted from 1% on: before, a few milliseconds
+ * against a fraction quantized to 1/65536 say little of the total */
+#define RB_ERASE_FRACTION_TRUSTED 0.01
+
+/* the expected total: the drive's own figure (the time it took to reach the
+ * fraction it last gave, scaled up) once it has made some progress, else the
+ * estimate from the disc's size and the speed */
 static void
 rb_erase_format_emit_update(RbEraseFormat *self, gboolean final)
 {
 	gint64 started_us;
+	gint64 fraction_us;
 	gdouble fraction;
 	gint estimate_s;
 	gdouble elapsed;
 	gint expected;
 
-	rb_erase_progress_get(&self->progress, &started_us, &fraction, &estimate_s);
+	rb_erase_progress_get(&self->progress, &started_us, &fraction, &fraction_us, &estimate_s);
 	if (started_us == 0)
 		return; /* the drive has not taken BLANK yet */
 	elapsed = (gdouble)(g_get_monotonic_time() - started_us) / G_USEC_PER_SEC;
 	if (final)
 		expected = (gint)elapsed;
-	else if (fraction > 0.0 && fraction < 1.0)
-		expected = (gint)(elapsed / fraction + 0.5);
+	else if (fraction >= RB_ERASE_FRACTION_TRUSTED && fraction < 1.0)
+		expected = (gint)((gdouble)(fraction_us - started_us) / G_USEC_PER_SEC / fraction +
+				  0.5);
 	else
 		expected = estimate_s;
 	/* the end cannot lie behind now; the drive is still at it */
