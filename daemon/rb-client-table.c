@@ -145,3 +145,30 @@ rb_client_name_is_valid(const gchar *name)
 	}
 	return TRUE;
 }
+
+/*
+ * IMAPI's default ClientName: the name of the process with @pid (its
+ * /proc/PID/comm, which procfs answers from memory, never waiting on a
+ * device), with every character a ClientName may not hold made '_'.
+ * NULL when the process is gone or its name is still not valid.
+ */
+gchar *
+rb_client_name_for_pid(guint32 pid)
+{
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *comm = NULL;
+
+	if (pid == 0)
+		return NULL;
+	path = g_strdup_printf("/proc/%u/comm", pid);
+	if (!g_file_get_contents(path, &comm, NULL, NULL))
+		return NULL;
+	g_strstrip(comm);
+	for (gchar *p = comm; *p != '\0'; p++) {
+		if (!g_ascii_isalnum(*p) && strchr(" .,:;-_", *p) == NULL)
+			*p = '_';
+	}
+	if (!rb_client_name_is_valid(comm))
+		return NULL;
+	return g_steal_pointer(&comm);
+}

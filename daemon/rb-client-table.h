@@ -35,5 +35,6 @@ RbClientState *rb_client_table_ensure(RbClientTable *self, const gchar *sender);
 guint rb_client_table_get_size(RbClientTable *self);
 
 gboolean rb_client_name_is_valid(const gchar *name);
+gchar *rb_client_name_for_pid(guint32 pid);
 
 G_END_DECLS

@@ -128,10 +128,8 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 	g_return_val_if_fail(spec != NULL, NULL);
 
 	if (self->stopping) {
-		g_set_error(error,
-			    G_DBUS_ERROR,
-			    G_DBUS_ERROR_FAILED,
-			    _("The service is stopping; try again once it runs again."));
+		g_set_error_literal(
+			error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED, rb_dbus_util_stopping_message());
 		return NULL;
 	}
 	if (rb_daemon_count_virtual(self) >= self->max_virtual_recorders) {
@@ -278,10 +276,8 @@ rb_daemon_create_image_creator(RbDaemon *self, const gchar *sender, GError **err
 
 	g_return_val_if_fail(RB_IS_DAEMON(self), NULL);
 	if (self->stopping) {
-		g_set_error(error,
-			    G_DBUS_ERROR,
-			    G_DBUS_ERROR_FAILED,
-			    _("The service is stopping; try again once it runs again."));
+		g_set_error_literal(
+			error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED, rb_dbus_util_stopping_message());
 		return NULL;
 	}
 	g_hash_table_iter_init(&iter, self->image_creators);

@@ -183,3 +183,56 @@ rb_dbus_util_chain_method_call(const GDBusInterfaceVTable *parent_vtable,
 				   invocation,
 				   skeleton);
 }
+
+/* the generated skeleton's vtable, which an implementation's own wraps;
+ * @parent_class is the implementation's parent class */
+const GDBusInterfaceVTable *
+rb_dbus_util_get_parent_vtable(GDBusInterfaceSkeleton *skeleton, gpointer parent_class)
+{
+	return G_DBUS_INTERFACE_SKELETON_CLASS(parent_class)->get_vtable(skeleton);
+}
+
+/*
+ * PropertiesChanged of @interface_name's @property_name on @skeleton's
+ * object, sent to @sender only: the per-client properties (ClientName and
+ * the like) are that client's own, so no other client hears of a change.
+ * Takes @value if it is floating.
+ */
+void
+rb_dbus_util_emit_changed_to(GDBusInterfaceSkeleton *skeleton,
+			     const gchar *sender,
+			     const gchar *interface_name,
+			     const gchar *property_name,
+			     GVariant *value)
+{
+	GDBusConnection *connection = g_dbus_interface_skeleton_get_connection(skeleton);
+	g_autoptr(GVariantBuilder) changed = g_variant_builder_new(G_VARIANT_TYPE("a{sv}"));
+	g_autoptr(GVariant) owned = g_variant_ref_sink(value);
+	const gchar *invalidated[] = {NULL};
+
+	if (connection == NULL)
+		return;
+	g_variant_builder_add(changed, "{sv}", property_name, owned);
+	g_dbus_connection_emit_signal(
+		connection,
+		sender,
+		g_dbus_interface_skeleton_get_object_path(skeleton),
+		"org.freedesktop.DBus.Properties",
+		"PropertiesChanged",
+		g_variant_new("(sa{sv}^as)", interface_name, changed, invalidated),
+		NULL);
+}
+
+/* what every call refused because the service stops says */
+const gchar *
+rb_dbus_util_stopping_message(void)
+{
+	return _("The service is stopping; try again once it runs again.");
+}
+
+/* RequestCancelled: the service stops and takes no more work */
+GError *
+rb_dbus_util_new_stopping_error(void)
+{
+	return rb_error_new(RB_ERROR_REQUEST_CANCELLED, "%s", rb_dbus_util_stopping_message());
+}

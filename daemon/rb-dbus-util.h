@@ -28,5 +28,14 @@ void rb_dbus_util_chain_method_call(const GDBusInterfaceVTable *parent_vtable,
 gboolean rb_dbus_util_refuse_property_write(const gchar *interface_name,
 					    const gchar *property_name,
 					    GError **error);
+const GDBusInterfaceVTable *rb_dbus_util_get_parent_vtable(GDBusInterfaceSkeleton *skeleton,
+							   gpointer parent_class);
+void rb_dbus_util_emit_changed_to(GDBusInterfaceSkeleton *skeleton,
+				  const gchar *sender,
+				  const gchar *interface_name,
+				  const gchar *property_name,
+				  GVariant *value);
+const gchar *rb_dbus_util_stopping_message(void);
+GError *rb_dbus_util_new_stopping_error(void);
 
 G_END_DECLS

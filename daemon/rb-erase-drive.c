@@ -20,8 +20,6 @@
 #include "rb-mmc-exec.h"
 #include "rb-mmc-types.h"
 
-/* IMAPI_MEDIA_PHYSICAL_TYPE of a CD-RW */
-#define RB_ERASE_IMAPI_MEDIA_CDRW 3
 /* 1x: 75 sectors a second; what we assume of a drive that names no speed */
 #define RB_ERASE_SPEED_1X 75
 /* the lead-out a full blank also clears: 90 s (6750 sectors), the most
@@ -29,6 +27,12 @@
 #define RB_ERASE_LEADOUT_SECTORS 6750
 /* the first track's pregap (2 s) */
 #define RB_ERASE_PREGAP_SECTORS 150
+/* an 80-minute disc whose ATIP cannot be read: a lead-in from 97:32:00
+ * (between the ATIP lead-ins mmc-notes §2.1 quotes, CDEmu's 97:34:23 and
+ * libburn's typical −11635) and the last possible lead-out at 79:59:74,
+ * the capacity 80-minute blanks carry (mmc-notes §2.3) */
+#define RB_ERASE_NOMINAL_LEADIN_START (-11250)
+#define RB_ERASE_NOMINAL_LAST_LEADOUT 359849
 
 void
 rb_erase_progress_init(RbEraseProgress *progress)
@@ -36,6 +40,7 @@ rb_erase_progress_init(RbEraseProgress *progress)
 	g_mutex_init(&progress->lock);
 	progress->started_us = 0;
 	progress->fraction = -1.0;
+	progress->fraction_us = 0;
 	progress->estimate_s = 0;
 }
 
@@ -47,6 +52,7 @@ rb_erase_progress_reset(RbEraseProgress *progress)
 
 	progress->started_us = 0;
 	progress->fraction = -1.0;
+	progress->fraction_us = 0;
 	progress->estimate_s = 0;
 }
 
@@ -60,12 +66,14 @@ void
 rb_erase_progress_get(RbEraseProgress *progress,
 		      gint64 *started_us,
 		      gdouble *fraction,
+		      gint64 *fraction_us,
 		      gint *estimate_s)
 {
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&progress->lock);
 
 	*started_us = progress->started_us;
 	*fraction = progress->fraction;
+	*fraction_us = progress->fraction_us;
 	*estimate_s = progress->estimate_s;
 }
 
@@ -85,6 +93,7 @@ rb_erase_on_progress(gdouble fraction, gpointer user_data)
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&progress->lock);
 
 	progress->fraction = fraction;
+	progress->fraction_us = g_get_monotonic_time();
 }
 
 void
@@ -102,17 +111,29 @@ rb_erase_job_free(RbEraseJob *job)
  * end of the longest lead-out, a minimal one the lead-in and the first
  * pregap (cdrdao: "erase PMA, lead-in and 1st track's pre-gap"; the PMA is
  * a few hundred sectors, small next to the lead-in, and not counted), at
- * the drive's write speed.
+ * the drive's write speed. The disc's size comes from its ATIP (@atip, NULL
+ * when unread), which a written disc keeps, else from READ DISC
+ * INFORMATION, which gives it on a blank disc only (FF:FF:FF on a complete
+ * one, mmc-notes §2.2), else from a nominal 80-minute disc.
  */
 gint
-rb_erase_estimate_seconds(const RbDriveState *state, gboolean full)
+rb_erase_estimate_seconds(const RbDriveState *state, const RbMmcAtip *atip, gboolean full)
 {
-	gint64 leadin = state->leadin_start < 0 ? -(gint64)state->leadin_start : 0;
-	gint64 sectors = leadin + RB_ERASE_PREGAP_SECTORS;
+	gint64 leadin_start = RB_ERASE_NOMINAL_LEADIN_START;
+	gint64 last_leadout = RB_ERASE_NOMINAL_LAST_LEADOUT;
 	gint64 speed = state->current_write_speed;
+	gint64 sectors;
 
+	if (atip != NULL && atip->leadin_start_lba < 0 && atip->last_leadout_lba > 0) {
+		leadin_start = atip->leadin_start_lba;
+		last_leadout = atip->last_leadout_lba;
+	} else if (state->leadin_start < 0 && state->last_leadout_start > 0) {
+		leadin_start = state->leadin_start;
+		last_leadout = state->last_leadout_start;
+	}
+	sectors = -leadin_start + RB_ERASE_PREGAP_SECTORS;
 	if (full)
-		sectors = leadin + MAX(state->last_leadout_start, 0) + RB_ERASE_LEADOUT_SECTORS;
+		sectors = -leadin_start + last_leadout + RB_ERASE_LEADOUT_SECTORS;
 	if (speed <= 0 && state->write_speeds->len > 0)
 		speed = g_array_index(state->write_speeds, RbMmcSpeedDescriptor, 0)
 				.sectors_per_second;
@@ -131,7 +152,9 @@ rb_erase_has_profile(const GArray *profiles, guint32 profile)
 	return FALSE;
 }
 
-/* IMAPI's order: a medium first, then a recorder that can blank, then a CD-RW */
+/* IMAPI's order: a medium first, then a recorder that can blank, then a
+ * CD-RW, then one the drive says it can erase (the Erasable bit of READ
+ * DISC INFORMATION; E_IMAPI_ERASE_MEDIA_IS_NOT_ERASABLE) */
 static gboolean
 rb_erase_check_media(const RbDriveState *state, GError **error)
 {
@@ -143,8 +166,12 @@ rb_erase_check_media(const RbDriveState *state, GError **error)
 		rb_error_set_default(error, RB_ERROR_ERASE_RECORDER_NOT_SUPPORTED);
 		return FALSE;
 	}
-	if (state->media_type != RB_ERASE_IMAPI_MEDIA_CDRW) {
+	if (state->media_type != RB_DRIVE_MEDIA_TYPE_CD_RW) {
 		rb_error_set_default(error, RB_ERROR_ERASE_MEDIA_IS_NOT_SUPPORTED);
+		return FALSE;
+	}
+	if (!state->media_erasable) {
+		rb_error_set_default(error, RB_ERROR_ERASE_MEDIA_IS_NOT_ERASABLE);
 		return FALSE;
 	}
 	return TRUE;
@@ -229,9 +256,24 @@ rb_erase_wait(RbMmcTransport *transport, RbEraseJob *job, GError **error)
 	return FALSE;
 }
 
+/* the ATIP, for the estimate only: a drive that does not give it still blanks */
+static gboolean
+rb_erase_read_atip(RbMmcTransport *transport, RbEraseJob *job, RbMmcAtip *atip)
+{
+	g_autoptr(GError) error_local = NULL;
+
+	if (rb_mmc_read_atip(transport, atip, &error_local))
+		return TRUE;
+	g_debug("%s: no ATIP, the erase time is a guess: %s", job->name, error_local->message);
+	return FALSE;
+}
+
 gboolean
 rb_erase_drive_run(RbMmcTransport *transport, RbEraseJob *job, GError **error)
 {
+	RbMmcAtip atip;
+	gboolean have_atip;
+
 	g_return_val_if_fail(RB_IS_MMC_TRANSPORT(transport), FALSE);
 	g_return_val_if_fail(job != NULL && job->progress != NULL, FALSE);
 
@@ -241,12 +283,14 @@ rb_erase_drive_run(RbMmcTransport *transport, RbEraseJob *job, GError **error)
 	/* the disc stays in until the blank is over: a disc taken out halfway
 	 * reads as neither the old one nor a blank; the release path allows
 	 * removal again */
+	have_atip = rb_erase_read_atip(transport, job, &atip);
 	if (!rb_mmc_prevent_allow_medium_removal(transport, TRUE, error))
 		return FALSE;
 	if (!rb_erase_send_blank(transport, job, error))
 		return FALSE;
-	rb_erase_progress_set_started(job->progress,
-				      rb_erase_estimate_seconds(job->state_before, job->full));
+	rb_erase_progress_set_started(
+		job->progress,
+		rb_erase_estimate_seconds(job->state_before, have_atip ? &atip : NULL, job->full));
 	if (!rb_erase_wait(transport, job, error))
 		return FALSE;
 	rb_erase_on_progress(1.0, job->progress);

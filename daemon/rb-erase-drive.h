@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "rb-mmc-replies.h"
 #include "rb-mmc-transport.h"
 #include "rb-recorder-drive.h"
 
@@ -21,9 +22,10 @@ G_BEGIN_DECLS
 /* what the worker tells the main loop, under @lock */
 typedef struct {
 	GMutex lock;
-	gint64 started_us; /* monotonic, when the drive took BLANK; 0 before */
-	gdouble fraction;  /* the drive's progress 0..1, negative while it gives none */
-	gint estimate_s;   /* what the medium and the speed suggest */
+	gint64 started_us;  /* monotonic, when the drive took BLANK; 0 before */
+	gdouble fraction;   /* the drive's progress 0..1, negative while it gives none */
+	gint64 fraction_us; /* monotonic, when the drive said so */
+	gint estimate_s;    /* what the medium and the speed suggest */
 } RbEraseProgress;
 
 void rb_erase_progress_init(RbEraseProgress *progress);
@@ -32,6 +34,7 @@ void rb_erase_progress_clear(RbEraseProgress *progress);
 void rb_erase_progress_get(RbEraseProgress *progress,
 			   gint64 *started_us,
 			   gdouble *fraction,
+			   gint64 *fraction_us,
 			   gint *estimate_s);
 
 typedef struct {
@@ -49,7 +52,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbEraseJob, rb_erase_job_free)
 
 /* a BLANK of a disc this size at this speed takes about this long, for the
  * Update signal until the drive gives its own progress */
-gint rb_erase_estimate_seconds(const RbDriveState *state, gboolean full);
+gint rb_erase_estimate_seconds(const RbDriveState *state, const RbMmcAtip *atip, gboolean full);
 
 /* blocking: call from a worker thread only, holding the drive */
 gboolean rb_erase_drive_run(RbMmcTransport *transport, RbEraseJob *job, GError **error);

@@ -25,8 +25,6 @@
 
 #define RB_ERASE_INTERFACE "org.rawburn.RawBurn1.DiscFormat2Erase"
 #define RB_ERASE_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
-/* IMAPI's Update cadence */
-#define RB_ERASE_UPDATE_INTERVAL_MS 500
 
 typedef enum {
 	RB_ERASE_ALIVE,
@@ -71,35 +69,8 @@ rb_erase_format_get_clients(RbEraseFormat *self)
 static const GDBusInterfaceVTable *
 rb_erase_format_get_parent_vtable(RbEraseFormat *self)
 {
-	GDBusInterfaceSkeletonClass *parent_class =
-		G_DBUS_INTERFACE_SKELETON_CLASS(rb_erase_format_parent_class);
-
-	return parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self));
-}
-
-/* PropertiesChanged for one client's own values, sent to that client only */
-static void
-rb_erase_format_notify_client(RbEraseFormat *self,
-			      const gchar *sender,
-			      const gchar *property,
-			      GVariant *value)
-{
-	GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON(self);
-	GDBusConnection *connection = g_dbus_interface_skeleton_get_connection(skeleton);
-	g_autoptr(GVariantBuilder) changed = g_variant_builder_new(G_VARIANT_TYPE("a{sv}"));
-	const gchar *invalidated[] = {NULL};
-
-	if (connection == NULL)
-		return;
-	g_variant_builder_add(changed, "{sv}", property, value);
-	g_dbus_connection_emit_signal(
-		connection,
-		sender,
-		g_dbus_interface_skeleton_get_object_path(skeleton),
-		RB_ERASE_PROPERTIES_INTERFACE,
-		"PropertiesChanged",
-		g_variant_new("(sa{sv}^as)", RB_ERASE_INTERFACE, changed, invalidated),
-		NULL);
+	return rb_dbus_util_get_parent_vtable(G_DBUS_INTERFACE_SKELETON(self),
+					      rb_erase_format_parent_class);
 }
 
 static GVariant *
@@ -136,11 +107,7 @@ rb_erase_format_check_alive(RbEraseFormat *self, GDBusMethodInvocation *invocati
 		return FALSE;
 	case RB_ERASE_STOPPING:
 	default:
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
-				     "%s",
-				     _("The service is stopping; try again once it runs again.")));
+		g_dbus_method_invocation_take_error(invocation, rb_dbus_util_new_stopping_error());
 		return FALSE;
 	}
 }
@@ -182,7 +149,8 @@ rb_erase_format_set_property_authorized(RbEraseFormat *self, GDBusMethodInvocati
 	} else {
 		state->full_erase = g_variant_get_boolean(value);
 	}
-	rb_erase_format_notify_client(self, sender, property_name, value);
+	rb_dbus_util_emit_changed_to(
+		G_DBUS_INTERFACE_SKELETON(self), sender, RB_ERASE_INTERFACE, property_name, value);
 	g_dbus_method_invocation_return_value(invocation, NULL);
 }
 
@@ -244,24 +212,32 @@ rb_erase_format_get_vtable(GDBusInterfaceSkeleton *skeleton)
 
 /* --- EraseMedia ----------------------------------------------------------------------------- */
 
-/* the expected total: the drive's own figure once it gives progress, else the estimate */
+/* the drive's progress is trusted from 1% on: before, a few milliseconds
+ * against a fraction quantized to 1/65536 say little of the total */
+#define RB_ERASE_FRACTION_TRUSTED 0.01
+
+/* the expected total: the drive's own figure (the time it took to reach the
+ * fraction it last gave, scaled up) once it has made some progress, else the
+ * estimate from the disc's size and the speed */
 static void
 rb_erase_format_emit_update(RbEraseFormat *self, gboolean final)
 {
 	gint64 started_us;
+	gint64 fraction_us;
 	gdouble fraction;
 	gint estimate_s;
 	gdouble elapsed;
 	gint expected;
 
-	rb_erase_progress_get(&self->progress, &started_us, &fraction, &estimate_s);
+	rb_erase_progress_get(&self->progress, &started_us, &fraction, &fraction_us, &estimate_s);
 	if (started_us == 0)
 		return; /* the drive has not taken BLANK yet */
 	elapsed = (gdouble)(g_get_monotonic_time() - started_us) / G_USEC_PER_SEC;
 	if (final)
 		expected = (gint)elapsed;
-	else if (fraction > 0.0 && fraction < 1.0)
-		expected = (gint)(elapsed / fraction + 0.5);
+	else if (fraction >= RB_ERASE_FRACTION_TRUSTED && fraction < 1.0)
+		expected = (gint)((gdouble)(fraction_us - started_us) / G_USEC_PER_SEC / fraction +
+				  0.5);
 	else
 		expected = estimate_s;
 	/* the end cannot lie behind now; the drive is still at it */
@@ -294,10 +270,19 @@ rb_erase_format_erase_done(GObject *source, GAsyncResult *result, gpointer user_
 	gboolean ok = rb_raw_cd_format_run_on_drive_finish(raw_cd, result, &error);
 
 	g_clear_handle_id(&self->update_id, g_source_remove);
-	rb_erase_format_emit_update(self, TRUE);
-	/* the blank medium on the bus before the reply; the lock and the
-	 * inhibitor go, ALLOW MEDIUM REMOVAL on the release path */
-	rb_raw_cd_format_end_operation(raw_cd, ok ? call->job->state_after : NULL);
+	/* "done" (elapsed = expected) only when it is: a poll given up or
+	 * failed says nothing of when the drive ends */
+	if (ok)
+		rb_erase_format_emit_update(self, TRUE);
+	if (!ok && g_cancellable_is_cancelled(self->cancellable)) {
+		/* the service stops or the drive went, and the drive may still be
+		 * blanking: the lock goes without a command it would refuse */
+		rb_raw_cd_format_abandon_operation(raw_cd);
+	} else {
+		/* the blank medium on the bus before the reply; the lock and the
+		 * inhibitor go, ALLOW MEDIUM REMOVAL on the release path */
+		rb_raw_cd_format_end_operation(raw_cd, ok ? call->job->state_after : NULL);
+	}
 	g_free(call);
 	if (!ok) {
 		g_debug("erase on %s failed: %s", self->name, error->message);
@@ -356,7 +341,7 @@ rb_erase_format_erase_authorized(RbEraseFormat *self, GDBusMethodInvocation *inv
 	call->invocation = g_object_ref(invocation);
 	call->job = job;
 	self->update_id =
-		g_timeout_add(RB_ERASE_UPDATE_INTERVAL_MS, rb_erase_format_on_update_timer, self);
+		g_timeout_add(RB_UPDATE_INTERVAL_MS, rb_erase_format_on_update_timer, self);
 	rb_raw_cd_format_run_on_drive(self->raw_cd,
 				      rb_erase_format_drive_func,
 				      job,

@@ -11,8 +11,6 @@
 
 #define G_LOG_DOMAIN "RbRawCdFormat"
 
-#include <string.h>
-
 #include "rb-mmc-device.h"
 #include "rb-raw-cd-format-private.h"
 
@@ -39,8 +37,7 @@ static gchar *
 rb_raw_cd_format_process_name(GDBusConnection *connection, const gchar *sender)
 {
 	g_autoptr(GVariant) reply = NULL;
-	g_autofree gchar *path = NULL;
-	g_autofree gchar *comm = NULL;
+	gchar *name;
 	guint32 pid = 0;
 
 	if (connection == NULL)
@@ -58,17 +55,8 @@ rb_raw_cd_format_process_name(GDBusConnection *connection, const gchar *sender)
 					    NULL);
 	if (reply != NULL)
 		g_variant_get(reply, "(u)", &pid);
-	path = g_strdup_printf("/proc/%u/comm", pid);
-	if (pid == 0 || !g_file_get_contents(path, &comm, NULL, NULL))
-		return g_strdup(RB_CLIENT_NAME_FALLBACK);
-	g_strstrip(comm);
-	for (gchar *p = comm; *p != '\0'; p++) {
-		if (!g_ascii_isalnum(*p) && strchr(" .,:;-_", *p) == NULL)
-			*p = '_';
-	}
-	if (!rb_client_name_is_valid(comm))
-		return g_strdup(RB_CLIENT_NAME_FALLBACK);
-	return g_steal_pointer(&comm);
+	name = rb_client_name_for_pid(pid);
+	return name != NULL ? name : g_strdup(RB_CLIENT_NAME_FALLBACK);
 }
 
 static gboolean
@@ -78,7 +66,8 @@ rb_raw_cd_format_check_media(const RbDriveState *state, GError **error)
 		rb_error_set_default(error, RB_ERROR_MEDIA_NO_MEDIA);
 		return FALSE;
 	}
-	if (state->media_type != RB_IMAPI_MEDIA_CDR && state->media_type != RB_IMAPI_MEDIA_CDRW) {
+	if (state->media_type != RB_DRIVE_MEDIA_TYPE_CD_R &&
+	    state->media_type != RB_DRIVE_MEDIA_TYPE_CD_RW) {
 		rb_error_set_default(error, RB_ERROR_MEDIA_IS_NOT_SUPPORTED);
 		return FALSE;
 	}

@@ -107,9 +107,6 @@ typedef struct {
 	gpointer user_data;
 } RbDriveOpData;
 
-/* IMAPI_MEDIA_PHYSICAL_TYPE of the media raw writing takes */
-#define RB_IMAPI_MEDIA_CDR 2
-#define RB_IMAPI_MEDIA_CDRW 3
 #define RB_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
 #define RB_RAW_CD_INTERFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
 
@@ -126,16 +123,13 @@ GDBusInterfaceVTable *rb_raw_cd_format_get_vtable(GDBusInterfaceSkeleton *skelet
 RbClientState *rb_raw_cd_format_client(RbRawCdFormat *self, const gchar *sender);
 RbClientState *rb_raw_cd_format_lookup_client(RbRawCdFormat *self, const gchar *sender);
 const GDBusInterfaceVTable *rb_raw_cd_format_get_parent_vtable(RbRawCdFormat *self);
-void rb_raw_cd_format_notify_client(RbRawCdFormat *self,
-				    const gchar *sender,
-				    const gchar *property,
-				    GVariant *value);
 gboolean rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender);
 void rb_raw_cd_format_set_owner(RbRawCdFormat *self, const gchar *sender, const gchar *client_name);
 void rb_raw_cd_format_inhibit(RbRawCdFormat *self, const gchar *why);
 gboolean rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type);
 gboolean rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 void rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+void rb_raw_cd_format_release_lock_only(RbRawCdFormat *self);
 typedef void (*RbFormatContinuation)(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 void rb_raw_cd_format_authorize(RbRawCdFormat *self,
 				GDBusMethodInvocation *invocation,

@@ -67,42 +67,14 @@ rb_raw_cd_format_lookup_client(RbRawCdFormat *self, const gchar *sender)
 const GDBusInterfaceVTable *
 rb_raw_cd_format_get_parent_vtable(RbRawCdFormat *self)
 {
-	GDBusInterfaceSkeletonClass *parent_class =
-		G_DBUS_INTERFACE_SKELETON_CLASS(rb_raw_cd_format_parent_class);
-
-	return parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self));
+	return rb_dbus_util_get_parent_vtable(G_DBUS_INTERFACE_SKELETON(self),
+					      rb_raw_cd_format_parent_class);
 }
 
 gboolean
 rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender)
 {
 	return self->holder != NULL && g_strcmp0(self->holder, sender) == 0;
-}
-
-/* PropertiesChanged for one client's own values, sent to that client only */
-void
-rb_raw_cd_format_notify_client(RbRawCdFormat *self,
-			       const gchar *sender,
-			       const gchar *property,
-			       GVariant *value)
-{
-	GDBusInterfaceSkeleton *skeleton = G_DBUS_INTERFACE_SKELETON(self);
-	GDBusConnection *connection = g_dbus_interface_skeleton_get_connection(skeleton);
-	g_autoptr(GVariantBuilder) changed = g_variant_builder_new(G_VARIANT_TYPE("a{sv}"));
-	g_autoptr(GVariant) owned = g_variant_ref_sink(value);
-	const gchar *invalidated[] = {NULL};
-
-	if (connection == NULL)
-		return;
-	g_variant_builder_add(changed, "{sv}", property, owned);
-	g_dbus_connection_emit_signal(
-		connection,
-		sender,
-		g_dbus_interface_skeleton_get_object_path(skeleton),
-		RB_PROPERTIES_INTERFACE,
-		"PropertiesChanged",
-		g_variant_new("(sa{sv}^as)", RB_RAW_CD_INTERFACE, changed, invalidated),
-		NULL);
 }
 
 /* FALSE, with the reply sent, when the recorder takes no more work */
@@ -117,11 +89,7 @@ rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocat
 		return FALSE;
 	case RB_FORMAT_STOPPING:
 	default:
-		g_dbus_method_invocation_take_error(
-			invocation,
-			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
-				     "%s",
-				     _("The service is stopping; try again once it runs again.")));
+		g_dbus_method_invocation_take_error(invocation, rb_dbus_util_new_stopping_error());
 		return FALSE;
 	}
 }
@@ -264,6 +232,12 @@ rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *
 	RbWriteArgs *args = rb_write_args_get(invocation);
 	RbDriveOpData *data;
 
+	/* in the middle of its own write, erase or verify, that is the news */
+	if (rb_raw_cd_format_is_holder(self, sender) &&
+	    (self->writing || self->operation != NULL)) {
+		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
+		return;
+	}
 	if (rb_raw_cd_format_is_holder(self, sender)) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_PREPARED);
 		return;
@@ -323,6 +297,16 @@ rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 				      data,
 				      rb_raw_cd_format_release_done,
 				      invocation != NULL ? g_object_ref(invocation) : NULL);
+}
+
+/* the lock goes with no command to the drive, which is still busy
+ * (rb_raw_cd_format_abandon_operation()); closing it is all */
+void
+rb_raw_cd_format_release_lock_only(RbRawCdFormat *self)
+{
+	rb_raw_cd_format_set_owner(self, NULL, NULL);
+	if (self->recorder != NULL)
+		self->recorder_ops->drive_released(self->recorder);
 }
 
 /* a write in progress stops first; the drive is released once it has */
@@ -405,16 +389,26 @@ rb_raw_cd_format_set_speed_authorized(RbRawCdFormat *self, GDBusMethodInvocation
 		      "(ib)",
 		      &sectors_per_second,
 		      &pure_cav);
-	if (rb_raw_cd_format_is_holder(self, sender) && self->writing) {
+	/* the drive is the write's, erase's or verify's until it ends: a SET CD
+	 * SPEED queued behind it would reach the drive after the lock went,
+	 * maybe under another client's */
+	if (rb_raw_cd_format_is_holder(self, sender) &&
+	    (self->writing || self->operation != NULL)) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return;
 	}
 	state->requested_write_speed = sectors_per_second;
 	state->requested_pure_cav = pure_cav;
-	rb_raw_cd_format_notify_client(
-		self, sender, "RequestedWriteSpeed", g_variant_new_int32(sectors_per_second));
-	rb_raw_cd_format_notify_client(
-		self, sender, "RequestedRotationTypeIsPureCAV", g_variant_new_boolean(pure_cav));
+	rb_dbus_util_emit_changed_to(G_DBUS_INTERFACE_SKELETON(self),
+				     sender,
+				     RB_RAW_CD_INTERFACE,
+				     "RequestedWriteSpeed",
+				     g_variant_new_int32(sectors_per_second));
+	rb_dbus_util_emit_changed_to(G_DBUS_INTERFACE_SKELETON(self),
+				     sender,
+				     RB_RAW_CD_INTERFACE,
+				     "RequestedRotationTypeIsPureCAV",
+				     g_variant_new_boolean(pure_cav));
 	/* only the lock holder's request reaches the drive now; others' at PrepareMedia */
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
 		rb_disc_format2_raw_cd_complete_set_write_speed(RB_DISC_FORMAT2_RAW_CD(self),
@@ -564,8 +558,9 @@ rb_raw_cd_format_apply_drive_state(RbRawCdFormat *self, const RbDriveState *stat
 	RbDiscFormat2RawCD *iface = RB_DISC_FORMAT2_RAW_CD(self);
 	g_autoptr(GVariantBuilder) speeds = g_variant_builder_new(G_VARIANT_TYPE("ai"));
 	g_autoptr(GVariantBuilder) descriptors = g_variant_builder_new(G_VARIANT_TYPE("a(ubi)"));
-	gboolean supported = state->media_present && (state->media_type == RB_IMAPI_MEDIA_CDR ||
-						      state->media_type == RB_IMAPI_MEDIA_CDRW);
+	gboolean supported =
+		state->media_present && (state->media_type == RB_DRIVE_MEDIA_TYPE_CD_R ||
+					 state->media_type == RB_DRIVE_MEDIA_TYPE_CD_RW);
 
 	for (guint i = 0; i < state->write_speeds->len; i++) {
 		const RbMmcSpeedDescriptor *speed =

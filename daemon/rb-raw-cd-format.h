@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 #define RB_TYPE_RAW_CD_FORMAT (rb_raw_cd_format_get_type())
 G_DECLARE_FINAL_TYPE(RbRawCdFormat, rb_raw_cd_format, RB, RAW_CD_FORMAT, RbDiscFormat2RawCDSkeleton)
 
+/* IMAPI's Update cadence while writing, erasing and verifying: twice a second */
+#define RB_UPDATE_INTERVAL_MS 500
+
 /* the recorder's side, which the format uses and does not own */
 typedef struct {
 	/* a real drive is opened only while it is used: others may want it too */
@@ -51,7 +54,7 @@ gboolean rb_raw_cd_format_begin_operation(RbRawCdFormat *self,
 					  GCancellable *cancellable,
 					  GError **error);
 void rb_raw_cd_format_end_operation(RbRawCdFormat *self, const RbDriveState *state);
-const gchar *rb_raw_cd_format_get_operation(RbRawCdFormat *self);
+void rb_raw_cd_format_abandon_operation(RbRawCdFormat *self);
 /* runs in a worker thread, holding the drive mutex */
 typedef gboolean (*RbFormatDriveFunc)(RbMmcTransport *transport,
 				      gpointer data,

@@ -15,8 +15,6 @@
 
 #define G_LOG_DOMAIN "RbRawCdFormat"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "rb-dbus-util.h"
@@ -45,8 +43,7 @@ rb_raw_cd_operation_got_pid(GObject *source, GAsyncResult *result, gpointer user
 	RbRawCdFormat *self = call->self;
 	g_autoptr(GVariant) reply =
 		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, NULL);
-	g_autofree gchar *path = NULL;
-	g_autofree gchar *comm = NULL;
+	g_autofree gchar *name = NULL;
 	guint32 pid = 0;
 
 	/* only while the stand-in (the unique name) is still the owner's name */
@@ -55,17 +52,9 @@ rb_raw_cd_operation_got_pid(GObject *source, GAsyncResult *result, gpointer user
 	    g_strcmp0(self->holder_name, call->sender) != 0)
 		return;
 	g_variant_get(reply, "(u)", &pid);
-	path = g_strdup_printf("/proc/%u/comm", pid);
-	/* procfs: answered from memory, never waits on a device */
-	if (pid == 0 || !g_file_get_contents(path, &comm, NULL, NULL))
-		return;
-	g_strstrip(comm);
-	for (gchar *p = comm; *p != '\0'; p++) {
-		if (!g_ascii_isalnum(*p) && strchr(" .,:;-_", *p) == NULL)
-			*p = '_';
-	}
-	if (rb_client_name_is_valid(comm))
-		rb_raw_cd_format_set_owner(self, call->sender, comm);
+	name = rb_client_name_for_pid(pid);
+	if (name != NULL)
+		rb_raw_cd_format_set_owner(self, call->sender, name);
 }
 
 static void
@@ -120,10 +109,7 @@ rb_raw_cd_format_begin_operation(RbRawCdFormat *self,
 		return FALSE;
 	}
 	if (self->life == RB_FORMAT_STOPPING) {
-		rb_error_set(error,
-			     RB_ERROR_REQUEST_CANCELLED,
-			     "%s",
-			     _("The service is stopping; try again once it runs again."));
+		g_propagate_error(error, rb_dbus_util_new_stopping_error());
 		return FALSE;
 	}
 	if (self->holder != NULL && !rb_raw_cd_format_is_holder(self, sender)) {
@@ -141,9 +127,15 @@ rb_raw_cd_format_begin_operation(RbRawCdFormat *self,
 			     _("This client's PrepareMedia is still running; wait for its reply."));
 		return FALSE;
 	}
+	/* a client the recorder knows: leaving the bus ends its verify (and
+	 * its lock once the operation is over), as it ends its write */
+	rb_raw_cd_format_client(self, sender);
 	self->operation_took_lock = self->holder == NULL;
 	if (self->operation_took_lock) {
-		/* the unique name (a valid ClientName) stands in until the process name is known */
+		/* the unique name (a valid ClientName) stands in until the process
+		 * name is known, one round trip to the bus later. Asking first
+		 * would put that round trip between these checks and the lock,
+		 * and another client could take the recorder meanwhile. */
 		rb_raw_cd_format_set_owner(
 			self, sender, client_name != NULL ? client_name : sender);
 		rb_raw_cd_format_inhibit(self, why);
@@ -155,6 +147,32 @@ rb_raw_cd_format_begin_operation(RbRawCdFormat *self,
 	/* like a drive operation: the recorder is busy and may not be freed */
 	self->pending++;
 	return TRUE;
+}
+
+static void
+rb_raw_cd_format_finish_operation(RbRawCdFormat *self,
+				  const RbDriveState *state,
+				  gboolean drive_busy)
+{
+	if (state != NULL && self->recorder != NULL) {
+		self->recorder_ops->apply_drive_state(self->recorder, state);
+		rb_raw_cd_format_apply_drive_state(self, state);
+	}
+	self->operation = NULL;
+	g_clear_object(&self->operation_cancellable);
+	self->pending--;
+	/* a drive still blanking answers every command "not ready": no
+	 * reading the medium again, no ALLOW MEDIUM REMOVAL */
+	if (self->recorder != NULL && !drive_busy)
+		self->recorder_ops->write_finished(self->recorder);
+	if (self->operation_took_lock || self->release_after_write) {
+		self->release_after_write = FALSE;
+		self->operation_took_lock = FALSE;
+		if (self->holder != NULL && drive_busy)
+			rb_raw_cd_format_release_lock_only(self);
+		else if (self->holder != NULL)
+			rb_raw_cd_format_release(self, NULL);
+	}
 }
 
 /*
@@ -169,30 +187,27 @@ rb_raw_cd_format_end_operation(RbRawCdFormat *self, const RbDriveState *state)
 {
 	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
 	g_return_if_fail(self->operation != NULL);
-
-	if (state != NULL && self->recorder != NULL) {
-		self->recorder_ops->apply_drive_state(self->recorder, state);
-		rb_raw_cd_format_apply_drive_state(self, state);
-	}
-	self->operation = NULL;
-	g_clear_object(&self->operation_cancellable);
-	self->pending--;
-	if (self->recorder != NULL)
-		self->recorder_ops->write_finished(self->recorder);
-	if (self->operation_took_lock || self->release_after_write) {
-		self->release_after_write = FALSE;
-		self->operation_took_lock = FALSE;
-		if (self->holder != NULL)
-			rb_raw_cd_format_release(self, NULL);
-	}
+	rb_raw_cd_format_finish_operation(self, state, FALSE);
 }
 
-/* the name of the operation holding the lock, or NULL */
-const gchar *
-rb_raw_cd_format_get_operation(RbRawCdFormat *self)
+/*
+ * The operation was given up while the drive is still at it (the service
+ * stops or the drive went in the middle of a blank, which nothing stops):
+ * the lock goes as in rb_raw_cd_format_end_operation(), but without a
+ * command to the drive. A drive blanking answers ALLOW MEDIUM REMOVAL with
+ * 02/04/07 "operation in progress", which the command layer would retry
+ * until its time-out and so hold up the service's stop; closing the
+ * device is enough: the kernel's sr driver allows removal itself on the
+ * last close of the device (drivers/cdrom/cdrom.c, cdrom_release(): "Unlocking
+ * door!" when the use count drops to 0 and the door was not locked by
+ * CDROM_LOCKDOOR).
+ */
+void
+rb_raw_cd_format_abandon_operation(RbRawCdFormat *self)
 {
-	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), NULL);
-	return self->operation;
+	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
+	g_return_if_fail(self->operation != NULL);
+	rb_raw_cd_format_finish_operation(self, NULL, TRUE);
 }
 
 /* --- drive work ------------------------------------------------------------------- */

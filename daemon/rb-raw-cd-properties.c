@@ -156,7 +156,8 @@ rb_raw_cd_format_set_property_authorized(RbRawCdFormat *self, GDBusMethodInvocat
 		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
-	rb_raw_cd_format_notify_client(self, sender, property_name, value);
+	rb_dbus_util_emit_changed_to(
+		G_DBUS_INTERFACE_SKELETON(self), sender, RB_RAW_CD_INTERFACE, property_name, value);
 	g_dbus_method_invocation_return_value(invocation, NULL);
 }
 

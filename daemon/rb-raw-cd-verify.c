@@ -21,8 +21,6 @@
 #include "rb-raw-cd-format-private.h"
 #include "rb-verify-stream.h"
 
-/* IMAPI's Update cadence, as while writing */
-#define RB_VERIFY_UPDATE_INTERVAL_MS 500
 /* the stream's dup and a real drive's device node */
 #define RB_VERIFY_FDS_NEEDED 2
 #define RB_VERIFY_CALL_KEY "rb-verify-call"
@@ -237,8 +235,7 @@ rb_verify_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	call->end_lba = -150;
 	call->last_read_lba = -151;
 	rb_verify_emit_update(call, RB_WRITE_ACTION_VERIFYING);
-	call->update_id =
-		g_timeout_add(RB_VERIFY_UPDATE_INTERVAL_MS, rb_verify_on_update_timer, call);
+	call->update_id = g_timeout_add(RB_UPDATE_INTERVAL_MS, rb_verify_on_update_timer, call);
 	/* the call (and its descriptor) lives on the invocation, which the
 	 * callback holds until the reply */
 	rb_raw_cd_format_run_on_drive(self,

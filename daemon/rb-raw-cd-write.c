@@ -19,8 +19,6 @@
 #include "rb-mmc-cdb.h"
 #include "rb-raw-cd-format-private.h"
 
-/* IMAPI's Update cadence while writing */
-#define RB_UPDATE_INTERVAL_MS 500
 /* what one burn opens: the stream's dup, the job's wake-up eventfd, and room
  * for a real drive's device node */
 #define RB_WRITE_FDS_NEEDED 4

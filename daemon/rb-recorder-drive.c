@@ -131,6 +131,7 @@ rb_drive_state_new_from_info(const RbDriveInfo *info)
 	state->media_present = info->media_present;
 	state->media_type = info->media_type;
 	state->media_blank = info->blank;
+	state->media_erasable = info->erasable;
 	state->raw_supported = info->raw_supported;
 	state->buf = info->buf;
 	state->test_write = info->test_write;

@@ -21,6 +21,7 @@ typedef struct {
 	gboolean media_present;
 	guint32 media_type; /* IMAPI_MEDIA_PHYSICAL_TYPE */
 	gboolean media_blank;
+	gboolean media_erasable; /* READ DISC INFORMATION's Erasable bit */
 	gboolean raw_supported;
 	gboolean buf;
 	gboolean test_write;  /* the drive claims test writing (RbDriveInfo) */

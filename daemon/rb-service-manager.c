@@ -15,11 +15,8 @@
 #include "rb-auth-map.h"
 #include "rb-daemon.h"
 #include "rb-dbus-util.h"
+#include "rb-drive-probe.h"
 #include "rb-service-manager.h"
-
-/* IMAPI_MEDIA_PHYSICAL_TYPE values of the media this service writes */
-#define RB_IMAPI_MEDIA_CDR 2
-#define RB_IMAPI_MEDIA_CDRW 3
 
 struct _RbServiceManager {
 	RbManagerSkeleton parent_instance;
@@ -260,7 +257,7 @@ rb_service_manager_class_init(RbServiceManagerClass *klass)
 static void
 rb_service_manager_init(RbServiceManager *self)
 {
-	const guint32 media_types[] = {RB_IMAPI_MEDIA_CDR, RB_IMAPI_MEDIA_CDRW};
+	const guint32 media_types[] = {RB_DRIVE_MEDIA_TYPE_CD_R, RB_DRIVE_MEDIA_TYPE_CD_RW};
 
 	rb_manager_set_version(RB_MANAGER(self), PACKAGE_VERSION);
 	rb_manager_set_supported_media_types(RB_MANAGER(self),

@@ -4,7 +4,8 @@
  * EraseMedia through SG_IO: the emulated drive at /dev/sr0 behind
  * umockdev, rawburnd finding it through libudev, burning a CD-RW and then
  * blanking it; sg_raw, a reader of its own, then asks the drive with READ
- * DISC INFORMATION whether the disc is blank.
+ * DISC INFORMATION whether the disc is blank. And the service stopping
+ * mid-blank sends the busy drive nothing more.
  */
 #include "config.h"
 
@@ -184,6 +185,52 @@ START_TEST(test_erase_through_sg)
 }
 END_TEST
 
+/*
+ * SIGTERM while the drive blanks (a full blank at 48x, about 105 s): the
+ * service gives up its wait and lets the lock go without ALLOW MEDIUM
+ * REMOVAL, which a drive still blanking answers "not ready" (02/04/07)
+ * until the command layer's time-out; the kernel's sr driver allows
+ * removal on the last close. Whatever was sent ends with the BLANK.
+ */
+START_TEST(test_erase_stop_sends_no_allow)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbVirtualSpec) spec =
+		rb_virtual_spec_parse("media=cd-rw-80,speed=48,realtime=true", &error);
+	g_autoptr(RbUmockdevDrive) drive = rb_umockdev_drive_new(spec, &error);
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbTestClient) client = NULL;
+	g_autofree gchar *failure = NULL;
+	RbTestPending pending = {0};
+	RbVdrive *vdrive;
+	guint removal_commands;
+
+	ck_assert_msg(drive != NULL, "%s", error != NULL ? error->message : "");
+	vdrive = rb_umockdev_drive_get_vdrive(drive);
+	rb_test_service_start_daemon(service, NULL);
+	client = rb_test_client_new(service);
+	rb_wait_for(client, RB_ERASE, "CurrentPhysicalMediaType", g_variant_new_uint32(3));
+	failure = rb_test_client_set(
+		client, RB_SR0, RB_ERASE, "FullErase", g_variant_new_boolean(TRUE), NULL);
+	ck_assert_ptr_null(failure);
+	rb_test_client_call_async(client, RB_SR0, RB_ERASE, "EraseMedia", NULL, NULL, &pending);
+	/* the BLANK is in: the disc was locked in before it */
+	while (rb_vdrive_get_command_count(vdrive, RB_MMC_BLANK) == 0) {
+		ck_assert_msg(!pending.done, "EraseMedia ended: %s", pending.error_name);
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(10 * 1000);
+	}
+	ck_assert(rb_vdrive_get_prevent_removal(vdrive));
+	removal_commands = rb_vdrive_get_command_count(vdrive, RB_MMC_PREVENT_ALLOW_MEDIUM_REMOVAL);
+	rb_test_service_stop_daemon(service);
+	rb_test_pending_wait(&pending);
+	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("RequestCancelled"));
+	ck_assert_uint_eq(rb_vdrive_get_command_count(vdrive, RB_MMC_PREVENT_ALLOW_MEDIUM_REMOVAL),
+			  removal_commands);
+	rb_test_pending_clear(&pending);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -196,6 +243,7 @@ main(int argc, char **argv)
 	tc = tcase_create("erase-sg");
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_erase_through_sg);
+	tcase_add_test(tc, test_erase_stop_sends_no_allow);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }
