@@ -42,35 +42,23 @@ rb_bench_on_update(GDBusConnection *connection,
 		   gpointer user_data)
 {
 	RbBenchTimes *t = user_data;
-	guint32 action;
-	gint32 ignore, start, last_read, last_written;
+	RbTestUpdate update;
 	gint64 now = g_get_monotonic_time();
 
-	g_variant_get(params,
-		      "(uiiiiiiiii)",
-		      &action,
-		      &ignore,
-		      &ignore,
-		      &start,
-		      &ignore,
-		      &last_read,
-		      &last_written,
-		      &ignore,
-		      &ignore,
-		      &ignore);
+	rb_test_update_parse(params, &update);
 	/* an Update shows the action current when it is sent: a fast
 	 * phase may be skipped */
-	if (action >= 2 && t->writing_us == 0)
+	if (update.action >= 2 && t->writing_us == 0)
 		t->writing_us = now;
-	if (action >= 3 && t->finishing_us == 0) {
+	if (update.action >= 3 && t->finishing_us == 0) {
 		t->finishing_us = now;
-		t->last_written = last_written;
-		t->start_lba = start;
+		t->last_written = update.last_written;
+		t->start_lba = update.start_lba;
 	}
-	if (action == 4) {
+	if (update.action == 4) {
 		if (t->verifying_us == 0)
 			t->verifying_us = now;
-		t->last_read = last_read;
+		t->last_read = update.last_read;
 	}
 }
 

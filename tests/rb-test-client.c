@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "rb-error.h"
 #include "rb-test-client.h"
@@ -171,6 +172,77 @@ rb_test_client_wait_for_drive(RbTestClient *client, const gchar *path)
 		ck_assert_msg(g_get_monotonic_time() < deadline, "%s never answered", path);
 		g_usleep(20 * 1000);
 	}
+}
+
+gchar *
+rb_test_client_call_fd(RbTestClient *client,
+		       const gchar *path,
+		       const gchar *method,
+		       gint fd,
+		       const gchar *options,
+		       gchar **message)
+{
+	g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(fd);
+	g_autoptr(GVariant) dict =
+		g_variant_parse(G_VARIANT_TYPE_VARDICT, options, NULL, NULL, NULL);
+
+	ck_assert_msg(dict != NULL, "not an a{sv}: %s", options);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	return rb_test_client_call(client,
+				   path,
+				   RB_TEST_FORMAT,
+				   method,
+				   g_variant_new("(h@a{sv})", 0, dict),
+				   fds,
+				   message);
+}
+
+void
+rb_test_client_set_faults(RbTestClient *client, const gchar *path, const gchar *faults)
+{
+	g_autoptr(GVariant) value = g_variant_parse(NULL, faults, NULL, NULL, NULL);
+	g_autofree gchar *message = NULL;
+	g_autofree gchar *error = NULL;
+
+	ck_assert_msg(value != NULL, "not a GVariant: %s", faults);
+	error = rb_test_client_set(client, path, RB_TEST_VIRTUAL, "Faults", value, &message);
+	ck_assert_msg(error == NULL, "%s", message);
+}
+
+void
+rb_test_assert_ok(gchar *error_name, gchar **message)
+{
+	ck_assert_msg(error_name == NULL, "%s: %s", error_name, *message);
+	g_clear_pointer(message, g_free);
+}
+
+void
+rb_test_assert_error(gchar *error_name, gchar **message, const gchar *want, const gchar *text)
+{
+	ck_assert_msg(error_name != NULL, "succeeded, wanted %s", want);
+	ck_assert_msg(
+		want == NULL || g_strcmp0(error_name, want) == 0, "%s: %s", error_name, *message);
+	ck_assert_msg(
+		text == NULL || strstr(*message, text) != NULL, "“%s” not in: %s", text, *message);
+	g_free(error_name);
+	g_clear_pointer(message, g_free);
+}
+
+void
+rb_test_update_parse(GVariant *params, RbTestUpdate *update)
+{
+	g_variant_get(params,
+		      "(uiiiiiiiii)",
+		      &update->action,
+		      &update->elapsed,
+		      &update->remaining,
+		      &update->start_lba,
+		      &update->sector_count,
+		      &update->last_read,
+		      &update->last_written,
+		      &update->fifo_total,
+		      &update->fifo_used,
+		      &update->fifo_free);
 }
 
 static void

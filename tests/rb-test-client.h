@@ -58,6 +58,42 @@ gchar *rb_test_client_set(RbTestClient *client,
 			  gchar **message);
 void rb_test_client_wait_for_drive(RbTestClient *client, const gchar *path);
 
+/* @method of @path's DiscFormat2RawCD with (h a{sv}): @fd, rewound to its
+ * start first, and @options (GVariant text of an a{sv}); the error name,
+ * NULL on success */
+gchar *rb_test_client_call_fd(RbTestClient *client,
+			      const gchar *path,
+			      const gchar *method,
+			      gint fd,
+			      const gchar *options,
+			      gchar **message);
+/* a virtual recorder's Faults set to @faults (GVariant text of an a{sv});
+ * fails the test unless the service takes them */
+void rb_test_client_set_faults(RbTestClient *client, const gchar *path, const gchar *faults);
+/* a call's result: fails unless @error_name is NULL (success); frees
+ * *@message */
+void rb_test_assert_ok(gchar *error_name, gchar **message);
+/* fails unless the call failed with @want (NULL: any error) and a message
+ * holding @text (NULL: any); frees @error_name and *@message */
+void rb_test_assert_error(gchar *error_name, gchar **message, const gchar *want, const gchar *text);
+
+/* the numbers of one Update signal of DiscFormat2RawCD */
+typedef struct {
+	guint32 action; /* 2 WRITING, 3 FINISHING, 4 VERIFYING, … */
+	gint32 elapsed;
+	gint32 remaining;
+	gint32 start_lba;
+	gint32 sector_count;
+	gint32 last_read;
+	gint32 last_written;
+	gint32 fifo_total;
+	gint32 fifo_used;
+	gint32 fifo_free;
+} RbTestUpdate;
+
+/* @params of an Update signal, (uiiiiiiiii), into @update */
+void rb_test_update_parse(GVariant *params, RbTestUpdate *update);
+
 /* a call whose reply is collected later, iterating the default context */
 typedef struct {
 	gboolean done;

@@ -21,85 +21,7 @@
 #include "rb-image.h"
 #include "rb-test-client.h"
 #include "rb-test-service.h"
-
-#define RB_RECORDER RB_DBUS_RECORDERS_PATH "/virtual0"
-#define RB_STREAM_FIRST_LBA (-22650)
-/* the audio stream's tracks: 0..399 and 400..599, lead-out at 600 */
-#define RB_AUDIO_LEADOUT 600
-
-typedef struct {
-	guint32 action;
-	gint32 last_read;
-} RbVerifyUpdate;
-
-typedef struct {
-	RbTestService *service;
-	RbTestClient *client;
-	GArray *updates;
-	guint subscription;
-} RbVerifyFixture;
-
-static void
-rb_on_update(GDBusConnection *connection,
-	     const gchar *sender,
-	     const gchar *path,
-	     const gchar *interface,
-	     const gchar *signal,
-	     GVariant *params,
-	     gpointer user_data)
-{
-	GArray *updates = user_data;
-	RbVerifyUpdate update;
-	gint32 ignore;
-
-	g_variant_get(params,
-		      "(uiiiiiiiii)",
-		      &update.action,
-		      &ignore,
-		      &ignore,
-		      &ignore,
-		      &ignore,
-		      &update.last_read,
-		      &ignore,
-		      &ignore,
-		      &ignore,
-		      &ignore);
-	g_array_append_val(updates, update);
-}
-
-static void
-rb_fixture_setup(RbVerifyFixture *f, const gchar *media)
-{
-	g_autofree gchar *spec = g_strdup_printf("media=%s,realtime=false", media);
-	const gchar *args[] = {"--virtual-recorder", spec, NULL};
-	g_autoptr(GVariant) reply = NULL;
-
-	f->service = rb_test_service_new_bus();
-	rb_test_service_start_daemon(f->service, args);
-	f->client = rb_test_client_new(f->service);
-	rb_test_client_wait_for_drive(f->client, RB_RECORDER);
-	f->updates = g_array_new(FALSE, FALSE, sizeof(RbVerifyUpdate));
-	f->subscription = g_dbus_connection_signal_subscribe(f->client->connection,
-							     RB_DBUS_NAME,
-							     RB_TEST_FORMAT,
-							     "Update",
-							     RB_RECORDER,
-							     NULL,
-							     G_DBUS_SIGNAL_FLAGS_NONE,
-							     rb_on_update,
-							     f->updates,
-							     NULL);
-}
-
-static void
-rb_fixture_teardown(RbVerifyFixture *f)
-{
-	g_dbus_connection_signal_unsubscribe(f->client->connection, f->subscription);
-	g_array_unref(f->updates);
-	rb_test_client_free(f->client);
-	rb_test_service_stop_daemon(f->service);
-	rb_test_service_free(f->service);
-}
+#include "rb-verify-test.h"
 
 static gboolean
 rb_audio_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
@@ -107,18 +29,6 @@ rb_audio_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
 	for (guint i = 0; i < RB_CD_MAIN_SIZE; i++)
 		main_data[i] = (guint8)(lba * 7 + i);
 	return TRUE;
-}
-
-static gint
-rb_audio_stream_fd(guint sector_type)
-{
-	const RbDaoTrack tracks[] = {{0, 400}, {400, 200}};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbDaoStream) stream = rb_dao_stream_new(
-		RB_STREAM_FIRST_LBA, tracks, 2, sector_type, rb_audio_main, NULL, NULL, &error);
-
-	ck_assert_msg(stream != NULL, "%s", error ? error->message : "");
-	return rb_test_stream_to_file(stream);
 }
 
 /* ---- a Mode 1 track and an audio track, by the image core ---- */
@@ -177,54 +87,6 @@ rb_mixed_stream_fd(gint32 *data_start)
 
 /* ---- calls ---- */
 
-static gchar *
-rb_call_fd(RbTestClient *client, const gchar *method, gint fd, GVariant *options, gchar **message)
-{
-	g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(fd);
-
-	return rb_test_client_call(client,
-				   RB_RECORDER,
-				   RB_TEST_FORMAT,
-				   method,
-				   g_variant_new("(h@a{sv})", 0, options),
-				   fds,
-				   message);
-}
-
-static void
-rb_set_faults(RbVerifyFixture *f, const gchar *faults)
-{
-	g_autoptr(GVariant) value = g_variant_parse(NULL, faults, NULL, NULL, NULL);
-	g_autofree gchar *message = NULL;
-	g_autofree gchar *error = rb_test_client_set(f->client,
-						     RB_RECORDER,
-						     RB_TEST_VIRTUAL,
-						     "Faults",
-						     g_steal_pointer(&value),
-						     &message);
-
-	ck_assert_msg(error == NULL, "%s", message);
-}
-
-/* @message is read after the call that set it has run */
-static void
-rb_assert_ok(gchar *error_name, gchar **message)
-{
-	ck_assert_msg(error_name == NULL, "%s: %s", error_name, *message);
-	g_clear_pointer(message, g_free);
-}
-
-static void
-rb_assert_error(gchar *error_name, gchar **message, const gchar *want, const gchar *text)
-{
-	ck_assert_msg(error_name != NULL, "succeeded, wanted %s", want);
-	ck_assert_msg(g_strcmp0(error_name, want) == 0, "%s: %s", error_name, *message);
-	ck_assert_msg(
-		text == NULL || strstr(*message, text) != NULL, "“%s” not in: %s", text, *message);
-	g_free(error_name);
-	g_clear_pointer(message, g_free);
-}
-
 static GVariant *
 rb_options(const gchar *text)
 {
@@ -260,32 +122,24 @@ START_TEST(test_burn_verify_clean)
 	RbVerifyFixture f;
 	gint fd;
 	gchar *message = NULL;
-	gboolean verifying = FALSE;
-	RbVerifyUpdate last = {0, 0};
+	RbTestUpdate last;
 
-	rb_fixture_setup(&f, "cd-r-80");
-	fd = rb_audio_stream_fd(2);
-	rb_assert_ok(rb_call_fd(f.client, "Burn", fd, rb_options("{'Verify': <true>}"), &message),
-		     &message);
-	/* the Update signals came before the reply */
-	while (g_main_context_iteration(NULL, FALSE))
-		;
-	for (guint i = 0; i < f.updates->len; i++) {
-		RbVerifyUpdate *u = &g_array_index(f.updates, RbVerifyUpdate, i);
-
-		if (u->action == 4) {
-			verifying = TRUE;
-			last = *u;
-		}
-	}
-	ck_assert(verifying);
+	rb_verify_fixture_setup(&f, "cd-r-80");
+	fd = rb_verify_audio_stream_fd(2, rb_audio_main);
+	rb_test_assert_ok(
+		rb_test_client_call_fd(
+			f.client, RB_VERIFY_RECORDER, "Burn", fd, "{'Verify': <true>}", &message),
+		&message);
+	/* the Update signals came before the reply, one of them VERIFYING */
+	last = rb_verify_fixture_take_verifying(&f);
 	/* read back to the last sector before the lead-out, where writing
 	 * had read the stream to the lead-out's end */
-	ck_assert_int_eq(last.last_read, RB_AUDIO_LEADOUT - 1);
+	ck_assert_int_eq(last.last_read, RB_VERIFY_AUDIO_LEADOUT - 1);
 
 	/* the same stream verifies from a file … */
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	rb_assert_ok(rb_call_fd(f.client, "VerifyMedia", fd, rb_options("{}"), &message), &message);
+	rb_test_assert_ok(rb_test_client_call_fd(
+				  f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}", &message),
+			  &message);
 	/* … and from a pipe */
 	{
 		gint pipefd[2];
@@ -303,24 +157,25 @@ START_TEST(test_burn_verify_clean)
 		feed.in = fd;
 		feed.out = pipefd[1];
 		thread = g_thread_new("feed", rb_feed_thread, &feed);
-		rb_assert_ok(rb_test_client_call(
-				     f.client,
-				     RB_RECORDER,
-				     RB_TEST_FORMAT,
-				     "VerifyMedia",
-				     g_variant_new("(h@a{sv})",
-						   0,
-						   rb_options("{'SectorType': <uint32 2>, "
-							      "'StreamLeadInSectors': <22650>}")),
-				     fds,
-				     &message),
-			     &message);
+		rb_test_assert_ok(
+			rb_test_client_call(
+				f.client,
+				RB_VERIFY_RECORDER,
+				RB_TEST_FORMAT,
+				"VerifyMedia",
+				g_variant_new("(h@a{sv})",
+					      0,
+					      rb_options("{'SectorType': <uint32 2>, "
+							 "'StreamLeadInSectors': <22650>}")),
+				fds,
+				&message),
+			&message);
 		/* our copy of the read end goes too, so the feeder stops */
 		g_clear_object(&fds);
 		g_thread_join(thread);
 	}
 	close(fd);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 }
 END_TEST
 
@@ -331,45 +186,48 @@ rb_check_corrupt(gboolean data_track, gboolean with_verify)
 {
 	RbVerifyFixture f;
 	gint32 data_start = 0;
-	gint fd = data_track ? rb_mixed_stream_fd(&data_start) : rb_audio_stream_fd(3);
+	gint fd = data_track ? rb_mixed_stream_fd(&data_start)
+			     : rb_verify_audio_stream_fd(3, rb_audio_main);
 	gint32 lba = data_track ? data_start + 10 : 123;
 	g_autofree gchar *faults = g_strdup_printf("{'CorruptAtLba': <%d>}", lba);
 	g_autofree gchar *where = g_strdup_printf("LBA %d: main channel", lba);
 	g_autofree gchar *byte = g_strdup_printf("LBA %d: main channel byte 1000 differs", lba);
 	gchar *message = NULL;
 
-	rb_fixture_setup(&f, "cd-r-80");
-	rb_set_faults(&f, faults);
+	rb_verify_fixture_setup(&f, "cd-r-80");
+	rb_test_client_set_faults(f.client, RB_VERIFY_RECORDER, faults);
 	if (with_verify) {
-		rb_assert_error(
-			rb_call_fd(f.client,
-				   "Burn",
-				   fd,
-				   rb_options("{'SectorType': <uint32 3>, 'Verify': <true>}"),
-				   &message),
+		rb_test_assert_error(
+			rb_test_client_call_fd(f.client,
+					       RB_VERIFY_RECORDER,
+					       "Burn",
+					       fd,
+					       "{'SectorType': <uint32 3>, 'Verify': <true>}",
+					       &message),
 			&message,
 			RB_TEST_ERROR("BurnVerificationFailed"),
 			where);
 	} else {
 		/* the writer did not know */
-		rb_assert_ok(rb_call_fd(f.client,
-					"Burn",
-					fd,
-					rb_options("{'SectorType': <uint32 3>}"),
-					&message),
-			     &message);
+		rb_test_assert_ok(rb_test_client_call_fd(f.client,
+							 RB_VERIFY_RECORDER,
+							 "Burn",
+							 fd,
+							 "{'SectorType': <uint32 3>}",
+							 &message),
+				  &message);
 	}
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	rb_assert_error(rb_call_fd(f.client,
-				   "VerifyMedia",
-				   fd,
-				   rb_options("{'SectorType': <uint32 3>}"),
-				   &message),
-			&message,
-			RB_TEST_ERROR("BurnVerificationFailed"),
-			byte);
+	rb_test_assert_error(rb_test_client_call_fd(f.client,
+						    RB_VERIFY_RECORDER,
+						    "VerifyMedia",
+						    fd,
+						    "{'SectorType': <uint32 3>}",
+						    &message),
+			     &message,
+			     RB_TEST_ERROR("BurnVerificationFailed"),
+			     byte);
 	close(fd);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 }
 
 START_TEST(test_corrupt_audio)
@@ -388,25 +246,26 @@ END_TEST
 START_TEST(test_pq_burn_verifies)
 {
 	RbVerifyFixture f;
-	gint fd = rb_audio_stream_fd(1);
+	gint fd = rb_verify_audio_stream_fd(1, rb_audio_main);
 	gchar *message = NULL;
 
-	rb_fixture_setup(&f, "cd-rw-80");
-	rb_assert_ok(rb_call_fd(f.client,
-				"Burn",
-				fd,
-				rb_options("{'SectorType': <uint32 1>, 'Verify': <true>}"),
-				&message),
-		     &message);
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	rb_assert_ok(rb_call_fd(f.client,
-				"VerifyMedia",
-				fd,
-				rb_options("{'SectorType': <uint32 1>}"),
-				&message),
-		     &message);
+	rb_verify_fixture_setup(&f, "cd-rw-80");
+	rb_test_assert_ok(rb_test_client_call_fd(f.client,
+						 RB_VERIFY_RECORDER,
+						 "Burn",
+						 fd,
+						 "{'SectorType': <uint32 1>, 'Verify': <true>}",
+						 &message),
+			  &message);
+	rb_test_assert_ok(rb_test_client_call_fd(f.client,
+						 RB_VERIFY_RECORDER,
+						 "VerifyMedia",
+						 fd,
+						 "{'SectorType': <uint32 1>}",
+						 &message),
+			  &message);
 	close(fd);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 }
 END_TEST
 
@@ -414,43 +273,49 @@ END_TEST
 START_TEST(test_verify_mismatches)
 {
 	RbVerifyFixture f;
-	gint fd = rb_audio_stream_fd(2);
+	gint fd = rb_verify_audio_stream_fd(2, rb_audio_main);
 	const gsize sector = 2448;
 	const gint32 changed = 321;
-	off_t at = (off_t)(changed - RB_STREAM_FIRST_LBA) * (off_t)sector + 500;
+	off_t at = (off_t)(changed - RB_VERIFY_STREAM_FIRST_LBA) * (off_t)sector + 500;
 	guint8 byte = 0;
 	gchar *message = NULL;
 
-	rb_fixture_setup(&f, "cd-r-80");
+	rb_verify_fixture_setup(&f, "cd-r-80");
 	/* blank: fails at its first sector */
-	rb_assert_error(rb_call_fd(f.client, "VerifyMedia", fd, rb_options("{}"), &message),
-			&message,
-			RB_TEST_ERROR("BurnVerificationFailed"),
-			"LBA -150:");
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	rb_assert_ok(rb_call_fd(f.client, "Burn", fd, rb_options("{}"), &message), &message);
+	rb_test_assert_error(
+		rb_test_client_call_fd(
+			f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}", &message),
+		&message,
+		RB_TEST_ERROR("BurnVerificationFailed"),
+		"LBA -150:");
+	rb_test_assert_ok(
+		rb_test_client_call_fd(f.client, RB_VERIFY_RECORDER, "Burn", fd, "{}", &message),
+		&message);
 
 	/* one byte of the file changed */
 	ck_assert_int_eq(pread(fd, &byte, 1, at), 1);
 	byte ^= 0x5A;
 	ck_assert_int_eq(pwrite(fd, &byte, 1, at), 1);
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	rb_assert_error(rb_call_fd(f.client, "VerifyMedia", fd, rb_options("{}"), &message),
-			&message,
-			RB_TEST_ERROR("BurnVerificationFailed"),
-			"LBA 321: main channel byte 500 differs");
+	rb_test_assert_error(
+		rb_test_client_call_fd(
+			f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}", &message),
+		&message,
+		RB_TEST_ERROR("BurnVerificationFailed"),
+		"LBA 321: main channel byte 500 differs");
 	byte ^= 0x5A;
 	ck_assert_int_eq(pwrite(fd, &byte, 1, at), 1);
 
 	/* shorter: the stream ends inside the program area */
-	ck_assert_int_eq(ftruncate(fd, (off_t)(450 - RB_STREAM_FIRST_LBA) * (off_t)sector), 0);
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	rb_assert_error(rb_call_fd(f.client, "VerifyMedia", fd, rb_options("{}"), &message),
-			&message,
-			RB_TEST_ERROR("BurnVerificationFailed"),
-			"LBA 450: the stream ends here");
+	ck_assert_int_eq(ftruncate(fd, (off_t)(450 - RB_VERIFY_STREAM_FIRST_LBA) * (off_t)sector),
+			 0);
+	rb_test_assert_error(
+		rb_test_client_call_fd(
+			f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}", &message),
+		&message,
+		RB_TEST_ERROR("BurnVerificationFailed"),
+		"LBA 450: the stream ends here");
 	close(fd);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 }
 END_TEST
 
@@ -460,37 +325,43 @@ START_TEST(test_verify_lock)
 	RbVerifyFixture f;
 	g_autoptr(RbTestClient) other = NULL;
 	g_autoptr(GVariant) owner = NULL;
-	gint fd = rb_audio_stream_fd(2);
+	gint fd = rb_verify_audio_stream_fd(2, rb_audio_main);
 	gchar *message = NULL;
 
-	rb_fixture_setup(&f, "cd-r-80");
+	rb_verify_fixture_setup(&f, "cd-r-80");
 	other = rb_test_client_new(f.service);
 	g_free(rb_test_client_set(other,
-				  RB_RECORDER,
+				  RB_VERIFY_RECORDER,
 				  RB_TEST_FORMAT,
 				  "ClientName",
 				  g_variant_new_string("Holder"),
 				  NULL));
-	rb_assert_ok(
-		rb_test_client_call(
-			other, RB_RECORDER, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, &message),
-		&message);
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-	rb_assert_error(rb_call_fd(f.client, "VerifyMedia", fd, rb_options("{}"), &message),
-			&message,
-			RB_TEST_ERROR("Locked"),
-			"Holder");
-	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	rb_test_assert_ok(rb_test_client_call(other,
+					      RB_VERIFY_RECORDER,
+					      RB_TEST_FORMAT,
+					      "PrepareMedia",
+					      NULL,
+					      NULL,
+					      &message),
+			  &message);
+	rb_test_assert_error(
+		rb_test_client_call_fd(
+			f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}", &message),
+		&message,
+		RB_TEST_ERROR("Locked"),
+		"Holder");
 	/* the holder's own lock (PrepareMedia wants a blank disc, which then
 	 * fails at its first sector) */
-	rb_assert_error(rb_call_fd(other, "VerifyMedia", fd, rb_options("{}"), &message),
-			&message,
-			RB_TEST_ERROR("BurnVerificationFailed"),
-			"LBA -150:");
-	owner = rb_test_client_get(other, RB_RECORDER, RB_TEST_RECORDER, "ExclusiveAccessOwner");
+	rb_test_assert_error(rb_test_client_call_fd(
+				     other, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}", &message),
+			     &message,
+			     RB_TEST_ERROR("BurnVerificationFailed"),
+			     "LBA -150:");
+	owner = rb_test_client_get(
+		other, RB_VERIFY_RECORDER, RB_TEST_RECORDER, "ExclusiveAccessOwner");
 	ck_assert_str_eq(g_variant_get_string(owner, NULL), "Holder");
 	close(fd);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 }
 END_TEST
 
@@ -499,56 +370,67 @@ START_TEST(test_verify_arguments)
 {
 	RbVerifyFixture f;
 	g_autoptr(GUnixFDList) fds = NULL;
-	gint fd = rb_audio_stream_fd(2);
+	gint fd = rb_verify_audio_stream_fd(2, rb_audio_main);
 	gchar *message = NULL;
 
-	rb_fixture_setup(&f, "cd-r-80");
+	rb_verify_fixture_setup(&f, "cd-r-80");
 	fds = rb_test_fd_list_new(fd);
-	rb_assert_error(rb_test_client_call(f.client,
-					    RB_RECORDER,
-					    RB_TEST_FORMAT,
-					    "VerifyMedia",
-					    g_variant_new("(h@a{sv})", 3, rb_options("{}")),
-					    fds,
-					    &message),
-			&message,
-			RB_TEST_INVALID_ARGS,
-			"data");
-	rb_assert_error(
-		rb_call_fd(
-			f.client, "VerifyMedia", fd, rb_options("{'SectorType': <'2'>}"), &message),
+	rb_test_assert_error(rb_test_client_call(f.client,
+						 RB_VERIFY_RECORDER,
+						 RB_TEST_FORMAT,
+						 "VerifyMedia",
+						 g_variant_new("(h@a{sv})", 3, rb_options("{}")),
+						 fds,
+						 &message),
+			     &message,
+			     RB_TEST_INVALID_ARGS,
+			     "data");
+	rb_test_assert_error(rb_test_client_call_fd(f.client,
+						    RB_VERIFY_RECORDER,
+						    "VerifyMedia",
+						    fd,
+						    "{'SectorType': <'2'>}",
+						    &message),
+			     &message,
+			     RB_TEST_INVALID_ARGS,
+			     "SectorType");
+	rb_test_assert_error(rb_test_client_call_fd(f.client,
+						    RB_VERIFY_RECORDER,
+						    "VerifyMedia",
+						    fd,
+						    "{'StreamLeadInSectors': <true>}",
+						    &message),
+			     &message,
+			     RB_TEST_INVALID_ARGS,
+			     "StreamLeadInSectors");
+	rb_test_assert_error(rb_test_client_call_fd(f.client,
+						    RB_VERIFY_RECORDER,
+						    "VerifyMedia",
+						    fd,
+						    "{'Speed': <1>}",
+						    &message),
+			     &message,
+			     RB_TEST_INVALID_ARGS,
+			     "Speed");
+	rb_test_assert_error(
+		rb_test_client_call_fd(
+			f.client, RB_VERIFY_RECORDER, "Burn", fd, "{'Verify': <1>}", &message),
 		&message,
 		RB_TEST_INVALID_ARGS,
-		"SectorType");
-	rb_assert_error(rb_call_fd(f.client,
-				   "VerifyMedia",
-				   fd,
-				   rb_options("{'StreamLeadInSectors': <true>}"),
-				   &message),
-			&message,
-			RB_TEST_INVALID_ARGS,
-			"StreamLeadInSectors");
-	rb_assert_error(
-		rb_call_fd(f.client, "VerifyMedia", fd, rb_options("{'Speed': <1>}"), &message),
-		&message,
-		RB_TEST_INVALID_ARGS,
-		"Speed");
-	rb_assert_error(rb_call_fd(f.client, "Burn", fd, rb_options("{'Verify': <1>}"), &message),
-			&message,
-			RB_TEST_INVALID_ARGS,
-			"Verify");
+		"Verify");
 	/* the message is the one of Verify with TestWrite once TestWrite is
 	 * known; either way nothing is written */
-	rb_assert_error(rb_call_fd(f.client,
-				   "Burn",
-				   fd,
-				   rb_options("{'Verify': <true>, 'TestWrite': <true>}"),
-				   &message),
-			&message,
-			RB_TEST_INVALID_ARGS,
-			"TestWrite");
+	rb_test_assert_error(rb_test_client_call_fd(f.client,
+						    RB_VERIFY_RECORDER,
+						    "Burn",
+						    fd,
+						    "{'Verify': <true>, 'TestWrite': <true>}",
+						    &message),
+			     &message,
+			     RB_TEST_INVALID_ARGS,
+			     "TestWrite");
 	close(fd);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 }
 END_TEST
 
@@ -560,17 +442,19 @@ START_TEST(test_verify_cancel)
 	RbTestPending pending = {0};
 	g_autoptr(GUnixFDList) fds = NULL;
 	g_autoptr(GVariant) owner = NULL;
-	gint fd = rb_audio_stream_fd(2);
+	gint fd = rb_verify_audio_stream_fd(2, rb_audio_main);
 	gint pipefd[2];
 	gchar *message = NULL;
 
-	rb_fixture_setup(&f, "cd-r-80");
-	rb_assert_ok(rb_call_fd(f.client, "Burn", fd, rb_options("{}"), &message), &message);
+	rb_verify_fixture_setup(&f, "cd-r-80");
+	rb_test_assert_ok(
+		rb_test_client_call_fd(f.client, RB_VERIFY_RECORDER, "Burn", fd, "{}", &message),
+		&message);
 	ck_assert_int_eq(pipe(pipefd), 0);
 	fds = rb_test_fd_list_new(pipefd[0]);
 	close(pipefd[0]);
 	rb_test_client_call_async(f.client,
-				  RB_RECORDER,
+				  RB_VERIFY_RECORDER,
 				  RB_TEST_FORMAT,
 				  "VerifyMedia",
 				  g_variant_new("(h@a{sv})", 0, rb_options("{}")),
@@ -578,26 +462,31 @@ START_TEST(test_verify_cancel)
 				  &pending);
 	/* running once it holds the lock and shows action 4 */
 	for (;;) {
-		g_autoptr(GVariant) action =
-			rb_test_client_get(f.client, RB_RECORDER, RB_TEST_FORMAT, "CurrentAction");
+		g_autoptr(GVariant) action = rb_test_client_get(
+			f.client, RB_VERIFY_RECORDER, RB_TEST_FORMAT, "CurrentAction");
 
 		if (g_variant_get_uint32(action) == 4)
 			break;
 		g_main_context_iteration(NULL, FALSE);
 		g_usleep(10000);
 	}
-	rb_assert_ok(
-		rb_test_client_call(
-			f.client, RB_RECORDER, RB_TEST_FORMAT, "CancelWrite", NULL, NULL, &message),
-		&message);
+	rb_test_assert_ok(rb_test_client_call(f.client,
+					      RB_VERIFY_RECORDER,
+					      RB_TEST_FORMAT,
+					      "CancelWrite",
+					      NULL,
+					      NULL,
+					      &message),
+			  &message);
 	rb_test_pending_wait(&pending);
 	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("RequestCancelled"));
 	rb_test_pending_clear(&pending);
-	owner = rb_test_client_get(f.client, RB_RECORDER, RB_TEST_RECORDER, "ExclusiveAccessOwner");
+	owner = rb_test_client_get(
+		f.client, RB_VERIFY_RECORDER, RB_TEST_RECORDER, "ExclusiveAccessOwner");
 	ck_assert_str_eq(g_variant_get_string(owner, NULL), "");
 	close(pipefd[1]);
 	close(fd);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 }
 END_TEST
 
@@ -605,7 +494,7 @@ END_TEST
 START_TEST(test_rawburnctl_verify)
 {
 	RbVerifyFixture f;
-	gint fd = rb_audio_stream_fd(2);
+	gint fd = rb_verify_audio_stream_fd(2, rb_audio_main);
 	g_autofree gchar *path = g_strdup_printf("/proc/%d/fd/%d", (gint)getpid(), fd);
 	const gchar *burn[] = {"burn", "--verify", "virtual0", path, NULL};
 	const gchar *verify[] = {"verify", "virtual0", path, NULL};
@@ -613,7 +502,7 @@ START_TEST(test_rawburnctl_verify)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 
-	rb_fixture_setup(&f, "cd-rw-80");
+	rb_verify_fixture_setup(&f, "cd-rw-80");
 	ck_assert_msg(rb_test_run_rawburnctl(f.service, burn, &out, &err) == 0, "%s", err);
 	ck_assert_msg(strstr(out, "Verifying") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "Verified") != NULL, "%s", out);
@@ -627,11 +516,11 @@ START_TEST(test_rawburnctl_verify)
 	ck_assert_msg(strstr(out, "\"verified\":true") != NULL, "%s", out);
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 
 	/* a fresh disc that reads back wrong at LBA 123 */
-	rb_fixture_setup(&f, "cd-r-80");
-	rb_set_faults(&f, "{'CorruptAtLba': <123>}");
+	rb_verify_fixture_setup(&f, "cd-r-80");
+	rb_test_client_set_faults(f.client, RB_VERIFY_RECORDER, "{'CorruptAtLba': <123>}");
 	ck_assert_int_ne(rb_test_run_rawburnctl(f.service, burn, &out, &err), 0);
 	ck_assert_msg(strstr(err, "LBA 123: main channel") != NULL, "%s", err);
 	g_clear_pointer(&out, g_free);
@@ -639,7 +528,7 @@ START_TEST(test_rawburnctl_verify)
 	ck_assert_int_ne(rb_test_run_rawburnctl(f.service, verify, &out, &err), 0);
 	ck_assert_msg(strstr(err, "LBA 123: main channel byte 1000") != NULL, "%s", err);
 	close(fd);
-	rb_fixture_teardown(&f);
+	rb_verify_fixture_teardown(&f);
 }
 END_TEST
 
