@@ -43,6 +43,37 @@ rb_on_properties_changed(GDBusConnection *connection,
 		(*count)++;
 }
 
+/* @client's TestWrite on @path set to @value; fails the test unless taken */
+static void
+rb_set_test_write(RbTestClient *client, const gchar *path, gboolean value)
+{
+	g_autofree gchar *failed = rb_test_client_set(
+		client, path, RB_TEST_FORMAT, "TestWrite", g_variant_new_boolean(value), NULL);
+
+	ck_assert_msg(failed == NULL, "%s", failed);
+}
+
+/* @method of @path's format interface, without arguments, succeeds */
+static void
+rb_assert_call(RbTestClient *client, const gchar *path, const gchar *method)
+{
+	g_autofree gchar *failed =
+		rb_test_client_call(client, path, RB_TEST_FORMAT, method, NULL, NULL, NULL);
+
+	ck_assert_msg(failed == NULL, "%s: %s", method, failed);
+}
+
+/* @stream in a fresh file, as the one fd of a call */
+static GUnixFDList *
+rb_stream_fds(RbDaoStream *stream)
+{
+	gint fd = rb_test_stream_to_file(stream);
+	GUnixFDList *fds = rb_test_fd_list_new(fd);
+
+	close(fd);
+	return fds;
+}
+
 /*
  * The property: per client (another connection still reads false and
  * hears nothing of it), of type b only, and used by WriteMedia2 after
@@ -65,7 +96,6 @@ START_TEST(test_test_write_property)
 	guint heard_b = 0;
 	guint sub_a;
 	guint sub_b;
-	gint fd;
 
 	rb_test_service_start_daemon(service, args);
 	a = rb_test_client_new(service);
@@ -104,9 +134,7 @@ START_TEST(test_test_write_property)
 		a, RB_V0, RB_TEST_FORMAT, "TestWrite", g_variant_new_uint32(1), NULL);
 	ck_assert_str_eq(wrong, RB_TEST_INVALID_ARGS);
 	/* set before PrepareMedia, as a client sets up its format object */
-	failed = rb_test_client_set(
-		a, RB_V0, RB_TEST_FORMAT, "TestWrite", g_variant_new_boolean(TRUE), NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
+	rb_set_test_write(a, RB_V0, TRUE);
 	value = rb_test_client_get(a, RB_V0, RB_TEST_FORMAT, "TestWrite");
 	ck_assert(g_variant_get_boolean(value));
 	g_clear_pointer(&value, g_variant_unref);
@@ -121,14 +149,11 @@ START_TEST(test_test_write_property)
 
 	/* PrepareMedia, then WriteMedia2: the caller's TestWrite applies */
 	rb_test_write_updates_watch(&updates, a, RB_V0);
-	failed = rb_test_client_call(a, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
+	rb_assert_call(a, RB_V0, "PrepareMedia");
 	failed = rb_test_client_set(
 		a, RB_V0, RB_TEST_FORMAT, "RequestedSectorType", g_variant_new_uint32(3), NULL);
 	ck_assert_msg(failed == NULL, "%s", failed);
-	fd = rb_test_stream_to_file(stream);
-	fds = rb_test_fd_list_new(fd);
-	close(fd);
+	fds = rb_stream_fds(stream);
 	rb_test_client_call_async(a,
 				  RB_V0,
 				  RB_TEST_FORMAT,
@@ -143,8 +168,7 @@ START_TEST(test_test_write_property)
 		;
 	rb_test_write_updates_assert_whole_burn(&updates, rb_dao_stream_get_end_lba(stream));
 	/* WriteMedia2 keeps the lock: the holder releases it */
-	failed = rb_test_client_call(a, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
+	rb_assert_call(a, RB_V0, "ReleaseMedia");
 	rb_test_write_assert_simulated(
 		a, RB_V0, (guint64)(rb_dao_stream_get_end_lba(stream) + 11634));
 
@@ -180,20 +204,14 @@ START_TEST(test_test_write_not_while_writing)
 	RbTestPending pending;
 	RbTestWriteUpdates updates;
 	gint64 deadline;
-	gint fd;
 
 	rb_test_service_start_daemon(service, args);
 	a = rb_test_client_new(service);
 	b = rb_test_client_new(service);
 	rb_test_client_wait_for_drive(a, RB_V0);
-	failed = rb_test_client_set(
-		a, RB_V0, RB_TEST_FORMAT, "TestWrite", g_variant_new_boolean(TRUE), NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
-	failed = rb_test_client_call(a, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
-	fd = rb_test_stream_to_file(stream);
-	fds = rb_test_fd_list_new(fd);
-	close(fd);
+	rb_set_test_write(a, RB_V0, TRUE);
+	rb_assert_call(a, RB_V0, "PrepareMedia");
+	fds = rb_stream_fds(stream);
 	rb_test_write_updates_watch(&updates, a, RB_V0);
 	rb_test_client_call_async(
 		a, RB_V0, RB_TEST_FORMAT, "WriteMedia", g_variant_new("(h)", 0), fds, &pending);
@@ -215,13 +233,11 @@ START_TEST(test_test_write_not_while_writing)
 		b, RB_V0, RB_TEST_FORMAT, "TestWrite", g_variant_new_boolean(TRUE), NULL);
 	ck_assert_msg(failed == NULL, "another client's own value: %s", failed);
 
-	failed = rb_test_client_call(a, RB_V0, RB_TEST_FORMAT, "CancelWrite", NULL, NULL, NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
+	rb_assert_call(a, RB_V0, "CancelWrite");
 	rb_test_pending_wait(&pending);
 	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("RequestCancelled"));
 	rb_test_pending_clear(&pending);
-	failed = rb_test_client_call(a, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
+	rb_assert_call(a, RB_V0, "ReleaseMedia");
 	rb_test_write_wait_for(
 		a, RB_V0, RB_TEST_FORMAT, "MediaPhysicallyBlank", g_variant_new_boolean(TRUE));
 	{
@@ -259,7 +275,6 @@ START_TEST(test_test_write_not_supported)
 	g_autofree gchar *failed = NULL;
 	g_autofree gchar *message = NULL;
 	const gchar *const paths[] = {RB_V0, RB_V1};
-	gint fd;
 
 	rb_test_service_start_daemon(service, args);
 	client = rb_test_client_new(service);
@@ -278,10 +293,8 @@ START_TEST(test_test_write_not_supported)
 		rb_test_client_wait_for_drive(client, paths[i]);
 		g_clear_pointer(&failed, g_free);
 		g_clear_pointer(&message, g_free);
-		fd = rb_test_stream_to_file(stream);
 		g_clear_object(&fds);
-		fds = rb_test_fd_list_new(fd);
-		close(fd);
+		fds = rb_stream_fds(stream);
 		failed = rb_test_client_call(
 			client,
 			paths[i],
@@ -307,16 +320,10 @@ START_TEST(test_test_write_not_supported)
 
 	/* WriteMedia2 with the property: refused alike, the lock stays its holder's */
 	g_clear_pointer(&failed, g_free);
-	failed = rb_test_client_set(
-		client, RB_V0, RB_TEST_FORMAT, "TestWrite", g_variant_new_boolean(TRUE), NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
-	failed = rb_test_client_call(
-		client, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
-	fd = rb_test_stream_to_file(stream);
+	rb_set_test_write(client, RB_V0, TRUE);
+	rb_assert_call(client, RB_V0, "PrepareMedia");
 	g_clear_object(&fds);
-	fds = rb_test_fd_list_new(fd);
-	close(fd);
+	fds = rb_stream_fds(stream);
 	failed = rb_test_client_call(client,
 				     RB_V0,
 				     RB_TEST_FORMAT,
@@ -334,9 +341,7 @@ START_TEST(test_test_write_not_supported)
 		ck_assert_str_ne(g_variant_get_string(owner, NULL), "");
 		ck_assert(!g_variant_get_boolean(writing));
 	}
-	failed = rb_test_client_call(
-		client, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL);
-	ck_assert_msg(failed == NULL, "%s", failed);
+	rb_assert_call(client, RB_V0, "ReleaseMedia");
 	rb_test_write_assert_released(client, RB_V0);
 
 	/* the daemon carries on, and the recorder burns without simulating */
@@ -356,10 +361,8 @@ START_TEST(test_test_write_bad_options)
 	g_autoptr(RbDaoStream) stream = rb_test_write_stream_new();
 	g_autofree gchar *failed = NULL;
 	g_autofree gchar *message = NULL;
-	gint fd = rb_test_stream_to_file(stream);
-	g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(fd);
+	g_autoptr(GUnixFDList) fds = rb_stream_fds(stream);
 
-	close(fd);
 	rb_test_service_start_daemon(service, NULL);
 	client = rb_test_client_new(service);
 	failed = rb_test_client_call(client,
