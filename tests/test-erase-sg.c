@@ -2,9 +2,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * EraseMedia through SG_IO: the emulated drive at /dev/sr0 behind
- * umockdev, rawburnd finding it through libudev, burning a CD-RW and then
- * blanking it; sg_raw, a reader of its own, then asks the drive with READ
- * DISC INFORMATION whether the disc is blank. And the service stopping
+ * umockdev, rawburnd finding it through libudev, simulating a burn on a
+ * CD-RW, burning it and then blanking it, and burning it again with
+ * verification; sg_raw, a reader of its own, asks the drive with READ DISC
+ * INFORMATION whether the disc is blank after each step. And the service stopping
  * mid-blank sends the busy drive nothing more.
  */
 #include "config.h"
@@ -43,8 +44,13 @@ START_TEST(test_erase_through_sg)
 		service, RB_TEST_FORMAT, "CurrentPhysicalMediaType", g_variant_new_uint32(3));
 	rb_hotplug_test_wait_for(
 		service, RB_ERASE, "CurrentPhysicalMediaType", g_variant_new_uint32(3));
+	/* a simulation first: everything runs, the disc stays blank */
+	failure = rb_test_client_call_fd(
+		client, RB_SR0, "Burn", fd, "{'TestWrite': <true>}", &message);
+	ck_assert_msg(failure == NULL, "Burn (TestWrite): %s %s", failure, message);
+	ck_assert_uint_eq(rb_hotplug_test_sg_raw_disc_status(), 0);
+	g_clear_pointer(&message, g_free);
 	failure = rb_test_client_call_fd(client, RB_SR0, "Burn", fd, "{}", &message);
-	close(fd);
 	ck_assert_msg(failure == NULL, "Burn: %s %s", failure, message);
 	rb_hotplug_test_wait_for(
 		service, RB_TEST_FORMAT, "MediaPhysicallyBlank", g_variant_new_boolean(FALSE));
@@ -73,6 +79,21 @@ START_TEST(test_erase_through_sg)
 	ck_assert_int_eq(report.last_blank, RB_VDRIVE_BLANK_MINIMAL);
 	ck_assert_uint_eq(report.sectors_written, 0);
 	ck_assert_uint_eq(rb_hotplug_test_sg_raw_disc_status(), 0);
+
+	/* and the erased disc takes the burn again, verified by reading it back
+	 * through SG_IO (READ CD), then compared once more by VerifyMedia */
+	g_clear_pointer(&message, g_free);
+	failure =
+		rb_test_client_call_fd(client, RB_SR0, "Burn", fd, "{'Verify': <true>}", &message);
+	ck_assert_msg(failure == NULL, "Burn (Verify): %s %s", failure, message);
+	ck_assert_uint_eq(rb_hotplug_test_sg_raw_disc_status(), 2);
+	g_clear_pointer(&message, g_free);
+	failure = rb_test_client_call_fd(client, RB_SR0, "VerifyMedia", fd, "{}", &message);
+	ck_assert_msg(failure == NULL, "VerifyMedia: %s %s", failure, message);
+	ck_assert_uint_gt(
+		rb_vdrive_get_command_count(rb_umockdev_drive_get_vdrive(drive), RB_MMC_READ_CD),
+		0);
+	close(fd);
 	rb_test_service_stop_daemon(service);
 }
 END_TEST
