@@ -25,6 +25,12 @@ gboolean rb_dbus_util_parse_integer(
 void rb_dbus_util_chain_method_call(const GDBusInterfaceVTable *parent_vtable,
 				    GDBusInterfaceSkeleton *skeleton,
 				    GDBusMethodInvocation *invocation);
+void rb_dbus_util_get_property_set(GDBusMethodInvocation *invocation,
+				   const gchar **property_name,
+				   GVariant **value);
+gboolean rb_dbus_util_parse_property_set(GDBusMethodInvocation *invocation,
+					 const gchar **property_name,
+					 GVariant **value);
 gboolean rb_dbus_util_refuse_property_write(const gchar *interface_name,
 					    const gchar *property_name,
 					    GError **error);
