@@ -197,9 +197,7 @@ rb_ctl_cmd_erase(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (!rb_ctl_connect(ctl, error))
-		return EXIT_FAILURE;
-	object = rb_ctl_find_recorder(ctl, argv[1], error);
+	object = rb_ctl_connect_recorder(ctl, argv[1], error);
 	if (object == NULL)
 		return EXIT_FAILURE;
 	format = rb_object_get_disc_format2_erase(RB_OBJECT(object));

@@ -205,10 +205,13 @@ rb_ctl_recorder_name(const gchar *object_path)
 
 /* finds RECORDER given as a name (sr0, virtual0), a device node or an object path */
 GDBusObject *
-rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
+rb_ctl_connect_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
 {
-	g_auto(GStrv) paths = rb_ctl_get_recorder_paths(ctl, error);
+	g_auto(GStrv) paths = NULL;
 
+	if (!rb_ctl_connect(ctl, error))
+		return NULL;
+	paths = rb_ctl_get_recorder_paths(ctl, error);
 	if (paths == NULL)
 		return NULL;
 	for (guint i = 0; paths[i] != NULL; i++) {
