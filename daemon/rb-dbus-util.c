@@ -104,6 +104,28 @@ rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
 	return fd;
 }
 
+/* an a{sv} option's value of the one type @key takes */
+gboolean
+rb_dbus_util_check_option_type(const gchar *key,
+			       GVariant *value,
+			       const GVariantType *type,
+			       GError **error)
+{
+	g_autofree gchar *expected = NULL;
+
+	if (g_variant_is_of_type(value, type))
+		return TRUE;
+	expected = g_variant_type_dup_string(type);
+	g_set_error(error,
+		    G_DBUS_ERROR,
+		    G_DBUS_ERROR_INVALID_ARGS,
+		    _("The option “%s” takes a value of type “%s”, not “%s”."),
+		    key,
+		    expected,
+		    g_variant_get_type_string(value));
+	return FALSE;
+}
+
 /* busctl and gdbus users type integers without a type: any integer type
  * whose value is in range will do */
 gboolean

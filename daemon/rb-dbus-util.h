@@ -18,6 +18,10 @@ gint rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
 			 gint32 handle,
 			 const gchar *arg_name,
 			 GError **error);
+gboolean rb_dbus_util_check_option_type(const gchar *key,
+					GVariant *value,
+					const GVariantType *type,
+					GError **error);
 gboolean rb_dbus_util_parse_integer(
 	const gchar *key, GVariant *value, gint64 min, gint64 max, gint64 *out, GError **error);
 /* hands @invocation to the generated skeleton's own handler (its handle-*
