@@ -190,9 +190,7 @@ rb_ctl_cmd_info(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (!rb_ctl_connect(ctl, error))
-		return EXIT_FAILURE;
-	object = rb_ctl_find_recorder(ctl, argv[1], error);
+	object = rb_ctl_connect_recorder(ctl, argv[1], error);
 	if (object == NULL)
 		return EXIT_FAILURE;
 	path = g_dbus_object_get_object_path(object);

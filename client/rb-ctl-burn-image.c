@@ -270,9 +270,7 @@ rb_ctl_burn_image(RbCtl *ctl,
 
 	if (!rb_ctl_image_apply_cdtext(image, &options->cdtext, error))
 		return rb_ctl_image_exit_status(*error);
-	if (!rb_ctl_connect(ctl, error))
-		return EXIT_FAILURE;
-	object = rb_ctl_find_recorder(ctl, recorder, error);
+	object = rb_ctl_connect_recorder(ctl, recorder, error);
 	if (object == NULL)
 		return EXIT_FAILURE;
 	format = rb_object_get_disc_format2_raw_cd(RB_OBJECT(object));

@@ -105,8 +105,7 @@ rb_ctl_burn_raw(RbCtl *ctl,
 	stream.size_known = S_ISREG(st.st_mode);
 	if (options->sector_type == 0)
 		options->sector_type = rb_ctl_burn_guess_sector_type(&st);
-	if (rb_ctl_connect(ctl, error))
-		object = rb_ctl_find_recorder(ctl, recorder, error);
+	object = rb_ctl_connect_recorder(ctl, recorder, error);
 	if (object == NULL) {
 		g_clear_object(&stream.fds);
 		return EXIT_FAILURE;

@@ -25,7 +25,6 @@
 #include "rb-ctl-progress.h"
 #include "rb-error.h"
 
-#define RB_CTL_BURN_FORMAT_IFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
 #define RB_CTL_BURN_PQ_ONLY RB_CTL_SECTOR_PQ_ONLY
 /* a CancelWrite that failed (the write not started yet, a timeout, a lost
  * reply) is asked again, after twice as long each time up to the maximum */
@@ -66,15 +65,6 @@ static gsize
 rb_ctl_burn_sector_size(gint sector_type)
 {
 	return sector_type == RB_CTL_BURN_PQ_ONLY ? 2368 : 2448;
-}
-
-/* "0xC0AA060D: ..." is what the user needs; the D-Bus error name is not */
-static gboolean
-rb_ctl_burn_fail(GError **error, GError *error_remote)
-{
-	g_dbus_error_strip_remote_error(error_remote);
-	g_propagate_error(error, error_remote);
-	return FALSE;
 }
 
 /*
@@ -118,29 +108,6 @@ rb_ctl_burn_fail_image(GError **error, GError *error_image, GError *error_servic
 			    image->message,
 			    said);
 	return FALSE;
-}
-
-static gboolean
-rb_ctl_burn_set_property(RbDiscFormat2RawCD *format,
-			 const gchar *name,
-			 GVariant *value,
-			 GError **error)
-{
-	g_autoptr(GVariant) reply = NULL;
-	GError *error_local = NULL;
-
-	/* not the generated setter: it neither waits nor reports the refusal */
-	reply = g_dbus_proxy_call_sync(
-		G_DBUS_PROXY(format),
-		"org.freedesktop.DBus.Properties.Set",
-		g_variant_new("(ssv)", RB_CTL_BURN_FORMAT_IFACE, name, value),
-		RB_CTL_CALL_FLAGS,
-		RB_CTL_AUTHORIZED_CALL_TIMEOUT_MS,
-		NULL,
-		&error_local);
-	if (reply == NULL)
-		return rb_ctl_burn_fail(error, error_local);
-	return TRUE;
 }
 
 static void
@@ -424,7 +391,7 @@ rb_ctl_burn_write(RbCtl *ctl,
 		return rb_ctl_burn_fail_image(
 			error, g_steal_pointer(&error_producer), g_steal_pointer(&burn.error));
 	if (burn.error != NULL)
-		return rb_ctl_burn_fail(error, burn.error);
+		return rb_ctl_fail_remote(error, burn.error);
 	if (options->verify || options->verify_only)
 		rb_ctl_verify_print(ctl, &burn.verify, options);
 	else if (!ctl->json && options->simulate)
@@ -446,20 +413,21 @@ rb_ctl_burn_prepared(RbCtl *ctl,
 	g_autoptr(GVariant) reply = NULL;
 	GError *error_local = NULL;
 
-	if (!rb_ctl_burn_set_property(format,
-				      "RequestedSectorType",
-				      g_variant_new_uint32((guint32)options->sector_type),
-				      error))
+	if (!rb_ctl_set_property(G_DBUS_PROXY(format),
+				 "RequestedSectorType",
+				 g_variant_new_uint32((guint32)options->sector_type),
+				 error))
 		return FALSE;
-	if (!rb_ctl_burn_set_property(format,
-				      "BufferUnderrunFreeDisabled",
-				      g_variant_new_boolean(options->no_burnfree),
-				      error))
+	if (!rb_ctl_set_property(G_DBUS_PROXY(format),
+				 "BufferUnderrunFreeDisabled",
+				 g_variant_new_boolean(options->no_burnfree),
+				 error))
 		return FALSE;
 	/* a recorder that cannot simulate says so when the write starts
 	 * (TestWriteNotSupported), before anything reaches the disc */
 	if (options->simulate &&
-	    !rb_ctl_burn_set_property(format, "TestWrite", g_variant_new_boolean(TRUE), error))
+	    !rb_ctl_set_property(
+		    G_DBUS_PROXY(format), "TestWrite", g_variant_new_boolean(TRUE), error))
 		return FALSE;
 	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
 				       "SetWriteSpeed",
@@ -469,7 +437,7 @@ rb_ctl_burn_prepared(RbCtl *ctl,
 				       NULL,
 				       &error_local);
 	if (reply == NULL)
-		return rb_ctl_burn_fail(error, error_local);
+		return rb_ctl_fail_remote(error, error_local);
 	return rb_ctl_burn_write(ctl, format, stream, options, error);
 }
 
@@ -491,8 +459,10 @@ rb_ctl_burn_session(RbCtl *ctl,
 		return rb_ctl_burn_write(ctl, format, stream, options, error) ? EXIT_SUCCESS
 									      : EXIT_FAILURE;
 	/* ClientName is fixed once prepared: it goes first */
-	if (!rb_ctl_burn_set_property(
-		    format, "ClientName", g_variant_new_string(options->client_name), error))
+	if (!rb_ctl_set_property(G_DBUS_PROXY(format),
+				 "ClientName",
+				 g_variant_new_string(options->client_name),
+				 error))
 		return EXIT_FAILURE;
 	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
 				       "PrepareMedia",
@@ -502,7 +472,7 @@ rb_ctl_burn_session(RbCtl *ctl,
 				       NULL,
 				       &error_local);
 	if (reply == NULL) {
-		rb_ctl_burn_fail(error, error_local);
+		rb_ctl_fail_remote(error, error_local);
 		return EXIT_FAILURE;
 	}
 	g_clear_pointer(&reply, g_variant_unref);

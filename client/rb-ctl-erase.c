@@ -21,8 +21,6 @@
 #include "rb-ctl-progress.h"
 #include "rb-error.h"
 
-#define RB_CTL_ERASE_IFACE "org.rawburn.RawBurn1.DiscFormat2Erase"
-
 typedef struct {
 	RbCtl *ctl;
 	GMainLoop *loop;
@@ -87,36 +85,6 @@ rb_ctl_erase_on_signal(gpointer user_data)
 }
 
 /* "0xC0AA0909: ..." is what the user needs; the D-Bus error name is not */
-static gboolean
-rb_ctl_erase_fail(GError **error, GError *error_remote)
-{
-	g_dbus_error_strip_remote_error(error_remote);
-	g_propagate_error(error, error_remote);
-	return FALSE;
-}
-
-static gboolean
-rb_ctl_erase_set_property(RbDiscFormat2Erase *format,
-			  const gchar *name,
-			  GVariant *value,
-			  GError **error)
-{
-	g_autoptr(GVariant) reply = NULL;
-	GError *error_local = NULL;
-
-	/* not the generated setter: it neither waits nor reports the refusal */
-	reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(format),
-				       "org.freedesktop.DBus.Properties.Set",
-				       g_variant_new("(ssv)", RB_CTL_ERASE_IFACE, name, value),
-				       RB_CTL_CALL_FLAGS,
-				       RB_CTL_AUTHORIZED_CALL_TIMEOUT_MS,
-				       NULL,
-				       &error_local);
-	if (reply == NULL)
-		return rb_ctl_erase_fail(error, error_local);
-	return TRUE;
-}
-
 /*
  * EraseMedia replies when the drive is done, which takes up to an hour for
  * a full blank at 1×: it runs with no timeout while the main loop shows
@@ -154,7 +122,7 @@ rb_ctl_erase_run(RbCtl *ctl, RbDiscFormat2Erase *format, GError **error)
 	g_signal_handler_disconnect(format, update_id);
 	rb_ctl_erase_end_bar(&erase);
 	if (erase.error != NULL)
-		return rb_ctl_erase_fail(error, erase.error);
+		return rb_ctl_fail_remote(error, erase.error);
 	return TRUE;
 }
 
@@ -197,9 +165,7 @@ rb_ctl_cmd_erase(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (!rb_ctl_connect(ctl, error))
-		return EXIT_FAILURE;
-	object = rb_ctl_find_recorder(ctl, argv[1], error);
+	object = rb_ctl_connect_recorder(ctl, argv[1], error);
 	if (object == NULL)
 		return EXIT_FAILURE;
 	format = rb_object_get_disc_format2_erase(RB_OBJECT(object));
@@ -210,12 +176,13 @@ rb_ctl_cmd_erase(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 			    _("The service does not offer erasing; update rawburnd."));
 		return EXIT_FAILURE;
 	}
-	if (!rb_ctl_erase_set_property(
-		    format,
+	if (!rb_ctl_set_property(
+		    G_DBUS_PROXY(format),
 		    "ClientName",
 		    g_variant_new_string(client_name != NULL ? client_name : "rawburnctl"),
 		    error) ||
-	    !rb_ctl_erase_set_property(format, "FullErase", g_variant_new_boolean(full), error) ||
+	    !rb_ctl_set_property(
+		    G_DBUS_PROXY(format), "FullErase", g_variant_new_boolean(full), error) ||
 	    !rb_ctl_erase_run(ctl, format, error))
 		return EXIT_FAILURE;
 	name = rb_ctl_recorder_name(g_dbus_object_get_object_path(object));

@@ -28,8 +28,6 @@ rb_ctl_virtual_call(RbCtl *ctl,
 	g_autoptr(GVariant) reply = NULL;
 	g_autoptr(GVariant) owned = g_variant_ref_sink(parameters);
 
-	if (!rb_ctl_connect(ctl, error))
-		return FALSE;
 	virt = rb_ctl_virtual_find(ctl, wanted, error);
 	if (virt == NULL)
 		return FALSE;

@@ -22,7 +22,7 @@
 RbVirtualRecorder *
 rb_ctl_virtual_find(RbCtl *ctl, const gchar *wanted, GError **error)
 {
-	g_autoptr(GDBusObject) object = rb_ctl_find_recorder(ctl, wanted, error);
+	g_autoptr(GDBusObject) object = rb_ctl_connect_recorder(ctl, wanted, error);
 	RbVirtualRecorder *virt;
 
 	if (object == NULL)
@@ -84,8 +84,6 @@ rb_ctl_cmd_report(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (!rb_ctl_connect(ctl, error))
-		return EXIT_FAILURE;
 	virt = rb_ctl_virtual_find(ctl, argv[1], error);
 	if (virt == NULL)
 		return EXIT_FAILURE;
@@ -181,8 +179,6 @@ rb_ctl_cmd_export(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		    &argv,
 		    error))
 		return RB_CTL_EXIT_USAGE;
-	if (!rb_ctl_connect(ctl, error))
-		return EXIT_FAILURE;
 	virt = rb_ctl_virtual_find(ctl, argv[1], error);
 	if (virt == NULL)
 		return EXIT_FAILURE;

@@ -205,10 +205,13 @@ rb_ctl_recorder_name(const gchar *object_path)
 
 /* finds RECORDER given as a name (sr0, virtual0), a device node or an object path */
 GDBusObject *
-rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
+rb_ctl_connect_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
 {
-	g_auto(GStrv) paths = rb_ctl_get_recorder_paths(ctl, error);
+	g_auto(GStrv) paths = NULL;
 
+	if (!rb_ctl_connect(ctl, error))
+		return NULL;
+	paths = rb_ctl_get_recorder_paths(ctl, error);
 	if (paths == NULL)
 		return NULL;
 	for (guint i = 0; paths[i] != NULL; i++) {
@@ -232,4 +235,35 @@ rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
 		    _("No recorder “%s”; “rawburnctl list” shows the recorders."),
 		    wanted);
 	return NULL;
+}
+
+/* "0xC0AA060D: ..." is what the user needs; the D-Bus error name is not.
+ * Takes @error_remote; FALSE, to return it in one line. */
+gboolean
+rb_ctl_fail_remote(GError **error, GError *error_remote)
+{
+	g_dbus_error_strip_remote_error(error_remote);
+	g_propagate_error(error, error_remote);
+	return FALSE;
+}
+
+/* a property of @proxy's interface; @value is taken if floating */
+gboolean
+rb_ctl_set_property(GDBusProxy *proxy, const gchar *name, GVariant *value, GError **error)
+{
+	g_autoptr(GVariant) reply = NULL;
+	GError *error_local = NULL;
+
+	/* not the generated setter: it neither waits nor reports the refusal */
+	reply = g_dbus_proxy_call_sync(
+		proxy,
+		"org.freedesktop.DBus.Properties.Set",
+		g_variant_new("(ssv)", g_dbus_proxy_get_interface_name(proxy), name, value),
+		RB_CTL_CALL_FLAGS,
+		RB_CTL_AUTHORIZED_CALL_TIMEOUT_MS,
+		NULL,
+		&error_local);
+	if (reply == NULL)
+		return rb_ctl_fail_remote(error, error_local);
+	return TRUE;
 }

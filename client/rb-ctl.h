@@ -61,7 +61,10 @@ gboolean rb_ctl_parse_command_range(RbCtl *ctl,
 gboolean rb_ctl_connect(RbCtl *ctl, GError **error);
 gchar **rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error);
 gchar *rb_ctl_recorder_name(const gchar *object_path);
-GDBusObject *rb_ctl_find_recorder(RbCtl *ctl, const gchar *wanted, GError **error);
+/* connects first (rb_ctl_connect()): every command naming a RECORDER starts here */
+gboolean rb_ctl_fail_remote(GError **error, GError *error_remote);
+gboolean rb_ctl_set_property(GDBusProxy *proxy, const gchar *name, GVariant *value, GError **error);
+GDBusObject *rb_ctl_connect_recorder(RbCtl *ctl, const gchar *wanted, GError **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCtl, rb_ctl_clear)
 

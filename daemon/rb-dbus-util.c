@@ -104,6 +104,28 @@ rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
 	return fd;
 }
 
+/* an a{sv} option's value of the one type @key takes */
+gboolean
+rb_dbus_util_check_option_type(const gchar *key,
+			       GVariant *value,
+			       const GVariantType *type,
+			       GError **error)
+{
+	g_autofree gchar *expected = NULL;
+
+	if (g_variant_is_of_type(value, type))
+		return TRUE;
+	expected = g_variant_type_dup_string(type);
+	g_set_error(error,
+		    G_DBUS_ERROR,
+		    G_DBUS_ERROR_INVALID_ARGS,
+		    _("The option “%s” takes a value of type “%s”, not “%s”."),
+		    key,
+		    expected,
+		    g_variant_get_type_string(value));
+	return FALSE;
+}
+
 /* busctl and gdbus users type integers without a type: any integer type
  * whose value is in range will do */
 gboolean
@@ -149,6 +171,56 @@ rb_dbus_util_parse_integer(
 		return FALSE;
 	}
 	*out = number;
+	return TRUE;
+}
+
+/*
+ * Properties.Set's arguments: @property_name borrowed from @invocation,
+ * @value the caller's own reference. For the handler that runs once the
+ * caller is authorized, which rb_dbus_util_parse_property_set() checked.
+ */
+void
+rb_dbus_util_get_property_set(GDBusMethodInvocation *invocation,
+			      const gchar **property_name,
+			      GVariant **value)
+{
+	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
+		      "(&s&sv)",
+		      NULL,
+		      property_name,
+		      value);
+}
+
+/*
+ * Properties.Set's arguments, as rb_dbus_util_get_property_set(), for an
+ * interface whose set_property is NULL so that writes reach method_call.
+ * The value's type is checked against the property's signature here too,
+ * whatever GDBus let through, because the handlers read it with
+ * g_variant_get_*(), which would abort on another type. FALSE, with
+ * InvalidArgs replied, when it does not match.
+ */
+gboolean
+rb_dbus_util_parse_property_set(GDBusMethodInvocation *invocation,
+				const gchar **property_name,
+				GVariant **value)
+{
+	const GDBusPropertyInfo *info = g_dbus_method_invocation_get_property_info(invocation);
+	g_autoptr(GVariant) value_local = NULL;
+	const gchar *name;
+
+	rb_dbus_util_get_property_set(invocation, &name, &value_local);
+	if (info == NULL || !g_variant_is_of_type(value_local, G_VARIANT_TYPE(info->signature))) {
+		g_dbus_method_invocation_return_error(invocation,
+						      G_DBUS_ERROR,
+						      G_DBUS_ERROR_INVALID_ARGS,
+						      _("%s takes a value of type “%s”, not “%s”."),
+						      name,
+						      info != NULL ? info->signature : "?",
+						      g_variant_get_type_string(value_local));
+		return FALSE;
+	}
+	*property_name = name;
+	*value = g_steal_pointer(&value_local);
 	return TRUE;
 }
 

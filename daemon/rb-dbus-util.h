@@ -18,6 +18,10 @@ gint rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
 			 gint32 handle,
 			 const gchar *arg_name,
 			 GError **error);
+gboolean rb_dbus_util_check_option_type(const gchar *key,
+					GVariant *value,
+					const GVariantType *type,
+					GError **error);
 gboolean rb_dbus_util_parse_integer(
 	const gchar *key, GVariant *value, gint64 min, gint64 max, gint64 *out, GError **error);
 /* hands @invocation to the generated skeleton's own handler (its handle-*
@@ -25,6 +29,12 @@ gboolean rb_dbus_util_parse_integer(
 void rb_dbus_util_chain_method_call(const GDBusInterfaceVTable *parent_vtable,
 				    GDBusInterfaceSkeleton *skeleton,
 				    GDBusMethodInvocation *invocation);
+void rb_dbus_util_get_property_set(GDBusMethodInvocation *invocation,
+				   const gchar **property_name,
+				   GVariant **value);
+gboolean rb_dbus_util_parse_property_set(GDBusMethodInvocation *invocation,
+					 const gchar **property_name,
+					 GVariant **value);
 gboolean rb_dbus_util_refuse_property_write(const gchar *interface_name,
 					    const gchar *property_name,
 					    GError **error);

@@ -38,10 +38,7 @@ void
 rb_erase_progress_init(RbEraseProgress *progress)
 {
 	g_mutex_init(&progress->lock);
-	progress->started_us = 0;
-	progress->fraction = -1.0;
-	progress->fraction_us = 0;
-	progress->estimate_s = 0;
+	rb_erase_progress_reset(progress);
 }
 
 /* before each erase: nothing started */

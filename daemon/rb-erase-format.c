@@ -137,11 +137,7 @@ rb_erase_format_set_property_authorized(RbEraseFormat *self, GDBusMethodInvocati
 	g_autoptr(GVariant) value = NULL;
 	const gchar *property_name;
 
-	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
-		      "(&s&sv)",
-		      NULL,
-		      &property_name,
-		      &value);
+	rb_dbus_util_get_property_set(invocation, &property_name, &value);
 	/* IMAPI lets both change at any time: an erase running has read them */
 	if (g_strcmp0(property_name, "ClientName") == 0) {
 		g_free(state->client_name);
@@ -167,7 +163,6 @@ rb_erase_format_method_call(GDBusConnection *connection,
 {
 	RbEraseFormat *self = RB_ERASE_FORMAT(user_data);
 	g_autoptr(GVariant) value = NULL;
-	const GDBusPropertyInfo *info;
 	const gchar *property_name;
 
 	if (g_strcmp0(interface_name, RB_ERASE_PROPERTIES_INTERFACE) != 0) {
@@ -176,18 +171,8 @@ rb_erase_format_method_call(GDBusConnection *connection,
 					       invocation);
 		return;
 	}
-	g_variant_get(parameters, "(&s&sv)", NULL, &property_name, &value);
-	info = g_dbus_method_invocation_get_property_info(invocation);
-	if (info == NULL || !g_variant_is_of_type(value, G_VARIANT_TYPE(info->signature))) {
-		g_dbus_method_invocation_return_error(invocation,
-						      G_DBUS_ERROR,
-						      G_DBUS_ERROR_INVALID_ARGS,
-						      _("%s takes a value of type “%s”, not “%s”."),
-						      property_name,
-						      info != NULL ? info->signature : "?",
-						      g_variant_get_type_string(value));
+	if (!rb_dbus_util_parse_property_set(invocation, &property_name, &value))
 		return;
-	}
 	/* the value alone, before authorization */
 	if (g_strcmp0(property_name, "ClientName") == 0 &&
 	    !rb_client_name_is_valid(g_variant_get_string(value, NULL))) {

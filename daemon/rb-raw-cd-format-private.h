@@ -153,5 +153,8 @@ void rb_raw_cd_verify_init(RbRawCdFormat *self);
  * VerifyMedia */
 gboolean rb_raw_cd_parse_stream_lead_in(GVariant *value, gint32 *out, GError **error);
 gint32 rb_raw_cd_stream_first_lba(gint32 lead_in_sectors);
+/* the ClientName option of Burn and VerifyMedia into @client_name (the old
+ * one freed) */
+gboolean rb_raw_cd_parse_client_name(GVariant *value, gchar **client_name, GError **error);
 
 G_END_DECLS

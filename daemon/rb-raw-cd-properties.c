@@ -147,11 +147,7 @@ rb_raw_cd_format_set_property_authorized(RbRawCdFormat *self, GDBusMethodInvocat
 	g_autoptr(GError) error = NULL;
 	const gchar *property_name;
 
-	g_variant_get(g_dbus_method_invocation_get_parameters(invocation),
-		      "(&s&sv)",
-		      NULL,
-		      &property_name,
-		      &value);
+	rb_dbus_util_get_property_set(invocation, &property_name, &value);
 	if (!rb_raw_cd_format_apply_property(self, sender, property_name, value, &error)) {
 		rb_dbus_util_return_error(invocation, error);
 		return;
@@ -176,7 +172,6 @@ rb_raw_cd_format_method_call(GDBusConnection *connection,
 	RbRawCdFormat *self = RB_RAW_CD_FORMAT(user_data);
 	g_autoptr(GVariant) value = NULL;
 	g_autoptr(GError) error = NULL;
-	const GDBusPropertyInfo *info;
 	const gchar *property_name;
 
 	if (g_strcmp0(interface_name, RB_PROPERTIES_INTERFACE) != 0) {
@@ -185,18 +180,8 @@ rb_raw_cd_format_method_call(GDBusConnection *connection,
 					       invocation);
 		return;
 	}
-	g_variant_get(parameters, "(&s&sv)", NULL, &property_name, &value);
-	info = g_dbus_method_invocation_get_property_info(invocation);
-	if (info == NULL || !g_variant_is_of_type(value, G_VARIANT_TYPE(info->signature))) {
-		g_dbus_method_invocation_return_error(invocation,
-						      G_DBUS_ERROR,
-						      G_DBUS_ERROR_INVALID_ARGS,
-						      _("%s takes a value of type “%s”, not “%s”."),
-						      property_name,
-						      info != NULL ? info->signature : "?",
-						      g_variant_get_type_string(value));
+	if (!rb_dbus_util_parse_property_set(invocation, &property_name, &value))
 		return;
-	}
 	if (!rb_raw_cd_format_validate_property(property_name, value, &error)) {
 		rb_dbus_util_return_error(invocation, error);
 		return;

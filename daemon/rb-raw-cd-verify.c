@@ -66,22 +66,8 @@ rb_verify_parse_option(RbVerifyCall *call, const gchar *key, GVariant *value, GE
 		if (!rb_raw_cd_parse_stream_lead_in(value, &call->lead_in_sectors, error))
 			return FALSE;
 	} else if (g_strcmp0(key, "ClientName") == 0) {
-		if (!g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
-			g_set_error(error,
-				    G_DBUS_ERROR,
-				    G_DBUS_ERROR_INVALID_ARGS,
-				    _("The option “%s” takes a value of type “%s”, not “%s”."),
-				    key,
-				    "s",
-				    g_variant_get_type_string(value));
+		if (!rb_raw_cd_parse_client_name(value, &call->client_name, error))
 			return FALSE;
-		}
-		if (!rb_client_name_is_valid(g_variant_get_string(value, NULL))) {
-			rb_error_set_default(error, RB_ERROR_CLIENT_NAME_IS_NOT_VALID);
-			return FALSE;
-		}
-		g_free(call->client_name);
-		call->client_name = g_variant_dup_string(value, NULL);
 	} else if (g_strcmp0(key, RB_AUTH_OPTION_NO_USER_INTERACTION) == 0) {
 		return rb_auth_map_parse_no_user_interaction(value, &flag, error);
 	} else {

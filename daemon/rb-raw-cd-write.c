@@ -50,21 +50,6 @@ rb_write_args_attach(GDBusMethodInvocation *invocation)
 	return args;
 }
 
-static gboolean
-rb_write_args_expect(const gchar *key, GVariant *value, const GVariantType *type, GError **error)
-{
-	if (g_variant_is_of_type(value, type))
-		return TRUE;
-	g_set_error(error,
-		    G_DBUS_ERROR,
-		    G_DBUS_ERROR_INVALID_ARGS,
-		    _("The option “%s” takes a value of type “%s”, not “%s”."),
-		    key,
-		    g_variant_type_peek_string(type),
-		    g_variant_get_type_string(value));
-	return FALSE;
-}
-
 /* one Burn option onto @args; nothing of the caller's state changes here */
 static gboolean
 rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value, GError **error)
@@ -73,21 +58,15 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 	gboolean flag = FALSE;
 
 	if (g_strcmp0(key, "ClientName") == 0) {
-		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_STRING, error))
+		if (!rb_raw_cd_parse_client_name(value, &args->client_name, error))
 			return FALSE;
-		if (!rb_client_name_is_valid(g_variant_get_string(value, NULL))) {
-			rb_error_set_default(error, RB_ERROR_CLIENT_NAME_IS_NOT_VALID);
-			return FALSE;
-		}
-		g_free(args->client_name);
-		args->client_name = g_variant_dup_string(value, NULL);
 	} else if (g_strcmp0(key, "SectorType") == 0) {
 		if (!rb_dbus_util_parse_integer(key, value, 1, 3, &number, error))
 			return FALSE;
 		args->sector_type = (guint32)number;
 		args->have_sector_type = TRUE;
 	} else if (g_strcmp0(key, "BufferUnderrunFreeDisabled") == 0) {
-		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
+		if (!rb_dbus_util_check_option_type(key, value, G_VARIANT_TYPE_BOOLEAN, error))
 			return FALSE;
 		args->buffer_underrun_free_disabled = g_variant_get_boolean(value);
 		args->have_buffer_underrun_free_disabled = TRUE;
@@ -105,7 +84,7 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 		args->write_speed = (gint32)number;
 		args->have_write_speed = TRUE;
 	} else if (g_strcmp0(key, "PureCAV") == 0) {
-		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
+		if (!rb_dbus_util_check_option_type(key, value, G_VARIANT_TYPE_BOOLEAN, error))
 			return FALSE;
 		args->pure_cav = g_variant_get_boolean(value);
 		args->have_pure_cav = TRUE;
@@ -113,17 +92,17 @@ rb_write_args_parse_option(RbWriteArgs *args, const gchar *key, GVariant *value,
 		if (!rb_raw_cd_parse_stream_lead_in(value, &args->lead_in_sectors, error))
 			return FALSE;
 	} else if (g_strcmp0(key, "Preflight") == 0) {
-		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_STRING, error))
+		if (!rb_dbus_util_check_option_type(key, value, G_VARIANT_TYPE_STRING, error))
 			return FALSE;
 		if (!rb_preflight_parse(g_variant_get_string(value, NULL), &args->preflight, error))
 			return FALSE;
 		args->have_preflight = TRUE;
 	} else if (g_strcmp0(key, "Verify") == 0) {
-		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
+		if (!rb_dbus_util_check_option_type(key, value, G_VARIANT_TYPE_BOOLEAN, error))
 			return FALSE;
 		args->verify = g_variant_get_boolean(value);
 	} else if (g_strcmp0(key, "TestWrite") == 0) {
-		if (!rb_write_args_expect(key, value, G_VARIANT_TYPE_BOOLEAN, error))
+		if (!rb_dbus_util_check_option_type(key, value, G_VARIANT_TYPE_BOOLEAN, error))
 			return FALSE;
 		args->test_write = g_variant_get_boolean(value);
 		args->have_test_write = TRUE;
@@ -488,6 +467,20 @@ rb_raw_cd_parse_stream_lead_in(GVariant *value, gint32 *out, GError **error)
 		    "StreamLeadInSectors", value, G_MININT32, G_MAXINT32, &number, error))
 		return FALSE;
 	*out = (gint32)number;
+	return TRUE;
+}
+
+gboolean
+rb_raw_cd_parse_client_name(GVariant *value, gchar **client_name, GError **error)
+{
+	if (!rb_dbus_util_check_option_type("ClientName", value, G_VARIANT_TYPE_STRING, error))
+		return FALSE;
+	if (!rb_client_name_is_valid(g_variant_get_string(value, NULL))) {
+		rb_error_set_default(error, RB_ERROR_CLIENT_NAME_IS_NOT_VALID);
+		return FALSE;
+	}
+	g_free(*client_name);
+	*client_name = g_variant_dup_string(value, NULL);
 	return TRUE;
 }
 

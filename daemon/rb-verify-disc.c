@@ -12,6 +12,7 @@
 
 #include "rb-error.h"
 #include "rb-mmc-cdb.h"
+#include "rb-mmc-device.h"
 #include "rb-mmc-replies.h"
 #include "rb-verify-disc.h"
 
@@ -35,16 +36,9 @@
 static gboolean
 rb_verify_disc_check_recorded(RbMmcTransport *transport, const RbMmcEnv *env, GError **error)
 {
-	guint8 data[RB_MMC_DISC_INFO_LEN];
 	RbMmcDiscInfo disc_info;
-	RbMmcExecInfo info;
-	RbMmcCdb cdb;
 
-	rb_mmc_cdb_read_disc_information(&cdb, RB_MMC_DISC_INFO_LEN);
-	if (!rb_mmc_exec(
-		    transport, &cdb, RB_MMC_DIR_IN, data, RB_MMC_DISC_INFO_LEN, env, &info, error))
-		return FALSE;
-	if (!rb_mmc_disc_info_parse(data, info.transferred, &disc_info, error))
+	if (!rb_mmc_read_disc_information_env(transport, env, &disc_info, error))
 		return FALSE;
 	if (disc_info.disc_status == RB_MMC_DISC_STATUS_BLANK) {
 		rb_error_set(error,

@@ -15,6 +15,7 @@
 
 #include "rb-error.h"
 #include "rb-mmc-cdb.h"
+#include "rb-mmc-device.h"
 #include "rb-mmc-mode-pages.h"
 #include "rb-mmc-replies.h"
 #include "rb-write-job-private.h"
@@ -97,9 +98,7 @@ rb_write_job_prepare(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 gboolean
 rb_write_job_finish_disc(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 {
-	guint8 data[RB_MMC_DISC_INFO_LEN];
 	RbMmcDiscInfo disc_info;
-	RbMmcExecInfo info;
 	RbMmcCdb cdb;
 
 	/* Immed, then poll: a drive closing the disc inside the command would
@@ -112,11 +111,7 @@ rb_write_job_finish_disc(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 		return FALSE;
 	/* a stream that stopped before its lead-out leaves the disc open;
 	 * only the drive can tell, so ask it (mmc-notes 10, step 12) */
-	rb_mmc_cdb_read_disc_information(&cdb, sizeof(data));
-	if (!rb_mmc_exec(
-		    self->transport, &cdb, RB_MMC_DIR_IN, data, sizeof(data), env, &info, error))
-		return FALSE;
-	if (!rb_mmc_disc_info_parse(data, info.transferred, &disc_info, error))
+	if (!rb_mmc_read_disc_information_env(self->transport, env, &disc_info, error))
 		return FALSE;
 	/* a simulation leaves the disc as it found it; a drive that recorded
 	 * all the same ignored the Test Write bit, which the caller must hear

@@ -161,6 +161,24 @@ rb_mmc_read_disc_information(RbMmcTransport *transport, RbMmcDiscInfo *out, GErr
 	return rb_mmc_disc_info_parse(reply->data, reply->len, out, error);
 }
 
+/* the same under @env, for a worker that a cancellation or a test's fake
+ * clock must reach: the standard 34 bytes, in one command */
+gboolean
+rb_mmc_read_disc_information_env(RbMmcTransport *transport,
+				 const RbMmcEnv *env,
+				 RbMmcDiscInfo *out,
+				 GError **error)
+{
+	guint8 data[RB_MMC_DISC_INFO_LEN];
+	RbMmcExecInfo info;
+	RbMmcCdb cdb;
+
+	rb_mmc_cdb_read_disc_information(&cdb, sizeof(data));
+	if (!rb_mmc_exec(transport, &cdb, RB_MMC_DIR_IN, data, sizeof(data), env, &info, error))
+		return FALSE;
+	return rb_mmc_disc_info_parse(data, info.transferred, out, error);
+}
+
 typedef struct {
 	RbMmcTrackAddressType address_type;
 	guint32 address;

@@ -4,14 +4,16 @@
  * Typed MMC calls on a transport: encode the CDB, run it through
  * rb_mmc_exec() (timeouts, retries, sense -> RbError) with the real clock,
  * decode the reply. Blocking: call them from a worker thread, never from
- * the main loop. Callers that need cancellation or a fake clock use
- * rb_mmc_exec() with the encoders of rb-mmc-cdb.h directly.
+ * the main loop. Callers that need cancellation or a fake clock use the
+ * *_env() variants, or rb_mmc_exec() with the encoders of rb-mmc-cdb.h
+ * directly.
  */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "rb-mmc-cdb.h"
+#include "rb-mmc-exec.h"
 #include "rb-mmc-mode-pages.h"
 #include "rb-mmc-replies.h"
 #include "rb-mmc-sense.h"
@@ -28,6 +30,10 @@ RbMmcConfiguration *rb_mmc_get_configuration(RbMmcTransport *transport,
 					     GError **error);
 gboolean
 rb_mmc_read_disc_information(RbMmcTransport *transport, RbMmcDiscInfo *out, GError **error);
+gboolean rb_mmc_read_disc_information_env(RbMmcTransport *transport,
+					  const RbMmcEnv *env,
+					  RbMmcDiscInfo *out,
+					  GError **error);
 gboolean rb_mmc_read_track_information(RbMmcTransport *transport,
 				       RbMmcTrackAddressType address_type,
 				       guint32 address,
