@@ -161,7 +161,7 @@ START_TEST(bench_concurrent_burns)
 			rb_test_pending_wait(&burns[i]);
 			rb_test_pending_clear(&burns[i]);
 		}
-		g_dbus_connection_signal_unsubscribe(watcher->connection, subscription);
+		rb_test_signal_unsubscribe(watcher->connection, subscription);
 	}
 	g_print("%u burns at once, %u rounds:\n", RB_BENCH_RECORDERS, RB_BENCH_ROUNDS);
 	g_print("  Burn call to WRITING: median %.1f ms, median of the slowest per round %.1f "

@@ -131,7 +131,7 @@ START_TEST(bench_verify)
 				   (gdouble)(t.finishing_us - t.writing_us);
 		verify_sectors[run] = (gdouble)t.last_read + 150 + 1;
 		verify_rates[run] = verify_sectors[run] * 2368 / (gdouble)(end_us - t.verifying_us);
-		g_dbus_connection_signal_unsubscribe(client->connection, id);
+		rb_test_signal_unsubscribe(client->connection, id);
 		rb_test_pending_clear(&pending);
 		rb_test_service_stop_daemon(service);
 	}

@@ -365,3 +365,18 @@ rb_test_assert_report_clean(GVariant *report)
 	ck_assert_msg(problems != NULL && g_variant_n_children(problems) == 0,
 		      "the report lists problems");
 }
+
+/*
+ * Ends a signal subscription and dispatches what was already queued for it:
+ * GDBus delivers each signal through an idle source in the subscriber's main
+ * context, holding the message and the connection. Left undispatched, they
+ * outlive the test and LeakSanitizer reports them; once unsubscribed they
+ * are dropped without calling back, and no new ones are queued.
+ */
+void
+rb_test_signal_unsubscribe(GDBusConnection *connection, guint subscription)
+{
+	g_dbus_connection_signal_unsubscribe(connection, subscription);
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+}

@@ -94,6 +94,8 @@ typedef struct {
 /* @params of an Update signal, (uiiiiiiiii), into @update */
 void rb_test_update_parse(GVariant *params, RbTestUpdate *update);
 
+void rb_test_signal_unsubscribe(GDBusConnection *connection, guint subscription);
+
 /* a call whose reply is collected later, iterating the default context */
 typedef struct {
 	gboolean done;

@@ -89,7 +89,7 @@ rb_test_write_updates_watch(RbTestWriteUpdates *updates, RbTestClient *client, c
 void
 rb_test_write_updates_clear(RbTestWriteUpdates *updates)
 {
-	g_dbus_connection_signal_unsubscribe(updates->connection, updates->subscription);
+	rb_test_signal_unsubscribe(updates->connection, updates->subscription);
 	g_clear_pointer(&updates->actions, g_array_unref);
 }
 

@@ -50,7 +50,7 @@ rb_verify_fixture_setup(RbVerifyFixture *f, const gchar *media)
 void
 rb_verify_fixture_teardown(RbVerifyFixture *f)
 {
-	g_dbus_connection_signal_unsubscribe(f->client->connection, f->subscription);
+	rb_test_signal_unsubscribe(f->client->connection, f->subscription);
 	g_array_unref(f->updates);
 	rb_test_client_free(f->client);
 	rb_test_service_stop_daemon(f->service);

@@ -148,7 +148,7 @@ static void
 rb_client_free(RbClient *client)
 {
 	if (client->connection != NULL) {
-		g_dbus_connection_signal_unsubscribe(client->connection, client->subscription);
+		rb_test_signal_unsubscribe(client->connection, client->subscription);
 		g_object_unref(client->connection);
 	}
 	g_array_unref(client->updates);

@@ -208,7 +208,7 @@ rb_burn_and_check(RbTestService *service,
 	ck_assert_str_eq(watch.owner, "rawburnctl");
 	disc = rb_assert_burned(service, expected, stream);
 	rb_disc_test_assert_read_back(service->tmpdir, disc, expected);
-	g_dbus_connection_signal_unsubscribe(service->connection, watch_id);
+	rb_test_signal_unsubscribe(service->connection, watch_id);
 	g_free(watch.owner);
 }
 
@@ -450,7 +450,7 @@ START_TEST(test_refusals)
 	}
 	rb_lock_watch_flush(service);
 	ck_assert_uint_eq(watch.n_locks, 1);
-	g_dbus_connection_signal_unsubscribe(service->connection, watch_id);
+	rb_test_signal_unsubscribe(service->connection, watch_id);
 	g_free(watch.owner);
 	rb_test_service_stop_daemon(service);
 }

@@ -270,7 +270,7 @@ START_TEST(test_erase_progress_and_lock)
 	ck_assert_int_eq(last->elapsed, last->expected);
 	ck_assert_int_ge(last->elapsed, 2);
 	rb_assert_blank_and_free(observer);
-	g_dbus_connection_signal_unsubscribe(observer->connection, subscription);
+	rb_test_signal_unsubscribe(observer->connection, subscription);
 	rb_test_pending_clear(&pending);
 	rb_test_service_stop_daemon(service);
 }
@@ -399,7 +399,7 @@ START_TEST(test_erase_caller_leaves)
 	failure = rb_test_client_call(
 		other, RB_PATH, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL);
 	ck_assert_ptr_null(failure);
-	g_dbus_connection_signal_unsubscribe(other->connection, subscription);
+	rb_test_signal_unsubscribe(other->connection, subscription);
 	rb_test_pending_clear(&pending);
 	rb_test_service_stop_daemon(service);
 }
@@ -448,7 +448,7 @@ START_TEST(test_erase_service_stops)
 		RbEraseUpdate *update = &g_array_index(updates, RbEraseUpdate, i);
 		ck_assert_int_lt(update->elapsed, update->expected);
 	}
-	g_dbus_connection_signal_unsubscribe(eraser->connection, subscription);
+	rb_test_signal_unsubscribe(eraser->connection, subscription);
 	rb_test_pending_clear(&pending);
 }
 END_TEST

@@ -578,7 +578,7 @@ START_TEST(test_lifecycle_concurrent_burns)
 		close(writers[i]);
 		rb_test_client_free(clients[i]);
 	}
-	g_dbus_connection_signal_unsubscribe(watcher->connection, subscription);
+	rb_test_signal_unsubscribe(watcher->connection, subscription);
 	g_hash_table_unref(watch.writing);
 	rb_test_service_stop_daemon(service);
 }

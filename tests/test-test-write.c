@@ -177,8 +177,8 @@ START_TEST(test_test_write_property)
 	ck_assert_msg(failed == NULL, "%s", failed);
 	rb_test_write_assert_burned(b, RB_V0, stream, -11634);
 
-	g_dbus_connection_signal_unsubscribe(a->connection, sub_a);
-	g_dbus_connection_signal_unsubscribe(b->connection, sub_b);
+	rb_test_signal_unsubscribe(a->connection, sub_a);
+	rb_test_signal_unsubscribe(b->connection, sub_b);
 	rb_test_write_updates_clear(&updates);
 	rb_test_service_stop_daemon(service);
 }
