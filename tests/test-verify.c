@@ -87,10 +87,25 @@ rb_mixed_stream_fd(gint32 *data_start)
 
 /* ---- calls ---- */
 
+/* a floating a{sv}, for the "@a{sv}" of g_variant_new(), which sinks it;
+ * g_variant_parse()'s own reference is not floating and would be kept */
 static GVariant *
 rb_options(const gchar *text)
 {
-	return g_variant_parse(G_VARIANT_TYPE_VARDICT, text, NULL, NULL, NULL);
+	g_autoptr(GVariant) parsed =
+		g_variant_parse(G_VARIANT_TYPE_VARDICT, text, NULL, NULL, NULL);
+	GVariantBuilder builder;
+	GVariantIter iter;
+	GVariant *entry;
+
+	ck_assert_msg(parsed != NULL, "not an a{sv}: %s", text);
+	g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+	g_variant_iter_init(&iter, parsed);
+	while ((entry = g_variant_iter_next_value(&iter)) != NULL) {
+		g_variant_builder_add_value(&builder, entry);
+		g_variant_unref(entry);
+	}
+	return g_variant_builder_end(&builder);
 }
 
 /* a pipe whose read end is returned, fed by a thread from @fd */
