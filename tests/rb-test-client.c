@@ -141,6 +141,35 @@ rb_test_client_get(RbTestClient *client,
 	return rb_test_get_property(client->connection, path, interface, property);
 }
 
+/*
+ * Waits until @property equals @expected (floating, consumed): what a
+ * write changed on the medium is read again after the reply, so a
+ * property may take a moment to follow
+ */
+void
+rb_test_client_wait_for_property(RbTestClient *client,
+				 const gchar *path,
+				 const gchar *interface,
+				 const gchar *property,
+				 GVariant *expected)
+{
+	g_autoptr(GVariant) want = g_variant_ref_sink(expected);
+	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
+
+	for (;;) {
+		g_autoptr(GVariant) value = rb_test_client_get(client, path, interface, property);
+
+		if (value != NULL && g_variant_equal(value, want))
+			return;
+		ck_assert_msg(g_get_monotonic_time() < deadline,
+			      "%s.%s never became %s",
+			      interface,
+			      property,
+			      g_variant_print(want, FALSE));
+		g_usleep(10 * 1000);
+	}
+}
+
 gchar *
 rb_test_client_set(RbTestClient *client,
 		   const gchar *path,

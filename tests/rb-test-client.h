@@ -57,6 +57,11 @@ gchar *rb_test_client_set(RbTestClient *client,
 			  GVariant *value,
 			  gchar **message);
 void rb_test_client_wait_for_drive(RbTestClient *client, const gchar *path);
+void rb_test_client_wait_for_property(RbTestClient *client,
+				      const gchar *path,
+				      const gchar *interface,
+				      const gchar *property,
+				      GVariant *expected);
 
 /* @method of @path's DiscFormat2RawCD with (h a{sv}): @fd, rewound to its
  * start first, and @options (GVariant text of an a{sv}); the error name,

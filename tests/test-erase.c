@@ -198,7 +198,12 @@ START_TEST(test_erase_minimal_and_full)
 	ck_assert_uint_eq(g_variant_get_uint32(type), 3);
 
 	ck_assert_ptr_null(rb_burn(client));
-	ck_assert(!rb_get_bool(client, RB_TEST_FORMAT, "MediaPhysicallyBlank"));
+	/* the medium is read again after the burn's reply */
+	rb_test_client_wait_for_property(client,
+					 RB_PATH,
+					 RB_TEST_FORMAT,
+					 "MediaPhysicallyBlank",
+					 g_variant_new_boolean(FALSE));
 	ck_assert(!rb_get_bool(client, RB_TEST_FORMAT, "CurrentMediaSupported"));
 
 	/* the default: minimal */
@@ -211,7 +216,11 @@ START_TEST(test_erase_minimal_and_full)
 
 	/* writable again */
 	ck_assert_ptr_null(rb_burn(client));
-	ck_assert(!rb_get_bool(client, RB_TEST_FORMAT, "MediaPhysicallyBlank"));
+	rb_test_client_wait_for_property(client,
+					 RB_PATH,
+					 RB_TEST_FORMAT,
+					 "MediaPhysicallyBlank",
+					 g_variant_new_boolean(FALSE));
 
 	/* FullErase is this client's own */
 	rb_set_ok(client, "FullErase", g_variant_new_boolean(TRUE));
