@@ -164,7 +164,7 @@ rb_auth_map_authorize_async(RbAuthority *authority,
 	g_return_if_fail(G_IS_DBUS_METHOD_INVOCATION(invocation));
 
 	/* a property write: Set(interface, property, value) */
-	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") == 0) {
+	if (g_strcmp0(interface_name, RB_DBUS_PROPERTIES_INTERFACE) == 0) {
 		GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
 
 		if (g_strcmp0(member, "Set") == 0 &&

@@ -289,7 +289,7 @@ rb_dbus_util_emit_changed_to(GDBusInterfaceSkeleton *skeleton,
 		connection,
 		sender,
 		g_dbus_interface_skeleton_get_object_path(skeleton),
-		"org.freedesktop.DBus.Properties",
+		RB_DBUS_PROPERTIES_INTERFACE,
 		"PropertiesChanged",
 		g_variant_new("(sa{sv}^as)", interface_name, changed, invalidated),
 		NULL);

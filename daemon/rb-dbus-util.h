@@ -11,6 +11,8 @@
 
 G_BEGIN_DECLS
 
+#define RB_DBUS_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
+
 void rb_dbus_util_refuse(GDBusMethodInvocation *invocation, RbError code);
 GError *rb_dbus_util_new_locked_error(const gchar *owner);
 void rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error);

@@ -24,7 +24,6 @@
 #include "rb-error.h"
 
 #define RB_ERASE_INTERFACE "org.rawburn.RawBurn1.DiscFormat2Erase"
-#define RB_ERASE_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
 
 typedef enum {
 	RB_ERASE_ALIVE,
@@ -165,7 +164,7 @@ rb_erase_format_method_call(GDBusConnection *connection,
 	g_autoptr(GVariant) value = NULL;
 	const gchar *property_name;
 
-	if (g_strcmp0(interface_name, RB_ERASE_PROPERTIES_INTERFACE) != 0) {
+	if (g_strcmp0(interface_name, RB_DBUS_PROPERTIES_INTERFACE) != 0) {
 		rb_dbus_util_chain_method_call(rb_erase_format_get_parent_vtable(self),
 					       G_DBUS_INTERFACE_SKELETON(self),
 					       invocation);

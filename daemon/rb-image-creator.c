@@ -58,7 +58,7 @@ rb_image_creator_check_map(GDBusMethodInvocation *invocation)
 	gboolean property = FALSE;
 	const RbAuthRule *rule;
 
-	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") == 0) {
+	if (g_strcmp0(interface_name, RB_DBUS_PROPERTIES_INTERFACE) == 0) {
 		GVariant *parameters = g_dbus_method_invocation_get_parameters(invocation);
 
 		if (g_strcmp0(member, "Set") == 0 &&
@@ -101,7 +101,7 @@ rb_image_creator_method_call(GDBusConnection *connection,
 
 	if (!rb_image_creator_check_owner(self, invocation))
 		return;
-	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") != 0) {
+	if (g_strcmp0(interface_name, RB_DBUS_PROPERTIES_INTERFACE) != 0) {
 		rb_dbus_util_chain_method_call(
 			parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self)),
 			G_DBUS_INTERFACE_SKELETON(self),

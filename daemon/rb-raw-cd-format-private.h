@@ -107,7 +107,6 @@ typedef struct {
 	gpointer user_data;
 } RbDriveOpData;
 
-#define RB_PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
 #define RB_RAW_CD_INTERFACE "org.rawburn.RawBurn1.DiscFormat2RawCD"
 
 /* rb-raw-cd-drive.c */

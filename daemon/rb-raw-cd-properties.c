@@ -174,7 +174,7 @@ rb_raw_cd_format_method_call(GDBusConnection *connection,
 	g_autoptr(GError) error = NULL;
 	const gchar *property_name;
 
-	if (g_strcmp0(interface_name, RB_PROPERTIES_INTERFACE) != 0) {
+	if (g_strcmp0(interface_name, RB_DBUS_PROPERTIES_INTERFACE) != 0) {
 		rb_dbus_util_chain_method_call(rb_raw_cd_format_get_parent_vtable(self),
 					       G_DBUS_INTERFACE_SKELETON(self),
 					       invocation);

@@ -65,7 +65,7 @@ rb_virtual_controls_method_call(GDBusConnection *connection,
 	RbVdriveFaults faults;
 	guint finishing_ms = 0;
 
-	if (g_strcmp0(interface_name, "org.freedesktop.DBus.Properties") != 0) {
+	if (g_strcmp0(interface_name, RB_DBUS_PROPERTIES_INTERFACE) != 0) {
 		rb_dbus_util_chain_method_call(
 			parent_class->get_vtable(G_DBUS_INTERFACE_SKELETON(self)),
 			G_DBUS_INTERFACE_SKELETON(self),

@@ -221,6 +221,16 @@ rb_test_service_new_bus(void)
 }
 
 RbTestService *
+rb_test_service_new_with_recorder(const gchar *spec)
+{
+	const gchar *args[] = {"--virtual-recorder", spec, NULL};
+	RbTestService *service = rb_test_service_new_bus();
+
+	rb_test_service_start_daemon(service, args);
+	return service;
+}
+
+RbTestService *
 rb_test_service_new_system_bus(void)
 {
 	return rb_test_service_new_with_config(TRUE);

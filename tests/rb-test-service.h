@@ -30,6 +30,8 @@ typedef struct {
 
 /* a session-type bus where everyone may own and call everything */
 RbTestService *rb_test_service_new_bus(void);
+/* a bus with rawburnd on it and one virtual recorder of @spec */
+RbTestService *rb_test_service_new_with_recorder(const gchar *spec);
 /* a system-type bus with Debian 12's system.conf policy (method calls and
  * names denied unless allowed) plus dbus/org.rawburn.RawBurn1.conf from the
  * source tree; everyone may call polkit's Authority interface, root alone

@@ -167,22 +167,13 @@ rb_wait_first_update(GArray *updates, RbTestPending *pending)
 	}
 }
 
-static RbTestService *
-rb_service_new(const gchar *spec)
-{
-	const gchar *args[] = {"--virtual-recorder", spec, NULL};
-	RbTestService *service = rb_test_service_new_bus();
-
-	rb_test_service_start_daemon(service, args);
-	return service;
-}
-
 /* --- tests ---------------------------------------------------------------------------- */
 
 /* burned, blanked minimally, burned again, blanked fully: the drive tells the two apart */
 START_TEST(test_erase_minimal_and_full)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-80,realtime=false");
 	g_autoptr(RbTestClient) client = rb_test_client_new(service);
 	g_autoptr(RbTestClient) other = rb_test_client_new(service);
 	g_autoptr(GVariant) recorder = NULL;
@@ -242,7 +233,8 @@ END_TEST
 START_TEST(test_erase_progress_and_lock)
 {
 	/* minimal at 48x: 11227 sectors at 3600 a second, about 3 s */
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-80,speed=48,realtime=true");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-80,speed=48,realtime=true");
 	g_autoptr(RbTestClient) client = rb_test_client_new(service);
 	g_autoptr(RbTestClient) observer = rb_test_client_new(service);
 	g_autoptr(GArray) updates = g_array_new(FALSE, FALSE, sizeof(RbEraseUpdate));
@@ -287,7 +279,8 @@ END_TEST
 
 START_TEST(test_erase_refusals)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(RbTestClient) client = rb_test_client_new(service);
 	g_autoptr(RbTestClient) holder = rb_test_client_new(service);
 	g_autofree gchar *failure = NULL;
@@ -364,7 +357,8 @@ START_TEST(test_erase_caller_leaves)
 {
 	/* minimal at 8x: 11227 sectors at 600 a second, about 19 s, for a
 	 * client's teardown and a round trip however loaded the machine */
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-80,speed=8,realtime=true");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-80,speed=8,realtime=true");
 	RbTestClient *eraser = rb_test_client_new(service);
 	g_autoptr(RbTestClient) other = rb_test_client_new(service);
 	g_autoptr(GArray) updates = g_array_new(FALSE, FALSE, sizeof(RbEraseUpdate));
@@ -426,7 +420,8 @@ END_TEST
 
 START_TEST(test_erase_service_stops)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-80,speed=48,realtime=true");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-80,speed=48,realtime=true");
 	g_autoptr(RbTestClient) eraser = rb_test_client_new(service);
 	g_autoptr(GArray) updates = g_array_new(FALSE, FALSE, sizeof(RbEraseUpdate));
 	RbTestPending pending = {0};
@@ -464,7 +459,8 @@ END_TEST
 
 START_TEST(test_erase_rawburnctl)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-80,speed=48,realtime=true");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-80,speed=48,realtime=true");
 	g_autoptr(RbTestClient) client = rb_test_client_new(service);
 	const gchar *minimal[] = {"erase", "virtual0", NULL};
 	const gchar *cdr[] = {"erase", "virtual0", NULL};
@@ -511,7 +507,8 @@ END_TEST
 /* full, in JSON: each line an object, the last the result */
 START_TEST(test_erase_rawburnctl_json_full)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-74,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-74,realtime=false");
 	g_autoptr(RbTestClient) client = rb_test_client_new(service);
 	const gchar *full_json[] = {"--json", "erase", "virtual0", "--full", NULL};
 	g_autofree gchar *out = NULL;

@@ -25,16 +25,6 @@
 #define RB_PATH RB_DBUS_RECORDERS_PATH "/virtual0"
 #define RB_ERASE "org.rawburn.RawBurn1.DiscFormat2Erase"
 
-static RbTestService *
-rb_service_new(const gchar *spec)
-{
-	const gchar *args[] = {"--virtual-recorder", spec, NULL};
-	RbTestService *service = rb_test_service_new_bus();
-
-	rb_test_service_start_daemon(service, args);
-	return service;
-}
-
 static gchar *
 rb_owner(RbTestClient *client)
 {
@@ -111,7 +101,8 @@ rb_pattern_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **erro
  */
 START_TEST(test_lock_refusals_mid_erase)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-80,speed=48,realtime=true");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-80,speed=48,realtime=true");
 	g_autoptr(RbTestClient) eraser = rb_test_client_new(service);
 	g_autoptr(RbTestClient) other = rb_test_client_new(service);
 	RbTestPending pending = {0};
@@ -180,7 +171,8 @@ END_TEST
  */
 START_TEST(test_verify_caller_leaves)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-80,realtime=false");
 	RbTestClient *verifier = rb_test_client_new(service);
 	g_autoptr(RbTestClient) other = rb_test_client_new(service);
 	const RbDaoTrack tracks[] = {{0, 300}};

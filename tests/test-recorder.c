@@ -146,18 +146,10 @@ rb_wait_for_drive(GDBusConnection *connection)
 	}
 }
 
-static RbTestService *
-rb_service_new(const gchar *spec)
-{
-	const gchar *args[] = {"--virtual-recorder", spec, NULL};
-	RbTestService *service = rb_test_service_new_bus();
-	rb_test_service_start_daemon(service, args);
-	return service;
-}
-
 START_TEST(test_recorder_drive_properties)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(GVariant) types = NULL;
 	g_autoptr(GVariant) speeds = NULL;
 	g_autoptr(GVariant) profiles = NULL;
@@ -192,7 +184,8 @@ END_TEST
 /* what each client sets is its own */
 START_TEST(test_recorder_per_client_state)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(GDBusConnection) a = rb_client_new(service);
 	g_autoptr(GDBusConnection) b = rb_client_new(service);
 	g_autoptr(GVariant) name_a = NULL;
@@ -231,7 +224,8 @@ END_TEST
 /* IMAPI's state machine before PrepareMedia */
 START_TEST(test_recorder_not_prepared_errors)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) reply = NULL;
@@ -271,7 +265,8 @@ END_TEST
 /* PrepareMedia, the errors while prepared, and ReleaseMedia */
 START_TEST(test_recorder_prepare_and_release)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-rw-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-rw-80,realtime=false");
 	g_autoptr(GDBusConnection) a = rb_client_new(service);
 	g_autoptr(GDBusConnection) b = rb_client_new(service);
 	g_autofree gchar *owner = NULL;
@@ -331,7 +326,8 @@ END_TEST
 /* without a ClientName, the caller's process name stands in */
 START_TEST(test_recorder_default_client_name)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autofree gchar *owner = NULL;
 	g_autofree gchar *comm = NULL;
 
@@ -357,7 +353,7 @@ static const RbPrepareRefusal rb_prepare_refusals[] = {
 START_TEST(test_recorder_prepare_refused)
 {
 	const RbPrepareRefusal *refusal = &rb_prepare_refusals[_i];
-	g_autoptr(RbTestService) service = rb_service_new(refusal->spec);
+	g_autoptr(RbTestService) service = rb_test_service_new_with_recorder(refusal->spec);
 	g_autoptr(GDBusConnection) other = rb_client_new(service);
 	g_autofree gchar *owner = NULL;
 
@@ -373,7 +369,8 @@ END_TEST
 /* a lock dies with its holder's connection */
 START_TEST(test_recorder_holder_vanishes)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(GDBusConnection) holder = rb_client_new(service);
 	g_autoptr(GDBusConnection) next = rb_client_new(service);
 	gint64 deadline;
@@ -442,7 +439,7 @@ rb_wait_for_value(GDBusConnection *connection,
 
 START_TEST(test_recorder_virtual_media)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=none");
+	g_autoptr(RbTestService) service = rb_test_service_new_with_recorder("media=none");
 	g_autoptr(GDBusConnection) holder = rb_client_new(service);
 
 	rb_wait_for_drive(service->connection);
@@ -485,7 +482,8 @@ END_TEST
 
 START_TEST(test_recorder_virtual_faults_and_report)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(GVariant) faults = NULL;
 	g_autoptr(GVariant) report = NULL;
 	guint64 written = 99;
@@ -543,7 +541,8 @@ rb_tray(GDBusConnection *connection, const gchar *method)
 /* EjectMedia and CloseTray move the tray; not while another client holds the medium */
 START_TEST(test_recorder_eject_and_close)
 {
-	g_autoptr(RbTestService) service = rb_service_new("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(GDBusConnection) holder = rb_client_new(service);
 
 	rb_wait_for_drive(service->connection);
