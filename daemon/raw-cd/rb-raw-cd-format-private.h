@@ -123,23 +123,37 @@ RbClientState *rb_raw_cd_format_client(RbRawCdFormat *self, const gchar *sender)
 RbClientState *rb_raw_cd_format_lookup_client(RbRawCdFormat *self, const gchar *sender);
 const GDBusInterfaceVTable *rb_raw_cd_format_get_parent_vtable(RbRawCdFormat *self);
 gboolean rb_raw_cd_format_is_holder(RbRawCdFormat *self, const gchar *sender);
-void rb_raw_cd_format_set_owner(RbRawCdFormat *self, const gchar *sender, const gchar *client_name);
-void rb_raw_cd_format_inhibit(RbRawCdFormat *self, const gchar *why);
 gboolean rb_raw_cd_format_has_sector_type(RbRawCdFormat *self, guint32 type);
 gboolean rb_raw_cd_format_check_alive(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
-void rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
-void rb_raw_cd_format_release_lock_only(RbRawCdFormat *self);
 typedef void (*RbFormatContinuation)(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 void rb_raw_cd_format_authorize(RbRawCdFormat *self,
 				GDBusMethodInvocation *invocation,
 				GVariant *options,
 				RbFormatContinuation next);
+
+/* rb-raw-cd-lock.c */
+void rb_raw_cd_format_set_owner(RbRawCdFormat *self, const gchar *sender, const gchar *client_name);
+void rb_raw_cd_format_inhibit(RbRawCdFormat *self, const gchar *why);
+void rb_raw_cd_format_release(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+void rb_raw_cd_format_release_lock_only(RbRawCdFormat *self);
+void rb_raw_cd_format_release_stopping(RbRawCdFormat *self);
+void rb_raw_cd_format_release_vanished(RbRawCdFormat *self);
 gboolean rb_raw_cd_format_handle_prepare_media(RbDiscFormat2RawCD *iface,
+					       GDBusMethodInvocation *invocation);
+gboolean rb_raw_cd_format_handle_release_media(RbDiscFormat2RawCD *iface,
 					       GDBusMethodInvocation *invocation);
 void rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 
+/* rb-raw-cd-speed.c */
+gboolean rb_raw_cd_format_handle_set_write_speed(RbDiscFormat2RawCD *iface,
+						 GDBusMethodInvocation *invocation,
+						 gint32 sectors_per_second,
+						 gboolean pure_cav);
+
 /* rb-raw-cd-write.c */
 void rb_raw_cd_write_init(RbRawCdFormat *self);
+gboolean rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface,
+					      GDBusMethodInvocation *invocation);
 void rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 void
 rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error);

@@ -500,3 +500,20 @@ rb_raw_cd_write_init(RbRawCdFormat *self)
 		self, "handle-write-media2", G_CALLBACK(rb_raw_cd_write_handle_write_media2), NULL);
 	g_signal_connect(self, "handle-burn", G_CALLBACK(rb_raw_cd_write_handle_burn), NULL);
 }
+
+gboolean
+rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface, GDBusMethodInvocation *invocation)
+{
+	RbRawCdFormat *self = RB_RAW_CD_FORMAT(iface);
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+
+	if (!rb_raw_cd_format_is_holder(self, sender) ||
+	    (!self->writing && self->operation_cancellable == NULL)) {
+		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_NOT_IN_PROGRESS);
+		return G_DBUS_METHOD_INVOCATION_HANDLED;
+	}
+	/* the pending write (or verify) replies RequestCancelled once its threads stopped */
+	g_cancellable_cancel(self->writing ? self->cancellable : self->operation_cancellable);
+	rb_disc_format2_raw_cd_complete_cancel_write(iface, invocation);
+	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
