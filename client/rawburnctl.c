@@ -52,12 +52,22 @@ rb_ctl_cmd_list(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 {
 	g_auto(GStrv) paths = NULL;
 	g_autoptr(GString) json = g_string_new("[");
+	gboolean opt_names = FALSE;
+	const GOptionEntry entries[] = {
+		{"names",
+		 0,
+		 0,
+		 G_OPTION_ARG_NONE,
+		 &opt_names,
+		 N_("Print only the recorders' names, one a line (for scripts and completion)"),
+		 NULL},
+		{NULL}};
 
 	if (!rb_ctl_parse_command(ctl,
 				  "list",
 				  "",
 				  _("Lists the CD recorders."),
-				  NULL,
+				  entries,
 				  0,
 				  _("“list” takes no arguments"),
 				  &argc,
@@ -70,6 +80,13 @@ rb_ctl_cmd_list(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	if (paths == NULL)
 		return EXIT_FAILURE;
 
+	if (opt_names) {
+		for (guint i = 0; paths[i] != NULL; i++) {
+			g_autofree gchar *name = rb_ctl_recorder_name(paths[i]);
+			g_print("%s\n", name);
+		}
+		return EXIT_SUCCESS;
+	}
 	if (!ctl->json)
 		/* TRANSLATORS: column headings of “rawburnctl list” */
 		rb_ctl_print_table_row(
