@@ -14,6 +14,7 @@
 
 #include "rb-ctl-burn.h"
 #include "rb-ctl-erase.h"
+#include "rb-ctl-errors.h"
 #include "rb-ctl-image.h"
 #include "rb-ctl-json.h"
 #include "rb-ctl-virtual.h"
@@ -322,7 +323,12 @@ main(int argc, char **argv)
 	 * writer EPIPE, and the service's error, not kill the client */
 	signal(SIGPIPE, SIG_IGN);
 	setlocale(LC_ALL, "");
-	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	/* before any call: the service's error names map to RB_ERROR from then on */
+	rb_error_quark();
+	/* RAWBURN_LOCALEDIR: the translations of a build not installed yet (the tests') */
+	bindtextdomain(GETTEXT_PACKAGE,
+		       g_getenv("RAWBURN_LOCALEDIR") != NULL ? g_getenv("RAWBURN_LOCALEDIR")
+							     : LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
 
@@ -338,6 +344,8 @@ main(int argc, char **argv)
 	/* stop at COMMAND: what follows is the command's, options included */
 	g_option_context_set_strict_posix(context, TRUE);
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {
+		if (ctl.json)
+			return rb_ctl_errors_report(error, RB_CTL_EXIT_USAGE, TRUE);
 		g_printerr("rawburnctl: %s\n", error->message);
 		g_printerr(_("Run “rawburnctl --help” to see the commands and options.\n"));
 		return RB_CTL_EXIT_USAGE;
@@ -355,13 +363,23 @@ main(int argc, char **argv)
 		if (g_strcmp0(argv[1], rb_ctl_commands[i].name) == 0)
 			command = &rb_ctl_commands[i];
 	}
+	if (command == NULL && ctl.json) {
+		g_set_error(&error,
+			    G_OPTION_ERROR,
+			    G_OPTION_ERROR_FAILED,
+			    _("Unknown command “%s”; “rawburnctl --help” lists the commands."),
+			    argv[1]);
+		return rb_ctl_errors_report(error, RB_CTL_EXIT_USAGE, TRUE);
+	}
 	if (command == NULL) {
 		g_printerr(_("rawburnctl: unknown command “%s”.\n"), argv[1]);
 		g_printerr("%s\n", description);
 		return RB_CTL_EXIT_USAGE;
 	}
 	status = command->run(&ctl, argc - 1, argv + 1, &error);
+	/* every command's failure: a sentence in the user's language and the
+	 * exit status of its class, whatever status the command returned */
 	if (error != NULL)
-		g_printerr("rawburnctl: %s\n", error->message);
+		return rb_ctl_errors_report(error, status, ctl.json);
 	return status;
 }

@@ -101,7 +101,7 @@ rb_ctl_burn_raw(RbCtl *ctl,
 
 	stream.fds = rb_ctl_burn_open_image(path, &st, error);
 	if (stream.fds == NULL)
-		return EXIT_FAILURE;
+		return RB_CTL_EXIT_NOINPUT;
 	stream.size_known = S_ISREG(st.st_mode);
 	if (options->sector_type == 0)
 		options->sector_type = rb_ctl_burn_guess_sector_type(&st);

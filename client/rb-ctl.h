@@ -13,8 +13,27 @@
 
 G_BEGIN_DECLS
 
-/* exit codes: 1 for failures, 2 for a wrong command line */
+/*
+ * Exit statuses, one per failure class, so that a script can tell why a
+ * command failed (README.md and rawburnctl(1) list them; do not renumber):
+ * 0 success, 1 any other failure, 2 a wrong command line. rb-ctl-errors.c
+ * gives each of the service's errors its class.
+ */
 #define RB_CTL_EXIT_USAGE 2
+/* no bus, or no rawburnd on it */
+#define RB_CTL_EXIT_UNREACHABLE 3
+/* polkit, or the bus's policy, said no */
+#define RB_CTL_EXIT_NOT_AUTHORIZED 4
+/* another client or a running operation holds the recorder */
+#define RB_CTL_EXIT_BUSY 5
+/* no medium, or one that cannot be written or erased */
+#define RB_CTL_EXIT_MEDIUM 6
+/* CancelWrite, Ctrl-C */
+#define RB_CTL_EXIT_CANCELLED 7
+/* the disc does not read back as the image */
+#define RB_CTL_EXIT_VERIFY_FAILED 8
+/* no such recorder (or it went away), or no such job */
+#define RB_CTL_EXIT_NOT_FOUND 9
 /* an image file that is wrong or does not fit (sysexits.h EX_DATAERR), or
  * one that is missing or unreadable (EX_NOINPUT): a script tells a bad
  * image from a failed burn, and knows the recorder was not touched */
@@ -61,9 +80,10 @@ gboolean rb_ctl_parse_command_range(RbCtl *ctl,
 gboolean rb_ctl_connect(RbCtl *ctl, GError **error);
 gchar **rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error);
 gchar *rb_ctl_recorder_name(const gchar *object_path);
-/* connects first (rb_ctl_connect()): every command naming a RECORDER starts here */
+/* takes @error_remote, keeping its D-Bus name for rb_ctl_errors_report(); FALSE */
 gboolean rb_ctl_fail_remote(GError **error, GError *error_remote);
 gboolean rb_ctl_set_property(GDBusProxy *proxy, const gchar *name, GVariant *value, GError **error);
+/* connects first (rb_ctl_connect()): every command naming a RECORDER starts here */
 GDBusObject *rb_ctl_connect_recorder(RbCtl *ctl, const gchar *wanted, GError **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RbCtl, rb_ctl_clear)

@@ -104,7 +104,9 @@ rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
 	return fd;
 }
 
-/* an a{sv} option's value of the one type @key takes */
+/* an a{sv} option's value of the one type @key takes; for booleans too:
+ * every binding and busctl/gdbus can send a "b", and a number taken for a
+ * flag would let a value meant for another option switch it on unnoticed */
 gboolean
 rb_dbus_util_check_option_type(const gchar *key,
 			       GVariant *value,
@@ -140,10 +142,20 @@ rb_dbus_util_parse_integer(
 		number = g_variant_get_uint32(value);
 	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT64))
 		number = g_variant_get_int64(value);
-	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
-		number = g_variant_get_uint64(value) > G_MAXINT64
-				 ? G_MAXINT64
-				 : (gint64)g_variant_get_uint64(value);
+	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64) &&
+		 g_variant_get_uint64(value) > G_MAXINT64) {
+		/* above every range an option has: say the value as it came */
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_INVALID_ARGS,
+			    _("The option “%s” takes %" PRId64 " to %" PRId64 ", not %" PRIu64 "."),
+			    key,
+			    min,
+			    max,
+			    (guint64)g_variant_get_uint64(value));
+		return FALSE;
+	} else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
+		number = (gint64)g_variant_get_uint64(value);
 	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT16))
 		number = g_variant_get_int16(value);
 	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_UINT16))

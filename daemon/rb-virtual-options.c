@@ -32,7 +32,6 @@ rb_virtual_options_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **
 		/* iter_next, not iter_loop: returning early must not leak the value */
 		g_autoptr(GVariant) value = entry_value;
 
-		const GVariantType *want = G_VARIANT_TYPE_INT32;
 		gint32 *lba = NULL;
 		guint *count = NULL;
 		gboolean *flag = NULL;
@@ -70,26 +69,27 @@ rb_virtual_options_parse_faults(GVariant *faults, RbVdriveFaults *out, GError **
 				    key);
 			return FALSE;
 		}
-		if (count != NULL)
-			want = G_VARIANT_TYPE_UINT32;
-		else if (flag != NULL)
-			want = G_VARIANT_TYPE_BOOLEAN;
-		if (!g_variant_is_of_type(value, want)) {
-			g_set_error(error,
-				    G_DBUS_ERROR,
-				    G_DBUS_ERROR_INVALID_ARGS,
-				    _("The fault “%s” takes a value of type “%s”, not “%s”."),
-				    key,
-				    (const gchar *)want,
-				    g_variant_get_type_string(value));
-			return FALSE;
-		}
-		if (lba != NULL)
-			*lba = g_variant_get_int32(value);
-		else if (flag != NULL)
+		if (flag != NULL) {
+			if (!rb_dbus_util_check_option_type(
+				    key, value, G_VARIANT_TYPE_BOOLEAN, error))
+				return FALSE;
 			*flag = g_variant_get_boolean(value);
-		else
-			*count = g_variant_get_uint32(value);
+		} else if (lba != NULL) {
+			gint64 number = 0;
+
+			/* an LBA (i): any integer type holding one */
+			if (!rb_dbus_util_parse_integer(
+				    key, value, G_MININT32, G_MAXINT32, &number, error))
+				return FALSE;
+			*lba = (gint32)number;
+		} else {
+			gint64 number = 0;
+
+			/* a count (u) */
+			if (!rb_dbus_util_parse_integer(key, value, 0, G_MAXUINT32, &number, error))
+				return FALSE;
+			*count = (guint)number;
+		}
 	}
 	out->long_write_ms = MIN(long_write_seconds, RB_VDRIVE_FINISHING_MS_MAX / 1000) * 1000;
 	if (out->not_ready_after_lba != RB_VDRIVE_FAULT_OFF && out->not_ready_count == 0)

@@ -482,7 +482,7 @@ START_TEST(test_erase_rawburnctl)
 	blank = rb_last_blank(client);
 	ck_assert_str_eq(blank, "minimal");
 	rb_assert_blank_and_free(client);
-	/* a CD-R: the service's error, exit 1 */
+	/* a CD-R: the service's error, a problem with the medium (6) */
 	failure = rb_test_client_call(client,
 				      RB_PATH,
 				      RB_TEST_VIRTUAL,
@@ -494,7 +494,7 @@ START_TEST(test_erase_rawburnctl)
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);
 	status = rb_test_run_rawburnctl(service, cdr, &out, &err);
-	ck_assert_int_eq(status, 1);
+	ck_assert_int_eq(status, 6);
 	ck_assert_msg(strstr(err, "only a CD-RW") != NULL, "%s", err);
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);

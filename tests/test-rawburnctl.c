@@ -224,9 +224,12 @@ START_TEST(test_ctl_burn_refused)
 	ck_assert_int_eq(g_stat(image, &st), 0);
 	ck_assert_int_eq(truncate(image, st.st_size - 1000), 0);
 	rb_test_service_start_daemon(service, rb_fast_cd_r);
-	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 1);
-	/* the daemon's message, without the D-Bus error name */
-	ck_assert_msg(g_str_has_prefix(err, "rawburnctl: 0xC0AA060D: "), "%s", err);
+	/* a stream the service cannot use: the image's class */
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 65);
+	/* the client's sentence, then the daemon's message without the D-Bus error name */
+	ck_assert_msg(
+		g_str_has_prefix(err, "rawburnctl: The data stream cannot be used; "), "%s", err);
+	ck_assert_msg(strstr(err, "\nDetails: 0xC0AA060D: ") != NULL, "%s", err);
 	ck_assert_msg(strstr(err, "not a whole number of 2448-byte sectors") != NULL, "%s", err);
 	ck_assert(strstr(err, "org.rawburn") == NULL);
 	rb_assert_released(service);
@@ -292,9 +295,13 @@ START_TEST(test_ctl_burn_cancel)
 	g_subprocess_send_signal(ctl, SIGINT);
 	ck_assert(g_subprocess_communicate_utf8(ctl, NULL, NULL, &out, &err, &error));
 	ck_assert_msg(g_subprocess_get_if_exited(ctl), "rawburnctl died of its signal");
-	ck_assert_int_eq(g_subprocess_get_exit_status(ctl), 1);
+	ck_assert_int_eq(g_subprocess_get_exit_status(ctl), 7);
 	ck_assert_msg(strstr(err, "cancelling") != NULL, "%s", err);
-	ck_assert_msg(strstr(err, "rawburnctl: 0xC0AA0002: ") != NULL, "%s", err);
+	ck_assert_msg(
+		strstr(err, "rawburnctl: The request was cancelled.\nDetails: 0xC0AA0002: ") !=
+			NULL,
+		"%s",
+		err);
 	rb_assert_released(service);
 	rb_test_service_stop_daemon(service);
 }
@@ -417,7 +424,7 @@ START_TEST(test_ctl_unknown_recorder)
 	g_autofree gchar *err = NULL;
 
 	rb_test_service_start_daemon(service, rb_two_recorders);
-	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 1);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 9);
 	ck_assert_msg(strstr(err, "No recorder “sr9”") != NULL, "%s", err);
 	ck_assert(strstr(err, "rawburnctl list") != NULL);
 	rb_test_service_stop_daemon(service);
@@ -432,7 +439,7 @@ START_TEST(test_ctl_service_absent)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 
-	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 1);
+	ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 3);
 	ck_assert_msg(strstr(err, "not running on the session bus") != NULL, "%s", err);
 	ck_assert(strstr(err, "rawburnd --session") != NULL);
 	ck_assert_str_eq(out, "");

@@ -247,7 +247,10 @@ START_TEST(test_test_write_rawburnctl_not_supported)
 	client = rb_test_client_new(service);
 	rb_test_client_wait_for_drive(client, RB_V0);
 	ck_assert_int_eq(rb_test_run_rawburnctl(service, simulate, &out, &err), 1);
-	ck_assert_msg(g_str_has_prefix(err, "rawburnctl: 0xC0AA06F3: "), "%s", err);
+	ck_assert_msg(g_str_has_prefix(err, "rawburnctl: The recorder cannot simulate a write"),
+		      "%s",
+		      err);
+	ck_assert_msg(strstr(err, "\nDetails: 0xC0AA06F3: ") != NULL, "%s", err);
 	ck_assert(strstr(err, "org.rawburn") == NULL);
 	rb_test_write_assert_released(client, RB_V0);
 	report = rb_test_client_get(client, RB_V0, RB_TEST_VIRTUAL, "ValidationReport");

@@ -536,11 +536,11 @@ START_TEST(test_rawburnctl_verify)
 	/* a fresh disc that reads back wrong at LBA 123 */
 	rb_verify_fixture_setup(&f, "cd-r-80");
 	rb_test_client_set_faults(f.client, RB_VERIFY_RECORDER, "{'CorruptAtLba': <123>}");
-	ck_assert_int_ne(rb_test_run_rawburnctl(f.service, burn, &out, &err), 0);
+	ck_assert_int_eq(rb_test_run_rawburnctl(f.service, burn, &out, &err), 8);
 	ck_assert_msg(strstr(err, "LBA 123: main channel") != NULL, "%s", err);
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);
-	ck_assert_int_ne(rb_test_run_rawburnctl(f.service, verify, &out, &err), 0);
+	ck_assert_int_eq(rb_test_run_rawburnctl(f.service, verify, &out, &err), 8);
 	ck_assert_msg(strstr(err, "LBA 123: main channel byte 1000") != NULL, "%s", err);
 	close(fd);
 	rb_verify_fixture_teardown(&f);

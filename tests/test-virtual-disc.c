@@ -417,7 +417,8 @@ START_TEST(test_virtual_disc_rawburnctl_commands)
 		g_autofree gchar *out = NULL;
 		g_autofree gchar *err = NULL;
 
-		ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 1);
+		/* the service's InvalidArgs: a wrong value on the command line */
+		ck_assert_int_eq(rb_test_run_rawburnctl(service, args, &out, &err), 2);
 		ck_assert_msg(strstr(err, "floppy") != NULL, "%s", err);
 	}
 	{
