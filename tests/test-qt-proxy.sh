@@ -71,17 +71,21 @@ done
 
 # the burn, as a Qt application does it
 : "${RAWBURND:?}" "${MAKE_IMAGE:?}" "${DBUS_DAEMON:?}"
+# moc's output for the four proxies as one unit: one compile, not four
 objects=""
+: >"$tmp/moc_all.cpp"
 for name in manager recorder discformat2rawcd virtualrecorder; do
 	"$QT_MOC" "$tmp/${name}proxy.h" -o "$tmp/moc_${name}proxy.cpp" || exit 1
-	objects="$objects $tmp/$name.o $tmp/moc_$name.o"
+	echo "#include \"moc_${name}proxy.cpp\"" >>"$tmp/moc_all.cpp"
+	objects="$objects $tmp/$name.o"
 done
 # shellcheck disable=SC2086
-for source in "$abs_top_srcdir/tests/qt/rb-qt-burn.cpp" "$tmp"/moc_*proxy.cpp; do
-	object=$tmp/$(basename "$source" .cpp | sed 's/proxy$//').o
+for source in "$abs_top_srcdir/tests/qt/rb-qt-burn.cpp" "$tmp/moc_all.cpp"; do
+	object=$tmp/$(basename "$source" .cpp).o
 	"$QT_CXX" -std=c++17 -fPIC -Wall -Wextra -Werror -I"$abs_top_srcdir/tests/qt" -I"$tmp" \
 		$QT5DBUS_CFLAGS -c "$source" -o "$object" || { echo "FAIL: compiling $source" >&2; exit 1; }
 done
+objects="$objects $tmp/moc_all.o"
 # shellcheck disable=SC2086
 "$QT_CXX" -o "$tmp/rb-qt-burn" "$tmp/rb-qt-burn.o" $objects $QT5DBUS_LIBS ||
 	{ echo "FAIL: linking rb-qt-burn" >&2; exit 1; }
