@@ -45,6 +45,7 @@ installed_files() {
 	done | sort -rn | while read -r _ pair; do
 		name=${pair%%=*}
 		value=$(printf '%s' "${pair#*=}" | sed 's/[][\\.*^$|]/\\&/g')
+		# shellcheck disable=SC2016 # ${name} is the list's notation
 		printf 's|^%s/|${%s}/|;t\n' "$value" "$name" >>"$subst"
 	done
 	(cd "$1" && find . ! -type d | sed 's|^\.||') | sed -f "$subst" | LC_ALL=C sort
@@ -90,6 +91,7 @@ configure_data() {
 
 # 2. the layout of a distribution package
 configure_data "$tmp/usr" --prefix=/usr --sysconfdir=/etc --localstatedir=/var
+# shellcheck disable=SC2086 # a list of targets
 rb_make -C "$tmp/usr" $RB_DATA_TARGETS DESTDIR="$tmp/usr-dest" >"$tmp/usr-install.log" 2>&1 ||
 	{ cat "$tmp/usr-install.log"; fail "make $RB_DATA_TARGETS (--prefix=/usr)"; }
 dest=$tmp/usr-dest
@@ -117,6 +119,7 @@ echo "PASS: --prefix=/usr installs the policy, activation file, polkit action an
 # 3. a user's prefix: nothing outside it
 prefix=$tmp/home/x
 configure_data "$tmp/x" --prefix="$prefix"
+# shellcheck disable=SC2086
 rb_make -C "$tmp/x" $RB_DATA_TARGETS DESTDIR="$tmp/x-dest" >"$tmp/x-install.log" 2>&1 ||
 	{ cat "$tmp/x-install.log"; fail "make $RB_DATA_TARGETS (--prefix=$prefix)"; }
 outside=$(cd "$tmp/x-dest" && find . ! -type d | sed 's|^\.||' | grep -v "^$prefix/")

@@ -45,7 +45,7 @@ status=0
 count=0
 for xml in "$abs_top_srcdir"/dbus/*.xml; do
 	name=$(basename "$xml" .xml)
-	name=$(echo "${name##*.}" | tr 'A-Z' 'a-z')
+	name=$(echo "${name##*.}" | tr '[:upper:]' '[:lower:]')
 	count=$((count + 1))
 	# qdbusxml2cpp prints its complaint and still exits 0 for some of them:
 	# anything it says is a failure
