@@ -161,16 +161,23 @@ rb_assert_ok(gchar *error_name, const gchar *what)
 
 /* --- tests -------------------------------------------------------------------------- */
 
-/* clients that only read: not a line on stderr, even with --debug */
+/* a daemon without --debug, as the service runs: clients that only read
+ * leave not a line on stderr; the records of a PrepareMedia are still
+ * logged (INFO, which GLib's default writer drops) */
 START_TEST(test_journal_quiet_when_idle)
 {
-	g_autoptr(RbTestService) service =
-		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
+	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
+	g_autoptr(RbTestService) service = rb_test_service_new_bus();
+	g_autoptr(RbTestClient) client = NULL;
+	g_autoptr(GPtrArray) records = NULL;
 	g_autofree gchar *before = NULL;
 	g_autofree gchar *after = NULL;
+	g_autofree gchar *events = NULL;
 	gint64 end;
 
+	service->daemon_no_debug = TRUE;
+	rb_test_service_start_daemon(service, args);
+	client = rb_test_client_new(service);
 	rb_test_client_wait_for_drive(client, RB_V0);
 	before = rb_read_log(service);
 	end = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
@@ -190,6 +197,12 @@ START_TEST(test_journal_quiet_when_idle)
 	}
 	after = rb_read_log(service);
 	ck_assert_str_eq(after, before);
+
+	rb_test_client_assert_call(client, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, -1);
+	rb_test_client_assert_call(client, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, -1);
+	records = rb_wait_records(service, "release");
+	events = rb_events(records);
+	ck_assert_str_eq(events, "prepare release");
 	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
 }
 END_TEST
@@ -422,6 +435,76 @@ START_TEST(test_journal_erase)
 }
 END_TEST
 
+/* VerifyMedia of what a Burn wrote: the verify's records; then one of
+ * another stream, which fails */
+START_TEST(test_journal_verify)
+{
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestClient) client = rb_test_client_new(service);
+	g_autoptr(RbDaoStream) stream = rb_test_write_stream_new();
+	g_autoptr(GPtrArray) records = NULL;
+	g_autofree gchar *events = NULL;
+	GHashTable *record;
+	gint fd = rb_test_stream_to_file(stream);
+	const gchar *options = "{'ClientName': <'journal-verifier'>, 'SectorType': <uint32 3>}";
+
+	rb_test_client_wait_for_drive(client, RB_V0);
+	rb_assert_ok(rb_test_write_burn(client,
+					RB_V0,
+					stream,
+					"{'ClientName': <'" RB_CLIENT_NAME
+					"'>, 'SectorType': <uint32 3>}"),
+		     "Burn");
+	rb_test_client_wait_for_property(client,
+					 RB_V0,
+					 RB_TEST_FORMAT,
+					 "MediaPhysicallyBlank",
+					 g_variant_new_boolean(FALSE));
+	rb_test_client_assert_call_fd_ok(client, RB_V0, "VerifyMedia", fd, options);
+	records = rb_wait_records(service, "verify-end");
+	while (records->len < 7) {
+		g_ptr_array_unref(records);
+		g_usleep(10000);
+		records = rb_wait_records(service, "verify-end");
+	}
+	events = rb_events(records);
+	ck_assert_str_eq(events,
+			 "prepare write-start write-end release verify-start verify-end release");
+	record = rb_find_record(records, "verify-start");
+	rb_assert_who(record, client, "journal-verifier");
+	record = rb_find_record(records, "verify-end");
+	rb_assert_who(record, client, "journal-verifier");
+	ck_assert_int_ge(rb_field_int(record, "RAWBURN_DURATION_MS"), 0);
+	record = g_ptr_array_index(records, 6);
+	rb_assert_field(record, "RAWBURN_RELEASED_BY", "end of verify");
+
+	/* a byte of LBA 300 changed in the stream: the disc no longer matches */
+	{
+		const off_t offset = (off_t)(22650 + 300) * RB_RAW_SECTOR + 10;
+		guint8 byte;
+
+		ck_assert_int_eq(pread(fd, &byte, 1, offset), 1);
+		byte ^= 0xff;
+		ck_assert_int_eq(pwrite(fd, &byte, 1, offset), 1);
+	}
+	rb_test_client_assert_call_fd_fails(client,
+					    RB_V0,
+					    "VerifyMedia",
+					    fd,
+					    options,
+					    RB_TEST_ERROR("BurnVerificationFailed"),
+					    NULL);
+	close(fd);
+	g_ptr_array_unref(records);
+	records = rb_wait_records(service, "verify-failure");
+	record = rb_find_record(records, "verify-failure");
+	rb_assert_who(record, client, "journal-verifier");
+	rb_assert_field(record, "RAWBURN_ERROR", RB_TEST_ERROR("BurnVerificationFailed"));
+	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
+}
+END_TEST
+
 static Suite *
 rb_journal_suite(void)
 {
@@ -434,6 +517,7 @@ rb_journal_suite(void)
 	tcase_add_test(tc, test_journal_write_failure);
 	tcase_add_test(tc, test_journal_cancel);
 	tcase_add_test(tc, test_journal_erase);
+	tcase_add_test(tc, test_journal_verify);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
@@ -443,5 +527,7 @@ main(void)
 {
 	/* the daemons these tests start print every record's fields */
 	g_setenv("RAWBURN_LOG_FORMAT", "fields", TRUE);
+	/* INFO must be kept without it */
+	g_unsetenv("G_MESSAGES_DEBUG");
 	return rb_test_run_suite(rb_journal_suite());
 }

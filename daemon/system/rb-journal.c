@@ -134,6 +134,8 @@ rb_journal_log(RbJournal *self, RbJournalRecord *record, const gchar *format, ..
 {
 	va_list args;
 	g_autofree gchar *text = NULL;
+	/* the object path's last element names the recorder well enough in a line */
+	g_autofree gchar *recorder = g_path_get_basename(self->recorder);
 
 	va_start(args, format);
 	text = g_strdup_vprintf(format, args);
@@ -143,7 +145,7 @@ rb_journal_log(RbJournal *self, RbJournalRecord *record, const gchar *format, ..
 		record,
 		"MESSAGE",
 		g_strdup_printf("%s: client “%s” (%s): %s",
-				self->recorder,
+				recorder,
 				self->client_name != NULL ? self->client_name : self->bus_name,
 				self->bus_name,
 				text));

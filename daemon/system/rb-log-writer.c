@@ -82,7 +82,7 @@ rb_log_writer_write_line(const GLogField *fields, gsize n_fields)
 	for (gsize i = 0; i < n_fields; i++) {
 		if (!g_str_has_prefix(fields[i].key, "RAWBURN_") || fields[i].length >= 0)
 			continue;
-		g_string_append_printf(line, " %s=", fields[i].key);
+		g_string_append_printf(line, "  %s=", fields[i].key);
 		rb_log_writer_append_value(line, fields[i].value);
 	}
 	g_string_append_c(line, '\n');
