@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gunixfdlist.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -324,6 +325,52 @@ START_TEST(test_journal_write_failure)
 }
 END_TEST
 
+/* a stream the checks refuse before anything is written: a failure record
+ * too, with nothing written */
+START_TEST(test_journal_write_refused)
+{
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestClient) client = rb_test_client_new(service);
+	g_autoptr(GPtrArray) records = NULL;
+	g_autofree gchar *events = NULL;
+	g_autofree gchar *message = NULL;
+	g_autofree gchar *error_name = NULL;
+	g_autofree gchar *file = NULL;
+	GHashTable *record;
+	gint fd;
+
+	/* not a whole number of 2448-byte sectors */
+	file = rb_test_service_write_file(service, "odd.raw", "x", 1, 0644);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	rb_test_client_wait_for_drive(client, RB_V0);
+	error_name = rb_test_client_call_fd(client,
+					    RB_V0,
+					    "Burn",
+					    fd,
+					    "{'ClientName': <'" RB_CLIENT_NAME
+					    "'>, 'SectorType': <uint32 3>}",
+					    &message);
+	close(fd);
+	ck_assert_ptr_nonnull(error_name);
+	records = rb_wait_records(service, "release");
+	events = rb_events(records);
+	ck_assert_str_eq(events, "prepare write-failure release");
+	record = rb_find_record(records, "write-failure");
+	rb_assert_who(record, client, RB_CLIENT_NAME);
+	rb_assert_field(record, "RAWBURN_ERROR", error_name);
+	/* the client's message is the record's, after GDBus's prefix */
+	ck_assert_msg(
+		g_str_has_suffix(message, g_hash_table_lookup(record, "RAWBURN_ERROR_MESSAGE")),
+		"%s",
+		message);
+	rb_assert_field(record, "RAWBURN_SECTORS", "0");
+	rb_assert_field(g_ptr_array_index(records, 2), "RAWBURN_RELEASED_BY", "end of Burn");
+	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
+}
+END_TEST
+
 /* CancelWrite on a real-time drive: a cancel record that says so */
 START_TEST(test_journal_cancel)
 {
@@ -515,6 +562,7 @@ rb_journal_suite(void)
 	tcase_add_test(tc, test_journal_quiet_when_idle);
 	tcase_add_test(tc, test_journal_burn);
 	tcase_add_test(tc, test_journal_write_failure);
+	tcase_add_test(tc, test_journal_write_refused);
 	tcase_add_test(tc, test_journal_cancel);
 	tcase_add_test(tc, test_journal_erase);
 	tcase_add_test(tc, test_journal_verify);

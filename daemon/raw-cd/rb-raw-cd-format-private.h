@@ -155,6 +155,9 @@ void rb_raw_cd_journal_write_started(RbRawCdFormat *self,
 				     const RbWriteJobParams *params,
 				     gint32 write_speed,
 				     gint64 stream_bytes);
+void rb_raw_cd_journal_write_refused(RbRawCdFormat *self,
+				     GDBusMethodInvocation *invocation,
+				     const GError *error);
 void rb_raw_cd_journal_write_ended(RbRawCdFormat *self, RbWriteJob *job, const GError *error);
 
 /* rb-raw-cd-speed.c */

@@ -77,6 +77,22 @@ rb_raw_cd_journal_write_started(RbRawCdFormat *self,
 	rb_journal_write_started(self->journal, &write);
 }
 
+/* the holder's write refused before it began (sector type, stream checks…) */
+void
+rb_raw_cd_journal_write_refused(RbRawCdFormat *self,
+				GDBusMethodInvocation *invocation,
+				const GError *error)
+{
+	RbWriteArgs *args = rb_write_args_get(invocation);
+
+	if (self->journal == NULL ||
+	    !rb_raw_cd_format_is_holder(self, g_dbus_method_invocation_get_sender(invocation)))
+		return;
+	if (args != NULL && args->burn)
+		rb_journal_set_release_reason(self->journal, "end of Burn");
+	rb_journal_write_refused(self->journal, error);
+}
+
 /* before the write's end changes anything: why it was cancelled is still
  * to be seen */
 void

@@ -187,6 +187,9 @@ rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, c
 {
 	RbWriteArgs *args = rb_write_args_get(invocation);
 
+	/* the stream still ours: refused before the write began */
+	if (args != NULL && args->fd >= 0)
+		rb_raw_cd_journal_write_refused(self, invocation, error);
 	if (args != NULL && args->burn &&
 	    rb_raw_cd_format_is_holder(self, g_dbus_method_invocation_get_sender(invocation)))
 		rb_raw_cd_format_release(self, NULL);
@@ -344,13 +347,13 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	stream_bytes = fstat(args->fd, &stream_stat) == 0 && S_ISREG(stream_stat.st_mode)
 			       ? (gint64)stream_stat.st_size
 			       : -1;
-	/* the job holds its own duplicate */
-	close(args->fd);
-	args->fd = -1;
 	if (self->job == NULL) {
 		rb_raw_cd_write_failed(self, invocation, error);
 		return;
 	}
+	/* the job holds its own duplicate */
+	close(args->fd);
+	args->fd = -1;
 	rb_raw_cd_journal_write_started(self,
 					args,
 					&params,

@@ -188,8 +188,9 @@ rb_journal_new(GDBusConnection *connection,
 	RbJournal *self = g_new0(RbJournal, 1);
 
 	self->ref_count = 1;
-	self->recorder = g_strdup(recorder);
-	self->bus_name = g_strdup(bus_name);
+	/* an unexported object has no path: the fields are never NULL */
+	self->recorder = g_strdup(recorder != NULL ? recorder : "");
+	self->bus_name = g_strdup(bus_name != NULL ? bus_name : "");
 	self->client_name = g_strdup(client_name);
 	if (connection == NULL)
 		return self;
@@ -367,6 +368,17 @@ rb_journal_write_ended(RbJournal *self,
 		       last_written_lba,
 		       figures,
 		       error->message);
+}
+
+void
+rb_journal_write_refused(RbJournal *self, const GError *error)
+{
+	RbJournalRecord *record =
+		rb_journal_record_new(RB_JOURNAL_ID_WRITE_FAILED, "write-failure", G_STRFUNC);
+
+	rb_journal_record_add_int(record, "RAWBURN_SECTORS", 0);
+	rb_journal_add_error(record, error);
+	rb_journal_log(self, record, "write refused before it began: %s", error->message);
 }
 
 void

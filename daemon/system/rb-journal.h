@@ -40,6 +40,8 @@ void rb_journal_set_release_reason(RbJournal *self, const gchar *reason);
 
 void rb_journal_prepared(RbJournal *self, gint32 write_speed);
 void rb_journal_write_started(RbJournal *self, const RbJournalWrite *write);
+/* refused before anything reached the drive */
+void rb_journal_write_refused(RbJournal *self, const GError *error);
 /* @sectors written, of @sector_size bytes; @error NULL: the write ended
  * well; RequestCancelled: cancelled for @how */
 void rb_journal_write_ended(RbJournal *self,
