@@ -19,6 +19,7 @@
 #include "rb-daemon.h"
 #include "rb-error.h"
 #include "rb-fd-limit.h"
+#include "rb-log-writer.h"
 
 typedef struct {
 	GMainLoop *loop;
@@ -275,6 +276,7 @@ main(int argc, char **argv)
 	}
 	if (opt_debug)
 		g_log_set_debug_enabled(TRUE);
+	rb_log_writer_install();
 
 	/* register the error domain before any reply can carry one */
 	(void)RB_ERROR;

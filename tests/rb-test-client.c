@@ -49,17 +49,17 @@ rb_test_client_get_name(RbTestClient *client)
 }
 
 gchar *
-rb_test_client_call(RbTestClient *client,
-		    const gchar *path,
-		    const gchar *interface,
-		    const gchar *method,
-		    GVariant *params,
-		    GUnixFDList *fds,
-		    gchar **message)
+rb_test_call_on(GDBusConnection *connection,
+		const gchar *path,
+		const gchar *interface,
+		const gchar *method,
+		GVariant *params,
+		GUnixFDList *fds,
+		gchar **message)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) reply =
-		g_dbus_connection_call_with_unix_fd_list_sync(client->connection,
+		g_dbus_connection_call_with_unix_fd_list_sync(connection,
 							      RB_DBUS_NAME,
 							      path,
 							      interface,
@@ -79,6 +79,47 @@ rb_test_client_call(RbTestClient *client,
 		*message = g_strdup(error->message);
 	return g_dbus_error_is_remote_error(error) ? g_dbus_error_get_remote_error(error)
 						   : g_strdup(error->message);
+}
+
+gchar *
+rb_test_client_call(RbTestClient *client,
+		    const gchar *path,
+		    const gchar *interface,
+		    const gchar *method,
+		    GVariant *params,
+		    GUnixFDList *fds,
+		    gchar **message)
+{
+	return rb_test_call_on(client->connection, path, interface, method, params, fds, message);
+}
+
+gchar *
+rb_test_client_call_with_fd(RbTestClient *client,
+			    const gchar *path,
+			    const gchar *interface,
+			    const gchar *method,
+			    GVariant *params,
+			    gint fd,
+			    gchar **message)
+{
+	g_autoptr(GUnixFDList) fds = fd >= 0 ? rb_test_fd_list_new(fd) : NULL;
+
+	return rb_test_client_call(client, path, interface, method, params, fds, message);
+}
+
+void
+rb_test_client_assert_call(RbTestClient *client,
+			   const gchar *path,
+			   const gchar *interface,
+			   const gchar *method,
+			   GVariant *params,
+			   gint fd)
+{
+	g_autofree gchar *message = NULL;
+	g_autofree gchar *error =
+		rb_test_client_call_with_fd(client, path, interface, method, params, fd, &message);
+
+	ck_assert_msg(error == NULL, "%s.%s: %s %s", interface, method, error, message);
 }
 
 /* a call that must succeed */
@@ -224,6 +265,33 @@ rb_test_client_call_fd(RbTestClient *client,
 				   g_variant_new("(h@a{sv})", 0, dict),
 				   fds,
 				   message);
+}
+
+void
+rb_test_client_assert_call_fd_ok(
+	RbTestClient *client, const gchar *path, const gchar *method, gint fd, const gchar *options)
+{
+	gchar *message = NULL;
+
+	rb_test_assert_ok(rb_test_client_call_fd(client, path, method, fd, options, &message),
+			  &message);
+}
+
+void
+rb_test_client_assert_call_fd_fails(RbTestClient *client,
+				    const gchar *path,
+				    const gchar *method,
+				    gint fd,
+				    const gchar *options,
+				    const gchar *want,
+				    const gchar *text)
+{
+	gchar *message = NULL;
+
+	rb_test_assert_error(rb_test_client_call_fd(client, path, method, fd, options, &message),
+			     &message,
+			     want,
+			     text);
 }
 
 void

@@ -28,6 +28,16 @@ RbTestClient *rb_test_client_new(RbTestService *service);
 void rb_test_client_free(RbTestClient *client);
 const gchar *rb_test_client_get_name(RbTestClient *client);
 
+/* @method of @interface at @path of rawburnd over @connection, with @fds
+ * (may be NULL): the D-Bus error name, NULL on success; *@message (may be
+ * NULL) gets the error's message. What every test's calls come down to. */
+gchar *rb_test_call_on(GDBusConnection *connection,
+		       const gchar *path,
+		       const gchar *interface,
+		       const gchar *method,
+		       GVariant *params,
+		       GUnixFDList *fds,
+		       gchar **message);
 gchar *rb_test_client_call(RbTestClient *client,
 			   const gchar *path,
 			   const gchar *interface,
@@ -72,6 +82,37 @@ gchar *rb_test_client_call_fd(RbTestClient *client,
 			      gint fd,
 			      const gchar *options,
 			      gchar **message);
+/* @method of @interface at @path with @params (floating, consumed; may be
+ * NULL) and, unless @fd is -1, @fd as the one descriptor (the caller keeps
+ * it): the error name, NULL on success */
+gchar *rb_test_client_call_with_fd(RbTestClient *client,
+				   const gchar *path,
+				   const gchar *interface,
+				   const gchar *method,
+				   GVariant *params,
+				   gint fd,
+				   gchar **message);
+/* the same call, which must succeed: else the test fails naming the error */
+void rb_test_client_assert_call(RbTestClient *client,
+				const gchar *path,
+				const gchar *interface,
+				const gchar *method,
+				GVariant *params,
+				gint fd);
+/* rb_test_client_call_fd() (Burn, VerifyMedia…) succeeds */
+void rb_test_client_assert_call_fd_ok(RbTestClient *client,
+				      const gchar *path,
+				      const gchar *method,
+				      gint fd,
+				      const gchar *options);
+/* … fails with @want (NULL: any error), its message holding @text (NULL: any) */
+void rb_test_client_assert_call_fd_fails(RbTestClient *client,
+					 const gchar *path,
+					 const gchar *method,
+					 gint fd,
+					 const gchar *options,
+					 const gchar *want,
+					 const gchar *text);
 /* a virtual recorder's Faults set to @faults (GVariant text of an a{sv});
  * fails the test unless the service takes them */
 void rb_test_client_set_faults(RbTestClient *client, const gchar *path, const gchar *faults);

@@ -307,7 +307,8 @@ rb_test_service_start_daemon_on(RbTestService *self,
 	g_ptr_array_add(argv, (gpointer)rb_test_get_rawburnd());
 	if (session)
 		g_ptr_array_add(argv, (gpointer) "--session");
-	g_ptr_array_add(argv, (gpointer) "--debug");
+	if (!self->daemon_no_debug)
+		g_ptr_array_add(argv, (gpointer) "--debug");
 	for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
 		g_ptr_array_add(argv, (gpointer)extra_args[i]);
 	g_ptr_array_add(argv, NULL);

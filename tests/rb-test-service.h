@@ -26,6 +26,8 @@ typedef struct {
 	GDBusConnection *connection;
 	/* RLIMIT_NOFILE (soft and hard) for the next daemon started; 0 keeps ours */
 	guint daemon_fd_limit;
+	/* the next daemon started without --debug, as a service runs */
+	gboolean daemon_no_debug;
 } RbTestService;
 
 /* a session-type bus where everyone may own and call everything */

@@ -162,19 +162,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbClient, rb_client_free)
 static gchar *
 rb_call(RbClient *client, const gchar *interface, const gchar *method, GVariant *params)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(client->connection,
-								RB_DBUS_NAME,
-								RB_RECORDER,
-								interface,
-								method,
-								params,
-								NULL,
-								G_DBUS_CALL_FLAGS_NONE,
-								-1,
-								NULL,
-								&error);
-	return reply != NULL ? NULL : g_dbus_error_get_remote_error(error);
+	return rb_test_call_on(
+		client->connection, RB_RECORDER, interface, method, params, NULL, NULL);
 }
 
 static void

@@ -155,23 +155,6 @@ rb_mixed_stream_fd(void)
 	return fd;
 }
 
-/* a D-Bus call carrying one fd; asserts success */
-static void
-rb_call_with_fd(RbTestClient *client,
-		const gchar *path,
-		const gchar *interface,
-		const gchar *method,
-		GVariant *params,
-		gint fd)
-{
-	g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(fd);
-	g_autofree gchar *message = NULL;
-	g_autofree gchar *error =
-		rb_test_client_call(client, path, interface, method, params, fds, &message);
-
-	ck_assert_msg(error == NULL, "%s: %s %s", method, error, message);
-}
-
 /* burns the mixed disc on a fresh virtual recorder and exports it to a
  * file in @dir; returns its path */
 static gchar *
@@ -196,14 +179,15 @@ rb_burn_and_export(const gchar *dir)
 		g_variant_new_parsed("({'Media': <'cd-r-80'>, 'Realtime': <false>},)"));
 	g_variant_get(reply, "(o)", &recorder);
 	rb_test_client_wait_for_drive(client, recorder);
-	rb_call_with_fd(client,
-			recorder,
-			RB_TEST_FORMAT,
-			"Burn",
-			g_variant_new_parsed(
-				"(@h 0, {'SectorType': <uint32 3>, 'ClientName': <'readers'>})"),
-			stream);
-	rb_call_with_fd(
+	rb_test_client_assert_call(
+		client,
+		recorder,
+		RB_TEST_FORMAT,
+		"Burn",
+		g_variant_new_parsed(
+			"(@h 0, {'SectorType': <uint32 3>, 'ClientName': <'readers'>})"),
+		stream);
+	rb_test_client_assert_call(
 		client, recorder, RB_TEST_VIRTUAL, "ExportImage", g_variant_new("(h)", 0), out);
 	close(stream);
 	close(out);

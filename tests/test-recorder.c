@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "rb-error.h"
+#include "rb-test-client.h"
 #include "rb-test-service.h"
 
 #define RB_RECORDER RB_DBUS_RECORDERS_PATH "/virtual0"
@@ -38,24 +39,7 @@ rb_client_new(RbTestService *service)
 static gchar *
 rb_call(GDBusConnection *connection, const gchar *method, GVariant *params, gchar **message)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply = g_dbus_connection_call_sync(connection,
-								RB_DBUS_NAME,
-								RB_RECORDER,
-								RB_FORMAT,
-								method,
-								params,
-								NULL,
-								G_DBUS_CALL_FLAGS_NONE,
-								-1,
-								NULL,
-								&error);
-
-	if (reply != NULL)
-		return NULL;
-	if (message != NULL)
-		*message = g_strdup(error->message);
-	return g_dbus_error_get_remote_error(error);
+	return rb_test_call_on(connection, RB_RECORDER, RB_FORMAT, method, params, NULL, message);
 }
 
 static gchar *
@@ -399,20 +383,8 @@ END_TEST
 static gchar *
 rb_control(GDBusConnection *connection, const gchar *method, GVariant *params)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) reply =
-		g_dbus_connection_call_sync(connection,
-					    RB_DBUS_NAME,
-					    RB_RECORDER,
-					    "org.rawburn.RawBurn1.VirtualRecorder",
-					    method,
-					    params,
-					    NULL,
-					    G_DBUS_CALL_FLAGS_NONE,
-					    -1,
-					    NULL,
-					    &error);
-	return reply != NULL ? NULL : g_dbus_error_get_remote_error(error);
+	return rb_test_call_on(
+		connection, RB_RECORDER, RB_TEST_VIRTUAL, method, params, NULL, NULL);
 }
 
 /* waits until a property shows @expected (PropertiesChanged follows a re-read of the drive) */

@@ -53,16 +53,6 @@ rb_set_test_write(RbTestClient *client, const gchar *path, gboolean value)
 	ck_assert_msg(failed == NULL, "%s", failed);
 }
 
-/* @method of @path's format interface, without arguments, succeeds */
-static void
-rb_assert_call(RbTestClient *client, const gchar *path, const gchar *method)
-{
-	g_autofree gchar *failed =
-		rb_test_client_call(client, path, RB_TEST_FORMAT, method, NULL, NULL, NULL);
-
-	ck_assert_msg(failed == NULL, "%s: %s", method, failed);
-}
-
 /* @stream in a fresh file, as the one fd of a call */
 static GUnixFDList *
 rb_stream_fds(RbDaoStream *stream)
@@ -149,7 +139,7 @@ START_TEST(test_test_write_property)
 
 	/* PrepareMedia, then WriteMedia2: the caller's TestWrite applies */
 	rb_test_write_updates_watch(&updates, a, RB_V0);
-	rb_assert_call(a, RB_V0, "PrepareMedia");
+	rb_test_client_assert_call(a, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, -1);
 	failed = rb_test_client_set(
 		a, RB_V0, RB_TEST_FORMAT, "RequestedSectorType", g_variant_new_uint32(3), NULL);
 	ck_assert_msg(failed == NULL, "%s", failed);
@@ -168,7 +158,7 @@ START_TEST(test_test_write_property)
 		;
 	rb_test_write_updates_assert_whole_burn(&updates, rb_dao_stream_get_end_lba(stream));
 	/* WriteMedia2 keeps the lock: the holder releases it */
-	rb_assert_call(a, RB_V0, "ReleaseMedia");
+	rb_test_client_assert_call(a, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, -1);
 	rb_test_write_assert_simulated(
 		a, RB_V0, (guint64)(rb_dao_stream_get_end_lba(stream) + 11634));
 
@@ -210,7 +200,7 @@ START_TEST(test_test_write_not_while_writing)
 	b = rb_test_client_new(service);
 	rb_test_client_wait_for_drive(a, RB_V0);
 	rb_set_test_write(a, RB_V0, TRUE);
-	rb_assert_call(a, RB_V0, "PrepareMedia");
+	rb_test_client_assert_call(a, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, -1);
 	fds = rb_stream_fds(stream);
 	rb_test_write_updates_watch(&updates, a, RB_V0);
 	rb_test_client_call_async(
@@ -233,11 +223,11 @@ START_TEST(test_test_write_not_while_writing)
 		b, RB_V0, RB_TEST_FORMAT, "TestWrite", g_variant_new_boolean(TRUE), NULL);
 	ck_assert_msg(failed == NULL, "another client's own value: %s", failed);
 
-	rb_assert_call(a, RB_V0, "CancelWrite");
+	rb_test_client_assert_call(a, RB_V0, RB_TEST_FORMAT, "CancelWrite", NULL, -1);
 	rb_test_pending_wait(&pending);
 	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("RequestCancelled"));
 	rb_test_pending_clear(&pending);
-	rb_assert_call(a, RB_V0, "ReleaseMedia");
+	rb_test_client_assert_call(a, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, -1);
 	rb_test_write_wait_for(
 		a, RB_V0, RB_TEST_FORMAT, "MediaPhysicallyBlank", g_variant_new_boolean(TRUE));
 	{
@@ -321,7 +311,7 @@ START_TEST(test_test_write_not_supported)
 	/* WriteMedia2 with the property: refused alike, the lock stays its holder's */
 	g_clear_pointer(&failed, g_free);
 	rb_set_test_write(client, RB_V0, TRUE);
-	rb_assert_call(client, RB_V0, "PrepareMedia");
+	rb_test_client_assert_call(client, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, -1);
 	g_clear_object(&fds);
 	fds = rb_stream_fds(stream);
 	failed = rb_test_client_call(client,
@@ -341,7 +331,7 @@ START_TEST(test_test_write_not_supported)
 		ck_assert_str_ne(g_variant_get_string(owner, NULL), "");
 		ck_assert(!g_variant_get_boolean(writing));
 	}
-	rb_assert_call(client, RB_V0, "ReleaseMedia");
+	rb_test_client_assert_call(client, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, -1);
 	rb_test_write_assert_released(client, RB_V0);
 
 	/* the daemon carries on, and the recorder burns without simulating */

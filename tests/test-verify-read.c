@@ -58,35 +58,6 @@ rb_read_finish(RbVerifyFixture *f, gint fd)
 	rb_verify_fixture_teardown(f);
 }
 
-/* @method (Burn or VerifyMedia) of the stream with @options succeeds */
-static void
-rb_assert_call_ok(RbVerifyFixture *f, const gchar *method, gint fd, const gchar *options)
-{
-	gchar *message = NULL;
-
-	rb_test_assert_ok(rb_test_client_call_fd(
-				  f->client, RB_VERIFY_RECORDER, method, fd, options, &message),
-			  &message);
-}
-
-/* … fails with @want (NULL: any error), its message holding @text (NULL: any) */
-static void
-rb_assert_call_fails(RbVerifyFixture *f,
-		     const gchar *method,
-		     gint fd,
-		     const gchar *options,
-		     const gchar *want,
-		     const gchar *text)
-{
-	gchar *message = NULL;
-
-	rb_test_assert_error(rb_test_client_call_fd(
-				     f->client, RB_VERIFY_RECORDER, method, fd, options, &message),
-			     &message,
-			     want,
-			     text);
-}
-
 /* the read-back before the reply went from @start_lba to the last sector
  * before the stream's lead-out */
 static void
@@ -141,8 +112,9 @@ START_TEST(test_bad_q_crc_passes)
 	RbVerifyFixture f;
 	gint fd = rb_read_start(&f, "cd-r-80", "{'BadQCrcAtLba': <123>}", 2);
 
-	rb_assert_call_ok(&f, "Burn", fd, "{'Verify': <true>}");
-	rb_assert_call_ok(&f, "VerifyMedia", fd, "{}");
+	rb_test_client_assert_call_fd_ok(
+		f.client, RB_VERIFY_RECORDER, "Burn", fd, "{'Verify': <true>}");
+	rb_test_client_assert_call_fd_ok(f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}");
 	rb_read_finish(&f, fd);
 }
 END_TEST
@@ -154,15 +126,17 @@ START_TEST(test_q_difference_fails)
 	RbVerifyFixture f;
 	gint fd = rb_read_start(&f, "cd-rw-80", NULL, 1);
 
-	rb_assert_call_ok(&f, "Burn", fd, "{'SectorType': <uint32 1>}");
+	rb_test_client_assert_call_fd_ok(
+		f.client, RB_VERIFY_RECORDER, "Burn", fd, "{'SectorType': <uint32 1>}");
 	rb_rewrite_q(fd, 321, rb_make_mcn);
 	rb_rewrite_q(fd, 322, rb_shift_aframe);
-	rb_assert_call_fails(&f,
-			     "VerifyMedia",
-			     fd,
-			     "{'SectorType': <uint32 1>}",
-			     RB_TEST_ERROR("BurnVerificationFailed"),
-			     "LBA 322: sub-channel Q differs");
+	rb_test_client_assert_call_fd_fails(f.client,
+					    RB_VERIFY_RECORDER,
+					    "VerifyMedia",
+					    fd,
+					    "{'SectorType': <uint32 1>}",
+					    RB_TEST_ERROR("BurnVerificationFailed"),
+					    "LBA 322: sub-channel Q differs");
 	rb_read_finish(&f, fd);
 }
 END_TEST
@@ -176,16 +150,22 @@ START_TEST(test_unreadable_sector)
 	const gchar *want = "LBA 345: unreadable (03/11/00";
 
 	if (_i == 1)
-		rb_assert_call_fails(&f,
-				     "Burn",
-				     fd,
-				     "{'Verify': <true>}",
-				     RB_TEST_ERROR("BurnVerificationFailed"),
-				     want);
+		rb_test_client_assert_call_fd_fails(f.client,
+						    RB_VERIFY_RECORDER,
+						    "Burn",
+						    fd,
+						    "{'Verify': <true>}",
+						    RB_TEST_ERROR("BurnVerificationFailed"),
+						    want);
 	else
-		rb_assert_call_ok(&f, "Burn", fd, "{}");
-	rb_assert_call_fails(
-		&f, "VerifyMedia", fd, "{}", RB_TEST_ERROR("BurnVerificationFailed"), want);
+		rb_test_client_assert_call_fd_ok(f.client, RB_VERIFY_RECORDER, "Burn", fd, "{}");
+	rb_test_client_assert_call_fd_fails(f.client,
+					    RB_VERIFY_RECORDER,
+					    "VerifyMedia",
+					    fd,
+					    "{}",
+					    RB_TEST_ERROR("BurnVerificationFailed"),
+					    want);
 	rb_read_finish(&f, fd);
 }
 END_TEST
@@ -197,9 +177,11 @@ START_TEST(test_stale_toc)
 	RbVerifyFixture f;
 	gint fd = rb_read_start(&f, "cd-r-80", "{'StaleToc': <true>}", 2);
 
-	rb_assert_call_ok(&f, "Burn", fd, "{'Verify': <true>}");
+	rb_test_client_assert_call_fd_ok(
+		f.client, RB_VERIFY_RECORDER, "Burn", fd, "{'Verify': <true>}");
 	rb_assert_read_back_from(&f, -150);
-	rb_assert_call_fails(&f, "VerifyMedia", fd, "{}", NULL, NULL);
+	rb_test_client_assert_call_fd_fails(
+		f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}", NULL, NULL);
 	rb_read_finish(&f, fd);
 }
 END_TEST
@@ -210,9 +192,10 @@ START_TEST(test_pregap_refused)
 	RbVerifyFixture f;
 	gint fd = rb_read_start(&f, "cd-r-80", "{'RefusePregapRead': <true>}", 2);
 
-	rb_assert_call_ok(&f, "Burn", fd, "{'Verify': <true>}");
+	rb_test_client_assert_call_fd_ok(
+		f.client, RB_VERIFY_RECORDER, "Burn", fd, "{'Verify': <true>}");
 	rb_assert_read_back_from(&f, 0);
-	rb_assert_call_ok(&f, "VerifyMedia", fd, "{}");
+	rb_test_client_assert_call_fd_ok(f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}");
 	rb_assert_read_back_from(&f, 0);
 	rb_read_finish(&f, fd);
 }
@@ -225,8 +208,9 @@ START_TEST(test_audio_sync_verifies)
 	RbVerifyFixture f;
 	gint fd = rb_read_start(&f, "cd-r-80", NULL, 2);
 
-	rb_assert_call_ok(&f, "Burn", fd, "{'Verify': <true>}");
-	rb_assert_call_ok(&f, "VerifyMedia", fd, "{}");
+	rb_test_client_assert_call_fd_ok(
+		f.client, RB_VERIFY_RECORDER, "Burn", fd, "{'Verify': <true>}");
+	rb_test_client_assert_call_fd_ok(f.client, RB_VERIFY_RECORDER, "VerifyMedia", fd, "{}");
 	rb_read_finish(&f, fd);
 }
 END_TEST
@@ -237,16 +221,29 @@ START_TEST(test_lead_in_sign)
 	RbVerifyFixture f;
 	gint fd = rb_read_start(&f, "cd-r-80", NULL, 2);
 
-	rb_assert_call_ok(&f, "Burn", fd, "{'StreamLeadInSectors': <-22650>, 'Verify': <true>}");
-	rb_assert_call_ok(&f, "VerifyMedia", fd, "{'StreamLeadInSectors': <-22650>}");
-	rb_assert_call_ok(&f, "VerifyMedia", fd, "{'StreamLeadInSectors': <22650>}");
+	rb_test_client_assert_call_fd_ok(f.client,
+					 RB_VERIFY_RECORDER,
+					 "Burn",
+					 fd,
+					 "{'StreamLeadInSectors': <-22650>, 'Verify': <true>}");
+	rb_test_client_assert_call_fd_ok(f.client,
+					 RB_VERIFY_RECORDER,
+					 "VerifyMedia",
+					 fd,
+					 "{'StreamLeadInSectors': <-22650>}");
+	rb_test_client_assert_call_fd_ok(f.client,
+					 RB_VERIFY_RECORDER,
+					 "VerifyMedia",
+					 fd,
+					 "{'StreamLeadInSectors': <22650>}");
 	/* the stream's lead-in is 22650 sectors: any other magnitude is not it */
-	rb_assert_call_fails(&f,
-			     "VerifyMedia",
-			     fd,
-			     "{'StreamLeadInSectors': <-22651>}",
-			     RB_TEST_ERROR("BurnVerificationFailed"),
-			     NULL);
+	rb_test_client_assert_call_fd_fails(f.client,
+					    RB_VERIFY_RECORDER,
+					    "VerifyMedia",
+					    fd,
+					    "{'StreamLeadInSectors': <-22651>}",
+					    RB_TEST_ERROR("BurnVerificationFailed"),
+					    NULL);
 	rb_read_finish(&f, fd);
 }
 END_TEST

@@ -66,40 +66,28 @@ rb_write_stream(RbTestService *service, const gchar *name, gboolean break_q)
 	return rb_test_service_write_file(service, name, (const gchar *)data, (gssize)size, 0644);
 }
 
-static gchar *
-rb_call_with_fd(RbTestClient *client,
-		const gchar *path,
-		const gchar *interface,
-		const gchar *method,
-		GVariant *params,
-		const gchar *file,
-		gint flags,
-		gchar **message)
+/* @file opened for a call's descriptor */
+static gint
+rb_open(const gchar *file, gint flags)
 {
 	gint fd = open(file, flags | O_CLOEXEC, 0644);
-	g_autoptr(GUnixFDList) fds = NULL;
 
 	ck_assert_msg(fd >= 0, "%s", file);
-	fds = rb_test_fd_list_new(fd);
-	close(fd);
-	return rb_test_client_call(client, path, interface, method, params, fds, message);
+	return fd;
 }
 
 static void
 rb_burn(RbTestClient *client, const gchar *path, const gchar *stream_file)
 {
-	g_autofree gchar *message = NULL;
-	g_autofree gchar *error =
-		rb_call_with_fd(client,
-				path,
-				RB_TEST_FORMAT,
-				"Burn",
-				g_variant_new_parsed("(@h 0, {'Preflight': <'off'>})"),
-				stream_file,
-				O_RDONLY,
-				&message);
+	gint fd = rb_open(stream_file, O_RDONLY);
 
-	ck_assert_msg(error == NULL, "Burn: %s %s", error, message);
+	rb_test_client_assert_call(client,
+				   path,
+				   RB_TEST_FORMAT,
+				   "Burn",
+				   g_variant_new_parsed("(@h 0, {'Preflight': <'off'>})"),
+				   fd);
+	close(fd);
 }
 
 static GVariant *
@@ -112,17 +100,11 @@ static gchar *
 rb_export(RbTestClient *client, RbTestService *service, const gchar *path, const gchar *name)
 {
 	g_autofree gchar *file = rb_test_service_write_file(service, name, "", 0, 0644);
-	g_autofree gchar *message = NULL;
-	g_autofree gchar *error = rb_call_with_fd(client,
-						  path,
-						  RB_TEST_VIRTUAL,
-						  "ExportImage",
-						  g_variant_new("(h)", 0),
-						  file,
-						  O_WRONLY,
-						  &message);
+	gint fd = rb_open(file, O_WRONLY);
 
-	ck_assert_msg(error == NULL, "ExportImage: %s %s", error, message);
+	rb_test_client_assert_call(
+		client, path, RB_TEST_VIRTUAL, "ExportImage", g_variant_new("(h)", 0), fd);
+	close(fd);
 	return g_steal_pointer(&file);
 }
 
@@ -130,7 +112,8 @@ static gchar *
 rb_load(RbTestClient *client, const gchar *path, const gchar *file, GVariant *options)
 {
 	g_autofree gchar *message = NULL;
-	gchar *error = rb_call_with_fd(
+	gint fd = rb_open(file, O_RDONLY);
+	gchar *error = rb_test_client_call_with_fd(
 		client,
 		path,
 		RB_TEST_VIRTUAL,
@@ -138,10 +121,10 @@ rb_load(RbTestClient *client, const gchar *path, const gchar *file, GVariant *op
 		g_variant_new("(h@a{sv})",
 			      0,
 			      options != NULL ? options : g_variant_new_parsed("@a{sv} {}")),
-		file,
-		O_RDONLY,
+		fd,
 		&message);
 
+	close(fd);
 	if (error != NULL)
 		g_debug("LoadDisc: %s %s", error, message);
 	return error;

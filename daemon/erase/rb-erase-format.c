@@ -258,6 +258,7 @@ rb_erase_format_erase_done(GObject *source, GAsyncResult *result, gpointer user_
 	 * failed says nothing of when the drive ends */
 	if (ok)
 		rb_erase_format_emit_update(self, TRUE);
+	rb_raw_cd_format_journal_operation_ended(raw_cd, error);
 	if (!ok && g_cancellable_is_cancelled(self->cancellable)) {
 		/* the service stops or the drive went, and the drive may still be
 		 * blanking: the lock goes without a command it would refuse */
@@ -317,6 +318,7 @@ rb_erase_format_erase_authorized(RbEraseFormat *self, GDBusMethodInvocation *inv
 
 	job = g_new0(RbEraseJob, 1);
 	job->full = state->full_erase;
+	rb_raw_cd_format_journal_operation_started(self->raw_cd, job->full ? "full" : "minimal");
 	job->name = g_strdup(self->name);
 	job->progress = &self->progress;
 	job->cancellable = g_object_ref(self->cancellable);

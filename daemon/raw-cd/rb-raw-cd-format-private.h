@@ -9,6 +9,7 @@
 
 #include "rb-client-table.h"
 #include "rb-inhibitor.h"
+#include "rb-journal.h"
 #include "rb-raw-cd-format.h"
 #include "rb-write-job.h"
 
@@ -46,6 +47,7 @@ struct _RbRawCdFormat {
 	const gchar *operation;
 	GCancellable *operation_cancellable; /* NULL: it cannot be stopped */
 	gboolean operation_took_lock;        /* else the caller held it before */
+	RbJournal *journal;                  /* the lock holder's records, NULL when free */
 };
 
 /*
@@ -143,6 +145,20 @@ gboolean rb_raw_cd_format_handle_prepare_media(RbDiscFormat2RawCD *iface,
 gboolean rb_raw_cd_format_handle_release_media(RbDiscFormat2RawCD *iface,
 					       GDBusMethodInvocation *invocation);
 void rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+
+/* rb-raw-cd-journal.c */
+void rb_raw_cd_journal_owner(RbRawCdFormat *self, const gchar *sender, const gchar *client_name);
+void rb_raw_cd_journal_release_reason(RbRawCdFormat *self, const gchar *reason);
+void rb_raw_cd_journal_prepared(RbRawCdFormat *self, gint32 write_speed);
+void rb_raw_cd_journal_write_started(RbRawCdFormat *self,
+				     const RbWriteArgs *args,
+				     const RbWriteJobParams *params,
+				     gint32 write_speed,
+				     gint64 stream_bytes);
+void rb_raw_cd_journal_write_refused(RbRawCdFormat *self,
+				     GDBusMethodInvocation *invocation,
+				     const GError *error);
+void rb_raw_cd_journal_write_ended(RbRawCdFormat *self, RbWriteJob *job, const GError *error);
 
 /* rb-raw-cd-speed.c */
 gboolean rb_raw_cd_format_handle_set_write_speed(RbDiscFormat2RawCD *iface,

@@ -138,6 +138,7 @@ rb_raw_cd_format_finalize(GObject *object)
 
 	g_free(self->holder);
 	g_free(self->holder_name);
+	g_clear_pointer(&self->journal, rb_journal_unref);
 	G_OBJECT_CLASS(rb_raw_cd_format_parent_class)->finalize(object);
 }
 
@@ -308,6 +309,7 @@ rb_raw_cd_format_device_gone(RbRawCdFormat *self)
 {
 	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
 	self->life = RB_FORMAT_GONE;
+	rb_raw_cd_journal_release_reason(self, "recorder gone");
 	rb_raw_cd_format_release_stopping(self);
 }
 
@@ -319,6 +321,7 @@ rb_raw_cd_format_shutdown(RbRawCdFormat *self)
 	g_return_if_fail(RB_IS_RAW_CD_FORMAT(self));
 	if (self->life == RB_FORMAT_ALIVE)
 		self->life = RB_FORMAT_STOPPING;
+	rb_raw_cd_journal_release_reason(self, "service stopping");
 	rb_raw_cd_format_release_stopping(self);
 }
 

@@ -45,6 +45,11 @@ const gchar *rb_raw_cd_format_get_lock_owner(RbRawCdFormat *self);
 gboolean rb_raw_cd_format_is_lock_holder(RbRawCdFormat *self, const gchar *sender);
 void rb_raw_cd_format_set_media_changed(RbRawCdFormat *self);
 
+/* rb-raw-cd-journal.c: an erase's or verify's journal records, once it
+ * began (@mode e.g. "full", may be NULL) and before it ends */
+void rb_raw_cd_format_journal_operation_started(RbRawCdFormat *self, const gchar *mode);
+void rb_raw_cd_format_journal_operation_ended(RbRawCdFormat *self, const GError *error);
+
 /* rb-raw-cd-operation.c: erase and verify under the recorder's lock */
 gboolean rb_raw_cd_format_begin_operation(RbRawCdFormat *self,
 					  const gchar *operation,

@@ -17,6 +17,7 @@
 void
 rb_raw_cd_format_set_owner(RbRawCdFormat *self, const gchar *sender, const gchar *client_name)
 {
+	rb_raw_cd_journal_owner(self, sender, client_name);
 	g_free(self->holder);
 	self->holder = g_strdup(sender);
 	g_free(self->holder_name);
@@ -102,6 +103,7 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 		return;
 	}
 	rb_raw_cd_format_set_owner(self, data->sender, data->client_name);
+	rb_raw_cd_journal_prepared(self, data->speed);
 	why = g_strdup_printf(_("Burning a CD for %s"), data->client_name);
 	rb_raw_cd_format_inhibit(self, why);
 	if (rb_write_args_get(invocation) != NULL) {
@@ -231,6 +233,7 @@ void
 rb_raw_cd_format_release_vanished(RbRawCdFormat *self)
 {
 	g_debug("lock holder %s left the bus: releasing the medium", self->holder);
+	rb_raw_cd_journal_release_reason(self, "client left the bus");
 	rb_raw_cd_format_release_stopping(self);
 }
 
@@ -248,6 +251,7 @@ rb_raw_cd_format_handle_release_media(RbDiscFormat2RawCD *iface, GDBusMethodInvo
 		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
+	rb_raw_cd_journal_release_reason(self, "ReleaseMedia");
 	rb_raw_cd_format_release(self, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

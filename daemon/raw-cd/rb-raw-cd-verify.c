@@ -187,6 +187,7 @@ rb_verify_done(GObject *source, GAsyncResult *result, gpointer user_data)
 			     _("The verification was cancelled; the disc was not changed."));
 		ok = FALSE;
 	}
+	rb_raw_cd_format_journal_operation_ended(self, ok ? NULL : error);
 	rb_raw_cd_format_end_operation(self, NULL);
 	if (!ok) {
 		rb_dbus_util_return_error(invocation, error);
@@ -215,6 +216,7 @@ rb_verify_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
+	rb_raw_cd_format_journal_operation_started(self, NULL);
 	call->self = g_object_ref(self);
 	call->start_us = g_get_monotonic_time();
 	call->first_lba = -150;

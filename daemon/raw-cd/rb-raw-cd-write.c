@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "RbRawCdFormat"
 
 #include <glib/gi18n.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rb-auth-map.h"
@@ -186,6 +187,9 @@ rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, c
 {
 	RbWriteArgs *args = rb_write_args_get(invocation);
 
+	/* the stream still ours: refused before the write began */
+	if (args != NULL && args->fd >= 0)
+		rb_raw_cd_journal_write_refused(self, invocation, error);
 	if (args != NULL && args->burn &&
 	    rb_raw_cd_format_is_holder(self, g_dbus_method_invocation_get_sender(invocation)))
 		rb_raw_cd_format_release(self, NULL);
@@ -221,6 +225,7 @@ rb_raw_cd_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
 		ok = FALSE;
 	}
 
+	rb_raw_cd_journal_write_ended(self, job, ok ? NULL : error);
 	/* the last Update shows where the write ended */
 	g_clear_handle_id(&self->update_id, g_source_remove);
 	rb_raw_cd_write_emit_update(self);
@@ -259,6 +264,8 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	RbMmcTransport *transport;
 	guint32 sector_type;
 	gboolean test_write;
+	struct stat stream_stat;
+	gint64 stream_bytes;
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
@@ -337,13 +344,22 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	params.verify = args->burn && args->verify;
 	transport = self->recorder_ops->get_transport(self->recorder, &error);
 	self->job = transport != NULL ? rb_write_job_new(transport, &params, &error) : NULL;
-	/* the job holds its own duplicate */
-	close(args->fd);
-	args->fd = -1;
+	stream_bytes = fstat(args->fd, &stream_stat) == 0 && S_ISREG(stream_stat.st_mode)
+			       ? (gint64)stream_stat.st_size
+			       : -1;
 	if (self->job == NULL) {
 		rb_raw_cd_write_failed(self, invocation, error);
 		return;
 	}
+	/* the job holds its own duplicate */
+	close(args->fd);
+	args->fd = -1;
+	rb_raw_cd_journal_write_started(self,
+					args,
+					&params,
+					args->have_write_speed ? args->write_speed
+							       : state->requested_write_speed,
+					stream_bytes);
 	self->writing = TRUE;
 	self->cancellable = g_cancellable_new();
 	rb_disc_format2_raw_cd_set_write_in_progress(iface, TRUE);
