@@ -253,6 +253,194 @@ START_TEST(test_client_burn_cancel)
 }
 END_TEST
 
+/* rawburnd with jobs, played by the test on its own bus: a recorder and
+ * jobs exported from this process, the client on a second connection */
+typedef struct {
+	RbTestService *service;
+	GDBusObjectManagerServer *server;
+	RbTestClient *client_connection;
+	RbClient *client;
+} RbLibJobs;
+
+#define RB_LIB_JOB_PATH(n) RB_DBUS_ROOT_PATH "/jobs/" n
+
+static void
+rb_lib_jobs_export(RbLibJobs *jobs, const gchar *path, RbJob **job_out)
+{
+	g_autoptr(RbObjectSkeleton) object = rb_object_skeleton_new(path);
+
+	if (job_out != NULL) {
+		const gchar *objects[] = {RB_LIB_RECORDER, NULL};
+
+		*job_out = rb_job_skeleton_new();
+		rb_job_set_objects(*job_out, objects);
+		rb_job_set_operation(*job_out, "raw-cd-write");
+		rb_object_skeleton_set_job(object, *job_out);
+	} else {
+		g_autoptr(RbRecorder) recorder = rb_recorder_skeleton_new();
+
+		rb_object_skeleton_set_recorder(object, recorder);
+	}
+	g_dbus_object_manager_server_export(jobs->server, G_DBUS_OBJECT_SKELETON(object));
+}
+
+static void
+rb_lib_jobs_start(RbLibJobs *jobs)
+{
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GError) error = NULL;
+
+	jobs->service = rb_test_service_new_bus();
+	reply = g_dbus_connection_call_sync(jobs->service->connection,
+					    "org.freedesktop.DBus",
+					    "/org/freedesktop/DBus",
+					    "org.freedesktop.DBus",
+					    "RequestName",
+					    g_variant_new("(su)", RB_DBUS_NAME, 4),
+					    G_VARIANT_TYPE("(u)"),
+					    G_DBUS_CALL_FLAGS_NONE,
+					    -1,
+					    NULL,
+					    &error);
+	ck_assert_msg(reply != NULL, "%s", error != NULL ? error->message : "");
+	jobs->server = g_dbus_object_manager_server_new(RB_DBUS_ROOT_PATH);
+	rb_lib_jobs_export(jobs, RB_LIB_RECORDER, NULL);
+	g_dbus_object_manager_server_set_connection(jobs->server, jobs->service->connection);
+	jobs->client_connection = rb_test_client_new(jobs->service);
+}
+
+static void
+rb_lib_jobs_stop(RbLibJobs *jobs)
+{
+	g_clear_object(&jobs->client);
+	g_clear_pointer(&jobs->client_connection, rb_test_client_free);
+	g_clear_object(&jobs->server);
+	g_clear_pointer(&jobs->service, rb_test_service_free);
+}
+
+/* iterates until the client has the object at @path, or has it no more */
+static void
+rb_lib_jobs_wait_object(RbLibJobs *jobs, const gchar *path, gboolean present)
+{
+	GDBusObjectManager *manager = rb_client_get_object_manager(jobs->client);
+
+	for (;;) {
+		g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object(manager, path);
+
+		if ((object != NULL) == present)
+			return;
+		g_main_context_iteration(NULL, TRUE);
+	}
+}
+
+static gboolean
+rb_lib_jobs_wait(RbLibJobs *jobs, const gchar *path, RbLibTest *test, GCancellable *cancellable)
+{
+	g_autoptr(GDBusObject) object =
+		g_dbus_object_manager_get_object(rb_client_get_object_manager(jobs->client), path);
+
+	ck_assert_ptr_nonnull(object);
+	test->result = NULL;
+	rb_client_wait_for_job(
+		jobs->client, RB_OBJECT(object), cancellable, rb_lib_test_result_cb, test);
+	/* let the wait subscribe before the test acts */
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	return test->result == NULL;
+}
+
+START_TEST(test_client_jobs)
+{
+	RbLibJobs jobs = {0};
+	g_autoptr(RbJob) failing = NULL;
+	g_autoptr(RbJob) succeeding = NULL;
+	g_autoptr(RbJob) vanishing = NULL;
+	g_autoptr(RbJob) waited = NULL;
+	g_autoptr(RbObject) recorder = NULL;
+	g_autoptr(GCancellable) cancellable = g_cancellable_new();
+	g_autoptr(GError) error = NULL;
+	RbLibTest test = {0};
+	GList *list = NULL;
+
+	rb_lib_jobs_start(&jobs);
+	rb_lib_jobs_export(&jobs, RB_LIB_JOB_PATH("2"), &failing);
+	rb_lib_jobs_export(&jobs, RB_LIB_JOB_PATH("1"), &succeeding);
+	/* asynchronously: this process answers GetManagedObjects */
+	rb_client_new_for_connection(
+		jobs.client_connection->connection, NULL, rb_lib_test_result_cb, &test);
+	rb_lib_test_wait(&test);
+	jobs.client = rb_client_new_finish(test.result, &error);
+	g_clear_object(&test.result);
+	ck_assert_msg(jobs.client != NULL, "%s", error != NULL ? error->message : "");
+
+	/* sorted by path, and found through the recorder they work on */
+	list = rb_client_get_jobs(jobs.client);
+	ck_assert_uint_eq(g_list_length(list), 2);
+	ck_assert_str_eq(g_dbus_object_get_object_path(list->data), RB_LIB_JOB_PATH("1"));
+	g_list_free_full(list, g_object_unref);
+	recorder = rb_client_lookup_recorder(jobs.client, "virtual0");
+	ck_assert_ptr_nonnull(recorder);
+	list = rb_client_get_jobs_for_object(jobs.client, recorder);
+	ck_assert_uint_eq(g_list_length(list), 2);
+	g_list_free_full(list, g_object_unref);
+	list = rb_client_get_recorders(jobs.client);
+	ck_assert_uint_eq(g_list_length(list), 1);
+	g_list_free_full(list, g_object_unref);
+
+	/* Completed(false, "<D-Bus error name>: <message>"): an RB_ERROR */
+	ck_assert(rb_lib_jobs_wait(&jobs, RB_LIB_JOB_PATH("2"), &test, NULL));
+	rb_job_emit_completed(
+		failing, FALSE, RB_DBUS_ERROR_PREFIX "MediaWriteFailed: 0xC0AA06F1: sense 3/0C/00");
+	rb_lib_test_wait(&test);
+	ck_assert(!rb_client_wait_for_job_finish(jobs.client, test.result, &error));
+	g_clear_object(&test.result);
+	ck_assert_msg(g_error_matches(error, RB_ERROR, RB_ERROR_MEDIA_WRITE_FAILED),
+		      "%s",
+		      error->message);
+	ck_assert_ptr_nonnull(strstr(error->message, "sense 3/0C/00"));
+	g_clear_error(&error);
+
+	/* Completed(true) */
+	ck_assert(rb_lib_jobs_wait(&jobs, RB_LIB_JOB_PATH("1"), &test, NULL));
+	rb_job_emit_completed(succeeding, TRUE, "");
+	rb_lib_test_wait(&test);
+	ck_assert_msg(rb_client_wait_for_job_finish(jobs.client, test.result, &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+	g_clear_object(&test.result);
+
+	/* a job that goes without Completed */
+	rb_lib_jobs_export(&jobs, RB_LIB_JOB_PATH("3"), &vanishing);
+	rb_lib_jobs_wait_object(&jobs, RB_LIB_JOB_PATH("3"), TRUE);
+	ck_assert(rb_lib_jobs_wait(&jobs, RB_LIB_JOB_PATH("3"), &test, NULL));
+	g_dbus_object_manager_server_unexport(jobs.server, RB_LIB_JOB_PATH("3"));
+	rb_lib_test_wait(&test);
+	ck_assert(!rb_client_wait_for_job_finish(jobs.client, test.result, &error));
+	g_clear_object(&test.result);
+	ck_assert(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
+	g_clear_error(&error);
+
+	/* cancelling stops the wait, not the job; a later Completed is ignored */
+	rb_lib_jobs_export(&jobs, RB_LIB_JOB_PATH("4"), &waited);
+	rb_lib_jobs_wait_object(&jobs, RB_LIB_JOB_PATH("4"), TRUE);
+	ck_assert(rb_lib_jobs_wait(&jobs, RB_LIB_JOB_PATH("4"), &test, cancellable));
+	g_cancellable_cancel(cancellable);
+	rb_lib_test_wait(&test);
+	ck_assert(!rb_client_wait_for_job_finish(jobs.client, test.result, &error));
+	g_clear_object(&test.result);
+	ck_assert(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+	g_clear_error(&error);
+	rb_job_emit_completed(waited, TRUE, "");
+
+	/* a recorder is no job */
+	ck_assert(!rb_lib_jobs_wait(&jobs, RB_LIB_RECORDER, &test, NULL));
+	ck_assert(!rb_client_wait_for_job_finish(jobs.client, test.result, &error));
+	g_clear_object(&test.result);
+	ck_assert(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
+	rb_lib_jobs_stop(&jobs);
+}
+END_TEST
+
 START_TEST(test_client_job_message)
 {
 	g_autoptr(GError) cancelled =
@@ -281,6 +469,7 @@ rb_client_lib_suite(void)
 	tcase_add_test(tc, test_client_recorders);
 	tcase_add_test(tc, test_client_burn_file);
 	tcase_add_test(tc, test_client_burn_cancel);
+	tcase_add_test(tc, test_client_jobs);
 	tcase_add_test(tc, test_client_job_message);
 	suite_add_tcase(suite, tc);
 	return suite;
