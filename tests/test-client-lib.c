@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <gio/gunixfdlist.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -197,6 +199,74 @@ START_TEST(test_client_burn_file)
 		      error->message);
 	/* stripped of the D-Bus error name */
 	ck_assert(!g_dbus_error_is_remote_error(error));
+}
+END_TEST
+
+/* a track through the service's image creator, burned from its pipe */
+START_TEST(test_client_burn_image_creator)
+{
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
+	g_autoptr(RbClient) client = rb_lib_test_client(service);
+	g_autoptr(RbObject) recorder = rb_client_lookup_recorder(client, "virtual0");
+	g_autoptr(RbBurn) burn = rb_burn_new(recorder);
+	g_autoptr(RbRawCDImageCreator) creator = NULL;
+	g_autoptr(GUnixFDList) fd_list = g_unix_fd_list_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) report = NULL;
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *audio = g_malloc0(450 * 2352);
+	g_autofree gchar *track = NULL;
+	RbLibTest test = {0};
+	gint track_index = -1;
+	gint fd;
+
+	/* the creator is the connection's that made it: the client's */
+	ck_assert(rb_manager_call_create_image_creator_sync(
+		rb_client_get_manager(client), G_DBUS_CALL_FLAGS_NONE, -1, &path, NULL, &error));
+	creator = rb_raw_cdimage_creator_proxy_new_sync(rb_client_get_connection(client),
+							G_DBUS_PROXY_FLAGS_NONE,
+							RB_DBUS_NAME,
+							path,
+							NULL,
+							&error);
+	ck_assert_msg(creator != NULL, "%s", error != NULL ? error->message : "");
+	/* 6 s of silence */
+	track = rb_test_service_write_file(service, "track.raw", audio, 450 * 2352, 0644);
+	fd = open(track, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(g_unix_fd_list_append(fd_list, fd, NULL), 0);
+	close(fd);
+	ck_assert_msg(rb_raw_cdimage_creator_call_add_track_sync(creator,
+								 0,
+								 g_variant_new_handle(0),
+								 G_DBUS_CALL_FLAGS_NONE,
+								 -1,
+								 fd_list,
+								 &track_index,
+								 NULL,
+								 NULL,
+								 &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+	ck_assert_int_eq(track_index, 1);
+
+	g_signal_connect(burn, "progress", G_CALLBACK(rb_lib_test_progress_cb), &test);
+	rb_burn_burn_image_creator(burn, creator, NULL, NULL, rb_lib_test_result_cb, &test);
+	rb_lib_test_wait(&test);
+	ck_assert_msg(rb_burn_finish(burn, test.result, &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+	g_clear_object(&test.result);
+	ck_assert_uint_gt(test.n_writing, 0);
+	report = rb_test_get_property(service->connection,
+				      RB_LIB_RECORDER,
+				      "org.rawburn.RawBurn1.VirtualRecorder",
+				      "ValidationReport");
+	rb_test_assert_report_clean(report);
+	ck_assert_uint_gt(rb_test_report_number(report, "SectorsWritten"), 450);
+	ck_assert(rb_raw_cdimage_creator_call_close_sync(
+		creator, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error));
 }
 END_TEST
 
@@ -468,6 +538,7 @@ rb_client_lib_suite(void)
 	tcase_set_timeout(tc, RB_TEST_TIMEOUT_SECONDS);
 	tcase_add_test(tc, test_client_recorders);
 	tcase_add_test(tc, test_client_burn_file);
+	tcase_add_test(tc, test_client_burn_image_creator);
 	tcase_add_test(tc, test_client_burn_cancel);
 	tcase_add_test(tc, test_client_jobs);
 	tcase_add_test(tc, test_client_job_message);
