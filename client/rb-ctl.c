@@ -17,6 +17,7 @@ void
 rb_ctl_clear(RbCtl *ctl)
 {
 	g_clear_object(&ctl->object_manager);
+	g_clear_object(&ctl->client);
 }
 
 /* the options valid before and after the command: "rawburnctl list --json" */
@@ -126,14 +127,9 @@ rb_ctl_connect(RbCtl *ctl, GError **error)
 	g_autoptr(GError) error_local = NULL;
 	g_autofree gchar *owner = NULL;
 
-	ctl->object_manager = rb_object_manager_client_new_for_bus_sync(
-		ctl->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM,
-		G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE,
-		RB_DBUS_NAME,
-		RB_DBUS_ROOT_PATH,
-		NULL,
-		&error_local);
-	if (ctl->object_manager == NULL) {
+	ctl->client = rb_client_new_sync(
+		ctl->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error_local);
+	if (ctl->client == NULL) {
 		g_set_error(error,
 			    RB_CTL_ERROR,
 			    RB_CTL_ERROR_NO_BUS,
@@ -142,8 +138,8 @@ rb_ctl_connect(RbCtl *ctl, GError **error)
 			    error_local->message);
 		return FALSE;
 	}
-	owner = g_dbus_object_manager_client_get_name_owner(
-		G_DBUS_OBJECT_MANAGER_CLIENT(ctl->object_manager));
+	ctl->object_manager = g_object_ref(rb_client_get_object_manager(ctl->client));
+	owner = rb_client_get_name_owner(ctl->client);
 	if (owner == NULL) {
 		if (ctl->session) {
 			g_set_error(
@@ -169,12 +165,10 @@ rb_ctl_connect(RbCtl *ctl, GError **error)
 gchar **
 rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error)
 {
-	g_autoptr(GDBusObject) object = NULL;
-	g_autoptr(RbManager) manager = NULL;
+	RbManager *manager = rb_client_get_manager(ctl->client);
 	g_auto(GStrv) paths = NULL;
 
-	object = g_dbus_object_manager_get_object(ctl->object_manager, RB_DBUS_MANAGER_PATH);
-	if (object == NULL) {
+	if (manager == NULL) {
 		g_set_error(
 			error,
 			G_IO_ERROR,
@@ -182,7 +176,7 @@ rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error)
 			_("The rawburn service has no Manager object; is it a different version?"));
 		return NULL;
 	}
-	manager = rb_object_get_manager(RB_OBJECT(object));
+	/* the service's order, which "rawburnctl list" shows */
 	if (!rb_manager_call_get_recorders_sync(
 		    manager, RB_CTL_CALL_FLAGS, -1, &paths, NULL, error)) {
 		g_dbus_error_strip_remote_error(*error);
@@ -194,48 +188,27 @@ rb_ctl_get_recorder_paths(RbCtl *ctl, GError **error)
 gchar *
 rb_ctl_recorder_name(const gchar *object_path)
 {
-	const gchar *last = strrchr(object_path, '/');
-	g_autofree guint8 *bytes =
-		g_dbus_unescape_object_path(last != NULL ? last + 1 : object_path);
-
-	/* an unescaped name that isn't text is shown as escaped */
-	if (bytes == NULL || !g_utf8_validate((const gchar *)bytes, -1, NULL))
-		return g_strdup(last != NULL ? last + 1 : object_path);
-	return (gchar *)g_steal_pointer(&bytes);
+	return rb_client_get_recorder_name(object_path);
 }
 
 /* finds RECORDER given as a name (sr0, virtual0), a device node or an object path */
 GDBusObject *
 rb_ctl_connect_recorder(RbCtl *ctl, const gchar *wanted, GError **error)
 {
-	g_auto(GStrv) paths = NULL;
+	RbObject *object = NULL;
 
 	if (!rb_ctl_connect(ctl, error))
 		return NULL;
-	paths = rb_ctl_get_recorder_paths(ctl, error);
-	if (paths == NULL)
+	object = rb_client_lookup_recorder(ctl->client, wanted);
+	if (object == NULL) {
+		g_set_error(error,
+			    RB_CTL_ERROR,
+			    RB_CTL_ERROR_NO_SUCH_RECORDER,
+			    _("No recorder “%s”; “rawburnctl list” shows the recorders."),
+			    wanted);
 		return NULL;
-	for (guint i = 0; paths[i] != NULL; i++) {
-		g_autoptr(GDBusObject) object =
-			g_dbus_object_manager_get_object(ctl->object_manager, paths[i]);
-		g_autofree gchar *name = rb_ctl_recorder_name(paths[i]);
-		g_autoptr(RbRecorder) recorder = NULL;
-
-		if (object == NULL)
-			continue;
-		recorder = rb_object_get_recorder(RB_OBJECT(object));
-		if (g_strcmp0(wanted, paths[i]) == 0 || g_strcmp0(wanted, name) == 0 ||
-		    (recorder != NULL &&
-		     g_strcmp0(wanted, rb_recorder_get_device_node(recorder)) == 0 &&
-		     wanted[0] != '\0'))
-			return g_steal_pointer(&object);
 	}
-	g_set_error(error,
-		    RB_CTL_ERROR,
-		    RB_CTL_ERROR_NO_SUCH_RECORDER,
-		    _("No recorder “%s”; “rawburnctl list” shows the recorders."),
-		    wanted);
-	return NULL;
+	return G_DBUS_OBJECT(object);
 }
 
 /* the name stays in the message: rb_ctl_errors_report() needs it for a

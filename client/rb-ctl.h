@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "rb-client.h"
 #include "rb-generated.h"
 
 G_BEGIN_DECLS
@@ -48,6 +49,8 @@ G_BEGIN_DECLS
 typedef struct {
 	gboolean session;
 	gboolean json;
+	/* librawburn's connection; object_manager is its object manager */
+	RbClient *client;
 	GDBusObjectManager *object_manager;
 } RbCtl;
 
