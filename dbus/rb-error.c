@@ -156,6 +156,17 @@ rb_error_quark(void)
 	return (GQuark)quark;
 }
 
+/**
+ * rb_error_get_dbus_name: (skip)
+ * @code: an #RbError
+ *
+ * Skipped for introspection: GI would make it a method of the error domain,
+ * which bindings cannot call; a #GError from the service already carries
+ * its D-Bus name (g_dbus_error_get_remote_error()).
+ *
+ * Returns: (transfer none): the D-Bus error name of @code, e.g.
+ * "org.rawburn.RawBurn1.Error.Locked"
+ */
 const gchar *
 rb_error_get_dbus_name(RbError code)
 {
@@ -163,6 +174,14 @@ rb_error_get_dbus_name(RbError code)
 	return rb_error_info[code].dbus_name;
 }
 
+/**
+ * rb_error_get_hresult: (skip)
+ * @code: an #RbError
+ *
+ * Skipped for introspection, as rb_error_get_dbus_name().
+ *
+ * Returns: the IMAPI HRESULT of @code, which the service's messages start with
+ */
 guint32
 rb_error_get_hresult(RbError code)
 {
@@ -170,7 +189,15 @@ rb_error_get_hresult(RbError code)
 	return rb_error_info[code].hresult;
 }
 
-/* translated default text for @code, for errors that need no detail */
+/**
+ * rb_error_get_description: (skip)
+ * @code: an #RbError
+ *
+ * Skipped for introspection, as rb_error_get_dbus_name().
+ *
+ * Returns: (transfer none): the translated default text for @code, for
+ * errors that need no detail
+ */
 const gchar *
 rb_error_get_description(RbError code)
 {
