@@ -114,6 +114,8 @@ rb_service_job_cancel_got_uid(GObject *source, GAsyncResult *result, gpointer us
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) reply =
 		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+	GDBusMethodInvocation *invocation;
+	GVariant *options;
 	guint32 uid = G_MAXUINT32;
 
 	if (reply != NULL)
@@ -130,10 +132,13 @@ rb_service_job_cancel_got_uid(GObject *source, GAsyncResult *result, gpointer us
 		rb_service_job_do_cancel(self, call->invocation);
 		return;
 	}
-	/* the map names org.rawburn.cancel-other for Job.Cancel */
+	/* the map names org.rawburn.cancel-other for Job.Cancel; the call is
+	 * the callback's from here on */
+	invocation = call->invocation;
+	options = call->options;
 	rb_auth_map_authorize_async(self->authority,
-				    call->invocation,
-				    call->options,
+				    invocation,
+				    options,
 				    rb_service_job_cancel_authorized,
 				    g_steal_pointer(&call));
 }
@@ -190,10 +195,9 @@ rb_service_job_handle_cancel(RbJob *iface, GDBusMethodInvocation *invocation, GV
 			  "began. Wait for its Completed signal."));
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	if (self->completed) {
-		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_NOT_IN_PROGRESS);
-		return G_DBUS_METHOD_INVOCATION_HANDLED;
-	}
+	/* a job that ended is WriteNotInProgress (rb_service_job_do_cancel), but
+	 * only to a caller that may cancel it: the others learn nothing of it
+	 * that polkit would not let them */
 	/* the starting connection needs no look-up */
 	if (g_strcmp0(self->sender, caller) == 0) {
 		rb_service_job_do_cancel(self, invocation);

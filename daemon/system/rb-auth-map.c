@@ -30,7 +30,8 @@
 #define RB_MESSAGE_BURN N_("Authentication is required to write to a CD recorder")
 #define RB_MESSAGE_TRAY N_("Authentication is required to eject or load a medium")
 #define RB_MESSAGE_VIRTUAL N_("Authentication is required to add or remove a virtual CD recorder")
-#define RB_MESSAGE_CANCEL_OTHER N_("Authentication is required to cancel another user's CD burn")
+#define RB_MESSAGE_CANCEL_OTHER                                                                    \
+	N_("Authentication is required to cancel a CD burn another user started")
 #define RB_MESSAGE_VIRTUAL_DISC                                                                    \
 	N_("Authentication is required to change or read the disc of a virtual CD recorder")
 
