@@ -15,6 +15,7 @@
 #include "rb-ctl-burn.h"
 #include "rb-ctl-erase.h"
 #include "rb-ctl-image.h"
+#include "rb-ctl-jobs.h"
 #include "rb-ctl-json.h"
 #include "rb-ctl-virtual.h"
 #include "rb-ctl.h"
@@ -259,6 +260,14 @@ static const RbCtlCommand rb_ctl_commands[] = {
 	 N_("Put a blank (insert) or a saved disc (load) into a virtual recorder, or take its "
 	    "medium out (remove)"),
 	 rb_ctl_cmd_virtual},
+	{"monitor",
+	 "",
+	 N_("Show recorders, media and jobs (burns, erases, verifications) as they change"),
+	 rb_ctl_cmd_monitor},
+	{"cancel",
+	 "JOB|RECORDER",
+	 N_("Cancel a job, or the job running on a recorder"),
+	 rb_ctl_cmd_cancel},
 };
 
 static gchar *
