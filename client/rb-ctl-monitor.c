@@ -164,23 +164,29 @@ rb_ctl_monitor_job_progress(RbCtlMonitor *monitor, RbJob *job, const gchar *path
 		rb_ctl_monitor_json_field(line, "expected_end", g_variant_new_uint64(end));
 		g_string_append_c(line, '}');
 	} else {
-		g_autofree gchar *rate = g_format_size(rb_job_get_rate(job));
-		g_autofree gchar *when = NULL;
+		line = g_string_new(NULL);
+		/* TRANSLATORS: job NUMBER: PERCENT% */
+		g_string_printf(line,
+				_("job %s: %.0f%%"),
+				rb_ctl_job_number(path),
+				rb_job_get_progress(job) * 100.0);
+		/* an erase knows no rate, an early sample no end */
+		if (rb_job_get_rate(job) != 0) {
+			g_autofree gchar *rate = g_format_size(rb_job_get_rate(job));
 
+			/* TRANSLATORS: a rate such as 1.2 MB per second */
+			g_string_append_printf(line, _(", %s/s"), rate);
+		}
 		if (end != 0) {
 			g_autoptr(GDateTime) time =
 				g_date_time_new_from_unix_local((gint64)(end / G_USEC_PER_SEC));
+			g_autofree gchar *when =
+				time != NULL ? g_date_time_format(time, "%X") : NULL;
 
-			when = time != NULL ? g_date_time_format(time, "%X") : NULL;
+			if (when != NULL)
+				/* TRANSLATORS: the expected end, a time of day */
+				g_string_append_printf(line, _(", ends at %s"), when);
 		}
-		line = g_string_new(NULL);
-		/* TRANSLATORS: job NUMBER: PERCENT%, RATE (such as 1.2 MB)/s, expected end TIME */
-		g_string_printf(line,
-				_("job %s: %.0f%%, %s/s, ends at %s"),
-				rb_ctl_job_number(path),
-				rb_job_get_progress(job) * 100.0,
-				rate,
-				when != NULL ? when : _("an unknown time"));
 	}
 	rb_ctl_monitor_emit(line);
 }

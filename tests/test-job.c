@@ -622,6 +622,60 @@ START_TEST(test_job_verify)
 }
 END_TEST
 
+/* the client that started a burn leaves mid-burn, then the recorder goes
+ * (a write in progress refuses RemoveVirtualRecorder, so after the end):
+ * the job outlives both, answers, and is removed as usual */
+START_TEST(test_job_outlives_recorder)
+{
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,speed=4,realtime=true");
+	g_autoptr(RbTestClient) burner = rb_test_client_new(service);
+	g_autoptr(RbTestClient) observer = rb_test_client_new(service);
+	g_autoptr(RbJobWatch) watch = NULL;
+	g_autoptr(GVariant) objects = NULL;
+	g_autofree gchar *message = NULL;
+	const gchar **paths = NULL;
+	RbTestPending pending;
+	gint fd = rb_stream_fd();
+
+	rb_test_client_wait_for_drive(observer, RB_PATH);
+	watch = rb_watch_new(observer->connection);
+	rb_burn_async(burner, fd, "@a{sv} {}", &pending);
+	close(fd);
+	rb_wait_for_job(watch);
+	/* the starter leaves: its write is cancelled, the job reports it */
+	g_dbus_connection_close_sync(burner->connection, NULL, NULL);
+	rb_wait(&watch->completed);
+	ck_assert(!watch->success);
+	ck_assert_msg(
+		g_str_has_prefix(watch->message, RB_REQUEST_CANCELLED ": "), "%s", watch->message);
+	rb_test_pending_clear(&pending);
+	rb_test_client_wait_for_property(observer,
+					 RB_PATH,
+					 RB_TEST_RECORDER,
+					 "ExclusiveAccessOwner",
+					 g_variant_new_string(""));
+	rb_test_assert_ok(rb_test_client_call(observer,
+					      RB_DBUS_MANAGER_PATH,
+					      RB_TEST_MANAGER,
+					      "RemoveVirtualRecorder",
+					      g_variant_new("(o)", RB_PATH),
+					      NULL,
+					      &message),
+			  &message);
+	/* the job still answers, about a recorder that is gone */
+	objects = rb_test_get_property(observer->connection, watch->path, RB_JOB_IFACE, "Objects");
+	paths = g_variant_get_objv(objects, NULL);
+	ck_assert_str_eq(paths[0], RB_PATH);
+	g_free(paths);
+	rb_test_assert_error(rb_cancel(observer, watch->path, "@a{sv} {}", &message),
+			     &message,
+			     RB_TEST_ERROR("WriteNotInProgress"),
+			     NULL);
+	rb_wait(&watch->removed);
+}
+END_TEST
+
 /* who needs org.rawburn.cancel-other: neither the starting connection nor
  * its user */
 START_TEST(test_job_cancel_rule)
@@ -651,6 +705,7 @@ rb_job_suite(void)
 	tcase_add_test(tc, test_job_cancel_options);
 	tcase_add_test(tc, test_job_erase);
 	tcase_add_test(tc, test_job_verify);
+	tcase_add_test(tc, test_job_outlives_recorder);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
