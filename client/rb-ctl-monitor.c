@@ -56,6 +56,13 @@ rb_ctl_monitor_json_field(GString *line, const gchar *key, GVariant *value)
 	rb_ctl_json_append_variant(line, sunk);
 }
 
+/* a job's number, as a JSON number */
+static GVariant *
+rb_ctl_monitor_job_index(const gchar *path)
+{
+	return g_variant_new_uint64(g_ascii_strtoull(rb_ctl_job_number(path), NULL, 10));
+}
+
 static gboolean
 rb_ctl_monitor_is_recorder(GDBusObject *object)
 {
@@ -107,8 +114,7 @@ rb_ctl_monitor_job_added(RbCtlMonitor *monitor, RbJob *job, const gchar *path)
 
 	if (monitor->ctl->json) {
 		line = rb_ctl_monitor_json_start("job-added");
-		rb_ctl_monitor_json_field(
-			line, "job", g_variant_new_string(rb_ctl_job_number(path)));
+		rb_ctl_monitor_json_field(line, "job", rb_ctl_monitor_job_index(path));
 		rb_ctl_monitor_json_field(line, "object", g_variant_new_object_path(path));
 		rb_ctl_monitor_json_field(
 			line, "operation", g_variant_new_string(rb_job_get_operation(job)));
@@ -154,8 +160,7 @@ rb_ctl_monitor_job_progress(RbCtlMonitor *monitor, RbJob *job, const gchar *path
 	*last = now;
 	if (monitor->ctl->json) {
 		line = rb_ctl_monitor_json_start("job-progress");
-		rb_ctl_monitor_json_field(
-			line, "job", g_variant_new_string(rb_ctl_job_number(path)));
+		rb_ctl_monitor_json_field(line, "job", rb_ctl_monitor_job_index(path));
 		rb_ctl_monitor_json_field(
 			line, "progress", g_variant_new_double(rb_job_get_progress(job)));
 		rb_ctl_monitor_json_field(
@@ -200,8 +205,7 @@ rb_ctl_monitor_on_completed(RbJob *job, gboolean success, const gchar *message, 
 
 	if (monitor->ctl->json) {
 		line = rb_ctl_monitor_json_start("job-completed");
-		rb_ctl_monitor_json_field(
-			line, "job", g_variant_new_string(rb_ctl_job_number(path)));
+		rb_ctl_monitor_json_field(line, "job", rb_ctl_monitor_job_index(path));
 		rb_ctl_monitor_json_field(line, "success", g_variant_new_boolean(success));
 		rb_ctl_monitor_json_field(line, "message", g_variant_new_string(message));
 		g_string_append_c(line, '}');
@@ -225,8 +229,7 @@ rb_ctl_monitor_job_removed(RbCtlMonitor *monitor, const gchar *path)
 	g_hash_table_remove(monitor->last_progress, path);
 	if (monitor->ctl->json) {
 		line = rb_ctl_monitor_json_start("job-removed");
-		rb_ctl_monitor_json_field(
-			line, "job", g_variant_new_string(rb_ctl_job_number(path)));
+		rb_ctl_monitor_json_field(line, "job", rb_ctl_monitor_job_index(path));
 		g_string_append_c(line, '}');
 	} else {
 		line = g_string_new(NULL);

@@ -75,6 +75,8 @@ rb_daemon_dispose(GObject *object)
 	rb_daemon_close_image_creators(self);
 	g_clear_pointer(&self->image_creators, g_hash_table_unref);
 	g_clear_object(&self->manager);
+	if (self->jobs != NULL)
+		rb_job_registry_close(self->jobs);
 	g_clear_object(&self->jobs);
 	g_clear_object(&self->authority);
 	g_clear_object(&self->object_manager);

@@ -170,16 +170,22 @@ rb_job_registry_shutdown(RbJobRegistry *self)
 	g_hash_table_foreach_remove(self->entries, rb_job_registry_is_completed, NULL);
 }
 
-static void
-rb_job_registry_dispose(GObject *object)
+void
+rb_job_registry_close(RbJobRegistry *self)
 {
-	RbJobRegistry *self = RB_JOB_REGISTRY(object);
+	g_return_if_fail(RB_IS_JOB_REGISTRY(self));
 
 	self->stopping = TRUE;
 	if (self->entries != NULL)
 		g_hash_table_remove_all(self->entries);
 	g_clear_object(&self->object_manager);
 	g_clear_object(&self->connection);
+}
+
+static void
+rb_job_registry_dispose(GObject *object)
+{
+	rb_job_registry_close(RB_JOB_REGISTRY(object));
 	G_OBJECT_CLASS(rb_job_registry_parent_class)->dispose(object);
 }
 

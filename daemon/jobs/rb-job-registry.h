@@ -26,4 +26,8 @@ void rb_job_registry_add(RbJobRegistry *self, RbServiceJob *job);
  * their Completed (the registry's disposal takes any left) */
 void rb_job_registry_shutdown(RbJobRegistry *self);
 
+/* the daemon goes: every job is unexported now, and no more are taken
+ * (recorders still finishing their work may hold the registry longer) */
+void rb_job_registry_close(RbJobRegistry *self);
+
 G_END_DECLS
