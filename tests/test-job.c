@@ -19,191 +19,14 @@
 
 #include "rb-dao-stream.h"
 #include "rb-error.h"
+#include "rb-job-watch.h"
 #include "rb-service-job.h"
 #include "rb-test-client.h"
 #include "rb-test-service.h"
 
 #define RB_PATH RB_DBUS_RECORDERS_PATH "/virtual0"
-#define RB_JOB_IFACE "org.rawburn.RawBurn1.Job"
 #define RB_ERASE "org.rawburn.RawBurn1.DiscFormat2Erase"
 #define RB_REQUEST_CANCELLED RB_TEST_ERROR("RequestCancelled")
-
-/* what one client saw of the jobs */
-typedef struct {
-	GDBusConnection *connection;
-	guint added_id;
-	guint removed_id;
-	guint changed_id;
-	guint completed_id;
-	gchar *path;      /* the first job announced */
-	GVariant *added;  /* its Job properties in InterfacesAdded */
-	gchar *operation; /* of that job */
-	guint progress_changes;
-	gdouble first_progress;
-	gdouble last_progress;
-	guint64 max_rate;
-	guint64 bytes;
-	guint64 expected_end;
-	gboolean completed;
-	gboolean success;
-	gchar *message;
-	gboolean removed;
-} RbJobWatch;
-
-static void
-rb_watch_on_added(GDBusConnection *connection,
-		  const gchar *sender,
-		  const gchar *path,
-		  const gchar *interface,
-		  const gchar *signal,
-		  GVariant *params,
-		  gpointer user_data)
-{
-	RbJobWatch *watch = user_data;
-	const gchar *object = NULL;
-	g_autoptr(GVariant) interfaces = NULL;
-	g_autoptr(GVariant) job = NULL;
-
-	g_variant_get(params, "(&o@a{sa{sv}})", &object, &interfaces);
-	job = g_variant_lookup_value(interfaces, RB_JOB_IFACE, G_VARIANT_TYPE_VARDICT);
-	if (job == NULL || watch->path != NULL)
-		return;
-	watch->path = g_strdup(object);
-	watch->added = g_variant_ref(job);
-	g_variant_lookup(job, "Operation", "s", &watch->operation);
-}
-
-static void
-rb_watch_on_removed(GDBusConnection *connection,
-		    const gchar *sender,
-		    const gchar *path,
-		    const gchar *interface,
-		    const gchar *signal,
-		    GVariant *params,
-		    gpointer user_data)
-{
-	RbJobWatch *watch = user_data;
-	const gchar *object = NULL;
-	g_autofree const gchar **interfaces = NULL;
-
-	g_variant_get(params, "(&o^a&s)", &object, &interfaces);
-	if (g_strcmp0(object, watch->path) == 0 &&
-	    g_strv_contains((const gchar *const *)interfaces, RB_JOB_IFACE))
-		watch->removed = TRUE;
-}
-
-static void
-rb_watch_on_changed(GDBusConnection *connection,
-		    const gchar *sender,
-		    const gchar *path,
-		    const gchar *interface,
-		    const gchar *signal,
-		    GVariant *params,
-		    gpointer user_data)
-{
-	RbJobWatch *watch = user_data;
-	g_autoptr(GVariant) changed = NULL;
-	gdouble progress = 0;
-	guint64 number = 0;
-
-	if (g_strcmp0(path, watch->path) != 0)
-		return;
-	g_variant_get(params, "(&s@a{sv}@as)", NULL, &changed, NULL);
-	if (g_variant_lookup(changed, "Progress", "d", &progress)) {
-		if (watch->progress_changes++ == 0)
-			watch->first_progress = progress;
-		watch->last_progress = progress;
-	}
-	if (g_variant_lookup(changed, "Rate", "t", &number))
-		watch->max_rate = MAX(watch->max_rate, number);
-	if (g_variant_lookup(changed, "Bytes", "t", &number))
-		watch->bytes = number;
-	if (g_variant_lookup(changed, "ExpectedEndTime", "t", &number) && number != 0)
-		watch->expected_end = number;
-}
-
-static void
-rb_watch_on_completed(GDBusConnection *connection,
-		      const gchar *sender,
-		      const gchar *path,
-		      const gchar *interface,
-		      const gchar *signal,
-		      GVariant *params,
-		      gpointer user_data)
-{
-	RbJobWatch *watch = user_data;
-
-	if (g_strcmp0(path, watch->path) != 0 || watch->completed)
-		return;
-	g_variant_get(params, "(bs)", &watch->success, &watch->message);
-	watch->completed = TRUE;
-}
-
-static RbJobWatch *
-rb_watch_new(GDBusConnection *connection)
-{
-	RbJobWatch *watch = g_new0(RbJobWatch, 1);
-
-	watch->connection = g_object_ref(connection);
-	watch->added_id = g_dbus_connection_signal_subscribe(connection,
-							     RB_DBUS_NAME,
-							     "org.freedesktop.DBus.ObjectManager",
-							     "InterfacesAdded",
-							     RB_DBUS_ROOT_PATH,
-							     NULL,
-							     G_DBUS_SIGNAL_FLAGS_NONE,
-							     rb_watch_on_added,
-							     watch,
-							     NULL);
-	watch->removed_id = g_dbus_connection_signal_subscribe(connection,
-							       RB_DBUS_NAME,
-							       "org.freedesktop.DBus.ObjectManager",
-							       "InterfacesRemoved",
-							       RB_DBUS_ROOT_PATH,
-							       NULL,
-							       G_DBUS_SIGNAL_FLAGS_NONE,
-							       rb_watch_on_removed,
-							       watch,
-							       NULL);
-	watch->changed_id = g_dbus_connection_signal_subscribe(connection,
-							       RB_DBUS_NAME,
-							       "org.freedesktop.DBus.Properties",
-							       "PropertiesChanged",
-							       NULL,
-							       RB_JOB_IFACE,
-							       G_DBUS_SIGNAL_FLAGS_NONE,
-							       rb_watch_on_changed,
-							       watch,
-							       NULL);
-	watch->completed_id = g_dbus_connection_signal_subscribe(connection,
-								 RB_DBUS_NAME,
-								 RB_JOB_IFACE,
-								 "Completed",
-								 NULL,
-								 NULL,
-								 G_DBUS_SIGNAL_FLAGS_NONE,
-								 rb_watch_on_completed,
-								 watch,
-								 NULL);
-	return watch;
-}
-
-static void
-rb_watch_free(RbJobWatch *watch)
-{
-	rb_test_signal_unsubscribe(watch->connection, watch->added_id);
-	rb_test_signal_unsubscribe(watch->connection, watch->removed_id);
-	rb_test_signal_unsubscribe(watch->connection, watch->changed_id);
-	rb_test_signal_unsubscribe(watch->connection, watch->completed_id);
-	g_object_unref(watch->connection);
-	g_free(watch->path);
-	g_clear_pointer(&watch->added, g_variant_unref);
-	g_free(watch->operation);
-	g_free(watch->message);
-	g_free(watch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbJobWatch, rb_watch_free)
 
 static gboolean
 rb_pattern_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
@@ -249,23 +72,6 @@ rb_wait(gboolean *flag)
 	rb_test_iterate_until(flag);
 }
 
-static gboolean
-rb_watch_has_job(RbJobWatch *watch)
-{
-	return watch->path != NULL;
-}
-
-static void
-rb_wait_for_job(RbJobWatch *watch)
-{
-	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
-
-	while (!rb_watch_has_job(watch)) {
-		ck_assert_msg(g_get_monotonic_time() < deadline, "no job appeared");
-		g_main_context_iteration(NULL, TRUE);
-	}
-}
-
 static gchar *
 rb_cancel(RbTestClient *client, const gchar *path, const gchar *options, gchar **message)
 {
@@ -304,7 +110,7 @@ START_TEST(test_job_follow_burn)
 	watch = rb_watch_new(observer->connection);
 	rb_burn_async(burner, fd, "{'ClientName': <'Job test'>}", &pending);
 	close(fd);
-	rb_wait_for_job(watch);
+	rb_watch_wait_for_job(watch);
 
 	ck_assert_str_eq(watch->operation, "raw-cd-write");
 	ck_assert(g_variant_lookup(watch->added, "Objects", "^a&o", &paths));
@@ -494,7 +300,7 @@ START_TEST(test_job_cancel)
 		RbTestClient *canceller = round == 0 ? burner : other;
 
 		rb_burn_async(burner, fd, "@a{sv} {}", &pending);
-		rb_wait_for_job(watch);
+		rb_watch_wait_for_job(watch);
 		rb_test_assert_ok(rb_cancel(canceller, watch->path, "@a{sv} {}", &message),
 				  &message);
 		rb_test_pending_wait(&pending);
@@ -544,7 +350,7 @@ START_TEST(test_job_cancel_options)
 	watch = rb_watch_new(burner->connection);
 	rb_burn_async(burner, fd, "@a{sv} {}", &pending);
 	close(fd);
-	rb_wait_for_job(watch);
+	rb_watch_wait_for_job(watch);
 	rb_test_assert_error(rb_cancel(burner, watch->path, "{'Force': <true>}", &message),
 			     &message,
 			     RB_TEST_INVALID_ARGS,
@@ -579,7 +385,7 @@ START_TEST(test_job_erase)
 	rb_test_client_wait_for_drive(client, RB_PATH);
 	watch = rb_watch_new(client->connection);
 	rb_test_client_call_async(client, RB_PATH, RB_ERASE, "EraseMedia", NULL, NULL, &pending);
-	rb_wait_for_job(watch);
+	rb_watch_wait_for_job(watch);
 	ck_assert_str_eq(watch->operation, "erase");
 	ck_assert(g_variant_lookup(watch->added, "Cancelable", "b", &cancelable));
 	ck_assert(!cancelable);
@@ -642,7 +448,7 @@ START_TEST(test_job_outlives_recorder)
 	watch = rb_watch_new(observer->connection);
 	rb_burn_async(burner, fd, "@a{sv} {}", &pending);
 	close(fd);
-	rb_wait_for_job(watch);
+	rb_watch_wait_for_job(watch);
 	/* the starter leaves: its write is cancelled, the job reports it */
 	g_dbus_connection_close_sync(burner->connection, NULL, NULL);
 	rb_wait(&watch->completed);
