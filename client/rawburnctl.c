@@ -16,6 +16,7 @@
 #include "rb-ctl-erase.h"
 #include "rb-ctl-errors.h"
 #include "rb-ctl-image.h"
+#include "rb-ctl-jobs.h"
 #include "rb-ctl-json.h"
 #include "rb-ctl-virtual.h"
 #include "rb-ctl.h"
@@ -277,6 +278,14 @@ static const RbCtlCommand rb_ctl_commands[] = {
 	 N_("Put a blank (insert) or a saved disc (load) into a virtual recorder, or take its "
 	    "medium out (remove)"),
 	 rb_ctl_cmd_virtual},
+	{"monitor",
+	 "",
+	 N_("Show recorders, media and jobs (burns, erases, verifications) as they change"),
+	 rb_ctl_cmd_monitor},
+	{"cancel",
+	 "JOB|RECORDER",
+	 N_("Cancel a job, or the job running on a recorder"),
+	 rb_ctl_cmd_cancel},
 };
 
 static gchar *

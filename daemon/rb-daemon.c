@@ -31,6 +31,7 @@ struct _RbDaemon {
 	GPtrArray *retired;
 	guint retired_poll_id;
 	RbAuthority *authority;
+	RbJobRegistry *jobs;
 	gsize fifo_size;
 	RbUdevProvider *provider;
 	guint next_virtual_index;
@@ -74,6 +75,9 @@ rb_daemon_dispose(GObject *object)
 	rb_daemon_close_image_creators(self);
 	g_clear_pointer(&self->image_creators, g_hash_table_unref);
 	g_clear_object(&self->manager);
+	if (self->jobs != NULL)
+		rb_job_registry_close(self->jobs);
+	g_clear_object(&self->jobs);
 	g_clear_object(&self->authority);
 	g_clear_object(&self->object_manager);
 	g_clear_object(&self->connection);
@@ -115,6 +119,7 @@ rb_daemon_new(GDBusConnection *connection, gboolean system_bus, gsize fifo_size)
 	g_dbus_object_manager_server_export(self->object_manager,
 					    G_DBUS_OBJECT_SKELETON(manager_object));
 	g_dbus_object_manager_server_set_connection(self->object_manager, connection);
+	self->jobs = rb_job_registry_new(self->object_manager, connection);
 	return self;
 }
 
@@ -146,6 +151,7 @@ rb_daemon_add_virtual_recorder(RbDaemon *self, const RbVirtualSpec *spec, GError
 		return NULL;
 	name = g_strdup_printf("virtual%u", self->next_virtual_index++);
 	recorder = rb_recorder_object_new_virtual(name, spec, self->authority, self->fifo_size);
+	rb_recorder_object_set_job_registry(recorder, self->jobs);
 	g_dbus_object_manager_server_export(self->object_manager, G_DBUS_OBJECT_SKELETON(recorder));
 	g_ptr_array_add(self->recorders, g_object_ref(recorder));
 	/* the properties follow once the drive has answered, off the main thread */
@@ -388,6 +394,7 @@ rb_daemon_on_recorder_added(RbUdevProvider *provider, RbDriveInfo *info, gpointe
 	if (rb_daemon_find_recorder(self, info->kernel_name, NULL) != NULL)
 		return;
 	recorder = rb_recorder_object_new_real(info, self->authority, self->fifo_size);
+	rb_recorder_object_set_job_registry(recorder, self->jobs);
 	/* kernel devices by name, then virtual recorders in creation order */
 	while (position < self->recorders->len) {
 		RbRecorderObject *other = g_ptr_array_index(self->recorders, position);
@@ -508,6 +515,7 @@ rb_daemon_shutdown_async(RbDaemon *self, GAsyncReadyCallback callback, gpointer 
 	self->stopping = TRUE;
 	g_debug("stopping: winding down %u recorders", self->recorders->len);
 	rb_authority_cancel_all(self->authority);
+	rb_job_registry_shutdown(self->jobs);
 	/* their producer threads are cancelled: a burn reading one
 	 * sees its stream end, and is cancelled below anyway */
 	rb_daemon_close_image_creators(self);

@@ -34,25 +34,26 @@ rb_dbus_util_new_locked_error(const gchar *owner)
 		owner != NULL && owner[0] != '\0' ? owner : _("another client"));
 }
 
+/* the error a call replies with for @error: ours and GDBus' as they are,
+ * anything else named by what it is about */
+GError *
+rb_dbus_util_error_for_reply(const GError *error)
+{
+	if (error->domain == RB_ERROR || error->domain == G_DBUS_ERROR)
+		return g_error_copy(error);
+	/* the option parsers' errors are about the caller's values */
+	if (error->domain == G_OPTION_ERROR)
+		return g_error_new_literal(G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, error->message);
+	return rb_error_new(RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE,
+			    "%s (%s)",
+			    rb_error_get_description(RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE),
+			    error->message);
+}
+
 void
 rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error)
 {
-	if (error->domain == RB_ERROR || error->domain == G_DBUS_ERROR) {
-		g_dbus_method_invocation_return_gerror(invocation, error);
-		return;
-	}
-	/* the option parsers' errors are about the caller's values */
-	if (error->domain == G_OPTION_ERROR) {
-		g_dbus_method_invocation_return_error_literal(
-			invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, error->message);
-		return;
-	}
-	g_dbus_method_invocation_take_error(
-		invocation,
-		rb_error_new(RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE,
-			     "%s (%s)",
-			     rb_error_get_description(RB_ERROR_UNEXPECTED_RESPONSE_FROM_DEVICE),
-			     error->message));
+	g_dbus_method_invocation_take_error(invocation, rb_dbus_util_error_for_reply(error));
 }
 
 /*

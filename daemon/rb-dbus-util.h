@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 void rb_dbus_util_refuse(GDBusMethodInvocation *invocation, RbError code);
 GError *rb_dbus_util_new_locked_error(const gchar *owner);
+/* the error a method call replies with for @error (a copy, or mapped) */
+GError *rb_dbus_util_error_for_reply(const GError *error);
 void rb_dbus_util_return_error(GDBusMethodInvocation *invocation, const GError *error);
 gint rb_dbus_util_get_fd(GDBusMethodInvocation *invocation,
 			 gint32 handle,

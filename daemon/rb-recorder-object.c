@@ -36,6 +36,7 @@ struct _RbRecorderObject {
 	gchar *device_node;          /* NULL for virtual drives */
 	GMutex drive_mutex;          /* one drive operation at a time */
 	RbAuthority *authority;
+	RbJobRegistry *jobs;
 	GCancellable *cancellable;
 	guint pending; /* tray calls in flight */
 	gboolean gone; /* unplugged, removed or the service stopping */
@@ -63,6 +64,7 @@ rb_recorder_object_dispose(GObject *object)
 	g_clear_object(&self->erase);
 	g_clear_object(&self->controls);
 	g_clear_object(&self->authority);
+	g_clear_object(&self->jobs);
 	G_OBJECT_CLASS(rb_recorder_object_parent_class)->dispose(object);
 }
 
@@ -208,6 +210,12 @@ rb_recorder_object_get_authority_op(gpointer recorder)
 	return RB_RECORDER_OBJECT(recorder)->authority;
 }
 
+static RbJobRegistry *
+rb_recorder_object_get_job_registry_op(gpointer recorder)
+{
+	return RB_RECORDER_OBJECT(recorder)->jobs;
+}
+
 static const RbRawCdFormatRecorder rb_recorder_object_format_ops = {
 	rb_recorder_object_get_transport_op,
 	rb_recorder_object_drive_released_op,
@@ -216,6 +224,7 @@ static const RbRawCdFormatRecorder rb_recorder_object_format_ops = {
 	rb_recorder_object_set_exclusive_owner_op,
 	rb_recorder_object_write_finished_op,
 	rb_recorder_object_get_authority_op,
+	rb_recorder_object_get_job_registry_op,
 };
 
 /* --- reading the drive when the object appears --- */
@@ -617,4 +626,12 @@ rb_recorder_object_shutdown(RbRecorderObject *self)
 	self->gone = TRUE;
 	rb_raw_cd_format_shutdown(self->format);
 	rb_erase_format_shutdown(self->erase);
+}
+
+/* the daemon's: the jobs of this recorder's work are put there */
+void
+rb_recorder_object_set_job_registry(RbRecorderObject *self, RbJobRegistry *jobs)
+{
+	g_return_if_fail(RB_IS_RECORDER_OBJECT(self));
+	g_set_object(&self->jobs, jobs);
 }

@@ -6,6 +6,7 @@
 #include "rb-authority.h"
 #include "rb-drive-probe.h"
 #include "rb-generated.h"
+#include "rb-job-registry.h"
 #include "rb-vdrive.h"
 #include "rb-virtual-spec.h"
 
@@ -20,6 +21,7 @@ RbRecorderObject *rb_recorder_object_new_virtual(const gchar *name,
 						 gsize fifo_size);
 RbRecorderObject *
 rb_recorder_object_new_real(const RbDriveInfo *info, RbAuthority *authority, gsize fifo_size);
+void rb_recorder_object_set_job_registry(RbRecorderObject *self, RbJobRegistry *jobs);
 void rb_recorder_object_apply_info(RbRecorderObject *self, const RbDriveInfo *info);
 void rb_recorder_object_device_gone(RbRecorderObject *self);
 void rb_recorder_object_shutdown(RbRecorderObject *self);

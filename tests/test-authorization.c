@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <gio/gunixfdlist.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,6 +35,11 @@
 #define RB_VIRTUAL RB_AUTHORITY_ACTION_MANAGE_VIRTUAL
 #define RB_NOT_AUTHORIZED "ERROR " RB_DBUS_ERROR_PREFIX "NotAuthorized "
 #define RB_PREPARED RB_V0 " " RB_F "PrepareMedia"
+#define RB_J "org.rawburn.RawBurn1.Job."
+#define RB_CANCEL_OTHER RB_AUTHORITY_ACTION_CANCEL_OTHER
+/* the row of Job.Cancel: it needs another user's job, which
+ * test_authorization_cancel_other makes and walks itself */
+#define RB_JOB_ROW "/org/rawburn/RawBurn1/jobs/0"
 
 static const gchar *const rb_args[] = {"--virtual-recorder",
 				       "media=cd-r-80,realtime=false",
@@ -394,6 +400,14 @@ static const RbMember rb_members[] = {
 	 NULL,
 	 RB_WITH_TRACK},
 	{NULL, RB_C "Close", NULL, NULL, NULL, FALSE, FALSE, "OK ()", "OK ()", RB_WITH_CREATOR},
+	{RB_JOB_ROW,
+	 RB_J "Cancel",
+	 "(@a{sv} {},)",
+	 NULL,
+	 RB_CANCEL_OTHER,
+	 TRUE,
+	 FALSE,
+	 "ERROR " RB_DBUS_ERROR_PREFIX "WriteNotInProgress "},
 };
 
 typedef enum {
@@ -462,6 +476,8 @@ START_TEST(test_authorization_map_matrix)
 		};
 		const gchar *path = m->path;
 
+		if (g_strcmp0(path, RB_JOB_ROW) == 0)
+			continue;
 		if (m->creator != 0) {
 			/* the creator only, or a track in it too */
 			with_creator[1] = m->creator == RB_WITH_TRACK ? add_track : NULL;
@@ -586,6 +602,105 @@ START_TEST(test_authorization_matrix_covers_map)
 		}
 		ck_assert_msg(found, "%s is on the map but not in the matrix", rules[r].member);
 	}
+}
+END_TEST
+
+/*
+ * Job.Cancel of a job root started (a burn, over and kept 10 s): nobody
+ * needs org.rawburn.cancel-other and is refused without it, then with it
+ * learns the job has ended; root, the starter's user, is not asked about.
+ * The same uid's other connections are the starter's (test-job.c walks
+ * the rule itself); a job still running is cancelled there too.
+ */
+START_TEST(test_authorization_cancel_other)
+{
+	GPid polkit = 0;
+	g_autoptr(RbTestService) service = rb_authorization_service_new(&polkit);
+	g_autoptr(RbTestClient) client = rb_test_client_new(service);
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) objects = NULL;
+	const gchar *const allowed[] = {RB_CANCEL_OTHER, NULL};
+	RbTestCallOptions nobody = {.uid = RB_TEST_UID_NOBODY};
+	g_autofree gchar *message = NULL;
+	g_autofree gchar *job = NULL;
+	g_autofree gchar *denied = NULL;
+	g_autofree gchar *allowed_out = NULL;
+	g_autofree gchar *root_out = NULL;
+	g_autofree gchar *checks = NULL;
+	g_autofree gchar *expected = NULL;
+	GVariantIter iter;
+	const gchar *path;
+	GVariant *interfaces;
+
+	/* root may burn (the polkitd mock authorizes root as polkitd does); a
+	 * pipe that ends at once fails the write after its job started */
+	{
+		g_autoptr(GUnixFDList) fds = NULL;
+		g_autofree gchar *name = NULL;
+		gint pipe_fds[2];
+
+		ck_assert_int_eq(pipe(pipe_fds), 0);
+		close(pipe_fds[1]);
+		fds = rb_test_fd_list_new(pipe_fds[0]);
+		close(pipe_fds[0]);
+		name = rb_test_client_call(
+			client,
+			RB_V0,
+			RB_TEST_FORMAT,
+			"Burn",
+			g_variant_new("(h@a{sv})",
+				      0,
+				      g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0)),
+			fds,
+			&message);
+		ck_assert_msg(name != NULL, "an empty stream burned");
+	}
+	reply = rb_test_client_call_reply(client,
+					  RB_DBUS_ROOT_PATH,
+					  "org.freedesktop.DBus.ObjectManager",
+					  "GetManagedObjects",
+					  NULL);
+	objects = g_variant_get_child_value(reply, 0);
+	g_variant_iter_init(&iter, objects);
+	while (job == NULL && g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &interfaces)) {
+		g_autoptr(GVariant) owned = interfaces;
+		g_autoptr(GVariant) props = g_variant_lookup_value(
+			owned, "org.rawburn.RawBurn1.Job", G_VARIANT_TYPE_VARDICT);
+
+		if (props != NULL)
+			job = g_strdup(path);
+	}
+	ck_assert_msg(job != NULL, "the burn left no job");
+
+	rb_test_polkit_clear_checks(service);
+	denied = rb_test_call_full(service, &nobody, job, RB_J "Cancel", "(@a{sv} {},)");
+	ck_assert_msg(g_str_has_prefix(denied, RB_NOT_AUTHORIZED) &&
+			      strstr(denied, RB_CANCEL_OTHER) != NULL,
+		      "%s",
+		      denied);
+	rb_test_polkit_set_allowed(service, allowed);
+	allowed_out = rb_test_call_full(service, &nobody, job, RB_J "Cancel", "(@a{sv} {},)");
+	ck_assert_msg(
+		g_str_has_prefix(allowed_out, "ERROR " RB_DBUS_ERROR_PREFIX "WriteNotInProgress "),
+		"%s",
+		allowed_out);
+	root_out = rb_test_call_as(service, 0, FALSE, NULL, job, RB_J "Cancel", "(@a{sv} {},)");
+	ck_assert_msg(
+		g_str_has_prefix(root_out, "ERROR " RB_DBUS_ERROR_PREFIX "WriteNotInProgress "),
+		"%s",
+		root_out);
+	/* polkit heard nobody twice (the option allows interaction), root never */
+	checks = rb_test_polkit_get_checks(service);
+	expected = g_strdup_printf("%s uid=%u flags=%u; %s uid=%u flags=%u",
+				   RB_CANCEL_OTHER,
+				   RB_TEST_UID_NOBODY,
+				   RB_TEST_POLKIT_ALLOW_USER_INTERACTION,
+				   RB_CANCEL_OTHER,
+				   RB_TEST_UID_NOBODY,
+				   RB_TEST_POLKIT_ALLOW_USER_INTERACTION);
+	ck_assert_str_eq(checks, expected);
+	rb_test_service_stop_daemon(service);
+	rb_test_stop_polkit(service, polkit);
 }
 END_TEST
 
@@ -770,6 +885,7 @@ main(void)
 	tcase_add_test(tc, test_authorization_matrix_covers_map);
 	tcase_add_loop_test(tc, test_authorization_map_matrix, 0, RB_N_MODES);
 	tcase_add_test(tc, test_authorization_no_user_interaction_option);
+	tcase_add_test(tc, test_authorization_cancel_other);
 	tcase_add_test(tc, test_authorization_controls_respect_the_lock);
 	tcase_add_loop_test(tc, test_authorization_removed_while_authorizing, 0, 4);
 	suite_add_tcase(suite, tc);

@@ -313,7 +313,8 @@ START_TEST(test_introspection_auth_map_complete)
 				"org.rawburn.RawBurn1.VirtualRecorder",
 				"org.rawburn.RawBurn1.RawCDImageCreator",
 				"org.rawburn.RawBurn1.RawCDImageTrackInfo",
-				"org.rawburn.RawBurn1.DiscFormat2Erase"};
+				"org.rawburn.RawBurn1.DiscFormat2Erase",
+				"org.rawburn.RawBurn1.Job"};
 	gsize n_rules = 0;
 	const RbAuthRule *rules = rb_auth_map_get_rules(&n_rules);
 	guint n_covered = 0;

@@ -44,6 +44,7 @@ struct _RbEraseFormat {
 	GCancellable *cancellable; /* ends the wait (never the blank) when the service stops */
 	RbEraseProgress progress;
 	guint update_id;
+	RbServiceJob *job; /* of the erase running, NULL when none */
 };
 
 G_DEFINE_TYPE(RbEraseFormat, rb_erase_format, RB_TYPE_DISC_FORMAT2_ERASE_SKELETON)
@@ -228,6 +229,15 @@ rb_erase_format_emit_update(RbEraseFormat *self, gboolean final)
 	if (!final)
 		expected = MAX(expected, (gint)elapsed + 1);
 	rb_disc_format2_erase_emit_update(RB_DISC_FORMAT2_ERASE(self), (gint)elapsed, expected);
+	/* the job shows the same: the drive's fraction once trusted, else the
+	 * share of the expected time gone by */
+	if (self->job != NULL)
+		rb_service_job_set_fraction(self->job,
+					    final ? 1.0
+					    : fraction >= RB_ERASE_FRACTION_TRUSTED
+						    ? fraction
+						    : elapsed / MAX(expected, 1),
+					    expected);
 }
 
 static gboolean
@@ -235,6 +245,15 @@ rb_erase_format_on_update_timer(gpointer user_data)
 {
 	rb_erase_format_emit_update(RB_ERASE_FORMAT(user_data), FALSE);
 	return G_SOURCE_CONTINUE;
+}
+
+static void
+rb_erase_format_complete_job(RbEraseFormat *self, const GError *error)
+{
+	if (self->job == NULL)
+		return;
+	rb_service_job_complete(self->job, error);
+	g_clear_object(&self->job);
 }
 
 typedef struct {
@@ -273,12 +292,14 @@ rb_erase_format_erase_done(GObject *source, GAsyncResult *result, gpointer user_
 		g_debug("erase on %s failed: %s", self->name, error->message);
 		/* unplugged mid-blank: that, not the wait we gave up, is the news */
 		if (self->life == RB_ERASE_GONE) {
-			rb_dbus_util_refuse(invocation, RB_ERROR_DEVICE_GONE);
-			return;
+			g_clear_error(&error);
+			rb_error_set_default(&error, RB_ERROR_DEVICE_GONE);
 		}
+		rb_erase_format_complete_job(self, error);
 		rb_dbus_util_return_error(invocation, error);
 		return;
 	}
+	rb_erase_format_complete_job(self, NULL);
 	rb_disc_format2_erase_complete_erase_media(RB_DISC_FORMAT2_ERASE(self), invocation);
 }
 
@@ -315,6 +336,9 @@ rb_erase_format_erase_authorized(RbEraseFormat *self, GDBusMethodInvocation *inv
 		return;
 	}
 	rb_erase_progress_reset(&self->progress);
+	/* not cancelable: a drive cannot stop blanking once it began */
+	self->job = rb_raw_cd_format_start_job(
+		self->raw_cd, RB_JOB_OPERATION_ERASE, sender, state->client_name, NULL);
 
 	job = g_new0(RbEraseJob, 1);
 	job->full = state->full_erase;
@@ -355,6 +379,7 @@ rb_erase_format_dispose(GObject *object)
 
 	g_cancellable_cancel(self->cancellable);
 	g_clear_handle_id(&self->update_id, g_source_remove);
+	g_clear_object(&self->job);
 	g_clear_object(&self->clients);
 	g_clear_object(&self->authority);
 	G_OBJECT_CLASS(rb_erase_format_parent_class)->dispose(object);

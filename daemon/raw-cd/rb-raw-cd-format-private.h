@@ -40,7 +40,11 @@ struct _RbRawCdFormat {
 	guint pending;             /* authorizations and drive operations in flight */
 	GCancellable *cancellable; /* of the write running */
 	RbWriteJob *job;
-	RbInhibitor *inhibitor; /* logind's, from PrepareMedia to ReleaseMedia */
+	/* the Job object of the write, erase or verify running, NULL when none */
+	RbServiceJob *service_job;
+	gboolean job_verify;       /* the write reads back (Burn's Verify) */
+	guint64 job_write_sectors; /* the write's sectors, for the read-back's share */
+	RbInhibitor *inhibitor;    /* logind's, from PrepareMedia to ReleaseMedia */
 	guint update_id;
 	gsize fifo_size;
 	/* an erase or verify holding the lock (rb-raw-cd-operation.c), NULL when none */

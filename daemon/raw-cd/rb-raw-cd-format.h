@@ -6,6 +6,7 @@
 #include "rb-generated.h"
 #include "rb-authority.h"
 #include "rb-error.h"
+#include "rb-job-registry.h"
 #include "rb-mmc-transport.h"
 #include "rb-recorder-drive.h"
 
@@ -29,6 +30,8 @@ typedef struct {
 	void (*write_finished)(gpointer recorder);
 	/* who may burn; the daemon's, shared by every recorder */
 	RbAuthority *(*get_authority)(gpointer recorder);
+	/* where the jobs of its writes, erases and verifies go; NULL: none */
+	RbJobRegistry *(*get_job_registry)(gpointer recorder);
 } RbRawCdFormatRecorder;
 
 RbRawCdFormat *rb_raw_cd_format_new(const gchar *object_path,
@@ -58,6 +61,14 @@ gboolean rb_raw_cd_format_begin_operation(RbRawCdFormat *self,
 					  const gchar *why,
 					  GCancellable *cancellable,
 					  GError **error);
+/* the Job of a write, erase or verify starting now, on the bus shortly;
+ * @cancellable: what Job.Cancel cancels (NULL: not cancelable). NULL when
+ * the recorder has no registry. */
+RbServiceJob *rb_raw_cd_format_start_job(RbRawCdFormat *self,
+					 const gchar *operation,
+					 const gchar *sender,
+					 const gchar *client_name,
+					 GCancellable *cancellable);
 void rb_raw_cd_format_end_operation(RbRawCdFormat *self, const RbDriveState *state);
 void rb_raw_cd_format_abandon_operation(RbRawCdFormat *self);
 /* runs in a worker thread, holding the drive mutex */

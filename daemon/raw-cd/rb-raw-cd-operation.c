@@ -274,3 +274,32 @@ rb_raw_cd_format_run_on_drive_finish(RbRawCdFormat *self, GAsyncResult *result, 
 	g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
 	return g_task_propagate_boolean(G_TASK(result), error);
 }
+
+/* --- the job others see -------------------------------------------------------------- */
+
+RbServiceJob *
+rb_raw_cd_format_start_job(RbRawCdFormat *self,
+			   const gchar *operation,
+			   const gchar *sender,
+			   const gchar *client_name,
+			   GCancellable *cancellable)
+{
+	RbJobRegistry *jobs;
+	RbServiceJob *job;
+
+	g_return_val_if_fail(RB_IS_RAW_CD_FORMAT(self), NULL);
+
+	if (self->recorder == NULL || self->recorder_ops->get_job_registry == NULL)
+		return NULL;
+	jobs = self->recorder_ops->get_job_registry(self->recorder);
+	if (jobs == NULL)
+		return NULL;
+	job = rb_service_job_new(operation,
+				 g_dbus_object_get_object_path(G_DBUS_OBJECT(self->recorder)),
+				 sender,
+				 client_name,
+				 cancellable,
+				 self->recorder_ops->get_authority(self->recorder));
+	rb_job_registry_add(jobs, job);
+	return job;
+}

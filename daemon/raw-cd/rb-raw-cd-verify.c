@@ -19,6 +19,7 @@
 #include "rb-dbus-util.h"
 #include "rb-fd-limit.h"
 #include "rb-raw-cd-format-private.h"
+#include "rb-subchannel.h"
 #include "rb-verify-stream.h"
 
 /* the stream's dup and a real drive's device node */
@@ -32,6 +33,7 @@ typedef struct {
 	gint32 lead_in_sectors;
 	gchar *client_name; /* NULL: the caller's process name */
 	GCancellable *cancellable;
+	RbServiceJob *job; /* what others see of it */
 	guint update_id;
 	gint64 start_us;
 	/* the worker's progress, read by the main loop's timer */
@@ -47,6 +49,7 @@ rb_verify_call_free(RbVerifyCall *call)
 		close(call->fd);
 	g_clear_handle_id(&call->update_id, g_source_remove);
 	g_clear_object(&call->cancellable);
+	g_clear_object(&call->job);
 	g_clear_object(&call->self);
 	g_free(call->client_name);
 	g_free(call);
@@ -113,6 +116,14 @@ rb_verify_emit_update(RbVerifyCall *call, guint action)
 					   0,
 					   0,
 					   0);
+	/* the job counts the sectors read back, in the stream's sector size */
+	if (call->job != NULL && end > first)
+		rb_service_job_set_bytes_done(
+			call->job,
+			(guint64)MAX(done, 0) *
+				rb_data_block_type_get_sector_size(call->sector_type),
+			(guint64)(end - first) *
+				rb_data_block_type_get_sector_size(call->sector_type));
 }
 
 static gboolean
@@ -189,6 +200,8 @@ rb_verify_done(GObject *source, GAsyncResult *result, gpointer user_data)
 	}
 	rb_raw_cd_format_journal_operation_ended(self, ok ? NULL : error);
 	rb_raw_cd_format_end_operation(self, NULL);
+	if (call->job != NULL)
+		rb_service_job_complete(call->job, ok ? NULL : error);
 	if (!ok) {
 		rb_dbus_util_return_error(invocation, error);
 		return;
@@ -218,6 +231,8 @@ rb_verify_authorized(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	}
 	rb_raw_cd_format_journal_operation_started(self, NULL);
 	call->self = g_object_ref(self);
+	call->job = rb_raw_cd_format_start_job(
+		self, RB_JOB_OPERATION_VERIFY, sender, call->client_name, call->cancellable);
 	call->start_us = g_get_monotonic_time();
 	call->first_lba = -150;
 	call->end_lba = -150;

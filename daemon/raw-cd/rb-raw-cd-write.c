@@ -144,6 +144,36 @@ rb_raw_cd_write_emit_progress(RbRawCdFormat *self, const RbWriteProgress *p)
 					   (gint32)MIN(p->fifo_free, G_MAXINT32));
 }
 
+/*
+ * The Job's progress, from the same snapshot as Update: sectors written of
+ * the stream's (a pipe's size is known only at its end: ProgressValid stays
+ * false until then). A Burn with Verify reads as much back as it wrote, so
+ * the write is the first half of its work and the read-back the second.
+ */
+static void
+rb_raw_cd_write_feed_job(RbRawCdFormat *self, const RbWriteProgress *p)
+{
+	guint64 sector_size = rb_write_job_get_sector_size(self->job);
+	guint64 factor = self->job_verify ? 2 : 1;
+	gint64 done;
+
+	if (self->service_job == NULL || !p->total_known)
+		return;
+	if (p->action == RB_WRITE_ACTION_VERIFYING) {
+		done = (gint64)p->last_read_lba - p->start_lba + 1;
+		rb_service_job_set_bytes_done(self->service_job,
+					      (self->job_write_sectors + (guint64)MAX(done, 0)) *
+						      sector_size,
+					      self->job_write_sectors * factor * sector_size);
+		return;
+	}
+	self->job_write_sectors = (guint64)MAX(p->sector_count, 0);
+	done = (gint64)p->last_written_lba - p->start_lba + 1;
+	rb_service_job_set_bytes_done(self->service_job,
+				      (guint64)MAX(done, 0) * sector_size,
+				      self->job_write_sectors * factor * sector_size);
+}
+
 static void
 rb_raw_cd_write_emit_update(RbRawCdFormat *self)
 {
@@ -151,6 +181,7 @@ rb_raw_cd_write_emit_update(RbRawCdFormat *self)
 
 	rb_write_job_get_progress(self->job, &progress);
 	rb_raw_cd_write_emit_progress(self, &progress);
+	rb_raw_cd_write_feed_job(self, &progress);
 }
 
 static gboolean
@@ -229,6 +260,11 @@ rb_raw_cd_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
 	/* the last Update shows where the write ended */
 	g_clear_handle_id(&self->update_id, g_source_remove);
 	rb_raw_cd_write_emit_update(self);
+	/* the job ends with the error the call replies with */
+	if (self->service_job != NULL) {
+		rb_service_job_complete(self->service_job, ok ? NULL : error);
+		g_clear_object(&self->service_job);
+	}
 	g_clear_object(&self->job);
 	g_clear_object(&self->cancellable);
 	self->writing = FALSE;
@@ -362,6 +398,11 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 					stream_bytes);
 	self->writing = TRUE;
 	self->cancellable = g_cancellable_new();
+	/* what Job.Cancel cancels is what CancelWrite cancels */
+	self->job_verify = params.verify;
+	self->job_write_sectors = 0;
+	self->service_job = rb_raw_cd_format_start_job(
+		self, RB_JOB_OPERATION_WRITE, sender, self->holder_name, self->cancellable);
 	rb_disc_format2_raw_cd_set_write_in_progress(iface, TRUE);
 	rb_write_job_set_action_func(self->job, rb_raw_cd_write_on_action, self, NULL);
 	self->update_id =

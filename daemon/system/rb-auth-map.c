@@ -25,10 +25,13 @@
 #define RB_IFACE_VIRTUAL "org.rawburn.RawBurn1.VirtualRecorder"
 #define RB_IFACE_CREATOR "org.rawburn.RawBurn1.RawCDImageCreator"
 #define RB_IFACE_TRACK "org.rawburn.RawBurn1.RawCDImageTrackInfo"
+#define RB_IFACE_JOB "org.rawburn.RawBurn1.Job"
 
 #define RB_MESSAGE_BURN N_("Authentication is required to write to a CD recorder")
 #define RB_MESSAGE_TRAY N_("Authentication is required to eject or load a medium")
 #define RB_MESSAGE_VIRTUAL N_("Authentication is required to add or remove a virtual CD recorder")
+#define RB_MESSAGE_CANCEL_OTHER                                                                    \
+	N_("Authentication is required to cancel a CD burn another user started")
 #define RB_MESSAGE_VIRTUAL_DISC                                                                    \
 	N_("Authentication is required to change or read the disc of a virtual CD recorder")
 
@@ -86,6 +89,10 @@ static const RbAuthRule rb_auth_rules[] = {
 	{RB_IFACE_TRACK, "ISRC", TRUE, NULL, NULL},
 	{RB_IFACE_TRACK, "DigitalAudioCopySetting", TRUE, NULL, NULL},
 	{RB_IFACE_TRACK, "AudioHasPreemphasis", TRUE, NULL, NULL},
+
+	/* asked only when the caller did not start the job: neither its
+	 * connection nor its user (rb-service-job.c decides that first) */
+	{RB_IFACE_JOB, "Cancel", FALSE, RB_AUTHORITY_ACTION_CANCEL_OTHER, RB_MESSAGE_CANCEL_OTHER},
 };
 /* clang-format on */
 

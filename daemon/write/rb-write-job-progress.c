@@ -81,6 +81,7 @@ rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProg
 	out->start_lba = self->params.leadin_start_lba;
 	total = self->total_sectors >= 0 ? self->total_sectors : self->sectors_read;
 	out->sector_count = (gint32)MIN(total, G_MAXINT32);
+	out->total_known = self->total_sectors >= 0;
 	out->last_read_lba = self->last_read_lba;
 	out->last_written_lba = self->last_written_lba;
 	if (self->start_us == 0)
@@ -102,6 +103,7 @@ rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProg
 
 		out->start_lba = self->verify_first_lba;
 		out->sector_count = MAX(self->verify_end_lba - self->verify_first_lba, 0);
+		out->total_known = self->verify_end_lba > self->verify_first_lba;
 		if (self->verify_end_lba > self->verify_first_lba && done > 0 &&
 		    now > self->verify_start_us) {
 			gdouble rate = (gdouble)done * G_USEC_PER_SEC /

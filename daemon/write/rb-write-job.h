@@ -58,6 +58,7 @@ typedef struct {
 	gint32 sector_count;      /* from start_lba on; for a pipe, what was read so far */
 	gint32 last_read_lba;     /* start_lba - 1 before the first sector arrives */
 	gint32 last_written_lba;  /* start_lba - 1 before the first WRITE */
+	gboolean total_known;     /* sector_count is the stream's whole (seekable) */
 	gsize fifo_total;
 	gsize fifo_used;
 	gsize fifo_free;
