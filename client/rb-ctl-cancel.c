@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rb-ctl-errors.h"
 #include "rb-ctl-jobs.h"
 #include "rb-error.h"
 
@@ -126,19 +127,19 @@ rb_ctl_cmd_cancel(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 	if (job == NULL) {
 		if (is_recorder)
 			g_set_error(error,
-				    G_IO_ERROR,
-				    G_IO_ERROR_NOT_FOUND,
+				    RB_CTL_ERROR,
+				    RB_CTL_ERROR_NO_SUCH_JOB,
 				    _("Nothing runs on “%s”: no burn, erase or verification to "
 				      "cancel."),
 				    argv[1]);
 		else
 			g_set_error(error,
-				    G_IO_ERROR,
-				    G_IO_ERROR_NOT_FOUND,
+				    RB_CTL_ERROR,
+				    RB_CTL_ERROR_NO_SUCH_RECORDER,
 				    _("No recorder or job “%s”; “rawburnctl list” shows the "
 				      "recorders, “rawburnctl monitor” the jobs."),
 				    argv[1]);
-		return RB_CTL_EXIT_NO_SUCH_JOB;
+		return RB_CTL_EXIT_NOT_FOUND;
 	}
 	if (!rb_job_call_cancel_sync(job,
 				     g_variant_new_array(G_VARIANT_TYPE("{sv}"), NULL, 0),
@@ -152,11 +153,11 @@ rb_ctl_cmd_cancel(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		if (g_strcmp0(remote, RB_DBUS_ERROR_PREFIX "WriteNotInProgress") == 0) {
 			g_set_error(
 				error,
-				G_IO_ERROR,
-				G_IO_ERROR_NOT_FOUND,
+				RB_CTL_ERROR,
+				RB_CTL_ERROR_NO_SUCH_JOB,
 				_("Job %s has already ended; nothing to cancel."),
 				rb_ctl_job_number(g_dbus_proxy_get_object_path(G_DBUS_PROXY(job))));
-			return RB_CTL_EXIT_NO_SUCH_JOB;
+			return RB_CTL_EXIT_NOT_FOUND;
 		}
 		rb_ctl_fail_remote(error, g_steal_pointer(&error_remote));
 		return EXIT_FAILURE;

@@ -157,12 +157,14 @@ static const gchar *const rb_ctl_errors_own_names[] = {
 	/* the same as the bus's, which says this when a call finds no service */
 	[RB_CTL_ERROR_SERVICE_NOT_RUNNING] = "org.freedesktop.DBus.Error.ServiceUnknown",
 	[RB_CTL_ERROR_NO_SUCH_RECORDER] = RB_CTL_ERROR_PREFIX "NoSuchRecorder",
+	[RB_CTL_ERROR_NO_SUCH_JOB] = RB_CTL_ERROR_PREFIX "NoSuchJob",
 };
 
 static const int rb_ctl_errors_own_classes[] = {
 	[RB_CTL_ERROR_NO_BUS] = RB_CTL_EXIT_UNREACHABLE,
 	[RB_CTL_ERROR_SERVICE_NOT_RUNNING] = RB_CTL_EXIT_UNREACHABLE,
 	[RB_CTL_ERROR_NO_SUCH_RECORDER] = RB_CTL_EXIT_NOT_FOUND,
+	[RB_CTL_ERROR_NO_SUCH_JOB] = RB_CTL_EXIT_NOT_FOUND,
 };
 
 /* the name of a failure that no D-Bus error names, by its exit status */

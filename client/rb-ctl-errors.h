@@ -19,6 +19,7 @@ typedef enum {
 	RB_CTL_ERROR_NO_BUS,              /* the bus cannot be reached */
 	RB_CTL_ERROR_SERVICE_NOT_RUNNING, /* no rawburnd owns its name */
 	RB_CTL_ERROR_NO_SUCH_RECORDER,
+	RB_CTL_ERROR_NO_SUCH_JOB, /* no such job, or it ended */
 } RbCtlError;
 
 GQuark rb_ctl_error_quark(void);

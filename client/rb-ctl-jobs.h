@@ -10,8 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* no such recorder or job to cancel */
-#define RB_CTL_EXIT_NO_SUCH_JOB 9
 #define RB_CTL_JOB_PATH_PREFIX RB_DBUS_ROOT_PATH "/jobs/"
 
 int rb_ctl_cmd_monitor(RbCtl *ctl, gint argc, gchar **argv, GError **error);
