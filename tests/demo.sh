@@ -14,18 +14,27 @@
 # included. Last, a CD-RW: the CUE sheet burned as a simulation (the disc
 # stays blank), then for real and verified by reading it back, a sector
 # spoiled behind the writer's back caught by verification, and the disc
-# erased and burned again. Run by "make demo"; RAWBURND, RAWBURNCTL, MAKE_IMAGE (rawburn-make-image), VDRIVE_RUN
-# (rawburn-vdrive-run), BURN_TRACKS (rb-burn-tracks.py) and DBUS_DAEMON
-# name the programs.
+# erased and burned again. Then the desktop's way: a Python app using the
+# client library (gi.repository.RawBurn, tests/rb-gi-burn.py) burns and
+# follows its burn's job; a burn on a second, real-time recorder is
+# cancelled by another process with `rawburnctl cancel`; and
+# `rawburnctl monitor`, running since the start, shows what it saw.
+# Run by "make demo"; RAWBURND, RAWBURNCTL, MAKE_IMAGE (rawburn-make-image),
+# VDRIVE_RUN (rawburn-vdrive-run), BURN_TRACKS (rb-burn-tracks.py),
+# GI_BURN (rb-gi-burn.py), LIBRAWBURN_DIR (the built library and typelib)
+# and DBUS_DAEMON name the programs.
 set -eu
 
 : "${RAWBURND:?}" "${RAWBURNCTL:?}" "${MAKE_IMAGE:?}" "${VDRIVE_RUN:?}" "${BURN_TRACKS:?}"
+: "${GI_BURN:?}" "${LIBRAWBURN_DIR:?}"
 : "${DBUS_DAEMON:=dbus-daemon}"
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/rawburn-demo-XXXXXX")
 bus_pid=""
 daemon_pid=""
+monitor_pid=""
 cleanup() {
+	[ -n "$monitor_pid" ] && kill "$monitor_pid" 2>/dev/null
 	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
 	[ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
 	rm -rf "$workdir"
@@ -60,6 +69,10 @@ for _ in $(seq 100); do
 	"$RAWBURNCTL" --session list >/dev/null 2>&1 && break
 	sleep 0.1
 done
+
+# what a desktop shell would show, from now to the end (printed at the end)
+"$RAWBURNCTL" --session monitor >"$workdir/monitor.txt" 2>&1 &
+monitor_pid=$!
 
 echo "== rawburnctl --session list"
 "$RAWBURNCTL" --session list
@@ -278,6 +291,46 @@ echo "== rawburnctl --session erase virtual0: a minimal blank, then the CD-RW ta
 }
 "$RAWBURNCTL" --session burn --verify virtual0 "$workdir/disc.cue" >/dev/null
 echo "erased, burned again and verified"
+
+echo
+echo "== a Python app with gi.repository.RawBurn (librawburn-1) burns and follows its job: rb-gi-burn.py"
+"$RAWBURNCTL" --session virtual insert virtual0 cd-r-80
+"$MAKE_IMAGE" --sector-type 3 --tracks 2 --seconds 10 "$workdir/app.raw" >/dev/null
+GI_TYPELIB_PATH=$LIBRAWBURN_DIR LD_LIBRARY_PATH=$LIBRAWBURN_DIR/.libs \
+	/usr/bin/python3 "$GI_BURN" virtual0 "$workdir/app.raw"
+
+echo
+echo "== a burn on a second recorder (real time, 4x) cancelled from another process: rawburnctl cancel virtual1"
+gdbus call --session --dest org.rawburn.RawBurn1 --object-path /org/rawburn/RawBurn1/Manager \
+	--method org.rawburn.RawBurn1.Manager.AddVirtualRecorder \
+	"{'Media': <'cd-r-80'>, 'MaxSpeed': <uint32 4>, 'Realtime': <true>}" >/dev/null
+burn_status=0
+"$RAWBURNCTL" --session burn virtual1 "$workdir/image.raw" --sector-type 3 \
+	>/dev/null 2>"$workdir/cancelled.txt" &
+burn_pid=$!
+# the job exists once the write began; until then there is nothing to cancel
+for _ in $(seq 100); do
+	"$RAWBURNCTL" --session cancel virtual1 2>/dev/null && break
+	sleep 0.1
+done
+wait "$burn_pid" || burn_status=$?
+cat "$workdir/cancelled.txt"
+[ "$burn_status" -eq 7 ] || {
+	echo "the cancelled burn exited $burn_status, not 7 (cancelled)" >&2
+	exit 1
+}
+echo "the burn ended cancelled (exit status 7) and the recorder is free again"
+
+echo
+echo "== what rawburnctl monitor saw of the jobs"
+kill "$monitor_pid"
+wait "$monitor_pid" 2>/dev/null || true
+monitor_pid=""
+grep -E "^job [0-9]+ (added|completed|failed)|^recorder" "$workdir/monitor.txt"
+grep -q "failed: .*RequestCancelled" "$workdir/monitor.txt" || {
+	echo "monitor did not see the cancelled job" >&2
+	exit 1
+}
 
 kill "$daemon_pid"
 if wait "$daemon_pid"; then
