@@ -45,6 +45,12 @@ START_TEST(test_gi_python_burn)
 	/* the built library and typelib, not any installed one */
 	envp = g_environ_setenv(envp, "GI_TYPELIB_PATH", typelib_dir, TRUE);
 	envp = g_environ_setenv(envp, "LD_LIBRARY_PATH", lib_dir, TRUE);
+#ifdef RB_TEST_SANITIZER_RUNTIME
+	/* a library built with the sanitizers needs their runtime loaded
+	 * first; python's own allocations at exit are not the library's leaks */
+	envp = g_environ_setenv(envp, "LD_PRELOAD", RB_TEST_SANITIZER_RUNTIME, TRUE);
+	envp = g_environ_setenv(envp, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
+#endif
 	status = rb_test_run(argv, envp, &out, &err);
 	ck_assert_msg(status == 0, "rb-gi-burn.py exited %d:\n%s%s", status, out, err);
 	ck_assert_msg(g_str_has_prefix(out, "burned virtual0: "), "%s", out);
@@ -69,12 +75,6 @@ main(void)
 	Suite *suite = suite_create("gi-python");
 	TCase *tc = tcase_create("burn");
 
-	/* python3 cannot load a library built with the sanitizers' runtime */
-#ifdef RB_TEST_SANITIZERS
-	g_print("test-gi-python: skipped in a sanitizer build (python3 would need "
-		"the sanitizer runtime preloaded); run it in a normal build\n");
-	return 77;
-#endif
 	if (!g_file_test(RB_PYTHON, G_FILE_TEST_IS_EXECUTABLE)) {
 		g_printerr("test-gi-python: %s is missing; install python3 and python3-gi\n",
 			   RB_PYTHON);
