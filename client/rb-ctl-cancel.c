@@ -149,8 +149,11 @@ rb_ctl_cmd_cancel(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 				     &error_remote)) {
 		g_autofree gchar *remote = g_dbus_error_get_remote_error(error_remote);
 
-		/* a job kept after its end: there is nothing to cancel any more */
-		if (g_strcmp0(remote, RB_DBUS_ERROR_PREFIX "WriteNotInProgress") == 0) {
+		/* a job kept after its end, or unexported since it was found:
+		 * there is nothing to cancel any more */
+		if (g_strcmp0(remote, RB_DBUS_ERROR_PREFIX "WriteNotInProgress") == 0 ||
+		    g_strcmp0(remote, "org.freedesktop.DBus.Error.UnknownObject") == 0 ||
+		    g_strcmp0(remote, "org.freedesktop.DBus.Error.UnknownMethod") == 0) {
 			g_set_error(
 				error,
 				RB_CTL_ERROR,
@@ -166,7 +169,8 @@ rb_ctl_cmd_cancel(RbCtl *ctl, gint argc, gchar **argv, GError **error)
 		g_print(_("Cancelled job %s.\n"),
 			rb_ctl_job_number(g_dbus_proxy_get_object_path(G_DBUS_PROXY(job))));
 	else
-		g_print("{\"cancelled\":\"%s\"}\n",
-			rb_ctl_job_number(g_dbus_proxy_get_object_path(G_DBUS_PROXY(job))));
+		/* a number, as monitor prints job numbers */
+		g_print("{\"cancelled\":%" G_GUINT64_FORMAT "}\n",
+			rb_ctl_cancel_job_index(g_dbus_proxy_get_object_path(G_DBUS_PROXY(job))));
 	return EXIT_SUCCESS;
 }

@@ -12,8 +12,12 @@
 void
 rb_ctl_json_append_string(GString *out, const gchar *text)
 {
+	/* JSON is UTF-8: a file name or argument in another encoding would
+	 * make the whole line unreadable to a strict parser */
+	g_autofree gchar *valid = g_utf8_make_valid(text, -1);
+
 	g_string_append_c(out, '"');
-	for (const gchar *p = text; *p != '\0'; p++) {
+	for (const gchar *p = valid; *p != '\0'; p++) {
 		guchar c = (guchar)*p;
 		switch (c) {
 		case '"':

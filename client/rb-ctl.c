@@ -130,6 +130,10 @@ rb_ctl_connect(RbCtl *ctl, GError **error)
 	ctl->client = rb_client_new_sync(
 		ctl->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error_local);
 	if (ctl->client == NULL) {
+		/* the bus answered, the service (or the bus policy) refused: its
+		 * error says which, and decides the exit status */
+		if (g_dbus_error_is_remote_error(error_local))
+			return rb_ctl_fail_remote(error, g_steal_pointer(&error_local));
 		g_set_error(error,
 			    RB_CTL_ERROR,
 			    RB_CTL_ERROR_NO_BUS,

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rb-burn.h"
+#include "rb-client-private.h"
 #include "rb-error.h"
 
 struct _RbBurn {
@@ -175,13 +176,18 @@ rb_burn_get_recorder(RbBurn *burn)
 	return burn->recorder;
 }
 
+/* how soon a CancelWrite refused before the write began is sent again */
+#define RB_BURN_CANCEL_RETRY_MS 250
+
 static void rb_burn_send_cancel(RbBurn *self);
+static gboolean rb_burn_cancelled_idle(gpointer user_data);
 
 static void
 rb_burn_cancel_write_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
 	g_autoptr(RbBurn) self = user_data;
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GSource) retry = NULL;
 	RbBurnData *data = NULL;
 
 	if (self->task == NULL)
@@ -193,9 +199,13 @@ rb_burn_cancel_write_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 		data->cancel_done = TRUE;
 		return;
 	}
-	/* WriteNotInProgress while the medium is being prepared: the next
-	 * Update tries again */
+	/* WriteNotInProgress while polkit asks or the medium is being
+	 * prepared, before any Update: tried again shortly, until the burn's
+	 * reply comes */
 	g_debug("CancelWrite: %s", error->message);
+	retry = g_timeout_source_new(RB_BURN_CANCEL_RETRY_MS);
+	g_source_set_callback(retry, rb_burn_cancelled_idle, g_object_ref(self), g_object_unref);
+	g_source_attach(retry, g_task_get_context(self->task));
 }
 
 static void
@@ -219,20 +229,10 @@ rb_burn_cancelled_idle(gpointer user_data)
 {
 	RbBurn *self = user_data;
 
-	if (self->task != NULL)
+	/* the burn the cancellable belonged to may have ended meanwhile */
+	if (self->task != NULL && g_cancellable_is_cancelled(g_task_get_cancellable(self->task)))
 		rb_burn_send_cancel(self);
 	return G_SOURCE_REMOVE;
-}
-
-static void
-rb_burn_cancelled_cb(GCancellable *cancellable, RbBurn *self)
-{
-	g_autoptr(GSource) source = g_idle_source_new();
-
-	/* from an idle: the burn's end disconnects this handler, which
-	 * deadlocks inside it */
-	g_source_set_callback(source, rb_burn_cancelled_idle, g_object_ref(self), g_object_unref);
-	g_source_attach(source, g_task_get_context(self->task));
 }
 
 static void
@@ -320,7 +320,11 @@ rb_burn_start(RbBurn *self, GUnixFDList *fd_list)
 		g_signal_connect(self->format, "update", G_CALLBACK(rb_burn_update_cb), self);
 	if (cancellable != NULL)
 		data->cancelled_id = g_cancellable_connect(
-			cancellable, G_CALLBACK(rb_burn_cancelled_cb), self, NULL);
+			cancellable,
+			G_CALLBACK(rb_cancel_hook_cancelled),
+			rb_cancel_hook_new(
+				self, g_task_get_context(self->task), rb_burn_cancelled_idle),
+			(GDestroyNotify)rb_cancel_hook_free);
 	/* no cancellable and no timeout: the reply comes when the burn is
 	 * over, which takes minutes, and polkit may ask the user first */
 	rb_disc_format2_raw_cd_call_burn(self->format,
@@ -346,6 +350,9 @@ rb_burn_begin(RbBurn *self,
 	g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
 	RbBurnData *data = g_new0(RbBurnData, 1);
 
+	/* the service's reply decides: a burn that ended before CancelWrite
+	 * reached it succeeded, whatever the cancellable says now */
+	g_task_set_check_cancellable(task, FALSE);
 	g_task_set_source_tag(task, source_tag);
 	g_task_set_task_data(task, data, (GDestroyNotify)rb_burn_data_free);
 	if (options != NULL)

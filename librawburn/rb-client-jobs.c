@@ -168,18 +168,6 @@ rb_client_wait_cancelled_idle(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-static void
-rb_client_wait_cancelled_cb(GCancellable *cancellable, GTask *task)
-{
-	g_autoptr(GSource) source = g_idle_source_new();
-
-	/* always from an idle, never inside this handler: the task's end
-	 * disconnects it, which deadlocks in the handler */
-	g_source_set_callback(
-		source, rb_client_wait_cancelled_idle, g_object_ref(task), g_object_unref);
-	g_source_attach(source, g_task_get_context(task));
-}
-
 /**
  * rb_client_wait_for_job:
  * @client: an #RbClient
@@ -208,6 +196,8 @@ rb_client_wait_for_job(RbClient *client,
 	g_return_if_fail(RB_IS_CLIENT(client));
 	g_return_if_fail(RB_IS_OBJECT(job));
 	task = g_task_new(client, cancellable, callback, user_data);
+	/* a Completed that came before the cancel is the answer */
+	g_task_set_check_cancellable(task, FALSE);
 	g_task_set_source_tag(task, rb_client_wait_for_job);
 	wait = g_new0(RbClientWait, 1);
 	wait->path = g_strdup(g_dbus_object_get_object_path(G_DBUS_OBJECT(job)));
@@ -248,7 +238,11 @@ rb_client_wait_for_job(RbClient *client,
 		wait->cancellable = g_object_ref(cancellable);
 		/* the task holds itself until one of the three ends it */
 		wait->cancelled_id = g_cancellable_connect(
-			cancellable, G_CALLBACK(rb_client_wait_cancelled_cb), task, NULL);
+			cancellable,
+			G_CALLBACK(rb_cancel_hook_cancelled),
+			rb_cancel_hook_new(
+				task, g_task_get_context(task), rb_client_wait_cancelled_idle),
+			(GDestroyNotify)rb_cancel_hook_free);
 	}
 }
 

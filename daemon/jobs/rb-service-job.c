@@ -15,6 +15,7 @@
 
 #include "rb-auth-map.h"
 #include "rb-dbus-util.h"
+#include "rb-journal.h"
 #include "rb-error.h"
 #include "rb-service-job.h"
 
@@ -54,6 +55,7 @@ typedef struct {
 	RbServiceJob *self;
 	GDBusMethodInvocation *invocation;
 	GVariant *options;
+	guint32 caller_uid; /* from the bus; G_MAXUINT32 until known */
 } RbJobCancelCall;
 
 static void
@@ -80,13 +82,21 @@ rb_service_job_cancel_needs_action(const gchar *job_sender,
 }
 
 static void
-rb_service_job_do_cancel(RbServiceJob *self, GDBusMethodInvocation *invocation)
+rb_service_job_do_cancel(RbServiceJob *self, GDBusMethodInvocation *invocation, guint32 caller_uid)
 {
+	const gchar *const *objects = rb_job_get_objects(RB_JOB(self));
+
 	/* the work may have ended while the caller was looked up or polkit asked */
 	if (self->completed || self->cancellable == NULL) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_NOT_IN_PROGRESS);
 		return;
 	}
+	rb_journal_job_cancelled(
+		g_dbus_interface_skeleton_get_object_path(G_DBUS_INTERFACE_SKELETON(self)),
+		objects != NULL ? objects[0] : NULL,
+		g_dbus_method_invocation_get_sender(invocation),
+		caller_uid,
+		rb_job_get_started_by_uid(RB_JOB(self)));
 	/* the work's call replies RequestCancelled once its threads stopped,
 	 * and Completed follows from there */
 	g_cancellable_cancel(self->cancellable);
@@ -103,7 +113,7 @@ rb_service_job_cancel_authorized(GObject *source, GAsyncResult *result, gpointer
 		rb_dbus_util_return_error(call->invocation, error);
 		return;
 	}
-	rb_service_job_do_cancel(call->self, call->invocation);
+	rb_service_job_do_cancel(call->self, call->invocation, call->caller_uid);
 }
 
 static void
@@ -120,7 +130,8 @@ rb_service_job_cancel_got_uid(GObject *source, GAsyncResult *result, gpointer us
 
 	if (reply != NULL)
 		g_variant_get(reply, "(u)", &uid);
-	else
+	call->caller_uid = uid;
+	if (reply == NULL)
 		g_debug("the uid of %s is unknown: %s",
 			g_dbus_method_invocation_get_sender(call->invocation),
 			error->message);
@@ -129,7 +140,7 @@ rb_service_job_cancel_got_uid(GObject *source, GAsyncResult *result, gpointer us
 		    rb_job_get_started_by_uid(RB_JOB(self)),
 		    g_dbus_method_invocation_get_sender(call->invocation),
 		    uid)) {
-		rb_service_job_do_cancel(self, call->invocation);
+		rb_service_job_do_cancel(self, call->invocation, uid);
 		return;
 	}
 	/* the map names org.rawburn.cancel-other for Job.Cancel; the call is
@@ -200,13 +211,14 @@ rb_service_job_handle_cancel(RbJob *iface, GDBusMethodInvocation *invocation, GV
 	 * that polkit would not let them */
 	/* the starting connection needs no look-up */
 	if (g_strcmp0(self->sender, caller) == 0) {
-		rb_service_job_do_cancel(self, invocation);
+		rb_service_job_do_cancel(self, invocation, rb_job_get_started_by_uid(RB_JOB(self)));
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
 	call = g_new0(RbJobCancelCall, 1);
 	call->self = g_object_ref(self);
 	call->invocation = g_object_ref(invocation);
 	call->options = g_variant_ref(options);
+	call->caller_uid = G_MAXUINT32;
 	g_dbus_connection_call(connection,
 			       "org.freedesktop.DBus",
 			       "/org/freedesktop/DBus",
@@ -290,6 +302,10 @@ rb_service_job_set_fraction(RbServiceJob *self, gdouble fraction, gint expected_
 static void
 rb_service_job_emit_completed(RbServiceJob *self)
 {
+	/* the last Progress and Rate go out before Completed, so that a client
+	 * reading them on Completed sees the end (the skeleton sends property
+	 * changes from an idle, signals at once) */
+	g_dbus_interface_skeleton_flush(G_DBUS_INTERFACE_SKELETON(self));
 	rb_job_emit_completed(RB_JOB(self), self->success, self->message);
 }
 

@@ -19,6 +19,7 @@
 
 #define G_LOG_DOMAIN "rawburnd"
 
+#include "rb-dbus-util.h"
 #include "rb-journal.h"
 
 #include "rb-error.h"
@@ -35,6 +36,7 @@
 #define RB_JOURNAL_ID_VERIFY_ENDED "ab44701be6734704ad9efe97e7234bce"
 #define RB_JOURNAL_ID_VERIFY_FAILED "ac254931bb194b9f8e3adc4003391054"
 #define RB_JOURNAL_ID_RELEASED "307173d858994da78c904e480d5fe1ad"
+#define RB_JOURNAL_ID_JOB_CANCELLED "0218666a929e469e87b2aa9b676b3b57"
 
 struct _RbJournal {
 	gint ref_count;
@@ -309,7 +311,10 @@ rb_journal_write_started(RbJournal *self, const RbJournalWrite *write)
 static void
 rb_journal_add_error(RbJournalRecord *record, const GError *error)
 {
-	rb_journal_record_take(record, "RAWBURN_ERROR", g_dbus_error_encode_gerror(error));
+	g_autoptr(GError) reply = rb_dbus_util_error_for_reply(error);
+
+	/* the name the caller's reply and the job's Completed carry */
+	rb_journal_record_take(record, "RAWBURN_ERROR", g_dbus_error_encode_gerror(reply));
 	rb_journal_record_add(record, "RAWBURN_ERROR_MESSAGE", error->message);
 }
 
@@ -445,4 +450,34 @@ rb_journal_released(RbJournal *self)
 
 	rb_journal_record_add(record, "RAWBURN_RELEASED_BY", reason);
 	rb_journal_log(self, record, "medium released (%s)", reason);
+}
+
+void
+rb_journal_job_cancelled(const gchar *job_path,
+			 const gchar *recorder_path,
+			 const gchar *caller_bus_name,
+			 guint32 caller_uid,
+			 guint32 started_by_uid)
+{
+	g_autofree gchar *caller_uid_text = g_strdup_printf("%u", caller_uid);
+	g_autofree gchar *started_by_uid_text = g_strdup_printf("%u", started_by_uid);
+	g_autofree gchar *message = g_strdup_printf(
+		"%s cancelled by %s (uid %u)", job_path, caller_bus_name, caller_uid);
+	const GLogField fields[] = {
+		{"PRIORITY", "6", -1},
+		{"GLIB_DOMAIN", G_LOG_DOMAIN, -1},
+		{"CODE_FILE", __FILE__, -1},
+		{"CODE_FUNC", G_STRFUNC, -1},
+		{"MESSAGE_ID", RB_JOURNAL_ID_JOB_CANCELLED, -1},
+		{"MESSAGE", message, -1},
+		{"RAWBURN_EVENT", "job-cancel", -1},
+		{"RAWBURN_JOB", job_path, -1},
+		{"RAWBURN_RECORDER", recorder_path != NULL ? recorder_path : "", -1},
+		{"RAWBURN_CANCELLED_BY", "Job.Cancel", -1},
+		{"RAWBURN_CANCELLED_BY_BUS_NAME", caller_bus_name, -1},
+		{"RAWBURN_CANCELLED_BY_UID", caller_uid_text, -1},
+		{"RAWBURN_UID", started_by_uid_text, -1},
+	};
+
+	g_log_structured_array(G_LOG_LEVEL_INFO, fields, G_N_ELEMENTS(fields));
 }

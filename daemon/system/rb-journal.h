@@ -54,6 +54,13 @@ void rb_journal_write_ended(RbJournal *self,
 void rb_journal_operation_started(RbJournal *self, const gchar *operation, const gchar *mode);
 void rb_journal_operation_ended(RbJournal *self, const GError *error);
 void rb_journal_released(RbJournal *self);
+/* a Job.Cancel that was let through: who ended whose work, for the audit
+ * trail (another user's needs org.rawburn.cancel-other) */
+void rb_journal_job_cancelled(const gchar *job_path,
+			      const gchar *recorder_path,
+			      const gchar *caller_bus_name,
+			      guint32 caller_uid,
+			      guint32 started_by_uid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbJournal, rb_journal_unref)
 
