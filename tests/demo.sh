@@ -22,53 +22,28 @@
 # Run by "make demo"; RAWBURND, RAWBURNCTL, MAKE_IMAGE (rawburn-make-image),
 # VDRIVE_RUN (rawburn-vdrive-run), BURN_TRACKS (rb-burn-tracks.py),
 # GI_BURN (rb-gi-burn.py), LIBRAWBURN_DIR (the built library and typelib)
-# and DBUS_DAEMON name the programs.
+# and DBUS_DAEMON name the programs; RB_TEST_SRCDIR the source tree.
 set -eu
 
 : "${RAWBURND:?}" "${RAWBURNCTL:?}" "${MAKE_IMAGE:?}" "${VDRIVE_RUN:?}" "${BURN_TRACKS:?}"
-: "${GI_BURN:?}" "${LIBRAWBURN_DIR:?}"
+: "${GI_BURN:?}" "${LIBRAWBURN_DIR:?}" "${RB_TEST_SRCDIR:?}"
 : "${DBUS_DAEMON:=dbus-daemon}"
 
+. "$RB_TEST_SRCDIR/tests/rb-private-bus.sh"
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/rawburn-demo-XXXXXX")
-bus_pid=""
-daemon_pid=""
 monitor_pid=""
 cleanup() {
 	[ -n "$monitor_pid" ] && kill "$monitor_pid" 2>/dev/null
-	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-	[ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
+	rb_private_bus_stop
 	rm -rf "$workdir"
 }
 trap cleanup EXIT INT TERM
 
-cat >"$workdir/bus.conf" <<CONF
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$workdir</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/>
-  </policy>
-</busconfig>
-CONF
-
-"$DBUS_DAEMON" --config-file="$workdir/bus.conf" --nofork --print-address=3 3>"$workdir/address" &
-bus_pid=$!
-for _ in $(seq 50); do
-	[ -s "$workdir/address" ] && break
-	sleep 0.1
-done
-DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$workdir/address")
-export DBUS_SESSION_BUS_ADDRESS
+rb_private_bus_start "$workdir"
 echo "== private bus: $DBUS_SESSION_BUS_ADDRESS"
 
 echo "== rawburnd --session --virtual-recorder media=cd-r-80,realtime=false"
-"$RAWBURND" --session --virtual-recorder media=cd-r-80,realtime=false 2>"$workdir/rawburnd.log" &
-daemon_pid=$!
-for _ in $(seq 100); do
-	"$RAWBURNCTL" --session list >/dev/null 2>&1 && break
-	sleep 0.1
-done
+rb_rawburnd_start "$workdir/rawburnd.log" --virtual-recorder media=cd-r-80,realtime=false
 
 # what a desktop shell would show, from now to the end (printed at the end)
 "$RAWBURNCTL" --session monitor >"$workdir/monitor.txt" 2>&1 &

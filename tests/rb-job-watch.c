@@ -10,15 +10,8 @@
 #include "rb-test-client.h"
 
 static void
-rb_watch_on_added(GDBusConnection *connection,
-		  const gchar *sender,
-		  const gchar *path,
-		  const gchar *interface,
-		  const gchar *signal,
-		  GVariant *params,
-		  gpointer user_data)
+rb_watch_on_added(RbJobWatch *watch, GVariant *params)
 {
-	RbJobWatch *watch = user_data;
 	const gchar *object = NULL;
 	g_autoptr(GVariant) interfaces = NULL;
 	g_autoptr(GVariant) job = NULL;
@@ -33,15 +26,8 @@ rb_watch_on_added(GDBusConnection *connection,
 }
 
 static void
-rb_watch_on_removed(GDBusConnection *connection,
-		    const gchar *sender,
-		    const gchar *path,
-		    const gchar *interface,
-		    const gchar *signal,
-		    GVariant *params,
-		    gpointer user_data)
+rb_watch_on_removed(RbJobWatch *watch, GVariant *params)
 {
-	RbJobWatch *watch = user_data;
 	const gchar *object = NULL;
 	g_autofree const gchar **interfaces = NULL;
 
@@ -52,21 +38,12 @@ rb_watch_on_removed(GDBusConnection *connection,
 }
 
 static void
-rb_watch_on_changed(GDBusConnection *connection,
-		    const gchar *sender,
-		    const gchar *path,
-		    const gchar *interface,
-		    const gchar *signal,
-		    GVariant *params,
-		    gpointer user_data)
+rb_watch_on_changed(RbJobWatch *watch, GVariant *params)
 {
-	RbJobWatch *watch = user_data;
 	g_autoptr(GVariant) changed = NULL;
 	gdouble progress = 0;
 	guint64 number = 0;
 
-	if (g_strcmp0(path, watch->path) != 0)
-		return;
 	g_variant_get(params, "(&s@a{sv}@as)", NULL, &changed, NULL);
 	if (g_variant_lookup(changed, "Progress", "d", &progress)) {
 		if (watch->progress_changes++ == 0)
@@ -82,78 +59,76 @@ rb_watch_on_changed(GDBusConnection *connection,
 }
 
 static void
-rb_watch_on_completed(GDBusConnection *connection,
-		      const gchar *sender,
-		      const gchar *path,
-		      const gchar *interface,
-		      const gchar *signal,
-		      GVariant *params,
-		      gpointer user_data)
+rb_watch_on_completed(RbJobWatch *watch, GVariant *params)
 {
-	RbJobWatch *watch = user_data;
-
-	if (g_strcmp0(path, watch->path) != 0 || watch->completed)
+	if (watch->completed)
 		return;
 	g_variant_get(params, "(bs)", &watch->success, &watch->message);
 	watch->completed = TRUE;
 }
 
+/* the four subscriptions differ only in their match rule and handler */
+static void
+rb_watch_on_signal(GDBusConnection *connection,
+		   const gchar *sender,
+		   const gchar *path,
+		   const gchar *interface,
+		   const gchar *signal,
+		   GVariant *params,
+		   gpointer user_data)
+{
+	RbJobWatch *watch = user_data;
+
+	if (g_strcmp0(signal, "InterfacesAdded") == 0)
+		rb_watch_on_added(watch, params);
+	else if (g_strcmp0(signal, "InterfacesRemoved") == 0)
+		rb_watch_on_removed(watch, params);
+	/* a job's own signals: only the one being watched */
+	else if (g_strcmp0(path, watch->path) != 0)
+		return;
+	else if (g_strcmp0(signal, "PropertiesChanged") == 0)
+		rb_watch_on_changed(watch, params);
+	else
+		rb_watch_on_completed(watch, params);
+}
+
 RbJobWatch *
 rb_watch_new(GDBusConnection *connection)
 {
+	/* interface, member, path and arg0 of each match rule */
+	static const gchar *const rules[][4] = {
+		{"org.freedesktop.DBus.ObjectManager", "InterfacesAdded", RB_DBUS_ROOT_PATH, NULL},
+		{"org.freedesktop.DBus.ObjectManager",
+		 "InterfacesRemoved",
+		 RB_DBUS_ROOT_PATH,
+		 NULL},
+		{"org.freedesktop.DBus.Properties", "PropertiesChanged", NULL, RB_JOB_IFACE},
+		{RB_JOB_IFACE, "Completed", NULL, NULL},
+	};
 	RbJobWatch *watch = g_new0(RbJobWatch, 1);
 
+	G_STATIC_ASSERT(G_N_ELEMENTS(rules) == G_N_ELEMENTS(watch->subscriptions));
 	watch->connection = g_object_ref(connection);
-	watch->added_id = g_dbus_connection_signal_subscribe(connection,
-							     RB_DBUS_NAME,
-							     "org.freedesktop.DBus.ObjectManager",
-							     "InterfacesAdded",
-							     RB_DBUS_ROOT_PATH,
-							     NULL,
-							     G_DBUS_SIGNAL_FLAGS_NONE,
-							     rb_watch_on_added,
-							     watch,
-							     NULL);
-	watch->removed_id = g_dbus_connection_signal_subscribe(connection,
-							       RB_DBUS_NAME,
-							       "org.freedesktop.DBus.ObjectManager",
-							       "InterfacesRemoved",
-							       RB_DBUS_ROOT_PATH,
-							       NULL,
-							       G_DBUS_SIGNAL_FLAGS_NONE,
-							       rb_watch_on_removed,
-							       watch,
-							       NULL);
-	watch->changed_id = g_dbus_connection_signal_subscribe(connection,
-							       RB_DBUS_NAME,
-							       "org.freedesktop.DBus.Properties",
-							       "PropertiesChanged",
-							       NULL,
-							       RB_JOB_IFACE,
-							       G_DBUS_SIGNAL_FLAGS_NONE,
-							       rb_watch_on_changed,
-							       watch,
-							       NULL);
-	watch->completed_id = g_dbus_connection_signal_subscribe(connection,
-								 RB_DBUS_NAME,
-								 RB_JOB_IFACE,
-								 "Completed",
-								 NULL,
-								 NULL,
-								 G_DBUS_SIGNAL_FLAGS_NONE,
-								 rb_watch_on_completed,
-								 watch,
-								 NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(rules); i++)
+		watch->subscriptions[i] =
+			g_dbus_connection_signal_subscribe(connection,
+							   RB_DBUS_NAME,
+							   rules[i][0],
+							   rules[i][1],
+							   rules[i][2],
+							   rules[i][3],
+							   G_DBUS_SIGNAL_FLAGS_NONE,
+							   rb_watch_on_signal,
+							   watch,
+							   NULL);
 	return watch;
 }
 
 void
 rb_watch_free(RbJobWatch *watch)
 {
-	rb_test_signal_unsubscribe(watch->connection, watch->added_id);
-	rb_test_signal_unsubscribe(watch->connection, watch->removed_id);
-	rb_test_signal_unsubscribe(watch->connection, watch->changed_id);
-	rb_test_signal_unsubscribe(watch->connection, watch->completed_id);
+	for (guint i = 0; i < G_N_ELEMENTS(watch->subscriptions); i++)
+		rb_test_signal_unsubscribe(watch->connection, watch->subscriptions[i]);
 	g_object_unref(watch->connection);
 	g_free(watch->path);
 	g_clear_pointer(&watch->added, g_variant_unref);
@@ -171,4 +146,20 @@ rb_watch_wait_for_job(RbJobWatch *watch)
 		ck_assert_msg(g_get_monotonic_time() < deadline, "no job appeared");
 		g_main_context_iteration(NULL, TRUE);
 	}
+}
+
+void
+rb_watch_wait_completed(RbJobWatch *watch, gboolean success)
+{
+	rb_test_iterate_until(&watch->completed);
+	ck_assert_msg(watch->success == success, "%s", watch->message);
+}
+
+void
+rb_watch_wait_cancelled(RbJobWatch *watch)
+{
+	rb_watch_wait_completed(watch, FALSE);
+	ck_assert_msg(g_str_has_prefix(watch->message, RB_TEST_ERROR("RequestCancelled") ": "),
+		      "%s",
+		      watch->message);
 }

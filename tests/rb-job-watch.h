@@ -9,17 +9,14 @@
 
 #include <gio/gio.h>
 
-G_BEGIN_DECLS
+#include "rb-test-client.h"
 
-#define RB_JOB_IFACE "org.rawburn.RawBurn1.Job"
+G_BEGIN_DECLS
 
 /* what one client saw of the jobs */
 typedef struct {
 	GDBusConnection *connection;
-	guint added_id;
-	guint removed_id;
-	guint changed_id;
-	guint completed_id;
+	guint subscriptions[4];
 	gchar *path;      /* the first job announced */
 	GVariant *added;  /* its Job properties in InterfacesAdded */
 	gchar *operation; /* of that job */
@@ -39,6 +36,10 @@ RbJobWatch *rb_watch_new(GDBusConnection *connection);
 void rb_watch_free(RbJobWatch *watch);
 /* until a job was announced, failing after half the test's time */
 void rb_watch_wait_for_job(RbJobWatch *watch);
+/* until the job's Completed, which must say @success */
+void rb_watch_wait_completed(RbJobWatch *watch, gboolean success);
+/* until the job's Completed, which must say it was cancelled */
+void rb_watch_wait_cancelled(RbJobWatch *watch);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RbJobWatch, rb_watch_free)
 

@@ -244,6 +244,40 @@ rb_test_client_wait_for_drive(RbTestClient *client, const gchar *path)
 	}
 }
 
+GVariant *
+rb_test_client_get_objects(RbTestClient *client)
+{
+	g_autoptr(GVariant) reply = rb_test_client_call_reply(client,
+							      RB_DBUS_ROOT_PATH,
+							      "org.freedesktop.DBus.ObjectManager",
+							      "GetManagedObjects",
+							      NULL);
+
+	return g_variant_get_child_value(reply, 0);
+}
+
+gchar *
+rb_test_client_find_job(RbTestClient *client, const gchar *recorder)
+{
+	g_autoptr(GVariant) objects = rb_test_client_get_objects(client);
+	GVariantIter iter;
+	const gchar *path;
+	GVariant *interfaces;
+
+	g_variant_iter_init(&iter, objects);
+	while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &interfaces)) {
+		g_autoptr(GVariant) owned = interfaces;
+		g_autoptr(GVariant) job =
+			g_variant_lookup_value(owned, RB_JOB_IFACE, G_VARIANT_TYPE_VARDICT);
+		g_autofree const gchar **on = NULL;
+
+		if (job != NULL && g_variant_lookup(job, "Objects", "^a&o", &on) &&
+		    g_strv_contains((const gchar *const *)on, recorder))
+			return g_strdup(path);
+	}
+	return NULL;
+}
+
 gchar *
 rb_test_client_call_fd(RbTestClient *client,
 		       const gchar *path,
@@ -351,12 +385,42 @@ rb_test_pending_done(GObject *source, GAsyncResult *result, gpointer user_data)
 	pending->reply = g_dbus_connection_call_with_unix_fd_list_finish(
 		G_DBUS_CONNECTION(source), NULL, result, &error);
 	if (pending->reply == NULL) {
-		pending->error_name = g_dbus_error_is_remote_error(error)
-					      ? g_dbus_error_get_remote_error(error)
-					      : g_strdup(error->message);
+		/* a name a test can compare: GIO's message for it is translated */
+		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+			pending->error_name = g_strdup("timeout");
+		else
+			pending->error_name = g_dbus_error_is_remote_error(error)
+						      ? g_dbus_error_get_remote_error(error)
+						      : g_strdup(error->message);
 		pending->message = g_strdup(error->message);
 	}
 	pending->done = TRUE;
+}
+
+void
+rb_test_client_call_async_timeout(RbTestClient *client,
+				  const gchar *path,
+				  const gchar *interface,
+				  const gchar *method,
+				  GVariant *params,
+				  GUnixFDList *fds,
+				  gint timeout_msec,
+				  RbTestPending *pending)
+{
+	memset(pending, 0, sizeof(*pending));
+	g_dbus_connection_call_with_unix_fd_list(client->connection,
+						 RB_DBUS_NAME,
+						 path,
+						 interface,
+						 method,
+						 params,
+						 NULL,
+						 G_DBUS_CALL_FLAGS_NONE,
+						 timeout_msec,
+						 fds,
+						 NULL,
+						 rb_test_pending_done,
+						 pending);
 }
 
 void
@@ -368,20 +432,9 @@ rb_test_client_call_async(RbTestClient *client,
 			  GUnixFDList *fds,
 			  RbTestPending *pending)
 {
-	memset(pending, 0, sizeof(*pending));
-	g_dbus_connection_call_with_unix_fd_list(client->connection,
-						 RB_DBUS_NAME,
-						 path,
-						 interface,
-						 method,
-						 params,
-						 NULL,
-						 G_DBUS_CALL_FLAGS_NONE,
-						 G_MAXINT,
-						 fds,
-						 NULL,
-						 rb_test_pending_done,
-						 pending);
+	/* a burn may take long: only the test's own timeout ends the wait */
+	rb_test_client_call_async_timeout(
+		client, path, interface, method, params, fds, G_MAXINT, pending);
 }
 
 void
@@ -409,6 +462,22 @@ rb_test_pending_clear(RbTestPending *pending)
 	g_clear_pointer(&pending->message, g_free);
 	g_clear_pointer(&pending->reply, g_variant_unref);
 	pending->done = FALSE;
+}
+
+void
+rb_test_pending_assert_ok(RbTestPending *pending)
+{
+	rb_test_pending_wait(pending);
+	ck_assert_msg(pending->error_name == NULL, "%s: %s", pending->error_name, pending->message);
+	rb_test_pending_clear(pending);
+}
+
+void
+rb_test_pending_assert_error(RbTestPending *pending, const gchar *want)
+{
+	rb_test_pending_wait(pending);
+	ck_assert_str_eq(pending->error_name, want);
+	rb_test_pending_clear(pending);
 }
 
 GUnixFDList *

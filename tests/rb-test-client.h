@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 #define RB_TEST_RECORDER "org.rawburn.RawBurn1.Recorder"
 #define RB_TEST_VIRTUAL "org.rawburn.RawBurn1.VirtualRecorder"
 #define RB_TEST_MANAGER "org.rawburn.RawBurn1.Manager"
+#define RB_JOB_IFACE "org.rawburn.RawBurn1.Job"
 #define RB_TEST_ERROR(name) "org.rawburn.RawBurn1.Error." name
 #define RB_TEST_INVALID_ARGS "org.freedesktop.DBus.Error.InvalidArgs"
 
@@ -67,6 +68,11 @@ gchar *rb_test_client_set(RbTestClient *client,
 			  GVariant *value,
 			  gchar **message);
 void rb_test_client_wait_for_drive(RbTestClient *client, const gchar *path);
+/* the service's objects, as GetManagedObjects' a{oa{sa{sv}}} */
+GVariant *rb_test_client_get_objects(RbTestClient *client);
+/* the Job working on @recorder, found as a client that knows nothing else
+ * finds it; NULL when there is none */
+gchar *rb_test_client_find_job(RbTestClient *client, const gchar *recorder);
 void rb_test_client_wait_for_property(RbTestClient *client,
 				      const gchar *path,
 				      const gchar *interface,
@@ -157,8 +163,22 @@ void rb_test_client_call_async(RbTestClient *client,
 			       GVariant *params,
 			       GUnixFDList *fds,
 			       RbTestPending *pending);
+/* the same with a timeout (ms): a call that outlives it fails with the
+ * error name "timeout" */
+void rb_test_client_call_async_timeout(RbTestClient *client,
+				       const gchar *path,
+				       const gchar *interface,
+				       const gchar *method,
+				       GVariant *params,
+				       GUnixFDList *fds,
+				       gint timeout_msec,
+				       RbTestPending *pending);
 void rb_test_pending_wait(RbTestPending *pending);
 void rb_test_pending_clear(RbTestPending *pending);
+/* waits for the reply, which must be a success, and clears @pending */
+void rb_test_pending_assert_ok(RbTestPending *pending);
+/* waits for the reply, which must be the error @want, and clears @pending */
+void rb_test_pending_assert_error(RbTestPending *pending, const gchar *want);
 void rb_test_iterate_until(gboolean *flag);
 
 /* a number of a virtual recorder's ValidationReport, whatever its integer type */

@@ -602,6 +602,28 @@ rb_test_stream_to_file(RbDaoStream *stream)
 	return fd;
 }
 
+static gboolean
+rb_test_pattern_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
+{
+	guint factor = GPOINTER_TO_UINT(user_data);
+
+	for (guint i = 0; i < RB_CD_MAIN_SIZE; i++)
+		main_data[i] = (guint8)(lba * factor + i);
+	return TRUE;
+}
+
+gint
+rb_test_two_track_stream_fd(guint first, guint second, guint factor)
+{
+	const RbDaoTrack tracks[] = {{0, first}, {(gint32)first, second}};
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbDaoStream) stream = rb_dao_stream_new(
+		-22650, tracks, 2, 2, rb_test_pattern_main, GUINT_TO_POINTER(factor), NULL, &error);
+
+	ck_assert_msg(stream != NULL, "%s", error != NULL ? error->message : "");
+	return rb_test_stream_to_file(stream);
+}
+
 gint
 rb_test_run_suite(Suite *suite)
 {

@@ -90,6 +90,11 @@ gint rb_test_run_suite(Suite *suite);
 typedef struct _RbDaoStream RbDaoStream;
 /* the whole stream in an unlinked temporary file, at offset 0 */
 gint rb_test_stream_to_file(RbDaoStream *stream);
+/* a two-track disc of @first then @second sectors from the lead-in start
+ * (-22650) on, as IMAPI's sector type 2, in a file as above; byte i of a
+ * sector's main data is lba * @factor + i, so that a sector written at the
+ * wrong address differs */
+gint rb_test_two_track_stream_fd(guint first, guint second, guint factor);
 
 /* python-dbusmock templates on the private bus (a test dependency) */
 /* the first python3 that imports dbusmock; NULL when none does */

@@ -15,7 +15,6 @@
 
 #include "rb-burn.h"
 #include "rb-client.h"
-#include "rb-dao-stream.h"
 #include "rb-error.h"
 #include "rb-test-client.h"
 #include "rb-test-service.h"
@@ -59,25 +58,11 @@ rb_lib_test_progress_cb(
 	test->last_fraction = fraction;
 }
 
-static gboolean
-rb_lib_test_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
-{
-	for (guint i = 0; i < RB_CD_MAIN_SIZE; i++)
-		main_data[i] = (guint8)(lba * 7 + i);
-	return TRUE;
-}
-
 /* a two-track raw DAO stream in an unlinked file */
 static gint
 rb_lib_test_stream_fd(void)
 {
-	const RbDaoTrack tracks[] = {{0, 300}, {300, 150}};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbDaoStream) stream =
-		rb_dao_stream_new(-22650, tracks, 2, 2, rb_lib_test_main, NULL, NULL, &error);
-
-	ck_assert_msg(stream != NULL, "%s", error != NULL ? error->message : "");
-	return rb_test_stream_to_file(stream);
+	return rb_test_two_track_stream_fd(300, 150, 7);
 }
 
 static RbClient *
@@ -91,6 +76,28 @@ rb_lib_test_client(RbTestService *service)
 	client = rb_client_new_for_connection_sync(service->connection, NULL, &error);
 	ck_assert_msg(client != NULL, "%s", error != NULL ? error->message : "");
 	return client;
+}
+
+/* a burn on virtual0 */
+static RbBurn *
+rb_lib_test_burn_new(RbClient *client)
+{
+	g_autoptr(RbObject) recorder = rb_client_lookup_recorder(client, "virtual0");
+
+	ck_assert_ptr_nonnull(recorder);
+	return rb_burn_new(recorder);
+}
+
+/* the end of the burn @test waits for */
+static gboolean
+rb_lib_test_burn_finish(RbBurn *burn, RbLibTest *test, GError **error)
+{
+	gboolean done;
+
+	rb_lib_test_wait(test);
+	done = rb_burn_finish(burn, test->result, error);
+	g_clear_object(&test->result);
+	return done;
 }
 
 START_TEST(test_client_recorders)
@@ -153,8 +160,7 @@ START_TEST(test_client_burn_file)
 	g_autoptr(RbTestService) service =
 		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(RbClient) client = rb_lib_test_client(service);
-	g_autoptr(RbObject) recorder = rb_client_lookup_recorder(client, "virtual0");
-	g_autoptr(RbBurn) burn = rb_burn_new(recorder);
+	g_autoptr(RbBurn) burn = rb_lib_test_burn_new(client);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) blank = NULL;
 	g_autoptr(GVariant) report = NULL;
@@ -169,11 +175,9 @@ START_TEST(test_client_burn_file)
 	g_variant_dict_insert(&options, "ClientName", "s", "test-client-lib");
 	rb_burn_burn_file(
 		burn, file, g_variant_dict_end(&options), NULL, rb_lib_test_result_cb, &test);
-	rb_lib_test_wait(&test);
-	ck_assert_msg(rb_burn_finish(burn, test.result, &error),
+	ck_assert_msg(rb_lib_test_burn_finish(burn, &test, &error),
 		      "%s",
 		      error != NULL ? error->message : "");
-	g_clear_object(&test.result);
 	close(fd);
 	ck_assert_uint_gt(test.n_writing, 0);
 	ck_assert(test.last_fraction == 1.0);
@@ -191,9 +195,7 @@ START_TEST(test_client_burn_file)
 	fd = rb_lib_test_stream_fd();
 	rb_burn_burn_fd(burn, fd, NULL, NULL, rb_lib_test_result_cb, &test);
 	close(fd);
-	rb_lib_test_wait(&test);
-	ck_assert(!rb_burn_finish(burn, test.result, &error));
-	g_clear_object(&test.result);
+	ck_assert(!rb_lib_test_burn_finish(burn, &test, &error));
 	ck_assert_msg(g_error_matches(error, RB_ERROR, RB_ERROR_MEDIA_IS_NOT_BLANK),
 		      "%s",
 		      error->message);
@@ -208,8 +210,7 @@ START_TEST(test_client_burn_image_creator)
 	g_autoptr(RbTestService) service =
 		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
 	g_autoptr(RbClient) client = rb_lib_test_client(service);
-	g_autoptr(RbObject) recorder = rb_client_lookup_recorder(client, "virtual0");
-	g_autoptr(RbBurn) burn = rb_burn_new(recorder);
+	g_autoptr(RbBurn) burn = rb_lib_test_burn_new(client);
 	g_autoptr(RbRawCDImageCreator) creator = NULL;
 	g_autoptr(GUnixFDList) fd_list = g_unix_fd_list_new();
 	g_autoptr(GError) error = NULL;
@@ -253,11 +254,9 @@ START_TEST(test_client_burn_image_creator)
 
 	g_signal_connect(burn, "progress", G_CALLBACK(rb_lib_test_progress_cb), &test);
 	rb_burn_burn_image_creator(burn, creator, NULL, NULL, rb_lib_test_result_cb, &test);
-	rb_lib_test_wait(&test);
-	ck_assert_msg(rb_burn_finish(burn, test.result, &error),
+	ck_assert_msg(rb_lib_test_burn_finish(burn, &test, &error),
 		      "%s",
 		      error != NULL ? error->message : "");
-	g_clear_object(&test.result);
 	ck_assert_uint_gt(test.n_writing, 0);
 	report = rb_test_get_property(service->connection,
 				      RB_LIB_RECORDER,
@@ -281,8 +280,7 @@ START_TEST(test_client_burn_cancel)
 	g_autoptr(RbTestService) service =
 		rb_test_service_new_with_recorder("media=cd-r-80,speed=4,realtime=true");
 	g_autoptr(RbClient) client = rb_lib_test_client(service);
-	g_autoptr(RbObject) recorder = rb_client_lookup_recorder(client, "virtual0");
-	g_autoptr(RbBurn) burn = rb_burn_new(recorder);
+	g_autoptr(RbBurn) burn = rb_lib_test_burn_new(client);
 	g_autoptr(GCancellable) cancellable = g_cancellable_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) owner = NULL;
@@ -300,14 +298,10 @@ START_TEST(test_client_burn_cancel)
 		g_autoptr(GError) error_second = NULL;
 
 		rb_burn_burn_fd(burn, 0, NULL, NULL, rb_lib_test_result_cb, &second);
-		rb_lib_test_wait(&second);
-		ck_assert(!rb_burn_finish(burn, second.result, &error_second));
+		ck_assert(!rb_lib_test_burn_finish(burn, &second, &error_second));
 		ck_assert(g_error_matches(error_second, G_IO_ERROR, G_IO_ERROR_PENDING));
-		g_object_unref(second.result);
 	}
-	rb_lib_test_wait(&test);
-	ck_assert(!rb_burn_finish(burn, test.result, &error));
-	g_clear_object(&test.result);
+	ck_assert(!rb_lib_test_burn_finish(burn, &test, &error));
 	ck_assert_msg(
 		g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED), "%s", error->message);
 	ck_assert_uint_gt(test.n_writing, 0);
@@ -419,6 +413,18 @@ rb_lib_jobs_wait(RbLibJobs *jobs, const gchar *path, RbLibTest *test, GCancellab
 	return test->result == NULL;
 }
 
+/* the end of the wait for a job that @test waits for */
+static gboolean
+rb_lib_jobs_finish(RbLibJobs *jobs, RbLibTest *test, GError **error)
+{
+	gboolean done;
+
+	rb_lib_test_wait(test);
+	done = rb_client_wait_for_job_finish(jobs->client, test->result, error);
+	g_clear_object(&test->result);
+	return done;
+}
+
 START_TEST(test_client_jobs)
 {
 	RbLibJobs jobs = {0};
@@ -461,9 +467,7 @@ START_TEST(test_client_jobs)
 	ck_assert(rb_lib_jobs_wait(&jobs, RB_LIB_JOB_PATH("2"), &test, NULL));
 	rb_job_emit_completed(
 		failing, FALSE, RB_DBUS_ERROR_PREFIX "MediaWriteFailed: 0xC0AA06F1: sense 3/0C/00");
-	rb_lib_test_wait(&test);
-	ck_assert(!rb_client_wait_for_job_finish(jobs.client, test.result, &error));
-	g_clear_object(&test.result);
+	ck_assert(!rb_lib_jobs_finish(&jobs, &test, &error));
 	ck_assert_msg(g_error_matches(error, RB_ERROR, RB_ERROR_MEDIA_WRITE_FAILED),
 		      "%s",
 		      error->message);
@@ -473,20 +477,16 @@ START_TEST(test_client_jobs)
 	/* Completed(true) */
 	ck_assert(rb_lib_jobs_wait(&jobs, RB_LIB_JOB_PATH("1"), &test, NULL));
 	rb_job_emit_completed(succeeding, TRUE, "");
-	rb_lib_test_wait(&test);
-	ck_assert_msg(rb_client_wait_for_job_finish(jobs.client, test.result, &error),
+	ck_assert_msg(rb_lib_jobs_finish(&jobs, &test, &error),
 		      "%s",
 		      error != NULL ? error->message : "");
-	g_clear_object(&test.result);
 
 	/* a job that goes without Completed */
 	rb_lib_jobs_export(&jobs, RB_LIB_JOB_PATH("3"), &vanishing);
 	rb_lib_jobs_wait_object(&jobs, RB_LIB_JOB_PATH("3"), TRUE);
 	ck_assert(rb_lib_jobs_wait(&jobs, RB_LIB_JOB_PATH("3"), &test, NULL));
 	g_dbus_object_manager_server_unexport(jobs.server, RB_LIB_JOB_PATH("3"));
-	rb_lib_test_wait(&test);
-	ck_assert(!rb_client_wait_for_job_finish(jobs.client, test.result, &error));
-	g_clear_object(&test.result);
+	ck_assert(!rb_lib_jobs_finish(&jobs, &test, &error));
 	ck_assert(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
 	g_clear_error(&error);
 
@@ -495,17 +495,14 @@ START_TEST(test_client_jobs)
 	rb_lib_jobs_wait_object(&jobs, RB_LIB_JOB_PATH("4"), TRUE);
 	ck_assert(rb_lib_jobs_wait(&jobs, RB_LIB_JOB_PATH("4"), &test, cancellable));
 	g_cancellable_cancel(cancellable);
-	rb_lib_test_wait(&test);
-	ck_assert(!rb_client_wait_for_job_finish(jobs.client, test.result, &error));
-	g_clear_object(&test.result);
+	ck_assert(!rb_lib_jobs_finish(&jobs, &test, &error));
 	ck_assert(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
 	g_clear_error(&error);
 	rb_job_emit_completed(waited, TRUE, "");
 
 	/* a recorder is no job */
 	ck_assert(!rb_lib_jobs_wait(&jobs, RB_LIB_RECORDER, &test, NULL));
-	ck_assert(!rb_client_wait_for_job_finish(jobs.client, test.result, &error));
-	g_clear_object(&test.result);
+	ck_assert(!rb_lib_jobs_finish(&jobs, &test, &error));
 	ck_assert(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
 	rb_lib_jobs_stop(&jobs);
 }

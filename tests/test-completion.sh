@@ -11,25 +11,14 @@ set -u
 : "${RB_TEST_BUILDDIR:?}" "${RB_TEST_SRCDIR:?}"
 : "${DBUS_DAEMON:=dbus-daemon}"
 script=$RB_TEST_SRCDIR/client/completion/rawburnctl
-checks=0
-failures=0
-
-check() {
-	checks=$((checks + 1))
-	if [ "$1" -ne 0 ]; then
-		failures=$((failures + 1))
-		echo "FAIL: $2"
-	else
-		echo "ok: $2"
-	fi
-}
+RAWBURND=$RB_TEST_BUILDDIR/daemon/rawburnd
+RAWBURNCTL=$RB_TEST_BUILDDIR/client/rawburnctl
+. "$RB_TEST_SRCDIR/tests/rb-private-bus.sh"
+. "$RB_TEST_SRCDIR/tests/rb-sh-check.sh"
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/rawburn-test-completion-XXXXXX")
-bus_pid=""
-daemon_pid=""
 cleanup() {
-	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-	[ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
+	rb_private_bus_stop
 	rm -rf "$workdir"
 }
 trap cleanup EXIT INT TERM
@@ -81,25 +70,7 @@ mkdir "$workdir/files" "$workdir/files/discs"
 : >"$workdir/files/Track01.WAV"
 : >"$workdir/files/notes.txt"
 
-# the private bus, as tests/demo.sh starts it
-cat >"$workdir/bus.conf" <<CONF
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$workdir</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/>
-  </policy>
-</busconfig>
-CONF
-"$DBUS_DAEMON" --config-file="$workdir/bus.conf" --nofork --print-address=3 3>"$workdir/address" &
-bus_pid=$!
-for _ in $(seq 100); do
-	[ -s "$workdir/address" ] && break
-	sleep 0.1
-done
-DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$workdir/address")
-export DBUS_SESSION_BUS_ADDRESS
+rb_private_bus_start "$workdir" || exit 1
 # never the machine's system bus: a bus that is not there
 DBUS_SYSTEM_BUS_ADDRESS=unix:path=$workdir/no-system-bus
 export DBUS_SYSTEM_BUS_ADDRESS
@@ -107,17 +78,11 @@ export DBUS_SYSTEM_BUS_ADDRESS
 # before the service runs: no names, no error, no wait
 expect_not virtual0 -- rawburnctl --session burn ""
 
-"$RB_TEST_BUILDDIR/daemon/rawburnd" --session --virtual-recorder media=cd-rw-80,realtime=false \
-	2>"$workdir/rawburnd.log" &
-daemon_pid=$!
-# ready when it answers
-for _ in $(seq 200); do
-	"$RB_TEST_BUILDDIR/client/rawburnctl" --session list >/dev/null 2>&1 && break
-	sleep 0.1
-done
+rb_rawburnd_start "$workdir/rawburnd.log" --virtual-recorder media=cd-rw-80,realtime=false ||
+	exit 1
 
 # the listing the completion asks for
-names=$("$RB_TEST_BUILDDIR/client/rawburnctl" --session list --names)
+names=$("$RAWBURNCTL" --session list --names)
 [ "$names" = virtual0 ]
 check $? "rawburnctl --session list --names prints virtual0 alone (got: $names)"
 
@@ -151,5 +116,4 @@ wait "$daemon_pid"
 check $? "rawburnd ended cleanly"
 daemon_pid=""
 
-echo "$(((checks - failures) * 100 / checks))%: Checks: $checks, Failures: $failures, Errors: 0"
-[ "$failures" -eq 0 ]
+check_summary

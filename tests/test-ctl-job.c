@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rb-dao-stream.h"
 #include "rb-error.h"
 #include "rb-test-client.h"
 #include "rb-test-service.h"
@@ -21,27 +20,12 @@
 #define RB_PATH RB_DBUS_RECORDERS_PATH "/virtual0"
 #define RB_EXIT_NO_SUCH_JOB 9
 
-static gboolean
-rb_pattern_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
-{
-	for (guint i = 0; i < RB_CD_MAIN_SIZE; i++)
-		main_data[i] = (guint8)(lba * 11 + i);
-	return TRUE;
-}
-
 static void
 rb_burn_async(RbTestClient *client, RbTestPending *pending)
 {
-	const RbDaoTrack tracks[] = {{0, 400}, {400, 200}};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbDaoStream) stream =
-		rb_dao_stream_new(-22650, tracks, 2, 2, rb_pattern_main, NULL, NULL, &error);
-	g_autoptr(GUnixFDList) fds = NULL;
-	gint fd;
+	gint fd = rb_test_two_track_stream_fd(400, 200, 11);
+	g_autoptr(GUnixFDList) fds = rb_test_fd_list_new(fd);
 
-	ck_assert_msg(stream != NULL, "%s", error != NULL ? error->message : "");
-	fd = rb_test_stream_to_file(stream);
-	fds = rb_test_fd_list_new(fd);
 	close(fd);
 	rb_test_client_call_async(
 		client,
@@ -147,9 +131,7 @@ START_TEST(test_ctl_monitor)
 	ck_assert_msg(strstr(monitor.text->str, "\"success\":true,\"message\":\"\"") != NULL,
 		      "%s",
 		      monitor.text->str);
-	rb_test_pending_wait(&pending);
-	ck_assert_msg(pending.error_name == NULL, "%s: %s", pending.error_name, pending.message);
-	rb_test_pending_clear(&pending);
+	rb_test_pending_assert_ok(&pending);
 	/* the medium is not blank any more */
 	rb_monitor_wait_for(&monitor, "\"event\":\"media-changed\"");
 
@@ -165,19 +147,6 @@ START_TEST(test_ctl_monitor)
 }
 END_TEST
 
-static gboolean
-rb_has_job(RbTestClient *client)
-{
-	g_autoptr(GVariant) reply = rb_test_client_call_reply(client,
-							      RB_DBUS_ROOT_PATH,
-							      "org.freedesktop.DBus.ObjectManager",
-							      "GetManagedObjects",
-							      NULL);
-	g_autofree gchar *text = g_variant_print(reply, FALSE);
-
-	return strstr(text, "org.rawburn.RawBurn1.Job") != NULL;
-}
-
 START_TEST(test_ctl_cancel)
 {
 	g_autoptr(RbTestService) service =
@@ -188,6 +157,7 @@ START_TEST(test_ctl_cancel)
 	const gchar *cancel_nothing[] = {"cancel", "nosuch", NULL};
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
+	g_autofree gchar *job = NULL;
 	gint64 deadline;
 	RbTestPending pending;
 
@@ -206,7 +176,7 @@ START_TEST(test_ctl_cancel)
 
 	rb_burn_async(client, &pending);
 	deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
-	while (!rb_has_job(client)) {
+	while ((job = rb_test_client_find_job(client, RB_PATH)) == NULL) {
 		ck_assert_msg(g_get_monotonic_time() < deadline, "no job appeared");
 		g_main_context_iteration(NULL, FALSE);
 		g_usleep(10 * 1000);
@@ -215,9 +185,7 @@ START_TEST(test_ctl_cancel)
 		      "%s%s",
 		      out,
 		      err);
-	rb_test_pending_wait(&pending);
-	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("RequestCancelled"));
-	rb_test_pending_clear(&pending);
+	rb_test_pending_assert_error(&pending, RB_TEST_ERROR("RequestCancelled"));
 	/* the job is kept a while after its end: cancelling it again says so */
 	g_clear_pointer(&out, g_free);
 	g_clear_pointer(&err, g_free);

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rb-dao-stream.h"
 #include "rb-error.h"
 #include "rb-job-watch.h"
 #include "rb-service-job.h"
@@ -28,25 +27,11 @@
 #define RB_ERASE "org.rawburn.RawBurn1.DiscFormat2Erase"
 #define RB_REQUEST_CANCELLED RB_TEST_ERROR("RequestCancelled")
 
-static gboolean
-rb_pattern_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
-{
-	for (guint i = 0; i < RB_CD_MAIN_SIZE; i++)
-		main_data[i] = (guint8)(lba * 5 + i);
-	return TRUE;
-}
-
 /* a two-track disc's DAO stream in a file, as IMAPI's sector type 2 */
 static gint
 rb_stream_fd(void)
 {
-	const RbDaoTrack tracks[] = {{0, 400}, {400, 200}};
-	g_autoptr(GError) error = NULL;
-	g_autoptr(RbDaoStream) stream =
-		rb_dao_stream_new(-22650, tracks, 2, 2, rb_pattern_main, NULL, NULL, &error);
-
-	ck_assert_msg(stream != NULL, "%s", error != NULL ? error->message : "");
-	return rb_test_stream_to_file(stream);
+	return rb_test_two_track_stream_fd(400, 200, 5);
 }
 
 static void
@@ -65,11 +50,23 @@ rb_burn_async(RbTestClient *client, gint fd, const gchar *options, RbTestPending
 				  pending);
 }
 
-/* spin until @flag, failing after the test's half time */
-static void
-rb_wait(gboolean *flag)
+/* a burn by @burner on a drive @observer waited for, followed by @observer
+ * until its job was announced */
+static RbJobWatch *
+rb_watch_burn(RbTestClient *burner,
+	      RbTestClient *observer,
+	      const gchar *options,
+	      RbTestPending *pending)
 {
-	rb_test_iterate_until(flag);
+	RbJobWatch *watch;
+	gint fd = rb_stream_fd();
+
+	rb_test_client_wait_for_drive(observer, RB_PATH);
+	watch = rb_watch_new(observer->connection);
+	rb_burn_async(burner, fd, options, pending);
+	close(fd);
+	rb_watch_wait_for_job(watch);
+	return watch;
 }
 
 static gchar *
@@ -97,7 +94,6 @@ START_TEST(test_job_follow_burn)
 	g_autoptr(GVariant) operation = NULL;
 	const gchar **paths = NULL;
 	RbTestPending pending;
-	gint fd = rb_stream_fd();
 	guint32 uid = 0;
 	const gchar *client_name = NULL;
 	guint64 start_time = 0;
@@ -106,11 +102,7 @@ START_TEST(test_job_follow_burn)
 
 	burner = rb_test_client_new(service);
 	observer = rb_test_client_new(service);
-	rb_test_client_wait_for_drive(observer, RB_PATH);
-	watch = rb_watch_new(observer->connection);
-	rb_burn_async(burner, fd, "{'ClientName': <'Job test'>}", &pending);
-	close(fd);
-	rb_watch_wait_for_job(watch);
+	watch = rb_watch_burn(burner, observer, "{'ClientName': <'Job test'>}", &pending);
 
 	ck_assert_str_eq(watch->operation, "raw-cd-write");
 	ck_assert(g_variant_lookup(watch->added, "Objects", "^a&o", &paths));
@@ -127,12 +119,9 @@ START_TEST(test_job_follow_burn)
 	ck_assert_uint_gt(start_time, 0);
 	ck_assert(g_variant_lookup(watch->added, "ProgressValid", "b", &valid));
 
-	rb_wait(&watch->completed);
-	ck_assert_msg(watch->success, "%s", watch->message);
+	rb_watch_wait_completed(watch, TRUE);
 	ck_assert_str_eq(watch->message, "");
-	rb_test_pending_wait(&pending);
-	ck_assert_msg(pending.error_name == NULL, "%s: %s", pending.error_name, pending.message);
-	rb_test_pending_clear(&pending);
+	rb_test_pending_assert_ok(&pending);
 
 	/* the progress rose over the burn, with a size, a rate and an end */
 	ck_assert_uint_ge(watch->progress_changes, 2);
@@ -147,68 +136,17 @@ START_TEST(test_job_follow_burn)
 	operation =
 		rb_test_get_property(observer->connection, watch->path, RB_JOB_IFACE, "Operation");
 	ck_assert_str_eq(g_variant_get_string(operation, NULL), "raw-cd-write");
-	objects = rb_test_client_call_reply(observer,
-					    RB_DBUS_ROOT_PATH,
-					    "org.freedesktop.DBus.ObjectManager",
-					    "GetManagedObjects",
-					    NULL);
+	objects = rb_test_client_get_objects(observer);
 	{
-		g_autoptr(GVariant) dict = g_variant_get_child_value(objects, 0);
 		g_autoptr(GVariant) entry =
-			g_variant_lookup_value(dict, watch->path, G_VARIANT_TYPE("a{sa{sv}}"));
+			g_variant_lookup_value(objects, watch->path, G_VARIANT_TYPE("a{sa{sv}}"));
 
 		ck_assert_ptr_nonnull(entry);
 	}
 	/* and gone later */
-	rb_wait(&watch->removed);
+	rb_test_iterate_until(&watch->removed);
 }
 END_TEST
-
-static void
-rb_on_call_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	RbTestPending *pending = user_data;
-	g_autoptr(GError) error = NULL;
-
-	pending->reply = g_dbus_connection_call_with_unix_fd_list_finish(
-		G_DBUS_CONNECTION(source), NULL, result, &error);
-	if (pending->reply == NULL) {
-		pending->error_name =
-			g_strdup(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
-					 ? "timeout"
-					 : g_quark_to_string(error->domain));
-		pending->message = g_strdup(error->message);
-	}
-	pending->done = TRUE;
-}
-
-/* the job on @recorder, found as a client that knows nothing else finds it */
-static gchar *
-rb_find_job(RbTestClient *client, const gchar *recorder)
-{
-	g_autoptr(GVariant) reply = rb_test_client_call_reply(client,
-							      RB_DBUS_ROOT_PATH,
-							      "org.freedesktop.DBus.ObjectManager",
-							      "GetManagedObjects",
-							      NULL);
-	g_autoptr(GVariant) objects = g_variant_get_child_value(reply, 0);
-	GVariantIter iter;
-	const gchar *path;
-	GVariant *interfaces;
-
-	g_variant_iter_init(&iter, objects);
-	while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &interfaces)) {
-		g_autoptr(GVariant) owned = interfaces;
-		g_autoptr(GVariant) job =
-			g_variant_lookup_value(owned, RB_JOB_IFACE, G_VARIANT_TYPE_VARDICT);
-		g_autofree const gchar **on = NULL;
-
-		if (job != NULL && g_variant_lookup(job, "Objects", "^a&o", &on) &&
-		    g_strv_contains((const gchar *const *)on, recorder))
-			return g_strdup(path);
-	}
-	return NULL;
-}
 
 /* (2) the Burn call times out after a second; the job tells how it ended */
 START_TEST(test_job_timed_out_call)
@@ -224,19 +162,14 @@ START_TEST(test_job_timed_out_call)
 	rb_test_client_wait_for_drive(client, RB_PATH);
 	fds = rb_test_fd_list_new(fd);
 	close(fd);
-	g_dbus_connection_call_with_unix_fd_list(
-		client->connection,
-		RB_DBUS_NAME,
+	rb_test_client_call_async_timeout(
+		client,
 		RB_PATH,
 		RB_TEST_FORMAT,
 		"Burn",
 		g_variant_new("(h@a{sv})", 0, g_variant_new_parsed("@a{sv} {}")),
-		NULL,
-		G_DBUS_CALL_FLAGS_NONE,
-		1000,
 		fds,
-		NULL,
-		rb_on_call_done,
+		1000,
 		&pending);
 	rb_test_pending_wait(&pending);
 	ck_assert_msg(g_strcmp0(pending.error_name, "timeout") == 0,
@@ -248,10 +181,9 @@ START_TEST(test_job_timed_out_call)
 	/* what a client does that lost its call: find the recorder's job and
 	 * wait for its end */
 	watch = rb_watch_new(client->connection);
-	watch->path = rb_find_job(client, RB_PATH);
+	watch->path = rb_test_client_find_job(client, RB_PATH);
 	ck_assert_msg(watch->path != NULL, "no job for the burn");
-	rb_wait(&watch->completed);
-	ck_assert_msg(watch->success, "%s", watch->message);
+	rb_watch_wait_completed(watch, TRUE);
 	ck_assert_str_eq(watch->message, "");
 }
 END_TEST
@@ -274,8 +206,7 @@ START_TEST(test_job_failed_burn)
 	close(fd);
 	rb_test_pending_wait(&pending);
 	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("MediaWriteFailed"));
-	rb_wait(&watch->completed);
-	ck_assert(!watch->success);
+	rb_watch_wait_completed(watch, FALSE);
 	/* the reply's "GDBus.Error:<name>: <message>" without GDBus' prefix */
 	ck_assert(g_str_has_prefix(pending.message, "GDBus.Error:"));
 	ck_assert_str_eq(watch->message, pending.message + strlen("GDBus.Error:"));
@@ -303,14 +234,8 @@ START_TEST(test_job_cancel)
 		rb_watch_wait_for_job(watch);
 		rb_test_assert_ok(rb_cancel(canceller, watch->path, "@a{sv} {}", &message),
 				  &message);
-		rb_test_pending_wait(&pending);
-		ck_assert_str_eq(pending.error_name, RB_REQUEST_CANCELLED);
-		rb_wait(&watch->completed);
-		ck_assert(!watch->success);
-		ck_assert_msg(g_str_has_prefix(watch->message, RB_REQUEST_CANCELLED ": "),
-			      "%s",
-			      watch->message);
-		rb_test_pending_clear(&pending);
+		rb_test_pending_assert_error(&pending, RB_REQUEST_CANCELLED);
+		rb_watch_wait_cancelled(watch);
 		/* (6) over: a second Cancel is too late */
 		rb_test_assert_error(rb_cancel(canceller, watch->path, "@a{sv} {}", &message),
 				     &message,
@@ -344,13 +269,8 @@ START_TEST(test_job_cancel_options)
 	g_autoptr(RbJobWatch) watch = NULL;
 	g_autofree gchar *message = NULL;
 	RbTestPending pending;
-	gint fd = rb_stream_fd();
 
-	rb_test_client_wait_for_drive(burner, RB_PATH);
-	watch = rb_watch_new(burner->connection);
-	rb_burn_async(burner, fd, "@a{sv} {}", &pending);
-	close(fd);
-	rb_watch_wait_for_job(watch);
+	watch = rb_watch_burn(burner, burner, "@a{sv} {}", &pending);
 	rb_test_assert_error(rb_cancel(burner, watch->path, "{'Force': <true>}", &message),
 			     &message,
 			     RB_TEST_INVALID_ARGS,
@@ -365,9 +285,7 @@ START_TEST(test_job_cancel_options)
 	rb_test_assert_ok(
 		rb_cancel(burner, watch->path, "{'auth.no_user_interaction': <true>}", &message),
 		&message);
-	rb_test_pending_wait(&pending);
-	ck_assert_str_eq(pending.error_name, RB_REQUEST_CANCELLED);
-	rb_test_pending_clear(&pending);
+	rb_test_pending_assert_error(&pending, RB_REQUEST_CANCELLED);
 }
 END_TEST
 
@@ -393,11 +311,8 @@ START_TEST(test_job_erase)
 			     &message,
 			     "org.freedesktop.DBus.Error.NotSupported",
 			     NULL);
-	rb_test_pending_wait(&pending);
-	ck_assert_msg(pending.error_name == NULL, "%s: %s", pending.error_name, pending.message);
-	rb_test_pending_clear(&pending);
-	rb_wait(&watch->completed);
-	ck_assert_msg(watch->success, "%s", watch->message);
+	rb_test_pending_assert_ok(&pending);
+	rb_watch_wait_completed(watch, TRUE);
 }
 END_TEST
 
@@ -420,11 +335,10 @@ START_TEST(test_job_verify)
 		rb_test_client_call_fd(client, RB_PATH, "VerifyMedia", fd, "{}", &message),
 		&message);
 	close(fd);
-	rb_wait(&watch->completed);
+	rb_watch_wait_completed(watch, TRUE);
 	ck_assert_str_eq(watch->operation, "verify");
 	ck_assert(g_variant_lookup(watch->added, "Cancelable", "b", &cancelable));
 	ck_assert(cancelable);
-	ck_assert_msg(watch->success, "%s", watch->message);
 }
 END_TEST
 
@@ -442,19 +356,11 @@ START_TEST(test_job_outlives_recorder)
 	g_autofree gchar *message = NULL;
 	const gchar **paths = NULL;
 	RbTestPending pending;
-	gint fd = rb_stream_fd();
 
-	rb_test_client_wait_for_drive(observer, RB_PATH);
-	watch = rb_watch_new(observer->connection);
-	rb_burn_async(burner, fd, "@a{sv} {}", &pending);
-	close(fd);
-	rb_watch_wait_for_job(watch);
+	watch = rb_watch_burn(burner, observer, "@a{sv} {}", &pending);
 	/* the starter leaves: its write is cancelled, the job reports it */
 	g_dbus_connection_close_sync(burner->connection, NULL, NULL);
-	rb_wait(&watch->completed);
-	ck_assert(!watch->success);
-	ck_assert_msg(
-		g_str_has_prefix(watch->message, RB_REQUEST_CANCELLED ": "), "%s", watch->message);
+	rb_watch_wait_cancelled(watch);
 	rb_test_pending_clear(&pending);
 	rb_test_client_wait_for_property(observer,
 					 RB_PATH,
@@ -478,7 +384,7 @@ START_TEST(test_job_outlives_recorder)
 			     &message,
 			     RB_TEST_ERROR("WriteNotInProgress"),
 			     NULL);
-	rb_wait(&watch->removed);
+	rb_test_iterate_until(&watch->removed);
 }
 END_TEST
 

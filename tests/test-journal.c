@@ -26,6 +26,7 @@
 #define RB_CLIENT_NAME "journal-test"
 /* IMAPI's sector type 3: 2352 main + 96 sub-channel bytes */
 #define RB_RAW_SECTOR 2448
+#define RB_BURN_OPTIONS "{'ClientName': <'" RB_CLIENT_NAME "'>, 'SectorType': <uint32 3>}"
 
 /* --- reading the records ---------------------------------------------------------- */
 
@@ -94,10 +95,11 @@ rb_events(GPtrArray *records)
 	return g_string_free(g_steal_pointer(&events), FALSE);
 }
 
-/* the records once @event was logged: a record may wait for the bus's
- * answer about the client's uid, after the reply the test got */
+/* the records once @event and at least @n_records were logged: a record
+ * may wait for the bus's answer about the client's uid, after the reply
+ * the test got, and the release after an operation's end comes later */
 static GPtrArray *
-rb_wait_records(RbTestService *service, const gchar *event)
+rb_wait_records(RbTestService *service, const gchar *event, guint n_records)
 {
 	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
 
@@ -105,12 +107,13 @@ rb_wait_records(RbTestService *service, const gchar *event)
 		g_autoptr(GPtrArray) records = rb_read_records(service);
 		g_autofree gchar *events = NULL;
 
-		if (rb_find_record(records, event) != NULL)
+		if (rb_find_record(records, event) != NULL && records->len >= n_records)
 			return g_steal_pointer(&records);
 		events = rb_events(records);
 		ck_assert_msg(g_get_monotonic_time() < deadline,
-			      "no “%s” record; the records: %s",
+			      "no “%s” record among %u; the records: %s",
 			      event,
+			      n_records,
 			      events);
 		g_usleep(10000);
 	}
@@ -152,12 +155,66 @@ rb_assert_who(GHashTable *record, RbTestClient *client, const gchar *client_name
 	ck_assert_ptr_nonnull(g_hash_table_lookup(record, "MESSAGE"));
 }
 
+/* the @event record, which must be there, of @client as @client_name */
+static GHashTable *
+rb_assert_record(GPtrArray *records,
+		 const gchar *event,
+		 RbTestClient *client,
+		 const gchar *client_name)
+{
+	GHashTable *record = rb_find_record(records, event);
+
+	ck_assert_msg(record != NULL, "no “%s” record", event);
+	rb_assert_who(record, client, client_name);
+	return record;
+}
+
 static void
 rb_assert_ok(gchar *error_name, const gchar *what)
 {
 	g_autofree gchar *name = error_name;
 
 	ck_assert_msg(name == NULL, "%s: %s", what, name);
+}
+
+/* rawburnd with virtual0 (@recorder its options), a client that waited for
+ * the drive, and a stream to burn */
+typedef struct {
+	RbTestService *service;
+	RbTestClient *client;
+	RbDaoStream *stream;
+} RbJournal;
+
+static void
+rb_journal_start(RbJournal *journal, const gchar *recorder)
+{
+	journal->service = rb_test_service_new_with_recorder(recorder);
+	journal->client = rb_test_client_new(journal->service);
+	journal->stream = rb_test_write_stream_new();
+	rb_test_client_wait_for_drive(journal->client, RB_V0);
+}
+
+/* the daemon must end cleanly: every test's last check */
+static void
+rb_journal_stop(RbJournal *journal)
+{
+	ck_assert_int_eq(rb_test_service_stop_daemon(journal->service), 0);
+	g_clear_pointer(&journal->stream, rb_dao_stream_free);
+	g_clear_pointer(&journal->client, rb_test_client_free);
+	g_clear_pointer(&journal->service, rb_test_service_free);
+}
+
+/* a burn of the journal's stream, once the drive shows it */
+static void
+rb_journal_burn(RbJournal *journal)
+{
+	rb_assert_ok(rb_test_write_burn(journal->client, RB_V0, journal->stream, RB_BURN_OPTIONS),
+		     "Burn");
+	rb_test_client_wait_for_property(journal->client,
+					 RB_V0,
+					 RB_TEST_FORMAT,
+					 "MediaPhysicallyBlank",
+					 g_variant_new_boolean(FALSE));
 }
 
 /* --- tests -------------------------------------------------------------------------- */
@@ -201,7 +258,7 @@ START_TEST(test_journal_quiet_when_idle)
 
 	rb_test_client_assert_call(client, RB_V0, RB_TEST_FORMAT, "PrepareMedia", NULL, -1);
 	rb_test_client_assert_call(client, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, -1);
-	records = rb_wait_records(service, "release");
+	records = rb_wait_records(service, "release", 0);
 	events = rb_events(records);
 	ck_assert_str_eq(events, "prepare release");
 	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
@@ -211,10 +268,8 @@ END_TEST
 /* PrepareMedia and ReleaseMedia, then a Burn: who, where, how much */
 START_TEST(test_journal_burn)
 {
-	g_autoptr(RbTestService) service =
-		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
-	g_autoptr(RbDaoStream) stream = rb_test_write_stream_new();
+	RbJournal journal;
+	RbTestClient *client;
 	g_autoptr(GPtrArray) records = NULL;
 	g_autofree gchar *events = NULL;
 	const gchar *process_name;
@@ -223,11 +278,12 @@ START_TEST(test_journal_burn)
 	gint fd;
 	gint64 sectors;
 
-	fd = rb_test_stream_to_file(stream);
+	rb_journal_start(&journal, "media=cd-r-80,realtime=false");
+	client = journal.client;
+	fd = rb_test_stream_to_file(journal.stream);
 	ck_assert_int_eq(fstat(fd, &st), 0);
 	close(fd);
 	sectors = st.st_size / RB_RAW_SECTOR;
-	rb_test_client_wait_for_drive(client, RB_V0);
 
 	/* under the process's name, the default ClientName */
 	rb_assert_ok(rb_test_client_call(
@@ -236,7 +292,7 @@ START_TEST(test_journal_burn)
 	rb_assert_ok(rb_test_client_call(
 			     client, RB_V0, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL),
 		     "ReleaseMedia");
-	records = rb_wait_records(service, "release");
+	records = rb_wait_records(journal.service, "release", 0);
 	events = rb_events(records);
 	ck_assert_str_eq(events, "prepare release");
 	record = rb_find_record(records, "prepare");
@@ -245,32 +301,20 @@ START_TEST(test_journal_burn)
 	ck_assert_str_ne(process_name, "");
 	rb_assert_who(record, client, process_name);
 	rb_assert_field(record, "RAWBURN_SPEED", "-1");
-	record = rb_find_record(records, "release");
-	rb_assert_who(record, client, process_name);
+	record = rb_assert_record(records, "release", client, process_name);
 	rb_assert_field(record, "RAWBURN_RELEASED_BY", "ReleaseMedia");
 
-	rb_assert_ok(rb_test_write_burn(client,
-					RB_V0,
-					stream,
-					"{'ClientName': <'" RB_CLIENT_NAME
-					"'>, 'SectorType': <uint32 3>}"),
-		     "Burn");
+	rb_assert_ok(rb_test_write_burn(client, RB_V0, journal.stream, RB_BURN_OPTIONS), "Burn");
 	g_clear_pointer(&records, g_ptr_array_unref);
 	g_clear_pointer(&events, g_free);
-	records = rb_wait_records(service, "write-end");
-	while (records->len < 6) {
-		g_ptr_array_unref(records);
-		g_usleep(10000);
-		records = rb_wait_records(service, "write-end");
-	}
+	records = rb_wait_records(journal.service, "write-end", 6);
 	events = rb_events(records);
 	ck_assert_str_eq(events, "prepare release prepare write-start write-end release");
 
 	record = g_ptr_array_index(records, 2);
 	rb_assert_who(record, client, RB_CLIENT_NAME);
 
-	record = rb_find_record(records, "write-start");
-	rb_assert_who(record, client, RB_CLIENT_NAME);
+	record = rb_assert_record(records, "write-start", client, RB_CLIENT_NAME);
 	ck_assert_int_eq(rb_field_int(record, "RAWBURN_SECTORS"), sectors);
 	ck_assert_int_eq(rb_field_int(record, "RAWBURN_BYTES"), st.st_size);
 	rb_assert_field(record, "RAWBURN_SECTOR_TYPE", "3");
@@ -279,8 +323,7 @@ START_TEST(test_journal_burn)
 
 	/* from the disc's lead-in start (-11634) on: the stream's sectors before
 	 * it are not written */
-	record = rb_find_record(records, "write-end");
-	rb_assert_who(record, client, RB_CLIENT_NAME);
+	record = rb_assert_record(records, "write-end", client, RB_CLIENT_NAME);
 	ck_assert_int_eq(rb_field_int(record, "RAWBURN_SECTORS"), sectors - (22650 - 11634));
 	ck_assert_int_eq(rb_field_int(record, "RAWBURN_BYTES"),
 			 rb_field_int(record, "RAWBURN_SECTORS") * RB_RAW_SECTOR);
@@ -290,38 +333,29 @@ START_TEST(test_journal_burn)
 	record = g_ptr_array_index(records, 5);
 	rb_assert_who(record, client, RB_CLIENT_NAME);
 	rb_assert_field(record, "RAWBURN_RELEASED_BY", "end of Burn");
-	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
+	rb_journal_stop(&journal);
 }
 END_TEST
 
 /* the drive fails a WRITE: the record names the error the client got */
 START_TEST(test_journal_write_failure)
 {
-	g_autoptr(RbTestService) service =
-		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
-	g_autoptr(RbDaoStream) stream = rb_test_write_stream_new();
+	RbJournal journal;
 	g_autoptr(GPtrArray) records = NULL;
 	g_autofree gchar *error_name = NULL;
 	GHashTable *record;
 
-	rb_test_client_wait_for_drive(client, RB_V0);
-	rb_test_client_set_faults(client, RB_V0, "{'WriteErrorAtLba': <250>}");
-	error_name = rb_test_write_burn(client,
-					RB_V0,
-					stream,
-					"{'ClientName': <'" RB_CLIENT_NAME
-					"'>, 'SectorType': <uint32 3>}");
+	rb_journal_start(&journal, "media=cd-r-80,realtime=false");
+	rb_test_client_set_faults(journal.client, RB_V0, "{'WriteErrorAtLba': <250>}");
+	error_name = rb_test_write_burn(journal.client, RB_V0, journal.stream, RB_BURN_OPTIONS);
 	ck_assert_ptr_nonnull(error_name);
-	records = rb_wait_records(service, "release");
-	record = rb_find_record(records, "write-failure");
-	ck_assert_ptr_nonnull(record);
+	records = rb_wait_records(journal.service, "release", 0);
+	record = rb_assert_record(records, "write-failure", journal.client, RB_CLIENT_NAME);
 	ck_assert_ptr_null(rb_find_record(records, "write-end"));
-	rb_assert_who(record, client, RB_CLIENT_NAME);
 	rb_assert_field(record, "RAWBURN_ERROR", error_name);
 	ck_assert_ptr_nonnull(g_hash_table_lookup(record, "RAWBURN_ERROR_MESSAGE"));
 	ck_assert_int_lt(rb_field_int(record, "RAWBURN_LBA"), 250);
-	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
+	rb_journal_stop(&journal);
 }
 END_TEST
 
@@ -329,9 +363,7 @@ END_TEST
  * too, with nothing written */
 START_TEST(test_journal_write_refused)
 {
-	g_autoptr(RbTestService) service =
-		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
+	RbJournal journal;
 	g_autoptr(GPtrArray) records = NULL;
 	g_autofree gchar *events = NULL;
 	g_autofree gchar *message = NULL;
@@ -340,25 +372,19 @@ START_TEST(test_journal_write_refused)
 	GHashTable *record;
 	gint fd;
 
+	rb_journal_start(&journal, "media=cd-r-80,realtime=false");
 	/* not a whole number of 2448-byte sectors */
-	file = rb_test_service_write_file(service, "odd.raw", "x", 1, 0644);
+	file = rb_test_service_write_file(journal.service, "odd.raw", "x", 1, 0644);
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	rb_test_client_wait_for_drive(client, RB_V0);
-	error_name = rb_test_client_call_fd(client,
-					    RB_V0,
-					    "Burn",
-					    fd,
-					    "{'ClientName': <'" RB_CLIENT_NAME
-					    "'>, 'SectorType': <uint32 3>}",
-					    &message);
+	error_name = rb_test_client_call_fd(
+		journal.client, RB_V0, "Burn", fd, RB_BURN_OPTIONS, &message);
 	close(fd);
 	ck_assert_ptr_nonnull(error_name);
-	records = rb_wait_records(service, "release");
+	records = rb_wait_records(journal.service, "release", 0);
 	events = rb_events(records);
 	ck_assert_str_eq(events, "prepare write-failure release");
-	record = rb_find_record(records, "write-failure");
-	rb_assert_who(record, client, RB_CLIENT_NAME);
+	record = rb_assert_record(records, "write-failure", journal.client, RB_CLIENT_NAME);
 	rb_assert_field(record, "RAWBURN_ERROR", error_name);
 	/* the client's message is the record's, after GDBus's prefix */
 	ck_assert_msg(
@@ -367,43 +393,39 @@ START_TEST(test_journal_write_refused)
 		message);
 	rb_assert_field(record, "RAWBURN_SECTORS", "0");
 	rb_assert_field(g_ptr_array_index(records, 2), "RAWBURN_RELEASED_BY", "end of Burn");
-	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
+	rb_journal_stop(&journal);
 }
 END_TEST
 
 /* CancelWrite on a real-time drive: a cancel record that says so */
 START_TEST(test_journal_cancel)
 {
-	g_autoptr(RbTestService) service =
-		rb_test_service_new_with_recorder("media=cd-r-80,speed=4,realtime=true");
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
-	g_autoptr(RbDaoStream) stream = rb_test_write_stream_new();
+	RbJournal journal;
 	g_autoptr(GUnixFDList) fds = NULL;
 	g_autoptr(GPtrArray) records = NULL;
 	RbTestPending pending;
 	GHashTable *record;
 	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
-	gint fd = rb_test_stream_to_file(stream);
+	gint fd;
 
+	rb_journal_start(&journal, "media=cd-r-80,speed=4,realtime=true");
+	fd = rb_test_stream_to_file(journal.stream);
 	fds = rb_test_fd_list_new(fd);
 	close(fd);
-	rb_test_client_wait_for_drive(client, RB_V0);
 	rb_test_client_call_async(
-		client,
+		journal.client,
 		RB_V0,
 		RB_TEST_FORMAT,
 		"Burn",
-		g_variant_new("(h@a{sv})",
-			      0,
-			      g_variant_new_parsed("{'ClientName': <'" RB_CLIENT_NAME
-						   "'>, 'SectorType': <uint32 3>}")),
+		g_variant_new("(h@a{sv})", 0, g_variant_new_parsed(RB_BURN_OPTIONS)),
 		fds,
 		&pending);
 	for (;;) {
 		g_autoptr(GVariant) writing = NULL;
 
 		g_main_context_iteration(NULL, FALSE);
-		writing = rb_test_client_get(client, RB_V0, RB_TEST_FORMAT, "WriteInProgress");
+		writing = rb_test_client_get(
+			journal.client, RB_V0, RB_TEST_FORMAT, "WriteInProgress");
 		if (g_variant_get_boolean(writing))
 			break;
 		ck_assert_msg(!pending.done, "Burn ended before it wrote: %s", pending.error_name);
@@ -411,74 +433,51 @@ START_TEST(test_journal_cancel)
 		g_usleep(5000);
 	}
 	rb_assert_ok(
-		rb_test_client_call(client, RB_V0, RB_TEST_FORMAT, "CancelWrite", NULL, NULL, NULL),
+		rb_test_client_call(
+			journal.client, RB_V0, RB_TEST_FORMAT, "CancelWrite", NULL, NULL, NULL),
 		"CancelWrite");
-	rb_test_pending_wait(&pending);
-	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("RequestCancelled"));
-	rb_test_pending_clear(&pending);
-	records = rb_wait_records(service, "release");
-	record = rb_find_record(records, "write-cancel");
-	ck_assert_ptr_nonnull(record);
-	rb_assert_who(record, client, RB_CLIENT_NAME);
+	rb_test_pending_assert_error(&pending, RB_TEST_ERROR("RequestCancelled"));
+	records = rb_wait_records(journal.service, "release", 0);
+	record = rb_assert_record(records, "write-cancel", journal.client, RB_CLIENT_NAME);
 	rb_assert_field(record, "RAWBURN_CANCELLED_BY", "CancelWrite");
 	rb_assert_field(record, "RAWBURN_ERROR", RB_TEST_ERROR("RequestCancelled"));
 	ck_assert_ptr_null(rb_find_record(records, "write-failure"));
-	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
+	rb_journal_stop(&journal);
 }
 END_TEST
 
 /* a CD-RW burned and blanked: the erase's records, under its own lock */
 START_TEST(test_journal_erase)
 {
-	g_autoptr(RbTestService) service =
-		rb_test_service_new_with_recorder("media=cd-rw-80,realtime=false");
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
-	g_autoptr(RbDaoStream) stream = rb_test_write_stream_new();
+	RbJournal journal;
 	g_autoptr(GPtrArray) records = NULL;
 	g_autofree gchar *events = NULL;
 	g_autofree gchar *name = NULL;
 	GHashTable *record;
 
-	rb_test_client_wait_for_drive(client, RB_V0);
-	rb_assert_ok(rb_test_write_burn(client,
-					RB_V0,
-					stream,
-					"{'ClientName': <'" RB_CLIENT_NAME
-					"'>, 'SectorType': <uint32 3>}"),
-		     "Burn");
-	rb_test_client_wait_for_property(client,
-					 RB_V0,
-					 RB_TEST_FORMAT,
-					 "MediaPhysicallyBlank",
-					 g_variant_new_boolean(FALSE));
-	rb_assert_ok(rb_test_client_set(client,
+	rb_journal_start(&journal, "media=cd-rw-80,realtime=false");
+	rb_journal_burn(&journal);
+	rb_assert_ok(rb_test_client_set(journal.client,
 					RB_V0,
 					RB_ERASE,
 					"ClientName",
 					g_variant_new_string("journal-eraser"),
 					NULL),
 		     "ClientName");
-	name = rb_test_client_call(client, RB_V0, RB_ERASE, "EraseMedia", NULL, NULL, NULL);
+	name = rb_test_client_call(journal.client, RB_V0, RB_ERASE, "EraseMedia", NULL, NULL, NULL);
 	ck_assert_msg(name == NULL, "EraseMedia: %s", name);
-	records = rb_wait_records(service, "erase-end");
-	while (records->len < 7) {
-		g_ptr_array_unref(records);
-		g_usleep(10000);
-		records = rb_wait_records(service, "erase-end");
-	}
+	records = rb_wait_records(journal.service, "erase-end", 7);
 	events = rb_events(records);
 	ck_assert_str_eq(events,
 			 "prepare write-start write-end release erase-start erase-end release");
-	record = rb_find_record(records, "erase-start");
-	rb_assert_who(record, client, "journal-eraser");
+	record = rb_assert_record(records, "erase-start", journal.client, "journal-eraser");
 	rb_assert_field(record, "RAWBURN_MODE", "minimal");
-	record = rb_find_record(records, "erase-end");
-	rb_assert_who(record, client, "journal-eraser");
+	record = rb_assert_record(records, "erase-end", journal.client, "journal-eraser");
 	ck_assert_int_ge(rb_field_int(record, "RAWBURN_DURATION_MS"), 0);
 	record = g_ptr_array_index(records, 6);
-	rb_assert_who(record, client, "journal-eraser");
+	rb_assert_who(record, journal.client, "journal-eraser");
 	rb_assert_field(record, "RAWBURN_RELEASED_BY", "end of erase");
-	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
+	rb_journal_stop(&journal);
 }
 END_TEST
 
@@ -486,42 +485,23 @@ END_TEST
  * another stream, which fails */
 START_TEST(test_journal_verify)
 {
-	g_autoptr(RbTestService) service =
-		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
-	g_autoptr(RbTestClient) client = rb_test_client_new(service);
-	g_autoptr(RbDaoStream) stream = rb_test_write_stream_new();
+	RbJournal journal;
 	g_autoptr(GPtrArray) records = NULL;
 	g_autofree gchar *events = NULL;
 	GHashTable *record;
-	gint fd = rb_test_stream_to_file(stream);
+	gint fd;
 	const gchar *options = "{'ClientName': <'journal-verifier'>, 'SectorType': <uint32 3>}";
 
-	rb_test_client_wait_for_drive(client, RB_V0);
-	rb_assert_ok(rb_test_write_burn(client,
-					RB_V0,
-					stream,
-					"{'ClientName': <'" RB_CLIENT_NAME
-					"'>, 'SectorType': <uint32 3>}"),
-		     "Burn");
-	rb_test_client_wait_for_property(client,
-					 RB_V0,
-					 RB_TEST_FORMAT,
-					 "MediaPhysicallyBlank",
-					 g_variant_new_boolean(FALSE));
-	rb_test_client_assert_call_fd_ok(client, RB_V0, "VerifyMedia", fd, options);
-	records = rb_wait_records(service, "verify-end");
-	while (records->len < 7) {
-		g_ptr_array_unref(records);
-		g_usleep(10000);
-		records = rb_wait_records(service, "verify-end");
-	}
+	rb_journal_start(&journal, "media=cd-r-80,realtime=false");
+	fd = rb_test_stream_to_file(journal.stream);
+	rb_journal_burn(&journal);
+	rb_test_client_assert_call_fd_ok(journal.client, RB_V0, "VerifyMedia", fd, options);
+	records = rb_wait_records(journal.service, "verify-end", 7);
 	events = rb_events(records);
 	ck_assert_str_eq(events,
 			 "prepare write-start write-end release verify-start verify-end release");
-	record = rb_find_record(records, "verify-start");
-	rb_assert_who(record, client, "journal-verifier");
-	record = rb_find_record(records, "verify-end");
-	rb_assert_who(record, client, "journal-verifier");
+	rb_assert_record(records, "verify-start", journal.client, "journal-verifier");
+	record = rb_assert_record(records, "verify-end", journal.client, "journal-verifier");
 	ck_assert_int_ge(rb_field_int(record, "RAWBURN_DURATION_MS"), 0);
 	record = g_ptr_array_index(records, 6);
 	rb_assert_field(record, "RAWBURN_RELEASED_BY", "end of verify");
@@ -535,7 +515,7 @@ START_TEST(test_journal_verify)
 		byte ^= 0xff;
 		ck_assert_int_eq(pwrite(fd, &byte, 1, offset), 1);
 	}
-	rb_test_client_assert_call_fd_fails(client,
+	rb_test_client_assert_call_fd_fails(journal.client,
 					    RB_V0,
 					    "VerifyMedia",
 					    fd,
@@ -544,11 +524,10 @@ START_TEST(test_journal_verify)
 					    NULL);
 	close(fd);
 	g_ptr_array_unref(records);
-	records = rb_wait_records(service, "verify-failure");
-	record = rb_find_record(records, "verify-failure");
-	rb_assert_who(record, client, "journal-verifier");
+	records = rb_wait_records(journal.service, "verify-failure", 0);
+	record = rb_assert_record(records, "verify-failure", journal.client, "journal-verifier");
 	rb_assert_field(record, "RAWBURN_ERROR", RB_TEST_ERROR("BurnVerificationFailed"));
-	ck_assert_int_eq(rb_test_service_stop_daemon(service), 0);
+	rb_journal_stop(&journal);
 }
 END_TEST
 

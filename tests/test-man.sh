@@ -4,23 +4,13 @@
 # The man pages: groff and man format them without a single warning, and
 # rawburnctl.1 names every command and every option that rawburnctl's own
 # --help shows, so the page cannot silently fall behind the program.
-# RB_TEST_BUILDDIR names the build tree (the Makefile sets it).
+# RB_TEST_BUILDDIR and RB_TEST_SRCDIR name the build and source trees (the
+# Makefile sets them).
 set -u
 
-: "${RB_TEST_BUILDDIR:?}"
+: "${RB_TEST_BUILDDIR:?}" "${RB_TEST_SRCDIR:?}"
 rawburnctl=$RB_TEST_BUILDDIR/client/rawburnctl
-checks=0
-failures=0
-
-check() {
-	checks=$((checks + 1))
-	if [ "$1" -ne 0 ]; then
-		failures=$((failures + 1))
-		echo "FAIL: $2"
-	else
-		echo "ok: $2"
-	fi
-}
+. "$RB_TEST_SRCDIR/tests/rb-sh-check.sh"
 
 for tool in groff man; do
 	if ! command -v "$tool" >/dev/null; then
@@ -100,5 +90,4 @@ done
 check $? "rawburnd.8 describes every option of rawburnd${missing:+ (missing:$missing)}"
 
 # the summary line .ci/run counts, as Check prints it
-echo "$(((checks - failures) * 100 / checks))%: Checks: $checks, Failures: $failures, Errors: 0"
-[ "$failures" -eq 0 ]
+check_summary

@@ -10,7 +10,8 @@
 # onto a virtual recorder of rawburnd on a private bus, and checks the
 # drive's report.
 # The Makefile passes QDBUSXML2CPP, QT_MOC, QT_CXX, QT5DBUS_CFLAGS,
-# QT5DBUS_LIBS, DBUS_DAEMON, RAWBURND, MAKE_IMAGE and abs_top_srcdir.
+# QT5DBUS_LIBS, DBUS_DAEMON, RAWBURND, RAWBURNCTL, MAKE_IMAGE and
+# abs_top_srcdir.
 # Without Qt the test fails rather than skip: the README's test command
 # (.ci/build) installs qtbase5-dev and qtbase5-dev-tools.
 set -u
@@ -27,13 +28,11 @@ missing() {
 [ -n "${QT_MOC:-}" ] || missing "Qt's moc was not found by configure"
 [ -n "${QT_CXX:-}" ] || missing "no C++ compiler (g++) was found by configure"
 
+. "$abs_top_srcdir/tests/rb-private-bus.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rb-test-qt.XXXXXX") || exit 1
-bus_pid=""
-daemon_pid=""
 cleanup() {
 	status=$?
-	[ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-	[ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null && wait "$bus_pid" 2>/dev/null
+	rb_private_bus_stop
 	rm -rf "$tmp"
 	# the summary line .ci/run counts, as Check prints it
 	if [ "$status" -eq 0 ]; then
@@ -74,7 +73,7 @@ done
 [ "$status" -eq 0 ] || exit 1
 
 # the burn, as a Qt application does it
-: "${RAWBURND:?}" "${MAKE_IMAGE:?}" "${DBUS_DAEMON:?}"
+: "${RAWBURND:?}" "${RAWBURNCTL:?}" "${MAKE_IMAGE:?}" "${DBUS_DAEMON:?}"
 # moc's output for the four proxies as one unit: one compile, not four
 objects=""
 : >"$tmp/moc_all.cpp"
@@ -94,33 +93,8 @@ objects="$objects $tmp/moc_all.o"
 "$QT_CXX" -o "$tmp/rb-qt-burn" "$tmp/rb-qt-burn.o" $objects $QT5DBUS_LIBS ||
 	{ echo "FAIL: linking rb-qt-burn" >&2; exit 1; }
 
-cat >"$tmp/bus.conf" <<CONF
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/>
-  </policy>
-</busconfig>
-CONF
-"$DBUS_DAEMON" --config-file="$tmp/bus.conf" --nofork --print-address=3 3>"$tmp/address" &
-bus_pid=$!
-# the address is printed once the bus listens
-while [ ! -s "$tmp/address" ]; do
-	kill -0 "$bus_pid" 2>/dev/null || { echo "FAIL: dbus-daemon exited" >&2; exit 1; }
-	sleep 0.1
-done
-DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$tmp/address")
-export DBUS_SESSION_BUS_ADDRESS
-"$RAWBURND" --session --virtual-recorder media=cd-r-80,realtime=false >"$tmp/rawburnd.log" 2>&1 &
-daemon_pid=$!
-# rawburnd is there once it owns its name
-until dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
-	org.freedesktop.DBus.GetNameOwner string:org.rawburn.RawBurn1 >/dev/null 2>&1; do
-	kill -0 "$daemon_pid" 2>/dev/null || { cat "$tmp/rawburnd.log" >&2; echo "FAIL: rawburnd exited" >&2; exit 1; }
-	sleep 0.1
-done
+rb_private_bus_start "$tmp" || exit 1
+rb_rawburnd_start "$tmp/rawburnd.log" --virtual-recorder media=cd-r-80,realtime=false || exit 1
 
 "$MAKE_IMAGE" --sector-type 3 --tracks 2 --seconds 10 "$tmp/image.raw" >/dev/null || exit 1
 if ! "$tmp/rb-qt-burn" "$tmp/image.raw" 3 2; then
