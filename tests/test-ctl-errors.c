@@ -267,6 +267,8 @@ START_TEST(test_ctl_errors_local)
 	const gchar *const burn_bad[] = {"burn", "virtual0", bad, NULL};
 	const gchar *const burn_missing[] = {"burn", "virtual0", missing, NULL};
 	const gchar *const burn_nowhere[] = {"burn", "sr9", image, NULL};
+	/* not UTF-8: the JSON line must stay valid all the same */
+	const gchar *const burn_latin1[] = {"burn", "sr\xe9", image, NULL};
 	const gchar *const usage[] = {"burn", "virtual0", NULL};
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
@@ -297,6 +299,11 @@ START_TEST(test_ctl_errors_local)
 			   RB_CTL_EXIT_NOT_FOUND,
 			   RB_CTL_ERROR_PREFIX "NoSuchRecorder",
 			   "sr9");
+	rb_ctl_expect_json(service,
+			   burn_latin1,
+			   RB_CTL_EXIT_NOT_FOUND,
+			   RB_CTL_ERROR_PREFIX "NoSuchRecorder",
+			   "sr\xef\xbf\xbd");
 	rb_ctl_expect_json(
 		service, usage, RB_CTL_EXIT_USAGE, RB_CTL_ERROR_PREFIX "UsageError", "RECORDER");
 	rb_test_service_stop_daemon(service);

@@ -397,9 +397,12 @@ START_TEST(test_journal_write_refused)
 }
 END_TEST
 
-/* CancelWrite on a real-time drive: a cancel record that says so */
+/* CancelWrite (_i 0) or the job's Cancel (_i 1) on a real-time drive: a
+ * cancel record that says which; the job's also says who cancelled */
 START_TEST(test_journal_cancel)
 {
+	gboolean by_job = _i == 1;
+	g_autofree gchar *job = NULL;
 	RbJournal journal;
 	g_autoptr(GUnixFDList) fds = NULL;
 	g_autoptr(GPtrArray) records = NULL;
@@ -432,14 +435,48 @@ START_TEST(test_journal_cancel)
 		ck_assert(g_get_monotonic_time() < deadline);
 		g_usleep(5000);
 	}
-	rb_assert_ok(
-		rb_test_client_call(
-			journal.client, RB_V0, RB_TEST_FORMAT, "CancelWrite", NULL, NULL, NULL),
-		"CancelWrite");
-	rb_test_pending_assert_error(&pending, RB_TEST_ERROR("RequestCancelled"));
-	records = rb_wait_records(journal.service, "release", 0);
+	if (by_job) {
+		g_autofree gchar *uid = g_strdup_printf("%u", getuid());
+
+		/* the job is announced once the bus told the starter's uid */
+		while ((job = rb_test_client_find_job(journal.client, RB_V0)) == NULL) {
+			ck_assert(g_get_monotonic_time() < deadline);
+			g_main_context_iteration(NULL, FALSE);
+			g_usleep(5000);
+		}
+		rb_assert_ok(rb_test_client_call(journal.client,
+						 job,
+						 RB_JOB_IFACE,
+						 "Cancel",
+						 g_variant_new_parsed("(@a{sv} {},)"),
+						 NULL,
+						 NULL),
+			     "Job.Cancel");
+		rb_test_pending_assert_error(&pending, RB_TEST_ERROR("RequestCancelled"));
+		records = rb_wait_records(journal.service, "release", 0);
+		record = rb_find_record(records, "job-cancel");
+		ck_assert_msg(record != NULL, "no job-cancel record");
+		rb_assert_field(record, "RAWBURN_JOB", job);
+		rb_assert_field(record, "RAWBURN_RECORDER", RB_V0);
+		rb_assert_field(record, "RAWBURN_CANCELLED_BY_UID", uid);
+		rb_assert_field(record,
+				"RAWBURN_CANCELLED_BY_BUS_NAME",
+				rb_test_client_get_name(journal.client));
+	} else {
+		rb_assert_ok(rb_test_client_call(journal.client,
+						 RB_V0,
+						 RB_TEST_FORMAT,
+						 "CancelWrite",
+						 NULL,
+						 NULL,
+						 NULL),
+			     "CancelWrite");
+		rb_test_pending_assert_error(&pending, RB_TEST_ERROR("RequestCancelled"));
+		records = rb_wait_records(journal.service, "release", 0);
+		ck_assert_ptr_null(rb_find_record(records, "job-cancel"));
+	}
 	record = rb_assert_record(records, "write-cancel", journal.client, RB_CLIENT_NAME);
-	rb_assert_field(record, "RAWBURN_CANCELLED_BY", "CancelWrite");
+	rb_assert_field(record, "RAWBURN_CANCELLED_BY", by_job ? "Job.Cancel" : "CancelWrite");
 	rb_assert_field(record, "RAWBURN_ERROR", RB_TEST_ERROR("RequestCancelled"));
 	ck_assert_ptr_null(rb_find_record(records, "write-failure"));
 	rb_journal_stop(&journal);
@@ -542,7 +579,7 @@ rb_journal_suite(void)
 	tcase_add_test(tc, test_journal_burn);
 	tcase_add_test(tc, test_journal_write_failure);
 	tcase_add_test(tc, test_journal_write_refused);
-	tcase_add_test(tc, test_journal_cancel);
+	tcase_add_loop_test(tc, test_journal_cancel, 0, 2);
 	tcase_add_test(tc, test_journal_erase);
 	tcase_add_test(tc, test_journal_verify);
 	suite_add_tcase(suite, tc);

@@ -35,6 +35,7 @@ struct _RbServiceJob {
 	gboolean completed;
 	gboolean exported;
 	gboolean success;
+	gboolean cancelled; /* by Job.Cancel */
 	gchar *message;
 	gint64 last_publish_us;
 	gint64 sample_us;
@@ -97,6 +98,7 @@ rb_service_job_do_cancel(RbServiceJob *self, GDBusMethodInvocation *invocation, 
 		g_dbus_method_invocation_get_sender(invocation),
 		caller_uid,
 		rb_job_get_started_by_uid(RB_JOB(self)));
+	self->cancelled = TRUE;
 	/* the work's call replies RequestCancelled once its threads stopped,
 	 * and Completed follows from there */
 	g_cancellable_cancel(self->cancellable);
@@ -352,6 +354,14 @@ rb_service_job_get_sender(RbServiceJob *self)
 {
 	g_return_val_if_fail(RB_IS_SERVICE_JOB(self), NULL);
 	return self->sender;
+}
+
+/* TRUE once a Job.Cancel ended the work (rather than CancelWrite) */
+gboolean
+rb_service_job_was_cancelled(RbServiceJob *self)
+{
+	g_return_val_if_fail(RB_IS_SERVICE_JOB(self), FALSE);
+	return self->cancelled;
 }
 
 gboolean

@@ -33,6 +33,7 @@ RbServiceJob *rb_service_job_new(const gchar *operation,
 				 RbAuthority *authority);
 const gchar *rb_service_job_get_sender(RbServiceJob *self);
 gboolean rb_service_job_is_completed(RbServiceJob *self);
+gboolean rb_service_job_was_cancelled(RbServiceJob *self);
 
 /* progress in bytes (a write, a verify): Rate and ExpectedEndTime follow
  * from the recent rate; @total 0: not known yet (ProgressValid false) */

@@ -11,6 +11,7 @@
 
 #include "rb-error.h"
 #include "rb-raw-cd-format-private.h"
+#include "rb-service-job.h"
 
 void
 rb_raw_cd_journal_owner(RbRawCdFormat *self, const gchar *sender, const gchar *client_name)
@@ -110,6 +111,8 @@ rb_raw_cd_journal_write_ended(RbRawCdFormat *self, RbWriteJob *job, const GError
 		how = "service stopping";
 	else if (self->release_after_write)
 		how = "client left the bus";
+	else if (self->service_job != NULL && rb_service_job_was_cancelled(self->service_job))
+		how = "Job.Cancel";
 	rb_journal_write_ended(self->journal,
 			       sectors,
 			       rb_write_job_get_sector_size(job),
