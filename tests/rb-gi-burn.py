@@ -4,7 +4,7 @@
 # Burns IMAGE on RECORDER through librawburn's GObject Introspection data,
 # as a Python application would, following the progress and the burn's
 # job to its Completed signal. Run by
-# tests/test-gi-python on a private bus (the session bus address is that
+# tests/test-gi-burn on a private bus (the session bus address is that
 # bus's).
 #
 #   rb-gi-burn.py RECORDER IMAGE
