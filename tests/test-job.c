@@ -214,6 +214,42 @@ START_TEST(test_job_failed_burn)
 }
 END_TEST
 
+/* a Burn is a job from its preparation on: refused there (the disc is no
+ * longer blank), the job still tells how it ended */
+START_TEST(test_job_burn_refused_in_preparation)
+{
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestClient) burner = rb_test_client_new(service);
+	g_autoptr(RbTestClient) observer = rb_test_client_new(service);
+	g_autoptr(RbJobWatch) watch = NULL;
+	RbTestPending pending;
+	gint fd = rb_stream_fd();
+
+	rb_test_client_wait_for_drive(observer, RB_PATH);
+	rb_burn_async(burner, fd, "@a{sv} {}", &pending);
+	close(fd);
+	rb_test_pending_assert_ok(&pending);
+	rb_test_client_wait_for_property(observer,
+					 RB_PATH,
+					 RB_TEST_FORMAT,
+					 "MediaPhysicallyBlank",
+					 g_variant_new_boolean(FALSE));
+	/* the second Burn finds the disc written while preparing the drive */
+	watch = rb_watch_new(observer->connection);
+	fd = rb_stream_fd();
+	rb_burn_async(burner, fd, "@a{sv} {}", &pending);
+	close(fd);
+	rb_test_pending_wait(&pending);
+	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("MediaIsNotBlank"));
+	rb_watch_wait_completed(watch, FALSE);
+	ck_assert_str_eq(watch->operation, "raw-cd-write");
+	ck_assert(g_str_has_prefix(pending.message, "GDBus.Error:"));
+	ck_assert_str_eq(watch->message, pending.message + strlen("GDBus.Error:"));
+	rb_test_pending_clear(&pending);
+}
+END_TEST
+
 /* (4) Cancel by the owner, then by another connection of the same user */
 START_TEST(test_job_cancel)
 {
@@ -413,6 +449,7 @@ rb_job_suite(void)
 	tcase_add_test(tc, test_job_follow_burn);
 	tcase_add_test(tc, test_job_timed_out_call);
 	tcase_add_test(tc, test_job_failed_burn);
+	tcase_add_test(tc, test_job_burn_refused_in_preparation);
 	tcase_add_test(tc, test_job_cancel);
 	tcase_add_test(tc, test_job_cancel_options);
 	tcase_add_test(tc, test_job_erase);

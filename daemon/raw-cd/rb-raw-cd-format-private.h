@@ -174,6 +174,8 @@ gboolean rb_raw_cd_format_handle_set_write_speed(RbDiscFormat2RawCD *iface,
 void rb_raw_cd_write_init(RbRawCdFormat *self);
 gboolean rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface,
 					      GDBusMethodInvocation *invocation);
+void rb_raw_cd_write_begin_job(RbRawCdFormat *self, const gchar *sender, const gchar *client_name);
+void rb_raw_cd_write_end_job(RbRawCdFormat *self, const GError *error);
 void rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 void
 rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error);

@@ -96,10 +96,28 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 	 * operations race for the drive mutex): unless another client took the
 	 * lock meanwhile, allow removal once more. */
 	if (g_strcmp0(self->holder, data->sender) != 0 || self->life != RB_FORMAT_ALIVE) {
+		g_autoptr(GError) cancelled =
+			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
+
 		if (self->holder == NULL || g_strcmp0(self->holder, data->sender) == 0)
 			rb_raw_cd_format_release(self, NULL);
+		if (rb_write_args_get(invocation) != NULL)
+			rb_raw_cd_write_end_job(self, cancelled);
 		if (rb_raw_cd_format_check_alive(self, invocation))
 			rb_dbus_util_refuse(invocation, RB_ERROR_REQUEST_CANCELLED);
+		return;
+	}
+	/* a Burn's job cancelled while the drive was being prepared: nothing
+	 * was written, the lock goes */
+	if (self->cancellable != NULL && g_cancellable_is_cancelled(self->cancellable)) {
+		g_autoptr(GError) cancelled =
+			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
+				     _("The burn was cancelled while the recorder was being "
+				       "prepared; nothing was written, the disc is still blank."));
+
+		rb_raw_cd_write_failed(self, invocation, cancelled);
 		return;
 	}
 	rb_raw_cd_format_set_owner(self, data->sender, data->client_name);
@@ -157,6 +175,10 @@ rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *
 							     : state->requested_write_speed;
 	data->pure_cav =
 		args != NULL && args->have_pure_cav ? args->pure_cav : state->requested_pure_cav;
+	/* a Burn is one piece of work from here: its job shows (and may cancel)
+	 * the preparation too */
+	if (args != NULL && args->burn)
+		rb_raw_cd_write_begin_job(self, sender, data->client_name);
 	rb_raw_cd_format_run_drive_op(
 		self, data, rb_raw_cd_format_prepare_done, g_object_ref(invocation));
 }

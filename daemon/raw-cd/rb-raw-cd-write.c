@@ -213,6 +213,30 @@ rb_raw_cd_write_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_d
 }
 
 /* a Burn releases the medium it prepared before it replies */
+/* the write's Job object and the cancellable that Job.Cancel and
+ * CancelWrite share; a Burn has them from its PrepareMedia on, so that its
+ * preparation can be followed and cancelled too */
+void
+rb_raw_cd_write_begin_job(RbRawCdFormat *self, const gchar *sender, const gchar *client_name)
+{
+	if (self->cancellable == NULL)
+		self->cancellable = g_cancellable_new();
+	if (self->service_job == NULL)
+		self->service_job = rb_raw_cd_format_start_job(
+			self, RB_JOB_OPERATION_WRITE, sender, client_name, self->cancellable);
+}
+
+/* the job ends with the error the call replies with (NULL: success) */
+void
+rb_raw_cd_write_end_job(RbRawCdFormat *self, const GError *error)
+{
+	if (self->service_job != NULL) {
+		rb_service_job_complete(self->service_job, error);
+		g_clear_object(&self->service_job);
+	}
+	g_clear_object(&self->cancellable);
+}
+
 void
 rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error)
 {
@@ -221,6 +245,9 @@ rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, c
 	/* the stream still ours: refused before the write began */
 	if (args != NULL && args->fd >= 0)
 		rb_raw_cd_journal_write_refused(self, invocation, error);
+	/* a Burn's job began with its PrepareMedia; it ends with this reply */
+	if (!self->writing)
+		rb_raw_cd_write_end_job(self, error);
 	if (args != NULL && args->burn &&
 	    rb_raw_cd_format_is_holder(self, g_dbus_method_invocation_get_sender(invocation)))
 		rb_raw_cd_format_release(self, NULL);
@@ -261,12 +288,8 @@ rb_raw_cd_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
 	g_clear_handle_id(&self->update_id, g_source_remove);
 	rb_raw_cd_write_emit_update(self);
 	/* the job ends with the error the call replies with */
-	if (self->service_job != NULL) {
-		rb_service_job_complete(self->service_job, ok ? NULL : error);
-		g_clear_object(&self->service_job);
-	}
+	rb_raw_cd_write_end_job(self, ok ? NULL : error);
 	g_clear_object(&self->job);
-	g_clear_object(&self->cancellable);
 	self->writing = FALSE;
 	rb_disc_format2_raw_cd_set_write_in_progress(RB_DISC_FORMAT2_RAW_CD(self), FALSE);
 	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self),
@@ -397,12 +420,10 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 							       : state->requested_write_speed,
 					stream_bytes);
 	self->writing = TRUE;
-	self->cancellable = g_cancellable_new();
-	/* what Job.Cancel cancels is what CancelWrite cancels */
+	/* a Burn's job and its cancellable began with its PrepareMedia */
+	rb_raw_cd_write_begin_job(self, sender, self->holder_name);
 	self->job_verify = params.verify;
 	self->job_write_sectors = 0;
-	self->service_job = rb_raw_cd_format_start_job(
-		self, RB_JOB_OPERATION_WRITE, sender, self->holder_name, self->cancellable);
 	rb_disc_format2_raw_cd_set_write_in_progress(iface, TRUE);
 	rb_write_job_set_action_func(self->job, rb_raw_cd_write_on_action, self, NULL);
 	self->update_id =
