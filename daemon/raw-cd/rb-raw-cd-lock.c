@@ -247,6 +247,16 @@ rb_raw_cd_format_release_stopping(RbRawCdFormat *self)
 		g_cancellable_cancel(self->cancellable);
 		return;
 	}
+	/* a Burn still preparing the drive: its job ends with the lock, before
+	 * the next holder's Burn could take it for its own */
+	if (self->service_job != NULL) {
+		g_autoptr(GError) cancelled =
+			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
+
+		rb_raw_cd_write_end_job(self, cancelled);
+	}
 	if (self->holder != NULL)
 		rb_raw_cd_format_release(self, NULL);
 }

@@ -219,6 +219,9 @@ rb_raw_cd_write_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_d
 void
 rb_raw_cd_write_begin_job(RbRawCdFormat *self, const gchar *sender, const gchar *client_name)
 {
+	/* only the lock holder's Burn has them, and they go with its end or
+	 * the lock (rb_raw_cd_format_release_stopping()): what is here is this
+	 * Burn's own, from its preparation */
 	if (self->cancellable == NULL)
 		self->cancellable = g_cancellable_new();
 	if (self->service_job == NULL)
