@@ -250,6 +250,63 @@ START_TEST(test_job_burn_refused_in_preparation)
 }
 END_TEST
 
+/* CancelWrite right behind a Burn reaches it while the drive is prepared
+ * (most rounds: the preparation is a thread's work, the cancel a message
+ * already queued): the burn ends before anything is written, the job says
+ * so. A round that lost the race burned or was refused; a fresh blank
+ * then. */
+START_TEST(test_job_cancel_in_preparation)
+{
+	g_autoptr(RbTestService) service =
+		rb_test_service_new_with_recorder("media=cd-r-80,realtime=false");
+	g_autoptr(RbTestClient) burner = rb_test_client_new(service);
+	g_autoptr(RbTestClient) observer = rb_test_client_new(service);
+	g_autofree gchar *message = NULL;
+	gboolean reached = FALSE;
+	gint fd = rb_stream_fd();
+
+	rb_test_client_wait_for_drive(observer, RB_PATH);
+	for (guint round = 0; round < 20 && !reached; round++) {
+		g_autoptr(RbJobWatch) watch = rb_watch_new(observer->connection);
+		g_autoptr(GVariant) blank = NULL;
+		g_autofree gchar *cancel_error = NULL;
+		RbTestPending pending;
+
+		rb_burn_async(burner, fd, "@a{sv} {}", &pending);
+		cancel_error = rb_test_client_call(
+			burner, RB_PATH, RB_TEST_FORMAT, "CancelWrite", NULL, NULL, &message);
+		g_clear_pointer(&message, g_free);
+		rb_test_pending_wait(&pending);
+		reached = pending.message != NULL && strstr(pending.message, "being prepared");
+		if (reached) {
+			ck_assert_ptr_null(cancel_error);
+			ck_assert_str_eq(pending.error_name, RB_REQUEST_CANCELLED);
+			rb_watch_wait_cancelled(watch);
+			blank = rb_test_client_get(
+				observer, RB_PATH, RB_TEST_FORMAT, "MediaPhysicallyBlank");
+			ck_assert(g_variant_get_boolean(blank));
+		} else {
+			rb_test_assert_ok(rb_test_client_call(observer,
+							      RB_PATH,
+							      RB_TEST_VIRTUAL,
+							      "InsertMedia",
+							      g_variant_new("(s)", "cd-r-80"),
+							      NULL,
+							      &message),
+					  &message);
+			rb_test_client_wait_for_property(observer,
+							 RB_PATH,
+							 RB_TEST_FORMAT,
+							 "MediaPhysicallyBlank",
+							 g_variant_new_boolean(TRUE));
+		}
+		rb_test_pending_clear(&pending);
+	}
+	close(fd);
+	ck_assert_msg(reached, "no CancelWrite reached a Burn's preparation in 20 rounds");
+}
+END_TEST
+
 /* (4) Cancel by the owner, then by another connection of the same user */
 START_TEST(test_job_cancel)
 {
@@ -450,6 +507,7 @@ rb_job_suite(void)
 	tcase_add_test(tc, test_job_timed_out_call);
 	tcase_add_test(tc, test_job_failed_burn);
 	tcase_add_test(tc, test_job_burn_refused_in_preparation);
+	tcase_add_test(tc, test_job_cancel_in_preparation);
 	tcase_add_test(tc, test_job_cancel);
 	tcase_add_test(tc, test_job_cancel_options);
 	tcase_add_test(tc, test_job_erase);

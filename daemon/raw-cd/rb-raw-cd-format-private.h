@@ -39,6 +39,9 @@ struct _RbRawCdFormat {
 	RbFormatLife life;
 	guint pending;             /* authorizations and drive operations in flight */
 	GCancellable *cancellable; /* of the write running */
+	/* the holder's Burn while the drive is prepared for it: CancelWrite
+	 * ends it there; its job and cancellable are the call's (RbWriteArgs) */
+	GCancellable *burn_preparing;
 	RbWriteJob *job;
 	/* the Job object of the write, erase or verify running, NULL when none */
 	RbServiceJob *service_job;
@@ -77,6 +80,11 @@ typedef struct {
 	gboolean have_pure_cav;
 	gboolean have_preflight;
 	gboolean have_test_write;
+	/* a Burn's Job and the cancellable it shares with CancelWrite, from
+	 * its preparation of the drive until the write takes them over: this
+	 * call's own, so that no other call's end can touch them */
+	RbServiceJob *service_job;
+	GCancellable *cancellable;
 } RbWriteArgs;
 
 #define RB_WRITE_ARGS_KEY "rb-write-args"
@@ -174,8 +182,12 @@ gboolean rb_raw_cd_format_handle_set_write_speed(RbDiscFormat2RawCD *iface,
 void rb_raw_cd_write_init(RbRawCdFormat *self);
 gboolean rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface,
 					      GDBusMethodInvocation *invocation);
-void rb_raw_cd_write_begin_job(RbRawCdFormat *self, const gchar *sender, const gchar *client_name);
-void rb_raw_cd_write_end_job(RbRawCdFormat *self, const GError *error);
+void rb_raw_cd_burn_begin(RbRawCdFormat *self,
+			  RbWriteArgs *args,
+			  const gchar *sender,
+			  const gchar *client_name);
+void rb_raw_cd_burn_prepared(RbRawCdFormat *self, RbWriteArgs *args);
+void rb_write_args_end_job(RbWriteArgs *args, const GError *error);
 void rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
 void
 rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error);

@@ -123,6 +123,7 @@ rb_raw_cd_format_dispose(GObject *object)
 	if (self->cancellable != NULL)
 		g_cancellable_cancel(self->cancellable);
 	g_clear_object(&self->cancellable);
+	g_clear_object(&self->burn_preparing);
 	g_clear_object(&self->service_job);
 	g_clear_object(&self->operation_cancellable);
 	g_clear_object(&self->clients);

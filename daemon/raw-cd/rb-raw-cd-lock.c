@@ -75,8 +75,11 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 	RbRawCdFormat *self = RB_RAW_CD_FORMAT(source);
 	g_autoptr(GDBusMethodInvocation) invocation = user_data;
 	RbDriveOpData *data = g_task_get_task_data(G_TASK(result));
+	RbWriteArgs *args = rb_write_args_get(invocation);
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *why = NULL;
+
+	rb_raw_cd_burn_prepared(self, args);
 
 	if (data->state != NULL && self->recorder != NULL) {
 		self->recorder_ops->apply_drive_state(self->recorder, data->state);
@@ -96,22 +99,31 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 	 * operations race for the drive mutex): unless another client took the
 	 * lock meanwhile, allow removal once more. */
 	if (g_strcmp0(self->holder, data->sender) != 0 || self->life != RB_FORMAT_ALIVE) {
-		g_autoptr(GError) cancelled =
-			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
+		g_autoptr(GError) cancelled = NULL;
 
 		if (self->holder == NULL || g_strcmp0(self->holder, data->sender) == 0)
 			rb_raw_cd_format_release(self, NULL);
-		if (rb_write_args_get(invocation) != NULL)
-			rb_raw_cd_write_end_job(self, cancelled);
-		if (rb_raw_cd_format_check_alive(self, invocation))
-			rb_dbus_util_refuse(invocation, RB_ERROR_REQUEST_CANCELLED);
+		/* the job ends with the reply's error */
+		if (self->life == RB_FORMAT_GONE)
+			cancelled = rb_error_new(RB_ERROR_DEVICE_GONE,
+						 "%s",
+						 rb_error_get_description(RB_ERROR_DEVICE_GONE));
+		else if (self->life == RB_FORMAT_STOPPING)
+			cancelled = rb_dbus_util_new_stopping_error();
+		else
+			cancelled =
+				rb_error_new(RB_ERROR_REQUEST_CANCELLED,
+					     "%s",
+					     rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
+		if (args != NULL)
+			rb_write_args_end_job(args, cancelled);
+		g_dbus_method_invocation_return_gerror(invocation, cancelled);
 		return;
 	}
-	/* a Burn's job cancelled while the drive was being prepared: nothing
-	 * was written, the lock goes */
-	if (self->cancellable != NULL && g_cancellable_is_cancelled(self->cancellable)) {
+	/* a Burn cancelled (Job.Cancel, CancelWrite) while the drive was being
+	 * prepared: nothing was written, the lock goes */
+	if (args != NULL && args->cancellable != NULL &&
+	    g_cancellable_is_cancelled(args->cancellable)) {
 		g_autoptr(GError) cancelled =
 			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
 				     _("The burn was cancelled while the recorder was being "
@@ -121,6 +133,9 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 		return;
 	}
 	rb_raw_cd_format_set_owner(self, data->sender, data->client_name);
+	/* the process name stands in for a ClientName only now */
+	if (args != NULL && args->service_job != NULL)
+		rb_job_set_client_name(RB_JOB(args->service_job), data->client_name);
 	rb_raw_cd_journal_prepared(self, data->speed);
 	why = g_strdup_printf(_("Burning a CD for %s"), data->client_name);
 	rb_raw_cd_format_inhibit(self, why);
@@ -178,7 +193,7 @@ rb_raw_cd_format_prepare_authorized(RbRawCdFormat *self, GDBusMethodInvocation *
 	/* a Burn is one piece of work from here: its job shows (and may cancel)
 	 * the preparation too */
 	if (args != NULL && args->burn)
-		rb_raw_cd_write_begin_job(self, sender, data->client_name);
+		rb_raw_cd_burn_begin(self, args, sender, data->client_name);
 	rb_raw_cd_format_run_drive_op(
 		self, data, rb_raw_cd_format_prepare_done, g_object_ref(invocation));
 }
@@ -246,16 +261,6 @@ rb_raw_cd_format_release_stopping(RbRawCdFormat *self)
 		self->release_after_write = TRUE;
 		g_cancellable_cancel(self->cancellable);
 		return;
-	}
-	/* a Burn still preparing the drive: its job ends with the lock, before
-	 * the next holder's Burn could take it for its own */
-	if (self->service_job != NULL) {
-		g_autoptr(GError) cancelled =
-			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
-
-		rb_raw_cd_write_end_job(self, cancelled);
 	}
 	if (self->holder != NULL)
 		rb_raw_cd_format_release(self, NULL);

@@ -27,6 +27,16 @@
 static void
 rb_write_args_free(RbWriteArgs *args)
 {
+	/* every path ends a Burn's job before its reply; this is the last net */
+	if (args->service_job != NULL) {
+		g_autoptr(GError) error =
+			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
+
+		rb_write_args_end_job(args, error);
+	}
+	g_clear_object(&args->cancellable);
 	if (args->fd >= 0)
 		close(args->fd);
 	g_free(args->client_name);
@@ -213,24 +223,43 @@ rb_raw_cd_write_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_d
 }
 
 /* a Burn releases the medium it prepared before it replies */
-/* the write's Job object and the cancellable that Job.Cancel and
- * CancelWrite share; a Burn has them from its PrepareMedia on, so that its
- * preparation can be followed and cancelled too */
+/* a Burn is one piece of work from its preparation of the drive on: its
+ * job shows the preparation too, and a Job.Cancel or the holder's
+ * CancelWrite there ends it before anything is written */
 void
-rb_raw_cd_write_begin_job(RbRawCdFormat *self, const gchar *sender, const gchar *client_name)
+rb_raw_cd_burn_begin(RbRawCdFormat *self,
+		     RbWriteArgs *args,
+		     const gchar *sender,
+		     const gchar *client_name)
 {
-	/* only the lock holder's Burn has them, and they go with its end or
-	 * the lock (rb_raw_cd_format_release_stopping()): what is here is this
-	 * Burn's own, from its preparation */
-	if (self->cancellable == NULL)
-		self->cancellable = g_cancellable_new();
-	if (self->service_job == NULL)
-		self->service_job = rb_raw_cd_format_start_job(
-			self, RB_JOB_OPERATION_WRITE, sender, client_name, self->cancellable);
+	args->cancellable = g_cancellable_new();
+	args->service_job = rb_raw_cd_format_start_job(
+		self, RB_JOB_OPERATION_WRITE, sender, client_name, args->cancellable);
+	g_set_object(&self->burn_preparing, args->cancellable);
 }
 
-/* the job ends with the error the call replies with (NULL: success) */
+/* the drive is prepared (or failed): CancelWrite no longer reaches the
+ * preparation; the cancellable stays the call's */
 void
+rb_raw_cd_burn_prepared(RbRawCdFormat *self, RbWriteArgs *args)
+{
+	if (args != NULL && self->burn_preparing != NULL &&
+	    self->burn_preparing == args->cancellable)
+		g_clear_object(&self->burn_preparing);
+}
+
+/* the call's job ends with the error it replies with (NULL: success) */
+void
+rb_write_args_end_job(RbWriteArgs *args, const GError *error)
+{
+	if (args->service_job != NULL) {
+		rb_service_job_complete(args->service_job, error);
+		g_clear_object(&args->service_job);
+	}
+}
+
+/* the write's job ends with the error the call replies with */
+static void
 rb_raw_cd_write_end_job(RbRawCdFormat *self, const GError *error)
 {
 	if (self->service_job != NULL) {
@@ -248,9 +277,9 @@ rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, c
 	/* the stream still ours: refused before the write began */
 	if (args != NULL && args->fd >= 0)
 		rb_raw_cd_journal_write_refused(self, invocation, error);
-	/* a Burn's job began with its PrepareMedia; it ends with this reply */
-	if (!self->writing)
-		rb_raw_cd_write_end_job(self, error);
+	/* a Burn refused before its write began: its job ends with this reply */
+	if (args != NULL)
+		rb_write_args_end_job(args, error);
 	if (args != NULL && args->burn &&
 	    rb_raw_cd_format_is_holder(self, g_dbus_method_invocation_get_sender(invocation)))
 		rb_raw_cd_format_release(self, NULL);
@@ -314,6 +343,20 @@ rb_raw_cd_write_done(GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* once authorized and, for Burn, prepared: the caller's values or Burn's */
+/* a refusal of the state the recorder is in: a Burn's ends its job and
+ * gives back the lock it took, as any failure of a Burn does */
+static void
+rb_raw_cd_write_refuse(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error)
+{
+	RbWriteArgs *args = rb_write_args_get(invocation);
+
+	if (args != NULL && args->burn) {
+		rb_raw_cd_write_failed(self, invocation, error);
+		return;
+	}
+	rb_dbus_util_return_error(invocation, error);
+}
+
 void
 rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 {
@@ -330,19 +373,30 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	gint64 stream_bytes;
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
-		rb_dbus_util_refuse(invocation, RB_ERROR_MEDIA_IS_NOT_PREPARED);
+		g_autoptr(GError) refusal =
+			rb_error_new(RB_ERROR_MEDIA_IS_NOT_PREPARED,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_MEDIA_IS_NOT_PREPARED));
+
+		rb_raw_cd_write_refuse(self, invocation, refusal);
 		return;
 	}
 	if (self->writing || self->operation != NULL) {
-		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_IN_PROGRESS);
+		g_autoptr(GError) refusal =
+			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
+				     "%s",
+				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS));
+
+		rb_raw_cd_write_refuse(self, invocation, refusal);
 		return;
 	}
 	if (self->media_changed) {
-		g_dbus_method_invocation_take_error(
-			invocation,
+		g_autoptr(GError) refusal =
 			rb_error_new(RB_ERROR_MEDIA_IS_NOT_PREPARED,
 				     _("The medium was ejected or loaded since PrepareMedia; call "
-				       "ReleaseMedia and PrepareMedia again.")));
+				       "ReleaseMedia and PrepareMedia again."));
+
+		rb_raw_cd_write_refuse(self, invocation, refusal);
 		return;
 	}
 	sector_type =
@@ -423,8 +477,16 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 							       : state->requested_write_speed,
 					stream_bytes);
 	self->writing = TRUE;
-	/* a Burn's job and its cancellable began with its PrepareMedia */
-	rb_raw_cd_write_begin_job(self, sender, self->holder_name);
+	/* what Job.Cancel cancels is what CancelWrite cancels; a Burn's began
+	 * with its preparation and are the write's from here */
+	if (args->service_job != NULL) {
+		self->service_job = g_steal_pointer(&args->service_job);
+		self->cancellable = g_steal_pointer(&args->cancellable);
+	} else {
+		self->cancellable = g_cancellable_new();
+		self->service_job = rb_raw_cd_format_start_job(
+			self, RB_JOB_OPERATION_WRITE, sender, self->holder_name, self->cancellable);
+	}
 	self->job_verify = params.verify;
 	self->job_write_sectors = 0;
 	rb_disc_format2_raw_cd_set_write_in_progress(iface, TRUE);
@@ -589,12 +651,19 @@ rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface, GDBusMethodInvoc
 	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
 
 	if (!rb_raw_cd_format_is_holder(self, sender) ||
-	    (!self->writing && self->operation_cancellable == NULL)) {
+	    (!self->writing && self->operation_cancellable == NULL &&
+	     self->burn_preparing == NULL)) {
 		rb_dbus_util_refuse(invocation, RB_ERROR_WRITE_NOT_IN_PROGRESS);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
-	/* the pending write (or verify) replies RequestCancelled once its threads stopped */
-	g_cancellable_cancel(self->writing ? self->cancellable : self->operation_cancellable);
+	/* the pending write (or verify) replies RequestCancelled once its
+	 * threads stopped; a Burn still preparing the drive, once it is */
+	if (self->writing)
+		g_cancellable_cancel(self->cancellable);
+	else if (self->operation_cancellable != NULL)
+		g_cancellable_cancel(self->operation_cancellable);
+	else
+		g_cancellable_cancel(self->burn_preparing);
 	rb_disc_format2_raw_cd_complete_cancel_write(iface, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
