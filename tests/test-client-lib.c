@@ -162,7 +162,6 @@ START_TEST(test_client_burn_file)
 	g_autoptr(RbClient) client = rb_lib_test_client(service);
 	g_autoptr(RbBurn) burn = rb_lib_test_burn_new(client);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) blank = NULL;
 	g_autoptr(GVariant) report = NULL;
 	gint fd = rb_lib_test_stream_fd();
 	g_autofree gchar *path = g_strdup_printf("/proc/self/fd/%d", fd);
@@ -182,9 +181,16 @@ START_TEST(test_client_burn_file)
 	ck_assert_uint_gt(test.n_writing, 0);
 	ck_assert(test.last_fraction == 1.0);
 
-	blank = rb_test_get_property(
-		service->connection, RB_LIB_RECORDER, RB_TEST_FORMAT, "MediaPhysicallyBlank");
-	ck_assert(!g_variant_get_boolean(blank));
+	/* the medium is read again after the reply: its properties follow */
+	{
+		g_autoptr(RbTestClient) waiter = rb_test_client_new(service);
+
+		rb_test_client_wait_for_property(waiter,
+						 RB_LIB_RECORDER,
+						 RB_TEST_FORMAT,
+						 "MediaPhysicallyBlank",
+						 g_variant_new_boolean(FALSE));
+	}
 	report = rb_test_get_property(service->connection,
 				      RB_LIB_RECORDER,
 				      "org.rawburn.RawBurn1.VirtualRecorder",
