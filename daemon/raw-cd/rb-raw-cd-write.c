@@ -222,7 +222,6 @@ rb_raw_cd_write_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_d
 	rb_raw_cd_write_emit_progress(self, &progress);
 }
 
-/* a Burn releases the medium it prepared before it replies */
 /* a Burn is one piece of work from its preparation of the drive on: its
  * job shows the preparation too, and a Job.Cancel or the holder's
  * CancelWrite there ends it before anything is written */
@@ -269,6 +268,7 @@ rb_raw_cd_write_end_job(RbRawCdFormat *self, const GError *error)
 	g_clear_object(&self->cancellable);
 }
 
+/* a Burn releases the medium it prepared before it replies */
 void
 rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error)
 {
