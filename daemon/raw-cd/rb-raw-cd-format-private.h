@@ -180,17 +180,23 @@ gboolean rb_raw_cd_format_handle_set_write_speed(RbDiscFormat2RawCD *iface,
 
 /* rb-raw-cd-write.c */
 void rb_raw_cd_write_init(RbRawCdFormat *self);
-gboolean rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface,
-					      GDBusMethodInvocation *invocation);
+void rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
+void
+rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error);
+
+/* rb-raw-cd-write-progress.c */
+void rb_raw_cd_write_emit_update(RbRawCdFormat *self);
+gboolean rb_raw_cd_write_on_update_timer(gpointer user_data);
+void rb_raw_cd_write_on_action(RbWriteJob *job, RbWriteAction action, gpointer user_data);
 void rb_raw_cd_burn_begin(RbRawCdFormat *self,
 			  RbWriteArgs *args,
 			  const gchar *sender,
 			  const gchar *client_name);
 void rb_raw_cd_burn_prepared(RbRawCdFormat *self, RbWriteArgs *args);
 void rb_write_args_end_job(RbWriteArgs *args, const GError *error);
-void rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation);
-void
-rb_raw_cd_write_failed(RbRawCdFormat *self, GDBusMethodInvocation *invocation, const GError *error);
+void rb_raw_cd_write_end_job(RbRawCdFormat *self, const GError *error);
+gboolean rb_raw_cd_format_handle_cancel_write(RbDiscFormat2RawCD *iface,
+					      GDBusMethodInvocation *invocation);
 
 /* rb-raw-cd-verify.c */
 void rb_raw_cd_verify_init(RbRawCdFormat *self);
