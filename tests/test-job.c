@@ -188,6 +188,15 @@ START_TEST(test_job_timed_out_call)
 }
 END_TEST
 
+/* Completed's message is the reply's "GDBus.Error:<name>: <message>"
+ * without GDBus' prefix */
+static void
+rb_assert_job_message_is_reply(RbJobWatch *watch, RbTestPending *pending)
+{
+	ck_assert(g_str_has_prefix(pending->message, "GDBus.Error:"));
+	ck_assert_str_eq(watch->message, pending->message + strlen("GDBus.Error:"));
+}
+
 /* (3) a write error after WRITE began: Completed carries the reply's error */
 START_TEST(test_job_failed_burn)
 {
@@ -207,9 +216,7 @@ START_TEST(test_job_failed_burn)
 	rb_test_pending_wait(&pending);
 	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("MediaWriteFailed"));
 	rb_watch_wait_completed(watch, FALSE);
-	/* the reply's "GDBus.Error:<name>: <message>" without GDBus' prefix */
-	ck_assert(g_str_has_prefix(pending.message, "GDBus.Error:"));
-	ck_assert_str_eq(watch->message, pending.message + strlen("GDBus.Error:"));
+	rb_assert_job_message_is_reply(watch, &pending);
 	rb_test_pending_clear(&pending);
 }
 END_TEST
@@ -244,8 +251,7 @@ START_TEST(test_job_burn_refused_in_preparation)
 	ck_assert_str_eq(pending.error_name, RB_TEST_ERROR("MediaIsNotBlank"));
 	rb_watch_wait_completed(watch, FALSE);
 	ck_assert_str_eq(watch->operation, "raw-cd-write");
-	ck_assert(g_str_has_prefix(pending.message, "GDBus.Error:"));
-	ck_assert_str_eq(watch->message, pending.message + strlen("GDBus.Error:"));
+	rb_assert_job_message_is_reply(watch, &pending);
 	rb_test_pending_clear(&pending);
 }
 END_TEST

@@ -105,16 +105,11 @@ rb_raw_cd_format_prepare_done(GObject *source, GAsyncResult *result, gpointer us
 			rb_raw_cd_format_release(self, NULL);
 		/* the job ends with the reply's error */
 		if (self->life == RB_FORMAT_GONE)
-			cancelled = rb_error_new(RB_ERROR_DEVICE_GONE,
-						 "%s",
-						 rb_error_get_description(RB_ERROR_DEVICE_GONE));
+			rb_error_set_default(&cancelled, RB_ERROR_DEVICE_GONE);
 		else if (self->life == RB_FORMAT_STOPPING)
 			cancelled = rb_dbus_util_new_stopping_error();
 		else
-			cancelled =
-				rb_error_new(RB_ERROR_REQUEST_CANCELLED,
-					     "%s",
-					     rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
+			rb_error_set_default(&cancelled, RB_ERROR_REQUEST_CANCELLED);
 		if (args != NULL)
 			rb_write_args_end_job(args, cancelled);
 		g_dbus_method_invocation_return_gerror(invocation, cancelled);

@@ -29,10 +29,9 @@ rb_write_args_free(RbWriteArgs *args)
 {
 	/* every path ends a Burn's job before its reply; this is the last net */
 	if (args->service_job != NULL) {
-		g_autoptr(GError) error =
-			rb_error_new(RB_ERROR_REQUEST_CANCELLED,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_REQUEST_CANCELLED));
+		g_autoptr(GError) error = NULL;
+
+		rb_error_set_default(&error, RB_ERROR_REQUEST_CANCELLED);
 
 		rb_write_args_end_job(args, error);
 	}
@@ -241,19 +240,17 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	gint64 stream_bytes;
 
 	if (!rb_raw_cd_format_is_holder(self, sender) || self->holder_name == NULL) {
-		g_autoptr(GError) refusal =
-			rb_error_new(RB_ERROR_MEDIA_IS_NOT_PREPARED,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_MEDIA_IS_NOT_PREPARED));
+		g_autoptr(GError) refusal = NULL;
+
+		rb_error_set_default(&refusal, RB_ERROR_MEDIA_IS_NOT_PREPARED);
 
 		rb_raw_cd_write_refuse(self, invocation, refusal);
 		return;
 	}
 	if (self->writing || self->operation != NULL) {
-		g_autoptr(GError) refusal =
-			rb_error_new(RB_ERROR_WRITE_IN_PROGRESS,
-				     "%s",
-				     rb_error_get_description(RB_ERROR_WRITE_IN_PROGRESS));
+		g_autoptr(GError) refusal = NULL;
+
+		rb_error_set_default(&refusal, RB_ERROR_WRITE_IN_PROGRESS);
 
 		rb_raw_cd_write_refuse(self, invocation, refusal);
 		return;
