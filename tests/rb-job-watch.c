@@ -138,12 +138,23 @@ rb_watch_free(RbJobWatch *watch)
 }
 
 void
-rb_watch_wait_for_job(RbJobWatch *watch)
+rb_watch_wait_for_job(RbJobWatch *watch, const RbTestPending *pending)
 {
 	gint64 deadline = g_get_monotonic_time() + RB_TEST_TIMEOUT_SECONDS * G_USEC_PER_SEC / 2;
 
 	while (watch->path == NULL) {
-		ck_assert_msg(g_get_monotonic_time() < deadline, "no job appeared");
+		/* a job is announced one round trip after it began, so a reply
+		 * may come first; only a failed one means there is none */
+		ck_assert_msg(pending == NULL || !pending->done || pending->error_name == NULL,
+			      "no job appeared: the call failed first with %s: %s",
+			      pending != NULL ? pending->error_name : "",
+			      pending != NULL ? pending->message : "");
+		ck_assert_msg(g_get_monotonic_time() < deadline,
+			      "no job appeared in %d s; the call %s",
+			      RB_TEST_TIMEOUT_SECONDS / 2,
+			      pending == NULL ? "is not watched"
+			      : pending->done ? "succeeded"
+					      : "has not been answered");
 		g_main_context_iteration(NULL, TRUE);
 	}
 }

@@ -34,8 +34,10 @@ typedef struct {
 
 RbJobWatch *rb_watch_new(GDBusConnection *connection);
 void rb_watch_free(RbJobWatch *watch);
-/* until a job was announced, failing after half the test's time */
-void rb_watch_wait_for_job(RbJobWatch *watch);
+/* until a job was announced, failing after half the test's time, or at
+ * once when @pending (may be NULL), the call that should start the job,
+ * was answered first: a call refused before its job exists names itself */
+void rb_watch_wait_for_job(RbJobWatch *watch, const RbTestPending *pending);
 /* until the job's Completed, which must say @success */
 void rb_watch_wait_completed(RbJobWatch *watch, gboolean success);
 /* until the job's Completed, which must say it was cancelled */

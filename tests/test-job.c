@@ -65,7 +65,7 @@ rb_watch_burn(RbTestClient *burner,
 	watch = rb_watch_new(observer->connection);
 	rb_burn_async(burner, fd, options, pending);
 	close(fd);
-	rb_watch_wait_for_job(watch);
+	rb_watch_wait_for_job(watch, pending);
 	return watch;
 }
 
@@ -330,7 +330,7 @@ START_TEST(test_job_cancel)
 		RbTestClient *canceller = round == 0 ? burner : other;
 
 		rb_burn_async(burner, fd, "@a{sv} {}", &pending);
-		rb_watch_wait_for_job(watch);
+		rb_watch_wait_for_job(watch, &pending);
 		rb_test_assert_ok(rb_cancel(canceller, watch->path, "@a{sv} {}", &message),
 				  &message);
 		rb_test_pending_assert_error(&pending, RB_REQUEST_CANCELLED);
@@ -402,7 +402,7 @@ START_TEST(test_job_erase)
 	rb_test_client_wait_for_drive(client, RB_PATH);
 	watch = rb_watch_new(client->connection);
 	rb_test_client_call_async(client, RB_PATH, RB_ERASE, "EraseMedia", NULL, NULL, &pending);
-	rb_watch_wait_for_job(watch);
+	rb_watch_wait_for_job(watch, &pending);
 	ck_assert_str_eq(watch->operation, "erase");
 	ck_assert(g_variant_lookup(watch->added, "Cancelable", "b", &cancelable));
 	ck_assert(!cancelable);
