@@ -201,6 +201,7 @@ START_TEST(test_vdrive_store_test_write_records_nothing)
 		guint8 buf[255] = {0};
 		guint8 list[8 + 2 + 0x32] = {0};
 		g_autoptr(GError) error = NULL;
+		g_autofree gchar *path = NULL;
 		RbVdriveFaults faults;
 		RbVdriveReport report;
 		gint fd;
@@ -227,8 +228,9 @@ START_TEST(test_vdrive_store_test_write_records_nothing)
 		ck_assert_uint_eq(report.program_sectors, 150 + 500);
 		ck_assert_uint_eq(report.bad_q_crc, 0);
 		/* the disc stayed blank: nothing to export */
-		fd = g_file_open_tmp("rawburn-store-XXXXXX", NULL, &error);
+		fd = g_file_open_tmp("rawburn-store-XXXXXX", &path, &error);
 		ck_assert_int_ge(fd, 0);
+		g_unlink(path);
 		ck_assert(!rb_vdrive_export_image(drive, fd, &error));
 		close(fd);
 	}
