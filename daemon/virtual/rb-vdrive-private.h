@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 #define RB_VDRIVE_STORE_BLOCKS 32
 /* 2 MiB, a typical recorder buffer */
 #define RB_VDRIVE_BUFFER_SIZE (2 * 1024 * 1024)
+/* a WRITE that finds the buffer full waits until this much more is free:
+ * four 64 KiB WRITEs */
+#define RB_VDRIVE_HOLD_SLACK (256 * 1024)
 #define RB_VDRIVE_PAGE_05_LEN 0x32
 #define RB_VDRIVE_PAGE_2A_LEN 0x2A
 #define RB_VDRIVE_LEADOUT_SECTORS 6750

@@ -238,9 +238,12 @@ rb_vdrive_cmd_write(
 	}
 	/* a full buffer: like most drives, hold the command until there is room
 	 * (hosts that cannot retry, such as cdrdao's raw driver, need this);
-	 * the 02/04/08 answer of other drives is an injectable fault */
+	 * the 02/04/08 answer of other drives is an injectable fault. Held
+	 * until a few WRITEs more fit, so that a paced burn wakes the thread
+	 * once per few WRITEs instead of once per WRITE */
 	if (self->spec->realtime && self->buffer_bytes + (gdouble)len > RB_VDRIVE_BUFFER_SIZE) {
-		gdouble excess = self->buffer_bytes + (gdouble)len - RB_VDRIVE_BUFFER_SIZE;
+		gdouble excess = self->buffer_bytes + (gdouble)len - RB_VDRIVE_BUFFER_SIZE +
+				 RB_VDRIVE_HOLD_SLACK;
 		g_usleep((gulong)(excess / rb_vdrive_drain_rate(self) * G_USEC_PER_SEC) + 1);
 		rb_vdrive_buffer_update(self);
 	}
