@@ -99,6 +99,7 @@ rb_virtual_report_to_variant(const RbVdriveReport *report)
 		b,
 		"SectorsRecorded",
 		g_variant_new_uint64(report->test_write ? 0 : report->sectors_written));
+	rb_virtual_report_add(b, "Underruns", g_variant_new_uint32(report->underruns));
 	rb_virtual_report_add(b, "FirstProblems", rb_virtual_report_problems(report));
 	rb_virtual_report_add(
 		b,

@@ -80,7 +80,13 @@ rb_assert_sense_at(RbCommand cmd, guint8 key, guint8 asc, guint8 ascq, const gch
 RbVdrive *
 rb_vdrive_test_new_raw(guint8 block_type)
 {
-	RbVdrive *drive = rb_vdrive_test_new("media=cd-r-80,realtime=false");
+	return rb_vdrive_test_new_raw_spec("media=cd-r-80,realtime=false", block_type, TRUE);
+}
+
+RbVdrive *
+rb_vdrive_test_new_raw_spec(const gchar *spec_text, guint8 block_type, gboolean bufe)
+{
+	RbVdrive *drive = rb_vdrive_test_new(spec_text);
 	const guint8 tur[6] = {RB_MMC_TEST_UNIT_READY};
 	guint8 sense[10] = {RB_MMC_MODE_SENSE_10, 0, 0x05, 0, 0, 0, 0, 0, 255};
 	guint8 buf[255] = {0};
@@ -91,7 +97,7 @@ rb_vdrive_test_new_raw(guint8 block_type)
 	rb_assert_good(rb_cmd(drive, sense, sizeof(sense), RB_MMC_DIR_IN, buf, sizeof(buf)));
 	memcpy(list + 8, buf + 8, 2 + 0x32);
 	list[8] &= 0x7F;
-	list[8 + 2] = 0x40 | RB_MMC_WRITE_TYPE_RAW; /* BUFE */
+	list[8 + 2] = (bufe ? 0x40 : 0) | RB_MMC_WRITE_TYPE_RAW;
 	list[8 + 3] = 0;
 	list[8 + 4] = block_type;
 	rb_assert_good(rb_cmd(drive, select, sizeof(select), RB_MMC_DIR_OUT, list, sizeof(list)));

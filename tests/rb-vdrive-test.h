@@ -18,6 +18,8 @@ typedef struct {
 RbVdrive *rb_vdrive_test_new(const gchar *spec_text);
 /* a fast blank CD-R 80 set to raw writing of @block_type */
 RbVdrive *rb_vdrive_test_new_raw(guint8 block_type);
+/* a drive of @spec_text set to raw writing of @block_type, with BUFE or not */
+RbVdrive *rb_vdrive_test_new_raw_spec(const gchar *spec_text, guint8 block_type, gboolean bufe);
 RbCommand rb_cmd(RbVdrive *drive,
 		 const guint8 *cdb,
 		 gsize cdb_len,

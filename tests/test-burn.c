@@ -284,9 +284,13 @@ rb_assert_report_clean(RbClient *client)
 	g_autoptr(GVariant) report = rb_test_get_property(
 		client->connection, RB_RECORDER, RB_VIRTUAL, "ValidationReport");
 	guint64 bad_crc = 1, address = 1, toc = 1;
+	guint32 underruns = 1;
 	gboolean complete = FALSE;
 
 	ck_assert(g_variant_lookup(report, "BadQCrc", "t", &bad_crc));
+	/* a drive without Realtime has no buffer to run dry */
+	ck_assert(g_variant_lookup(report, "Underruns", "u", &underruns));
+	ck_assert_uint_eq(underruns, 0);
 	ck_assert(g_variant_lookup(report, "AddressMismatches", "t", &address));
 	ck_assert(g_variant_lookup(report, "TocMismatches", "t", &toc));
 	ck_assert(g_variant_lookup(report, "Complete", "b", &complete));

@@ -514,18 +514,56 @@ START_TEST(test_wait_until_ready)
 	ck_assert(rb_mmc_wait_until_ready(
 		RB_MMC_TRANSPORT(rb_fake), &rb_env, 3600, rb_progress_cb, &log, &error));
 	ck_assert_ptr_null(error);
-	/* one TEST UNIT READY per poll, 50 ms apart at first, then backing off */
+	/* one TEST UNIT READY per poll, 50 ms apart at first, then backing off;
+	 * half done after 50 ms, the drive needs 50 ms more: the poll after
+	 * it comes then, not 100 ms later */
 	ck_assert_uint_eq(rb_test_fake_transport_get_n_commands(rb_fake), 5);
 	ck_assert_uint_eq(rb_test_fake_transport_count_opcode(rb_fake, RB_MMC_TEST_UNIT_READY), 5);
 	ck_assert_uint_eq(rb_clock.sleeps->len, 4);
-	for (guint i = 0; i < 4; i++)
-		ck_assert_uint_eq(rb_sleep_at(i), 50000u << i);
+	ck_assert_uint_eq(rb_sleep_at(0), 50000);
+	ck_assert_uint_eq(rb_sleep_at(1), 50000);
+	ck_assert_uint_eq(rb_sleep_at(2), 200000);
+	ck_assert_uint_eq(rb_sleep_at(3), 400000);
 	ck_assert_uint_eq(fractions->len, 5);
 	ck_assert_double_eq(g_array_index(fractions, gdouble, 0), 0.25);
 	ck_assert_double_eq(g_array_index(fractions, gdouble, 1), 0.5);
 	ck_assert_double_lt(g_array_index(fractions, gdouble, 2), 0.0);
 	ck_assert_double_lt(g_array_index(fractions, gdouble, 3), 0.0);
 	ck_assert_double_eq(g_array_index(fractions, gdouble, 4), 1.0);
+}
+END_TEST
+
+/* a drive that reports its progress is polled when it says it will be
+ * done: never later than the backoff, never sooner than 10 ms apart */
+START_TEST(test_wait_until_ready_follows_progress)
+{
+	g_autoptr(GError) error = NULL;
+	guint8 sense[18];
+
+	/* no progress yet: the first interval */
+	rb_test_fill_fixed_sense(sense, 0x02, 0x04, 0x08, 0x0000);
+	rb_test_fake_transport_push_sense(rb_fake, sense, sizeof(sense));
+	/* a quarter after 50 ms: 150 ms left, more than the 100 ms interval */
+	rb_test_fill_fixed_sense(sense, 0x02, 0x04, 0x08, 0x4000);
+	rb_test_fake_transport_push_sense(rb_fake, sense, sizeof(sense));
+	/* three quarters after 150 ms: 50 ms left, less than 200 ms */
+	rb_test_fill_fixed_sense(sense, 0x02, 0x04, 0x08, 0xC000);
+	rb_test_fake_transport_push_sense(rb_fake, sense, sizeof(sense));
+	/* all but done after 200 ms: no sooner than the 10 ms floor */
+	rb_test_fill_fixed_sense(sense, 0x02, 0x04, 0x08, 0xFFFF);
+	rb_test_fake_transport_push_sense(rb_fake, sense, sizeof(sense));
+	rb_test_fake_transport_push_good(rb_fake, NULL, 0);
+
+	ck_assert(rb_mmc_wait_until_ready(
+		RB_MMC_TRANSPORT(rb_fake), &rb_env, 3600, NULL, NULL, &error));
+	ck_assert_ptr_null(error);
+	ck_assert_uint_eq(rb_test_fake_transport_count_opcode(rb_fake, RB_MMC_TEST_UNIT_READY), 5);
+	ck_assert_uint_eq(rb_clock.sleeps->len, 4);
+	ck_assert_uint_eq(rb_sleep_at(0), 50000);
+	ck_assert_uint_eq(rb_sleep_at(1), 100000);
+	ck_assert_uint_eq(rb_sleep_at(2), 50000);
+	ck_assert_uint_eq(rb_sleep_at(3), RB_MMC_FINISH_POLL_MIN_US);
+	ck_assert_uint_eq(rb_sleep_total(), 210000);
 }
 END_TEST
 
@@ -588,6 +626,7 @@ main(void)
 	suite_add_tcase(suite, tc);
 	tcase_add_checked_fixture(tc_poll, rb_setup, rb_teardown);
 	tcase_add_test(tc_poll, test_wait_until_ready);
+	tcase_add_test(tc_poll, test_wait_until_ready_follows_progress);
 	tcase_add_test(tc_poll, test_wait_until_ready_bounded);
 	tcase_add_test(tc_poll, test_wait_until_ready_other_error);
 	suite_add_tcase(suite, tc_poll);

@@ -283,6 +283,22 @@ rb_mmc_sense_is_finishing(const RbMmcSense *sense)
 	       (sense->ascq == 0x00 || sense->ascq == RB_ASCQ_BECOMING_READY);
 }
 
+/* the next poll: after the backoff interval, or sooner when the progress
+ * the drive reports says it will be done before then, so that the wait
+ * ends close to when the drive does instead of up to one interval later */
+static guint64
+rb_mmc_finish_poll_delay(const RbMmcSense *sense, gint64 elapsed_us, guint64 interval_us)
+{
+	gdouble fraction;
+	gdouble left_us;
+
+	if (!sense->progress_valid || sense->progress == 0 || elapsed_us <= 0)
+		return interval_us;
+	fraction = sense->progress / 65536.0;
+	left_us = (gdouble)elapsed_us * (1.0 - fraction) / fraction;
+	return (guint64)CLAMP(left_us, (gdouble)RB_MMC_FINISH_POLL_MIN_US, (gdouble)interval_us);
+}
+
 gboolean
 rb_mmc_wait_until_ready(RbMmcTransport *transport,
 			const RbMmcEnv *env,
@@ -304,6 +320,7 @@ rb_mmc_wait_until_ready(RbMmcTransport *transport,
 		g_autoptr(GError) error_local = NULL;
 		RbMmcExecInfo info;
 		gint64 elapsed;
+		guint64 delay;
 
 		/* one TEST UNIT READY per poll, so that progress is reported
 		 * between them instead of being hidden in a retry loop */
@@ -325,7 +342,8 @@ rb_mmc_wait_until_ready(RbMmcTransport *transport,
 			progress(info.sense.progress_valid ? info.sense.progress / 65536.0 : -1.0,
 				 user_data);
 		elapsed = rb_mmc_env_now(env) - start;
-		if (elapsed + (gint64)interval_us > (gint64)timeout_s * G_USEC_PER_SEC) {
+		delay = rb_mmc_finish_poll_delay(&info.sense, elapsed, interval_us);
+		if (elapsed + (gint64)delay > (gint64)timeout_s * G_USEC_PER_SEC) {
 			rb_error_set(error,
 				     RB_ERROR_MEDIA_BUSY,
 				     "%s (the drive was still finishing after %u s: sense "
@@ -337,7 +355,7 @@ rb_mmc_wait_until_ready(RbMmcTransport *transport,
 				     info.sense.ascq);
 			return FALSE;
 		}
-		rb_mmc_env_sleep(env, interval_us);
+		rb_mmc_env_sleep(env, delay);
 		interval_us = MIN(interval_us * 2, RB_MMC_FINISH_POLL_MAX_US);
 	}
 	if (progress != NULL)

@@ -54,8 +54,13 @@ G_BEGIN_DECLS
 /* the finishing poll: TEST UNIT READY for at most an hour, as libburn does
  * after an Immed SYNCHRONIZE CACHE; first after 50 ms, so that a drive that
  * is already done is seen at once, then doubling up to once a second (the
- * pace of cdrdao's and wodim's polls, which a slow drive is used to) */
+ * pace of wodim's wait_unit_ready; cdrdao's finishDao polls every 2 s,
+ * libburn's spc_wait_unit_attention every 0.1 s in its first versions and
+ * every 0.5 s later, so drives are used to both). When the drive reports
+ * its progress (SKSV), the poll comes sooner if the progress says the
+ * drive will be done before the interval is over, but not within 10 ms */
 #define RB_MMC_FINISH_POLL_FIRST_US 50000
+#define RB_MMC_FINISH_POLL_MIN_US 10000
 #define RB_MMC_FINISH_POLL_MAX_US 1000000
 #define RB_MMC_FINISH_TIMEOUT_S 3600
 
@@ -98,7 +103,8 @@ typedef void (*RbMmcProgressFunc)(gdouble fraction, gpointer user_data);
 
 /* Waits until TEST UNIT READY passes, after SYNCHRONIZE CACHE or BLANK
  * with Immed: polls (RB_MMC_FINISH_POLL_FIRST_US, backing off to
- * RB_MMC_FINISH_POLL_MAX_US) while the drive
+ * RB_MMC_FINISH_POLL_MAX_US, sooner when the progress says the drive is
+ * about to be done) while the drive
  * answers busy (02/04/04, 02/04/07, 02/04/08) or becoming ready (02/04/00,
  * 02/04/01), and reports the sense progress. Fails with MediaBusy after
  * @timeout_s, or with the error of any other sense. */

@@ -14,8 +14,14 @@ G_BEGIN_DECLS
 /* the raw sector as the drive keeps it: main channel + 96 bytes raw P-W */
 #define RB_VDRIVE_MAIN_SIZE 2352
 #define RB_VDRIVE_STORED_SIZE 2448
+/* sectors of 2368 bytes the drive turns into stored ones per write to the
+ * backing file: the 27 of cdrdao's and wodim's 64 KiB WRITEs, and more */
+#define RB_VDRIVE_STORE_BLOCKS 32
 /* 2 MiB, a typical recorder buffer */
 #define RB_VDRIVE_BUFFER_SIZE (2 * 1024 * 1024)
+/* a WRITE that finds the buffer full waits until this much more is free:
+ * four 64 KiB WRITEs */
+#define RB_VDRIVE_HOLD_SLACK (256 * 1024)
 #define RB_VDRIVE_PAGE_05_LEN 0x32
 #define RB_VDRIVE_PAGE_2A_LEN 0x2A
 #define RB_VDRIVE_LEADOUT_SECTORS 6750
@@ -165,6 +171,12 @@ struct _RbVdrive {
 	gint64 buffer_time_us;
 	gdouble buffer_bytes;
 
+	gboolean buffer_dry; /* ran dry since the last WRITE: counted once */
+
+	/* RB_VDRIVE_STORE_BLOCKS stored sectors, allocated once: the P-W the
+	 * drive builds in 16-byte mode, or a sector a fault alters */
+	guint8 *store_buffer;
+
 	RbVdriveFaults faults;
 	guint not_ready_left;
 };
@@ -259,6 +271,9 @@ void rb_vdrive_cmd_read_buffer_capacity(
 	RbVdrive *self, const guint8 *cdb, guint8 *buf, gsize len, RbMmcResult *result);
 void rb_vdrive_cmd_blank(RbVdrive *self, const guint8 *cdb, RbMmcResult *result);
 void rb_vdrive_recording_clear(RbVdrive *self);
+
+/* rb-vdrive-store.c: a WRITE's sectors, judged and kept in the backing file */
+gboolean rb_vdrive_store_write(RbVdrive *self, gint32 lba, const guint8 *buf, guint blocks);
 /* keeps one stored-format sector (main + raw P-W) in the backing file */
 gboolean rb_vdrive_store_sector(RbVdrive *self, gint32 lba, const guint8 *block);
 

@@ -11,9 +11,7 @@
 
 #define G_LOG_DOMAIN "RbVdrive"
 
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rb-subchannel.h"
 #include "rb-vdrive-private.h"
@@ -51,6 +49,7 @@ rb_vdrive_recording_clear(RbVdrive *self)
 	self->report.leadout_start = G_MININT32;
 	self->buffer_bytes = 0;
 	self->buffer_time_us = 0;
+	self->buffer_dry = FALSE;
 }
 
 static gsize
@@ -77,6 +76,25 @@ rb_vdrive_drain_rate(RbVdrive *self)
 	       (gdouble)rb_vdrive_block_size((guint8)self->recording_data_block_type);
 }
 
+/* how long a real-time drive still records when the host stops sending:
+ * what is left in its buffer at the recording speed (a fast drive has
+ * recorded everything already) */
+static guint
+rb_vdrive_drain_ms(RbVdrive *self)
+{
+	gdouble rate;
+	gdouble left;
+
+	if (!self->spec->realtime)
+		return 0;
+	rate = rb_vdrive_drain_rate(self);
+	left = self->buffer_bytes -
+	       (gdouble)(g_get_monotonic_time() - self->buffer_time_us) / G_USEC_PER_SEC * rate;
+	if (left <= 0)
+		return 0;
+	return (guint)(left / rate * 1000.0) + 1;
+}
+
 /* advance the buffer model to now; FALSE if it ran dry without BUFE */
 static gboolean
 rb_vdrive_buffer_update(RbVdrive *self)
@@ -97,81 +115,14 @@ rb_vdrive_buffer_update(RbVdrive *self)
 	/* the laser starts with the first data: no underrun before it */
 	if (self->report.sectors_written == 0)
 		return TRUE;
-	/* with BUFE the drive stops the laser and resumes seamlessly */
+	/* counted with BUFE too, where the drive stops the laser and resumes
+	 * seamlessly: a host that starves its drive must be seen (once per
+	 * time it ran dry, however often it is asked before the next WRITE) */
+	if (!self->buffer_dry) {
+		self->buffer_dry = TRUE;
+		self->report.underruns++;
+	}
 	return rb_vdrive_bufe(self);
-}
-
-gboolean
-rb_vdrive_store_sector(RbVdrive *self, gint32 lba, const guint8 *block)
-{
-	off_t offset = (off_t)(lba - self->info.leadin_start) * RB_VDRIVE_STORED_SIZE;
-	gsize done = 0;
-
-	while (done < RB_VDRIVE_STORED_SIZE) {
-		ssize_t n = pwrite(
-			self->fd, block + done, RB_VDRIVE_STORED_SIZE - done, offset + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		done += (gsize)n;
-	}
-	return TRUE;
-}
-
-/* normalize a written block to main channel + raw P-W and keep it */
-/* the main channel byte CorruptAtLba flips: inside the user data of any
- * data mode, past sync and header */
-#define RB_VDRIVE_CORRUPT_BYTE 1000
-/* Q in each interleaved sub-channel symbol (P is bit 7) */
-#define RB_VDRIVE_PW_BIT_Q 0x40
-
-static gboolean
-rb_vdrive_accept_block(RbVdrive *self, gint32 lba, const guint8 *block)
-{
-	guint8 stored[RB_VDRIVE_STORED_SIZE];
-
-	memcpy(stored, block, RB_VDRIVE_MAIN_SIZE);
-	if (self->recording_data_block_type == RB_MMC_DBT_RAW_PQ) {
-		guint8 q[RB_SUBQ_SIZE];
-		rb_subchannel_pq_get_q(block + RB_VDRIVE_MAIN_SIZE, q);
-		/* in 16-byte mode the drive encodes Q itself and regenerates its
-		 * CRC (Red Book: inverted), so the plain CRC cdrdao and libburn send
-		 * and wodim's inverted one record alike (mmc-notes §8.3 and "10.
-		 * Measured"; cdrinfo.com's glossary: "in 16 byte mode the drive
-		 * corrects the CRC of sub-Q"). A CRC wrong in both polarities is the
-		 * host's error: it is counted and recorded as sent. */
-		if (!rb_subq_check_crc(q) && rb_subq_check_crc_uninverted(q)) {
-			self->report.plain_q_crc++;
-			rb_subq_set_crc(q);
-		}
-		rb_subchannel_pw_build(q,
-				       rb_subchannel_pq_get_p(block + RB_VDRIVE_MAIN_SIZE),
-				       stored + RB_VDRIVE_MAIN_SIZE);
-	} else {
-		memcpy(stored + RB_VDRIVE_MAIN_SIZE,
-		       block + RB_VDRIVE_MAIN_SIZE,
-		       RB_SUBCHANNEL_PW_SIZE);
-	}
-	rb_vdrive_check_sector(self, lba, stored);
-	/* a test write moves the laser at low power: nothing is recorded */
-	if (self->recording_test_write)
-		return TRUE;
-	/* a disc that reads back wrong, for testing verification: judged as
-	 * sent, stored altered, and the WRITE still succeeds. XOR commutes with
-	 * the scrambler, so a data sector reads back with the same byte flipped */
-	if (lba == self->faults.corrupt_at_lba) {
-		self->faults.corrupt_at_lba = RB_VDRIVE_FAULT_OFF;
-		stored[RB_VDRIVE_CORRUPT_BYTE] ^= 0xFF;
-	}
-	/* a Q that reads back with a CRC error, as real discs give several a
-	 * second: the top bit of its first CRC byte (Q byte 10, the first of
-	 * its 8 interleaved symbols) flips, its data stays */
-	if (lba == self->faults.bad_q_crc_at_lba) {
-		self->faults.bad_q_crc_at_lba = RB_VDRIVE_FAULT_OFF;
-		stored[RB_VDRIVE_MAIN_SIZE + 8 * RB_SUBQ_DATA_SIZE] ^= RB_VDRIVE_PW_BIT_Q;
-	}
-	return rb_vdrive_store_sector(self, lba, stored);
 }
 
 static gboolean
@@ -287,20 +238,22 @@ rb_vdrive_cmd_write(
 	}
 	/* a full buffer: like most drives, hold the command until there is room
 	 * (hosts that cannot retry, such as cdrdao's raw driver, need this);
-	 * the 02/04/08 answer of other drives is an injectable fault */
+	 * the 02/04/08 answer of other drives is an injectable fault. Held
+	 * until a few WRITEs more fit, so that a paced burn wakes the thread
+	 * once per few WRITEs instead of once per WRITE */
 	if (self->spec->realtime && self->buffer_bytes + (gdouble)len > RB_VDRIVE_BUFFER_SIZE) {
-		gdouble excess = self->buffer_bytes + (gdouble)len - RB_VDRIVE_BUFFER_SIZE;
+		gdouble excess = self->buffer_bytes + (gdouble)len - RB_VDRIVE_BUFFER_SIZE +
+				 RB_VDRIVE_HOLD_SLACK;
 		g_usleep((gulong)(excess / rb_vdrive_drain_rate(self) * G_USEC_PER_SEC) + 1);
 		rb_vdrive_buffer_update(self);
 	}
-	for (guint i = 0; i < blocks; i++) {
-		if (!rb_vdrive_accept_block(self, lba + (gint32)i, buf + i * block_size)) {
-			self->recording_failed = TRUE;
-			rb_vdrive_set_sense(result, RB_SENSE_HARDWARE_ERROR, 0x44, 0x00);
-			return;
-		}
+	if (!rb_vdrive_store_write(self, lba, buf, blocks)) {
+		self->recording_failed = TRUE;
+		rb_vdrive_set_sense(result, RB_SENSE_HARDWARE_ERROR, 0x44, 0x00);
+		return;
 	}
 	self->buffer_bytes += (gdouble)len;
+	self->buffer_dry = FALSE;
 	self->next_lba = lba + blocks;
 	self->report.sectors_written += blocks;
 	result->residual = 0;
@@ -310,6 +263,7 @@ void
 rb_vdrive_cmd_synchronize_cache(RbVdrive *self, const guint8 *cdb, RbMmcResult *result)
 {
 	gboolean immediate = (cdb[1] & 0x02) != 0;
+	guint drain_ms;
 
 	if (!rb_vdrive_check_ready(self, result))
 		return;
@@ -325,6 +279,7 @@ rb_vdrive_cmd_synchronize_cache(RbVdrive *self, const guint8 *cdb, RbMmcResult *
 				    RB_ASCQ_LOSS_OF_STREAMING);
 		return;
 	}
+	drain_ms = rb_vdrive_drain_ms(self);
 	rb_vdrive_check_finish(self);
 	if (self->recording_test_write) {
 		self->disc_status = RB_VDRIVE_DISC_BLANK;
@@ -335,9 +290,11 @@ rb_vdrive_cmd_synchronize_cache(RbVdrive *self, const guint8 *cdb, RbMmcResult *
 	}
 	self->report.complete = self->disc_status == RB_VDRIVE_DISC_COMPLETE;
 	/* the drive writes out its buffer and, in raw mode, nothing else: the
-	 * host wrote lead-in and lead-out itself (mmc-notes §3.4) */
+	 * host wrote lead-in and lead-out itself (mmc-notes §3.4), so there is
+	 * no lead-out or TOC to add as in TAO. FinishingMilliseconds comes on
+	 * top, for tests that need a longer finish */
 	rb_vdrive_start_long_operation(self,
-				       self->finishing_ms + self->faults.long_write_ms,
+				       drain_ms + self->finishing_ms + self->faults.long_write_ms,
 				       RB_ASCQ_LONG_WRITE,
 				       immediate);
 }

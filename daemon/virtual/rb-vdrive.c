@@ -31,6 +31,7 @@ rb_vdrive_finalize(GObject *object)
 	g_clear_pointer(&self->track_starts, g_array_unref);
 	g_clear_pointer(&self->track_ctl, g_array_unref);
 	g_clear_pointer(&self->cdtext, g_free);
+	g_clear_pointer(&self->store_buffer, g_free);
 	rb_virtual_spec_free(self->spec);
 	g_mutex_clear(&self->mutex);
 	G_OBJECT_CLASS(rb_vdrive_parent_class)->finalize(object);
@@ -51,6 +52,7 @@ rb_vdrive_init(RbVdrive *self)
 	self->track_starts = g_array_new(FALSE, TRUE, sizeof(gint32));
 	self->track_ctl = g_array_new(FALSE, TRUE, sizeof(guint8));
 	self->cdtext = g_new0(RbVdriveCdText, 1);
+	self->store_buffer = g_malloc((gsize)RB_VDRIVE_STORE_BLOCKS * RB_VDRIVE_STORED_SIZE);
 	rb_vdrive_faults_init(&self->faults);
 }
 
@@ -85,7 +87,8 @@ rb_vdrive_new(const RbVirtualSpec *spec)
 	self->spec->name = g_strdup(spec->name);
 	self->media = spec->media;
 	self->write_speed_kbs = 0; /* fastest */
-	/* a real drive takes a moment to flush and settle; a fast test drive none */
+	/* a real-time drive writes out its buffer after SYNCHRONIZE CACHE;
+	 * FinishingMilliseconds is anything on top */
 	self->finishing_ms = spec->realtime ? RB_VDRIVE_FINISHING_MS_REALTIME : 0;
 
 	/* the disc lives in a file: the caller's, or an unlinked one (sparse,

@@ -62,6 +62,9 @@ typedef struct {
 	 * sector was checked as sent, nothing reached the disc, which stayed
 	 * blank */
 	gboolean test_write;
+	/* real time: how often the buffer ran dry after the first sector,
+	 * with BUFE (which survives it) or without (which fails the WRITE) */
+	guint underruns;
 	guint64 plain_q_crc; /* 16-byte mode: Q CRCs that came non-inverted (regenerated) */
 	guint relative_time_mismatches; /* Q bytes 3-5 not counting as the position asks */
 	guint sequence_errors;          /* TNO or index going backwards or skipping */
@@ -93,8 +96,11 @@ typedef struct {
 	guint long_write_ms;         /* finishing takes this much longer */
 } RbVdriveFaults;
 
-/* FinishingMilliseconds of a real-time drive (a fast one has none) */
-#define RB_VDRIVE_FINISHING_MS_REALTIME 2000
+/* FinishingMilliseconds of a real-time drive, on top of writing out what
+ * is left in its buffer at the recording speed: in raw mode the host wrote
+ * lead-in and lead-out, so a drive has nothing else to do (a fast drive
+ * has no buffer to write out and finishes at once) */
+#define RB_VDRIVE_FINISHING_MS_REALTIME 0
 /* the most a client may ask for: longer than any real drive's flush */
 #define RB_VDRIVE_FINISHING_MS_MAX 600000
 
@@ -130,7 +136,8 @@ gboolean rb_vdrive_load_disc(
  * start, for rb_vdrive_load_disc(); -1 with @error when the input stalls
  * (30 s without data), fails or is longer than any CD */
 gint rb_vdrive_load_spool(gint fd, GError **error);
-/* how long the drive stays "long write in progress" after SYNCHRONIZE CACHE */
+/* how much longer than writing out its buffer the drive stays "long write
+ * in progress" after SYNCHRONIZE CACHE */
 void rb_vdrive_set_finishing_ms(RbVdrive *self, guint finishing_ms);
 guint rb_vdrive_get_finishing_ms(RbVdrive *self);
 const gchar *rb_vdrive_p_kind_to_string(RbVdrivePKind kind);
