@@ -291,10 +291,12 @@ rb_vdrive_cmd_synchronize_cache(RbVdrive *self, const guint8 *cdb, RbMmcResult *
 	self->report.complete = self->disc_status == RB_VDRIVE_DISC_COMPLETE;
 	/* the drive writes out its buffer and, in raw mode, nothing else: the
 	 * host wrote lead-in and lead-out itself (mmc-notes §3.4), so there is
-	 * no lead-out or TOC to add as in TAO. FinishingMilliseconds comes on
-	 * top, for tests that need a longer finish */
+	 * no lead-out or TOC to add as in TAO. FinishingMilliseconds (the
+	 * spec's 2 s by default with Realtime) is how long it stays busy, but
+	 * never less than its buffer takes to empty */
 	rb_vdrive_start_long_operation(self,
-				       drain_ms + self->finishing_ms + self->faults.long_write_ms,
+				       MAX(drain_ms, self->finishing_ms) +
+					       self->faults.long_write_ms,
 				       RB_ASCQ_LONG_WRITE,
 				       immediate);
 }

@@ -96,11 +96,10 @@ typedef struct {
 	guint long_write_ms;         /* finishing takes this much longer */
 } RbVdriveFaults;
 
-/* FinishingMilliseconds of a real-time drive, on top of writing out what
- * is left in its buffer at the recording speed: in raw mode the host wrote
- * lead-in and lead-out, so a drive has nothing else to do (a fast drive
- * has no buffer to write out and finishes at once) */
-#define RB_VDRIVE_FINISHING_MS_REALTIME 0
+/* FinishingMilliseconds of a real-time drive by default (the API's 2 s: a
+ * drive settling after its last sector); a drive busy longer writing out
+ * its buffer takes that long. A fast drive finishes at once */
+#define RB_VDRIVE_FINISHING_MS_REALTIME 2000
 /* the most a client may ask for: longer than any real drive's flush */
 #define RB_VDRIVE_FINISHING_MS_MAX 600000
 
