@@ -102,6 +102,14 @@ rb_write_job_check_fd(RbWriteJob *self, GError **error)
 			return FALSE;
 		}
 	} else {
+		/* a pipe's 64 KiB default buffer holds less than a WRITE of
+		 * most sector sizes' worth of reads ahead: the client would
+		 * block, and we wake, every 64 KiB. 1 MiB (pipe-max-size's
+		 * default, so an unprivileged caller gets it too) lets both
+		 * sides run 16 times less often; a refusal only costs
+		 * wake-ups, so it is ignored */
+		if (S_ISFIFO(st.st_mode) && fcntl(self->params.fd, F_SETPIPE_SZ, 1024 * 1024) < 0)
+			g_debug("cannot enlarge the stream's pipe: %s", g_strerror(errno));
 		self->skip_bytes = (guint64)((gint64)self->params.leadin_start_lba -
 					     self->params.stream_first_lba) *
 				   self->sector_size;
@@ -157,9 +165,7 @@ rb_write_job_read_some(RbWriteJob *self, guint8 *buf, gsize len, guint64 offset,
 static gboolean
 rb_write_job_has_written(RbWriteJob *self)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
-
-	return self->writes_sent > 0;
+	return RB_WRITE_JOB_GET(self->writes_sent) > 0;
 }
 
 static gboolean
@@ -239,11 +245,10 @@ rb_write_job_read_stream(RbWriteJob *self, GError **error)
 		got += (guint64)n;
 		/* before the commit, so that a snapshot never shows a sector
 		 * written but not read */
-		g_mutex_lock(&self->mutex);
-		self->sectors_read = (gint64)(got / self->sector_size);
-		self->last_read_lba =
-			(gint32)(self->params.leadin_start_lba + self->sectors_read - 1);
-		g_mutex_unlock(&self->mutex);
+		RB_WRITE_JOB_SET(self->sectors_read, (gint64)(got / self->sector_size));
+		RB_WRITE_JOB_SET(self->last_read_lba,
+				 (gint32)(self->params.leadin_start_lba +
+					  (gint64)(got / self->sector_size) - 1));
 		rb_fifo_write_commit(self->fifo, (gsize)n);
 	}
 	if (got % self->sector_size != 0) {
