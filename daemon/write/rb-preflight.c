@@ -200,16 +200,20 @@ rb_preflight_scan_fd(guint data_block_type,
 }
 
 gsize
+rb_preflight_lead_in_bytes(RbPreflight mode, gsize sector_size, gint32 leadin_start_lba)
+{
+	if (mode == RB_PREFLIGHT_OFF || leadin_start_lba >= RB_PREFLIGHT_GATE_LBA)
+		return 0;
+	return (gsize)(RB_PREFLIGHT_GATE_LBA - leadin_start_lba) * sector_size;
+}
+
+gsize
 rb_preflight_gate_bytes(RbPreflight mode,
 			gsize sector_size,
 			gint32 leadin_start_lba,
 			gsize fifo_size)
 {
-	gsize half = fifo_size / 2;
-	gsize gate;
+	gsize gate = rb_preflight_lead_in_bytes(mode, sector_size, leadin_start_lba);
 
-	if (mode == RB_PREFLIGHT_OFF || leadin_start_lba >= RB_PREFLIGHT_GATE_LBA)
-		return half;
-	gate = (gsize)(RB_PREFLIGHT_GATE_LBA - leadin_start_lba) * sector_size;
-	return MIN(MAX(half, gate), fifo_size);
+	return MIN(MAX(fifo_size / 2, gate), fifo_size);
 }

@@ -58,6 +58,10 @@ gboolean rb_preflight_scan_fd(guint data_block_type,
 			      GCancellable *cancellable,
 			      GError **error);
 
+/* the lead-in and the pregap that Preflight checks before the first WRITE,
+ * in bytes; 0 when it checks none */
+gsize rb_preflight_lead_in_bytes(RbPreflight mode, gsize sector_size, gint32 leadin_start_lba);
+
 /* how much of the stream the FIFO must hold before the first WRITE: the
  * lead-in and the pregap, checked, or half the FIFO, whichever is more,
  * and never more than the FIFO holds */

@@ -81,17 +81,27 @@ rb_write_job_on_wake(GCancellable *wake, gpointer user_data)
 
 /* RB_WRITE_JOB_FIFO_SECONDS of the drive's rate, whole WRITEs, within
  * [RB_WRITE_JOB_FIFO_MIN, params.fifo_size]; the cap alone when the rate is
- * unknown */
+ * unknown. Preflight's lead-in counts too: it is checked in the FIFO before
+ * the first WRITE, so that a wrong lead-in costs no disc, and a ring smaller
+ * than it would let the laser start on a lead-in only partly checked */
 static gsize
 rb_write_job_choose_fifo_size(RbWriteJob *self)
 {
 	gsize cap = self->params.fifo_size > 0 ? self->params.fifo_size : RB_FIFO_DEFAULT_SIZE;
 	guint64 want = cap;
 
-	if (self->params.write_rate_sectors > 0)
+	if (self->params.write_rate_sectors > 0) {
+		gsize lead_in = rb_preflight_lead_in_bytes(
+			self->params.preflight, self->sector_size, self->params.leadin_start_lba);
+
 		want = MAX((guint64)self->params.write_rate_sectors * self->sector_size *
 				   RB_WRITE_JOB_FIFO_SECONDS,
 			   (guint64)RB_WRITE_JOB_FIFO_MIN);
+		/* the last chunk of the lead-in may sit past a whole chunk */
+		if (lead_in > 0)
+			want = MAX(want,
+				   (guint64)lead_in + self->sector_size * self->chunk_sectors);
+	}
 	return rb_fifo_round_size(self->sector_size, self->chunk_sectors, (gsize)MIN(want, cap));
 }
 
