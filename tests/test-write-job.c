@@ -1035,15 +1035,19 @@ START_TEST(test_write_job_fifo_size)
 		gint32 rate;
 		gsize cap;
 		RbPreflight preflight;
+		gboolean pipe;
 		gsize expected; /* before rounding; 0: the lead-in and a chunk */
 	} cases[] = {
-		{0, 4 * 1024 * 1024, RB_PREFLIGHT_OFF, 4 * 1024 * 1024},
-		{0, 0, RB_PREFLIGHT_OFF, RB_FIFO_DEFAULT_SIZE},
-		{52 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_OFF, 52 * 75 * 2448 * 2},
-		{52 * 75, 8 * 1024 * 1024, RB_PREFLIGHT_OFF, 8 * 1024 * 1024},
-		{4 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_OFF, RB_WRITE_JOB_FIFO_MIN},
-		{4 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_LEAD_IN, 0},
-		{4 * 75, 1024 * 1024, RB_PREFLIGHT_LEAD_IN, 1024 * 1024},
+		{0, 4 * 1024 * 1024, RB_PREFLIGHT_OFF, FALSE, 4 * 1024 * 1024},
+		{0, 0, RB_PREFLIGHT_OFF, FALSE, RB_FIFO_DEFAULT_SIZE},
+		{52 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_OFF, FALSE, 52 * 75 * 2448 * 2},
+		{52 * 75, 8 * 1024 * 1024, RB_PREFLIGHT_OFF, FALSE, 8 * 1024 * 1024},
+		{4 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_OFF, FALSE, RB_WRITE_JOB_FIFO_MIN},
+		/* a file's lead-in is checked in PREPARING, a pipe's in the ring */
+		{4 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_LEAD_IN, FALSE, RB_WRITE_JOB_FIFO_MIN},
+		{4 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_LEAD_IN, TRUE, 0},
+		{52 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_OFF, TRUE, 52 * 75 * 2448 * 2},
+		{4 * 75, 1024 * 1024, RB_PREFLIGHT_LEAD_IN, TRUE, 1024 * 1024},
 	};
 	RbBed bed = {0};
 
@@ -1051,7 +1055,9 @@ START_TEST(test_write_job_fifo_size)
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autoptr(RbWriteJob) job = NULL;
-		gint fd = rb_stream_to_file(bed.stream, 0);
+		gint fds[2] = {-1, -1};
+		gint fd = cases[i].pipe ? (pipe(fds) == 0 ? fds[0] : -1)
+					: rb_stream_to_file(bed.stream, 0);
 		RbWriteJobParams params = {
 			.fd = fd,
 			.stream_first_lba = rb_dao_stream_get_first_lba(bed.stream),
@@ -1071,6 +1077,8 @@ START_TEST(test_write_job_fifo_size)
 		job = rb_write_job_new(RB_MMC_TRANSPORT(bed.transport), &params, &error);
 		ck_assert_msg(job != NULL, "%s", error ? error->message : "");
 		close(fd);
+		if (fds[1] >= 0)
+			close(fds[1]);
 		ck_assert_msg(rb_write_job_get_fifo_size(job) ==
 				      rb_fifo_round_size(2448, 26, expected),
 			      "case %u: %zu bytes, not %zu",

@@ -93,6 +93,9 @@ struct _RbWriteJob {
 
 	/* NULL when Preflight is off; fed by the reader before each commit */
 	RbPreflightCheck *check;
+	/* a file's lead-in was checked in PREPARING: the first WRITE need not
+	 * wait for the FIFO to hold it */
+	gboolean lead_in_scanned;
 
 	/* Verify: an RbVerifyDigest per sector from LBA -150 to the stream's
 	 * lead-out start, made by the writer (rb-write-job-verify.c); NULL

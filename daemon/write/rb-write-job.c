@@ -81,9 +81,10 @@ rb_write_job_on_wake(GCancellable *wake, gpointer user_data)
 
 /* RB_WRITE_JOB_FIFO_SECONDS of the drive's rate, whole WRITEs, within
  * [RB_WRITE_JOB_FIFO_MIN, params.fifo_size]; the cap alone when the rate is
- * unknown. Preflight's lead-in counts too: it is checked in the FIFO before
- * the first WRITE, so that a wrong lead-in costs no disc, and a ring smaller
- * than it would let the laser start on a lead-in only partly checked */
+ * unknown. A pipe's Preflight lead-in counts too: it is checked in the FIFO
+ * before the first WRITE, so that a wrong lead-in costs no disc, and a ring
+ * smaller than it would let the laser start on a lead-in only partly
+ * checked */
 static gsize
 rb_write_job_choose_fifo_size(RbWriteJob *self)
 {
@@ -97,8 +98,10 @@ rb_write_job_choose_fifo_size(RbWriteJob *self)
 		want = MAX((guint64)self->params.write_rate_sectors * self->sector_size *
 				   RB_WRITE_JOB_FIFO_SECONDS,
 			   (guint64)RB_WRITE_JOB_FIFO_MIN);
-		/* the last chunk of the lead-in may sit past a whole chunk */
-		if (lead_in > 0)
+		/* a file's lead-in is scanned in PREPARING instead
+		 * (rb_write_job_run_sync()); the last chunk of the lead-in may
+		 * sit past a whole chunk */
+		if (lead_in > 0 && !self->seekable)
 			want = MAX(want,
 				   (guint64)lead_in + self->sector_size * self->chunk_sectors);
 	}
@@ -290,7 +293,9 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 	 * checked as far as the FIFO holds them, so that a stream that is
 	 * wrong there costs nothing */
 	if (!rb_fifo_wait_filled(self->fifo,
-				 rb_preflight_gate_bytes(self->params.preflight,
+				 rb_preflight_gate_bytes(self->lead_in_scanned
+								 ? RB_PREFLIGHT_OFF
+								 : self->params.preflight,
 							 self->sector_size,
 							 self->params.leadin_start_lba,
 							 rb_fifo_get_size(self->fifo)),
@@ -395,6 +400,27 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 				  self->wake,
 				  error))
 		return FALSE;
+	/*
+	 * Preflight "lead-in" on a file: the lead-in and the pregap read and
+	 * checked here rather than held in the FIFO until the first WRITE, so
+	 * that the ring can be sized by the drive's rate alone (27 MiB of
+	 * lead-in would otherwise decide it). The reader checks them again as
+	 * it burns, as above.
+	 */
+	if (self->check != NULL && self->params.preflight == RB_PREFLIGHT_LEAD_IN &&
+	    self->seekable) {
+		if (!rb_preflight_scan_fd_lead_in(self->data_block_type,
+						  self->sector_size,
+						  self->params.fd,
+						  self->data_offset,
+						  self->total_sectors,
+						  self->params.leadin_start_lba,
+						  self->params.last_leadout_start_lba,
+						  self->wake,
+						  error))
+			return FALSE;
+		self->lead_in_scanned = TRUE;
+	}
 	if (!rb_write_job_prepare(self, &env, error))
 		return FALSE;
 
