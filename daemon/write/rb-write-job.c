@@ -400,12 +400,18 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 				  self->wake,
 				  error))
 		return FALSE;
+	if (!rb_write_job_prepare(self, &env, error))
+		return FALSE;
+
+	rb_write_job_set_action(self, RB_WRITE_ACTION_WRITING);
 	/*
 	 * Preflight "lead-in" on a file: the lead-in and the pregap read and
 	 * checked here rather than held in the FIFO until the first WRITE, so
 	 * that the ring can be sized by the drive's rate alone (27 MiB of
-	 * lead-in would otherwise decide it). The reader checks them again as
-	 * it burns, as above.
+	 * lead-in would otherwise decide it). Already WRITING, as the same
+	 * check in the FIFO was, so that a burn reaches WRITING as soon as the
+	 * drive is set up; nothing is written until it passed. The reader
+	 * checks these sectors again as it burns, as above.
 	 */
 	if (self->check != NULL && self->params.preflight == RB_PREFLIGHT_LEAD_IN &&
 	    self->seekable) {
@@ -421,9 +427,6 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 			return FALSE;
 		self->lead_in_scanned = TRUE;
 	}
-	if (!rb_write_job_prepare(self, &env, error))
-		return FALSE;
-
 	if (!rb_fifo_alloc_ring(self->fifo, self->fifo_size, &worker_error)) {
 		g_set_error(error,
 			    G_DBUS_ERROR,
@@ -432,7 +435,6 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 			    worker_error->message);
 		return FALSE;
 	}
-	rb_write_job_set_action(self, RB_WRITE_ACTION_WRITING);
 	reader = g_thread_try_new("rb-job-reader", rb_write_job_reader_thread, self, error);
 	if (reader == NULL) {
 		rb_fifo_free_ring(self->fifo);
