@@ -9,7 +9,7 @@
  * over the whole run. With a second rawburnd given, each run of it sits
  * beside one of the first (A B A B ...) and the ratios are pairwise.
  *
- *   bench-paced-burn [--runs N] [--json] [--burns N] RAWBURND [BASELINE_RAWBURND]
+ *   bench-paced-burn [--runs N] [--json] BURNS RAWBURND [BASELINE_RAWBURND]
  *
  * RAWBURNCTL, DBUS_DAEMON and MAKE_IMAGE name the programs (the build
  * tree's by default). Nothing is asserted.
@@ -111,6 +111,26 @@ rb_bench_wait(GPid pid)
 	return status;
 }
 
+/* utime + stime of the whole process, exited threads included */
+static guint64
+rb_bench_process_cpu_us(GPid pid)
+{
+	g_autofree gchar *path = g_strdup_printf("/proc/%d/stat", (gint)pid);
+	g_autofree gchar *text = NULL;
+	unsigned long long utime = 0;
+	unsigned long long stime = 0;
+	const gchar *after_comm;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL) ||
+	    (after_comm = strrchr(text, ')')) == NULL ||
+	    sscanf(after_comm + 2,
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &utime,
+		   &stime) != 2)
+		return 0;
+	return (guint64)((gdouble)(utime + stime) * G_USEC_PER_SEC / sysconf(_SC_CLK_TCK));
+}
+
 static RbBenchResult
 rb_bench_run(const gchar *rawburnd, const gchar *image, guint burns, const gchar *tmp)
 {
@@ -143,6 +163,9 @@ rb_bench_run(const gchar *rawburnd, const gchar *image, guint burns, const gchar
 	GPid daemon_pid;
 	gint64 start_us;
 	gint64 end_us;
+	guint64 start_cpu_us;
+	guint64 end_cpu_us;
+	guint64 switches = 0;
 	gchar address[512] = {0};
 	gint bus_out;
 	gssize n;
@@ -204,25 +227,32 @@ rb_bench_run(const gchar *rawburnd, const gchar *image, guint burns, const gchar
 	while (watch.writing < burns)
 		g_main_context_iteration(NULL, TRUE);
 	g_assert(rb_bench_proc_sample(daemon_pid, &start, NULL));
+	start_cpu_us = rb_bench_process_cpu_us(daemon_pid);
 	start_us = g_get_monotonic_time();
 	end = start;
 	end_us = start_us;
-	/* the workers' figures leave /proc with them: the last sample taken
-	 * while every burn still writes is the window's end */
+	end_cpu_us = start_cpu_us;
+	/* the last sample taken while every burn still writes ends the window.
+	 * The thread sums lose a thread that exits (a GLib worker), so the
+	 * switches add up the sums' rises between samples; the CPU comes from
+	 * the process's own figure, which keeps its exited threads' */
 	while (watch.finished == 0) {
 		RbBenchProcSample sample;
 		gint64 sample_us;
+		guint64 sample_cpu_us;
 
 		g_usleep(100000);
 		while (g_main_context_iteration(NULL, FALSE))
 			;
 		sample_us = g_get_monotonic_time();
-		/* a sum that went down lost a thread that had worked */
-		if (watch.finished == 0 && rb_bench_proc_sample(daemon_pid, &sample, NULL) &&
-		    sample.cpu_us >= end.cpu_us && sample.ctx_switches >= end.ctx_switches) {
-			end = sample;
-			end_us = sample_us;
-		}
+		sample_cpu_us = rb_bench_process_cpu_us(daemon_pid);
+		if (watch.finished != 0 || !rb_bench_proc_sample(daemon_pid, &sample, NULL))
+			break;
+		if (sample.ctx_switches > end.ctx_switches)
+			switches += sample.ctx_switches - end.ctx_switches;
+		end = sample;
+		end_us = sample_us;
+		end_cpu_us = sample_cpu_us;
 	}
 	for (guint i = 0; i < burns; i++) {
 		gint status = rb_bench_wait(clients[i]);
@@ -234,13 +264,13 @@ rb_bench_run(const gchar *rawburnd, const gchar *image, guint burns, const gchar
 		g_printerr("%s: writing for %.2f s, %" G_GUINT64_FORMAT " µs of CPU\n",
 			   rawburnd,
 			   (gdouble)(end_us - start_us) / 1e6,
-			   end.cpu_us - start.cpu_us);
+			   end_cpu_us - start_cpu_us);
 	g_assert(rb_bench_proc_sample(daemon_pid, &after, NULL));
 	result.peak_rss_mib = (gdouble)after.peak_rss_kib / 1024.0;
+	g_assert(end_us > start_us);
 	result.cpu_percent =
-		(gdouble)(end.cpu_us - start.cpu_us) * 100.0 / (gdouble)(end_us - start_us);
-	result.switches_per_s = (gdouble)(end.ctx_switches - start.ctx_switches) * 1e6 /
-				(gdouble)(end_us - start_us);
+		(gdouble)(end_cpu_us - start_cpu_us) * 100.0 / (gdouble)(end_us - start_us);
+	result.switches_per_s = (gdouble)switches * 1e6 / (gdouble)(end_us - start_us);
 	kill(daemon_pid, SIGTERM);
 	rb_bench_wait(daemon_pid);
 	kill(bus_pid, SIGTERM);
@@ -262,16 +292,13 @@ main(int argc, char **argv)
 	guint burns = 1;
 	gint status;
 
-	if (argc > 2 && g_str_equal(argv[1], "--burns")) {
-		burns = (guint)CLAMP(g_ascii_strtoull(argv[2], NULL, 10), 1, RB_BENCH_MAX_BURNS);
-		argv += 2;
-		argc -= 2;
-	}
-	if (argc < 2 || argc > 3) {
-		g_printerr("usage: %s [--runs N] [--json] [--burns N] RAWBURND [BASELINE]\n",
-			   argv[0]);
+	if (argc < 3 || argc > 4) {
+		g_printerr("usage: %s [--runs N] [--json] BURNS RAWBURND [BASELINE]\n", argv[0]);
 		return 2;
 	}
+	burns = (guint)CLAMP(g_ascii_strtoull(argv[1], NULL, 10), 1, RB_BENCH_MAX_BURNS);
+	argv++;
+	argc--;
 	baseline = argc == 3 ? argv[2] : NULL;
 	image = g_build_filename(rb_bench_tmpfs_dir(), "rawburn-bench-paced.raw", NULL);
 	{
