@@ -102,12 +102,11 @@ rb_write_job_check_fd(RbWriteJob *self, GError **error)
 			return FALSE;
 		}
 	} else {
-		/* a pipe's 64 KiB default buffer holds less than a WRITE of
-		 * most sector sizes' worth of reads ahead: the client would
-		 * block, and we wake, every 64 KiB. 1 MiB (pipe-max-size's
-		 * default, so an unprivileged caller gets it too) lets both
-		 * sides run 16 times less often; a refusal only costs
-		 * wake-ups, so it is ignored */
+		/* a pipe's default 64 KiB holds one WRITE: the client blocks,
+		 * and the reader wakes, every 64 KiB. 1 MiB (the default
+		 * pipe-max-size, which needs no privilege) lets both run 16
+		 * times less often; a refusal only costs wake-ups, so it is
+		 * ignored */
 		if (S_ISFIFO(st.st_mode) && fcntl(self->params.fd, F_SETPIPE_SZ, 1024 * 1024) < 0)
 			g_debug("cannot enlarge the stream's pipe: %s", g_strerror(errno));
 		self->skip_bytes = (guint64)((gint64)self->params.leadin_start_lba -

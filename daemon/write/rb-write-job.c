@@ -98,9 +98,9 @@ rb_write_job_choose_fifo_size(RbWriteJob *self)
 		want = MAX((guint64)self->params.write_rate_sectors * self->sector_size *
 				   RB_WRITE_JOB_FIFO_SECONDS,
 			   (guint64)RB_WRITE_JOB_FIFO_MIN);
-		/* a file's lead-in is scanned in PREPARING instead
-		 * (rb_write_job_run_sync()); the last chunk of the lead-in may
-		 * sit past a whole chunk */
+		/* a file's lead-in is scanned before the ring is made instead
+		 * (rb_write_job_run_sync()); the lead-in's last sectors may
+		 * share a chunk with the program area's */
 		if (lead_in > 0 && !self->seekable)
 			want = MAX(want,
 				   (guint64)lead_in + self->sector_size * self->chunk_sectors);

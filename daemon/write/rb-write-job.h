@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  * 4 MiB (half a second at 48x); cdrdao's 32 buffers of one second at 1x
  * are 5.6 MB. Two seconds is four times wodim's at the fastest speeds and
  * keeps 64 burns at 52x under 1.2 GiB, where the old fixed 32 MiB took 2 GiB.
+ * A pipe checked by Preflight also needs room for its whole lead-in (about
+ * 28 MB), which is checked in the FIFO before the first WRITE; a file's is
+ * read and checked before the ring is made.
  */
 #define RB_WRITE_JOB_FIFO_SECONDS 2
 #define RB_WRITE_JOB_FIFO_MIN (4 * 1024 * 1024)
