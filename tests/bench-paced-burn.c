@@ -167,6 +167,7 @@ rb_bench_run(const gchar *rawburnd, const gchar *image, guint burns, const gchar
 	guint64 start_cpu_us;
 	guint64 end_cpu_us;
 	guint64 switches = 0;
+	guint subscription;
 	gchar address[512] = {0};
 	gint bus_out;
 	gssize n;
@@ -198,16 +199,16 @@ rb_bench_run(const gchar *rawburnd, const gchar *image, guint burns, const gchar
 		NULL,
 		&error);
 	g_assert_no_error(error);
-	g_dbus_connection_signal_subscribe(connection,
-					   NULL,
-					   RB_BENCH_FORMAT,
-					   "Update",
-					   NULL,
-					   NULL,
-					   G_DBUS_SIGNAL_FLAGS_NONE,
-					   rb_bench_on_update,
-					   &watch,
-					   NULL);
+	subscription = g_dbus_connection_signal_subscribe(connection,
+							  NULL,
+							  RB_BENCH_FORMAT,
+							  "Update",
+							  NULL,
+							  NULL,
+							  G_DBUS_SIGNAL_FLAGS_NONE,
+							  rb_bench_on_update,
+							  &watch,
+							  NULL);
 	/* the service answers once its recorders are listed */
 	for (guint tries = 0;; tries++) {
 		const gchar *list_argv[] = {rawburnctl, "--session", "list", NULL};
@@ -276,6 +277,11 @@ rb_bench_run(const gchar *rawburnd, const gchar *image, guint burns, const gchar
 	result.cpu_percent =
 		(gdouble)(end_cpu_us - start_cpu_us) * 100.0 / (gdouble)(end_us - start_us);
 	result.switches_per_s = (gdouble)switches * 1e6 / (gdouble)(end_us - start_us);
+	/* no signal of this run may reach the next one's watch */
+	g_dbus_connection_signal_unsubscribe(connection, subscription);
+	g_dbus_connection_close_sync(connection, NULL, NULL);
+	while (g_main_context_iteration(NULL, FALSE))
+		;
 	kill(daemon_pid, SIGTERM);
 	rb_bench_wait(daemon_pid);
 	kill(bus_pid, SIGTERM);
