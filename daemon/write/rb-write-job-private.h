@@ -118,6 +118,7 @@ void rb_write_job_set_action(RbWriteJob *self, RbWriteAction action);
 
 /* rb-write-job-stream.c */
 gboolean rb_write_job_check_fd(RbWriteJob *self, GError **error);
+gboolean rb_write_job_scan_lead_in(RbWriteJob *self, GError **error);
 gpointer rb_write_job_reader_thread(gpointer user_data);
 
 G_END_DECLS

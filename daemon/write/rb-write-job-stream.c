@@ -116,6 +116,35 @@ rb_write_job_check_fd(RbWriteJob *self, GError **error)
 	return TRUE;
 }
 
+/*
+ * Preflight "lead-in" on a file: the lead-in and the pregap read and checked
+ * before the ring is made rather than held in the FIFO until the first
+ * WRITE, so that the ring can be sized by the drive's rate alone (27 MiB of
+ * lead-in would otherwise decide it). The coordinator calls it once WRITING,
+ * as the same check in the FIFO was, so that a burn reaches WRITING as soon
+ * as the drive is set up; nothing is written until it passed. The reader
+ * checks these sectors again as it burns: the file may change meanwhile.
+ */
+gboolean
+rb_write_job_scan_lead_in(RbWriteJob *self, GError **error)
+{
+	if (self->check == NULL || self->params.preflight != RB_PREFLIGHT_LEAD_IN ||
+	    !self->seekable)
+		return TRUE;
+	if (!rb_preflight_scan_fd_lead_in(self->data_block_type,
+					  self->sector_size,
+					  self->params.fd,
+					  self->data_offset,
+					  self->total_sectors,
+					  self->params.leadin_start_lba,
+					  self->params.last_leadout_start_lba,
+					  self->wake,
+					  error))
+		return FALSE;
+	self->lead_in_scanned = TRUE;
+	return TRUE;
+}
+
 /* ---- the reader thread ---- */
 
 /* a read() that a cancel or the writer's failure interrupts: on a pipe the

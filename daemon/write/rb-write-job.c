@@ -404,29 +404,8 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 		return FALSE;
 
 	rb_write_job_set_action(self, RB_WRITE_ACTION_WRITING);
-	/*
-	 * Preflight "lead-in" on a file: the lead-in and the pregap read and
-	 * checked here rather than held in the FIFO until the first WRITE, so
-	 * that the ring can be sized by the drive's rate alone (27 MiB of
-	 * lead-in would otherwise decide it). Already WRITING, as the same
-	 * check in the FIFO was, so that a burn reaches WRITING as soon as the
-	 * drive is set up; nothing is written until it passed. The reader
-	 * checks these sectors again as it burns, as above.
-	 */
-	if (self->check != NULL && self->params.preflight == RB_PREFLIGHT_LEAD_IN &&
-	    self->seekable) {
-		if (!rb_preflight_scan_fd_lead_in(self->data_block_type,
-						  self->sector_size,
-						  self->params.fd,
-						  self->data_offset,
-						  self->total_sectors,
-						  self->params.leadin_start_lba,
-						  self->params.last_leadout_start_lba,
-						  self->wake,
-						  error))
-			return FALSE;
-		self->lead_in_scanned = TRUE;
-	}
+	if (!rb_write_job_scan_lead_in(self, error))
+		return FALSE;
 	if (!rb_fifo_alloc_ring(self->fifo, self->fifo_size, &worker_error)) {
 		g_set_error(error,
 			    G_DBUS_ERROR,
