@@ -192,8 +192,9 @@ main(int argc, char **argv)
 		 0,
 		 G_OPTION_ARG_INT,
 		 &opt_fifo_size_mib,
-		 N_("Size of each burn's buffer between the client and the drive, in MiB (default "
-		    "32)"),
+		 N_("The most a burn's buffer between the client and the drive may take, in MiB "
+		    "(default 32); a burn takes two seconds at the recorder's speed, 4 MiB at "
+		    "least"),
 		 N_("MIB")},
 		{"max-virtual-recorders",
 		 0,

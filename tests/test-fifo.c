@@ -360,6 +360,220 @@ START_TEST(test_fifo_fail_wakes_other_side)
 }
 END_TEST
 
+/* ---- wake-ups, the low-water mark, the ring's lifetime ---- */
+
+typedef struct {
+	RbFifo *fifo;
+	guint want;
+	guint got;
+	gboolean ok;
+} RbWaiter;
+
+static gpointer
+rb_chunk_reader(gpointer user_data)
+{
+	RbWaiter *waiter = user_data;
+	const guint8 *data;
+
+	waiter->ok = rb_fifo_read_acquire(waiter->fifo, waiter->want, &data, &waiter->got, NULL);
+	return NULL;
+}
+
+static gpointer
+rb_space_writer(gpointer user_data)
+{
+	RbWaiter *waiter = user_data;
+	guint8 *data;
+	gsize len;
+
+	waiter->ok = rb_fifo_write_acquire(waiter->fifo, waiter->want, &data, &len, NULL);
+	waiter->got = (guint)len;
+	return NULL;
+}
+
+static void
+rb_commit(RbFifo *fifo, gsize bytes)
+{
+	while (bytes > 0) {
+		guint8 *data;
+		gsize len;
+
+		ck_assert(rb_fifo_write_acquire(fifo, 64, &data, &len, NULL));
+		len = MIN(len, bytes);
+		rb_fifo_write_commit(fifo, len);
+		bytes -= len;
+	}
+}
+
+/* until the other thread is blocked in its wait: no timing involved */
+static void
+rb_wait_until_waiting(RbFifo *fifo, gboolean consumer)
+{
+	RbFifoStats stats;
+
+	do {
+		g_usleep(1000);
+		rb_fifo_get_stats(fifo, &stats);
+	} while (!(consumer ? stats.consumer_waiting : stats.producer_waiting));
+}
+
+/* a consumer waiting for a chunk sleeps through commits of less */
+START_TEST(test_fifo_wakes_consumer_per_chunk)
+{
+	g_autoptr(RbFifo) fifo = rb_fifo_new(RB_SS, 4, 8 * RB_SS, NULL);
+	RbWaiter waiter = {fifo, 4, 0, FALSE};
+	RbFifoStats stats;
+	GThread *thread = g_thread_new("test-consumer", rb_chunk_reader, &waiter);
+
+	rb_wait_until_waiting(fifo, TRUE);
+	/* a sector, then a half, then more than two: still not a chunk */
+	rb_commit(fifo, RB_SS);
+	rb_commit(fifo, RB_SS / 2);
+	rb_commit(fifo, 2 * RB_SS);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.consumer_wakes, 0);
+	ck_assert(stats.consumer_waiting);
+	/* the chunk's last bytes: one wake-up */
+	rb_commit(fifo, RB_SS / 2);
+	g_thread_join(thread);
+	ck_assert(waiter.ok);
+	ck_assert_uint_eq(waiter.got, 4);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.consumer_wakes, 1);
+	/* a commit with nobody waiting signals nobody */
+	rb_commit(fifo, RB_SS);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.consumer_wakes, 1);
+	ck_assert_uint_eq(stats.producer_wakes, 0);
+}
+END_TEST
+
+/* a producer waiting for room sleeps until a refill's worth is free */
+START_TEST(test_fifo_wakes_producer_per_refill)
+{
+	/* 64 chunks of 4 sectors: the refill is an eighth, 8 chunks */
+	g_autoptr(RbFifo) fifo = rb_fifo_new(RB_SS, 4, 256 * RB_SS, NULL);
+	RbWaiter waiter = {fifo, 64, 0, FALSE};
+	gsize refill = rb_fifo_get_refill_bytes(fifo);
+	RbFifoStats stats;
+	GThread *thread;
+	gsize released = 0;
+	const guint8 *data;
+	guint n;
+
+	ck_assert_uint_eq(refill, 32 * RB_SS);
+	rb_commit(fifo, rb_fifo_get_size(fifo));
+	thread = g_thread_new("test-producer", rb_space_writer, &waiter);
+	rb_wait_until_waiting(fifo, FALSE);
+	while (released + 4 * RB_SS < refill) {
+		ck_assert(rb_fifo_read_acquire(fifo, 4, &data, &n, NULL));
+		ck_assert_uint_eq(n, 4);
+		rb_fifo_read_release(fifo, 4);
+		released += 4 * RB_SS;
+	}
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.producer_wakes, 0);
+	ck_assert(stats.producer_waiting);
+	/* the chunk that makes it a refill */
+	ck_assert(rb_fifo_read_acquire(fifo, 4, &data, &n, NULL));
+	rb_fifo_read_release(fifo, 4);
+	g_thread_join(thread);
+	ck_assert(waiter.ok);
+	ck_assert_uint_ge(waiter.got, RB_SS);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.producer_wakes, 1);
+	ck_assert_uint_eq(stats.consumer_wakes, 0);
+}
+END_TEST
+
+/* the lowest fill from the first release until the end of the stream */
+START_TEST(test_fifo_low_water_mark)
+{
+	g_autoptr(RbFifo) fifo = rb_fifo_new(RB_SS, 4, 8 * RB_SS, NULL);
+	RbFifoStats stats;
+	const guint8 *data;
+	guint n;
+
+	rb_commit(fifo, 8 * RB_SS);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_int_eq(stats.min_used, -1);
+	ck_assert(rb_fifo_read_acquire(fifo, 4, &data, &n, NULL));
+	rb_fifo_read_release(fifo, 4);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_int_eq(stats.min_used, 4 * RB_SS);
+	ck_assert(rb_fifo_read_acquire(fifo, 4, &data, &n, NULL));
+	rb_fifo_read_release(fifo, 3);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_int_eq(stats.min_used, RB_SS);
+	/* refilled, then the end drains it: that does not count */
+	rb_commit(fifo, 6 * RB_SS);
+	rb_fifo_close(fifo);
+	for (;;) {
+		ck_assert(rb_fifo_read_acquire(fifo, 4, &data, &n, NULL));
+		if (n == 0)
+			break;
+		rb_fifo_read_release(fifo, n);
+	}
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.used, 0);
+	ck_assert_int_eq(stats.min_used, RB_SS);
+	ck_assert_uint_eq(stats.times_empty, 0);
+}
+END_TEST
+
+/* a writer that had to wait for the stream after the first WRITE */
+START_TEST(test_fifo_times_empty)
+{
+	g_autoptr(RbFifo) fifo = rb_fifo_new(RB_SS, 4, 8 * RB_SS, NULL);
+	RbWaiter waiter = {fifo, 4, 0, FALSE};
+	RbFifoStats stats;
+	GThread *thread;
+
+	/* the first chunk's wait is the pre-fill's, not an underrun */
+	thread = g_thread_new("test-consumer", rb_chunk_reader, &waiter);
+	rb_wait_until_waiting(fifo, TRUE);
+	rb_commit(fifo, 4 * RB_SS);
+	g_thread_join(thread);
+	rb_fifo_read_release(fifo, 4);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.times_empty, 0);
+	ck_assert_int_eq(stats.min_used, 0);
+
+	thread = g_thread_new("test-consumer", rb_chunk_reader, &waiter);
+	rb_wait_until_waiting(fifo, TRUE);
+	rb_commit(fifo, 4 * RB_SS);
+	g_thread_join(thread);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.times_empty, 1);
+}
+END_TEST
+
+/* the ring exists between rb_fifo_alloc_ring() and rb_fifo_free_ring() */
+START_TEST(test_fifo_ring_lifetime)
+{
+	g_autoptr(RbFifo) fifo = rb_fifo_new_empty(RB_SS, RB_CHUNK, NULL);
+	g_autoptr(GError) error = NULL;
+	gsize size = rb_fifo_round_size(RB_SS, RB_CHUNK, 4 * 1024 * 1024);
+	RbFifoStats stats;
+
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.size, 0);
+	ck_assert_uint_eq(stats.ring_size, 0);
+	ck_assert(rb_fifo_alloc_ring(fifo, 4 * 1024 * 1024, &error));
+	ck_assert_uint_eq(rb_fifo_get_size(fifo), size);
+	rb_commit(fifo, 10 * RB_SS);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.size, size);
+	ck_assert_uint_eq(stats.used, 10 * RB_SS);
+	rb_fifo_free_ring(fifo);
+	rb_fifo_get_stats(fifo, &stats);
+	ck_assert_uint_eq(stats.size, 0);
+	ck_assert_uint_eq(stats.used, 0);
+	ck_assert_uint_eq(stats.ring_size, size);
+	ck_assert_uint_eq(stats.bytes_in, 10 * RB_SS);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -373,6 +587,11 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_fifo_cancel_wakes_both);
 	tcase_add_test(tc, test_fifo_cancelled_before);
 	tcase_add_test(tc, test_fifo_fail_wakes_other_side);
+	tcase_add_test(tc, test_fifo_wakes_consumer_per_chunk);
+	tcase_add_test(tc, test_fifo_wakes_producer_per_refill);
+	tcase_add_test(tc, test_fifo_low_water_mark);
+	tcase_add_test(tc, test_fifo_times_empty);
+	tcase_add_test(tc, test_fifo_ring_lifetime);
 	suite_add_tcase(suite, tc);
 	return rb_test_run_suite(suite);
 }

@@ -329,6 +329,12 @@ START_TEST(test_journal_burn)
 			 rb_field_int(record, "RAWBURN_SECTORS") * RB_RAW_SECTOR);
 	ck_assert_int_ge(rb_field_int(record, "RAWBURN_DURATION_MS"), 0);
 	ck_assert_int_ge(rb_field_int(record, "RAWBURN_RATE"), 0);
+	/* the FIFO sized by the recorder's speed, within --fifo-size, and its
+	 * low-water mark as a percentage */
+	ck_assert_int_ge(rb_field_int(record, "RAWBURN_FIFO_SIZE"), 4 * 1024 * 1024);
+	ck_assert_int_le(rb_field_int(record, "RAWBURN_FIFO_SIZE"), 32 * 1024 * 1024);
+	ck_assert_int_ge(rb_field_int(record, "RAWBURN_FIFO_MIN_FILL"), 0);
+	ck_assert_int_le(rb_field_int(record, "RAWBURN_FIFO_MIN_FILL"), 100);
 
 	record = g_ptr_array_index(records, 5);
 	rb_assert_who(record, client, RB_CLIENT_NAME);

@@ -19,6 +19,7 @@
 
 #include "rb-dao-stream.h"
 #include "rb-error.h"
+#include "rb-fifo.h"
 #include "rb-mmc-cdb.h"
 #include "rb-mmc-transport.h"
 #include "rb-subchannel.h"
@@ -128,6 +129,17 @@ rb_gate_transport_open(RbGateTransport *self)
 {
 	g_mutex_lock(&self->mutex);
 	self->open = TRUE;
+	g_cond_broadcast(&self->cond);
+	g_mutex_unlock(&self->mutex);
+}
+
+/* from now on @opcode waits at the gate; one held there goes on */
+static void
+rb_gate_transport_hold(RbGateTransport *self, gint opcode)
+{
+	g_mutex_lock(&self->mutex);
+	self->gate_opcode = opcode;
+	self->open = FALSE;
 	g_cond_broadcast(&self->cond);
 	g_mutex_unlock(&self->mutex);
 }
@@ -937,6 +949,147 @@ START_TEST(test_write_job_cancel)
 END_TEST
 
 /* a cancellable passed to run_async works like rb_write_job_cancel() */
+/* the ring is there only while WRITING: none while PREPARING, none after */
+static void
+rb_iterate_until_sent(GMainContext *context, RbGateTransport *transport, guint8 opcode)
+{
+	while (rb_gate_transport_count(transport, opcode) == 0) {
+		g_main_context_iteration(context, FALSE);
+		g_usleep(1000);
+	}
+}
+
+static void
+rb_fifo_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+
+	ck_assert_msg(rb_write_job_run_finish(RB_WRITE_JOB(source), result, &error),
+		      "%s",
+		      error != NULL ? error->message : "");
+	*(gboolean *)user_data = TRUE;
+}
+
+START_TEST(test_write_job_fifo_lifetime)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(RbWriteJob) job = NULL;
+	g_autoptr(GMainContext) context = g_main_context_new();
+	RbBed bed = {0};
+	RbWriteProgress p;
+	gboolean done = FALSE;
+	gint fd;
+
+	rb_bed_init(&bed, RB_SPEC, 3, 0);
+	fd = rb_stream_to_file(bed.stream, 0);
+	job = rb_job_new(&bed, fd, 3, &error);
+	ck_assert(job != NULL);
+	close(fd);
+	/* no rate given: the cap, rb_job_new()'s 4 MiB */
+	ck_assert_uint_eq(rb_write_job_get_fifo_size(job),
+			  rb_fifo_round_size(2448, 26, 4 * 1024 * 1024));
+	rb_write_job_get_progress(job, &p);
+	ck_assert_uint_eq(p.fifo_total, 0);
+	ck_assert_uint_eq(p.fifo_size, rb_write_job_get_fifo_size(job));
+	ck_assert_int_eq(p.fifo_min_used, -1);
+
+	g_main_context_push_thread_default(context);
+	rb_gate_transport_hold(bed.transport, RB_MMC_MODE_SELECT_10);
+	rb_write_job_run_async(job, NULL, rb_fifo_done_cb, &done);
+	rb_iterate_until_sent(context, bed.transport, RB_MMC_MODE_SELECT_10);
+	rb_write_job_get_progress(job, &p);
+	ck_assert_int_eq(p.action, RB_WRITE_ACTION_PREPARING);
+	ck_assert_uint_eq(p.fifo_total, 0);
+	ck_assert_uint_eq(p.fifo_free, 0);
+
+	/* the first WRITE held: the ring is there, whole */
+	rb_gate_transport_hold(bed.transport, RB_MMC_WRITE_10);
+	rb_iterate_until_sent(context, bed.transport, RB_MMC_WRITE_10);
+	rb_write_job_get_progress(job, &p);
+	ck_assert_int_eq(p.action, RB_WRITE_ACTION_WRITING);
+	ck_assert_uint_eq(p.fifo_total, rb_write_job_get_fifo_size(job));
+	ck_assert_uint_eq(p.fifo_total, p.fifo_used + p.fifo_free);
+	ck_assert_uint_gt(p.fifo_used, 0);
+
+	rb_gate_transport_open(bed.transport);
+	while (!done)
+		g_main_context_iteration(context, TRUE);
+	g_main_context_pop_thread_default(context);
+	rb_write_job_get_progress(job, &p);
+	ck_assert_uint_eq(p.fifo_total, 0);
+	ck_assert_uint_eq(p.fifo_used, 0);
+	ck_assert_uint_eq(p.fifo_size, rb_write_job_get_fifo_size(job));
+	/* the low-water mark of a stream from a file: within the ring */
+	ck_assert_int_ge(p.fifo_min_used, 0);
+	ck_assert_int_le(p.fifo_min_used, (gint64)p.fifo_size);
+	g_clear_object(&job);
+	rb_bed_clear(&bed);
+}
+END_TEST
+
+/* the ring: two seconds at the drive's rate, at least 4 MiB, at least
+ * Preflight's lead-in, at most the cap */
+START_TEST(test_write_job_fifo_size)
+{
+	struct {
+		gint32 rate;
+		gsize cap;
+		RbPreflight preflight;
+		gboolean pipe;
+		gsize expected; /* before rounding; 0: the lead-in and a chunk */
+	} cases[] = {
+		{0, 4 * 1024 * 1024, RB_PREFLIGHT_OFF, FALSE, 4 * 1024 * 1024},
+		{0, 0, RB_PREFLIGHT_OFF, FALSE, RB_FIFO_DEFAULT_SIZE},
+		{52 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_OFF, FALSE, 52 * 75 * 2448 * 2},
+		{52 * 75, 8 * 1024 * 1024, RB_PREFLIGHT_OFF, FALSE, 8 * 1024 * 1024},
+		{4 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_OFF, FALSE, RB_WRITE_JOB_FIFO_MIN},
+		/* a file's lead-in is checked in PREPARING, a pipe's in the ring */
+		{4 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_LEAD_IN, FALSE, RB_WRITE_JOB_FIFO_MIN},
+		{4 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_LEAD_IN, TRUE, 0},
+		{52 * 75, 32 * 1024 * 1024, RB_PREFLIGHT_OFF, TRUE, 52 * 75 * 2448 * 2},
+		{4 * 75, 1024 * 1024, RB_PREFLIGHT_LEAD_IN, TRUE, 1024 * 1024},
+	};
+	RbBed bed = {0};
+
+	rb_bed_init(&bed, RB_SPEC, 3, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(RbWriteJob) job = NULL;
+		gint fds[2] = {-1, -1};
+		gint fd = cases[i].pipe ? (pipe(fds) == 0 ? fds[0] : -1)
+					: rb_stream_to_file(bed.stream, 0);
+		RbWriteJobParams params = {
+			.fd = fd,
+			.stream_first_lba = rb_dao_stream_get_first_lba(bed.stream),
+			.sector_type = 3,
+			.leadin_start_lba = bed.leadin,
+			.last_leadout_start_lba = bed.last_leadout,
+			.bufe = TRUE,
+			.write_speed_kbps = RB_MMC_SPEED_MAX,
+			.write_rate_sectors = cases[i].rate,
+			.fifo_size = cases[i].cap,
+			.preflight = cases[i].preflight,
+		};
+		gsize expected = cases[i].expected != 0
+					 ? cases[i].expected
+					 : (gsize)(75 - bed.leadin) * 2448 + 26 * 2448;
+
+		job = rb_write_job_new(RB_MMC_TRANSPORT(bed.transport), &params, &error);
+		ck_assert_msg(job != NULL, "%s", error ? error->message : "");
+		close(fd);
+		if (fds[1] >= 0)
+			close(fds[1]);
+		ck_assert_msg(rb_write_job_get_fifo_size(job) ==
+				      rb_fifo_round_size(2448, 26, expected),
+			      "case %u: %zu bytes, not %zu",
+			      i,
+			      rb_write_job_get_fifo_size(job),
+			      rb_fifo_round_size(2448, 26, expected));
+	}
+	rb_bed_clear(&bed);
+}
+END_TEST
+
 START_TEST(test_write_job_cancel_before_run)
 {
 	g_autoptr(GError) error = NULL;
@@ -1294,6 +1447,8 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, test_write_job_preflight, 0, RB_PREFLIGHT_N_CASES);
 	tcase_add_loop_test(
 		tc, test_write_job_cancel, RB_CANCEL_PREPARING, RB_CANCEL_FINISHING + 1);
+	tcase_add_test(tc, test_write_job_fifo_lifetime);
+	tcase_add_test(tc, test_write_job_fifo_size);
 	tcase_add_test(tc, test_write_job_cancel_before_run);
 	tcase_add_test(tc, test_write_job_cancel_external);
 	tcase_add_loop_test(tc, test_write_job_drive_errors, 0, 2);

@@ -102,6 +102,7 @@ rb_raw_cd_journal_write_ended(RbRawCdFormat *self, RbWriteJob *job, const GError
 	RbWriteProgress progress;
 	const gchar *how = "CancelWrite";
 	gint64 sectors;
+	gint min_fill = -1;
 
 	if (self->journal == NULL)
 		return;
@@ -113,10 +114,14 @@ rb_raw_cd_journal_write_ended(RbRawCdFormat *self, RbWriteJob *job, const GError
 		how = "client left the bus";
 	else if (self->service_job != NULL && rb_service_job_was_cancelled(self->service_job))
 		how = "Job.Cancel";
+	if (progress.fifo_min_used >= 0 && progress.fifo_size > 0)
+		min_fill = (gint)(progress.fifo_min_used * 100 / (gint64)progress.fifo_size);
 	rb_journal_write_ended(self->journal,
 			       sectors,
 			       rb_write_job_get_sector_size(job),
 			       progress.last_written_lba,
+			       progress.fifo_size,
+			       min_fill,
 			       error,
 			       how);
 }

@@ -16,6 +16,12 @@
 static void
 rb_raw_cd_write_emit_progress(RbRawCdFormat *self, const RbWriteProgress *p)
 {
+	/* the ring exists only while WRITING; before and after, the burn's
+	 * buffer shows empty at the size it has while writing, so that a
+	 * client dividing by the total never divides by zero */
+	gsize total = p->fifo_total > 0 ? p->fifo_total : p->fifo_size;
+	gsize used = p->fifo_total > 0 ? p->fifo_used : 0;
+
 	rb_disc_format2_raw_cd_set_current_action(RB_DISC_FORMAT2_RAW_CD(self), p->action);
 	/* FIFO figures in bytes, clamped to the signal's 32-bit fields */
 	rb_disc_format2_raw_cd_emit_update(RB_DISC_FORMAT2_RAW_CD(self),
@@ -26,9 +32,9 @@ rb_raw_cd_write_emit_progress(RbRawCdFormat *self, const RbWriteProgress *p)
 					   p->sector_count,
 					   p->last_read_lba,
 					   p->last_written_lba,
-					   (gint32)MIN(p->fifo_total, G_MAXINT32),
-					   (gint32)MIN(p->fifo_used, G_MAXINT32),
-					   (gint32)MIN(p->fifo_free, G_MAXINT32));
+					   (gint32)MIN(total, G_MAXINT32),
+					   (gint32)MIN(used, G_MAXINT32),
+					   (gint32)MIN(total - used, G_MAXINT32));
 }
 
 /*

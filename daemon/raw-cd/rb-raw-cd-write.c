@@ -223,6 +223,28 @@ rb_raw_cd_write_refuse(RbRawCdFormat *self, GDBusMethodInvocation *invocation, c
 	rb_dbus_util_return_error(invocation, error);
 }
 
+/* sectors per second the drive writes at for a request of @requested (-1:
+ * the fastest): its fastest write speed caps any request, since drives round
+ * down to a speed they have; 0 when the drive lists none */
+static gint32
+rb_raw_cd_write_rate(RbRawCdFormat *self, gint32 requested)
+{
+	GVariant *speeds =
+		rb_disc_format2_raw_cd_get_supported_write_speeds(RB_DISC_FORMAT2_RAW_CD(self));
+	const gint32 *values;
+	gsize n = 0;
+	gint32 fastest = 0;
+
+	if (speeds != NULL) {
+		values = g_variant_get_fixed_array(speeds, &n, sizeof(gint32));
+		for (gsize i = 0; i < n; i++)
+			fastest = MAX(fastest, values[i]);
+	}
+	if (requested <= 0)
+		return fastest;
+	return fastest > 0 ? MIN(requested, fastest) : requested;
+}
+
 /* once authorized and, for Burn, prepared: the caller's values or Burn's */
 void
 rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
@@ -321,6 +343,8 @@ rb_raw_cd_write_start(RbRawCdFormat *self, GDBusMethodInvocation *invocation)
 	params.rotation =
 		(args->have_pure_cav ? args->pure_cav : state->requested_pure_cav) ? 1 : 0;
 	params.preflight = args->have_preflight ? args->preflight : state->preflight;
+	params.write_rate_sectors = rb_raw_cd_write_rate(
+		self, args->have_write_speed ? args->write_speed : state->requested_write_speed);
 	params.fifo_size = self->fifo_size;
 	params.verify = args->burn && args->verify;
 	transport = self->recorder_ops->get_transport(self->recorder, &error);

@@ -330,6 +330,8 @@ rb_journal_write_ended(RbJournal *self,
 		       gint64 sectors,
 		       gsize sector_size,
 		       gint32 last_written_lba,
+		       gsize fifo_size,
+		       gint fifo_min_fill,
 		       const GError *error,
 		       const gchar *how)
 {
@@ -356,6 +358,11 @@ rb_journal_write_ended(RbJournal *self,
 	rb_journal_record_add_int(record, "RAWBURN_BYTES", bytes);
 	rb_journal_record_add_int(record, "RAWBURN_DURATION_MS", duration_ms);
 	rb_journal_record_add_int(record, "RAWBURN_RATE", rate);
+	/* how close the stream came to an underrun, as wodim's "min fill" */
+	if (fifo_size > 0)
+		rb_journal_record_add_int(record, "RAWBURN_FIFO_SIZE", (gint64)fifo_size);
+	if (fifo_min_fill >= 0)
+		rb_journal_record_add_int(record, "RAWBURN_FIFO_MIN_FILL", fifo_min_fill);
 	if (error == NULL) {
 		rb_journal_log(self, record, "write ended: %s", figures);
 		return;

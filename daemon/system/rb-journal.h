@@ -43,11 +43,15 @@ void rb_journal_write_started(RbJournal *self, const RbJournalWrite *write);
 /* refused before anything reached the drive */
 void rb_journal_write_refused(RbJournal *self, const GError *error);
 /* @sectors written, of @sector_size bytes; @error NULL: the write ended
- * well; RequestCancelled: cancelled for @how */
+ * well; RequestCancelled: cancelled for @how. @fifo_size: the burn's FIFO
+ * in bytes (0: none was made); @fifo_min_fill: its low-water mark while
+ * writing, in percent, -1 when no WRITE completed */
 void rb_journal_write_ended(RbJournal *self,
 			    gint64 sectors,
 			    gsize sector_size,
 			    gint32 last_written_lba,
+			    gsize fifo_size,
+			    gint fifo_min_fill,
 			    const GError *error,
 			    const gchar *how);
 /* @operation "erase" or "verify"; @mode e.g. "full" or "minimal" (may be NULL) */

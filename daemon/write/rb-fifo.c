@@ -5,23 +5,41 @@
  * producer position that may stop inside a sector (read() returns what it
  * has) and a consumer position that always stands on a sector boundary.
  * See rb-fifo.h for the contract.
+ *
+ * Each side waits on a condition of its own and is signalled only when it is
+ * waiting and its wait can now end: the writer once a whole WRITE is there,
+ * the reader once a refill's worth is free. Every other commit or release
+ * costs no futex call, so a burn wakes its threads per WRITE at most, not
+ * per read() or per sector.
  */
 #include "config.h"
 
 #define G_LOG_DOMAIN "RbFifo"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <sys/mman.h>
 
 #include "rb-fifo.h"
 
-/* page alignment lets a transport hand the buffer to the kernel as it is */
-#define RB_FIFO_ALIGNMENT 4096
+/* a reader woken for less than this would read() a few sectors and sleep
+ * again; more would let the ring run low for nothing. A pipe's buffer is
+ * set to as much (rb-write-job-stream.c), so one wake-up can empty it */
+#define RB_FIFO_REFILL_MAX (1024 * 1024)
+
+/* the fields that rb_fifo_get_stats() reads without the lock are written
+ * with these, under the lock; the lock's holder reads them plainly */
+#define RB_FIFO_SET(field, value) __atomic_store_n(&(field), (value), __ATOMIC_RELEASE)
+#define RB_FIFO_GET(field) __atomic_load_n(&(field), __ATOMIC_ACQUIRE)
 
 struct _RbFifo {
 	GMutex mutex;
-	GCond cond; /* one condition for both sides: each wait re-checks its own predicate */
-	guint8 *ring;
+	GCond data_cond;  /* the consumer waits here */
+	GCond space_cond; /* the producer waits here */
+	guint8 *ring;     /* mmap()ed; NULL while there is none */
 	gsize size;
+	gsize ring_size;
+	gsize refill_bytes;
 	gsize sector_size;
 	guint chunk_sectors;
 	gsize wpos; /* next byte the producer fills, in [0, size) */
@@ -33,7 +51,35 @@ struct _RbFifo {
 	GError *error;
 	GCancellable *cancellable;
 	gulong cancelled_id;
+
+	/* what the waiting consumer waits for: @consumer_want sectors
+	 * contiguous, or with @fill_want > 0 that many bytes filled */
+	gboolean consumer_waiting;
+	guint consumer_want;
+	gsize fill_want;
+	gboolean producer_waiting;
+
+	gint64 min_used;
+	guint times_empty;
+	guint64 consumer_wakes;
+	guint64 producer_wakes;
 };
+
+/* with the lock held: wakes both sides, whatever they wait for */
+static void
+rb_fifo_wake_all_locked(RbFifo *self)
+{
+	if (self->consumer_waiting) {
+		RB_FIFO_SET(self->consumer_waiting, FALSE);
+		RB_FIFO_SET(self->consumer_wakes, self->consumer_wakes + 1);
+	}
+	if (self->producer_waiting) {
+		RB_FIFO_SET(self->producer_waiting, FALSE);
+		RB_FIFO_SET(self->producer_wakes, self->producer_wakes + 1);
+	}
+	g_cond_broadcast(&self->data_cond);
+	g_cond_broadcast(&self->space_cond);
+}
 
 static void
 rb_fifo_cancelled_cb(GCancellable *cancellable, gpointer user_data)
@@ -43,35 +89,101 @@ rb_fifo_cancelled_cb(GCancellable *cancellable, gpointer user_data)
 	/* taking the lock orders the wake-up after a waiter's predicate check,
 	 * so that no waiter misses it */
 	g_mutex_lock(&self->mutex);
-	g_cond_broadcast(&self->cond);
+	rb_fifo_wake_all_locked(self);
 	g_mutex_unlock(&self->mutex);
 }
 
+gsize
+rb_fifo_round_size(gsize sector_size, guint chunk_sectors, gsize size)
+{
+	gsize chunk_bytes = sector_size * chunk_sectors;
+
+	return MAX(size / chunk_bytes, 2) * chunk_bytes;
+}
+
 RbFifo *
-rb_fifo_new(gsize sector_size, guint chunk_sectors, gsize size, GCancellable *cancellable)
+rb_fifo_new_empty(gsize sector_size, guint chunk_sectors, GCancellable *cancellable)
 {
 	RbFifo *self;
-	gsize chunk_bytes;
-	gsize n_chunks;
 
 	g_return_val_if_fail(sector_size > 0, NULL);
 	g_return_val_if_fail(chunk_sectors > 0, NULL);
 
-	chunk_bytes = sector_size * chunk_sectors;
-	n_chunks = MAX(size / chunk_bytes, 2);
 	self = g_new0(RbFifo, 1);
 	g_mutex_init(&self->mutex);
-	g_cond_init(&self->cond);
+	g_cond_init(&self->data_cond);
+	g_cond_init(&self->space_cond);
 	self->sector_size = sector_size;
 	self->chunk_sectors = chunk_sectors;
-	self->size = n_chunks * chunk_bytes;
-	self->ring = g_aligned_alloc(n_chunks, chunk_bytes, RB_FIFO_ALIGNMENT);
+	self->min_used = -1;
 	if (cancellable != NULL) {
 		self->cancellable = g_object_ref(cancellable);
 		self->cancelled_id = g_cancellable_connect(
 			cancellable, G_CALLBACK(rb_fifo_cancelled_cb), self, NULL);
 	}
 	return self;
+}
+
+RbFifo *
+rb_fifo_new(gsize sector_size, guint chunk_sectors, gsize size, GCancellable *cancellable)
+{
+	RbFifo *self = rb_fifo_new_empty(sector_size, chunk_sectors, cancellable);
+	g_autoptr(GError) error = NULL;
+
+	if (self != NULL && !rb_fifo_alloc_ring(self, size, &error))
+		g_error("%s", error->message);
+	return self;
+}
+
+gboolean
+rb_fifo_alloc_ring(RbFifo *self, gsize size, GError **error)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	gsize rounded = rb_fifo_round_size(self->sector_size, self->chunk_sectors, size);
+	gsize chunk_bytes = self->sector_size * self->chunk_sectors;
+	void *ring;
+
+	g_return_val_if_fail(self->ring == NULL, FALSE);
+
+	/* mmap() rather than malloc(): the pages go back to the system at
+	 * munmap(), while glibc keeps a freed block of this size in the heap
+	 * once its mmap threshold has grown past it, and they come page-aligned,
+	 * so that a transport can hand them to the kernel as they are */
+	ring = mmap(NULL, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ring == MAP_FAILED) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    G_IO_ERROR_NO_SPACE,
+			    _("Cannot allocate the burn's buffer of %zu bytes: %s; lower "
+			      "rawburnd's --fifo-size or free some memory."),
+			    rounded,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	self->ring = ring;
+	self->wpos = 0;
+	self->rpos = 0;
+	self->refill_bytes = MAX(chunk_bytes, MIN(rounded / 8, RB_FIFO_REFILL_MAX));
+	RB_FIFO_SET(self->used, 0);
+	RB_FIFO_SET(self->ring_size, rounded);
+	RB_FIFO_SET(self->size, rounded);
+	return TRUE;
+}
+
+void
+rb_fifo_free_ring(RbFifo *self)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	if (self->ring == NULL)
+		return;
+	g_warn_if_fail(!self->consumer_waiting && !self->producer_waiting);
+	munmap(self->ring, self->size);
+	self->ring = NULL;
+	self->wpos = 0;
+	self->rpos = 0;
+	RB_FIFO_SET(self->size, 0);
+	RB_FIFO_SET(self->used, 0);
 }
 
 void
@@ -85,9 +197,10 @@ rb_fifo_free(RbFifo *self)
 		g_cancellable_disconnect(self->cancellable, self->cancelled_id);
 		g_object_unref(self->cancellable);
 	}
+	rb_fifo_free_ring(self);
 	g_clear_error(&self->error);
-	g_aligned_free(self->ring);
-	g_cond_clear(&self->cond);
+	g_cond_clear(&self->data_cond);
+	g_cond_clear(&self->space_cond);
 	g_mutex_clear(&self->mutex);
 	g_free(self);
 }
@@ -95,7 +208,7 @@ rb_fifo_free(RbFifo *self)
 gsize
 rb_fifo_get_size(RbFifo *self)
 {
-	return self->size;
+	return RB_FIFO_GET(self->size);
 }
 
 gsize
@@ -108,6 +221,14 @@ guint
 rb_fifo_get_chunk_sectors(RbFifo *self)
 {
 	return self->chunk_sectors;
+}
+
+gsize
+rb_fifo_get_refill_bytes(RbFifo *self)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+
+	return self->refill_bytes;
 }
 
 /* with the lock held: FALSE with @error when waiting must stop */
@@ -123,6 +244,60 @@ rb_fifo_check_locked(RbFifo *self, GError **error)
 	return TRUE;
 }
 
+/* with the lock held: whole sectors filled from rpos without wrapping, and
+ * whether they reach the ring's end */
+static guint
+rb_fifo_contiguous_sectors_locked(RbFifo *self, gboolean *to_end)
+{
+	gsize to_ring_end = self->size - self->rpos;
+	gsize contiguous = MIN(self->used, to_ring_end);
+
+	*to_end = contiguous == to_ring_end;
+	return (guint)(contiguous / self->sector_size);
+}
+
+/* with the lock held: whether rb_fifo_read_acquire() with @max_sectors can
+ * return, setting *@available */
+static gboolean
+rb_fifo_chunk_ready_locked(RbFifo *self, guint max_sectors, guint *available)
+{
+	gboolean to_end = FALSE;
+
+	*available = rb_fifo_contiguous_sectors_locked(self, &to_end);
+	/* whole chunks only, so that every WRITE but the last is full size;
+	 * the ring's end cuts a chunk only if the producer's short reads moved
+	 * the chunk grid */
+	return *available >= max_sectors || (*available > 0 && to_end) || self->closed;
+}
+
+/* with the lock held: the waiting consumer's wait can end */
+static void
+rb_fifo_wake_consumer_locked(RbFifo *self)
+{
+	guint available;
+
+	if (!self->consumer_waiting)
+		return;
+	if (self->fill_want > 0
+		    ? self->used < self->fill_want && !self->closed
+		    : !rb_fifo_chunk_ready_locked(self, self->consumer_want, &available))
+		return;
+	RB_FIFO_SET(self->consumer_waiting, FALSE);
+	RB_FIFO_SET(self->consumer_wakes, self->consumer_wakes + 1);
+	g_cond_signal(&self->data_cond);
+}
+
+/* with the lock held: the waiting producer has a refill's worth of room */
+static void
+rb_fifo_wake_producer_locked(RbFifo *self, gsize min_free)
+{
+	if (!self->producer_waiting || self->size - self->used < min_free)
+		return;
+	RB_FIFO_SET(self->producer_waiting, FALSE);
+	RB_FIFO_SET(self->producer_wakes, self->producer_wakes + 1);
+	g_cond_signal(&self->space_cond);
+}
+
 gboolean
 rb_fifo_write_acquire(RbFifo *self, guint max_sectors, guint8 **data, gsize *len, GError **error)
 {
@@ -130,6 +305,7 @@ rb_fifo_write_acquire(RbFifo *self, guint max_sectors, guint8 **data, gsize *len
 	gsize boundary;
 
 	g_return_val_if_fail(max_sectors > 0, FALSE);
+	g_return_val_if_fail(self->ring != NULL, FALSE);
 
 	for (;;) {
 		if (!rb_fifo_check_locked(self, error))
@@ -143,7 +319,12 @@ rb_fifo_write_acquire(RbFifo *self, guint max_sectors, guint8 **data, gsize *len
 		}
 		if (self->used < self->size)
 			break;
-		g_cond_wait(&self->cond, &self->mutex);
+		/* a full ring has a whole chunk for the consumer: should it wait
+		 * all the same, it must not sleep while we do */
+		rb_fifo_wake_consumer_locked(self);
+		RB_FIFO_SET(self->producer_waiting, TRUE);
+		g_cond_wait(&self->space_cond, &self->mutex);
+		RB_FIFO_SET(self->producer_waiting, FALSE);
 	}
 	/* the free space runs from wpos to the ring's end or to rpos; the ring's
 	 * end is a sector boundary, so a sector never wraps */
@@ -164,9 +345,9 @@ rb_fifo_write_commit(RbFifo *self, gsize len)
 	self->wpos += len;
 	if (self->wpos == self->size)
 		self->wpos = 0;
-	self->used += len;
-	self->bytes_in += len;
-	g_cond_broadcast(&self->cond);
+	RB_FIFO_SET(self->used, self->used + len);
+	RB_FIFO_SET(self->bytes_in, self->bytes_in + len);
+	rb_fifo_wake_consumer_locked(self);
 }
 
 void
@@ -174,20 +355,8 @@ rb_fifo_close(RbFifo *self)
 {
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 
-	self->closed = TRUE;
-	g_cond_broadcast(&self->cond);
-}
-
-/* with the lock held: whole sectors filled from rpos without wrapping, and
- * whether they reach the ring's end */
-static guint
-rb_fifo_contiguous_sectors_locked(RbFifo *self, gboolean *to_end)
-{
-	gsize to_ring_end = self->size - self->rpos;
-	gsize contiguous = MIN(self->used, to_ring_end);
-
-	*to_end = contiguous == to_ring_end;
-	return (guint)(contiguous / self->sector_size);
+	RB_FIFO_SET(self->closed, TRUE);
+	rb_fifo_wake_all_locked(self);
 }
 
 gboolean
@@ -195,24 +364,30 @@ rb_fifo_read_acquire(
 	RbFifo *self, guint max_sectors, const guint8 **data, guint *n_sectors, GError **error)
 {
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
+	gboolean counted = FALSE;
 	guint available;
 
 	g_return_val_if_fail(max_sectors > 0, FALSE);
+	g_return_val_if_fail(self->ring != NULL, FALSE);
 
 	for (;;) {
-		gboolean to_end = FALSE;
-
 		if (!rb_fifo_check_locked(self, error))
 			return FALSE;
-		available = rb_fifo_contiguous_sectors_locked(self, &to_end);
-		/* whole chunks only, so that every WRITE but the last is full
-		 * size; the ring's end cuts a chunk only if the producer's short
-		 * reads moved the chunk grid */
-		if (available >= max_sectors || (available > 0 && to_end))
+		if (rb_fifo_chunk_ready_locked(self, max_sectors, &available))
 			break;
-		if (self->closed)
-			break;
-		g_cond_wait(&self->cond, &self->mutex);
+		/* once writing runs, a consumer that waits is one the stream
+		 * did not keep up with */
+		if (!counted && self->bytes_out > 0) {
+			RB_FIFO_SET(self->times_empty, self->times_empty + 1);
+			counted = TRUE;
+		}
+		/* a producer asleep on a nearly full ring must fill the rest */
+		rb_fifo_wake_producer_locked(self, 1);
+		self->consumer_want = max_sectors;
+		self->fill_want = 0;
+		RB_FIFO_SET(self->consumer_waiting, TRUE);
+		g_cond_wait(&self->data_cond, &self->mutex);
+		RB_FIFO_SET(self->consumer_waiting, FALSE);
 	}
 	*n_sectors = MIN(available, max_sectors);
 	*data = self->ring + self->rpos;
@@ -231,9 +406,13 @@ rb_fifo_read_release(RbFifo *self, guint n_sectors)
 	self->rpos += len;
 	if (self->rpos == self->size)
 		self->rpos = 0;
-	self->used -= len;
-	self->bytes_out += len;
-	g_cond_broadcast(&self->cond);
+	RB_FIFO_SET(self->used, self->used - len);
+	RB_FIFO_SET(self->bytes_out, self->bytes_out + len);
+	/* the low-water mark: from the first WRITE on, until the end of the
+	 * stream drains the ring on purpose */
+	if (!self->closed && (self->min_used < 0 || (gint64)self->used < self->min_used))
+		RB_FIFO_SET(self->min_used, (gint64)self->used);
+	rb_fifo_wake_producer_locked(self, self->refill_bytes);
 }
 
 gboolean
@@ -241,13 +420,20 @@ rb_fifo_wait_filled(RbFifo *self, gsize bytes, GError **error)
 {
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
 
-	bytes = MIN(bytes, self->size);
+	g_return_val_if_fail(self->ring != NULL, FALSE);
+
+	bytes = MAX(MIN(bytes, self->size), 1);
 	for (;;) {
 		if (!rb_fifo_check_locked(self, error))
 			return FALSE;
 		if (self->used >= bytes || self->closed)
 			return TRUE;
-		g_cond_wait(&self->cond, &self->mutex);
+		rb_fifo_wake_producer_locked(self, 1);
+		self->fill_want = bytes;
+		RB_FIFO_SET(self->consumer_waiting, TRUE);
+		g_cond_wait(&self->data_cond, &self->mutex);
+		RB_FIFO_SET(self->consumer_waiting, FALSE);
+		self->fill_want = 0;
 	}
 }
 
@@ -260,7 +446,7 @@ rb_fifo_fail(RbFifo *self, const GError *error)
 	/* the first error is the cause; later ones are its consequences */
 	if (self->error == NULL)
 		self->error = g_error_copy(error);
-	g_cond_broadcast(&self->cond);
+	rb_fifo_wake_all_locked(self);
 }
 
 GError *
@@ -274,11 +460,18 @@ rb_fifo_dup_error(RbFifo *self)
 void
 rb_fifo_get_stats(RbFifo *self, RbFifoStats *out)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
-
-	out->size = self->size;
-	out->used = self->used;
-	out->bytes_in = self->bytes_in;
-	out->bytes_out = self->bytes_out;
-	out->closed = self->closed;
+	out->size = RB_FIFO_GET(self->size);
+	/* a ring freed between the two loads shows as empty, never as more
+	 * used than its size */
+	out->used = MIN(RB_FIFO_GET(self->used), out->size);
+	out->bytes_in = RB_FIFO_GET(self->bytes_in);
+	out->bytes_out = RB_FIFO_GET(self->bytes_out);
+	out->closed = RB_FIFO_GET(self->closed);
+	out->ring_size = RB_FIFO_GET(self->ring_size);
+	out->min_used = RB_FIFO_GET(self->min_used);
+	out->times_empty = RB_FIFO_GET(self->times_empty);
+	out->consumer_wakes = RB_FIFO_GET(self->consumer_wakes);
+	out->producer_wakes = RB_FIFO_GET(self->producer_wakes);
+	out->consumer_waiting = RB_FIFO_GET(self->consumer_waiting);
+	out->producer_waiting = RB_FIFO_GET(self->producer_waiting);
 }

@@ -151,19 +151,23 @@ rb_preflight_check_finish(RbPreflightCheck *self, gboolean written, GError **err
 	return TRUE;
 }
 
-gboolean
-rb_preflight_scan_fd(guint data_block_type,
-		     gsize sector_size,
-		     gint fd,
-		     guint64 offset,
-		     gint64 total_sectors,
-		     gint32 first_lba,
-		     gint32 last_leadout_start,
-		     GCancellable *cancellable,
-		     GError **error)
+/* @total_sectors from @offset of @fd through a check of @mode; @finish:
+ * they are the whole stream, whose end is checked too */
+static gboolean
+rb_preflight_scan_range(RbPreflight mode,
+			guint data_block_type,
+			gsize sector_size,
+			gint fd,
+			guint64 offset,
+			gint64 total_sectors,
+			gint32 first_lba,
+			gint32 last_leadout_start,
+			gboolean finish,
+			GCancellable *cancellable,
+			GError **error)
 {
 	g_autoptr(RbPreflightCheck) check = rb_preflight_check_new(
-		RB_PREFLIGHT_FULL, data_block_type, sector_size, first_lba, last_leadout_start);
+		mode, data_block_type, sector_size, first_lba, last_leadout_start);
 	g_autofree guint8 *buf = g_malloc(RB_PREFLIGHT_SCAN_SECTORS * sector_size);
 	guint64 total = (guint64)total_sectors * sector_size;
 	guint64 done = 0;
@@ -196,7 +200,65 @@ rb_preflight_scan_fd(guint data_block_type,
 			return FALSE;
 		done += want;
 	}
-	return rb_preflight_check_finish(check, FALSE, error);
+	return !finish || rb_preflight_check_finish(check, FALSE, error);
+}
+
+gboolean
+rb_preflight_scan_fd(guint data_block_type,
+		     gsize sector_size,
+		     gint fd,
+		     guint64 offset,
+		     gint64 total_sectors,
+		     gint32 first_lba,
+		     gint32 last_leadout_start,
+		     GCancellable *cancellable,
+		     GError **error)
+{
+	return rb_preflight_scan_range(RB_PREFLIGHT_FULL,
+				       data_block_type,
+				       sector_size,
+				       fd,
+				       offset,
+				       total_sectors,
+				       first_lba,
+				       last_leadout_start,
+				       TRUE,
+				       cancellable,
+				       error);
+}
+
+gboolean
+rb_preflight_scan_fd_lead_in(guint data_block_type,
+			     gsize sector_size,
+			     gint fd,
+			     guint64 offset,
+			     gint64 total_sectors,
+			     gint32 first_lba,
+			     gint32 last_leadout_start,
+			     GCancellable *cancellable,
+			     GError **error)
+{
+	gint64 gate = first_lba < RB_PREFLIGHT_GATE_LBA ? RB_PREFLIGHT_GATE_LBA - first_lba : 0;
+
+	return rb_preflight_scan_range(RB_PREFLIGHT_LEAD_IN,
+				       data_block_type,
+				       sector_size,
+				       fd,
+				       offset,
+				       MIN(total_sectors, gate),
+				       first_lba,
+				       last_leadout_start,
+				       FALSE,
+				       cancellable,
+				       error);
+}
+
+gsize
+rb_preflight_lead_in_bytes(RbPreflight mode, gsize sector_size, gint32 leadin_start_lba)
+{
+	if (mode == RB_PREFLIGHT_OFF || leadin_start_lba >= RB_PREFLIGHT_GATE_LBA)
+		return 0;
+	return (gsize)(RB_PREFLIGHT_GATE_LBA - leadin_start_lba) * sector_size;
 }
 
 gsize
@@ -205,11 +267,7 @@ rb_preflight_gate_bytes(RbPreflight mode,
 			gint32 leadin_start_lba,
 			gsize fifo_size)
 {
-	gsize half = fifo_size / 2;
-	gsize gate;
+	gsize gate = rb_preflight_lead_in_bytes(mode, sector_size, leadin_start_lba);
 
-	if (mode == RB_PREFLIGHT_OFF || leadin_start_lba >= RB_PREFLIGHT_GATE_LBA)
-		return half;
-	gate = (gsize)(RB_PREFLIGHT_GATE_LBA - leadin_start_lba) * sector_size;
-	return MIN(MAX(half, gate), fifo_size);
+	return MIN(MAX(fifo_size / 2, gate), fifo_size);
 }

@@ -58,6 +58,23 @@ gboolean rb_preflight_scan_fd(guint data_block_type,
 			      GCancellable *cancellable,
 			      GError **error);
 
+/* RB_PREFLIGHT_LEAD_IN on a seekable stream: what the first WRITE waits to
+ * see checked (rb_preflight_lead_in_bytes()), read with pread() before
+ * anything is written, so that the FIFO need not hold all of it */
+gboolean rb_preflight_scan_fd_lead_in(guint data_block_type,
+				      gsize sector_size,
+				      gint fd,
+				      guint64 offset,
+				      gint64 total_sectors,
+				      gint32 first_lba,
+				      gint32 last_leadout_start,
+				      GCancellable *cancellable,
+				      GError **error);
+
+/* the lead-in and the pregap that Preflight checks before the first WRITE,
+ * in bytes; 0 when it checks none */
+gsize rb_preflight_lead_in_bytes(RbPreflight mode, gsize sector_size, gint32 leadin_start_lba);
+
 /* how much of the stream the FIFO must hold before the first WRITE: the
  * lead-in and the pregap, checked, or half the FIFO, whichever is more,
  * and never more than the FIFO holds */

@@ -131,7 +131,7 @@ rb_write_job_finish_disc(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 			     RB_ERROR_STREAM_NOT_SUPPORTED,
 			     _("The stream ended at LBA %d without a complete lead-out, so the "
 			       "disc was left unfinished; pass a complete disc image."),
-			     self->last_written_lba);
+			     RB_WRITE_JOB_GET(self->last_written_lba));
 		return FALSE;
 	}
 	return TRUE;

@@ -23,6 +23,11 @@ G_BEGIN_DECLS
 /* room for the mode header, a block descriptor and the largest page */
 #define RB_WRITE_JOB_MODE_SENSE_LEN 512
 
+/* the hot path's progress fields: each written by one thread and read by the
+ * snapshot without a lock (release stores, acquire loads) */
+#define RB_WRITE_JOB_SET(field, value) __atomic_store_n(&(field), (value), __ATOMIC_RELEASE)
+#define RB_WRITE_JOB_GET(field) __atomic_load_n(&(field), __ATOMIC_ACQUIRE)
+
 struct _RbWriteJob {
 	GObject parent_instance;
 
@@ -46,7 +51,10 @@ struct _RbWriteJob {
 	GCancellable *cancellable;
 	/* what stops every wait: a cancel, or either worker failing */
 	GCancellable *wake;
+	/* its ring exists only while WRITING (rb_write_job_run_sync()) */
 	RbFifo *fifo;
+	/* the ring's size for this burn: a few seconds at the drive's rate */
+	gsize fifo_size;
 	gboolean started;
 	GMainContext *context;
 	GCancellable *external;
@@ -56,15 +64,20 @@ struct _RbWriteJob {
 	gpointer action_data;
 	GDestroyNotify action_destroy;
 
-	/* the progress snapshot, written by the threads, read by anyone */
+	/* the progress snapshot, written by the threads, read by anyone: under
+	 * the mutex, but for the fields the reader and the writer change per
+	 * read() and per WRITE, which are atomics (RB_WRITE_JOB_SET/GET) */
 	GMutex mutex;
 	RbWriteAction action;
 	gint64 start_us;
-	gint64 write_start_us;
+	gint64 write_start_us;   /* atomic; stored before writes_sent grows */
 	gint64 verify_start_us;  /* Verify: when the read-back began */
 	gint32 verify_first_lba; /* … the range it reads, for progress */
 	gint32 verify_end_lba;
 	gint64 end_us;
+	/* atomics; last_read_lba is stored before the FIFO commit and
+	 * last_written_lba after the WRITE, so that a snapshot that loads
+	 * last_written_lba first never shows a sector written but not read */
 	gint32 last_read_lba;
 	gint32 last_written_lba;
 	gint64 sectors_read;
@@ -80,6 +93,9 @@ struct _RbWriteJob {
 
 	/* NULL when Preflight is off; fed by the reader before each commit */
 	RbPreflightCheck *check;
+	/* a file's lead-in was checked in PREPARING: the first WRITE need not
+	 * wait for the FIFO to hold it */
+	gboolean lead_in_scanned;
 
 	/* Verify: an RbVerifyDigest per sector from LBA -150 to the stream's
 	 * lead-out start, made by the writer (rb-write-job-verify.c); NULL
@@ -102,6 +118,7 @@ void rb_write_job_set_action(RbWriteJob *self, RbWriteAction action);
 
 /* rb-write-job-stream.c */
 gboolean rb_write_job_check_fd(RbWriteJob *self, GError **error);
+gboolean rb_write_job_scan_lead_in(RbWriteJob *self, GError **error);
 gpointer rb_write_job_reader_thread(gpointer user_data);
 
 G_END_DECLS

@@ -3,7 +3,8 @@
  *
  * The write job's progress: the action it is in, told to the caller on the
  * caller's own context, and the snapshot that Update and the Progress
- * property are made from, read from any thread under the job's mutex.
+ * property are made from, read from any thread: the workers' per-WRITE
+ * fields as atomics, the rest under the job's mutex.
  */
 #include "config.h"
 
@@ -71,35 +72,40 @@ rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProg
 	gint64 now = g_get_monotonic_time();
 	gint64 written;
 	gint64 total;
+	gint64 sectors_read;
+	gint64 write_start_us;
 
 	g_return_if_fail(RB_IS_WRITE_JOB(self));
 	g_return_if_fail(out != NULL);
 
 	rb_fifo_get_stats(self->fifo, &stats);
+	/* written before read: a sector shows as written only once it shows
+	 * as read, which the reader stored before it committed the sector */
+	out->last_written_lba = RB_WRITE_JOB_GET(self->last_written_lba);
+	out->last_read_lba = RB_WRITE_JOB_GET(self->last_read_lba);
+	sectors_read = RB_WRITE_JOB_GET(self->sectors_read);
+	write_start_us = RB_WRITE_JOB_GET(self->write_start_us);
 	g_mutex_lock(&self->mutex);
 	out->action = action != RB_WRITE_ACTION_UNKNOWN ? action : self->action;
 	out->start_lba = self->params.leadin_start_lba;
-	total = self->total_sectors >= 0 ? self->total_sectors : self->sectors_read;
+	total = self->total_sectors >= 0 ? self->total_sectors : sectors_read;
 	out->sector_count = (gint32)MIN(total, G_MAXINT32);
 	out->total_known = self->total_sectors >= 0;
-	out->last_read_lba = self->last_read_lba;
-	out->last_written_lba = self->last_written_lba;
 	if (self->start_us == 0)
 		now = 0;
 	else if (self->end_us != 0)
 		now = self->end_us;
 	out->elapsed_seconds = (gint32)((now - self->start_us) / G_USEC_PER_SEC);
-	written = (gint64)self->last_written_lba - self->params.leadin_start_lba + 1;
+	written = (gint64)out->last_written_lba - self->params.leadin_start_lba + 1;
 	out->remaining_seconds = -1;
 	if (self->action == RB_WRITE_ACTION_WRITING && self->total_sectors >= 0 && written > 0 &&
-	    now > self->write_start_us) {
-		gdouble rate =
-			(gdouble)written * G_USEC_PER_SEC / (gdouble)(now - self->write_start_us);
+	    now > write_start_us) {
+		gdouble rate = (gdouble)written * G_USEC_PER_SEC / (gdouble)(now - write_start_us);
 		out->remaining_seconds = (gint32)((gdouble)(self->total_sectors - written) / rate);
 	}
 	/* the read-back reports its own range, as VerifyMedia's Update does */
 	if (out->action == RB_WRITE_ACTION_VERIFYING) {
-		gint64 done = (gint64)self->last_read_lba - self->verify_first_lba + 1;
+		gint64 done = (gint64)out->last_read_lba - self->verify_first_lba + 1;
 
 		out->start_lba = self->verify_first_lba;
 		out->sector_count = MAX(self->verify_end_lba - self->verify_first_lba, 0);
@@ -109,7 +115,7 @@ rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProg
 			gdouble rate = (gdouble)done * G_USEC_PER_SEC /
 				       (gdouble)(now - self->verify_start_us);
 			out->remaining_seconds =
-				(gint32)((gdouble)(self->verify_end_lba - self->last_read_lba - 1) /
+				(gint32)((gdouble)(self->verify_end_lba - out->last_read_lba - 1) /
 					 rate);
 		}
 	}
@@ -117,4 +123,7 @@ rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProg
 	out->fifo_total = stats.size;
 	out->fifo_used = stats.used;
 	out->fifo_free = stats.size - stats.used;
+	out->fifo_size = self->fifo_size;
+	out->fifo_min_used = stats.min_used;
+	out->fifo_times_empty = stats.times_empty;
 }

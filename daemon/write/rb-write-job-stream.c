@@ -102,10 +102,46 @@ rb_write_job_check_fd(RbWriteJob *self, GError **error)
 			return FALSE;
 		}
 	} else {
+		/* a pipe's default 64 KiB holds one WRITE: the client blocks,
+		 * and the reader wakes, every 64 KiB. 1 MiB (the default
+		 * pipe-max-size, which needs no privilege) lets both run 16
+		 * times less often; a refusal only costs wake-ups, so it is
+		 * ignored */
+		if (S_ISFIFO(st.st_mode) && fcntl(self->params.fd, F_SETPIPE_SZ, 1024 * 1024) < 0)
+			g_debug("cannot enlarge the stream's pipe: %s", g_strerror(errno));
 		self->skip_bytes = (guint64)((gint64)self->params.leadin_start_lba -
 					     self->params.stream_first_lba) *
 				   self->sector_size;
 	}
+	return TRUE;
+}
+
+/*
+ * Preflight "lead-in" on a file: the lead-in and the pregap read and checked
+ * before the ring is made rather than held in the FIFO until the first
+ * WRITE, so that the ring can be sized by the drive's rate alone (27 MiB of
+ * lead-in would otherwise decide it). The coordinator calls it once WRITING,
+ * as the same check in the FIFO was, so that a burn reaches WRITING as soon
+ * as the drive is set up; nothing is written until it passed. The reader
+ * checks these sectors again as it burns: the file may change meanwhile.
+ */
+gboolean
+rb_write_job_scan_lead_in(RbWriteJob *self, GError **error)
+{
+	if (self->check == NULL || self->params.preflight != RB_PREFLIGHT_LEAD_IN ||
+	    !self->seekable)
+		return TRUE;
+	if (!rb_preflight_scan_fd_lead_in(self->data_block_type,
+					  self->sector_size,
+					  self->params.fd,
+					  self->data_offset,
+					  self->total_sectors,
+					  self->params.leadin_start_lba,
+					  self->params.last_leadout_start_lba,
+					  self->wake,
+					  error))
+		return FALSE;
+	self->lead_in_scanned = TRUE;
 	return TRUE;
 }
 
@@ -157,9 +193,7 @@ rb_write_job_read_some(RbWriteJob *self, guint8 *buf, gsize len, guint64 offset,
 static gboolean
 rb_write_job_has_written(RbWriteJob *self)
 {
-	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&self->mutex);
-
-	return self->writes_sent > 0;
+	return RB_WRITE_JOB_GET(self->writes_sent) > 0;
 }
 
 static gboolean
@@ -239,11 +273,10 @@ rb_write_job_read_stream(RbWriteJob *self, GError **error)
 		got += (guint64)n;
 		/* before the commit, so that a snapshot never shows a sector
 		 * written but not read */
-		g_mutex_lock(&self->mutex);
-		self->sectors_read = (gint64)(got / self->sector_size);
-		self->last_read_lba =
-			(gint32)(self->params.leadin_start_lba + self->sectors_read - 1);
-		g_mutex_unlock(&self->mutex);
+		RB_WRITE_JOB_SET(self->sectors_read, (gint64)(got / self->sector_size));
+		RB_WRITE_JOB_SET(self->last_read_lba,
+				 (gint32)(self->params.leadin_start_lba +
+					  (gint64)(got / self->sector_size) - 1));
 		rb_fifo_write_commit(self->fifo, (gsize)n);
 	}
 	if (got % self->sector_size != 0) {

@@ -90,7 +90,7 @@ rb_write_job_verify_progress(gint32 last_read_lba,
 	RbWriteJob *self = user_data;
 
 	g_mutex_lock(&self->mutex);
-	self->last_read_lba = last_read_lba;
+	RB_WRITE_JOB_SET(self->last_read_lba, last_read_lba);
 	self->verify_first_lba = first_lba;
 	self->verify_end_lba = end_lba;
 	g_mutex_unlock(&self->mutex);
@@ -102,7 +102,7 @@ rb_write_job_verify_run(RbWriteJob *self, const RbMmcEnv *env, GError **error)
 	static const RbVerifySourceFuncs funcs = {rb_write_job_verify_start,
 						  rb_write_job_verify_next};
 	g_mutex_lock(&self->mutex);
-	self->last_read_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA - 1;
+	RB_WRITE_JOB_SET(self->last_read_lba, RB_WRITE_JOB_VERIFY_FIRST_LBA - 1);
 	self->verify_first_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
 	self->verify_end_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
 	self->verify_start_us = g_get_monotonic_time();

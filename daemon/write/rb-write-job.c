@@ -79,6 +79,35 @@ rb_write_job_on_wake(GCancellable *wake, gpointer user_data)
 		g_debug("cannot signal the wake-up eventfd: %s", g_strerror(errno));
 }
 
+/* RB_WRITE_JOB_FIFO_SECONDS of the drive's rate, whole WRITEs, within
+ * [RB_WRITE_JOB_FIFO_MIN, params.fifo_size]; the cap alone when the rate is
+ * unknown. A pipe's Preflight lead-in counts too: it is checked in the FIFO
+ * before the first WRITE, so that a wrong lead-in costs no disc, and a ring
+ * smaller than it would let the laser start on a lead-in only partly
+ * checked */
+static gsize
+rb_write_job_choose_fifo_size(RbWriteJob *self)
+{
+	gsize cap = self->params.fifo_size > 0 ? self->params.fifo_size : RB_FIFO_DEFAULT_SIZE;
+	guint64 want = cap;
+
+	if (self->params.write_rate_sectors > 0) {
+		gsize lead_in = rb_preflight_lead_in_bytes(
+			self->params.preflight, self->sector_size, self->params.leadin_start_lba);
+
+		want = MAX((guint64)self->params.write_rate_sectors * self->sector_size *
+				   RB_WRITE_JOB_FIFO_SECONDS,
+			   (guint64)RB_WRITE_JOB_FIFO_MIN);
+		/* a file's lead-in is scanned before the ring is made instead
+		 * (rb_write_job_run_sync()); the lead-in's last sectors may
+		 * share a chunk with the program area's */
+		if (lead_in > 0 && !self->seekable)
+			want = MAX(want,
+				   (guint64)lead_in + self->sector_size * self->chunk_sectors);
+	}
+	return rb_fifo_round_size(self->sector_size, self->chunk_sectors, (gsize)MIN(want, cap));
+}
+
 RbWriteJob *
 rb_write_job_new(RbMmcTransport *transport, const RbWriteJobParams *params, GError **error)
 {
@@ -148,10 +177,10 @@ rb_write_job_new(RbMmcTransport *transport, const RbWriteJobParams *params, GErr
 					     params->last_leadout_start_lba);
 	if (params->verify)
 		rb_write_job_verify_init(self);
-	self->fifo = rb_fifo_new(self->sector_size,
-				 self->chunk_sectors,
-				 params->fifo_size > 0 ? params->fifo_size : RB_FIFO_DEFAULT_SIZE,
-				 self->wake);
+	/* the ring comes when WRITING starts: a burn that waits for its
+	 * authorization, prepares or finishes holds none */
+	self->fifo = rb_fifo_new_empty(self->sector_size, self->chunk_sectors, self->wake);
+	self->fifo_size = rb_write_job_choose_fifo_size(self);
 	return g_steal_pointer(&self);
 }
 
@@ -192,6 +221,13 @@ rb_write_job_get_chunk_sectors(RbWriteJob *self)
 {
 	g_return_val_if_fail(RB_IS_WRITE_JOB(self), 0);
 	return self->chunk_sectors;
+}
+
+gsize
+rb_write_job_get_fifo_size(RbWriteJob *self)
+{
+	g_return_val_if_fail(RB_IS_WRITE_JOB(self), 0);
+	return self->fifo_size;
 }
 
 /* ---- the MMC layer's clock ---- */
@@ -249,6 +285,7 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 {
 	RbMmcEnv env;
 	gint64 lba = self->params.leadin_start_lba;
+	guint64 writes_sent = 0;
 
 	rb_write_job_env_init(self, &env);
 	/* a deep buffer before the laser starts: without BUFE an underrun
@@ -256,7 +293,9 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 	 * checked as far as the FIFO holds them, so that a stream that is
 	 * wrong there costs nothing */
 	if (!rb_fifo_wait_filled(self->fifo,
-				 rb_preflight_gate_bytes(self->params.preflight,
+				 rb_preflight_gate_bytes(self->lead_in_scanned
+								 ? RB_PREFLIGHT_OFF
+								 : self->params.preflight,
 							 self->sector_size,
 							 self->params.leadin_start_lba,
 							 rb_fifo_get_size(self->fifo)),
@@ -283,10 +322,10 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 		}
 		len = (gsize)n * self->sector_size;
 		rb_mmc_cdb_write_10(&cdb, (gint32)lba, (guint16)n);
-		g_mutex_lock(&self->mutex);
-		if (self->writes_sent++ == 0)
-			self->write_start_us = g_get_monotonic_time();
-		g_mutex_unlock(&self->mutex);
+		/* only this thread changes them: no lock, no read-modify-write */
+		if (writes_sent == 0)
+			RB_WRITE_JOB_SET(self->write_start_us, g_get_monotonic_time());
+		RB_WRITE_JOB_SET(self->writes_sent, ++writes_sent);
 		/* straight from FIFO memory; a data-out command only reads it */
 		if (!rb_mmc_exec(self->transport,
 				 &cdb,
@@ -315,9 +354,7 @@ rb_write_job_write_stream(RbWriteJob *self, GError **error)
 			rb_write_job_verify_digest(self, lba, data, n);
 		rb_fifo_read_release(self->fifo, n);
 		lba += n;
-		g_mutex_lock(&self->mutex);
-		self->last_written_lba = (gint32)(lba - 1);
-		g_mutex_unlock(&self->mutex);
+		RB_WRITE_JOB_SET(self->last_written_lba, (gint32)(lba - 1));
 	}
 }
 
@@ -367,9 +404,21 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 		return FALSE;
 
 	rb_write_job_set_action(self, RB_WRITE_ACTION_WRITING);
-	reader = g_thread_try_new("rb-job-reader", rb_write_job_reader_thread, self, error);
-	if (reader == NULL)
+	if (!rb_write_job_scan_lead_in(self, error))
 		return FALSE;
+	if (!rb_fifo_alloc_ring(self->fifo, self->fifo_size, &worker_error)) {
+		g_set_error(error,
+			    G_DBUS_ERROR,
+			    G_DBUS_ERROR_LIMITS_EXCEEDED,
+			    "%s",
+			    worker_error->message);
+		return FALSE;
+	}
+	reader = g_thread_try_new("rb-job-reader", rb_write_job_reader_thread, self, error);
+	if (reader == NULL) {
+		rb_fifo_free_ring(self->fifo);
+		return FALSE;
+	}
 	writer = g_thread_try_new("rb-job-writer", rb_write_job_writer_thread, self, &worker_error);
 	if (writer == NULL) {
 		rb_fifo_fail(self->fifo, worker_error);
@@ -379,13 +428,15 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 	g_thread_join(reader);
 	if (writer != NULL)
 		g_thread_join(writer);
+	/* nobody uses the ring any more: FINISHING and VERIFYING hold none */
+	rb_fifo_free_ring(self->fifo);
 	g_clear_error(&worker_error);
 	worker_error = rb_fifo_dup_error(self->fifo);
 	if (worker_error != NULL) {
 		/* a drive in the middle of a DAO recording is told the stream is
 		 * over, so that it leaves the writing state; what it answers does
 		 * not change the outcome */
-		if (self->writes_sent > 0) {
+		if (RB_WRITE_JOB_GET(self->writes_sent) > 0) {
 			RbMmcCdb cdb;
 			rb_mmc_cdb_synchronize_cache(&cdb, TRUE);
 			rb_mmc_exec(

@@ -17,6 +17,21 @@
 
 G_BEGIN_DECLS
 
+/*
+ * The FIFO's size: two seconds of the drive's rate, at least 4 MiB. A drive
+ * has a buffer of its own (2 MiB on most, 0.2 s at 52x) and BUFE to ride out
+ * an underrun; the FIFO covers what makes the stream late: a disk seek storm,
+ * a client scheduled out, page-cache writeback. wodim's default FIFO is
+ * 4 MiB (half a second at 48x); cdrdao's 32 buffers of one second at 1x
+ * are 5.6 MB. Two seconds is four times wodim's at the fastest speeds and
+ * keeps 64 burns at 52x under 1.2 GiB, where the old fixed 32 MiB took 2 GiB.
+ * A pipe checked by Preflight also needs room for its whole lead-in (about
+ * 28 MB), which is checked in the FIFO before the first WRITE; a file's is
+ * read and checked before the ring is made.
+ */
+#define RB_WRITE_JOB_FIFO_SECONDS 2
+#define RB_WRITE_JOB_FIFO_MIN (4 * 1024 * 1024)
+
 #define RB_TYPE_WRITE_JOB (rb_write_job_get_type())
 G_DECLARE_FINAL_TYPE(RbWriteJob, rb_write_job, RB, WRITE_JOB, GObject)
 
@@ -39,7 +54,11 @@ typedef struct {
 	gboolean bufe;                 /* !BufferUnderrunFreeDisabled */
 	guint16 write_speed_kbps;      /* RB_MMC_SPEED_MAX (0xFFFF) for the fastest */
 	guint8 rotation;               /* RB_MMC_ROTATION_CLV or _PURE_CAV */
-	gsize fifo_size;               /* bytes; 0 for RB_FIFO_DEFAULT_SIZE */
+	/* the drive's rate at the selected speed, in sectors per second; 0
+	 * when unknown. The FIFO holds RB_WRITE_JOB_FIFO_SECONDS of it, at
+	 * least RB_WRITE_JOB_FIFO_MIN and at most @fifo_size */
+	gint32 write_rate_sectors;
+	gsize fifo_size; /* the most the FIFO may take, bytes; 0 for RB_FIFO_DEFAULT_SIZE */
 	RbPreflight preflight;
 	/* keep a digest of each sector written and, after FINISHING, read the
 	 * disc back against them (action VERIFYING) */
@@ -59,9 +78,12 @@ typedef struct {
 	gint32 last_read_lba;     /* start_lba - 1 before the first sector arrives */
 	gint32 last_written_lba;  /* start_lba - 1 before the first WRITE */
 	gboolean total_known;     /* sector_count is the stream's whole (seekable) */
-	gsize fifo_total;
+	gsize fifo_total;         /* 0 but while WRITING: the ring exists only then */
 	gsize fifo_used;
 	gsize fifo_free;
+	gsize fifo_size;        /* this burn's ring, also before and after WRITING */
+	gint64 fifo_min_used;   /* the low-water mark once writing ran; -1 before */
+	guint fifo_times_empty; /* the writer waited for the stream */
 } RbWriteProgress;
 
 /* called on the context that was thread-default at rb_write_job_run_async() */
@@ -108,5 +130,7 @@ void rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWrit
 gsize rb_write_job_get_sector_size(RbWriteJob *self);
 /* sectors per WRITE(10) */
 guint rb_write_job_get_chunk_sectors(RbWriteJob *self);
+/* the bytes the FIFO's ring takes while WRITING */
+gsize rb_write_job_get_fifo_size(RbWriteJob *self);
 
 G_END_DECLS
