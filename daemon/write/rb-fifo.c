@@ -26,6 +26,8 @@
  * again; more would let the ring run low for nothing. A pipe's buffer is
  * set to as much (rb-write-job-stream.c), so one wake-up can empty it */
 #define RB_FIFO_REFILL_MAX (1024 * 1024)
+/* page alignment lets a transport hand the ring to the kernel as it is */
+#define RB_FIFO_ALIGNMENT 4096
 
 /* the fields that rb_fifo_get_stats() reads without the lock are written
  * with these, under the lock; the lock's holder reads them plainly */
@@ -135,6 +137,37 @@ rb_fifo_new(gsize sector_size, guint chunk_sectors, gsize size, GCancellable *ca
 	return self;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/* AddressSanitizer sees into heap blocks, not into mappings: under it the
+ * ring is a heap block, so that a reader or writer running past the ring's
+ * end is caught where it happens */
+static void *
+rb_fifo_map_ring(gsize size)
+{
+	return g_aligned_alloc(1, size, RB_FIFO_ALIGNMENT);
+}
+
+static void
+rb_fifo_unmap_ring(void *ring, gsize size)
+{
+	g_aligned_free(ring);
+}
+#else
+static void *
+rb_fifo_map_ring(gsize size)
+{
+	void *ring = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return ring != MAP_FAILED ? ring : NULL;
+}
+
+static void
+rb_fifo_unmap_ring(void *ring, gsize size)
+{
+	munmap(ring, size);
+}
+#endif
+
 gboolean
 rb_fifo_alloc_ring(RbFifo *self, gsize size, GError **error)
 {
@@ -149,8 +182,8 @@ rb_fifo_alloc_ring(RbFifo *self, gsize size, GError **error)
 	 * munmap(), while glibc keeps a freed block of this size in the heap
 	 * once its mmap threshold has grown past it, and they come page-aligned,
 	 * so that a transport can hand them to the kernel as they are */
-	ring = mmap(NULL, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ring == MAP_FAILED) {
+	ring = rb_fifo_map_ring(rounded);
+	if (ring == NULL) {
 		g_set_error(error,
 			    G_IO_ERROR,
 			    G_IO_ERROR_NO_SPACE,
@@ -178,7 +211,7 @@ rb_fifo_free_ring(RbFifo *self)
 	if (self->ring == NULL)
 		return;
 	g_warn_if_fail(!self->consumer_waiting && !self->producer_waiting);
-	munmap(self->ring, self->size);
+	rb_fifo_unmap_ring(self->ring, self->size);
 	self->ring = NULL;
 	self->wpos = 0;
 	self->rpos = 0;
