@@ -11,8 +11,6 @@
 
 #include "rb-subchannel.h"
 
-/* x^16 + x^12 + x^5 + 1 */
-#define RB_CD_CRC16_POLY 0x1021
 /* in the 96-byte layout, Q is bit 6 and P bit 7 of every symbol */
 #define RB_PW_BIT_P 0x80
 #define RB_PW_BIT_Q 0x40
@@ -55,9 +53,29 @@ rb_bcd_decode(guint8 bcd, guint8 *value)
 }
 
 /*
- * Bit by bit rather than with a table: a Q frame is 10 bytes, so 80 shifts
- * per sector cost less than the cache lines a table would take.
+ * Half a byte per step, from the remainders of each 4-bit value n << 12 by
+ * the polynomial x^16 + x^12 + x^5 + 1 (0x1021): 32 bytes of table, one
+ * cache line, where the bit-by-bit loop took eight branches a byte. Every
+ * sector's Q goes through here twice during a burn (the preflight check
+ * and the virtual drive's judge).
  */
+static const guint16 rb_cd_crc16_remainders[16] = {0x0000,
+						   0x1021,
+						   0x2042,
+						   0x3063,
+						   0x4084,
+						   0x50a5,
+						   0x60c6,
+						   0x70e7,
+						   0x8108,
+						   0x9129,
+						   0xa14a,
+						   0xb16b,
+						   0xc18c,
+						   0xd1ad,
+						   0xe1ce,
+						   0xf1ef};
+
 guint16
 rb_cd_crc16(const guint8 *data, gsize len)
 {
@@ -65,13 +83,9 @@ rb_cd_crc16(const guint8 *data, gsize len)
 
 	g_return_val_if_fail(data != NULL || len == 0, 0);
 	for (gsize i = 0; i < len; i++) {
-		crc ^= (guint16)(data[i] << 8);
-		for (guint bit = 0; bit < 8; bit++) {
-			if (crc & 0x8000)
-				crc = (guint16)((crc << 1) ^ RB_CD_CRC16_POLY);
-			else
-				crc = (guint16)(crc << 1);
-		}
+		crc = (guint16)((crc << 4) ^ rb_cd_crc16_remainders[(crc >> 12) ^ (data[i] >> 4)]);
+		crc = (guint16)((crc << 4) ^
+				rb_cd_crc16_remainders[(crc >> 12) ^ (data[i] & 0x0F)]);
 	}
 	return crc;
 }
@@ -315,12 +329,16 @@ rb_data_block_type_get_sector_size(guint data_block_type)
 void
 rb_subchannel_pw_get_q(const guint8 pw[RB_SUBCHANNEL_PW_SIZE], guint8 q[RB_SUBQ_SIZE])
 {
+	/* eight symbols at once: their Q bits moved to bit 0 of each byte, then
+	 * one multiplication gathers them into the top byte, the first symbol
+	 * as the most significant bit (each symbol's bit lands at 63 - k and no
+	 * two partial products overlap, so nothing carries) */
 	for (guint n = 0; n < RB_SUBQ_SIZE; n++) {
-		guint8 byte = 0;
+		guint64 symbols;
 
-		for (guint i = 0; i < 8; i++)
-			byte = (guint8)((byte << 1) | ((pw[8 * n + i] & RB_PW_BIT_Q) ? 1 : 0));
-		q[n] = byte;
+		memcpy(&symbols, pw + 8 * n, sizeof(symbols));
+		symbols = (GUINT64_FROM_LE(symbols) >> 6) & G_GUINT64_CONSTANT(0x0101010101010101);
+		q[n] = (guint8)((symbols * G_GUINT64_CONSTANT(0x8040201008040201)) >> 56);
 	}
 }
 
