@@ -9,8 +9,9 @@
  * so that the bench's own loop is not what is measured. Every call's time
  * from send to reply is kept; each run gives p50 and p99 idle (no burn)
  * and during a burn of about 10 s from a pipe; the figures are their
- * medians over the runs. The virtual disc lives on tmpfs. Nothing is
- * asserted on time.
+ * medians over the runs. Beside them, each connection's Ping once a
+ * second gives the bus round trip without rawburnd's main loop. The
+ * virtual disc lives on tmpfs. Nothing is asserted on time.
  */
 #include "config.h"
 
@@ -55,6 +56,11 @@ typedef struct {
 	gint64 sent_us;
 	RbBenchPhase sent_phase;
 	gboolean busy;
+	/* the Ping beside the Gets */
+	guint ticks;
+	gint64 ping_sent_us;
+	RbBenchPhase ping_phase;
+	gboolean ping_busy;
 } RbBenchPoller;
 
 struct _RbBenchThread {
@@ -65,6 +71,8 @@ struct _RbBenchThread {
 	RbBenchPoller pollers[RB_BENCH_POLLERS / RB_BENCH_THREADS];
 	GArray *idle_ms;
 	GArray *burn_ms;
+	GArray *ping_idle_ms;
+	GArray *ping_burn_ms;
 	guint failures;
 };
 
@@ -103,11 +111,69 @@ rb_bench_on_reply(GObject *source, GAsyncResult *result, gpointer user_data)
 		g_array_append_val(poller->thread->burn_ms, ms);
 }
 
+static void
+rb_bench_on_ping(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	RbBenchPoller *poller = user_data;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) reply =
+		g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+	gdouble ms = (gdouble)(g_get_monotonic_time() - poller->ping_sent_us) / 1000.0;
+
+	poller->ping_busy = FALSE;
+	if (reply == NULL) {
+		poller->thread->failures++;
+		return;
+	}
+	if (poller->ping_phase == RB_BENCH_PHASE_IDLE)
+		g_array_append_val(poller->thread->ping_idle_ms, ms);
+	else if (poller->ping_phase == RB_BENCH_PHASE_BURN)
+		g_array_append_val(poller->thread->ping_burn_ms, ms);
+}
+
+/*
+ * Once a second, half a period after a Get: org.freedesktop.DBus.Peer.Ping,
+ * which GDBus answers in rawburnd's connection thread without its main
+ * loop; the same round trip through the bus minus the main loop's hop and
+ * the property's code, so Get − Ping is what rawburnd's side adds.
+ */
+static gboolean
+rb_bench_ping(gpointer user_data)
+{
+	RbBenchPoller *poller = user_data;
+
+	if (poller->ping_busy)
+		return G_SOURCE_REMOVE;
+	poller->ping_busy = TRUE;
+	poller->ping_phase = g_atomic_int_get(&poller->thread->shared->phase);
+	poller->ping_sent_us = g_get_monotonic_time();
+	g_dbus_connection_call(poller->connection,
+			       RB_DBUS_NAME,
+			       RB_BENCH_PATH,
+			       "org.freedesktop.DBus.Peer",
+			       "Ping",
+			       NULL,
+			       G_VARIANT_TYPE_UNIT,
+			       G_DBUS_CALL_FLAGS_NONE,
+			       -1,
+			       NULL,
+			       rb_bench_on_ping,
+			       poller);
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean
 rb_bench_poll(gpointer user_data)
 {
 	RbBenchPoller *poller = user_data;
 	guint p = poller->next_property++ % G_N_ELEMENTS(rb_bench_properties);
+
+	if (poller->ticks++ % 10 == 0) {
+		g_autoptr(GSource) ping = g_timeout_source_new(RB_BENCH_PERIOD_MS / 2);
+
+		g_source_set_callback(ping, rb_bench_ping, poller, NULL);
+		g_source_attach(ping, poller->thread->context);
+	}
 
 	/* a reply slower than the period delays the next call, as a polling
 	 * client's would */
@@ -187,7 +253,7 @@ rb_bench_thread_run(gpointer user_data)
 	do {
 		outstanding = 0;
 		for (guint i = 0; i < G_N_ELEMENTS(self->pollers); i++)
-			outstanding += self->pollers[i].busy;
+			outstanding += self->pollers[i].busy + self->pollers[i].ping_busy;
 		if (outstanding > 0)
 			g_main_context_iteration(self->context, TRUE);
 	} while (outstanding > 0);
@@ -281,15 +347,48 @@ rb_bench_timeout(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
-/* one run: a fresh rawburnd (a blank disc), its p50/p99 idle and during
- * a burn, in ms */
+/* the figures of a run, in the order of rb_bench_figure_names */
+enum {
+	RB_BENCH_GET_IDLE_P50,
+	RB_BENCH_GET_IDLE_P99,
+	RB_BENCH_GET_BURN_P50,
+	RB_BENCH_GET_BURN_P99,
+	RB_BENCH_PING_IDLE_P50,
+	RB_BENCH_PING_IDLE_P99,
+	RB_BENCH_PING_BURN_P50,
+	RB_BENCH_PING_BURN_P99,
+	RB_BENCH_N_FIGURES,
+};
+
+static const gchar *const rb_bench_figure_names[RB_BENCH_N_FIGURES] = {
+	"Get p50 idle",
+	"Get p99 idle",
+	"Get p50 during a 52× burn",
+	"Get p99 during a 52× burn",
+	"Ping p50 idle (the bus round trip alone)",
+	"Ping p99 idle (the bus round trip alone)",
+	"Ping p50 during a 52× burn",
+	"Ping p99 during a 52× burn",
+};
+
+/* @from's values into @to, and @from freed */
 static void
-rb_bench_run(gdouble *idle_p50, gdouble *idle_p99, gdouble *burn_p50, gdouble *burn_p99)
+rb_bench_collect(GArray *to, GArray *from)
+{
+	g_array_append_vals(to, from->data, from->len);
+	g_array_unref(from);
+}
+
+/* one run: a fresh rawburnd (a blank disc), its figures in ms */
+static void
+rb_bench_run(gdouble *figures)
 {
 	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,speed=52", NULL};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
 	g_autoptr(GArray) idle_ms = g_array_new(FALSE, FALSE, sizeof(gdouble));
 	g_autoptr(GArray) burn_ms = g_array_new(FALSE, FALSE, sizeof(gdouble));
+	g_autoptr(GArray) ping_idle_ms = g_array_new(FALSE, FALSE, sizeof(gdouble));
+	g_autoptr(GArray) ping_burn_ms = g_array_new(FALSE, FALSE, sizeof(gdouble));
 	RbBenchShared shared = {0};
 	RbBenchThread threads[RB_BENCH_THREADS] = {{0}};
 	gboolean idle_done = FALSE;
@@ -305,6 +404,8 @@ rb_bench_run(gdouble *idle_p50, gdouble *idle_p99, gdouble *burn_p50, gdouble *b
 		threads[t].first = t * G_N_ELEMENTS(threads[t].pollers);
 		threads[t].idle_ms = g_array_new(FALSE, FALSE, sizeof(gdouble));
 		threads[t].burn_ms = g_array_new(FALSE, FALSE, sizeof(gdouble));
+		threads[t].ping_idle_ms = g_array_new(FALSE, FALSE, sizeof(gdouble));
+		threads[t].ping_burn_ms = g_array_new(FALSE, FALSE, sizeof(gdouble));
 		threads[t].thread = g_thread_new("poller", rb_bench_thread_run, &threads[t]);
 	}
 	while (g_atomic_int_get(&shared.ready) < RB_BENCH_THREADS)
@@ -321,27 +422,33 @@ rb_bench_run(gdouble *idle_p50, gdouble *idle_p99, gdouble *burn_p50, gdouble *b
 	for (guint t = 0; t < RB_BENCH_THREADS; t++) {
 		g_main_context_wakeup(threads[t].context);
 		g_thread_join(threads[t].thread);
-		g_array_append_vals(idle_ms, threads[t].idle_ms->data, threads[t].idle_ms->len);
-		g_array_append_vals(burn_ms, threads[t].burn_ms->data, threads[t].burn_ms->len);
+		rb_bench_collect(idle_ms, threads[t].idle_ms);
+		rb_bench_collect(burn_ms, threads[t].burn_ms);
+		rb_bench_collect(ping_idle_ms, threads[t].ping_idle_ms);
+		rb_bench_collect(ping_burn_ms, threads[t].ping_burn_ms);
 		failures += threads[t].failures;
-		g_array_unref(threads[t].idle_ms);
-		g_array_unref(threads[t].burn_ms);
 		g_main_context_unref(threads[t].context);
 	}
-	ck_assert_msg(failures == 0, "%u Gets failed", failures);
+	ck_assert_msg(failures == 0, "%u calls failed", failures);
 	ck_assert_uint_gt(burn_ms->len, 0);
-	*idle_p50 = rb_bench_quantile(idle_ms, 0.5);
-	*idle_p99 = rb_bench_quantile(idle_ms, 0.99);
-	*burn_p50 = rb_bench_quantile(burn_ms, 0.5);
-	*burn_p99 = rb_bench_quantile(burn_ms, 0.99);
-	g_printerr("run: %u Gets idle p50 %.3f p99 %.3f ms; %u during the burn p50 %.3f p99 "
-		   "%.3f ms\n",
+	figures[RB_BENCH_GET_IDLE_P50] = rb_bench_quantile(idle_ms, 0.5);
+	figures[RB_BENCH_GET_IDLE_P99] = rb_bench_quantile(idle_ms, 0.99);
+	figures[RB_BENCH_GET_BURN_P50] = rb_bench_quantile(burn_ms, 0.5);
+	figures[RB_BENCH_GET_BURN_P99] = rb_bench_quantile(burn_ms, 0.99);
+	figures[RB_BENCH_PING_IDLE_P50] = rb_bench_quantile(ping_idle_ms, 0.5);
+	figures[RB_BENCH_PING_IDLE_P99] = rb_bench_quantile(ping_idle_ms, 0.99);
+	figures[RB_BENCH_PING_BURN_P50] = rb_bench_quantile(ping_burn_ms, 0.5);
+	figures[RB_BENCH_PING_BURN_P99] = rb_bench_quantile(ping_burn_ms, 0.99);
+	g_printerr("run: %u Gets idle p50 %.3f p99 %.3f ms, %u during the burn p50 %.3f p99 "
+		   "%.3f ms; Ping idle p99 %.3f, during the burn p99 %.3f ms\n",
 		   idle_ms->len,
-		   *idle_p50,
-		   *idle_p99,
+		   figures[RB_BENCH_GET_IDLE_P50],
+		   figures[RB_BENCH_GET_IDLE_P99],
 		   burn_ms->len,
-		   *burn_p50,
-		   *burn_p99);
+		   figures[RB_BENCH_GET_BURN_P50],
+		   figures[RB_BENCH_GET_BURN_P99],
+		   figures[RB_BENCH_PING_IDLE_P99],
+		   figures[RB_BENCH_PING_BURN_P99]);
 	rb_test_service_stop_daemon(service);
 }
 
@@ -351,31 +458,24 @@ static RbBench *rb_bench_options;
 START_TEST(bench_property_get)
 {
 	RbBench *bench = rb_bench_options;
-	RbBenchFigure *idle_p50 = rb_bench_figure_new(bench, "Get p50 idle", "ms", NULL);
-	RbBenchFigure *idle_p99 = rb_bench_figure_new(bench, "Get p99 idle", "ms", NULL);
-	RbBenchFigure *burn_p50 =
-		rb_bench_figure_new(bench, "Get p50 during a 52× burn", "ms", NULL);
-	RbBenchFigure *burn_p99 =
-		rb_bench_figure_new(bench, "Get p99 during a 52× burn", "ms", NULL);
+	RbBenchFigure *figures[RB_BENCH_N_FIGURES];
 
+	for (guint f = 0; f < RB_BENCH_N_FIGURES; f++)
+		figures[f] = rb_bench_figure_new(bench, rb_bench_figure_names[f], "ms", NULL);
+	rb_bench_figure_set_target(figures[RB_BENCH_GET_BURN_P99], "≤ 1 ms");
 	for (guint r = 0; r < rb_bench_get_runs(bench); r++) {
-		gdouble v[4];
+		gdouble values[RB_BENCH_N_FIGURES];
 
-		rb_bench_run(&v[0], &v[1], &v[2], &v[3]);
-		rb_bench_figure_add(idle_p50, v[0]);
-		rb_bench_figure_add(idle_p99, v[1]);
-		rb_bench_figure_add(burn_p50, v[2]);
-		rb_bench_figure_add(burn_p99, v[3]);
+		rb_bench_run(values);
+		for (guint f = 0; f < RB_BENCH_N_FIGURES; f++)
+			rb_bench_figure_add(figures[f], values[f]);
 	}
 	if (!rb_bench_get_json(bench))
-		g_print("%u clients polling Get at %u Hz each:\n",
+		g_print("%u clients polling Get at %u Hz each, and a Ping each per second:\n",
 			RB_BENCH_POLLERS,
 			1000 / RB_BENCH_PERIOD_MS);
-	rb_bench_figure_report(idle_p50);
-	rb_bench_figure_report(idle_p99);
-	rb_bench_figure_report(burn_p50);
-	rb_bench_figure_set_target(burn_p99, "≤ 1 ms");
-	rb_bench_figure_report(burn_p99);
+	for (guint f = 0; f < RB_BENCH_N_FIGURES; f++)
+		rb_bench_figure_report(figures[f]);
 }
 END_TEST
 
