@@ -50,7 +50,6 @@ rb_vdrive_init(RbVdrive *self)
 	self->toc = g_array_new(FALSE, TRUE, sizeof(RbVdriveTocEntry));
 	self->track_starts = g_array_new(FALSE, TRUE, sizeof(gint32));
 	self->track_ctl = g_array_new(FALSE, TRUE, sizeof(guint8));
-	self->cdtext = g_new0(RbVdriveCdText, 1);
 	rb_vdrive_faults_init(&self->faults);
 }
 
