@@ -21,6 +21,8 @@
 #include "rb-fd-limit.h"
 #include "rb-log-writer.h"
 
+#define RB_MAIN_POOL_IDLE_MS 1000
+
 typedef struct {
 	GMainLoop *loop;
 	RbDaemon *daemon;
@@ -298,6 +300,12 @@ main(int argc, char **argv)
 	/* a reader that closes an image creator's result pipe is an EPIPE for
 	 * its producer thread, not the end of the service */
 	signal(SIGPIPE, SIG_IGN);
+
+	/* a worker thread of GTask (drive probes, tray, PrepareMedia...) waits
+	 * 15 s for more work by default; a service that is idle between rare
+	 * calls need not keep it, and starting one takes far less than the
+	 * drive command it runs */
+	g_thread_pool_set_max_idle_time(RB_MAIN_POOL_IDLE_MS);
 
 	loop = g_main_loop_new(NULL, FALSE);
 	main_state.loop = loop;

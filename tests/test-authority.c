@@ -77,7 +77,8 @@ rb_test_check(RbAuthority *authority,
 	return rb_authority_check_finish(authority, result, error);
 }
 
-/* polkit's client library finds the bus through the environment */
+/* the authority asks polkit on the connection it is given; the mocks find
+ * the bus through the environment */
 static RbTestService *
 rb_test_new_bus(void)
 {
@@ -176,6 +177,42 @@ START_TEST(test_authority_polkit_cancel)
 	ck_assert_msg(
 		g_error_matches(error, RB_ERROR, RB_ERROR_REQUEST_CANCELLED), "%s", error->message);
 	rb_test_stop_mock(service, mock, POLKIT_NAME);
+}
+END_TEST
+
+/* a cancelled check is withdrawn from polkitd too (CancelCheckAuthorization),
+ * so that a dialog nobody waits for closes; rawburn's polkitd mock drops a
+ * held check only on that call */
+START_TEST(test_authority_polkit_cancel_withdraws)
+{
+	g_autoptr(RbTestService) service = rb_test_new_bus();
+	GPid polkit = rb_test_start_polkit(service);
+	g_autoptr(RbAuthority) authority = rb_authority_new(service->connection);
+	g_autoptr(GCancellable) cancellable = g_cancellable_new();
+	g_autoptr(GAsyncResult) result = NULL;
+	g_autoptr(GError) error = NULL;
+	const gchar *const burn[] = {RB_AUTHORITY_ACTION_BURN, NULL};
+
+	rb_test_polkit_hang_actions(service, burn);
+	rb_authority_check_async(authority,
+				 g_dbus_connection_get_unique_name(service->connection),
+				 RB_AUTHORITY_ACTION_BURN,
+				 NULL,
+				 cancellable,
+				 rb_test_result_cb,
+				 &result);
+	rb_test_polkit_wait_hanging(service);
+	g_cancellable_cancel(cancellable);
+	while (result == NULL)
+		g_main_context_iteration(NULL, TRUE);
+	ck_assert(!rb_authority_check_finish(authority, result, &error));
+	ck_assert_msg(
+		g_error_matches(error, RB_ERROR, RB_ERROR_REQUEST_CANCELLED), "%s", error->message);
+	/* the withdrawal is a call of its own, after the reply: the test's
+	 * timeout fails a check that stays */
+	while (rb_test_polkit_have_hanging(service))
+		g_usleep(20 * 1000);
+	rb_test_stop_polkit(service, polkit);
 }
 END_TEST
 
@@ -304,6 +341,7 @@ main(void)
 		tcase_add_test(tc_mock, test_authority_polkit_allows);
 		tcase_add_test(tc_mock, test_authority_polkit_denies);
 		tcase_add_test(tc_mock, test_authority_polkit_cancel);
+		tcase_add_test(tc_mock, test_authority_polkit_cancel_withdraws);
 		tcase_add_test(tc_mock, test_authority_polkit_goes_away);
 		suite_add_tcase(suite, tc_mock);
 	} else {

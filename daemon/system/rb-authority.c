@@ -14,9 +14,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#ifdef HAVE_POLKIT
-#include <polkit/polkit.h>
-#endif
 
 #include "rb-authority.h"
 #include "rb-error.h"
@@ -27,9 +24,7 @@ struct _RbAuthority {
 	gboolean trust_all;
 	/* every check in flight: cancelled when the service stops */
 	GCancellable *cancellable;
-#ifdef HAVE_POLKIT
-	PolkitAuthority *polkit; /* obtained on the first check, then reused */
-#endif
+	guint64 checks; /* names each polkit check for its cancellation */
 };
 
 G_DEFINE_TYPE(RbAuthority, rb_authority, G_TYPE_OBJECT)
@@ -146,19 +141,76 @@ rb_authority_check_by_uid(GTask *task, RbAuthorityNoPolkitReason reason)
 }
 
 #ifdef HAVE_POLKIT
+/* polkitd's interface, asked directly: its client library would load
+ * libsystemd and its compression and crypto libraries into an idle
+ * service for one method call */
+#define RB_POLKIT_NAME "org.freedesktop.PolicyKit1"
+#define RB_POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
+#define RB_POLKIT_INTERFACE "org.freedesktop.PolicyKit1.Authority"
+#define RB_POLKIT_ERROR_CANCELLED "org.freedesktop.PolicyKit1.Error.Cancelled"
+#define RB_POLKIT_ALLOW_USER_INTERACTION 1
+
+/* a check in polkitd: what its cancellation needs */
+typedef struct {
+	GTask *task; /* owned */
+	GDBusConnection *system_bus;
+	gchar *cancellation_id;
+	GCancellable *cancellable;
+	gulong cancelled_id;
+} RbAuthorityPolkitCall;
+
+static void
+rb_authority_polkit_call_free(RbAuthorityPolkitCall *call)
+{
+	/* not from a cancelled handler: this waits for it to return */
+	if (call->cancelled_id != 0)
+		g_cancellable_disconnect(call->cancellable, call->cancelled_id);
+	g_clear_object(&call->cancellable);
+	g_clear_object(&call->system_bus);
+	g_free(call->cancellation_id);
+	g_clear_object(&call->task);
+	g_free(call);
+}
+
+/* the dialog closes too, not only our wait for it */
+static void
+rb_authority_polkit_on_cancelled(GCancellable *cancellable, gpointer user_data)
+{
+	RbAuthorityPolkitCall *call = user_data;
+
+	g_dbus_connection_call(call->system_bus,
+			       RB_POLKIT_NAME,
+			       RB_POLKIT_PATH,
+			       RB_POLKIT_INTERFACE,
+			       "CancelCheckAuthorization",
+			       g_variant_new("(s)", call->cancellation_id),
+			       NULL,
+			       G_DBUS_CALL_FLAGS_NO_AUTO_START,
+			       -1,
+			       NULL,
+			       NULL,
+			       NULL);
+}
+
 static void
 rb_authority_polkit_result_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-	g_autoptr(GTask) task = G_TASK(user_data);
+	RbAuthorityPolkitCall *call = user_data;
+	g_autoptr(GTask) task = g_steal_pointer(&call->task);
 	RbAuthorityCheck *check = g_task_get_task_data(task);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(PolkitAuthorizationResult) auth = NULL;
+	g_autoptr(GVariant) reply = NULL;
+	g_autoptr(GVariant) details = NULL;
+	gboolean authorized = FALSE;
+	gboolean challenge = FALSE;
+	g_autofree gchar *remote_error = NULL;
 
-	auth = polkit_authority_check_authorization_finish(
-		POLKIT_AUTHORITY(source), result, &error);
-	if (auth == NULL) {
+	reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+	rb_authority_polkit_call_free(call);
+	if (reply == NULL) {
+		remote_error = g_dbus_error_get_remote_error(error);
 		if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-		    g_error_matches(error, POLKIT_ERROR, POLKIT_ERROR_CANCELLED)) {
+		    g_strcmp0(remote_error, RB_POLKIT_ERROR_CANCELLED) == 0) {
 			g_task_return_error(task,
 					    rb_error_new(RB_ERROR_REQUEST_CANCELLED,
 							 _("The authorization check for “%s” was "
@@ -166,13 +218,15 @@ rb_authority_polkit_result_cb(GObject *source, GAsyncResult *result, gpointer us
 							 check->action_id));
 			return;
 		}
-		/* polkit left the bus between the owner check and the call */
+		/* not on the bus (never started, or left): its own errors are
+		 * not in this domain */
 		if (error->domain == G_DBUS_ERROR) {
-			g_debug("polkit is gone: %s", error->message);
+			g_debug("polkit is not there: %s", error->message);
 			rb_authority_check_by_uid(g_steal_pointer(&task),
 						  RB_AUTHORITY_NO_POLKIT_NOT_RUNNING);
 			return;
 		}
+		g_dbus_error_strip_remote_error(error);
 		g_task_return_error(
 			task,
 			rb_error_new(RB_ERROR_NOT_AUTHORIZED,
@@ -183,11 +237,12 @@ rb_authority_polkit_result_cb(GObject *source, GAsyncResult *result, gpointer us
 				     error->message));
 		return;
 	}
-	if (polkit_authorization_result_get_is_authorized(auth)) {
+	g_variant_get(reply, "((bb@a{ss}))", &authorized, &challenge, &details);
+	if (authorized) {
 		g_task_return_boolean(task, TRUE);
 		return;
 	}
-	if (polkit_authorization_result_get_dismissed(auth)) {
+	if (g_variant_lookup(details, "polkit.dismissed", "&s", NULL)) {
 		g_task_return_error(task,
 				    rb_error_new(RB_ERROR_NOT_AUTHORIZED,
 						 _("Not authorized to perform “%s”: the "
@@ -196,7 +251,7 @@ rb_authority_polkit_result_cb(GObject *source, GAsyncResult *result, gpointer us
 						 check->action_id));
 		return;
 	}
-	if (polkit_authorization_result_get_is_challenge(auth)) {
+	if (challenge) {
 		g_task_return_error(
 			task,
 			rb_error_new(RB_ERROR_NOT_AUTHORIZED,
@@ -216,60 +271,59 @@ rb_authority_polkit_result_cb(GObject *source, GAsyncResult *result, gpointer us
 			     check->action_id));
 }
 
+/*
+ * CheckAuthorization of the caller's bus name. Never starts polkitd: one
+ * that is not running is as good as missing, and asking the bus to
+ * activate it would only delay that answer.
+ */
 static void
 rb_authority_polkit_check(GTask *task)
 {
 	RbAuthority *self = g_task_get_source_object(task);
 	RbAuthorityCheck *check = g_task_get_task_data(task);
-	g_autofree gchar *owner = polkit_authority_get_owner(self->polkit);
-	g_autoptr(PolkitSubject) subject = NULL;
-	g_autoptr(PolkitDetails) details = NULL;
-	PolkitCheckAuthorizationFlags flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
+	GCancellable *cancellable = g_task_get_cancellable(task);
+	RbAuthorityPolkitCall *call = g_new0(RbAuthorityPolkitCall, 1);
+	GVariantBuilder subject;
+	GVariantBuilder details;
+	guint32 flags = 0;
 
-	/* asking a polkit that is not there would only fail after a bus
-	 * activation attempt; the authority tracks its owner, so ask it */
-	if (owner == NULL) {
-		g_debug("polkit is not running");
-		rb_authority_check_by_uid(task, RB_AUTHORITY_NO_POLKIT_NOT_RUNNING);
-		return;
-	}
-	subject = polkit_system_bus_name_new(check->sender);
-	details = polkit_details_new();
+	g_variant_builder_init(&subject, G_VARIANT_TYPE("a{sv}"));
+	g_variant_builder_add(&subject, "{sv}", "name", g_variant_new_string(check->sender));
+	g_variant_builder_init(&details, G_VARIANT_TYPE("a{ss}"));
 	if (check->message_detail != NULL) {
 		/* polkit translates the message itself, in the caller's locale */
-		polkit_details_insert(details, "polkit.message", check->message_detail);
-		polkit_details_insert(details, "polkit.gettext_domain", GETTEXT_PACKAGE);
+		g_variant_builder_add(&details, "{ss}", "polkit.message", check->message_detail);
+		g_variant_builder_add(&details, "{ss}", "polkit.gettext_domain", GETTEXT_PACKAGE);
 	}
 	if ((check->flags & RB_AUTHORITY_CHECK_FLAGS_NO_USER_INTERACTION) == 0)
-		flags |= POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION;
-	polkit_authority_check_authorization(self->polkit,
-					     subject,
-					     check->action_id,
-					     details,
-					     flags,
-					     g_task_get_cancellable(task),
-					     rb_authority_polkit_result_cb,
-					     task);
-}
-
-static void
-rb_authority_polkit_get_cb(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	GTask *task = G_TASK(user_data);
-	RbAuthority *self = g_task_get_source_object(task);
-	g_autoptr(GError) error = NULL;
-	g_autoptr(PolkitAuthority) polkit = NULL;
-
-	polkit = polkit_authority_get_finish(result, &error);
-	if (polkit == NULL) {
-		g_debug("cannot reach polkit: %s", error->message);
-		rb_authority_check_by_uid(task, RB_AUTHORITY_NO_POLKIT_NOT_RUNNING);
-		return;
+		flags |= RB_POLKIT_ALLOW_USER_INTERACTION;
+	call->task = task;
+	call->system_bus = g_object_ref(self->system_bus);
+	call->cancellation_id = g_strdup_printf("rawburnd-%" G_GUINT64_FORMAT, ++self->checks);
+	if (cancellable != NULL) {
+		call->cancellable = g_object_ref(cancellable);
+		call->cancelled_id = g_cancellable_connect(
+			cancellable, G_CALLBACK(rb_authority_polkit_on_cancelled), call, NULL);
 	}
-	/* two first checks may race here; polkit hands out one shared object */
-	if (self->polkit == NULL)
-		self->polkit = g_steal_pointer(&polkit);
-	rb_authority_polkit_check(task);
+	/* no timeout: the user may take minutes to answer the dialog */
+	g_dbus_connection_call(self->system_bus,
+			       RB_POLKIT_NAME,
+			       RB_POLKIT_PATH,
+			       RB_POLKIT_INTERFACE,
+			       "CheckAuthorization",
+			       g_variant_new("((sa{sv})sa{ss}us)",
+					     "system-bus-name",
+					     &subject,
+					     check->action_id,
+					     &details,
+					     flags,
+					     call->cancellation_id),
+			       G_VARIANT_TYPE("((bba{ss}))"),
+			       G_DBUS_CALL_FLAGS_NO_AUTO_START,
+			       G_MAXINT,
+			       cancellable,
+			       rb_authority_polkit_result_cb,
+			       call);
 }
 #endif /* HAVE_POLKIT */
 
@@ -310,14 +364,7 @@ rb_authority_check_full_async(RbAuthority *self,
 	}
 	/* each callback chain owns the task reference from here on */
 #ifdef HAVE_POLKIT
-	if (self->polkit != NULL)
-		rb_authority_polkit_check(g_steal_pointer(&task));
-	else {
-		GCancellable *task_cancellable = g_task_get_cancellable(task);
-
-		polkit_authority_get_async(
-			task_cancellable, rb_authority_polkit_get_cb, g_steal_pointer(&task));
-	}
+	rb_authority_polkit_check(g_steal_pointer(&task));
 #else
 	rb_authority_check_by_uid(g_steal_pointer(&task), RB_AUTHORITY_NO_POLKIT_NOT_BUILT);
 #endif
@@ -365,9 +412,6 @@ rb_authority_finalize(GObject *object)
 
 	g_clear_object(&self->system_bus);
 	g_clear_object(&self->cancellable);
-#ifdef HAVE_POLKIT
-	g_clear_object(&self->polkit);
-#endif
 	G_OBJECT_CLASS(rb_authority_parent_class)->finalize(object);
 }
 

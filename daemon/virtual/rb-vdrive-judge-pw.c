@@ -209,12 +209,12 @@ rb_vdrive_judge_p(RbVdrive *self, gint32 lba, const guint8 *pw)
 	}
 }
 
+/* a disc without CD-TEXT (most, and every blank) keeps none: the 38 KiB
+ * of slots exist only once a pack came */
 void
 rb_vdrive_cdtext_clear(RbVdrive *self)
 {
-	memset(self->cdtext->kept, 0, sizeof(self->cdtext->kept));
-	self->cdtext->count = 0;
-	self->cdtext->conflict_noted = FALSE;
+	g_clear_pointer(&self->cdtext, g_free);
 }
 
 guint
@@ -222,6 +222,8 @@ rb_vdrive_cdtext_append(RbVdrive *self, GByteArray *out)
 {
 	const RbVdriveCdText *cdtext = self->cdtext;
 
+	if (cdtext == NULL)
+		return 0;
 	for (guint slot = 0; slot < RB_VDRIVE_CDTEXT_SLOTS; slot++)
 		if (cdtext->kept[slot])
 			g_byte_array_append(out, cdtext->packs[slot], RB_CDTEXT_PACK_SIZE);
@@ -234,9 +236,13 @@ rb_vdrive_cdtext_append(RbVdrive *self, GByteArray *out)
 static void
 rb_vdrive_cdtext_keep(RbVdrive *self, gint32 lba, const guint8 *pack)
 {
-	RbVdriveCdText *cdtext = self->cdtext;
+	RbVdriveCdText *cdtext;
 	guint block = (pack[3] >> RB_CDTEXT_BLOCK_SHIFT) & RB_CDTEXT_BLOCK_MASK;
 	guint slot = block * RB_VDRIVE_CDTEXT_SEQUENCES + pack[2];
+
+	if (self->cdtext == NULL)
+		self->cdtext = g_new0(RbVdriveCdText, 1);
+	cdtext = self->cdtext;
 
 	if (!cdtext->kept[slot]) {
 		memcpy(cdtext->packs[slot], pack, RB_CDTEXT_PACK_SIZE);

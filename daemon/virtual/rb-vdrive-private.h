@@ -164,7 +164,7 @@ struct _RbVdrive {
 	guint run_length;
 	gboolean run_started; /* FALSE for the first run, which trimming may cut */
 	RbVdriveJudge judge;
-	RbVdriveCdText *cdtext; /* the lead-in's CD-TEXT, as a reader keeps it */
+	RbVdriveCdText *cdtext; /* the lead-in's CD-TEXT, as a reader keeps it; NULL: none */
 	RbVdriveReport report;
 
 	/* real-time model of the drive buffer */

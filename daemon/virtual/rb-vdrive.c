@@ -51,7 +51,6 @@ rb_vdrive_init(RbVdrive *self)
 	self->toc = g_array_new(FALSE, TRUE, sizeof(RbVdriveTocEntry));
 	self->track_starts = g_array_new(FALSE, TRUE, sizeof(gint32));
 	self->track_ctl = g_array_new(FALSE, TRUE, sizeof(guint8));
-	self->cdtext = g_new0(RbVdriveCdText, 1);
 	self->store_buffer = g_malloc((gsize)RB_VDRIVE_STORE_BLOCKS * RB_VDRIVE_STORED_SIZE);
 	rb_vdrive_faults_init(&self->faults);
 }
