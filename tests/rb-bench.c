@@ -202,6 +202,8 @@ rb_bench_figure_format(RbBenchFigure *self)
 {
 	GString *out = g_string_new(NULL);
 	gboolean empty = self->values->len == 0;
+	/* a count has no unit */
+	const gchar *sep = self->unit[0] != '\0' ? " " : "";
 	gdouble median = rb_bench_quantile(self->values, 0.5);
 	gdouble min = rb_bench_quantile(self->values, 0);
 	gdouble max = rb_bench_quantile(self->values, 1);
@@ -233,7 +235,7 @@ rb_bench_figure_format(RbBenchFigure *self)
 		}
 		g_string_append(out, "}");
 	} else if (empty) {
-		g_string_append_printf(out, "%s: n/a %s", self->name, self->unit);
+		g_string_append_printf(out, "%s: n/a%s%s", self->name, sep, self->unit);
 		if (self->target != NULL)
 			g_string_append_printf(out, " [target %s]", self->target);
 	} else {
@@ -241,7 +243,8 @@ rb_bench_figure_format(RbBenchFigure *self)
 		g_autofree gchar *lo = rb_bench_format_value(min);
 		g_autofree gchar *hi = rb_bench_format_value(max);
 
-		g_string_append_printf(out, "%s: %s %s (%s–%s)", self->name, m, self->unit, lo, hi);
+		g_string_append_printf(
+			out, "%s: %s%s%s (%s–%s)", self->name, m, sep, self->unit, lo, hi);
 		if (self->baseline_name != NULL && self->ratios->len > 0)
 			g_string_append_printf(out,
 					       " %.2f× %s (%.2f–%.2f)",
