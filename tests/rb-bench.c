@@ -151,7 +151,8 @@ rb_bench_format_value(gdouble value)
 {
 	gdouble size = ABS(value);
 
-	if (size >= 100 || value == 0)
+	/* counts (threads, underruns) as whole numbers */
+	if (size >= 100 || value == (gdouble)(gint64)value)
 		return g_strdup_printf("%.0f", value);
 	if (size >= 10)
 		return g_strdup_printf("%.1f", value);
