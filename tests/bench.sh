@@ -13,9 +13,20 @@ for arg in "$@"; do
 	[ "$arg" = "--json" ] && json=true
 done
 
-# figure 6, tests/bench-property-get, runs when it was built
-programs="bench-write-job bench-burn bench-concurrent-burns bench-idle bench-property-get
-	bench-image bench-disc-image bench-image-creator bench-verify"
+# every program, one a line, with the arguments it takes before "$@"; one
+# marked optional runs only when built (figure 6, tests/bench-property-get,
+# and the in-process and rawburnctl benchmarks of other branches)
+programs="bench-write-job
+bench-burn
+bench-concurrent-burns
+bench-idle
+optional bench-property-get
+bench-image
+bench-disc-image
+bench-image-creator
+bench-verify
+optional bench-finish-tail
+optional bench-paced-burn 8 $PWD/daemon/rawburnd"
 
 json_string() {
 	printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
@@ -29,6 +40,9 @@ kernel=$(uname -sr)
 date=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 started=$(date +%s)
 status=0
+# the loop below runs in a subshell: its status comes back in a file
+status_file=$(mktemp)
+echo 0 >"$status_file"
 
 if $json; then
 	printf '[{"machine": {"cpu": %s, "cores": %s, "memory": %s, "kernel": %s, "date": %s}}' \
@@ -41,16 +55,26 @@ else
 	echo "each figure: median (min–max) of its runs; ratio × baseline run beside it (min–max)"
 fi
 
-for program in $programs; do
+run_program() {
+	optional=false
+	if [ "$1" = "optional" ]; then
+		optional=true
+		shift
+	fi
+	program=$1
+	shift
 	path="tests/$program"
 	if [ ! -x "$path" ]; then
-		[ "$program" = "bench-property-get" ] && continue
+		$optional && return 0
 		echo "bench: $path is not built" >&2
 		status=1
-		continue
+		return 0
 	fi
 	$json || printf '\n%s\n' "$program"
-	if ! output=$("$path" "$@"); then
+	# the program's own arguments, then --runs/--json (options without
+	# spaces: split on purpose); nothing reads the list on standard input
+	# shellcheck disable=SC2086
+	if ! output=$("$path" "$@" $bench_args </dev/null); then
 		echo "bench: $program failed" >&2
 		status=1
 	fi
@@ -59,11 +83,20 @@ for program in $programs; do
 	else
 		printf '%s\n' "$output"
 	fi
+}
+
+bench_args="$*"
+echo "$programs" | while read -r line; do
+	# shellcheck disable=SC2086 # a line is the program and its arguments
+	run_program $line
+	echo "$status" >"$status_file"
 done
+status=$(cat "$status_file")
+rm -f "$status_file"
 
 if $json; then
 	printf ']\n'
 else
 	printf '\nbench: %s s in all\n' "$(($(date +%s) - started))"
 fi
-exit $status
+exit "$status"
