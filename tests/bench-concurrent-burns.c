@@ -1,190 +1,126 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `make bench`: how long a burn waits before it starts when a disc
- * duplicator's worth of recorders burn at once. rawburnd on a private bus
- * with 32 virtual recorders; 32 clients call Burn at the same moment, each
- * with a pipe it then feeds; the delay is from a call to its recorder's
- * first Update saying WRITING. Also how long an idle recorder's
- * PrepareMedia takes meanwhile. Prints medians and maxima over several
- * rounds; nothing is asserted.
+ * `make bench`: a disc duplicator's worth of paced burns at once. For N =
+ * 1, 8, 32 and 64: rawburnd (as a service runs it) with N virtual 52×
+ * recorders whose buffers drain at that speed; N clients call Burn at the
+ * same moment, each with a pipe a thread of its own fills at full speed,
+ * ~5 s of writing each. A round is N such burns; after a warm-up round,
+ * --runs rounds per N. Figures per N, each the median over the rounds with
+ * min–max:
+ *   - start delay: from a call to its recorder's first Update saying
+ *     WRITING, the median burn of the round and the slowest;
+ *   - underruns: the recorders' ValidationReport count summed over the
+ *     round (n/a while the report has none);
+ *   - rawburnd's CPU time from the calls to the last FINISHING, % of one
+ *     core;
+ *   - rawburnd's RSS, the largest of samples every 100 ms.
+ * Numbers only: nothing is asserted on them.
  */
 #include "config.h"
 
-#include <stdio.h>
-#include <unistd.h>
+#include <stdlib.h>
 
-#include "rb-error.h"
-#include "rb-test-client.h"
+#include "rb-bench-daemon.h"
 
-#define RB_BENCH_RECORDERS 32
-#define RB_BENCH_ROUNDS 5
+/* ~5 s at 52× with the lead-in, the pregap and the lead-out */
+#define RB_BENCH_PROGRAM_SECTORS 1000
+
+static const guint rb_bench_counts[] = {1, 8, 32, 64};
+
+/* the report's underrun count, under the names it may have */
+static const gchar *const rb_bench_underrun_keys[] = {"Underruns", "BufferUnderruns", NULL};
 
 typedef struct {
-	gint64 sent_us[RB_BENCH_RECORDERS];
-	gint64 writing_us[RB_BENCH_RECORDERS];
-	guint n_writing;
-} RbBenchRound;
-
-static void
-rb_bench_on_update(GDBusConnection *connection,
-		   const gchar *sender,
-		   const gchar *path,
-		   const gchar *interface,
-		   const gchar *signal,
-		   GVariant *params,
-		   gpointer user_data)
-{
-	RbBenchRound *round = user_data;
-	guint32 action = 0;
-	guint index = 0;
-
-	g_variant_get_child(params, 0, "u", &action);
-	if (action != 2 || sscanf(path, RB_DBUS_RECORDERS_PATH "/virtual%u", &index) != 1 ||
-	    index >= RB_BENCH_RECORDERS || round->writing_us[index] != 0)
-		return;
-	round->writing_us[index] = g_get_monotonic_time();
-	round->n_writing++;
-}
-
-static gint
-rb_bench_compare(gconstpointer a, gconstpointer b)
-{
-	gdouble x = *(const gdouble *)a;
-	gdouble y = *(const gdouble *)b;
-
-	return x < y ? -1 : x > y;
-}
+	RbBench *bench;
+	GBytes *stream;
+} RbBenchArgs;
 
 static gdouble
-rb_bench_median(GArray *values)
+rb_bench_delay_ms(const RbBenchBurn *burn)
 {
-	g_array_sort(values, rb_bench_compare);
-	return g_array_index(values, gdouble, values->len / 2);
+	return (gdouble)(burn->writing_us - burn->called_us) / 1000.0;
 }
 
-/* a Check test only because the fixture asserts with Check */
-START_TEST(bench_concurrent_burns)
+static void
+rb_bench_concurrent(RbBenchArgs *args, guint n)
 {
-	g_autoptr(GPtrArray) args = g_ptr_array_new();
-	g_autoptr(RbTestService) service = rb_test_service_new_bus();
-	g_autoptr(RbTestClient) watcher = NULL;
-	g_autoptr(GArray) delays = g_array_new(FALSE, FALSE, sizeof(gdouble));
-	g_autoptr(GArray) worst = g_array_new(FALSE, FALSE, sizeof(gdouble));
-	g_autoptr(GArray) prepares = g_array_new(FALSE, FALSE, sizeof(gdouble));
-	g_autofree gchar *idle =
-		g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", RB_BENCH_RECORDERS);
-	RbTestClient *clients[RB_BENCH_RECORDERS];
-	guint8 start[2448] = {0};
-	gdouble max_delay = 0;
+	RbBenchDaemon *daemon = rb_bench_daemon_new(n, RB_BENCH_PACED_SPEC);
+	g_autofree gchar *name_delay = g_strdup_printf("%u paced burns: start delay, median", n);
+	g_autofree gchar *name_slowest = g_strdup_printf("%u paced burns: start delay, slowest", n);
+	g_autofree gchar *name_underruns = g_strdup_printf("%u paced burns: underruns", n);
+	g_autofree gchar *name_cpu = g_strdup_printf("%u paced burns: rawburnd CPU", n);
+	g_autofree gchar *name_rss = g_strdup_printf("%u paced burns: rawburnd RSS", n);
+	RbBenchFigure *delay = rb_bench_figure_new(args->bench, name_delay, "ms", NULL);
+	RbBenchFigure *slowest = rb_bench_figure_new(args->bench, name_slowest, "ms", NULL);
+	RbBenchFigure *underruns = rb_bench_figure_new(args->bench, name_underruns, "", NULL);
+	RbBenchFigure *cpu = rb_bench_figure_new(args->bench, name_cpu, "% of a core", NULL);
+	RbBenchFigure *rss = rb_bench_figure_new(args->bench, name_rss, "KiB", NULL);
 
-	for (guint i = 0; i <= RB_BENCH_RECORDERS; i++) {
-		g_ptr_array_add(args, (gpointer) "--virtual-recorder");
-		g_ptr_array_add(args, (gpointer) "media=cd-r-80,realtime=false");
+	if (n == 64) {
+		rb_bench_figure_set_target(slowest, "≤ 100 ms");
+		rb_bench_figure_set_target(underruns, "0");
 	}
-	g_ptr_array_add(args, (gpointer) "--max-virtual-recorders");
-	g_ptr_array_add(args, (gpointer) "40");
-	g_ptr_array_add(args, (gpointer) "--fifo-size");
-	g_ptr_array_add(args, (gpointer) "4");
-	g_ptr_array_add(args, NULL);
-	rb_test_service_start_daemon(service, (const gchar *const *)args->pdata);
-	watcher = rb_test_client_new(service);
-	for (guint i = 0; i < RB_BENCH_RECORDERS; i++) {
-		g_autofree gchar *path = g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", i);
-		clients[i] = rb_test_client_new(service);
-		rb_test_client_wait_for_drive(clients[i], path);
+	for (guint run = 0; run <= rb_bench_get_runs(args->bench); run++) {
+		g_autoptr(GArray) delays = g_array_new(FALSE, FALSE, sizeof(gdouble));
+		RbBenchRound round;
+		guint64 round_underruns = 0;
+		gboolean have_underruns = TRUE;
+
+		rb_bench_round_run(daemon, args->stream, n, &round);
+		rb_bench_round_assert_ok(&round);
+		for (guint i = 0; i < n; i++) {
+			gdouble ms = rb_bench_delay_ms(&round.burns[i]);
+			guint64 count = 0;
+
+			g_array_append_val(delays, ms);
+			if (rb_bench_daemon_report_number(
+				    daemon, i, rb_bench_underrun_keys, &count))
+				round_underruns += count;
+			else
+				have_underruns = FALSE;
+			rb_bench_daemon_reload(daemon, i);
+		}
+		/* the first round warms the daemon up and is not counted */
+		if (run > 0) {
+			rb_bench_figure_add(delay, rb_bench_quantile(delays, 0.5));
+			rb_bench_figure_add(slowest, rb_bench_quantile(delays, 1));
+			if (have_underruns)
+				rb_bench_figure_add(underruns, (gdouble)round_underruns);
+			rb_bench_figure_add(cpu,
+					    rb_bench_cpu_percent(&round.at_call,
+								 &round.at_last_finishing,
+								 round.last_finishing_us -
+									 round.burns[0].called_us));
+			rb_bench_figure_add(rss, (gdouble)round.max_rss_kib);
+		}
+		rb_bench_round_clear(&round);
 	}
-	rb_test_client_wait_for_drive(watcher, idle);
-
-	for (guint r = 0; r < RB_BENCH_ROUNDS; r++) {
-		RbBenchRound round = {{0}};
-		RbTestPending burns[RB_BENCH_RECORDERS];
-		gint writers[RB_BENCH_RECORDERS];
-		guint subscription = g_dbus_connection_signal_subscribe(watcher->connection,
-									RB_DBUS_NAME,
-									RB_TEST_FORMAT,
-									"Update",
-									NULL,
-									NULL,
-									G_DBUS_SIGNAL_FLAGS_NONE,
-									rb_bench_on_update,
-									&round,
-									NULL);
-		gint64 prepare_start;
-		gdouble prepare_ms;
-		gdouble round_worst = 0;
-		g_autofree gchar *prepared = NULL;
-		g_autofree gchar *released = NULL;
-
-		for (guint i = 0; i < RB_BENCH_RECORDERS; i++) {
-			g_autofree gchar *path =
-				g_strdup_printf(RB_DBUS_RECORDERS_PATH "/virtual%u", i);
-			g_autoptr(GUnixFDList) fds = NULL;
-			gint pipe_fds[2];
-
-			g_assert(pipe(pipe_fds) == 0);
-			g_assert(write(pipe_fds[1], start, sizeof(start)) == sizeof(start));
-			writers[i] = pipe_fds[1];
-			fds = rb_test_fd_list_new(pipe_fds[0]);
-			close(pipe_fds[0]);
-			round.sent_us[i] = g_get_monotonic_time();
-			rb_test_client_call_async(
-				clients[i],
-				path,
-				RB_TEST_FORMAT,
-				"Burn",
-				g_variant_new_parsed("(@h 0, {'SectorType': <uint32 3>})"),
-				fds,
-				&burns[i]);
-		}
-		/* an idle recorder, while all the others start their burns */
-		prepare_start = g_get_monotonic_time();
-		prepared = rb_test_client_call(
-			watcher, idle, RB_TEST_FORMAT, "PrepareMedia", NULL, NULL, NULL);
-		prepare_ms = (gdouble)(g_get_monotonic_time() - prepare_start) / 1000.0;
-		g_array_append_val(prepares, prepare_ms);
-		released = rb_test_client_call(
-			watcher, idle, RB_TEST_FORMAT, "ReleaseMedia", NULL, NULL, NULL);
-		while (round.n_writing < RB_BENCH_RECORDERS)
-			g_main_context_iteration(NULL, TRUE);
-		for (guint i = 0; i < RB_BENCH_RECORDERS; i++) {
-			gdouble delay = (gdouble)(round.writing_us[i] - round.sent_us[i]) / 1000.0;
-			g_array_append_val(delays, delay);
-			round_worst = MAX(round_worst, delay);
-			max_delay = MAX(max_delay, delay);
-		}
-		g_array_append_val(worst, round_worst);
-		/* the streams end here: each burn fails, its recorder is free again */
-		for (guint i = 0; i < RB_BENCH_RECORDERS; i++)
-			close(writers[i]);
-		for (guint i = 0; i < RB_BENCH_RECORDERS; i++) {
-			rb_test_pending_wait(&burns[i]);
-			rb_test_pending_clear(&burns[i]);
-		}
-		rb_test_signal_unsubscribe(watcher->connection, subscription);
-	}
-	g_print("%u burns at once, %u rounds:\n", RB_BENCH_RECORDERS, RB_BENCH_ROUNDS);
-	g_print("  Burn call to WRITING: median %.1f ms, median of the slowest per round %.1f "
-		"ms, slowest %.1f ms\n",
-		rb_bench_median(delays),
-		rb_bench_median(worst),
-		max_delay);
-	g_print("  an idle recorder's PrepareMedia meanwhile: median %.1f ms\n",
-		rb_bench_median(prepares));
-	for (guint i = 0; i < RB_BENCH_RECORDERS; i++)
-		rb_test_client_free(clients[i]);
-	rb_test_service_stop_daemon(service);
+	rb_bench_daemon_free(daemon);
+	rb_bench_figure_report(delay);
+	rb_bench_figure_report(slowest);
+	rb_bench_figure_report(underruns);
+	rb_bench_figure_report(cpu);
+	rb_bench_figure_report(rss);
 }
-END_TEST
+
+static void
+rb_bench_all(gpointer data)
+{
+	RbBenchArgs *args = data;
+
+	args->stream = rb_bench_stream_new(RB_BENCH_PROGRAM_SECTORS);
+	for (guint i = 0; i < G_N_ELEMENTS(rb_bench_counts); i++)
+		rb_bench_concurrent(args, rb_bench_counts[i]);
+	g_bytes_unref(args->stream);
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	Suite *suite = suite_create("bench");
-	TCase *tc = tcase_create("bench");
+	RbBenchArgs args = {rb_bench_new(&argc, &argv), NULL};
+	gint status = rb_bench_run(rb_bench_all, &args);
 
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, bench_concurrent_burns);
-	suite_add_tcase(suite, tc);
-	return rb_test_run_suite(suite);
+	rb_bench_free(args.bench);
+	return status;
 }

@@ -6,9 +6,11 @@
  * output), for CUE sheets of ~300 MB of audio (BINARY, and MOTOROLA, whose
  * samples are swapped) and of Mode 1 raw sectors (scrambled on the way),
  * against plain read/write copying of the same BIN to /dev/null (what
- * `cat FILE > /dev/null` does) in the same run, interleaved; medians of 5
- * runs after a warm-up, with their spread, and the peak RSS growth while
- * streaming (the stream holds one sector per source, whatever the disc).
+ * `cat FILE > /dev/null` does) beside each run, interleaved; after a
+ * warm-up, --runs runs: rates as medians with min–max, ratios to cat taken
+ * run by run; and the peak RSS growth of the warm-up's stream (the stream
+ * holds one sector per source, whatever the disc), once per process as the
+ * peak only grows.
  * Numbers only: nothing here is asserted on time.
  */
 #include "config.h"
@@ -23,14 +25,8 @@
 #include "rb-bench.h"
 #include "rb-disc-image.h"
 
-#define RB_BENCH_RUNS 5
 #define RB_BENCH_SECTORS 127500 /* 28:20:00, 300 MB of 2352-byte sectors */
 #define RB_BENCH_CHUNK 32
-
-typedef struct {
-	const gchar *name;
-	gdouble seconds[RB_BENCH_RUNS];
-} RbBenchFigure;
 
 /* RB_BENCH_SECTORS sectors: a pattern, or Mode 1 sectors as READ CD gives them */
 static void
@@ -95,46 +91,33 @@ rb_bench_stream(const gchar *cue, guint64 *stream_bytes)
 	return (gdouble)(g_get_monotonic_time() - started) / G_USEC_PER_SEC;
 }
 
-static void
-rb_bench_print(const RbBenchFigure *figure, const RbBenchFigure *baseline)
-{
-	gdouble sorted[RB_BENCH_RUNS];
-	gdouble ratios[RB_BENCH_RUNS];
-	gdouble bytes = (gdouble)RB_BENCH_SECTORS * RB_CD_MAIN_SIZE;
-
-	memcpy(sorted, figure->seconds, sizeof(sorted));
-	qsort(sorted, RB_BENCH_RUNS, sizeof(gdouble), rb_bench_compare);
-	/* each run against the cat run just before it, then the median of those */
-	for (guint i = 0; i < RB_BENCH_RUNS; i++)
-		ratios[i] = baseline->seconds[i] / figure->seconds[i];
-	qsort(ratios, RB_BENCH_RUNS, sizeof(gdouble), rb_bench_compare);
-	g_print("%s: %.0f MB/s of the BIN (%.0f-%.0f), %.3f s; %s %.2f of cat's rate\n",
-		figure->name,
-		bytes / sorted[RB_BENCH_RUNS / 2] / 1e6,
-		bytes / sorted[RB_BENCH_RUNS - 1] / 1e6,
-		bytes / sorted[0] / 1e6,
-		sorted[RB_BENCH_RUNS / 2],
-		figure == baseline ? "baseline," : "ratio",
-		ratios[RB_BENCH_RUNS / 2]);
-}
-
 int
-main(void)
+main(int argc, char **argv)
 {
+	static const gchar *const names[] = {
+		"CUE BINARY audio", "CUE MOTOROLA audio (swapped)", "CUE MODE1/2352 (scrambled)"};
+	RbBench *bench = rb_bench_new(&argc, &argv);
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *dir = g_dir_make_tmp("rawburn-bench-disc-XXXXXX", &error);
+	g_autofree gchar *dir = NULL;
 	g_autofree gchar *audio_bin = NULL;
 	g_autofree gchar *mode1_bin = NULL;
 	g_autofree gchar *cues[3] = {NULL};
-	RbBenchFigure cat = {"cat of the audio BIN"};
-	RbBenchFigure figures[3] = {{"CUE BINARY audio"},
-				    {"CUE MOTOROLA audio (swapped)"},
-				    {"CUE MODE1/2352 (scrambled)"}};
+	RbBenchFigure *cat =
+		rb_bench_figure_new(bench, "cat of a 300 MB BIN to /dev/null", "MB/s", NULL);
+	RbBenchFigure *figures[3];
+	RbBenchFigure *rss =
+		rb_bench_figure_new(bench, "CUE stream, peak RSS growth over a disc", "KiB", NULL);
+	gdouble bytes = (gdouble)RB_BENCH_SECTORS * RB_CD_MAIN_SIZE;
 	guint64 stream_bytes = 0;
-	glong rss_before, rss_after;
+	glong rss_before;
 
+	/* the files on tmpfs, as cat's and the other benchmarks' */
+	g_setenv("TMPDIR", rb_bench_tmpfs_dir(), TRUE);
+	dir = g_dir_make_tmp("rawburn-bench-disc-XXXXXX", &error);
 	if (dir == NULL)
 		g_error("%s", error->message);
+	for (guint i = 0; i < 3; i++)
+		figures[i] = rb_bench_figure_new(bench, names[i], "MB/s of the BIN", "cat");
 	audio_bin = g_build_filename(dir, "audio.bin", NULL);
 	mode1_bin = g_build_filename(dir, "mode1.bin", NULL);
 	rb_bench_write_bin(audio_bin, FALSE);
@@ -152,11 +135,16 @@ main(void)
 	rb_bench_cat(mode1_bin);
 	rss_before = rb_bench_maxrss_kib();
 	rb_bench_stream(cues[2], &stream_bytes);
-	rss_after = rb_bench_maxrss_kib();
-	for (guint run = 0; run < RB_BENCH_RUNS; run++) {
-		cat.seconds[run] = rb_bench_cat(audio_bin);
+	rb_bench_figure_add(rss, (gdouble)(rb_bench_maxrss_kib() - rss_before));
+	for (guint run = 0; run < rb_bench_get_runs(bench); run++) {
+		gdouble cat_rate = bytes / rb_bench_cat(audio_bin) / 1e6;
+
+		rb_bench_figure_add(cat, cat_rate);
 		for (guint i = 0; i < 3; i++)
-			figures[i].seconds[run] = rb_bench_stream(cues[i], &stream_bytes);
+			rb_bench_figure_add_pair(figures[i],
+						 bytes / rb_bench_stream(cues[i], &stream_bytes) /
+							 1e6,
+						 cat_rate);
 	}
 	for (guint i = 0; i < 3; i++)
 		g_unlink(cues[i]);
@@ -164,15 +152,10 @@ main(void)
 	g_unlink(mode1_bin);
 	g_rmdir(dir);
 
-	rb_bench_print(&cat, &cat);
+	rb_bench_figure_report(cat);
 	for (guint i = 0; i < 3; i++)
-		rb_bench_print(&figures[i], &cat);
-	g_print("stream: %.0f MB of 2448-byte sectors per disc (lead-in and lead-out "
-		"included); peak RSS +%ld KiB over a whole disc (%ld -> %ld KiB)\n",
-		(gdouble)stream_bytes / 1e6,
-		rss_after - rss_before,
-		rss_before,
-		rss_after);
-	g_print("medians of %d interleaved runs after a warm-up (min-max)\n", RB_BENCH_RUNS);
+		rb_bench_figure_report(figures[i]);
+	rb_bench_figure_report(rss);
+	rb_bench_free(bench);
 	return 0;
 }

@@ -5,12 +5,15 @@
  * disc of ~700 MB of track data each (the reader serves a pattern from
  * memory, the stream is discarded), against plain read/write copying of
  * the same number of bytes from a file in the temporary directory to
- * /dev/null (what `cat FILE > /dev/null` does), in the same run; medians of
- * 5 runs, and the peak RSS growth while producing. Numbers only: nothing
- * here is asserted on time.
+ * /dev/null (what `cat FILE > /dev/null` does) beside each run (the file on
+ * tmpfs); after a warm-up run, --runs runs, interleaved: rates as medians
+ * with min–max, ratios to cat taken run by run; and the peak RSS growth of
+ * the first (warm-up) Mode 1 run, once per process as the peak only grows.
+ * Numbers only: nothing here is asserted on time.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -21,7 +24,6 @@
 #include "rb-bench.h"
 #include "rb-image.h"
 
-#define RB_BENCH_RUNS 5
 #define RB_BENCH_TRACK_BYTES (700ull * 1000 * 1000)
 #define RB_BENCH_PATTERN (1024 * 1024)
 #define RB_BENCH_CHUNK 64
@@ -77,18 +79,11 @@ rb_bench_produce(RbCdSectorType type, guint32 n_sectors, guint8 *pattern, guint6
 	return (gdouble)(g_get_monotonic_time() - started) / G_USEC_PER_SEC;
 }
 
-static gdouble
-rb_bench_median(gdouble *values)
-{
-	qsort(values, RB_BENCH_RUNS, sizeof(gdouble), rb_bench_compare);
-	return values[RB_BENCH_RUNS / 2];
-}
-
 int
-main(void)
+main(int argc, char **argv)
 {
+	RbBench *bench = rb_bench_new(&argc, &argv);
 	g_autofree guint8 *pattern = g_malloc(RB_BENCH_PATTERN);
-	g_autoptr(GError) error = NULL;
 	g_autofree gchar *path = NULL;
 	guint32 audio_sectors = (guint32)(RB_BENCH_TRACK_BYTES / RB_CD_MAIN_SIZE);
 	guint32 mode1_sectors = (guint32)(RB_BENCH_TRACK_BYTES / 2048);
@@ -96,19 +91,26 @@ main(void)
 	guint64 mode1_bytes = (guint64)mode1_sectors * 2048;
 	guint64 audio_stream = 0;
 	guint64 mode1_stream = 0;
-	gdouble audio[RB_BENCH_RUNS];
-	gdouble mode1[RB_BENCH_RUNS];
-	gdouble cat[RB_BENCH_RUNS];
-	gdouble audio_rate, mode1_rate, cat_rate;
-	glong rss_before, rss_after;
+	RbBenchFigure *cat =
+		rb_bench_figure_new(bench, "cat of a 700 MB file to /dev/null", "MB/s", NULL);
+	RbBenchFigure *audio =
+		rb_bench_figure_new(bench, "image producer, audio track data", "MB/s", "cat");
+	RbBenchFigure *mode1 =
+		rb_bench_figure_new(bench, "image producer, Mode 1 user data", "MB/s", "cat");
+	RbBenchFigure *rss = rb_bench_figure_new(
+		bench, "image producer, peak RSS growth of a Mode 1 image", "KiB", NULL);
+	glong rss_before;
 	gint fd;
 
+	rb_bench_figure_set_target(audio, "≥ 0.5× cat");
+	rb_bench_figure_set_target(mode1, "≥ 200 MB/s");
 	for (gsize i = 0; i < RB_BENCH_PATTERN; i++)
 		pattern[i] = (guint8)(i * 31 + i / 2352);
-	/* the file cat copies: the audio track's bytes, written once */
-	fd = g_file_open_tmp("rawburn-bench-image-XXXXXX", &path, &error);
+	/* the file cat copies: the audio track's bytes, written once, on tmpfs */
+	path = g_build_filename(rb_bench_tmpfs_dir(), "rawburn-bench-image-XXXXXX", NULL);
+	fd = g_mkstemp(path);
 	if (fd < 0)
-		g_error("%s", error->message);
+		g_error("cannot create %s: %s", path, g_strerror(errno));
 	for (guint64 at = 0; at < audio_bytes; at += RB_BENCH_PATTERN) {
 		gsize n = (gsize)MIN((guint64)RB_BENCH_PATTERN, audio_bytes - at);
 		if (write(fd, pattern, n) != (gssize)n)
@@ -116,47 +118,34 @@ main(void)
 	}
 	close(fd);
 
-	/* the first Mode 1 run alone, for the peak RSS it adds */
+	/* the warm-up, not counted: the first Mode 1 run alone for the peak RSS it adds */
 	rss_before = rb_bench_maxrss_kib();
-	mode1[0] = rb_bench_produce(RB_CD_SECTOR_MODE1, mode1_sectors, pattern, &mode1_stream);
-	rss_after = rb_bench_maxrss_kib();
-	for (guint run = 0; run < RB_BENCH_RUNS; run++) {
-		cat[run] = rb_bench_cat(path);
-		audio[run] =
-			rb_bench_produce(RB_CD_SECTOR_AUDIO, audio_sectors, pattern, &audio_stream);
-		if (run > 0)
-			mode1[run] = rb_bench_produce(
-				RB_CD_SECTOR_MODE1, mode1_sectors, pattern, &mode1_stream);
+	rb_bench_produce(RB_CD_SECTOR_MODE1, mode1_sectors, pattern, &mode1_stream);
+	rb_bench_figure_add(rss, (gdouble)(rb_bench_maxrss_kib() - rss_before));
+	rb_bench_cat(path);
+	rb_bench_produce(RB_CD_SECTOR_AUDIO, audio_sectors, pattern, &audio_stream);
+	for (guint run = 0; run < rb_bench_get_runs(bench); run++) {
+		gdouble cat_rate = (gdouble)audio_bytes / rb_bench_cat(path) / 1e6;
+		gdouble audio_rate =
+			(gdouble)audio_bytes /
+			rb_bench_produce(
+				RB_CD_SECTOR_AUDIO, audio_sectors, pattern, &audio_stream) /
+			1e6;
+		gdouble mode1_rate =
+			(gdouble)mode1_bytes /
+			rb_bench_produce(
+				RB_CD_SECTOR_MODE1, mode1_sectors, pattern, &mode1_stream) /
+			1e6;
+
+		rb_bench_figure_add(cat, cat_rate);
+		rb_bench_figure_add_pair(audio, audio_rate, cat_rate);
+		rb_bench_figure_add_pair(mode1, mode1_rate, cat_rate);
 	}
 	g_unlink(path);
-
-	cat_rate = (gdouble)audio_bytes / rb_bench_median(cat) / 1e6;
-	audio_rate = (gdouble)audio_bytes / rb_bench_median(audio) / 1e6;
-	mode1_rate = (gdouble)mode1_bytes / rb_bench_median(mode1) / 1e6;
-	g_print("cat (read/write to /dev/null): %.0f MB in %.3f s: %.0f MB/s\n",
-		(gdouble)audio_bytes / 1e6,
-		rb_bench_median(cat),
-		cat_rate);
-	g_print("audio image: %u track sectors, %.0f MB of track data (%.0f MB of stream) in "
-		"%.3f s: %.0f MB/s of track data; audio / cat = %.2f (goal >= 0.5)\n",
-		audio_sectors,
-		(gdouble)audio_bytes / 1e6,
-		(gdouble)audio_stream / 1e6,
-		rb_bench_median(audio),
-		audio_rate,
-		audio_rate / cat_rate);
-	g_print("Mode 1 image: %u track sectors, %.0f MB of user data (%.0f MB of stream) in "
-		"%.3f s: %.0f MB/s of user data (goal >= 200); Mode 1 / cat = %.2f\n",
-		mode1_sectors,
-		(gdouble)mode1_bytes / 1e6,
-		(gdouble)mode1_stream / 1e6,
-		rb_bench_median(mode1),
-		mode1_rate,
-		mode1_rate / cat_rate);
-	g_print("peak RSS: %ld KiB before the first Mode 1 image, %ld KiB after: +%ld KiB\n",
-		rss_before,
-		rss_after,
-		rss_after - rss_before);
-	g_print("medians of %d runs\n", RB_BENCH_RUNS);
+	rb_bench_figure_report(cat);
+	rb_bench_figure_report(audio);
+	rb_bench_figure_report(mode1);
+	rb_bench_figure_report(rss);
+	rb_bench_free(bench);
 	return 0;
 }

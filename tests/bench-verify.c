@@ -4,24 +4,29 @@
  * `make bench`: verify rate against burn rate in the same run. A ~100 MB
  * raw stream is burned unpaced with Burn's Verify to a virtual recorder;
  * the Update signals' arrival times split the run into the write phase
- * (action 2 to action 3) and the read-back (action 4 to the reply). Medians
- * of a few runs, each on a fresh daemon and disc. Numbers only.
+ * (action 2 to action 3) and the read-back (action 4 to the reply). After a
+ * warm-up burn, --runs burns on one rawburnd (as a service runs it), a
+ * blank disc each: rates as medians with min–max, the verify's ratio to
+ * the write of the same burn taken burn by burn. Numbers only.
  */
 #include "config.h"
 
 #include <gio/gunixfdlist.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "rb-dao-stream.h"
 #include "rb-error.h"
-#include "rb-test-client.h"
-#include "rb-test-service.h"
+#include "rb-bench-daemon.h"
 
-#define RB_BENCH_RUNS 3
 /* ~100 MB of stream: the lead-in, 40,000 program sectors and the lead-out */
 #define RB_BENCH_PROGRAM_SECTORS 40000
 #define RB_BENCH_RECORDER RB_DBUS_RECORDERS_PATH "/virtual0"
+
+typedef struct {
+	RbBench *bench;
+} RbBenchArgs;
 
 typedef struct {
 	gint64 writing_us;
@@ -70,40 +75,30 @@ rb_bench_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
 	return TRUE;
 }
 
-static gint
-rb_bench_compare_double(gconstpointer a, gconstpointer b)
+static void
+rb_bench_verify(gpointer data)
 {
-	gdouble x = *(const gdouble *)a;
-	gdouble y = *(const gdouble *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* a Check test, as the test helpers assert with Check */
-START_TEST(bench_verify)
-{
+	RbBenchArgs *args = data;
 	const RbDaoTrack tracks[] = {{0, RB_BENCH_PROGRAM_SECTORS}};
-	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,realtime=false", NULL};
 	g_autoptr(RbDaoStream) stream =
 		rb_dao_stream_new(-22650, tracks, 1, 2, rb_bench_main, NULL, NULL, NULL);
 	gint fd = rb_test_stream_to_file(stream);
-	gdouble write_rates[RB_BENCH_RUNS];
-	gdouble verify_rates[RB_BENCH_RUNS];
-	gdouble verify_sectors[RB_BENCH_RUNS];
+	RbBenchDaemon *daemon = rb_bench_daemon_new(1, "media=cd-r-80,realtime=false");
+	RbBenchFigure *write_rate = rb_bench_figure_new(
+		args->bench, "unpaced Burn with Verify: write phase", "MB/s", NULL);
+	RbBenchFigure *verify_rate = rb_bench_figure_new(
+		args->bench, "unpaced Burn with Verify: read-back", "MB/s", "write");
 
-	for (guint run = 0; run < RB_BENCH_RUNS; run++) {
-		g_autoptr(RbTestService) service = rb_test_service_new_bus();
-		g_autoptr(RbTestClient) client = NULL;
+	/* run 0 warms up and is not counted */
+	for (guint run = 0; run <= rb_bench_get_runs(args->bench); run++) {
 		g_autoptr(GUnixFDList) fds = NULL;
 		RbTestPending pending = {0};
 		RbBenchTimes t = {0};
+		gdouble write_mbs;
 		gint64 end_us;
 		guint id;
 
-		rb_test_service_start_daemon(service, args);
-		client = rb_test_client_new(service);
-		rb_test_client_wait_for_drive(client, RB_BENCH_RECORDER);
-		id = g_dbus_connection_signal_subscribe(client->connection,
+		id = g_dbus_connection_signal_subscribe(daemon->client->connection,
 							RB_DBUS_NAME,
 							RB_TEST_FORMAT,
 							"Update",
@@ -115,51 +110,45 @@ START_TEST(bench_verify)
 							NULL);
 		lseek(fd, 0, SEEK_SET);
 		fds = rb_test_fd_list_new(fd);
-		rb_test_client_call_async(client,
+		rb_test_client_call_async(daemon->client,
 					  RB_BENCH_RECORDER,
 					  RB_TEST_FORMAT,
 					  "Burn",
 					  g_variant_new_parsed("(@h 0, {'Verify': <true>})"),
 					  fds,
 					  &pending);
-		rb_test_pending_wait(&pending);
+		while (!pending.done)
+			g_main_context_iteration(NULL, TRUE);
 		end_us = g_get_monotonic_time();
 		ck_assert_msg(
 			pending.error_name == NULL, "%s: %s", pending.error_name, pending.message);
-		/* stream bytes sent from the lead-in start; main channel + Q read back */
-		write_rates[run] = (gdouble)((gint64)t.last_written - t.start_lba + 1) * 2448 /
-				   (gdouble)(t.finishing_us - t.writing_us);
-		verify_sectors[run] = (gdouble)t.last_read + 150 + 1;
-		verify_rates[run] = verify_sectors[run] * 2368 / (gdouble)(end_us - t.verifying_us);
-		rb_test_signal_unsubscribe(client->connection, id);
+		/* stream bytes sent from the lead-in start; main channel + Q read
+		 * back; bytes per microsecond are MB/s */
+		write_mbs = (gdouble)((gint64)t.last_written - t.start_lba + 1) * 2448 /
+			    (gdouble)(t.finishing_us - t.writing_us);
+		if (run > 0) {
+			rb_bench_figure_add(write_rate, write_mbs);
+			rb_bench_figure_add_pair(verify_rate,
+						 ((gdouble)t.last_read + 150 + 1) * 2368 /
+							 (gdouble)(end_us - t.verifying_us),
+						 write_mbs);
+		}
+		rb_test_signal_unsubscribe(daemon->client->connection, id);
 		rb_test_pending_clear(&pending);
-		rb_test_service_stop_daemon(service);
+		rb_bench_daemon_reload(daemon, 0);
 	}
-	qsort(write_rates, RB_BENCH_RUNS, sizeof(gdouble), rb_bench_compare_double);
-	qsort(verify_rates, RB_BENCH_RUNS, sizeof(gdouble), rb_bench_compare_double);
-	/* bytes per microsecond are MB/s */
-	fflush(stdout);
-	printf("verify vs burn (virtual recorder, unpaced, %d program sectors, median of %d): "
-	       "write %.0f MB/s, verify %.0f MB/s (%.0f sectors read back), ratio %.2f\n",
-	       RB_BENCH_PROGRAM_SECTORS,
-	       RB_BENCH_RUNS,
-	       write_rates[RB_BENCH_RUNS / 2],
-	       verify_rates[RB_BENCH_RUNS / 2],
-	       verify_sectors[0],
-	       verify_rates[RB_BENCH_RUNS / 2] / write_rates[RB_BENCH_RUNS / 2]);
-	fflush(stdout);
 	close(fd);
+	rb_bench_daemon_free(daemon);
+	rb_bench_figure_report(write_rate);
+	rb_bench_figure_report(verify_rate);
 }
-END_TEST
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	Suite *suite = suite_create("bench-verify");
-	TCase *tc = tcase_create("bench");
+	RbBenchArgs args = {rb_bench_new(&argc, &argv)};
+	gint status = rb_bench_run(rb_bench_verify, &args);
 
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, bench_verify);
-	suite_add_tcase(suite, tc);
-	return rb_test_run_suite(suite);
+	rb_bench_free(args.bench);
+	return status;
 }

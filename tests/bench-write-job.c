@@ -1,25 +1,38 @@
 /*
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `make bench`: burns a ~200 MB raw image (sector type 3) through the write
- * job to an emulated drive that records to a file in the same temporary
- * directory, and times dd copying the same image to /dev/null and to a file
- * for comparison. Prints numbers only; nothing is asserted.
+ * `make bench`: the write job's unpaced throughput. A ~700 MB raw image
+ * (sector type 3) on tmpfs; the job reads it from a pipe a thread fills
+ * from the file, and writes it to an emulated drive (not paced) whose disc
+ * lives in an unlinked file on the same tmpfs; timed from PREPARING to the
+ * start of FINISHING (the drive's finishing is no throughput). Beside each
+ * run, as baselines of the same bytes on the same tmpfs: `dd bs=1M` from
+ * the image to a file, and `cat image | dd bs=1M` to a file (a pipe in
+ * between, as the job has). After a warm-up run, --runs runs of each,
+ * interleaved; the job's MB/s as median with min–max and its ratios to
+ * each baseline taken run by run. Numbers only: nothing is asserted.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "rb-bench.h"
 #include "rb-dao-stream.h"
 #include "rb-mmc-cdb.h"
 #include "rb-vdrive-transport.h"
 #include "rb-write-job.h"
 
-#define RB_BENCH_BYTES (200 * 1000 * 1000)
+/* cd-r-80's lead-in start: the drive's, so nothing is skipped */
+#define RB_BENCH_LEADIN (-11634)
+#define RB_BENCH_BYTES (700 * 1000 * 1000)
+#define RB_BENCH_COPY (1024 * 1024)
 
 static gboolean
 rb_bench_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
@@ -29,36 +42,49 @@ rb_bench_main(gint32 lba, guint8 *main_data, gpointer user_data, GError **error)
 	return TRUE;
 }
 
-static gchar *
-rb_bench_make_image(gint32 leadin, guint64 *size, GError **error)
+static gboolean
+rb_bench_make_image(const gchar *path, guint64 *size, GError **error)
 {
 	g_autoptr(RbDaoStream) stream = NULL;
-	g_autofree guint8 *buf = NULL;
-	g_autofree gchar *path = NULL;
+	g_autofree guint8 *buf = g_malloc(512 * 2448);
 	RbDaoTrack track = {0, 0};
 	gint fd;
 
 	/* the program area that makes the whole stream about RB_BENCH_BYTES */
-	track.length = (guint32)(RB_BENCH_BYTES / 2448 + leadin - RB_DAO_LEADOUT_SECTORS);
-	stream = rb_dao_stream_new(leadin, &track, 1, 3, rb_bench_main, NULL, NULL, error);
+	track.length = (guint32)(RB_BENCH_BYTES / 2448 + RB_BENCH_LEADIN - RB_DAO_LEADOUT_SECTORS -
+				 RB_DAO_PREGAP_SECTORS);
+	stream = rb_dao_stream_new(RB_BENCH_LEADIN, &track, 1, 3, rb_bench_main, NULL, NULL, error);
 	if (stream == NULL)
-		return NULL;
-	fd = g_file_open_tmp("rawburn-bench-XXXXXX.img", &path, error);
-	if (fd < 0)
-		return NULL;
-	buf = g_malloc(512 * 2448);
-	for (gint32 lba = leadin; lba < rb_dao_stream_get_end_lba(stream);) {
+		return FALSE;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		g_set_error(error,
+			    G_IO_ERROR,
+			    g_io_error_from_errno(errno),
+			    "%s: %s",
+			    path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	for (gint32 lba = RB_BENCH_LEADIN; lba < rb_dao_stream_get_end_lba(stream);) {
 		guint n = (guint)MIN(512, rb_dao_stream_get_end_lba(stream) - lba);
+
 		if (!rb_dao_stream_get_sectors(stream, lba, n, buf, error) ||
 		    write(fd, buf, n * 2448) != (gssize)(n * 2448)) {
 			close(fd);
-			return NULL;
+			if (error != NULL && *error == NULL)
+				g_set_error(error,
+					    G_IO_ERROR,
+					    G_IO_ERROR_FAILED,
+					    "cannot write %s",
+					    path);
+			return FALSE;
 		}
 		lba += (gint32)n;
 	}
 	*size = (guint64)rb_dao_stream_get_n_sectors(stream) * 2448;
 	close(fd);
-	return g_steal_pointer(&path);
+	return TRUE;
 }
 
 typedef struct {
@@ -75,7 +101,32 @@ rb_bench_done_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 	run->done = TRUE;
 }
 
-/* seconds the job took from PREPARING to the end of FINISHING */
+/* the client's side of the pipe: the image file, as cat sends it */
+typedef struct {
+	const gchar *path;
+	gint fd;
+} RbBenchFeeder;
+
+static gpointer
+rb_bench_feed(gpointer user_data)
+{
+	RbBenchFeeder *feeder = user_data;
+	g_autofree guint8 *buf = g_malloc(RB_BENCH_COPY);
+	gint in = open(feeder->path, O_RDONLY | O_CLOEXEC);
+	gssize n;
+
+	while (in >= 0 && (n = read(in, buf, RB_BENCH_COPY)) > 0) {
+		/* a failed job closed its end: its error says why */
+		if (write(feeder->fd, buf, (gsize)n) != n)
+			break;
+	}
+	if (in >= 0)
+		close(in);
+	close(feeder->fd);
+	return NULL;
+}
+
+/* seconds the job took from PREPARING to the start of FINISHING */
 static gdouble
 rb_bench_burn(const gchar *image, GError **error)
 {
@@ -86,21 +137,18 @@ rb_bench_burn(const gchar *image, GError **error)
 	g_autoptr(RbWriteJob) job = NULL;
 	RbBenchRun run = {FALSE, NULL};
 	RbWriteJobParams params = {0};
+	RbBenchFeeder feeder = {image, -1};
+	GThread *thread;
 	gdouble seconds;
 	gint64 start;
-	gint fd;
+	gint fds[2];
 
-	if (spec == NULL)
+	if (spec == NULL || !g_unix_open_pipe(fds, FD_CLOEXEC, error))
 		return -1;
+	/* the disc's unlinked backing file goes to TMPDIR: tmpfs */
 	drive = rb_vdrive_new(spec);
 	transport = rb_vdrive_transport_new(drive);
-	fd = open(image, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		g_set_error(
-			error, G_IO_ERROR, g_io_error_from_errno(errno), "%s", g_strerror(errno));
-		return -1;
-	}
-	params.fd = fd;
+	params.fd = fds[0];
 	params.stream_first_lba = rb_vdrive_get_leadin_start(drive);
 	params.sector_type = 3;
 	params.leadin_start_lba = rb_vdrive_get_leadin_start(drive);
@@ -109,15 +157,18 @@ rb_bench_burn(const gchar *image, GError **error)
 	params.write_speed_kbps = RB_MMC_SPEED_MAX;
 	params.rotation = RB_MMC_ROTATION_CLV;
 	job = rb_write_job_new(transport, &params, error);
-	close(fd);
-	if (job == NULL)
+	close(fds[0]);
+	if (job == NULL) {
+		close(fds[1]);
 		return -1;
+	}
 	/* the drive's two one-second finishing polls are not throughput */
 	rb_write_job_set_time_scale(job, 0.001);
+	feeder.fd = fds[1];
 	start = g_get_monotonic_time();
+	thread = g_thread_new("bench-feeder", rb_bench_feed, &feeder);
 	rb_write_job_run_async(job, NULL, rb_bench_done_cb, &run);
-	/* from PREPARING to the end of the last WRITE: the FINISHING action
-	 * starts after both threads stopped */
+	/* the FINISHING action starts after both threads stopped */
 	while (!run.done) {
 		RbWriteProgress p;
 
@@ -130,6 +181,7 @@ rb_bench_burn(const gchar *image, GError **error)
 	seconds = (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	while (!run.done)
 		g_main_context_iteration(NULL, TRUE);
+	g_thread_join(thread);
 	if (run.error != NULL) {
 		g_propagate_error(error, run.error);
 		return -1;
@@ -137,75 +189,69 @@ rb_bench_burn(const gchar *image, GError **error)
 	return seconds;
 }
 
-static gdouble
-rb_bench_dd(const gchar *image, const gchar *target, GError **error)
-{
-	g_autofree gchar *if_arg = g_strdup_printf("if=%s", image);
-	g_autofree gchar *of_arg = g_strdup_printf("of=%s", target);
-	const gchar *argv[] = {"dd", if_arg, of_arg, "bs=1M", NULL};
-	gint64 start = g_get_monotonic_time();
-	gint status;
-
-	if (!g_spawn_sync(NULL,
-			  (gchar **)argv,
-			  NULL,
-			  G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-				  G_SPAWN_STDERR_TO_DEV_NULL,
-			  NULL,
-			  NULL,
-			  NULL,
-			  NULL,
-			  &status,
-			  error) ||
-	    !g_spawn_check_wait_status(status, error))
-		return -1;
-	return (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
-}
-
 int
 main(int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
+	g_autofree gchar *dir = NULL;
 	g_autofree gchar *image = NULL;
 	g_autofree gchar *copy = NULL;
+	RbBench *bench = rb_bench_new(&argc, &argv);
+	RbBenchFigure *vs_dd;
+	RbBenchFigure *vs_cat_dd;
 	guint64 size = 0;
 	gdouble mb;
-	gdouble t_job;
-	gdouble t_null;
-	gdouble t_file;
+	gint status = EXIT_SUCCESS;
 
-	image = rb_bench_make_image(-11634, &size, &error);
-	if (image == NULL) {
-		g_printerr("bench: %s\n", error->message);
+	/* before anything reads it: the virtual disc's file on tmpfs too */
+	g_setenv("TMPDIR", rb_bench_tmpfs_dir(), TRUE);
+	signal(SIGPIPE, SIG_IGN);
+	dir = g_dir_make_tmp("rawburn-bench-write-XXXXXX", &error);
+	if (dir == NULL) {
+		g_printerr("bench-write-job: %s\n", error->message);
 		return EXIT_FAILURE;
 	}
-	copy = g_strconcat(image, ".copy", NULL);
+	image = g_build_filename(dir, "image.raw", NULL);
+	copy = g_build_filename(dir, "copy.raw", NULL);
+	if (!rb_bench_make_image(image, &size, &error)) {
+		g_printerr("bench-write-job: %s\n", error->message);
+		g_unlink(image);
+		g_rmdir(dir);
+		return EXIT_FAILURE;
+	}
 	mb = (gdouble)size / 1e6;
-	/* the image was just written: all three read it from the page cache */
-	t_job = rb_bench_burn(image, &error);
-	if (t_job < 0) {
-		g_printerr("bench: write job: %s\n", error->message);
-		unlink(image);
-		return EXIT_FAILURE;
+	vs_dd = rb_bench_figure_new(
+		bench, "unpaced write job, pipe to virtual recorder, vs dd", "MB/s", "dd");
+	vs_cat_dd = rb_bench_figure_new(bench,
+					"unpaced write job, pipe to virtual recorder, vs cat | dd",
+					"MB/s",
+					"cat | dd");
+	rb_bench_figure_set_target(vs_dd, "≥ 0.6× dd");
+	/* run 0 warms up: the page cache, the code, the tmpfs pages */
+	for (guint run = 0; run <= rb_bench_get_runs(bench); run++) {
+		gdouble t_job = rb_bench_burn(image, &error);
+		gdouble t_dd = t_job >= 0 ? rb_bench_dd(image, NULL, copy, &error) : -1;
+		gdouble t_cat_dd;
+
+		g_unlink(copy);
+		t_cat_dd = t_dd >= 0 ? rb_bench_dd(NULL, image, copy, &error) : -1;
+		g_unlink(copy);
+		if (t_cat_dd < 0) {
+			g_printerr("bench-write-job: %s\n", error->message);
+			status = EXIT_FAILURE;
+			break;
+		}
+		if (run > 0) {
+			rb_bench_figure_add_pair(vs_dd, mb / t_job, mb / t_dd);
+			rb_bench_figure_add_pair(vs_cat_dd, mb / t_job, mb / t_cat_dd);
+		}
 	}
-	t_null = rb_bench_dd(image, "/dev/null", &error);
-	t_file = t_null >= 0 ? rb_bench_dd(image, copy, &error) : -1;
-	unlink(copy);
-	unlink(image);
-	if (t_file < 0) {
-		g_printerr("bench: dd: %s\n", error->message);
-		return EXIT_FAILURE;
+	g_unlink(image);
+	g_rmdir(dir);
+	if (status == EXIT_SUCCESS) {
+		rb_bench_figure_report(vs_dd);
+		rb_bench_figure_report(vs_cat_dd);
 	}
-	printf("image                      %.1f MB, %" G_GUINT64_FORMAT
-	       " sectors of 2448 bytes (type 3)\n",
-	       mb,
-	       size / 2448);
-	printf("write job -> virtual drive %.2f s  %.1f MB/s\n", t_job, mb / t_job);
-	printf("dd bs=1M -> /dev/null      %.2f s  %.1f MB/s\n", t_null, mb / t_null);
-	printf("dd bs=1M -> file           %.2f s  %.1f MB/s\n", t_file, mb / t_file);
-	printf("job / dd-to-file           %.2f\n", (mb / t_job) / (mb / t_file));
-	printf("job / dd-to-null           %.2f\n", (mb / t_job) / (mb / t_null));
-	printf("allocations per sector     0 (ring preallocated; read() into it, WRITE(10) "
-	       "from it; one lock per read and per WRITE)\n");
-	return EXIT_SUCCESS;
+	rb_bench_free(bench);
+	return status;
 }

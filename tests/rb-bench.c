@@ -141,9 +141,8 @@ rb_bench_quantile(GArray *values, gdouble quantile)
 	/* nearest rank: the smallest value with at least @quantile of all at
 	 * or below it */
 	rank = quantile * values->len;
-	return g_array_index(values,
-			     gdouble,
-			     MIN((guint)MAX(rank + 0.999999, 1.0), values->len) - 1);
+	return g_array_index(
+		values, gdouble, MIN((guint)MAX(rank + 0.999999, 1.0), values->len) - 1);
 }
 
 /* a value with the digits its size deserves */
@@ -152,7 +151,8 @@ rb_bench_format_value(gdouble value)
 {
 	gdouble size = ABS(value);
 
-	if (size >= 100 || value == 0)
+	/* counts (threads, underruns) as whole numbers */
+	if (size >= 100 || value == (gdouble)(gint64)value)
 		return g_strdup_printf("%.0f", value);
 	if (size >= 10)
 		return g_strdup_printf("%.1f", value);
@@ -198,10 +198,13 @@ rb_bench_figure_free(RbBenchFigure *self)
 	g_free(self);
 }
 
-void
-rb_bench_figure_report(RbBenchFigure *self)
+gchar *
+rb_bench_figure_format(RbBenchFigure *self)
 {
-	g_autoptr(GString) out = g_string_new(NULL);
+	GString *out = g_string_new(NULL);
+	gboolean empty = self->values->len == 0;
+	/* a count has no unit */
+	const gchar *sep = self->unit[0] != '\0' ? " " : "";
 	gdouble median = rb_bench_quantile(self->values, 0.5);
 	gdouble min = rb_bench_quantile(self->values, 0);
 	gdouble max = rb_bench_quantile(self->values, 1);
@@ -211,15 +214,19 @@ rb_bench_figure_report(RbBenchFigure *self)
 		rb_bench_json_string(out, self->name);
 		g_string_append(out, ", \"unit\": ");
 		rb_bench_json_string(out, self->unit);
-		rb_bench_json_number(out, "median", median);
-		rb_bench_json_number(out, "min", min);
-		rb_bench_json_number(out, "max", max);
+		/* a figure the code under test cannot give yet is null, not 0 */
+		if (empty) {
+			g_string_append(out, ", \"median\": null, \"min\": null, \"max\": null");
+		} else {
+			rb_bench_json_number(out, "median", median);
+			rb_bench_json_number(out, "min", min);
+			rb_bench_json_number(out, "max", max);
+		}
 		g_string_append_printf(out, ", \"runs\": %u", self->values->len);
 		if (self->baseline_name != NULL && self->ratios->len > 0) {
 			g_string_append(out, ", \"baseline\": ");
 			rb_bench_json_string(out, self->baseline_name);
-			rb_bench_json_number(
-				out, "ratio", rb_bench_quantile(self->ratios, 0.5));
+			rb_bench_json_number(out, "ratio", rb_bench_quantile(self->ratios, 0.5));
 			rb_bench_json_number(out, "ratio_min", rb_bench_quantile(self->ratios, 0));
 			rb_bench_json_number(out, "ratio_max", rb_bench_quantile(self->ratios, 1));
 		}
@@ -228,12 +235,17 @@ rb_bench_figure_report(RbBenchFigure *self)
 			rb_bench_json_string(out, self->target);
 		}
 		g_string_append(out, "}");
+	} else if (empty) {
+		g_string_append_printf(out, "%s: n/a%s%s", self->name, sep, self->unit);
+		if (self->target != NULL)
+			g_string_append_printf(out, " [target %s]", self->target);
 	} else {
 		g_autofree gchar *m = rb_bench_format_value(median);
 		g_autofree gchar *lo = rb_bench_format_value(min);
 		g_autofree gchar *hi = rb_bench_format_value(max);
 
-		g_string_append_printf(out, "%s: %s %s (%s–%s)", self->name, m, self->unit, lo, hi);
+		g_string_append_printf(
+			out, "%s: %s%s%s (%s–%s)", self->name, m, sep, self->unit, lo, hi);
 		if (self->baseline_name != NULL && self->ratios->len > 0)
 			g_string_append_printf(out,
 					       " %.2f× %s (%.2f–%.2f)",
@@ -244,7 +256,15 @@ rb_bench_figure_report(RbBenchFigure *self)
 		if (self->target != NULL)
 			g_string_append_printf(out, " [target %s]", self->target);
 	}
-	printf("%s\n", out->str);
+	return g_string_free(out, FALSE);
+}
+
+void
+rb_bench_figure_report(RbBenchFigure *self)
+{
+	g_autofree gchar *line = rb_bench_figure_format(self);
+
+	printf("%s\n", line);
 	fflush(stdout);
 	rb_bench_figure_free(self);
 }
@@ -266,52 +286,68 @@ rb_bench_status_field(const gchar *text, const gchar *key)
 	return at != NULL ? g_ascii_strtoull(at + strlen(key), NULL, 10) : 0;
 }
 
+/* utime + stime of a /proc stat text, in ticks; FALSE when unreadable */
+static gboolean
+rb_bench_stat_ticks(const gchar *stat, guint64 *ticks)
+{
+	/* fields 14 and 15 count from after the command name, which may hold
+	 * spaces */
+	const gchar *after_comm = stat != NULL ? strrchr(stat, ')') : NULL;
+	guint64 utime = 0;
+	guint64 stime = 0;
+
+	if (after_comm == NULL ||
+	    sscanf(after_comm + 2,
+		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %" G_GUINT64_FORMAT
+		   " %" G_GUINT64_FORMAT,
+		   &utime,
+		   &stime) != 2)
+		return FALSE;
+	*ticks = utime + stime;
+	return TRUE;
+}
+
 gboolean
 rb_bench_proc_sample(pid_t pid, RbBenchProcSample *out, GError **error)
 {
 	g_autofree gchar *dir = g_strdup_printf("/proc/%d/task", (gint)pid);
 	g_autofree gchar *status_path = g_strdup_printf("/proc/%d/status", (gint)pid);
+	g_autofree gchar *stat_path = g_strdup_printf("/proc/%d/stat", (gint)pid);
 	g_autofree gchar *status = NULL;
+	g_autofree gchar *stat = NULL;
 	g_autoptr(GDir) tasks = NULL;
 	const gchar *task;
-	gdouble ticks = (gdouble)sysconf(_SC_CLK_TCK);
+	gdouble ticks_per_second = (gdouble)sysconf(_SC_CLK_TCK);
+	guint64 ticks = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!g_file_get_contents(status_path, &status, NULL, error))
+	if (!g_file_get_contents(status_path, &status, NULL, error) ||
+	    !g_file_get_contents(stat_path, &stat, NULL, error))
 		return FALSE;
+	/* the process's stat counts the threads that already ended too (a
+	 * burn's reader and writer end before FINISHING); its tasks' do not */
+	if (!rb_bench_stat_ticks(stat, &ticks)) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "cannot parse %s", stat_path);
+		return FALSE;
+	}
+	out->cpu_us = (guint64)((gdouble)ticks * G_USEC_PER_SEC / ticks_per_second);
 	out->rss_kib = rb_bench_status_field(status, "\nVmRSS:");
 	out->peak_rss_kib = rb_bench_status_field(status, "\nVmHWM:");
 	out->threads = (guint)rb_bench_status_field(status, "\nThreads:");
 	tasks = g_dir_open(dir, 0, error);
 	if (tasks == NULL)
 		return FALSE;
+	/* context switches only per thread: of the live ones */
 	while ((task = g_dir_read_name(tasks)) != NULL) {
-		g_autofree gchar *stat_path = g_strdup_printf("%s/%s/stat", dir, task);
 		g_autofree gchar *task_status_path = g_strdup_printf("%s/%s/status", dir, task);
-		g_autofree gchar *stat = NULL;
 		g_autofree gchar *task_status = NULL;
-		const gchar *after_comm;
-		guint64 utime = 0;
-		guint64 stime = 0;
 
 		/* a thread may end between the listing and the read */
-		if (!g_file_get_contents(stat_path, &stat, NULL, NULL) ||
-		    !g_file_get_contents(task_status_path, &task_status, NULL, NULL))
+		if (!g_file_get_contents(task_status_path, &task_status, NULL, NULL))
 			continue;
-		/* fields 14 and 15 (utime, stime) count from after the
-		 * command name, which may hold spaces */
-		after_comm = strrchr(stat, ')');
-		if (after_comm == NULL ||
-		    sscanf(after_comm + 2,
-			   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %" G_GUINT64_FORMAT
-			   " %" G_GUINT64_FORMAT,
-			   &utime,
-			   &stime) != 2)
-			continue;
-		out->cpu_us += (guint64)((gdouble)(utime + stime) * G_USEC_PER_SEC / ticks);
-		out->ctx_switches += rb_bench_status_field(task_status, "\nvoluntary_ctxt_switches:") +
-				     rb_bench_status_field(task_status,
-							   "\nnonvoluntary_ctxt_switches:");
+		out->ctx_switches +=
+			rb_bench_status_field(task_status, "\nvoluntary_ctxt_switches:") +
+			rb_bench_status_field(task_status, "\nnonvoluntary_ctxt_switches:");
 	}
 	return TRUE;
 }
@@ -346,9 +382,8 @@ rb_bench_dd(const gchar *in, const gchar *cat_in, const gchar *out, GError **err
 	gint64 start;
 	gint status;
 
-	command = in != NULL
-			  ? g_strdup_printf("dd if=%s of=%s bs=1M 2>/dev/null", q_in, q_out)
-			  : g_strdup_printf("cat %s | dd of=%s bs=1M 2>/dev/null", q_in, q_out);
+	command = in != NULL ? g_strdup_printf("dd if=%s of=%s bs=1M 2>/dev/null", q_in, q_out)
+			     : g_strdup_printf("cat %s | dd of=%s bs=1M 2>/dev/null", q_in, q_out);
 	argv[2] = command;
 	start = g_get_monotonic_time();
 	if (!g_spawn_sync(NULL,

@@ -45,6 +45,9 @@ void rb_bench_figure_add(RbBenchFigure *self, gdouble value);
 void rb_bench_figure_add_pair(RbBenchFigure *self, gdouble value, gdouble baseline);
 /* a target the figure is compared with in the output ("≤ 1 %"), or NULL */
 void rb_bench_figure_set_target(RbBenchFigure *self, const gchar *target);
+/* the figure's line (text or JSON object, no newline); a figure without
+ * values is "n/a" (JSON null): a figure the code under test cannot give */
+gchar *rb_bench_figure_format(RbBenchFigure *self);
 /* prints the figure (text line or JSON object) and frees it */
 void rb_bench_figure_report(RbBenchFigure *self);
 
@@ -57,13 +60,13 @@ gdouble rb_bench_quantile(GArray *values, gdouble quantile);
  * memory speed on both sides of a comparison; else the temporary directory */
 const gchar *rb_bench_tmpfs_dir(void);
 
-/* what /proc says of a process (its threads summed) */
+/* what /proc says of a process */
 typedef struct {
-	guint64 cpu_us;       /* utime + stime */
+	guint64 cpu_us;       /* utime + stime, of ended threads too (clock ticks) */
 	guint64 rss_kib;      /* VmRSS */
 	guint64 peak_rss_kib; /* VmHWM */
 	guint threads;
-	guint64 ctx_switches; /* voluntary + involuntary over all threads: wake-ups */
+	guint64 ctx_switches; /* voluntary + involuntary over the live threads: wake-ups */
 } RbBenchProcSample;
 
 gboolean rb_bench_proc_sample(pid_t pid, RbBenchProcSample *out, GError **error);
