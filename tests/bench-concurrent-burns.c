@@ -15,7 +15,9 @@
  *   - rawburnd's CPU time from the calls to the last FINISHING, % of one
  *     core;
  *   - rawburnd's RSS, the largest of samples every 100 ms.
- * Numbers only: nothing is asserted on them.
+ * Numbers only: nothing is asserted on them. Counts given on the command
+ * line (bench-concurrent-burns [--runs N] [--json] [COUNT...]) replace
+ * 1, 8, 32 and 64.
  */
 #include "config.h"
 
@@ -27,6 +29,8 @@
 #define RB_BENCH_PROGRAM_SECTORS 1000
 
 static const guint rb_bench_counts[] = {1, 8, 32, 64};
+/* the most recorders a round may have (bench-concurrent-burns N ...) */
+#define RB_BENCH_MAX_BURNS 128
 
 /* the report's underrun count, under the names it may have */
 static const gchar *const rb_bench_underrun_keys[] = {"Underruns", "BufferUnderruns", NULL};
@@ -34,6 +38,7 @@ static const gchar *const rb_bench_underrun_keys[] = {"Underruns", "BufferUnderr
 typedef struct {
 	RbBench *bench;
 	GBytes *stream;
+	const gchar *const *counts; /* NULL: rb_bench_counts */
 } RbBenchArgs;
 
 static gdouble
@@ -110,16 +115,30 @@ rb_bench_all(gpointer data)
 	RbBenchArgs *args = data;
 
 	args->stream = rb_bench_stream_new(RB_BENCH_PROGRAM_SECTORS);
-	for (guint i = 0; i < G_N_ELEMENTS(rb_bench_counts); i++)
-		rb_bench_concurrent(args, rb_bench_counts[i]);
+	if (args->counts != NULL) {
+		for (guint i = 0; args->counts[i] != NULL; i++)
+			rb_bench_concurrent(
+				args,
+				(guint)CLAMP(g_ascii_strtoull(args->counts[i], NULL, 10),
+					     1,
+					     RB_BENCH_MAX_BURNS));
+	} else {
+		for (guint i = 0; i < G_N_ELEMENTS(rb_bench_counts); i++)
+			rb_bench_concurrent(args, rb_bench_counts[i]);
+	}
 	g_bytes_unref(args->stream);
 }
 
 int
 main(int argc, char **argv)
 {
-	RbBenchArgs args = {rb_bench_new(&argc, &argv), NULL};
-	gint status = rb_bench_run(rb_bench_all, &args);
+	RbBenchArgs args = {rb_bench_new(&argc, &argv), NULL, NULL};
+	gint status;
+
+	/* N ... on the command line: only these counts */
+	if (argc > 1)
+		args.counts = (const gchar *const *)argv + 1;
+	status = rb_bench_run(rb_bench_all, &args);
 
 	rb_bench_free(args.bench);
 	return status;
