@@ -567,6 +567,30 @@ START_TEST(test_wait_until_ready_follows_progress)
 }
 END_TEST
 
+/* a progress that stops moving near its end no longer shortens the poll:
+ * the backoff holds, instead of polling at the floor until it is done */
+START_TEST(test_wait_until_ready_stuck_progress)
+{
+	g_autoptr(GError) error = NULL;
+	guint8 sense[18];
+
+	for (guint i = 0; i < 3; i++) {
+		rb_test_fill_fixed_sense(sense, 0x02, 0x04, 0x08, 0xFFF0);
+		rb_test_fake_transport_push_sense(rb_fake, sense, sizeof(sense));
+	}
+	rb_test_fake_transport_push_good(rb_fake, NULL, 0);
+
+	ck_assert(rb_mmc_wait_until_ready(
+		RB_MMC_TRANSPORT(rb_fake), &rb_env, 3600, NULL, NULL, &error));
+	ck_assert_ptr_null(error);
+	ck_assert_uint_eq(rb_clock.sleeps->len, 3);
+	/* the first poll has nothing to go by; the next two see no movement */
+	ck_assert_uint_eq(rb_sleep_at(0), RB_MMC_FINISH_POLL_FIRST_US);
+	ck_assert_uint_eq(rb_sleep_at(1), 2 * RB_MMC_FINISH_POLL_FIRST_US);
+	ck_assert_uint_eq(rb_sleep_at(2), 4 * RB_MMC_FINISH_POLL_FIRST_US);
+}
+END_TEST
+
 START_TEST(test_wait_until_ready_bounded)
 {
 	g_autoptr(GError) error = NULL;
@@ -627,6 +651,7 @@ main(void)
 	tcase_add_checked_fixture(tc_poll, rb_setup, rb_teardown);
 	tcase_add_test(tc_poll, test_wait_until_ready);
 	tcase_add_test(tc_poll, test_wait_until_ready_follows_progress);
+	tcase_add_test(tc_poll, test_wait_until_ready_stuck_progress);
 	tcase_add_test(tc_poll, test_wait_until_ready_bounded);
 	tcase_add_test(tc_poll, test_wait_until_ready_other_error);
 	suite_add_tcase(suite, tc_poll);

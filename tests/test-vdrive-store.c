@@ -259,8 +259,10 @@ START_TEST(test_vdrive_underruns_counted_with_bufe)
 	rb_report(drive, &report);
 	ck_assert_uint_eq(report.underruns, 2);
 	ck_assert_uint_eq(report.sectors_written, 30);
-	/* running dry after the last WRITE is the end of the recording */
+	/* running dry after the last WRITE is the end of the recording, even
+	 * when the host asks for the buffer's state before it finishes */
 	g_usleep(100 * 1000);
+	rb_assert_good(rb_read_buffer_capacity(drive));
 	rb_vdrive_set_finishing_ms(drive, 0);
 	rb_assert_good(rb_sync_cache(drive));
 	rb_report(drive, &report);

@@ -285,14 +285,20 @@ rb_mmc_sense_is_finishing(const RbMmcSense *sense)
 
 /* the next poll: after the backoff interval, or sooner when the progress
  * the drive reports says it will be done before then, so that the wait
- * ends close to when the drive does instead of up to one interval later */
+ * ends close to when the drive does instead of up to one interval later.
+ * Only a progress that moved since the last poll (@last_progress) counts:
+ * one stuck near its end would otherwise poll at the floor for minutes */
 static guint64
-rb_mmc_finish_poll_delay(const RbMmcSense *sense, gint64 elapsed_us, guint64 interval_us)
+rb_mmc_finish_poll_delay(const RbMmcSense *sense,
+			 guint last_progress,
+			 gint64 elapsed_us,
+			 guint64 interval_us)
 {
 	gdouble fraction;
 	gdouble left_us;
 
-	if (!sense->progress_valid || sense->progress == 0 || elapsed_us <= 0)
+	if (!sense->progress_valid || sense->progress == 0 || sense->progress <= last_progress ||
+	    elapsed_us <= 0)
 		return interval_us;
 	fraction = sense->progress / 65536.0;
 	left_us = (gdouble)elapsed_us * (1.0 - fraction) / fraction;
@@ -310,6 +316,7 @@ rb_mmc_wait_until_ready(RbMmcTransport *transport,
 	RbMmcCdb cdb;
 	gint64 start;
 	guint64 interval_us = RB_MMC_FINISH_POLL_FIRST_US;
+	guint last_progress = 0;
 
 	g_return_val_if_fail(RB_IS_MMC_TRANSPORT(transport), FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -342,7 +349,9 @@ rb_mmc_wait_until_ready(RbMmcTransport *transport,
 			progress(info.sense.progress_valid ? info.sense.progress / 65536.0 : -1.0,
 				 user_data);
 		elapsed = rb_mmc_env_now(env) - start;
-		delay = rb_mmc_finish_poll_delay(&info.sense, elapsed, interval_us);
+		delay = rb_mmc_finish_poll_delay(&info.sense, last_progress, elapsed, interval_us);
+		if (info.sense.progress_valid)
+			last_progress = info.sense.progress;
 		if (elapsed + (gint64)delay > (gint64)timeout_s * G_USEC_PER_SEC) {
 			rb_error_set(error,
 				     RB_ERROR_MEDIA_BUSY,

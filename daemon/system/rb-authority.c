@@ -218,9 +218,11 @@ rb_authority_polkit_result_cb(GObject *source, GAsyncResult *result, gpointer us
 							 check->action_id));
 			return;
 		}
-		/* not on the bus (never started, or left): its own errors are
-		 * not in this domain */
-		if (error->domain == G_DBUS_ERROR) {
+		/* not on the bus (never started, or left); any other failure
+		 * (no reply from a polkitd restarting, a bus refusal) is not
+		 * "no polkit" and must not read as such */
+		if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+		    g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
 			g_debug("polkit is not there: %s", error->message);
 			rb_authority_check_by_uid(g_steal_pointer(&task),
 						  RB_AUTHORITY_NO_POLKIT_NOT_RUNNING);

@@ -171,7 +171,7 @@ struct _RbVdrive {
 	gint64 buffer_time_us;
 	gdouble buffer_bytes;
 
-	gboolean buffer_dry; /* ran dry since the last WRITE: counted once */
+	gboolean buffer_dry; /* ran dry since the last WRITE: the next one counts it */
 
 	/* RB_VDRIVE_STORE_BLOCKS stored sectors, allocated once: the P-W the
 	 * drive builds in 16-byte mode, or a sector a fault alters */

@@ -115,13 +115,8 @@ rb_vdrive_buffer_update(RbVdrive *self)
 	/* the laser starts with the first data: no underrun before it */
 	if (self->report.sectors_written == 0)
 		return TRUE;
-	/* counted with BUFE too, where the drive stops the laser and resumes
-	 * seamlessly: a host that starves its drive must be seen (once per
-	 * time it ran dry, however often it is asked before the next WRITE) */
-	if (!self->buffer_dry) {
-		self->buffer_dry = TRUE;
-		self->report.underruns++;
-	}
+	/* an underrun if a WRITE comes now (rb_vdrive_cmd_write counts it) */
+	self->buffer_dry = TRUE;
 	return rb_vdrive_bufe(self);
 }
 
@@ -140,6 +135,7 @@ rb_vdrive_cmd_write(
 	guint16 blocks = rb_vdrive_get_be16(cdb + 7);
 	guint8 data_block_type = self->page05[4] & 0x0F;
 	gsize block_size;
+	gboolean buffer_ok;
 
 	if (!rb_vdrive_check_ready(self, result))
 		return;
@@ -228,7 +224,14 @@ rb_vdrive_cmd_write(
 		return;
 	}
 
-	if (!rb_vdrive_buffer_update(self)) {
+	buffer_ok = rb_vdrive_buffer_update(self);
+	/* counted with BUFE too, where the drive stops the laser and resumes
+	 * seamlessly: a host that starves its drive must be seen, once per time
+	 * its next WRITE found the buffer dry, however often it asked meanwhile
+	 * (running dry after the last WRITE is the end of the recording) */
+	if (self->buffer_dry)
+		self->report.underruns++;
+	if (!buffer_ok) {
 		self->recording_failed = TRUE;
 		rb_vdrive_set_sense(result,
 				    RB_SENSE_MEDIUM_ERROR,
@@ -242,8 +245,10 @@ rb_vdrive_cmd_write(
 	 * until a few WRITEs more fit, so that a paced burn wakes the thread
 	 * once per few WRITEs instead of once per WRITE */
 	if (self->spec->realtime && self->buffer_bytes + (gdouble)len > RB_VDRIVE_BUFFER_SIZE) {
+		/* the slack at most 50 ms of recording: the drive's lock is
+		 * held meanwhile, and a report asked for waits for it */
 		gdouble excess = self->buffer_bytes + (gdouble)len - RB_VDRIVE_BUFFER_SIZE +
-				 RB_VDRIVE_HOLD_SLACK;
+				 MIN(RB_VDRIVE_HOLD_SLACK, rb_vdrive_drain_rate(self) / 20);
 		g_usleep((gulong)(excess / rb_vdrive_drain_rate(self) * G_USEC_PER_SEC) + 1);
 		rb_vdrive_buffer_update(self);
 	}

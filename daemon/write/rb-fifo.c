@@ -497,8 +497,10 @@ rb_fifo_get_stats(RbFifo *self, RbFifoStats *out)
 	/* a ring freed between the two loads shows as empty, never as more
 	 * used than its size */
 	out->used = MIN(RB_FIFO_GET(self->used), out->size);
-	out->bytes_in = RB_FIFO_GET(self->bytes_in);
+	/* out before in: a sector is released only after it was committed,
+	 * so the snapshot never shows more out than in */
 	out->bytes_out = RB_FIFO_GET(self->bytes_out);
+	out->bytes_in = RB_FIFO_GET(self->bytes_in);
 	out->closed = RB_FIFO_GET(self->closed);
 	out->ring_size = RB_FIFO_GET(self->ring_size);
 	out->min_used = RB_FIFO_GET(self->min_used);

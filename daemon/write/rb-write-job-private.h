@@ -91,6 +91,10 @@ struct _RbWriteJob {
 	gint wake_fd;
 	gulong wake_id;
 
+	/* the reader thread's own: its nice value before it lowered it for the
+	 * pre-fill, G_MININT once restored or when it could not lower it */
+	gint reader_nice;
+
 	/* NULL when Preflight is off; fed by the reader before each commit */
 	RbPreflightCheck *check;
 	/* a file's lead-in was checked in PREPARING: the first WRITE need not
@@ -107,6 +111,7 @@ struct _RbWriteJob {
 /* rb-write-job-verify.c */
 void rb_write_job_verify_init(RbWriteJob *self);
 void rb_write_job_verify_digest(RbWriteJob *self, gint64 lba, const guint8 *data, guint n);
+void rb_write_job_verify_begin(RbWriteJob *self);
 gboolean rb_write_job_verify_run(RbWriteJob *self, const RbMmcEnv *env, GError **error);
 
 /* rb-write-job-drive.c */

@@ -105,7 +105,13 @@ rb_write_job_get_progress_as(RbWriteJob *self, RbWriteAction action, RbWriteProg
 	}
 	/* the read-back reports its own range, as VerifyMedia's Update does */
 	if (out->action == RB_WRITE_ACTION_VERIFYING) {
-		gint64 done = (gint64)out->last_read_lba - self->verify_first_lba + 1;
+		gint64 done;
+
+		/* loaded again under the lock the read-back stores it and its
+		 * range with, so that the write's last LBA never pairs with
+		 * the read-back's range */
+		out->last_read_lba = RB_WRITE_JOB_GET(self->last_read_lba);
+		done = (gint64)out->last_read_lba - self->verify_first_lba + 1;
 
 		out->start_lba = self->verify_first_lba;
 		out->sector_count = MAX(self->verify_end_lba - self->verify_first_lba, 0);

@@ -22,6 +22,9 @@
 #include "rb-error.h"
 #include "rb-write-job-private.h"
 
+/* what a stream's pipe is raised to (see rb_write_job_check_fd()) */
+#define RB_WRITE_JOB_PIPE_SIZE (1024 * 1024)
+
 /* ---- up-front checks ---- */
 
 gboolean
@@ -107,8 +110,10 @@ rb_write_job_check_fd(RbWriteJob *self, GError **error)
 		 * and the reader wakes, every 64 KiB. 1 MiB (the default
 		 * pipe-max-size, which needs no privilege) lets both run 16
 		 * times less often; a refusal only costs wake-ups, so it is
-		 * ignored */
-		if (S_ISFIFO(st.st_mode) && fcntl(self->params.fd, F_SETPIPE_SZ, 1024 * 1024) < 0)
+		 * ignored. A pipe the client made larger stays as it is */
+		if (S_ISFIFO(st.st_mode) &&
+		    fcntl(self->params.fd, F_GETPIPE_SZ) < RB_WRITE_JOB_PIPE_SIZE &&
+		    fcntl(self->params.fd, F_SETPIPE_SZ, RB_WRITE_JOB_PIPE_SIZE) < 0)
 			g_debug("cannot enlarge the stream's pipe: %s", g_strerror(errno));
 		self->skip_bytes = (guint64)((gint64)self->params.leadin_start_lba -
 					     self->params.stream_first_lba) *
@@ -197,6 +202,49 @@ rb_write_job_has_written(RbWriteJob *self)
 	return RB_WRITE_JOB_GET(self->writes_sent) > 0;
 }
 
+/*
+ * The reader fills seconds of FIFO ahead of the drive, so it can wait; the
+ * service's main loop and the drive's side cannot. When many burns start
+ * at once, their readers pre-fill tens of MB each (a pipe's whole lead-in
+ * with Preflight) and, at the service's own priority, kept its main loop
+ * from the next burn's start: 64 burns on 2 CPUs reached WRITING after
+ * 0.5 s, and 0.1 s with the readers 10 nice levels below until their
+ * first WRITE (wodim and cdrdao go further, raising the whole burner to
+ * real-time priority when root). On Linux the nice value is the thread's
+ * own.
+ */
+#define RB_WRITE_JOB_READER_NICENESS 10
+
+static void
+rb_write_job_lower_reader_priority(RbWriteJob *self)
+{
+	gint current;
+
+	self->reader_nice = G_MININT;
+	errno = 0;
+	current = getpriority(PRIO_PROCESS, 0);
+	if (errno != 0 ||
+	    setpriority(PRIO_PROCESS, 0, MIN(current + RB_WRITE_JOB_READER_NICENESS, 19)) < 0) {
+		g_debug("the stream's reader keeps the service's priority: %s", g_strerror(errno));
+		return;
+	}
+	self->reader_nice = current;
+}
+
+/* once the first WRITE went out, the ring is full and the reader only tops
+ * it up as the drive takes it: back to the service's priority, so that no
+ * busy program on the machine can starve it. Without CAP_SYS_NICE a thread
+ * cannot take its priority back and stays lower */
+static void
+rb_write_job_restore_reader_priority(RbWriteJob *self)
+{
+	if (self->reader_nice == G_MININT || !rb_write_job_has_written(self))
+		return;
+	if (setpriority(PRIO_PROCESS, 0, self->reader_nice) < 0)
+		g_debug("the stream's reader stays at a lower priority: %s", g_strerror(errno));
+	self->reader_nice = G_MININT;
+}
+
 static gboolean
 rb_write_job_read_stream(RbWriteJob *self, GError **error)
 {
@@ -279,6 +327,7 @@ rb_write_job_read_stream(RbWriteJob *self, GError **error)
 				 (gint32)(self->params.leadin_start_lba +
 					  (gint64)(got / self->sector_size) - 1));
 		rb_fifo_write_commit(self->fifo, (gsize)n);
+		rb_write_job_restore_reader_priority(self);
 	}
 	if (got % self->sector_size != 0) {
 		rb_error_set(error,
@@ -307,37 +356,13 @@ rb_write_job_read_stream(RbWriteJob *self, GError **error)
 	return TRUE;
 }
 
-/*
- * The reader fills seconds of FIFO ahead of the drive, so it can wait; the
- * service's main loop and the drive's side cannot. When many burns start
- * at once, their readers pre-fill tens of MB each (a pipe's whole lead-in
- * with Preflight) and, at the service's own priority, kept its main loop
- * from the next burn's start: 64 burns on 2 CPUs reached WRITING after
- * 0.5 s, and 0.1 s with the readers 10 nice levels below (wodim and cdrdao
- * go further, raising the whole burner to real-time priority when root).
- * On Linux the nice value is the thread's own.
- */
-#define RB_WRITE_JOB_READER_NICENESS 10
-
-static void
-rb_write_job_lower_reader_priority(void)
-{
-	gint current;
-
-	errno = 0;
-	current = getpriority(PRIO_PROCESS, 0);
-	if (errno != 0 ||
-	    setpriority(PRIO_PROCESS, 0, MIN(current + RB_WRITE_JOB_READER_NICENESS, 19)) < 0)
-		g_debug("the stream's reader keeps the service's priority: %s", g_strerror(errno));
-}
-
 gpointer
 rb_write_job_reader_thread(gpointer user_data)
 {
 	RbWriteJob *self = user_data;
 	g_autoptr(GError) error = NULL;
 
-	rb_write_job_lower_reader_priority();
+	rb_write_job_lower_reader_priority(self);
 	if (!rb_write_job_read_stream(self, &error)) {
 		/* the first error given is the one the caller sees */
 		rb_fifo_fail(self->fifo, error);

@@ -96,17 +96,24 @@ rb_write_job_verify_progress(gint32 last_read_lba,
 	g_mutex_unlock(&self->mutex);
 }
 
-gboolean
-rb_write_job_verify_run(RbWriteJob *self, const RbMmcEnv *env, GError **error)
+/* before the action says VERIFYING: no snapshot may show the write's
+ * progress against the read-back's range */
+void
+rb_write_job_verify_begin(RbWriteJob *self)
 {
-	static const RbVerifySourceFuncs funcs = {rb_write_job_verify_start,
-						  rb_write_job_verify_next};
 	g_mutex_lock(&self->mutex);
 	RB_WRITE_JOB_SET(self->last_read_lba, RB_WRITE_JOB_VERIFY_FIRST_LBA - 1);
 	self->verify_first_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
 	self->verify_end_lba = RB_WRITE_JOB_VERIFY_FIRST_LBA;
 	self->verify_start_us = g_get_monotonic_time();
 	g_mutex_unlock(&self->mutex);
+}
+
+gboolean
+rb_write_job_verify_run(RbWriteJob *self, const RbMmcEnv *env, GError **error)
+{
+	static const RbVerifySourceFuncs funcs = {rb_write_job_verify_start,
+						  rb_write_job_verify_next};
 	/* the end is the lead-out written, not READ TOC's: a drive may show the
 	 * TOC of before straight after a raw DAO write (rb-verify-disc.c) */
 	return rb_verify_disc(self->transport,

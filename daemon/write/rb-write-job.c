@@ -451,6 +451,7 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 		return FALSE;
 	if (self->digests == NULL)
 		return TRUE;
+	rb_write_job_verify_begin(self);
 	rb_write_job_set_action(self, RB_WRITE_ACTION_VERIFYING);
 	return rb_write_job_verify_run(self, &env, error);
 }
