@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "rb-bench-daemon.h"
 #include "rb-bench.h"
 #include "rb-dao-stream.h"
 #include "rb-error.h"
@@ -381,7 +382,7 @@ rb_bench_collect(GArray *to, GArray *from)
 
 /* one run: a fresh rawburnd (a blank disc), its figures in ms */
 static void
-rb_bench_run(gdouble *figures)
+rb_bench_measure_once(gdouble *figures)
 {
 	const gchar *args[] = {"--virtual-recorder", "media=cd-r-80,speed=52", NULL};
 	g_autoptr(RbTestService) service = rb_test_service_new_bus();
@@ -452,12 +453,10 @@ rb_bench_run(gdouble *figures)
 	rb_test_service_stop_daemon(service);
 }
 
-/* the options are parsed before Check forks the test, which inherits them */
-static RbBench *rb_bench_options;
-
-START_TEST(bench_property_get)
+static void
+rb_bench_property_get(gpointer data)
 {
-	RbBench *bench = rb_bench_options;
+	RbBench *bench = data;
 	RbBenchFigure *figures[RB_BENCH_N_FIGURES];
 
 	for (guint f = 0; f < RB_BENCH_N_FIGURES; f++)
@@ -466,7 +465,7 @@ START_TEST(bench_property_get)
 	for (guint r = 0; r < rb_bench_get_runs(bench); r++) {
 		gdouble values[RB_BENCH_N_FIGURES];
 
-		rb_bench_run(values);
+		rb_bench_measure_once(values);
 		for (guint f = 0; f < RB_BENCH_N_FIGURES; f++)
 			rb_bench_figure_add(figures[f], values[f]);
 	}
@@ -477,23 +476,15 @@ START_TEST(bench_property_get)
 	for (guint f = 0; f < RB_BENCH_N_FIGURES; f++)
 		rb_bench_figure_report(figures[f]);
 }
-END_TEST
 
 int
 main(int argc, char **argv)
 {
-	Suite *suite = suite_create("bench-property-get");
-	TCase *tc = tcase_create("bench");
-	gint status;
+	RbBench *bench = rb_bench_new(&argc, &argv);
+	/* the fixture asserts with Check: rb_bench_run() runs the body as a
+	 * silent test, on tmpfs (the virtual disc's backing file in memory) */
+	gint status = rb_bench_run(rb_bench_property_get, bench);
 
-	/* the virtual disc's backing file in memory, before anything asks
-	 * GLib for the temporary directory */
-	g_setenv("TMPDIR", rb_bench_tmpfs_dir(), TRUE);
-	rb_bench_options = rb_bench_new(&argc, &argv);
-	tcase_set_timeout(tc, 900);
-	tcase_add_test(tc, bench_property_get);
-	suite_add_tcase(suite, tc);
-	status = rb_test_run_suite(suite);
-	rb_bench_free(rb_bench_options);
+	rb_bench_free(bench);
 	return status;
 }

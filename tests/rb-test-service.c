@@ -105,10 +105,13 @@ rb_test_get_builddir(void)
 	return RB_TEST_ABS_BUILDDIR;
 }
 
+/* RB_TEST_RAWBURND: another build's, for a benchmark that compares two */
 const gchar *
 rb_test_get_rawburnd(void)
 {
-	return RB_TEST_ABS_BUILDDIR "/daemon/rawburnd";
+	const gchar *other = g_getenv("RB_TEST_RAWBURND");
+
+	return other != NULL && *other != '\0' ? other : RB_TEST_ABS_BUILDDIR "/daemon/rawburnd";
 }
 
 const gchar *

@@ -23,8 +23,7 @@
 #include "rb-fifo.h"
 
 /* a reader woken for less than this would read() a few sectors and sleep
- * again; more would let the ring run low for nothing. A pipe's buffer is
- * set to as much (rb-write-job-stream.c), so one wake-up can empty it */
+ * again; more would let the ring run low for nothing */
 #define RB_FIFO_REFILL_MAX (1024 * 1024)
 /* page alignment lets a transport hand the ring to the kernel as it is */
 #define RB_FIFO_ALIGNMENT 4096
