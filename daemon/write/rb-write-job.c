@@ -515,9 +515,8 @@ rb_write_job_external_cancelled_cb(GCancellable *cancellable, gpointer user_data
 	rb_write_job_cancel(RB_WRITE_JOB(user_data));
 }
 
-/* on GLib's pool: the coordinator in a thread of its own, since it holds
- * its thread for the whole burn and the pool has ten (an eleventh burn
- * would wait for a free one); the run's task goes to it */
+/* on GLib's pool: the coordinator gets a thread of its own, as it holds
+ * it for the whole burn and the pool has ten; the run's task goes to it */
 static void
 rb_write_job_spawn_coordinator(GTask *spawn,
 			       gpointer source,
@@ -578,11 +577,8 @@ rb_write_job_run_async(RbWriteJob *self,
 		self->external_id = g_cancellable_connect(
 			cancellable, G_CALLBACK(rb_write_job_external_cancelled_cb), self, NULL);
 	}
-	/* the coordinator's thread is made on GLib's pool, not here: a new
-	 * thread maps its stack, which waits for the process's memory-map lock,
-	 * and with many burns filling their FIFOs that wait reached tens of
-	 * milliseconds, each one on the main loop (64 burns started at once
-	 * took 375 ms of it) */
+	/* made on GLib's pool, not here: mapping a thread's stack waits for the
+	 * memory-map lock, which 64 burns filling their FIFOs held 375 ms */
 	spawn = g_task_new(self, NULL, NULL, NULL);
 	g_task_set_task_data(spawn, g_steal_pointer(&task), g_object_unref);
 	g_task_run_in_thread(spawn, rb_write_job_spawn_coordinator);
