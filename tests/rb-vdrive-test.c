@@ -41,6 +41,19 @@ rb_tur(RbVdrive *drive)
 
 	return rb_cmd(drive, cdb, sizeof(cdb), RB_MMC_DIR_NONE, NULL, 0);
 }
+RbCommand
+rb_write(RbVdrive *drive, gint32 lba, guint16 blocks, guint8 *data, gsize len)
+{
+	guint8 cdb[10] = {RB_MMC_WRITE_10};
+
+	cdb[2] = (guint8)((guint32)lba >> 24);
+	cdb[3] = (guint8)((guint32)lba >> 16);
+	cdb[4] = (guint8)((guint32)lba >> 8);
+	cdb[5] = (guint8)lba;
+	cdb[7] = (guint8)(blocks >> 8);
+	cdb[8] = (guint8)blocks;
+	return rb_cmd(drive, cdb, sizeof(cdb), RB_MMC_DIR_OUT, data, len);
+}
 
 void
 rb_assert_good_at(RbCommand cmd, const gchar *file, gint line)

@@ -27,6 +27,8 @@ RbCommand rb_cmd(RbVdrive *drive,
 		 guint8 *buf,
 		 gsize len);
 RbCommand rb_tur(RbVdrive *drive);
+/* WRITE(10) of @blocks sectors at @lba from @data */
+RbCommand rb_write(RbVdrive *drive, gint32 lba, guint16 blocks, guint8 *data, gsize len);
 void rb_assert_good_at(RbCommand cmd, const gchar *file, gint line);
 void rb_assert_sense_at(
 	RbCommand cmd, guint8 key, guint8 asc, guint8 ascq, const gchar *file, gint line);

@@ -52,20 +52,6 @@ rb_stream_new(guint block_type)
 }
 
 static RbCommand
-rb_write(RbVdrive *drive, gint32 lba, guint16 blocks, guint8 *data, gsize len)
-{
-	guint8 cdb[10] = {RB_MMC_WRITE_10};
-
-	cdb[2] = (guint8)((guint32)lba >> 24);
-	cdb[3] = (guint8)((guint32)lba >> 16);
-	cdb[4] = (guint8)((guint32)lba >> 8);
-	cdb[5] = (guint8)lba;
-	cdb[7] = (guint8)(blocks >> 8);
-	cdb[8] = (guint8)blocks;
-	return rb_cmd(drive, cdb, sizeof(cdb), RB_MMC_DIR_OUT, data, len);
-}
-
-static RbCommand
 rb_write_range(RbVdrive *drive, RbDaoStream *stream, gint32 first, guint count)
 {
 	gsize size = rb_dao_stream_get_sector_size(stream);
