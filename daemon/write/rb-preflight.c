@@ -204,7 +204,8 @@ rb_preflight_scan_range(RbPreflight mode,
 }
 
 gboolean
-rb_preflight_scan_fd(guint data_block_type,
+rb_preflight_scan_fd(RbPreflight mode,
+		     guint data_block_type,
 		     gsize sector_size,
 		     gint fd,
 		     guint64 offset,
@@ -214,41 +215,19 @@ rb_preflight_scan_fd(guint data_block_type,
 		     GCancellable *cancellable,
 		     GError **error)
 {
-	return rb_preflight_scan_range(RB_PREFLIGHT_FULL,
-				       data_block_type,
-				       sector_size,
-				       fd,
-				       offset,
-				       total_sectors,
-				       first_lba,
-				       last_leadout_start,
-				       TRUE,
-				       cancellable,
-				       error);
-}
-
-gboolean
-rb_preflight_scan_fd_lead_in(guint data_block_type,
-			     gsize sector_size,
-			     gint fd,
-			     guint64 offset,
-			     gint64 total_sectors,
-			     gint32 first_lba,
-			     gint32 last_leadout_start,
-			     GCancellable *cancellable,
-			     GError **error)
-{
 	gint64 gate = first_lba < RB_PREFLIGHT_GATE_LBA ? RB_PREFLIGHT_GATE_LBA - first_lba : 0;
+	gboolean full = mode == RB_PREFLIGHT_FULL;
 
-	return rb_preflight_scan_range(RB_PREFLIGHT_LEAD_IN,
+	g_return_val_if_fail(mode != RB_PREFLIGHT_OFF, FALSE);
+	return rb_preflight_scan_range(mode,
 				       data_block_type,
 				       sector_size,
 				       fd,
 				       offset,
-				       MIN(total_sectors, gate),
+				       full ? total_sectors : MIN(total_sectors, gate),
 				       first_lba,
 				       last_leadout_start,
-				       FALSE,
+				       full,
 				       cancellable,
 				       error);
 }

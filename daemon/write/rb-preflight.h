@@ -46,9 +46,12 @@ gboolean rb_preflight_check_feed(
 	RbPreflightCheck *self, const guint8 *data, gsize n, gboolean written, GError **error);
 gboolean rb_preflight_check_finish(RbPreflightCheck *self, gboolean written, GError **error);
 
-/* RB_PREFLIGHT_FULL on a seekable stream: every sector of @total_sectors
- * from @offset of @fd, read with pread(), before anything is written */
-gboolean rb_preflight_scan_fd(guint data_block_type,
+/* a seekable stream read with pread() before anything is written: with
+ * RB_PREFLIGHT_FULL every sector of @total_sectors from @offset of @fd and
+ * its end; with RB_PREFLIGHT_LEAD_IN what the first WRITE waits to see
+ * checked (rb_preflight_lead_in_bytes()), so that the FIFO need not hold it */
+gboolean rb_preflight_scan_fd(RbPreflight mode,
+			      guint data_block_type,
 			      gsize sector_size,
 			      gint fd,
 			      guint64 offset,
@@ -57,19 +60,6 @@ gboolean rb_preflight_scan_fd(guint data_block_type,
 			      gint32 last_leadout_start,
 			      GCancellable *cancellable,
 			      GError **error);
-
-/* RB_PREFLIGHT_LEAD_IN on a seekable stream: what the first WRITE waits to
- * see checked (rb_preflight_lead_in_bytes()), read with pread() before
- * anything is written, so that the FIFO need not hold all of it */
-gboolean rb_preflight_scan_fd_lead_in(guint data_block_type,
-				      gsize sector_size,
-				      gint fd,
-				      guint64 offset,
-				      gint64 total_sectors,
-				      gint32 first_lba,
-				      gint32 last_leadout_start,
-				      GCancellable *cancellable,
-				      GError **error);
 
 /* the lead-in and the pregap that Preflight checks before the first WRITE,
  * in bytes; 0 when it checks none */

@@ -129,15 +129,16 @@ rb_write_job_scan_lead_in(RbWriteJob *self, GError **error)
 	if (self->check == NULL || self->params.preflight != RB_PREFLIGHT_LEAD_IN ||
 	    !self->seekable)
 		return TRUE;
-	if (!rb_preflight_scan_fd_lead_in(self->data_block_type,
-					  self->sector_size,
-					  self->params.fd,
-					  self->data_offset,
-					  self->total_sectors,
-					  self->params.leadin_start_lba,
-					  self->params.last_leadout_start_lba,
-					  self->wake,
-					  error))
+	if (!rb_preflight_scan_fd(RB_PREFLIGHT_LEAD_IN,
+				  self->data_block_type,
+				  self->sector_size,
+				  self->params.fd,
+				  self->data_offset,
+				  self->total_sectors,
+				  self->params.leadin_start_lba,
+				  self->params.last_leadout_start_lba,
+				  self->wake,
+				  error))
 		return FALSE;
 	self->lead_in_scanned = TRUE;
 	return TRUE;

@@ -390,7 +390,8 @@ rb_write_job_run_sync(RbWriteJob *self, GError **error)
 	 * little next to writing.
 	 */
 	if (self->check != NULL && self->params.preflight == RB_PREFLIGHT_FULL && self->seekable &&
-	    !rb_preflight_scan_fd(self->data_block_type,
+	    !rb_preflight_scan_fd(RB_PREFLIGHT_FULL,
+				  self->data_block_type,
 				  self->sector_size,
 				  self->params.fd,
 				  self->data_offset,
